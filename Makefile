@@ -1,0 +1,55 @@
+# Dynaplay: the two commands are `make play` and `make test` (see README.md).
+# Each step stops the run on its first failure.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Tools installed by scripts/setup.sh: cargo's in ~/.cargo/bin, npm's in node_modules/.bin.
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+PORT ?= 8080
+export PORT
+
+# $(call stage,NAME,COMMAND): runs COMMAND, then prints how long it took.
+define stage
+@printf '\n==> %s\n' '$(1)'; start=$$(date +%s); $(2); \
+  printf '==> %s: done in %s s\n' '$(1)' "$$(( $$(date +%s) - start ))"
+endef
+
+# Steps run in the order written, even under make -j.
+.NOTPARALLEL:
+
+.PHONY: help play test setup setup-test build serve test-host test-wasm test-e2e
+
+help:
+	@echo "make play   install what is missing, build the engine, serve the playground on http://127.0.0.1:$(PORT)/"
+	@echo "make test   install what is missing (Chromium too), then cargo test, wasm tests in headless"
+	@echo "            Chromium, the release build and the page's end-to-end tests"
+	@echo "Single steps: make setup | setup-test | build | serve | test-host | test-wasm | test-e2e"
+
+play: setup build serve
+
+test: setup-test test-host test-wasm build test-e2e
+	@printf '\n==> make test: all stages passed\n'
+
+setup:
+	$(call stage,setup (play),scripts/setup.sh play)
+
+setup-test:
+	$(call stage,setup (test),scripts/setup.sh test)
+
+build:
+	$(call stage,release build,scripts/build.sh)
+
+serve:
+	node scripts/serve.mjs
+
+test-host:
+	$(call stage,cargo test (host),cargo test)
+
+# wasm-pack finds wasm-bindgen-test-runner on PATH (--mode no-install: never download one).
+test-wasm:
+	$(call stage,wasm-pack test (headless Chromium),wasm-pack test --headless --chrome --mode no-install --chromedriver "$$(command -v chromedriver)")
+
+test-e2e:
+	$(call stage,end-to-end tests of the page,node --test --test-concurrency=1 tests/e2e/)

@@ -1,0 +1,80 @@
+//! ReturnConsumedCapacity: the capacity units an item operation used, as DynamoDB
+//! computes them (writes per started 1 KB, reads per started 4 KB, eventually
+//! consistent reads at half price).
+
+use serde::Serialize;
+
+/// What the request asked for in ReturnConsumedCapacity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// No ConsumedCapacity in the response.
+    None,
+    /// The total for the table.
+    Total,
+    /// The total plus the table's and each index's share.
+    Indexes,
+}
+
+impl Detail {
+    pub const WIRE_NAMES: [&'static str; 3] = ["INDEXES", "TOTAL", "NONE"];
+
+    pub fn from_wire(name: Option<&str>) -> Detail {
+        match name {
+            Some("TOTAL") => Detail::Total,
+            Some("INDEXES") => Detail::Indexes,
+            _ => Detail::None,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ConsumedCapacity {
+    table_name: String,
+    capacity_units: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    table: Option<Units>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Units {
+    capacity_units: f64,
+}
+
+/// Write units for writing or deleting items of these sizes (the larger counts).
+pub fn write_units(sizes: &[usize]) -> f64 {
+    let largest = sizes.iter().copied().max().unwrap_or(0);
+    largest.div_ceil(1024).max(1) as f64
+}
+
+/// Read units for reading an item of this size (0 when absent).
+pub fn read_units(size: usize, consistent: bool) -> f64 {
+    let units = size.div_ceil(4096).max(1) as f64;
+    if consistent { units } else { units / 2.0 }
+}
+
+/// The ConsumedCapacity member for a single-table operation, if asked for.
+pub fn report(detail: Detail, table_name: &str, units: f64) -> Option<ConsumedCapacity> {
+    let table = (detail == Detail::Indexes).then_some(Units { capacity_units: units });
+    (detail != Detail::None).then(|| ConsumedCapacity { table_name: table_name.to_string(), capacity_units: units, table })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_round_up_per_kilobyte() {
+        assert_eq!(write_units(&[0]), 1.0);
+        assert_eq!(write_units(&[1024]), 1.0);
+        assert_eq!(write_units(&[1025, 10]), 2.0);
+    }
+
+    #[test]
+    fn eventually_consistent_reads_cost_half() {
+        assert_eq!(read_units(0, false), 0.5);
+        assert_eq!(read_units(4097, false), 1.0);
+        assert_eq!(read_units(4097, true), 2.0);
+    }
+}

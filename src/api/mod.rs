@@ -1,0 +1,58 @@
+//! The DynamoDB JSON protocol: operation names, request and response shapes, and the
+//! translation between them and the engine.
+//!
+//! [`dispatch`] takes an operation name (the part after `DynamoDB_20120810.` in the
+//! `X-Amz-Target` header) and the request body, and answers the response body or an
+//! [`Error`] that [`Error::to_json`] renders as DynamoDB does.
+
+mod account;
+mod capacity;
+mod error;
+mod items;
+mod tables;
+mod tags;
+mod validate;
+
+use crate::engine::Engine;
+use crate::error::{Error, ErrorKind, Result};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// Runs one operation against the engine and renders its response body.
+pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<String> {
+    match operation {
+        "CreateTable" => tables::create_table(engine, parse(body)?),
+        "DescribeTable" => tables::describe_table(engine, parse(body)?),
+        "ListTables" => tables::list_tables(engine, parse(body)?),
+        "UpdateTable" => tables::update_table(engine, parse(body)?),
+        "DeleteTable" => tables::delete_table(engine, parse(body)?),
+        "TagResource" => tags::tag_resource(engine, parse(body)?),
+        "UntagResource" => tags::untag_resource(engine, parse(body)?),
+        "ListTagsOfResource" => tags::list_tags_of_resource(engine, parse(body)?),
+        "DescribeLimits" => account::describe_limits(parse(body)?),
+        "DescribeEndpoints" => account::describe_endpoints(parse(body)?),
+        "PutItem" => items::put_item(engine, parse(body)?),
+        "GetItem" => items::get_item(engine, parse(body)?),
+        "DeleteItem" => items::delete_item(engine, parse(body)?),
+        _ => Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: {operation}"))),
+    }
+}
+
+/// Parses a request body; a body that is not the operation's JSON shape is a
+/// SerializationException, as on DynamoDB.
+fn parse<T: DeserializeOwned>(body: &str) -> Result<T> {
+    serde_json::from_str(body).map_err(|error| Error::serialization(error.to_string()))
+}
+
+/// Renders a response body.
+fn render<T: Serialize>(response: &T) -> Result<String> {
+    serde_json::to_string(response).map_err(|error| Error::new(ErrorKind::InternalServerError, error.to_string()))
+}
+
+/// Refuses a parameter that a later Dynaplay release implements, rather than ignoring it.
+fn not_yet<T>(parameter: &Option<T>, name: &str, operation: &str) -> Result<()> {
+    match parameter {
+        Some(_) => Err(Error::validation(format!("Dynaplay does not support the {name} parameter of {operation} yet"))),
+        None => Ok(()),
+    }
+}

@@ -1,0 +1,729 @@
+//! CreateTable, DescribeTable, ListTables, UpdateTable and DeleteTable on the wire.
+//!
+//! Requests are checked in DynamoDB's order: the request framework's shape constraints
+//! first (every violation at once), then the parameters of features a later Dynaplay
+//! release implements (refused, never ignored), then the operation's own rules; the
+//! engine last checks what depends on the tables that exist.
+
+use crate::api::tags::{tag_pairs, TagInput};
+use crate::api::validate::{required, Violations};
+use crate::api::{not_yet, render};
+use crate::engine::{table_arn, table_not_found, BillingMode, Engine, Table, TableClass, TableMeta};
+use crate::error::Result;
+use crate::model::{KeyAttribute, KeySchema, ScalarType};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::ops::RangeInclusive;
+use std::rc::Rc;
+
+const PAY_PER_REQUEST: &str = "PAY_PER_REQUEST";
+const BILLING_MODES: [&str; 2] = ["PROVISIONED", PAY_PER_REQUEST];
+const KEY_TYPES: [&str; 2] = ["HASH", "RANGE"];
+const ATTRIBUTE_TYPES: [&str; 3] = ["B", "N", "S"];
+const READ_UNITS_PATH: &str = "provisionedThroughput.readCapacityUnits";
+const WRITE_UNITS_PATH: &str = "provisionedThroughput.writeCapacityUnits";
+const MAX_ATTRIBUTE_NAME_CHARS: usize = 255;
+/// ListTables' page size: its default and its largest Limit.
+const MAX_LIST_LIMIT: i64 = 100;
+
+/// UpdateTable's answer to a request that changes nothing. DynamoDB's list names members
+/// that its public API does not have; Dynaplay repeats it word for word.
+const NOTHING_TO_UPDATE: &str = "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, \
+    GlobalSecondaryIndexUpdates, SSESpecification, ReplicaUpdates, MultiAccountReplicaReady, ReplicaTransitRoleArn, \
+    MultiRegionConsistency, DeletionProtectionEnabled, OnDemandThroughput, WarmThroughput or TableClass is required";
+
+/// TableStatus values. Creating, updating and deleting take no time in Dynaplay, so only
+/// the responses to those operations show the transitional states.
+const ACTIVE: &str = "ACTIVE";
+const CREATING: &str = "CREATING";
+const UPDATING: &str = "UPDATING";
+const DELETING: &str = "DELETING";
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CreateTableRequest {
+    table_name: Option<String>,
+    attribute_definitions: Option<Vec<AttributeDefinitionInput>>,
+    key_schema: Option<Vec<KeySchemaElementInput>>,
+    billing_mode: Option<String>,
+    provisioned_throughput: Option<ThroughputInput>,
+    tags: Option<Vec<TagInput>>,
+    deletion_protection_enabled: Option<bool>,
+    table_class: Option<String>,
+    #[serde(rename = "SSESpecification")]
+    sse_specification: Option<SseSpecification>,
+    local_secondary_indexes: Option<Value>,
+    global_secondary_indexes: Option<Value>,
+    stream_specification: Option<Value>,
+    on_demand_throughput: Option<Value>,
+    warm_throughput: Option<Value>,
+    resource_policy: Option<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DescribeTableRequest {
+    table_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListTablesRequest {
+    exclusive_start_table_name: Option<String>,
+    limit: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UpdateTableRequest {
+    table_name: Option<String>,
+    billing_mode: Option<String>,
+    provisioned_throughput: Option<ThroughputInput>,
+    deletion_protection_enabled: Option<bool>,
+    table_class: Option<String>,
+    #[serde(rename = "SSESpecification")]
+    sse_specification: Option<SseSpecification>,
+    /// Only a new global secondary index uses these; without one DynamoDB ignores them,
+    /// and so does Dynaplay once they are well formed.
+    attribute_definitions: Option<Vec<AttributeDefinitionInput>>,
+    global_secondary_index_updates: Option<Vec<Value>>,
+    stream_specification: Option<Value>,
+    replica_updates: Option<Value>,
+    on_demand_throughput: Option<Value>,
+    warm_throughput: Option<Value>,
+    multi_region_consistency: Option<Value>,
+    global_table_witness_updates: Option<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeleteTableRequest {
+    table_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct AttributeDefinitionInput {
+    attribute_name: Option<String>,
+    attribute_type: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct KeySchemaElementInput {
+    attribute_name: Option<String>,
+    key_type: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ThroughputInput {
+    read_capacity_units: Option<i64>,
+    write_capacity_units: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct SseSpecification {
+    #[serde(rename = "Enabled")]
+    enabled: Option<bool>,
+    #[serde(rename = "SSEType")]
+    sse_type: Option<Value>,
+    #[serde(rename = "KMSMasterKeyId")]
+    kms_master_key_id: Option<Value>,
+}
+
+impl SseSpecification {
+    /// Whether it asks for what every table has anyway: encryption with an AWS owned key.
+    fn is_default(&self) -> bool {
+        self.enabled != Some(true) && self.sse_type.is_none() && self.kms_master_key_id.is_none()
+    }
+}
+
+/// The one kind of change an UpdateTable request makes: DynamoDB refuses to combine them,
+/// except BillingMode with ProvisionedThroughput.
+enum TableChange {
+    /// Default encryption, which the table already has.
+    Encryption,
+    Class(String),
+    DeletionProtection(bool),
+    Billing { on_demand: Option<bool>, throughput: Option<ThroughputInput> },
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct TableDescription<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attribute_definitions: Option<Vec<AttributeDefinition<'a>>>,
+    table_name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    key_schema: Option<Vec<KeySchemaElement<'a>>>,
+    table_status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    creation_date_time: Option<f64>,
+    provisioned_throughput: ThroughputDescription,
+    table_size_bytes: u64,
+    item_count: usize,
+    table_arn: String,
+    table_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    billing_mode_summary: Option<BillingModeSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    table_class_summary: Option<TableClassSummary>,
+    deletion_protection_enabled: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct AttributeDefinition<'a> {
+    attribute_name: &'a str,
+    attribute_type: ScalarType,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct KeySchemaElement<'a> {
+    attribute_name: &'a str,
+    key_type: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ThroughputDescription {
+    number_of_decreases_today: u64,
+    read_capacity_units: u64,
+    write_capacity_units: u64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct BillingModeSummary {
+    billing_mode: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_update_to_pay_per_request_date_time: Option<f64>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct TableClassSummary {
+    table_class: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct TableDescriptionResponse<'a> {
+    table_description: TableDescription<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct DescribeTableResponse<'a> {
+    table: TableDescription<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListTablesResponse<'a> {
+    table_names: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_evaluated_table_name: Option<&'a str>,
+}
+
+/// Creates a table; the response describes it as CREATING, though it is ACTIVE at once.
+pub fn create_table(engine: &mut Engine, request: CreateTableRequest) -> Result<String> {
+    request.check_shape()?;
+    request.refuse_later()?;
+    let table = engine.create_table(request.into_meta()?)?;
+    // CreateTable answers before DynamoDB records when the table became on-demand.
+    let description = TableDescription::of(table, CREATING).without_switch_time();
+    render(&TableDescriptionResponse { table_description: description })
+}
+
+/// Describes a table, with live ItemCount and TableSizeBytes.
+pub fn describe_table(engine: &mut Engine, request: DescribeTableRequest) -> Result<String> {
+    let name = checked_table_name(request.table_name)?;
+    let table = engine.table(&name).ok_or_else(|| table_not_found(&name))?;
+    render(&DescribeTableResponse { table: TableDescription::of(table, ACTIVE) })
+}
+
+/// Table names in order, a page at a time; LastEvaluatedTableName appears only when more
+/// names follow the page.
+pub fn list_tables(engine: &mut Engine, request: ListTablesRequest) -> Result<String> {
+    let mut violations = Violations::default();
+    if let Some(limit) = request.limit {
+        check_range(&mut violations, limit, "limit", 1..=MAX_LIST_LIMIT);
+    }
+    if request.exclusive_start_table_name.is_some() {
+        violations.table_name(&request.exclusive_start_table_name, "exclusiveStartTableName");
+    }
+    violations.finish()?;
+    let limit = usize::try_from(request.limit.unwrap_or(MAX_LIST_LIMIT)).unwrap_or_default();
+    let start = request.exclusive_start_table_name.unwrap_or_default();
+    let mut names = engine.tables().map(|table| table.meta.name.as_str()).filter(|name| *name > start.as_str());
+    let table_names: Vec<&str> = names.by_ref().take(limit).collect();
+    let last_evaluated_table_name = names.next().and(table_names.last().copied());
+    render(&ListTablesResponse { table_names, last_evaluated_table_name })
+}
+
+/// Makes the request's one change to a table.
+pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<String> {
+    request.check_shape()?;
+    request.refuse_later()?;
+    let (name, change) = request.into_change()?;
+    let description = match change {
+        TableChange::Encryption => {
+            engine.table(&name).ok_or_else(|| table_not_found(&name))?;
+            crate::bail_validation!("One or more parameter values were invalid: Table is already encrypted by default");
+        }
+        TableChange::Class(class) => {
+            let (_, table) = engine.update_table_class(&name, table_class(&class)?)?;
+            TableDescription::of(table, UPDATING)
+        }
+        // DynamoDB applies deletion protection at once, without an UPDATING phase.
+        TableChange::DeletionProtection(enabled) => TableDescription::of(engine.update_deletion_protection(&name, enabled)?.1, ACTIVE),
+        TableChange::Billing { on_demand, throughput: requested } => {
+            let (old, table) = engine.update_billing(&name, on_demand, throughput(requested)?)?;
+            billing_update(&old, table)
+        }
+    };
+    render(&TableDescriptionResponse { table_description: description })
+}
+
+/// Deletes a table and its items; the response describes it as DELETING.
+pub fn delete_table(engine: &mut Engine, request: DeleteTableRequest) -> Result<String> {
+    let name = checked_table_name(request.table_name)?;
+    let table = engine.delete_table(&name)?;
+    let description = TableDescription::of(&table, DELETING).without_schema();
+    render(&TableDescriptionResponse { table_description: description })
+}
+
+impl CreateTableRequest {
+    fn check_shape(&self) -> Result<()> {
+        let mut violations = Violations::default();
+        violations.not_null(&self.attribute_definitions, "attributeDefinitions");
+        check_attribute_definitions(&mut violations, &self.attribute_definitions);
+        violations.table_name(&self.table_name, "tableName");
+        check_throughput(&mut violations, &self.provisioned_throughput);
+        check_key_schema(&mut violations, &self.key_schema);
+        violations.one_of(&self.billing_mode, "billingMode", &BILLING_MODES);
+        violations.finish()
+    }
+
+    fn refuse_later(&self) -> Result<()> {
+        let operation = "CreateTable";
+        not_yet(&self.local_secondary_indexes, "LocalSecondaryIndexes", operation)?;
+        not_yet(&self.global_secondary_indexes, "GlobalSecondaryIndexes", operation)?;
+        not_yet(&self.stream_specification, "StreamSpecification", operation)?;
+        not_yet(&custom_encryption(&self.sse_specification), "SSESpecification", operation)?;
+        not_yet(&self.on_demand_throughput, "OnDemandThroughput", operation)?;
+        not_yet(&self.warm_throughput, "WarmThroughput", operation)?;
+        not_yet(&self.resource_policy, "ResourcePolicy", operation)
+    }
+
+    /// The new table's settings; the engine adds its id and times.
+    fn into_meta(self) -> Result<TableMeta> {
+        let on_demand = self.billing_mode.as_deref() == Some(PAY_PER_REQUEST);
+        let billing = BillingMode::for_new_table(on_demand, throughput(self.provisioned_throughput)?)?;
+        let table_class = self.table_class.as_deref().map(table_class).transpose()?;
+        let attribute_definitions = attribute_definitions(required(self.attribute_definitions, "attributeDefinitions")?)?;
+        let keys = key_elements(required(self.key_schema, "keySchema")?)?;
+        Ok(TableMeta {
+            name: required(self.table_name, "tableName")?,
+            id: Rc::from(""),
+            key_schema: table_key_schema(&keys, &attribute_definitions)?,
+            attribute_definitions,
+            billing,
+            billing_mode_declared: self.billing_mode.is_some(),
+            last_pay_per_request_millis: None,
+            created_millis: 0,
+            tags: tag_pairs(self.tags.unwrap_or_default())?,
+            deletion_protection: self.deletion_protection_enabled.unwrap_or(false),
+            table_class,
+        })
+    }
+}
+
+impl UpdateTableRequest {
+    fn check_shape(&self) -> Result<()> {
+        let mut violations = Violations::default();
+        check_attribute_definitions(&mut violations, &self.attribute_definitions);
+        violations.table_name(&self.table_name, "tableName");
+        check_throughput(&mut violations, &self.provisioned_throughput);
+        violations.one_of(&self.billing_mode, "billingMode", &BILLING_MODES);
+        violations.finish()
+    }
+
+    fn refuse_later(&self) -> Result<()> {
+        let operation = "UpdateTable";
+        // An empty list of index updates asks for nothing, as on DynamoDB.
+        let index_updates = self.global_secondary_index_updates.as_ref().filter(|updates| !updates.is_empty());
+        not_yet(&index_updates, "GlobalSecondaryIndexUpdates", operation)?;
+        not_yet(&self.stream_specification, "StreamSpecification", operation)?;
+        not_yet(&custom_encryption(&self.sse_specification), "SSESpecification", operation)?;
+        not_yet(&self.replica_updates, "ReplicaUpdates", operation)?;
+        not_yet(&self.on_demand_throughput, "OnDemandThroughput", operation)?;
+        not_yet(&self.warm_throughput, "WarmThroughput", operation)?;
+        not_yet(&self.multi_region_consistency, "MultiRegionConsistency", operation)?;
+        not_yet(&self.global_table_witness_updates, "GlobalTableWitnessUpdates", operation)
+    }
+
+    /// The table name and the request's one change. When the request combines kinds,
+    /// DynamoDB names the first of encryption, table class and deletion protection.
+    fn into_change(self) -> Result<(String, TableChange)> {
+        let name = required(self.table_name, "tableName")?;
+        let exclusive = [
+            (self.sse_specification.is_some(), "Server-Side Encryption"),
+            (self.table_class.is_some(), "TableClass"),
+            (self.deletion_protection_enabled.is_some(), "DeletionProtection"),
+        ];
+        let billing = self.billing_mode.is_some() || self.provisioned_throughput.is_some();
+        let kinds = exclusive.iter().filter(|(present, _)| *present).count() + usize::from(billing);
+        if kinds == 0 {
+            crate::bail_validation!("{NOTHING_TO_UPDATE}");
+        }
+        if kinds > 1 {
+            if let Some((_, kind)) = exclusive.iter().find(|(present, _)| *present) {
+                crate::bail_validation!("One or more parameter values were invalid: {kind} modification must be the only operation in the request");
+            }
+        }
+        let change = match (self.sse_specification, self.table_class, self.deletion_protection_enabled) {
+            (Some(_), _, _) => TableChange::Encryption,
+            (_, Some(class), _) => TableChange::Class(class),
+            (_, _, Some(enabled)) => TableChange::DeletionProtection(enabled),
+            _ => TableChange::Billing {
+                on_demand: self.billing_mode.map(|mode| mode == PAY_PER_REQUEST),
+                throughput: self.provisioned_throughput,
+            },
+        };
+        Ok((name, change))
+    }
+}
+
+impl<'a> TableDescription<'a> {
+    /// The full description, as DescribeTable gives it, with the given status.
+    fn of(table: &'a Table, status: &'static str) -> Self {
+        let meta = &table.meta;
+        TableDescription {
+            attribute_definitions: Some(
+                meta.attribute_definitions
+                    .iter()
+                    .map(|(name, scalar)| AttributeDefinition { attribute_name: name, attribute_type: *scalar })
+                    .collect(),
+            ),
+            table_name: &meta.name,
+            key_schema: Some(key_schema_elements(&meta.key_schema)),
+            table_status: status,
+            creation_date_time: Some(seconds(meta.created_millis)),
+            provisioned_throughput: ThroughputDescription::of(&meta.billing),
+            table_size_bytes: table.size_bytes(),
+            item_count: table.item_count(),
+            table_arn: table_arn(&meta.name),
+            table_id: &meta.id,
+            // Tables that were never on-demand have no BillingModeSummary on DynamoDB.
+            billing_mode_summary: meta.last_pay_per_request_millis.map(|millis| BillingModeSummary {
+                billing_mode: billing_mode_name(&meta.billing),
+                last_update_to_pay_per_request_date_time: Some(seconds(millis)),
+            }),
+            table_class_summary: meta.table_class.map(|class| TableClassSummary { table_class: class.wire_name() }),
+            deletion_protection_enabled: meta.deletion_protection,
+        }
+    }
+
+    /// Leaves out when the table last became on-demand, which responses to CreateTable and
+    /// to a billing switch do not carry yet.
+    fn without_switch_time(mut self) -> Self {
+        if let Some(summary) = &mut self.billing_mode_summary {
+            summary.last_update_to_pay_per_request_date_time = None;
+        }
+        self
+    }
+
+    /// DeleteTable's shorter description: no key schema, attributes or creation time.
+    fn without_schema(mut self) -> Self {
+        self.attribute_definitions = None;
+        self.key_schema = None;
+        self.creation_date_time = None;
+        self
+    }
+}
+
+impl ThroughputDescription {
+    /// Provisioned capacity as DynamoDB reports it: 0/0 for an on-demand table. Dynaplay
+    /// keeps no history of decreases, so it reports none.
+    fn of(billing: &BillingMode) -> Self {
+        let (read, write) = match *billing {
+            BillingMode::Provisioned { read, write } => (read, write),
+            BillingMode::PayPerRequest => (0, 0),
+        };
+        ThroughputDescription { number_of_decreases_today: 0, read_capacity_units: read, write_capacity_units: write }
+    }
+}
+
+/// UpdateTable's answer to a billing change. DynamoDB answers before the change takes
+/// effect: the capacity shown is the old one (0/0 when either side is on-demand), and a
+/// switch's BillingModeSummary names the new mode without a time yet.
+fn billing_update<'a>(old: &TableMeta, table: &'a Table) -> TableDescription<'a> {
+    let mut description = TableDescription::of(table, UPDATING);
+    if !is_on_demand(&table.meta.billing) {
+        description.provisioned_throughput = ThroughputDescription::of(&old.billing);
+    }
+    if is_on_demand(&old.billing) == is_on_demand(&table.meta.billing) {
+        description
+    } else {
+        description.without_switch_time()
+    }
+}
+
+fn is_on_demand(billing: &BillingMode) -> bool {
+    *billing == BillingMode::PayPerRequest
+}
+
+fn billing_mode_name(billing: &BillingMode) -> &'static str {
+    if is_on_demand(billing) {
+        PAY_PER_REQUEST
+    } else {
+        "PROVISIONED"
+    }
+}
+
+fn key_schema_elements(schema: &KeySchema) -> Vec<KeySchemaElement<'_>> {
+    let hash = KeySchemaElement { attribute_name: &schema.partition.name, key_type: "HASH" };
+    let range = schema.sort.as_ref().map(|sort| KeySchemaElement { attribute_name: &sort.name, key_type: "RANGE" });
+    std::iter::once(hash).chain(range).collect()
+}
+
+/// Epoch milliseconds as the epoch seconds, with fraction, that DynamoDB's JSON carries.
+fn seconds(millis: u64) -> f64 {
+    millis as f64 / 1000.0
+}
+
+/// A TableName that DescribeTable and DeleteTable name, checked by the request framework.
+fn checked_table_name(name: Option<String>) -> Result<String> {
+    let mut violations = Violations::default();
+    violations.table_name(&name, "tableName");
+    violations.finish()?;
+    required(name, "tableName")
+}
+
+fn custom_encryption(sse: &Option<SseSpecification>) -> Option<&SseSpecification> {
+    sse.as_ref().filter(|sse| !sse.is_default())
+}
+
+fn table_class(name: &str) -> Result<TableClass> {
+    TableClass::from_wire(name).ok_or_else(|| {
+        crate::validation!(
+            "Invalid table-class parameter provided. Please try again with a valid table-class value: [STANDARD, STANDARD_INFREQUENT_ACCESS]."
+        )
+    })
+}
+
+/// The (read, write) capacity of a ProvisionedThroughput already checked to hold both.
+fn throughput(input: Option<ThroughputInput>) -> Result<Option<(u64, u64)>> {
+    let units = |value: Option<i64>, path| required(value, path).map(i64::unsigned_abs);
+    input
+        .map(|input| Ok((units(input.read_capacity_units, READ_UNITS_PATH)?, units(input.write_capacity_units, WRITE_UNITS_PATH)?)))
+        .transpose()
+}
+
+fn check_throughput(violations: &mut Violations, throughput: &Option<ThroughputInput>) {
+    let Some(throughput) = throughput else {
+        return;
+    };
+    for (units, path) in [(throughput.write_capacity_units, WRITE_UNITS_PATH), (throughput.read_capacity_units, READ_UNITS_PATH)] {
+        violations.not_null(&units, path);
+        if let Some(units) = units {
+            check_range(violations, units, path, 1..=i64::MAX);
+        }
+    }
+}
+
+/// A number's range constraint, worded as the request framework words it.
+fn check_range(violations: &mut Violations, value: i64, path: &str, range: RangeInclusive<i64>) {
+    if value < *range.start() {
+        violations.add(format!("'{value}'"), path, &format!("Member must have value greater than or equal to {}", range.start()));
+    }
+    if value > *range.end() {
+        violations.add(format!("'{value}'"), path, &format!("Member must have value less than or equal to {}", range.end()));
+    }
+}
+
+fn check_attribute_definitions(violations: &mut Violations, definitions: &Option<Vec<AttributeDefinitionInput>>) {
+    for (index, definition) in definitions.iter().flatten().enumerate() {
+        let path = format!("attributeDefinitions.{}.member", index + 1);
+        check_attribute_name(violations, &definition.attribute_name, &format!("{path}.attributeName"));
+        check_enum(violations, &definition.attribute_type, &format!("{path}.attributeType"), &ATTRIBUTE_TYPES);
+    }
+}
+
+fn check_key_schema(violations: &mut Violations, key_schema: &Option<Vec<KeySchemaElementInput>>) {
+    let Some(elements) = key_schema else {
+        return violations.not_null(key_schema, "keySchema");
+    };
+    if elements.is_empty() {
+        violations.add("'[]'", "keySchema", "Member must have length greater than or equal to 1");
+    }
+    if elements.len() > 2 {
+        let listed: Vec<String> = elements.iter().map(KeySchemaElementInput::java_display).collect();
+        violations.add(format!("'[{}]'", listed.join(", ")), "keySchema", "Member must have length less than or equal to 2");
+    }
+    for (index, element) in elements.iter().enumerate() {
+        let path = format!("keySchema.{}.member", index + 1);
+        check_attribute_name(violations, &element.attribute_name, &format!("{path}.attributeName"));
+        check_enum(violations, &element.key_type, &format!("{path}.keyType"), &KEY_TYPES);
+    }
+}
+
+fn check_attribute_name(violations: &mut Violations, name: &Option<String>, path: &str) {
+    violations.not_null(name, path);
+    let Some(name) = name else {
+        return;
+    };
+    let length = name.chars().count();
+    if length == 0 {
+        violations.add("''", path, "Member must have length greater than or equal to 1");
+    }
+    if length > MAX_ATTRIBUTE_NAME_CHARS {
+        violations.add(format!("'{name}'"), path, &format!("Member must have length less than or equal to {MAX_ATTRIBUTE_NAME_CHARS}"));
+    }
+}
+
+fn check_enum(violations: &mut Violations, value: &Option<String>, path: &str, allowed: &[&str]) {
+    violations.not_null(value, path);
+    violations.one_of(value, path, allowed);
+}
+
+impl KeySchemaElementInput {
+    /// How DynamoDB's Java request framework prints an element of a list it reports: the
+    /// class name and the hash code, which is one plus the members' string hashes.
+    fn java_display(&self) -> String {
+        let members = [&self.attribute_name, &self.key_type];
+        let hash = members.iter().fold(1i32, |sum, member| sum.wrapping_add(member.as_deref().map_or(0, java_string_hash)));
+        format!("com.amazonaws.dynamodb.v20120810.KeySchemaElement@{hash:x}")
+    }
+}
+
+/// Java's `String.hashCode`.
+fn java_string_hash(text: &str) -> i32 {
+    text.encode_utf16().fold(0i32, |hash, unit| hash.wrapping_mul(31).wrapping_add(i32::from(unit)))
+}
+
+fn attribute_definitions(inputs: Vec<AttributeDefinitionInput>) -> Result<Vec<(String, ScalarType)>> {
+    let definition = |input: AttributeDefinitionInput| {
+        let name = required(input.attribute_name, "attributeName")?;
+        Ok((name, scalar_type(&required(input.attribute_type, "attributeType")?)?))
+    };
+    inputs.into_iter().map(definition).collect()
+}
+
+fn scalar_type(name: &str) -> Result<ScalarType> {
+    match name {
+        "S" => Ok(ScalarType::S),
+        "N" => Ok(ScalarType::N),
+        "B" => Ok(ScalarType::B),
+        _ => Err(crate::validation!("Member must satisfy enum value set: [B, N, S]")),
+    }
+}
+
+/// KeySchema as (attribute name, key type) pairs.
+fn key_elements(inputs: Vec<KeySchemaElementInput>) -> Result<Vec<(String, String)>> {
+    inputs.into_iter().map(|input| Ok((required(input.attribute_name, "attributeName")?, required(input.key_type, "keyType")?))).collect()
+}
+
+/// The table's key schema, with CreateTable's rules for how KeySchema and
+/// AttributeDefinitions agree when a table has no secondary indexes.
+fn table_key_schema(keys: &[(String, String)], definitions: &[(String, ScalarType)]) -> Result<KeySchema> {
+    let names: Vec<&str> = keys.iter().map(|(name, _)| name.as_str()).collect();
+    let defined: Vec<&str> = definitions.iter().map(|(name, _)| name.as_str()).collect();
+    if names.len() > defined.len() {
+        crate::bail_validation!("Invalid KeySchema: Some index key attribute have no definition");
+    }
+    if let Some(duplicate) = defined.iter().enumerate().find(|(index, name)| defined[..*index].contains(name)).map(|(_, name)| name) {
+        crate::bail_validation!("Attribute Name is duplicated: {duplicate}");
+    }
+    if names.iter().any(|name| !defined.contains(name)) {
+        crate::bail_validation!(
+            "One or more parameter values were invalid: Some index key attributes are not defined in AttributeDefinitions. Keys: [{}], AttributeDefinitions: [{}]",
+            names.join(", "),
+            defined.join(", ")
+        );
+    }
+    check_key_order(keys)?;
+    if names.len() != defined.len() {
+        crate::bail_validation!(
+            "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions"
+        );
+    }
+    let mut attributes = keys.iter().filter_map(|(name, _)| definitions.iter().find(|(defined, _)| defined == name));
+    let mut next_attribute = || attributes.next().map(|(name, scalar)| KeyAttribute { name: name.clone(), scalar: *scalar });
+    match next_attribute() {
+        Some(partition) => Ok(KeySchema { partition, sort: next_attribute() }),
+        None => Err(crate::validation!("Invalid KeySchema: Some index key attribute have no definition")),
+    }
+}
+
+/// A HASH key first, then at most a RANGE key of another name.
+fn check_key_order(keys: &[(String, String)]) -> Result<()> {
+    if let [(hash, _), (range, _)] = keys {
+        if hash == range {
+            crate::bail_validation!("Both the Hash Key and the Range Key element in the KeySchema have the same name");
+        }
+    }
+    if keys.first().is_some_and(|(_, key_type)| key_type != "HASH") {
+        crate::bail_validation!("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
+    }
+    if keys.get(1).is_some_and(|(_, key_type)| key_type != "RANGE") {
+        crate::bail_validation!("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn element(name: Option<&str>, key_type: Option<&str>) -> KeySchemaElementInput {
+        KeySchemaElementInput { attribute_name: name.map(String::from), key_type: key_type.map(String::from) }
+    }
+
+    #[test]
+    fn key_schema_elements_print_with_javas_hash_code() {
+        // The values DynamoDB printed for these three elements (recorded by dynalite).
+        assert!(element(None, Some("HASH")).java_display().ends_with("@21b90f"));
+        assert!(element(Some("a"), None).java_display().ends_with("@62"));
+        assert!(element(Some("a"), Some("Woop")).java_display().ends_with("@293b3b"));
+    }
+
+    fn keys(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(name, key_type)| (name.to_string(), key_type.to_string())).collect()
+    }
+
+    fn strings(names: &[&str]) -> Vec<(String, ScalarType)> {
+        names.iter().map(|name| (name.to_string(), ScalarType::S)).collect()
+    }
+
+    fn schema_error(pairs: &[(&str, &str)], defined: &[&str]) -> String {
+        table_key_schema(&keys(pairs), &strings(defined)).unwrap_err().message
+    }
+
+    #[test]
+    fn key_schema_and_definitions_must_agree() {
+        assert_eq!(schema_error(&[("a", "HASH"), ("a", "HASH")], &["a"]), "Invalid KeySchema: Some index key attribute have no definition");
+        assert_eq!(schema_error(&[("pk", "HASH")], &["pk", "pk"]), "Attribute Name is duplicated: pk");
+        assert!(schema_error(&[("PK", "HASH")], &["pk"]).ends_with("Keys: [PK], AttributeDefinitions: [pk]"));
+        assert!(schema_error(&[("a", "HASH")], &["a", "b"]).contains("Number of attributes in KeySchema"));
+    }
+
+    #[test]
+    fn hash_comes_first_and_range_second() {
+        assert!(schema_error(&[("a", "HASH"), ("a", "HASH")], &["a", "b"]).starts_with("Both the Hash Key"));
+        assert!(schema_error(&[("a", "RANGE"), ("b", "HASH")], &["a", "b"]).contains("first KeySchemaElement"));
+        assert!(schema_error(&[("a", "HASH"), ("b", "HASH")], &["a", "b"]).contains("second KeySchemaElement"));
+    }
+
+    #[test]
+    fn a_valid_schema_takes_the_defined_types() {
+        let definitions = vec![("sk".to_string(), ScalarType::N), ("pk".to_string(), ScalarType::B)];
+        let schema = table_key_schema(&keys(&[("pk", "HASH"), ("sk", "RANGE")]), &definitions).unwrap();
+        assert_eq!(schema.partition, KeyAttribute { name: "pk".into(), scalar: ScalarType::B });
+        assert_eq!(schema.sort, Some(KeyAttribute { name: "sk".into(), scalar: ScalarType::N }));
+    }
+}

@@ -1,0 +1,95 @@
+//! Request-shape validation with the wording of DynamoDB's request framework:
+//! `1 validation error detected: Value null at 'tableName' failed to satisfy constraint:
+//! Member must not be null`, several violations joined by "; ".
+
+use crate::error::{Error, Result};
+use std::fmt::Display;
+
+/// Collects every constraint violation of one request, as DynamoDB reports them all at once.
+#[derive(Default)]
+pub struct Violations {
+    messages: Vec<String>,
+}
+
+impl Violations {
+    /// Records that `value` (already rendered, e.g. `null` or `'x'`) at `path` broke `constraint`.
+    pub fn add(&mut self, value: impl Display, path: &str, constraint: &str) {
+        self.messages.push(format!("Value {value} at '{path}' failed to satisfy constraint: {constraint}"));
+    }
+
+    pub fn not_null<T>(&mut self, value: &Option<T>, path: &str) {
+        if value.is_none() {
+            self.add("null", path, "Member must not be null");
+        }
+    }
+
+    /// A table name's rules: 3 to 255 characters of `[a-zA-Z0-9_.-]`.
+    pub fn table_name(&mut self, name: &Option<String>, path: &str) {
+        let Some(name) = name else {
+            return self.not_null(name, path);
+        };
+        if !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) {
+            self.add(format!("'{name}'"), path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
+        }
+        let length = name.chars().count();
+        if length < 3 {
+            self.add(format!("'{name}'"), path, "Member must have length greater than or equal to 3");
+        }
+        if length > 255 {
+            self.add(format!("'{name}'"), path, "Member must have length less than or equal to 255");
+        }
+    }
+
+    /// A value that must be one of an enumeration's names.
+    pub fn one_of(&mut self, value: &Option<String>, path: &str, allowed: &[&str]) {
+        if let Some(value) = value {
+            if !allowed.contains(&value.as_str()) {
+                let set = allowed.join(", ");
+                self.add(format!("'{value}'"), path, &format!("Member must satisfy enum value set: [{set}]"));
+            }
+        }
+    }
+
+    /// Fails with every violation recorded, or succeeds when there are none.
+    pub fn finish(self) -> Result<()> {
+        match self.messages.len() {
+            0 => Ok(()),
+            1 => Err(Error::validation(format!("1 validation error detected: {}", self.messages[0]))),
+            n => Err(Error::validation(format!("{n} validation errors detected: {}", self.messages.join("; ")))),
+        }
+    }
+}
+
+/// The value of a member already checked with [`Violations::not_null`]; should it be
+/// missing after all, the error is the one `not_null` reports.
+pub fn required<T>(value: Option<T>, path: &str) -> Result<T> {
+    value.ok_or_else(|| {
+        Error::validation(format!(
+            "1 validation error detected: Value null at '{path}' failed to satisfy constraint: Member must not be null"
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_violation_reads_like_dynamodb() {
+        let mut violations = Violations::default();
+        violations.table_name(&None, "tableName");
+        assert_eq!(
+            violations.finish().unwrap_err().message,
+            "1 validation error detected: Value null at 'tableName' failed to satisfy constraint: Member must not be null"
+        );
+    }
+
+    #[test]
+    fn several_violations_are_counted_and_joined() {
+        let mut violations = Violations::default();
+        violations.table_name(&Some("a!".to_string()), "tableName");
+        let message = violations.finish().unwrap_err().message;
+        assert!(message.starts_with("2 validation errors detected: Value 'a!' at 'tableName'"), "{message}");
+        assert!(message.contains("; Value 'a!' at 'tableName' failed to satisfy constraint: Member must have length greater than or equal to 3"));
+    }
+}

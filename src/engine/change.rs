@@ -1,0 +1,19 @@
+//! The change log's record: what one committed operation did, with old and new images.
+//!
+//! Storage persists it, a failed commit reverts memory with it, and later streams,
+//! TTL, backups and replication read it.
+
+use crate::engine::table::{Table, TableMeta};
+use crate::model::{Item, KeyCode};
+use std::rc::Rc;
+
+/// One mutation made by an operation.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// A table was created (`old` is None) or its settings changed.
+    TableMeta { old: Option<Box<TableMeta>>, new: Box<TableMeta> },
+    /// A table was deleted; it is kept whole so that a failed commit can restore it.
+    TableDeleted { table: Box<Table> },
+    /// An item was written (`new` is Some) or deleted (`new` is None).
+    Item { table: String, table_id: Rc<str>, key: KeyCode, old: Option<Item>, new: Option<Item> },
+}

@@ -1,0 +1,115 @@
+//! The engine: DynamoDB's tables and operations as plain synchronous Rust.
+//!
+//! Each operation validates everything first and only then mutates, so a failed request
+//! changes nothing. Every mutation is recorded as a [`Change`]; the caller collects them
+//! with [`Engine::take_changes`] after each operation and hands them to storage.
+
+mod change;
+mod ids;
+mod ops;
+pub mod table;
+
+pub use change::Change;
+pub use ops::put::ReturnValues;
+pub use table::{BillingMode, Table, TableClass, TableMeta};
+
+use crate::clock::Clock;
+use crate::error::{Error, ErrorKind, Result};
+use std::collections::BTreeMap;
+
+/// The account every local ARN names.
+pub const ACCOUNT_ID: &str = "000000000000";
+/// The Region every local ARN names.
+pub const REGION: &str = "us-east-1";
+
+/// All tables of one database, and the changes not yet handed to storage.
+pub struct Engine {
+    tables: BTreeMap<String, Table>,
+    clock: Box<dyn Clock>,
+    ids: ids::IdGenerator,
+    changes: Vec<Change>,
+}
+
+impl Engine {
+    pub fn new(clock: Box<dyn Clock>) -> Self {
+        let seed = clock.now_millis();
+        Engine { tables: BTreeMap::new(), clock, ids: ids::IdGenerator::new(seed), changes: Vec::new() }
+    }
+
+    pub fn now_millis(&self) -> u64 {
+        self.clock.now_millis()
+    }
+
+    /// The changes made since the last call, in the order they were made.
+    pub fn take_changes(&mut self) -> Vec<Change> {
+        std::mem::take(&mut self.changes)
+    }
+
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.get(name)
+    }
+
+    pub fn tables(&self) -> impl Iterator<Item = &Table> {
+        self.tables.values()
+    }
+
+    /// Puts a table back as storage held it (when a database is reopened).
+    pub fn restore_table(&mut self, table: Table) {
+        self.tables.insert(table.meta.name.clone(), table);
+    }
+
+    /// Undoes changes that storage failed to commit, newest first.
+    pub fn revert(&mut self, changes: Vec<Change>) {
+        for change in changes.into_iter().rev() {
+            self.revert_one(change);
+        }
+    }
+
+    fn revert_one(&mut self, change: Change) {
+        match change {
+            Change::TableMeta { old: None, new } => {
+                self.tables.remove(&new.name);
+            }
+            Change::TableMeta { old: Some(old), new } => {
+                if let Some(table) = self.tables.get_mut(&new.name) {
+                    table.meta = *old;
+                }
+            }
+            Change::TableDeleted { table } => self.restore_table(*table),
+            Change::Item { table, key, old, .. } => {
+                if let Some(table) = self.tables.get_mut(&table) {
+                    table.set(key, old);
+                }
+            }
+        }
+    }
+
+    /// The table an item operation names; DynamoDB's terse not-found message.
+    fn table_for_items(&self, name: &str) -> Result<&Table> {
+        self.tables.get(name).ok_or_else(item_table_not_found)
+    }
+
+    /// The table a control-plane operation names; the message names the table.
+    fn table_for_control(&self, name: &str) -> Result<&Table> {
+        self.tables.get(name).ok_or_else(|| table_not_found(name))
+    }
+}
+
+/// The table an item write names, borrowed from the table map alone so that the caller
+/// can still record changes.
+fn items_table_mut<'a>(tables: &'a mut BTreeMap<String, Table>, name: &str) -> Result<&'a mut Table> {
+    tables.get_mut(name).ok_or_else(item_table_not_found)
+}
+
+fn item_table_not_found() -> Error {
+    Error::new(ErrorKind::ResourceNotFound, "Requested resource not found")
+}
+
+pub(crate) fn table_not_found(name: &str) -> Error {
+    Error::new(ErrorKind::ResourceNotFound, format!("Requested resource not found: Table: {name} not found"))
+}
+
+/// The ARN of a table in the local account and Region.
+pub fn table_arn(name: &str) -> String {
+    format!("arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/{name}")
+}

@@ -1,0 +1,39 @@
+//! DeleteTable: remove a table and all its items, unless deletion protection is on.
+
+use crate::engine::{table_not_found, Change, Engine, Table};
+use crate::error::Result;
+
+impl Engine {
+    /// Deletes a table, returning it as it was. Deletion takes no time here: the name is
+    /// free again as soon as this returns.
+    pub fn delete_table(&mut self, name: &str) -> Result<Table> {
+        if self.table_for_control(name)?.meta.deletion_protection {
+            crate::bail_validation!(
+                "Resource cannot be deleted as it is currently protected against deletion. Disable deletion protection first."
+            );
+        }
+        let table = self.tables.remove(name).ok_or_else(|| table_not_found(name))?;
+        // The change log keeps its own copy, so that a failed commit can put the table back;
+        // deleting a table is rare enough for the copy not to matter.
+        self.changes.push(Change::TableDeleted { table: Box::new(table.clone()) });
+        Ok(table)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::engine::ops::create_table::{sample_engine, sample_meta};
+    use crate::engine::BillingMode;
+
+    #[test]
+    fn a_failed_commit_puts_the_deleted_table_back() {
+        let mut engine = sample_engine();
+        engine.create_table(sample_meta("t1", BillingMode::PayPerRequest)).unwrap();
+        engine.take_changes();
+        let deleted = engine.delete_table("t1").unwrap();
+        assert!(engine.table("t1").is_none());
+        let changes = engine.take_changes();
+        engine.revert(changes);
+        assert_eq!(engine.table("t1").map(|table| &table.meta), Some(&deleted.meta));
+    }
+}

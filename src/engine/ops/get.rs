@@ -1,0 +1,14 @@
+//! GetItem: read one item by its full primary key, from memory.
+
+use crate::engine::Engine;
+use crate::error::Result;
+use crate::model::Item;
+
+impl Engine {
+    /// The item at `key`, if any.
+    pub fn get_item(&self, table_name: &str, key: &Item) -> Result<Option<Item>> {
+        let table = self.table_for_items(table_name)?;
+        let code = table.meta.key_schema.request_key(key)?;
+        Ok(table.get(&code).cloned())
+    }
+}

@@ -1,0 +1,9 @@
+//! One file per DynamoDB operation the engine implements.
+
+pub mod create_table;
+pub mod delete;
+pub mod delete_table;
+pub mod get;
+pub mod put;
+pub mod tags;
+pub mod update_table;

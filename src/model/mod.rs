@@ -1,0 +1,10 @@
+//! DynamoDB's data model: attribute values with their validation rules, numbers,
+//! items and their sizes, primary key schemas and the order-preserving key encoding.
+
+pub mod key;
+pub mod number;
+pub mod value;
+
+pub use key::{KeyAttribute, KeyCode, KeySchema, ScalarType};
+pub use number::Number;
+pub use value::{item_from_json, item_size, AttributeValue, Item};

@@ -1,0 +1,507 @@
+//! DynamoDB numbers: up to 38 significant digits, magnitude 1E-130 to
+//! 9.9999999999999999999999999999999999999E+125, canonical text, numeric order.
+//!
+//! A [`Number`] is kept normalized (`digits × 10^exponent` with no trailing zeros in
+//! `digits`, and a single unsigned zero), so the derived `Eq` and `Hash` are numeric
+//! equality: `1`, `1.0` and `10E-1` are the same value.
+
+use crate::{bail_validation, Result};
+use std::cmp::Ordering;
+use std::fmt;
+
+/// Most significant digits a number may have.
+const MAX_DIGITS: usize = 38;
+/// Largest and smallest decimal exponent of a number's leading digit.
+const MAX_EXPONENT: i64 = 125;
+const MIN_EXPONENT: i64 = -130;
+
+/// Leading bytes of [`Number::encode_ordered`]: negatives sort before zero before positives.
+const NEGATIVE: u8 = 0x01;
+const ZERO: u8 = 0x02;
+const POSITIVE: u8 = 0x03;
+
+/// A DynamoDB number (type `N`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Number {
+    negative: bool,
+    /// The significant digits as an integer, without trailing zeros; 0 only for zero.
+    digits: u128,
+    /// Decimal exponent of the last significant digit.
+    exponent: i16,
+}
+
+impl Number {
+    /// Parses DynamoDB number text, with DynamoDB's errors for bad text and out-of-range values.
+    ///
+    /// Accepts what Java's `BigDecimal` accepts: an optional sign, digits with at most one
+    /// decimal point (`.5` and `5.` included) and an optional exponent (`1E5`, `2e-3`).
+    pub fn parse(text: &str) -> Result<Number> {
+        if text.is_empty() {
+            bail_validation!("The parameter cannot be converted to a numeric value");
+        }
+        let Some(decimal) = Decimal::parse(text) else {
+            bail_validation!("The parameter cannot be converted to a numeric value: {text}");
+        };
+        decimal.into_number()
+    }
+
+    /// Bytes this number counts for in an item's size.
+    ///
+    /// DynamoDB stores a number as one exponent byte plus base-100 digit pairs aligned on
+    /// even powers of ten (an extra leading pair when the leading digit's exponent is
+    /// even and the digit count is even), plus one byte for a negative sign; zero is one
+    /// byte. This is the formula dynalite fitted to DynamoDB's consumed capacity.
+    pub fn size(&self) -> usize {
+        if self.is_zero() {
+            return 1;
+        }
+        let count = self.digit_count();
+        let unaligned = count.is_multiple_of(2) && self.leading_exponent() % 2 == 0;
+        1 + count.div_ceil(2) + usize::from(unaligned) + usize::from(self.negative)
+    }
+
+    /// Appends bytes whose unsigned lexicographic order is the numbers' numeric order.
+    ///
+    /// The encoding is self-delimiting: a sign byte, then (for non-zero numbers) an
+    /// exponent byte and the digits in pairs, closed by a terminator that no digit pair
+    /// uses. Negative numbers invert the exponent, the pairs and the terminator.
+    pub fn encode_ordered(&self, out: &mut Vec<u8>) {
+        if self.is_zero() {
+            out.push(ZERO);
+            return;
+        }
+        // The leading exponent lies in -130..=125, so the biased value fits a byte.
+        let biased = (self.leading_exponent() - MIN_EXPONENT) as u8;
+        let text = self.digits.to_string();
+        let pairs = text.as_bytes().chunks(2).map(|pair| {
+            let high = pair[0] - b'0';
+            let low = pair.get(1).map_or(0, |digit| digit - b'0');
+            high * 10 + low
+        });
+        if self.negative {
+            out.push(NEGATIVE);
+            out.push(u8::MAX - biased);
+            out.extend(pairs.map(|pair| 100 - pair));
+            out.push(u8::MAX);
+        } else {
+            out.push(POSITIVE);
+            out.push(biased);
+            out.extend(pairs.map(|pair| pair + 1));
+            out.push(0);
+        }
+    }
+
+    fn is_zero(&self) -> bool {
+        self.digits == 0
+    }
+
+    fn digit_count(&self) -> usize {
+        self.digits.checked_ilog10().map_or(0, |log| log as usize + 1)
+    }
+
+    /// Decimal exponent of the leading digit (scientific notation).
+    fn leading_exponent(&self) -> i64 {
+        i64::from(self.exponent) + self.digit_count() as i64 - 1
+    }
+
+    /// The magnitudes' order, for numbers of equal sign.
+    fn cmp_magnitude(&self, other: &Self) -> Ordering {
+        let by_exponent = self.leading_exponent().cmp(&other.leading_exponent());
+        by_exponent.then_with(|| {
+            // Same leading exponent: scale the shorter digit string to the longer one's
+            // length (at most 38 digits, which fits a u128) and compare as integers.
+            let (mine, theirs) = (self.digit_count(), other.digit_count());
+            let scale = |digits: u128, count: usize, target: usize| {
+                digits * 10u128.pow((target - count) as u32)
+            };
+            let longest = mine.max(theirs);
+            scale(self.digits, mine, longest).cmp(&scale(other.digits, theirs, longest))
+        })
+    }
+}
+
+impl Ord for Number {
+    fn cmp(&self, other: &Self) -> Ordering {
+        let rank = |number: &Number| match (number.negative, number.is_zero()) {
+            (true, _) => 0,
+            (false, true) => 1,
+            (false, false) => 2,
+        };
+        rank(self).cmp(&rank(other)).then_with(|| match self.negative {
+            true => other.cmp_magnitude(self),
+            false => self.cmp_magnitude(other),
+        })
+    }
+}
+
+impl PartialOrd for Number {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Number {
+    /// The canonical text DynamoDB returns: plain decimal notation (never an exponent),
+    /// no leading zeros, no trailing fractional zeros, and `0` for zero.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.negative {
+            f.write_str("-")?;
+        }
+        let digits = self.digits.to_string();
+        let exponent = i64::from(self.exponent);
+        if exponent >= 0 {
+            return write!(f, "{digits}{}", "0".repeat(exponent as usize));
+        }
+        let fraction = exponent.unsigned_abs() as usize;
+        match digits.len().checked_sub(fraction) {
+            Some(whole) if whole > 0 => write!(f, "{}.{}", &digits[..whole], &digits[whole..]),
+            _ => write!(f, "0.{}{digits}", "0".repeat(fraction - digits.len())),
+        }
+    }
+}
+
+/// Number text taken apart: sign, significant digits and the exponent of the last one.
+struct Decimal {
+    negative: bool,
+    /// Significant digits (0..=9), without leading or trailing zeros; empty for zero.
+    digits: Vec<u8>,
+    exponent: i64,
+}
+
+impl Decimal {
+    /// Splits number text into its parts; `None` if it is not number text.
+    fn parse(text: &str) -> Option<Decimal> {
+        let (negative, rest) = match text.as_bytes() {
+            [b'-', rest @ ..] => (true, rest),
+            [b'+', rest @ ..] => (false, rest),
+            rest => (false, rest),
+        };
+        let mantissa_len = rest.iter().position(|&b| b == b'e' || b == b'E').unwrap_or(rest.len());
+        let (mantissa, exponent_part) = rest.split_at(mantissa_len);
+        let exponent = match exponent_part {
+            [] => 0,
+            [_, exponent @ ..] => parse_exponent(exponent)?,
+        };
+
+        let mut digits = Vec::with_capacity(mantissa.len());
+        let mut fraction_len = 0i64;
+        let mut seen_point = false;
+        let mut seen_digit = false;
+        for &byte in mantissa {
+            match byte {
+                b'0'..=b'9' => {
+                    seen_digit = true;
+                    fraction_len += i64::from(seen_point);
+                    // Leading zeros are not significant.
+                    if byte != b'0' || !digits.is_empty() {
+                        digits.push(byte - b'0');
+                    }
+                }
+                b'.' if !seen_point => seen_point = true,
+                _ => return None,
+            }
+        }
+        if !seen_digit {
+            return None;
+        }
+        let trailing_zeros = digits.iter().rev().take_while(|&&digit| digit == 0).count();
+        digits.truncate(digits.len() - trailing_zeros);
+        let exponent = exponent - fraction_len + trailing_zeros as i64;
+        Some(Decimal { negative, digits, exponent })
+    }
+
+    /// Checks DynamoDB's range and precision, in DynamoDB's order.
+    fn into_number(self) -> Result<Number> {
+        if self.digits.is_empty() {
+            return Ok(Number { negative: false, digits: 0, exponent: 0 });
+        }
+        let leading = self.exponent + self.digits.len() as i64 - 1;
+        if leading > MAX_EXPONENT {
+            bail_validation!(
+                "Number overflow. Attempting to store a number with magnitude larger than supported range"
+            );
+        }
+        if leading < MIN_EXPONENT {
+            bail_validation!(
+                "Number underflow. Attempting to store a number with magnitude smaller than supported range"
+            );
+        }
+        if self.digits.len() > MAX_DIGITS {
+            bail_validation!("Attempting to store more than 38 significant digits in a Number");
+        }
+        let digits = self.digits.iter().fold(0u128, |acc, &digit| acc * 10 + u128::from(digit));
+        // In range, the last digit's exponent lies in -167..=125.
+        Ok(Number { negative: self.negative, digits, exponent: self.exponent as i16 })
+    }
+}
+
+/// Parses an exponent (`+5`, `-12`, `7`), saturating absurd values: they only ever
+/// mean overflow or underflow, or nothing at all for zero.
+fn parse_exponent(text: &[u8]) -> Option<i64> {
+    const LIMIT: i64 = 1 << 40;
+    let (negative, digits) = match text {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        rest => (false, rest),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let value =
+        digits.iter().fold(0i64, |acc, &digit| (acc * 10 + i64::from(digit - b'0')).min(LIMIT));
+    Some(if negative { -value } else { value })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+    use std::collections::HashSet;
+
+    fn num(text: &str) -> Number {
+        Number::parse(text).unwrap_or_else(|error| panic!("{text}: {error}"))
+    }
+
+    fn error(text: &str) -> String {
+        let error = Number::parse(text).expect_err(text);
+        assert_eq!(error.kind, ErrorKind::Validation);
+        error.message
+    }
+
+    fn encoded(text: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        num(text).encode_ordered(&mut out);
+        out
+    }
+
+    #[test]
+    fn canonical_text() {
+        let cases = [
+            ("0", "0"),
+            ("-0", "0"),
+            ("0.000", "0"),
+            ("-0e-500", "0"),
+            ("0e999999999999999999999", "0"),
+            ("-0012.50e+3", "-12500"),
+            ("-0015.789e6", "-15789000"),
+            (".5", "0.5"),
+            ("5.", "5"),
+            ("+7", "7"),
+            ("1E5", "100000"),
+            ("1e-5", "0.00001"),
+            ("123.456", "123.456"),
+            ("123.4560", "123.456"),
+            ("00100", "100"),
+            ("10E-1", "1"),
+            ("-1.5", "-1.5"),
+            ("0.0012", "0.0012"),
+            ("12.5e-1", "1.25"),
+        ];
+        for (text, canonical) in cases {
+            assert_eq!(num(text).to_string(), canonical, "{text}");
+        }
+    }
+
+    #[test]
+    fn extremes_print_in_plain_notation() {
+        // Values and expected text recorded from DynamoDB by dynalite's tests.
+        assert_eq!(
+            num("0000012345678901234567890123456789012345678").to_string(),
+            "12345678901234567890123456789012345678"
+        );
+        assert_eq!(
+            num("-00001.23456789012345678901234567890123456780000").to_string(),
+            "-1.2345678901234567890123456789012345678"
+        );
+        let max = format!("{}{}", "9".repeat(38), "0".repeat(88));
+        assert_eq!(num("0009.99999999999999999999999999999999999990000e125").to_string(), max);
+        assert_eq!(
+            num("-9.9999999999999999999999999999999999999E+125").to_string(),
+            format!("-{max}")
+        );
+        let min = format!("0.{}1", "0".repeat(129));
+        assert_eq!(num("0001.000e-130").to_string(), min);
+        assert_eq!(num("-1E-130").to_string(), format!("-{min}"));
+        assert_eq!(num("1E+125").to_string(), format!("1{}", "0".repeat(125)));
+    }
+
+    #[test]
+    fn display_round_trips() {
+        for text in ["1", "-1", "0.5", "123.456", "-0.0001", "1e125", "-1e-130", "98765.4321e20"] {
+            let number = num(text);
+            assert_eq!(num(&number.to_string()), number, "{text}");
+        }
+    }
+
+    #[test]
+    fn invalid_text() {
+        assert_eq!(error(""), "The parameter cannot be converted to a numeric value");
+        for text in [
+            "b", "-", "+", ".", "e5", "1e", "1e+", "1.2.3", " 1", "1 ", "--1", "+-1", "1e5.0",
+            "0x10", "NaN", "Infinity", "1_000", "١",
+        ] {
+            assert_eq!(
+                error(text),
+                format!("The parameter cannot be converted to a numeric value: {text}"),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn range_and_precision_errors() {
+        let overflow = "Number overflow. Attempting to store a number with magnitude larger than supported range";
+        let underflow = "Number underflow. Attempting to store a number with magnitude smaller than supported range";
+        let digits = "Attempting to store more than 38 significant digits in a Number";
+        assert_eq!(error("1e126"), overflow);
+        assert_eq!(error("-1e126"), overflow);
+        assert_eq!(error("10e125"), overflow);
+        assert_eq!(error("1e99999999999999999999999"), overflow);
+        assert_eq!(error("1e-131"), underflow);
+        assert_eq!(error("-1e-131"), underflow);
+        assert_eq!(error("0.1e-130"), underflow);
+        assert_eq!(error("123456789012345678901234567890123456789"), digits);
+        assert_eq!(error("-1.23456789012345678901234567890123456789"), digits);
+        // Magnitude is checked before precision.
+        assert_eq!(error("1.23456789012345678901234567890123456789e200"), overflow);
+        // Leading and trailing zeros are not significant.
+        num("000012345678901234567890123456789012345678000000");
+        num("0.000012345678901234567890123456789012345678");
+        num("9.9999999999999999999999999999999999999E+125");
+        num("1e-130");
+    }
+
+    #[test]
+    fn equality_is_numeric() {
+        assert_eq!(num("1"), num("1.0"));
+        assert_eq!(num("1"), num("10E-1"));
+        assert_eq!(num("0"), num("-0.00"));
+        assert_ne!(num("1"), num("-1"));
+        let set: HashSet<Number> =
+            ["1", "1.00", "0.1e1", "100e-2", "2"].into_iter().map(num).collect();
+        assert_eq!(set.len(), 2);
+    }
+
+    #[test]
+    fn order_is_numeric() {
+        let sorted = [
+            "-9.9999999999999999999999999999999999999E+125",
+            "-1e100",
+            "-100",
+            "-12.5",
+            "-12.25",
+            "-12",
+            "-1",
+            "-0.5",
+            "-1e-130",
+            "0",
+            "1e-130",
+            "0.00012",
+            "0.5",
+            "1",
+            "1.000000000000000000000000000000000001",
+            "1.5",
+            "9",
+            "10",
+            "12",
+            "12.25",
+            "12.5",
+            "100",
+            "1e100",
+            "9.9999999999999999999999999999999999999E+125",
+        ];
+        let numbers: Vec<Number> = sorted.iter().map(|text| num(text)).collect();
+        for pair in numbers.windows(2) {
+            assert!(pair[0] < pair[1], "{} < {}", pair[0], pair[1]);
+        }
+        assert_eq!(num("2.50").cmp(&num("2.5")), Ordering::Equal);
+    }
+
+    #[test]
+    fn encoding_order_matches_numeric_order() {
+        let texts = [
+            "-9.9999999999999999999999999999999999999E+125",
+            "-1e100",
+            "-100",
+            "-99",
+            "-12.5",
+            "-12.25",
+            "-12.2",
+            "-12",
+            "-10",
+            "-9.99",
+            "-1",
+            "-0.5",
+            "-0.05",
+            "-1e-130",
+            "0",
+            "1e-130",
+            "0.05",
+            "0.5",
+            "1",
+            "1.0000001",
+            "1.2",
+            "1.25",
+            "1.2500001",
+            "1.3",
+            "9",
+            "10",
+            "12",
+            "12.5",
+            "99",
+            "100",
+            "101",
+            "1e100",
+            "9.9999999999999999999999999999999999999E+125",
+        ];
+        let mut numbers: Vec<Number> = texts.iter().map(|text| num(text)).collect();
+        numbers.reverse();
+        numbers.sort_by_key(|number| {
+            let mut out = Vec::new();
+            number.encode_ordered(&mut out);
+            out
+        });
+        let back: Vec<String> = numbers.iter().map(ToString::to_string).collect();
+        let expected: Vec<String> = texts.iter().map(|text| num(text).to_string()).collect();
+        assert_eq!(back, expected);
+    }
+
+    #[test]
+    fn encoding_is_canonical_and_prefix_free() {
+        assert_eq!(encoded("1"), encoded("1.000"));
+        assert_eq!(encoded("-0"), vec![ZERO]);
+        let texts =
+            ["0", "1", "12", "1.2", "120", "-1", "-12", "-1.2", "5e-130", "-5e125", "123456789"];
+        let codes: Vec<Vec<u8>> = texts.iter().map(|text| encoded(text)).collect();
+        for (i, a) in codes.iter().enumerate() {
+            for (j, b) in codes.iter().enumerate() {
+                if i != j {
+                    assert!(!b.starts_with(a), "{} is a prefix of {}", texts[i], texts[j]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn sizes() {
+        let cases = [
+            ("0", 1),
+            ("1", 2),
+            ("-1", 3),
+            ("10", 2),
+            ("12", 2),
+            ("123", 3),
+            ("1234", 3),
+            ("1.5", 3),
+            ("0.5", 2),
+            ("0.05", 2),
+            ("0.15", 2),
+            ("-56.789", 5),
+            ("12345678901234567890123456789012345678", 20),
+            ("1.2345678901234567890123456789012345678", 21),
+        ];
+        for (text, size) in cases {
+            assert_eq!(num(text).size(), size, "{text}");
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! [`Database`]: the engine plus the bookkeeping of group commit.
+
+use crate::api;
+use crate::clock::Clock;
+use crate::engine::{Change, Engine};
+use crate::error::Result;
+use crate::storage::records::{self, Batch, Snapshot, Write};
+use crate::storage::StorageError;
+
+/// What became of one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The response body, to answer at once.
+    Ready(String),
+    /// The response body, to answer once the batch holding `ticket` has committed.
+    Queued { ticket: u64 },
+}
+
+/// A request waiting for its batch to commit.
+struct Waiting {
+    ticket: u64,
+    response: String,
+    changes: Vec<Change>,
+}
+
+/// A batch a backend is committing now.
+struct InFlight {
+    id: u64,
+    requests: Vec<Waiting>,
+}
+
+/// One database: tables in memory, and the requests waiting for storage.
+pub struct Database {
+    engine: Engine,
+    /// False for an ephemeral database, whose changes go nowhere.
+    persistent: bool,
+    /// Writes to commit before any change (the format record of a new store).
+    preamble: Vec<Write>,
+    queued: Vec<Waiting>,
+    in_flight: Option<InFlight>,
+    next_ticket: u64,
+    next_batch: u64,
+}
+
+impl Database {
+    /// An ephemeral database: nothing is stored, every answer is ready at once.
+    pub fn ephemeral(clock: Box<dyn Clock>) -> Self {
+        Self::with_engine(Engine::new(clock), false, Vec::new())
+    }
+
+    /// A database restored from what a backend holds.
+    pub fn open(snapshot: &Snapshot, clock: Box<dyn Clock>) -> Result<Self, StorageError> {
+        let mut engine = Engine::new(clock);
+        let preamble = match records::decode(snapshot)? {
+            Some(tables) => {
+                tables.into_iter().for_each(|table| engine.restore_table(table));
+                Vec::new()
+            }
+            None => vec![records::format_record()],
+        };
+        Ok(Self::with_engine(engine, true, preamble))
+    }
+
+    fn with_engine(engine: Engine, persistent: bool, preamble: Vec<Write>) -> Self {
+        Database { engine, persistent, preamble, queued: Vec::new(), in_flight: None, next_ticket: 1, next_batch: 1 }
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Runs one DynamoDB operation. A failed request changes nothing.
+    pub fn execute(&mut self, operation: &str, body: &str) -> Result<Outcome> {
+        let result = api::dispatch(&mut self.engine, operation, body);
+        let changes = self.engine.take_changes();
+        let response = result?;
+        let must_wait = self.persistent && (!changes.is_empty() || self.is_waiting());
+        if !must_wait {
+            return Ok(Outcome::Ready(response));
+        }
+        let ticket = self.next_ticket;
+        self.next_ticket += 1;
+        self.queued.push(Waiting { ticket, response, changes });
+        Ok(Outcome::Queued { ticket })
+    }
+
+    /// Whether any request waits for storage.
+    pub fn is_waiting(&self) -> bool {
+        !self.queued.is_empty() || self.in_flight.is_some()
+    }
+
+    /// The next batch to commit: every queued request's writes. None while a batch is
+    /// in flight or when nothing is queued.
+    pub fn take_batch(&mut self) -> Option<Batch> {
+        if self.in_flight.is_some() || self.queued.is_empty() {
+            return None;
+        }
+        let requests = std::mem::take(&mut self.queued);
+        let mut writes = std::mem::take(&mut self.preamble);
+        for change in requests.iter().flat_map(|request| &request.changes) {
+            records::writes_for(change, &mut writes);
+        }
+        let id = self.next_batch;
+        self.next_batch += 1;
+        self.in_flight = Some(InFlight { id, requests });
+        Some(Batch { id, writes })
+    }
+
+    /// The batch committed: its requests' `(ticket, response)` pairs, to answer now.
+    pub fn commit_succeeded(&mut self, batch_id: u64) -> Vec<(u64, String)> {
+        match self.in_flight.take_if(|batch| batch.id == batch_id) {
+            Some(batch) => batch.requests.into_iter().map(|request| (request.ticket, request.response)).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    /// The batch failed: memory goes back to what storage holds, and every waiting
+    /// request (the batch's and those queued after it) is returned to be rejected.
+    pub fn commit_failed(&mut self, batch_id: u64) -> Vec<u64> {
+        let Some(batch) = self.in_flight.take_if(|batch| batch.id == batch_id) else {
+            return Vec::new();
+        };
+        let failed: Vec<Waiting> = batch.requests.into_iter().chain(self.queued.drain(..)).collect();
+        let tickets = failed.iter().map(|request| request.ticket).collect();
+        self.engine.revert(failed.into_iter().flat_map(|request| request.changes).collect());
+        tickets
+    }
+}

@@ -1,0 +1,55 @@
+//! Persistence and group commit, kept platform independent.
+//!
+//! The engine applies each operation in memory at once; [`Database`] queues the
+//! resulting changes and turns them into [`Batch`]es of [`Write`]s for a backend to
+//! commit as one transaction. The backends are thin: [`memory::MemoryStore`] natively
+//! and in tests, IndexedDB in the browser (`indexeddb.rs`, the only async code).
+//!
+//! The protocol a backend driver follows:
+//! 1. Load everything into a [`Snapshot`] and call [`Database::open`].
+//! 2. For each request call [`Database::execute`]. An [`Outcome::Ready`] answer may be
+//!    returned at once; an [`Outcome::Queued`] one only after its batch commits.
+//! 3. Whenever no batch is in flight, take the next with [`Database::take_batch`] (all
+//!    queued requests go into it: that is the group commit), commit it, then call
+//!    [`Database::commit_succeeded`] or [`Database::commit_failed`].
+//!
+//! Nobody ever sees data that is not on disk: while any change is waiting to commit,
+//! every later request (reads too) waits behind it, and a failed commit reverts memory
+//! and rejects every waiting request.
+
+mod database;
+#[cfg(target_arch = "wasm32")]
+pub mod indexeddb;
+pub mod memory;
+mod records;
+
+pub use database::{Database, Outcome};
+pub use records::{Batch, Snapshot, StoredItem, Write, FORMAT_VERSION};
+
+use std::fmt;
+
+/// Why storage could not be read or written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageError {
+    /// The stored data does not decode; the message says what is wrong.
+    Corrupt(String),
+    /// The database was written by a newer Dynaplay in a format this one cannot read.
+    NewerFormat(u32),
+    /// The backend refused (quota exceeded, database closed, blocked by another tab).
+    Backend(String),
+}
+
+impl fmt::Display for StorageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StorageError::Corrupt(what) => write!(f, "the stored database is corrupt: {what}"),
+            StorageError::NewerFormat(version) => write!(
+                f,
+                "the stored database has format version {version}, newer than this Dynaplay's {FORMAT_VERSION}"
+            ),
+            StorageError::Backend(reason) => write!(f, "storage failed: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for StorageError {}

@@ -1,0 +1,134 @@
+//! The stored format (docs/storage-format.md): which records the change log becomes,
+//! and how a snapshot of them becomes tables again.
+
+use crate::engine::{Change, Table, TableMeta};
+use crate::model::{item_from_json, Item, KeyCode};
+use crate::storage::StorageError;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// The version of the stored format this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The `meta` record that holds the format version.
+pub const FORMAT_KEY: &str = "format";
+
+/// The prefix of `meta` records that hold a table's settings.
+const TABLE_PREFIX: &str = "table/";
+
+/// One write to the two object stores, `meta` and `items`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    /// Stores a `meta` record (JSON text) under `key`.
+    PutMeta { key: String, value: String },
+    /// Removes a `meta` record.
+    DeleteMeta { key: String },
+    /// Stores an item (DynamoDB JSON text) under `[table_id, key]`, `key` the hex key code.
+    PutItem { table_id: Rc<str>, key: String, value: String },
+    /// Removes one item.
+    DeleteItem { table_id: Rc<str>, key: String },
+    /// Removes every item of a table.
+    DeleteTableItems { table_id: Rc<str> },
+}
+
+/// Writes that one backend transaction commits together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    pub id: u64,
+    pub writes: Vec<Write>,
+}
+
+/// One stored item record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredItem {
+    pub table_id: String,
+    pub key: String,
+    pub value: String,
+}
+
+/// Everything a backend holds, as loaded when a database opens.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    pub meta: Vec<(String, String)>,
+    pub items: Vec<StoredItem>,
+}
+
+/// The format record a new database starts with.
+pub fn format_record() -> Write {
+    Write::PutMeta { key: FORMAT_KEY.to_string(), value: format!("{{\"version\":{FORMAT_VERSION}}}") }
+}
+
+/// The writes that persist one change.
+pub fn writes_for(change: &Change, out: &mut Vec<Write>) {
+    match change {
+        Change::TableMeta { new, .. } => out.push(Write::PutMeta { key: table_key(&new.name), value: meta_json(new) }),
+        Change::TableDeleted { table } => {
+            out.push(Write::DeleteMeta { key: table_key(&table.meta.name) });
+            out.push(Write::DeleteTableItems { table_id: table.meta.id.clone() });
+        }
+        Change::Item { table_id, key, new: Some(item), .. } => out.push(Write::PutItem {
+            table_id: table_id.clone(),
+            key: key.to_hex(),
+            value: serde_json::to_string(item).unwrap_or_default(),
+        }),
+        Change::Item { table_id, key, new: None, .. } => {
+            out.push(Write::DeleteItem { table_id: table_id.clone(), key: key.to_hex() })
+        }
+    }
+}
+
+fn table_key(name: &str) -> String {
+    format!("{TABLE_PREFIX}{name}")
+}
+
+fn meta_json(meta: &TableMeta) -> String {
+    serde_json::to_string(meta).unwrap_or_default()
+}
+
+/// Decodes a snapshot into tables. `Ok(None)` means the store is empty (a new database).
+pub fn decode(snapshot: &Snapshot) -> Result<Option<Vec<Table>>, StorageError> {
+    let Some(version) = format_version(snapshot)? else {
+        return Ok(None);
+    };
+    if version > FORMAT_VERSION {
+        return Err(StorageError::NewerFormat(version));
+    }
+    let mut tables = BTreeMap::new();
+    for (key, value) in &snapshot.meta {
+        if key.starts_with(TABLE_PREFIX) {
+            let meta: TableMeta = serde_json::from_str(value)
+                .map_err(|error| StorageError::Corrupt(format!("meta record {key}: {error}")))?;
+            tables.insert(meta.id.to_string(), Table::new(meta));
+        }
+    }
+    for stored in &snapshot.items {
+        let table = tables
+            .get_mut(&stored.table_id)
+            .ok_or_else(|| StorageError::Corrupt(format!("item of unknown table {}", stored.table_id)))?;
+        let (key, item) = decode_item(stored)?;
+        table.set(key, Some(item));
+    }
+    Ok(Some(tables.into_values().collect()))
+}
+
+fn format_version(snapshot: &Snapshot) -> Result<Option<u32>, StorageError> {
+    let Some((_, value)) = snapshot.meta.iter().find(|(key, _)| key == FORMAT_KEY) else {
+        return match snapshot.meta.is_empty() && snapshot.items.is_empty() {
+            true => Ok(None),
+            false => Err(StorageError::Corrupt("the format record is missing".to_string())),
+        };
+    };
+    let record: serde_json::Value =
+        serde_json::from_str(value).map_err(|error| StorageError::Corrupt(format!("format record: {error}")))?;
+    let version = record["version"].as_u64().ok_or_else(|| StorageError::Corrupt("format record has no version".to_string()))?;
+    Ok(Some(version as u32))
+}
+
+fn decode_item(stored: &StoredItem) -> Result<(KeyCode, Item), StorageError> {
+    let corrupt = |what: String| StorageError::Corrupt(format!("item {} of table {}: {what}", stored.key, stored.table_id));
+    let key = KeyCode::from_hex(&stored.key).ok_or_else(|| corrupt("bad key".to_string()))?;
+    let value: serde_json::Value = serde_json::from_str(&stored.value).map_err(|error| corrupt(error.to_string()))?;
+    let object = value.as_object().ok_or_else(|| corrupt("not an object".to_string()))?;
+    let item = item_from_json(object).map_err(|error| corrupt(error.message))?;
+    Ok((key, item))
+}

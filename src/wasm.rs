@@ -1,0 +1,331 @@
+//! The JavaScript API: the `Database` class that wasm-bindgen exports.
+//!
+//! ```js
+//! import init, { Database } from "./pkg/dynaplay.js";
+//! await init();
+//! const db = await Database.open("name");   // IndexedDB database "dynaplay:name"
+//! const response = await db.send("PutItem", { TableName: "T", Item: { pk: { S: "a" } } });
+//! await db.close();
+//! ```
+//!
+//! A request crosses the boundary once, as one JSON string, and travels like this:
+//! 1. [`Database::send`] hands it to [`storage::Database::execute`], synchronously.
+//! 2. A ready answer resolves at once. A queued one parks its promise's `resolve` and
+//!    `reject` under its ticket and starts `flush` unless it already runs.
+//! 3. `flush` commits [`storage::Database::take_batch`] through [`Store::commit`]: every
+//!    request sent while a commit is in flight joins the next batch (group commit).
+//! 4. The batch's tickets resolve with their parsed responses, or, when the commit
+//!    failed, memory is reverted and they reject with an `InternalServerError`.
+//!
+//! Rejections are `Error`s with `name` and `code` set to the exception's short name,
+//! `__type` to DynamoDB's full type, `message` to DynamoDB's message, and `Item` for a
+//! failed condition that asked for it.
+
+use crate::clock::Clock;
+use crate::error::{Error, ErrorKind};
+use crate::storage::indexeddb::{OpenError, Store};
+use crate::storage::{self, Outcome, StorageError};
+use js_sys::{Function, Promise, Reflect, JSON};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** How `Database.send` rejects: an Error named after the DynamoDB exception. */
+export interface DynaplayError extends Error {
+    /** The exception's short name, e.g. "ResourceNotFoundException" (same as `name`). */
+    code: string;
+    /** DynamoDB's full type, e.g. "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException". */
+    __type?: string;
+    /** The item as it was, when a failed condition asked for it. */
+    Item?: Record<string, any>;
+}
+
+/** Counters of a database's work since it opened. */
+export interface DatabaseStats {
+    /** Operations sent. */
+    requests: number;
+    /** IndexedDB transactions that committed (each holds one or more requests' writes). */
+    commits: number;
+    /** IndexedDB transactions that failed; their requests were rejected and undone. */
+    failedCommits: number;
+}
+"#;
+
+/// Real time for the engine: `SystemTime` panics on wasm32.
+struct JsClock;
+
+impl Clock for JsClock {
+    fn now_millis(&self) -> u64 {
+        js_sys::Date::now() as u64
+    }
+}
+
+/// A Dynaplay database, persisted in IndexedDB or kept in memory only.
+#[wasm_bindgen]
+pub struct Database {
+    shared: Rc<Shared>,
+}
+
+/// What the JS object and the running flush share.
+struct Shared {
+    name: String,
+    db: RefCell<storage::Database>,
+    /// None for an in-memory database, which never queues.
+    store: Option<Rc<Store>>,
+    /// Each queued ticket's promise settlers.
+    waiting: RefCell<HashMap<u64, Settlers>>,
+    flushing: Cell<bool>,
+    closed: Cell<bool>,
+    /// The resolvers of the promises `close()` returned, settled once the store is closed.
+    closing: RefCell<Vec<Function>>,
+    stats: Cell<Stats>,
+}
+
+struct Settlers {
+    resolve: Function,
+    reject: Function,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Stats {
+    requests: u64,
+    commits: u64,
+    failed_commits: u64,
+}
+
+#[wasm_bindgen]
+impl Database {
+    /// Opens (or creates) the database `name`, kept in the IndexedDB database
+    /// `dynaplay:<name>`. Rejects when another tab or window has it open.
+    pub async fn open(name: String) -> Result<Database, JsValue> {
+        console_error_panic_hook::set_once();
+        let (store, snapshot) = Store::open(&name).await.map_err(|error| open_error(&name, error))?;
+        let db = storage::Database::open(&snapshot, Box::new(JsClock))
+            .map_err(|error| open_error(&name, OpenError::Storage(error)))?;
+        Ok(Self::new(name, db, Some(Rc::new(store))))
+    }
+
+    /// An ephemeral database in memory only: nothing is stored, and it needs no
+    /// IndexedDB (it works in Node too).
+    pub fn memory() -> Database {
+        console_error_panic_hook::set_once();
+        Self::new("memory".into(), storage::Database::ephemeral(Box::new(JsClock)), None)
+    }
+
+    fn new(name: String, db: storage::Database, store: Option<Rc<Store>>) -> Self {
+        let shared = Shared {
+            name,
+            db: RefCell::new(db),
+            store,
+            waiting: RefCell::default(),
+            flushing: Cell::new(false),
+            closed: Cell::new(false),
+            closing: RefCell::default(),
+            stats: Cell::default(),
+        };
+        Database { shared: Rc::new(shared) }
+    }
+
+    /// Runs one DynamoDB operation (`"PutItem"`, `"Query"`, ...) with its request (a
+    /// JSON string or an object). Resolves with the response object once the change is
+    /// stored; rejects with a `DynaplayError`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
+    pub fn send(
+        &self,
+        operation: &str,
+        #[wasm_bindgen(unchecked_param_type = "string | object")] request: JsValue,
+    ) -> Promise {
+        let shared = &self.shared;
+        if shared.closed.get() {
+            return Promise::reject(&closed_error(&shared.name));
+        }
+        shared.update_stats(|stats| stats.requests += 1);
+        let outcome = request_body(&request).and_then(|body| shared.db.borrow_mut().execute(operation, &body));
+        match outcome {
+            Ok(Outcome::Ready(response)) => settled(parse_response(&response)),
+            Ok(Outcome::Queued { ticket }) => self.queue(ticket),
+            Err(error) => Promise::reject(&api_error(&error)),
+        }
+    }
+
+    /// Closes the database once the requests already sent are stored; later sends
+    /// reject. The promise resolves once the database is free for another `open`, in
+    /// this tab or another.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn close(&self) -> Promise {
+        let shared = &self.shared;
+        shared.closed.set(true);
+        let closed = Promise::new(&mut |resolve, _reject| shared.closing.borrow_mut().push(resolve));
+        if !shared.flushing.get() {
+            shared.close_store();
+        }
+        closed
+    }
+
+    /// Counters of the work done since the database opened: how many requests were
+    /// sent, and how many IndexedDB commits stored them.
+    #[wasm_bindgen(unchecked_return_type = "DatabaseStats")]
+    pub fn stats(&self) -> JsValue {
+        let Stats { requests, commits, failed_commits } = self.shared.stats.get();
+        let json = format!(r#"{{"requests":{requests},"commits":{commits},"failedCommits":{failed_commits}}}"#);
+        JSON::parse(&json).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// Test hook: the next IndexedDB commit aborts after issuing its writes, as a
+    /// real storage failure would. Does nothing for an in-memory database.
+    #[doc(hidden)]
+    #[wasm_bindgen(js_name = failNextCommit, skip_typescript)]
+    pub fn fail_next_commit(&self) {
+        if let Some(store) = &self.shared.store {
+            store.fail_next_commit();
+        }
+    }
+
+    /// A promise settled when the ticket's batch commits, and the flush that commits it.
+    fn queue(&self, ticket: u64) -> Promise {
+        let promise = Promise::new(&mut |resolve, reject| {
+            self.shared.waiting.borrow_mut().insert(ticket, Settlers { resolve, reject });
+        });
+        if let Some(store) = &self.shared.store {
+            if !self.shared.flushing.replace(true) {
+                wasm_bindgen_futures::spawn_local(flush(self.shared.clone(), store.clone()));
+            }
+        }
+        promise
+    }
+}
+
+/// Commits batches until nothing waits, then closes the store if `close()` came
+/// meanwhile. Runs at most once per database at a time.
+async fn flush(shared: Rc<Shared>, store: Rc<Store>) {
+    loop {
+        let Some(batch) = shared.db.borrow_mut().take_batch() else { break };
+        match store.commit(&batch).await {
+            Ok(()) => {
+                shared.update_stats(|stats| stats.commits += 1);
+                let answers = shared.db.borrow_mut().commit_succeeded(batch.id);
+                answers.into_iter().for_each(|(ticket, response)| shared.settle(ticket, parse_response(&response)));
+            }
+            Err(error) => {
+                shared.update_stats(|stats| stats.failed_commits += 1);
+                let failed = shared.db.borrow_mut().commit_failed(batch.id);
+                let error = commit_error(&error);
+                failed.into_iter().for_each(|ticket| shared.settle(ticket, Err(api_error(&error))));
+            }
+        }
+    }
+    shared.flushing.set(false);
+    if shared.closed.get() {
+        shared.close_store();
+    }
+}
+
+impl Shared {
+    fn update_stats(&self, change: impl FnOnce(&mut Stats)) {
+        let mut stats = self.stats.get();
+        change(&mut stats);
+        self.stats.set(stats);
+    }
+
+    /// Resolves or rejects the promise of `ticket`.
+    fn settle(&self, ticket: u64, result: Result<JsValue, JsValue>) {
+        let Some(settlers) = self.waiting.borrow_mut().remove(&ticket) else { return };
+        let _ = match result {
+            Ok(value) => settlers.resolve.call1(&JsValue::NULL, &value),
+            Err(error) => settlers.reject.call1(&JsValue::NULL, &error),
+        };
+    }
+
+    /// Closes the store and settles the promises `close()` returned.
+    fn close_store(&self) {
+        let released = match &self.store {
+            Some(store) => store.close(),
+            None => Promise::resolve(&JsValue::UNDEFINED),
+        };
+        for resolve in self.closing.take() {
+            let _ = resolve.call1(&JsValue::NULL, &released);
+        }
+    }
+}
+
+/// The request as JSON text: a string as it is, an object through `JSON.stringify`,
+/// nothing as `{}` (as SDKs send an empty input).
+fn request_body(request: &JsValue) -> Result<String, Error> {
+    if let Some(text) = request.as_string() {
+        return Ok(text);
+    }
+    if request.is_undefined() || request.is_null() {
+        return Ok("{}".into());
+    }
+    let text = JSON::stringify(request).map_err(|error| Error::serialization(message_of(&error)))?;
+    text.as_string().ok_or_else(|| Error::serialization("The request is not a JSON object"))
+}
+
+/// A response body as the object `send` resolves with.
+fn parse_response(response: &str) -> Result<JsValue, JsValue> {
+    JSON::parse(response).map_err(|error| {
+        api_error(&Error::new(ErrorKind::InternalServerError, format!("Unreadable response: {}", message_of(&error))))
+    })
+}
+
+fn settled(result: Result<JsValue, JsValue>) -> Promise {
+    match result {
+        Ok(value) => Promise::resolve(&value),
+        Err(error) => Promise::reject(&error),
+    }
+}
+
+/// What a failed commit tells every request it rejects.
+fn commit_error(error: &StorageError) -> Error {
+    let message = format!(
+        "The change could not be saved to IndexedDB ({error}); it was not applied and the database is unchanged"
+    );
+    Error::new(ErrorKind::InternalServerError, message)
+}
+
+/// An engine error as the JS Error `send` rejects with.
+fn api_error(error: &Error) -> JsValue {
+    let js = named_error(error.kind.short_name(), &error.message);
+    set(&js, "__type", &error.kind.type_name().into());
+    if let Some(item) = &error.item {
+        let item = serde_json::to_string(item).ok().and_then(|json| JSON::parse(&json).ok());
+        set(&js, "Item", &item.unwrap_or(JsValue::NULL));
+    }
+    js.into()
+}
+
+fn open_error(name: &str, error: OpenError) -> JsValue {
+    let error = match error {
+        OpenError::InUse => named_error(
+            "DatabaseInUseError",
+            &format!("Database '{name}' is already open in another tab or window of this browser; close it there first"),
+        ),
+        OpenError::Storage(error) => named_error("StorageError", &format!("Database '{name}' could not be opened: {error}")),
+    };
+    error.into()
+}
+
+fn closed_error(name: &str) -> JsValue {
+    let message = format!("Database '{name}' is closed; open it again with Database.open");
+    named_error("DatabaseClosedError", &message).into()
+}
+
+/// An `Error` whose `name` and `code` are `name`.
+fn named_error(name: &str, message: &str) -> js_sys::Error {
+    let error = js_sys::Error::new(message);
+    error.set_name(name);
+    set(&error, "code", &name.into());
+    error
+}
+
+fn set(target: &JsValue, key: &str, value: &JsValue) {
+    // Setting a property on a fresh Error cannot fail.
+    let _ = Reflect::set(target, &key.into(), value);
+}
+
+fn message_of(error: &JsValue) -> String {
+    Reflect::get(error, &"message".into()).ok().and_then(|message| message.as_string()).unwrap_or_default()
+}

@@ -1,0 +1,62 @@
+//! A native driver for `storage::Database` over the mirror `MemoryStore`, the way the
+//! IndexedDB driver runs it in the browser, for tests.
+
+use dynaplay::clock::ManualClock;
+use dynaplay::storage::memory::MemoryStore;
+use dynaplay::storage::{Database, Outcome};
+use dynaplay::engine::{Table, TableMeta};
+use dynaplay::model::{Item, KeyCode};
+use dynaplay::Error;
+
+/// The fixed time every test database starts at (2023-11-14T22:13:20Z).
+pub const START_MILLIS: u64 = 1_700_000_000_000;
+
+pub struct Harness {
+    pub db: Database,
+    pub store: MemoryStore,
+    pub clock: ManualClock,
+}
+
+impl Harness {
+    pub fn new() -> Self {
+        let clock = ManualClock::new(START_MILLIS);
+        let store = MemoryStore::default();
+        let db = Database::open(&store.snapshot(), Box::new(clock.clone())).expect("an empty store opens");
+        Harness { db, store, clock }
+    }
+
+    /// Runs one request and commits what it queued; the response once durable.
+    pub fn send(&mut self, operation: &str, body: &str) -> Result<String, Error> {
+        match self.db.execute(operation, body)? {
+            Outcome::Ready(response) => Ok(response),
+            Outcome::Queued { ticket } => Ok(self.flush_for(ticket)),
+        }
+    }
+
+    fn flush_for(&mut self, ticket: u64) -> String {
+        let batch = self.db.take_batch().expect("a queued request makes a batch");
+        self.store.commit(&batch).expect("the mirror store commits");
+        let answered = self.db.commit_succeeded(batch.id);
+        let (_, response) = answered.into_iter().find(|(t, _)| *t == ticket).expect("the ticket is answered");
+        response
+    }
+
+    /// A second database opened from what the store holds now.
+    pub fn reopen(&self) -> Database {
+        Database::open(&self.store.snapshot(), Box::new(self.clock.clone())).expect("the store reopens")
+    }
+
+    /// Asserts that reopening the store gives exactly the tables and items in memory.
+    pub fn assert_memory_equals_store(&self) {
+        let reopened = self.reopen();
+        assert_eq!(state_of(&self.db), state_of(&reopened), "memory and the reopened store differ");
+    }
+}
+
+type TableState = (TableMeta, Vec<(KeyCode, Item)>);
+
+/// Every table's settings and items, for comparing two databases.
+pub fn state_of(db: &Database) -> Vec<TableState> {
+    let items_of = |table: &Table| table.items().map(|(key, item)| (key.clone(), item.clone())).collect();
+    db.engine().tables().map(|table| (table.meta.clone(), items_of(table))).collect()
+}

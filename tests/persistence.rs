@@ -1,0 +1,110 @@
+//! Group commit and failure handling of `storage::Database`, driven natively over the
+//! mirror store: what the IndexedDB driver does in the browser, minus the browser.
+
+mod common;
+
+use common::{state_of, Harness};
+use dynaplay::clock::ManualClock;
+use dynaplay::storage::{Database, Outcome};
+use dynaplay::ErrorKind;
+
+const CREATE: &str = r#"{"TableName":"tbl","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],
+    "AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}"#;
+
+fn put(id: &str) -> String {
+    format!(r#"{{"TableName":"tbl","Item":{{"id":{{"S":"{id}"}},"n":{{"N":"1"}}}}}}"#)
+}
+
+fn queued(outcome: Outcome) -> u64 {
+    match outcome {
+        Outcome::Queued { ticket } => ticket,
+        Outcome::Ready(response) => panic!("expected a queued request, got {response}"),
+    }
+}
+
+#[test]
+fn pipelined_requests_commit_as_one_batch() {
+    let mut h = Harness::new();
+    h.send("CreateTable", CREATE).unwrap();
+    let tickets: Vec<u64> = ["a", "b", "c"].iter().map(|id| queued(h.db.execute("PutItem", &put(id)).unwrap())).collect();
+    let batch = h.db.take_batch().expect("one batch");
+    assert_eq!(batch.writes.len(), 3);
+    assert!(h.db.take_batch().is_none(), "no second batch while one is in flight");
+    h.store.commit(&batch).unwrap();
+    let answered: Vec<u64> = h.db.commit_succeeded(batch.id).into_iter().map(|(ticket, _)| ticket).collect();
+    assert_eq!(answered, tickets);
+    h.assert_memory_equals_store();
+}
+
+#[test]
+fn reads_wait_behind_uncommitted_writes() {
+    let mut h = Harness::new();
+    h.send("CreateTable", CREATE).unwrap();
+    queued(h.db.execute("PutItem", &put("a")).unwrap());
+    let read = h.db.execute("GetItem", r#"{"TableName":"tbl","Key":{"id":{"S":"a"}}}"#).unwrap();
+    queued(read);
+}
+
+#[test]
+fn a_failed_commit_rejects_every_waiting_request_and_changes_nothing() {
+    let mut h = Harness::new();
+    h.send("CreateTable", CREATE).unwrap();
+    h.send("PutItem", &put("kept")).unwrap();
+    let before = state_of(&h.db);
+    let first = queued(h.db.execute("PutItem", &put("a")).unwrap());
+    let batch = h.db.take_batch().unwrap();
+    let second = queued(h.db.execute("DeleteItem", r#"{"TableName":"tbl","Key":{"id":{"S":"kept"}}}"#).unwrap());
+    h.store.fail_next_commit("QuotaExceededError");
+    assert!(h.store.commit(&batch).is_err());
+    assert_eq!(h.db.commit_failed(batch.id), vec![first, second]);
+    assert_eq!(state_of(&h.db), before);
+    h.assert_memory_equals_store();
+    assert!(!h.db.is_waiting());
+}
+
+#[test]
+fn a_failed_table_deletion_restores_the_table() {
+    let mut h = Harness::new();
+    h.send("CreateTable", CREATE).unwrap();
+    h.send("PutItem", &put("a")).unwrap();
+    let before = state_of(&h.db);
+    queued(h.db.execute("DeleteTable", r#"{"TableName":"tbl"}"#).unwrap());
+    let batch = h.db.take_batch().unwrap();
+    h.db.commit_failed(batch.id);
+    assert_eq!(state_of(&h.db), before);
+}
+
+#[test]
+fn a_failed_request_queues_nothing() {
+    let mut h = Harness::new();
+    let error = h.db.execute("GetItem", r#"{"TableName":"missing","Key":{"id":{"S":"a"}}}"#).unwrap_err();
+    assert_eq!(error.kind, ErrorKind::ResourceNotFound);
+    assert!(!h.db.is_waiting());
+}
+
+#[test]
+fn a_new_store_records_its_format_version_with_the_first_write() {
+    let mut h = Harness::new();
+    h.send("CreateTable", CREATE).unwrap();
+    let snapshot = h.store.snapshot();
+    assert!(snapshot.meta.contains(&("format".to_string(), r#"{"version":1}"#.to_string())));
+}
+
+#[test]
+fn a_store_from_a_newer_dynaplay_is_refused() {
+    let mut h = Harness::new();
+    h.send("CreateTable", CREATE).unwrap();
+    let mut snapshot = h.store.snapshot();
+    snapshot.meta.retain(|(key, _)| key != "format");
+    snapshot.meta.push(("format".to_string(), r#"{"version":99}"#.to_string()));
+    let error = Database::open(&snapshot, Box::new(ManualClock::new(0))).err().expect("refused");
+    assert!(error.to_string().contains("format version 99"), "{error}");
+}
+
+#[test]
+fn an_ephemeral_database_answers_at_once() {
+    let mut db = Database::ephemeral(Box::new(ManualClock::new(0)));
+    assert!(matches!(db.execute("CreateTable", CREATE).unwrap(), Outcome::Ready(_)));
+    assert!(matches!(db.execute("PutItem", &put("a")).unwrap(), Outcome::Ready(_)));
+    assert!(db.take_batch().is_none());
+}

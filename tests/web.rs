@@ -1,0 +1,256 @@
+//! The JavaScript API in headless Chrome, against real IndexedDB:
+//! `wasm-pack test --headless --chrome`.
+//!
+//! The tests call the exported `Database` class's methods as the JS glue does, with JS
+//! values in and promises out, so they check the promise and error shapes as well as
+//! persistence, group commit, failed commits and the tab lock.
+#![cfg(target_arch = "wasm32")]
+
+use dynaplay::wasm::Database;
+use js_sys::{Array, Promise, Reflect, JSON};
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+use web_sys::IdbFactory;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A database name no other test (or earlier run) uses.
+fn unique(test: &str) -> String {
+    format!("{test}-{}", js_sys::Math::random().to_bits())
+}
+
+async fn open(name: &str) -> Result<Database, JsValue> {
+    Database::open(name.to_string()).await
+}
+
+async fn closed(db: &Database) {
+    JsFuture::from(db.close()).await.expect("closes");
+}
+
+/// Deletes the IndexedDB database behind `name`.
+async fn remove(name: &str) {
+    let factory: IdbFactory = Reflect::get(&js_sys::global(), &"indexedDB".into()).expect("indexedDB").unchecked_into();
+    let request = factory.delete_database(&format!("dynaplay:{name}")).expect("deleteDatabase");
+    let deleted = Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+    });
+    JsFuture::from(deleted).await.expect("the database is deleted");
+}
+
+/// Sends a request object (as a JS object, the way pages usually do).
+fn start(db: &Database, operation: &str, request: &Value) -> Promise {
+    db.send(operation, JSON::parse(&request.to_string()).expect("the request is JSON"))
+}
+
+async fn send(db: &Database, operation: &str, request: Value) -> Result<Value, JsValue> {
+    JsFuture::from(start(db, operation, &request)).await.map(|response| to_json(&response))
+}
+
+async fn ok(db: &Database, operation: &str, request: Value) -> Value {
+    let result = send(db, operation, request).await;
+    result.unwrap_or_else(|error| panic!("{operation} failed: {}", field(&error, "message")))
+}
+
+fn to_json(value: &JsValue) -> Value {
+    let text = JSON::stringify(value).expect("stringify").as_string().expect("a string");
+    serde_json::from_str(&text).expect("JSON")
+}
+
+fn field(value: &JsValue, name: &str) -> String {
+    Reflect::get(value, &name.into()).ok().and_then(|value| value.as_string()).unwrap_or_default()
+}
+
+fn stat(db: &Database, name: &str) -> u64 {
+    to_json(&db.stats())[name].as_u64().expect("a counter")
+}
+
+async fn create_table(db: &Database, name: &str) {
+    let request = json!({
+        "TableName": name,
+        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+        "BillingMode": "PAY_PER_REQUEST"
+    });
+    ok(db, "CreateTable", request).await;
+}
+
+fn item(id: &str, n: u32) -> Value {
+    json!({"id": {"S": id}, "n": {"N": n.to_string()}, "tags": {"SS": ["a", "b"]}, "m": {"M": {"x": {"NULL": true}}}})
+}
+
+async fn put(db: &Database, table: &str, item: Value) {
+    ok(db, "PutItem", json!({"TableName": table, "Item": item})).await;
+}
+
+/// The item stored under `id`, or Null.
+async fn get(db: &Database, table: &str, id: &str) -> Value {
+    let response = ok(db, "GetItem", json!({"TableName": table, "Key": {"id": {"S": id}}})).await;
+    response.get("Item").cloned().unwrap_or(Value::Null)
+}
+
+/// What a database holds, as seen through the API: its table names and these items.
+async fn state(db: &Database, table: &str, ids: &[&str]) -> Value {
+    let mut items = Vec::new();
+    for id in ids {
+        items.push(get(db, table, id).await);
+    }
+    json!({"tables": ok(db, "ListTables", json!({})).await["TableNames"], "items": items})
+}
+
+#[wasm_bindgen_test]
+async fn items_survive_close_and_reopen() {
+    let name = unique("reopen");
+    let db = open(&name).await.expect("opens");
+    create_table(&db, "Users").await;
+    for (id, n) in [("a", 1), ("b", 2), ("c", 3)] {
+        put(&db, "Users", item(id, n)).await;
+    }
+    ok(&db, "DeleteItem", json!({"TableName": "Users", "Key": {"id": {"S": "b"}}})).await;
+    // A deleted table's items go too (a key-range delete: items of an unknown table would
+    // make the reopen fail as corrupt), and a new table of the same name starts empty.
+    create_table(&db, "Gone").await;
+    put(&db, "Gone", item("x", 1)).await;
+    ok(&db, "DeleteTable", json!({"TableName": "Gone"})).await;
+    closed(&db).await;
+
+    let db = open(&name).await.expect("reopens");
+    assert_eq!(get(&db, "Users", "a").await, item("a", 1));
+    assert_eq!(get(&db, "Users", "b").await, Value::Null);
+    assert_eq!(get(&db, "Users", "c").await, item("c", 3));
+    assert_eq!(ok(&db, "ListTables", json!({})).await["TableNames"], json!(["Users"]));
+    create_table(&db, "Gone").await;
+    assert_eq!(get(&db, "Gone", "x").await, Value::Null);
+    closed(&db).await;
+    remove(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn pipelined_requests_are_committed_together() {
+    let name = unique("pipelined");
+    let db = open(&name).await.expect("opens");
+    create_table(&db, "Users").await;
+    let commits_before = stat(&db, "commits");
+    let ids: Vec<String> = (0..50).map(|i| format!("item{i:02}")).collect();
+    let puts: Array = ids.iter().map(|id| start(&db, "PutItem", &json!({"TableName": "Users", "Item": item(id, 7)}))).collect();
+    let responses = JsFuture::from(Promise::all(&puts)).await.expect("every put succeeds");
+    assert_eq!(to_json(&responses), json!(vec![json!({}); 50]));
+    let commits = stat(&db, "commits") - commits_before;
+    assert!(commits < 50, "50 pipelined puts took {commits} commits");
+    closed(&db).await;
+
+    let db = open(&name).await.expect("reopens");
+    for id in &ids {
+        assert_eq!(get(&db, "Users", id).await, item(id, 7));
+    }
+    closed(&db).await;
+    remove(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_commit_rejects_and_changes_nothing() {
+    let name = unique("failed");
+    let ids = ["a", "b", "c", "d"];
+    let db = open(&name).await.expect("opens");
+    create_table(&db, "Users").await;
+    put(&db, "Users", item("a", 1)).await;
+
+    db.fail_next_commit();
+    let overwrite = start(&db, "PutItem", &json!({"TableName": "Users", "Item": item("a", 2)}));
+    let insert = start(&db, "PutItem", &json!({"TableName": "Users", "Item": item("b", 2)}));
+    for promise in [overwrite, insert] {
+        let error = JsFuture::from(promise).await.expect_err("the commit fails");
+        assert_eq!(field(&error, "name"), "InternalServerError");
+        assert_eq!(field(&error, "__type"), "com.amazonaws.dynamodb.v20120810#InternalServerError");
+        assert!(field(&error, "message").contains("could not be saved"), "{}", field(&error, "message"));
+    }
+    db.fail_next_commit();
+    let error = send(&db, "CreateTable", json!({
+        "TableName": "Lost",
+        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+        "BillingMode": "PAY_PER_REQUEST"
+    }))
+    .await
+    .expect_err("the commit fails");
+    assert_eq!(field(&error, "code"), "InternalServerError");
+    assert_eq!(stat(&db, "failedCommits"), 2);
+
+    // The database keeps working after a failure.
+    put(&db, "Users", item("d", 4)).await;
+    let in_memory = state(&db, "Users", &ids).await;
+    assert_eq!(in_memory, json!({"tables": ["Users"], "items": [item("a", 1), null, null, item("d", 4)]}));
+    closed(&db).await;
+
+    let db = open(&name).await.expect("reopens");
+    assert_eq!(state(&db, "Users", &ids).await, in_memory);
+    closed(&db).await;
+    remove(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn engine_errors_have_dynamodb_shape() {
+    let name = unique("errors");
+    let db = open(&name).await.expect("opens");
+    let error = send(&db, "GetItem", json!({"TableName": "Nope", "Key": {"id": {"S": "a"}}})).await.expect_err("no table");
+    assert!(error.is_instance_of::<js_sys::Error>());
+    assert_eq!(field(&error, "name"), "ResourceNotFoundException");
+    assert_eq!(field(&error, "code"), "ResourceNotFoundException");
+    assert_eq!(field(&error, "__type"), "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException");
+    assert_eq!(field(&error, "message"), "Requested resource not found");
+
+    // A request given as a JSON string, and one that is not JSON at all.
+    let promise = db.send("PutItem", JsValue::from_str(r#"{"Item": {"id": {"S": "a"}}}"#));
+    let error = JsFuture::from(promise).await.expect_err("no table name");
+    assert_eq!(field(&error, "__type"), "com.amazon.coral.validate#ValidationException");
+    let error = JsFuture::from(db.send("PutItem", JsValue::from_str("{"))).await.expect_err("not JSON");
+    assert_eq!(field(&error, "name"), "SerializationException");
+    closed(&db).await;
+    remove(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_second_open_of_the_same_database_is_refused() {
+    let name = unique("twice");
+    let first = open(&name).await.expect("opens");
+    let error = open(&name).await.err().expect("the second open is refused");
+    assert_eq!(field(&error, "name"), "DatabaseInUseError");
+    let message = field(&error, "message");
+    assert!(message.contains("already open in another tab or window"), "{message}");
+    closed(&first).await;
+
+    let again = open(&name).await.expect("opens once the first is closed");
+    closed(&again).await;
+    remove(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn close_finishes_sent_requests_then_refuses_more() {
+    let name = unique("close");
+    let db = open(&name).await.expect("opens");
+    create_table(&db, "Users").await;
+    let pending = start(&db, "PutItem", &json!({"TableName": "Users", "Item": item("a", 1)}));
+    let closing = db.close();
+    JsFuture::from(pending).await.expect("the request sent before close is stored");
+    JsFuture::from(closing).await.expect("closes");
+    let error = send(&db, "ListTables", json!({})).await.expect_err("closed");
+    assert_eq!(field(&error, "name"), "DatabaseClosedError");
+
+    let db = open(&name).await.expect("reopens");
+    assert_eq!(get(&db, "Users", "a").await, item("a", 1));
+    closed(&db).await;
+    remove(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_memory_database_needs_no_storage() {
+    let db = Database::memory();
+    create_table(&db, "Users").await;
+    put(&db, "Users", item("a", 1)).await;
+    assert_eq!(get(&db, "Users", "a").await, item("a", 1));
+    assert_eq!(stat(&db, "commits"), 0);
+    assert_eq!(stat(&db, "requests"), 3);
+    closed(&db).await;
+}
