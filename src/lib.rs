@@ -21,7 +21,7 @@ pub mod model;
 pub mod storage;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use error::{Error, ErrorKind, Result};
 pub use storage::Database;

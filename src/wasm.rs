@@ -301,9 +301,13 @@ fn open_error(name: &str, error: OpenError) -> JsValue {
     let error = match error {
         OpenError::InUse => named_error(
             "DatabaseInUseError",
-            &format!("Database '{name}' is already open in another tab or window of this browser; close it there first"),
+            &format!(
+                "Database '{name}' is already open in another tab or window of this browser; close it there first"
+            ),
         ),
-        OpenError::Storage(error) => named_error("StorageError", &format!("Database '{name}' could not be opened: {error}")),
+        OpenError::Storage(error) => {
+            named_error("StorageError", &format!("Database '{name}' could not be opened: {error}"))
+        }
     };
     error.into()
 }

@@ -36,10 +36,16 @@ fn parse_steps(text: &str) -> Vec<Step> {
     for chunk in text.split("\n===\n") {
         let lines: Vec<&str> = chunk.lines().filter(|line| !line.starts_with('#')).collect();
         let body = lines.join("\n");
-        let (request_part, expected) = body.split_once("\n---\n").unwrap_or_else(|| panic!("step at line {line_number} has no ---"));
+        let (request_part, expected) =
+            body.split_once("\n---\n").unwrap_or_else(|| panic!("step at line {line_number} has no ---"));
         let request_part = request_part.trim();
         let (operation, request) = request_part.split_once('\n').unwrap_or((request_part, "{}"));
-        steps.push(Step { operation: operation.trim().into(), request: request.into(), expected: expected.trim().into(), line: line_number });
+        steps.push(Step {
+            operation: operation.trim().into(),
+            request: request.into(),
+            expected: expected.trim().into(),
+            line: line_number,
+        });
         line_number += chunk.lines().count() + 1;
     }
     steps
@@ -55,8 +61,10 @@ fn check_step(harness: &mut Harness, step: &Step, file: &str) {
     if step.expected == "ignore" {
         assert!(result.is_ok(), "{place}: {actual}");
     } else if step.expected.starts_with('{') {
-        let expected: Value = serde_json::from_str(&step.expected).unwrap_or_else(|e| panic!("{place}: bad expected JSON: {e}"));
-        let actual_json: Value = serde_json::from_str(&actual).unwrap_or_else(|_| panic!("{place}: expected a response, got {actual}"));
+        let expected: Value =
+            serde_json::from_str(&step.expected).unwrap_or_else(|e| panic!("{place}: bad expected JSON: {e}"));
+        let actual_json: Value =
+            serde_json::from_str(&actual).unwrap_or_else(|_| panic!("{place}: expected a response, got {actual}"));
         assert_eq!(actual_json, expected, "{place}\nactual: {actual}");
     } else {
         assert_eq!(actual, step.expected, "{place}");
@@ -76,7 +84,8 @@ fn run_file(path: &Path) {
 #[test]
 fn golden_files() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir).expect("tests/golden exists").map(|entry| entry.expect("entry").path()).collect();
+    let mut paths: Vec<_> =
+        std::fs::read_dir(&dir).expect("tests/golden exists").map(|entry| entry.expect("entry").path()).collect();
     paths.retain(|path| path.extension().is_some_and(|ext| ext == "txt"));
     paths.sort();
     assert!(!paths.is_empty(), "no golden files found");

@@ -26,7 +26,8 @@ fn queued(outcome: Outcome) -> u64 {
 fn pipelined_requests_commit_as_one_batch() {
     let mut h = Harness::new();
     h.send("CreateTable", CREATE).unwrap();
-    let tickets: Vec<u64> = ["a", "b", "c"].iter().map(|id| queued(h.db.execute("PutItem", &put(id)).unwrap())).collect();
+    let tickets: Vec<u64> =
+        ["a", "b", "c"].iter().map(|id| queued(h.db.execute("PutItem", &put(id)).unwrap())).collect();
     let batch = h.db.take_batch().expect("one batch");
     assert_eq!(batch.writes.len(), 3);
     assert!(h.db.take_batch().is_none(), "no second batch while one is in flight");

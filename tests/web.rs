@@ -134,7 +134,8 @@ async fn pipelined_requests_are_committed_together() {
     create_table(&db, "Users").await;
     let commits_before = stat(&db, "commits");
     let ids: Vec<String> = (0..50).map(|i| format!("item{i:02}")).collect();
-    let puts: Array = ids.iter().map(|id| start(&db, "PutItem", &json!({"TableName": "Users", "Item": item(id, 7)}))).collect();
+    let puts: Array =
+        ids.iter().map(|id| start(&db, "PutItem", &json!({"TableName": "Users", "Item": item(id, 7)}))).collect();
     let responses = JsFuture::from(Promise::all(&puts)).await.expect("every put succeeds");
     assert_eq!(to_json(&responses), json!(vec![json!({}); 50]));
     let commits = stat(&db, "commits") - commits_before;
@@ -167,12 +168,16 @@ async fn a_failed_commit_rejects_and_changes_nothing() {
         assert!(field(&error, "message").contains("could not be saved"), "{}", field(&error, "message"));
     }
     db.fail_next_commit();
-    let error = send(&db, "CreateTable", json!({
-        "TableName": "Lost",
-        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
-        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
-        "BillingMode": "PAY_PER_REQUEST"
-    }))
+    let error = send(
+        &db,
+        "CreateTable",
+        json!({
+            "TableName": "Lost",
+            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+            "BillingMode": "PAY_PER_REQUEST"
+        }),
+    )
     .await
     .expect_err("the commit fails");
     assert_eq!(field(&error, "code"), "InternalServerError");
@@ -194,7 +199,8 @@ async fn a_failed_commit_rejects_and_changes_nothing() {
 async fn engine_errors_have_dynamodb_shape() {
     let name = unique("errors");
     let db = open(&name).await.expect("opens");
-    let error = send(&db, "GetItem", json!({"TableName": "Nope", "Key": {"id": {"S": "a"}}})).await.expect_err("no table");
+    let error =
+        send(&db, "GetItem", json!({"TableName": "Nope", "Key": {"id": {"S": "a"}}})).await.expect_err("no table");
     assert!(error.is_instance_of::<js_sys::Error>());
     assert_eq!(field(&error, "name"), "ResourceNotFoundException");
     assert_eq!(field(&error, "code"), "ResourceNotFoundException");

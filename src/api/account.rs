@@ -50,6 +50,9 @@ pub fn describe_limits(_request: DescribeLimitsRequest) -> Result<String> {
 
 /// The Regional endpoint, as the real service names it.
 pub fn describe_endpoints(_request: DescribeEndpointsRequest) -> Result<String> {
-    let endpoint = Endpoint { address: format!("dynamodb.{REGION}.amazonaws.com"), cache_period_in_minutes: ENDPOINT_CACHE_MINUTES };
+    let endpoint = Endpoint {
+        address: format!("dynamodb.{REGION}.amazonaws.com"),
+        cache_period_in_minutes: ENDPOINT_CACHE_MINUTES,
+    };
     render(&DescribeEndpointsResponse { endpoints: vec![endpoint] })
 }

@@ -51,13 +51,21 @@ pub fn write_units(sizes: &[usize]) -> f64 {
 /// Read units for reading an item of this size (0 when absent).
 pub fn read_units(size: usize, consistent: bool) -> f64 {
     let units = size.div_ceil(4096).max(1) as f64;
-    if consistent { units } else { units / 2.0 }
+    if consistent {
+        units
+    } else {
+        units / 2.0
+    }
 }
 
 /// The ConsumedCapacity member for a single-table operation, if asked for.
 pub fn report(detail: Detail, table_name: &str, units: f64) -> Option<ConsumedCapacity> {
     let table = (detail == Detail::Indexes).then_some(Units { capacity_units: units });
-    (detail != Detail::None).then(|| ConsumedCapacity { table_name: table_name.to_string(), capacity_units: units, table })
+    (detail != Detail::None).then(|| ConsumedCapacity {
+        table_name: table_name.to_string(),
+        capacity_units: units,
+        table,
+    })
 }
 
 #[cfg(test)]

@@ -51,10 +51,7 @@ mod tests {
     #[test]
     fn validation_errors_use_corals_namespace() {
         let error = Error::validation("bad");
-        assert_eq!(
-            error.to_json(),
-            r#"{"__type":"com.amazon.coral.validate#ValidationException","message":"bad"}"#
-        );
+        assert_eq!(error.to_json(), r#"{"__type":"com.amazon.coral.validate#ValidationException","message":"bad"}"#);
     }
 
     #[test]

@@ -97,7 +97,12 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<String> 
     let mut violations = Violations::default();
     violations.table_name(&request.table_name, "tableName");
     violations.not_null(&request.item, "item");
-    check_write_options(&mut violations, &request.return_values, &request.return_consumed_capacity, &request.return_item_collection_metrics);
+    check_write_options(
+        &mut violations,
+        &request.return_values,
+        &request.return_consumed_capacity,
+        &request.return_item_collection_metrics,
+    );
     violations.finish()?;
     let (table_name, item) = (required(request.table_name, "tableName")?, required(request.item, "item")?);
     request.later.refuse("PutItem")?;
@@ -133,7 +138,12 @@ pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<St
     let mut violations = Violations::default();
     violations.table_name(&request.table_name, "tableName");
     violations.not_null(&request.key, "key");
-    check_write_options(&mut violations, &request.return_values, &request.return_consumed_capacity, &request.return_item_collection_metrics);
+    check_write_options(
+        &mut violations,
+        &request.return_values,
+        &request.return_consumed_capacity,
+        &request.return_item_collection_metrics,
+    );
     violations.finish()?;
     let (table_name, key) = (required(request.table_name, "tableName")?, required(request.key, "key")?);
     request.later.refuse("DeleteItem")?;
@@ -148,7 +158,12 @@ pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<St
     })
 }
 
-fn check_write_options(violations: &mut Violations, return_values: &Option<String>, consumed: &Option<String>, metrics: &Option<String>) {
+fn check_write_options(
+    violations: &mut Violations,
+    return_values: &Option<String>,
+    consumed: &Option<String>,
+    metrics: &Option<String>,
+) {
     violations.one_of(return_values, "returnValues", &RETURN_VALUES);
     violations.one_of(consumed, "returnConsumedCapacity", &Detail::WIRE_NAMES);
     violations.one_of(metrics, "returnItemCollectionMetrics", &ITEM_COLLECTION_METRICS);

@@ -146,7 +146,10 @@ enum TableChange {
     Encryption,
     Class(String),
     DeletionProtection(bool),
-    Billing { on_demand: Option<bool>, throughput: Option<ThroughputInput> },
+    Billing {
+        on_demand: Option<bool>,
+        throughput: Option<ThroughputInput>,
+    },
 }
 
 #[derive(Serialize)]
@@ -279,7 +282,9 @@ pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<
             TableDescription::of(table, UPDATING)
         }
         // DynamoDB applies deletion protection at once, without an UPDATING phase.
-        TableChange::DeletionProtection(enabled) => TableDescription::of(engine.update_deletion_protection(&name, enabled)?.1, ACTIVE),
+        TableChange::DeletionProtection(enabled) => {
+            TableDescription::of(engine.update_deletion_protection(&name, enabled)?.1, ACTIVE)
+        }
         TableChange::Billing { on_demand, throughput: requested } => {
             let (old, table) = engine.update_billing(&name, on_demand, throughput(requested)?)?;
             billing_update(&old, table)
@@ -324,7 +329,8 @@ impl CreateTableRequest {
         let on_demand = self.billing_mode.as_deref() == Some(PAY_PER_REQUEST);
         let billing = BillingMode::for_new_table(on_demand, throughput(self.provisioned_throughput)?)?;
         let table_class = self.table_class.as_deref().map(table_class).transpose()?;
-        let attribute_definitions = attribute_definitions(required(self.attribute_definitions, "attributeDefinitions")?)?;
+        let attribute_definitions =
+            attribute_definitions(required(self.attribute_definitions, "attributeDefinitions")?)?;
         let keys = key_elements(required(self.key_schema, "keySchema")?)?;
         Ok(TableMeta {
             name: required(self.table_name, "tableName")?,
@@ -332,7 +338,6 @@ impl CreateTableRequest {
             key_schema: table_key_schema(&keys, &attribute_definitions)?,
             attribute_definitions,
             billing,
-            billing_mode_declared: self.billing_mode.is_some(),
             last_pay_per_request_millis: None,
             created_millis: 0,
             tags: tag_pairs(self.tags.unwrap_or_default())?,
@@ -520,7 +525,12 @@ fn table_class(name: &str) -> Result<TableClass> {
 fn throughput(input: Option<ThroughputInput>) -> Result<Option<(u64, u64)>> {
     let units = |value: Option<i64>, path| required(value, path).map(i64::unsigned_abs);
     input
-        .map(|input| Ok((units(input.read_capacity_units, READ_UNITS_PATH)?, units(input.write_capacity_units, WRITE_UNITS_PATH)?)))
+        .map(|input| {
+            Ok((
+                units(input.read_capacity_units, READ_UNITS_PATH)?,
+                units(input.write_capacity_units, WRITE_UNITS_PATH)?,
+            ))
+        })
         .transpose()
 }
 
@@ -528,7 +538,9 @@ fn check_throughput(violations: &mut Violations, throughput: &Option<ThroughputI
     let Some(throughput) = throughput else {
         return;
     };
-    for (units, path) in [(throughput.write_capacity_units, WRITE_UNITS_PATH), (throughput.read_capacity_units, READ_UNITS_PATH)] {
+    for (units, path) in
+        [(throughput.write_capacity_units, WRITE_UNITS_PATH), (throughput.read_capacity_units, READ_UNITS_PATH)]
+    {
         violations.not_null(&units, path);
         if let Some(units) = units {
             check_range(violations, units, path, 1..=i64::MAX);
@@ -539,10 +551,18 @@ fn check_throughput(violations: &mut Violations, throughput: &Option<ThroughputI
 /// A number's range constraint, worded as the request framework words it.
 fn check_range(violations: &mut Violations, value: i64, path: &str, range: RangeInclusive<i64>) {
     if value < *range.start() {
-        violations.add(format!("'{value}'"), path, &format!("Member must have value greater than or equal to {}", range.start()));
+        violations.add(
+            format!("'{value}'"),
+            path,
+            &format!("Member must have value greater than or equal to {}", range.start()),
+        );
     }
     if value > *range.end() {
-        violations.add(format!("'{value}'"), path, &format!("Member must have value less than or equal to {}", range.end()));
+        violations.add(
+            format!("'{value}'"),
+            path,
+            &format!("Member must have value less than or equal to {}", range.end()),
+        );
     }
 }
 
@@ -563,7 +583,11 @@ fn check_key_schema(violations: &mut Violations, key_schema: &Option<Vec<KeySche
     }
     if elements.len() > 2 {
         let listed: Vec<String> = elements.iter().map(KeySchemaElementInput::java_display).collect();
-        violations.add(format!("'[{}]'", listed.join(", ")), "keySchema", "Member must have length less than or equal to 2");
+        violations.add(
+            format!("'[{}]'", listed.join(", ")),
+            "keySchema",
+            "Member must have length less than or equal to 2",
+        );
     }
     for (index, element) in elements.iter().enumerate() {
         let path = format!("keySchema.{}.member", index + 1);
@@ -582,7 +606,11 @@ fn check_attribute_name(violations: &mut Violations, name: &Option<String>, path
         violations.add("''", path, "Member must have length greater than or equal to 1");
     }
     if length > MAX_ATTRIBUTE_NAME_CHARS {
-        violations.add(format!("'{name}'"), path, &format!("Member must have length less than or equal to {MAX_ATTRIBUTE_NAME_CHARS}"));
+        violations.add(
+            format!("'{name}'"),
+            path,
+            &format!("Member must have length less than or equal to {MAX_ATTRIBUTE_NAME_CHARS}"),
+        );
     }
 }
 
@@ -596,7 +624,8 @@ impl KeySchemaElementInput {
     /// class name and the hash code, which is one plus the members' string hashes.
     fn java_display(&self) -> String {
         let members = [&self.attribute_name, &self.key_type];
-        let hash = members.iter().fold(1i32, |sum, member| sum.wrapping_add(member.as_deref().map_or(0, java_string_hash)));
+        let hash =
+            members.iter().fold(1i32, |sum, member| sum.wrapping_add(member.as_deref().map_or(0, java_string_hash)));
         format!("com.amazonaws.dynamodb.v20120810.KeySchemaElement@{hash:x}")
     }
 }
@@ -625,7 +654,10 @@ fn scalar_type(name: &str) -> Result<ScalarType> {
 
 /// KeySchema as (attribute name, key type) pairs.
 fn key_elements(inputs: Vec<KeySchemaElementInput>) -> Result<Vec<(String, String)>> {
-    inputs.into_iter().map(|input| Ok((required(input.attribute_name, "attributeName")?, required(input.key_type, "keyType")?))).collect()
+    inputs
+        .into_iter()
+        .map(|input| Ok((required(input.attribute_name, "attributeName")?, required(input.key_type, "keyType")?)))
+        .collect()
 }
 
 /// The table's key schema, with CreateTable's rules for how KeySchema and
@@ -636,7 +668,9 @@ fn table_key_schema(keys: &[(String, String)], definitions: &[(String, ScalarTyp
     if names.len() > defined.len() {
         crate::bail_validation!("Invalid KeySchema: Some index key attribute have no definition");
     }
-    if let Some(duplicate) = defined.iter().enumerate().find(|(index, name)| defined[..*index].contains(name)).map(|(_, name)| name) {
+    if let Some(duplicate) =
+        defined.iter().enumerate().find(|(index, name)| defined[..*index].contains(name)).map(|(_, name)| name)
+    {
         crate::bail_validation!("Attribute Name is duplicated: {duplicate}");
     }
     if names.iter().any(|name| !defined.contains(name)) {
@@ -653,7 +687,8 @@ fn table_key_schema(keys: &[(String, String)], definitions: &[(String, ScalarTyp
         );
     }
     let mut attributes = keys.iter().filter_map(|(name, _)| definitions.iter().find(|(defined, _)| defined == name));
-    let mut next_attribute = || attributes.next().map(|(name, scalar)| KeyAttribute { name: name.clone(), scalar: *scalar });
+    let mut next_attribute =
+        || attributes.next().map(|(name, scalar)| KeyAttribute { name: name.clone(), scalar: *scalar });
     match next_attribute() {
         Some(partition) => Ok(KeySchema { partition, sort: next_attribute() }),
         None => Err(crate::validation!("Invalid KeySchema: Some index key attribute have no definition")),
@@ -706,7 +741,10 @@ mod tests {
 
     #[test]
     fn key_schema_and_definitions_must_agree() {
-        assert_eq!(schema_error(&[("a", "HASH"), ("a", "HASH")], &["a"]), "Invalid KeySchema: Some index key attribute have no definition");
+        assert_eq!(
+            schema_error(&[("a", "HASH"), ("a", "HASH")], &["a"]),
+            "Invalid KeySchema: Some index key attribute have no definition"
+        );
         assert_eq!(schema_error(&[("pk", "HASH")], &["pk", "pk"]), "Attribute Name is duplicated: pk");
         assert!(schema_error(&[("PK", "HASH")], &["pk"]).ends_with("Keys: [PK], AttributeDefinitions: [pk]"));
         assert!(schema_error(&[("a", "HASH")], &["a", "b"]).contains("Number of attributes in KeySchema"));

@@ -140,7 +140,11 @@ fn checked_arn(arn: Option<String>, more: impl FnOnce(&mut Violations)) -> Resul
         violations.add("''", "resourceArn", "Member must have length greater than or equal to 1");
     }
     if length > MAX_ARN_CHARS {
-        violations.add(format!("'{arn}'"), "resourceArn", &format!("Member must have length less than or equal to {MAX_ARN_CHARS}"));
+        violations.add(
+            format!("'{arn}'"),
+            "resourceArn",
+            &format!("Member must have length less than or equal to {MAX_ARN_CHARS}"),
+        );
     }
     more(&mut violations);
     violations.finish()?;
@@ -185,8 +189,14 @@ mod tests {
 
     #[test]
     fn missing_members_and_duplicate_keys_are_refused() {
-        assert_eq!(error(vec![TagInput { key: None, value: Some("v".into()) }]), "The Tag Key provided is invalid, Key: null");
-        assert_eq!(error(vec![TagInput { key: Some("k".into()), value: None }]), "The Tag Value provided is invalid, Value: null");
+        assert_eq!(
+            error(vec![TagInput { key: None, value: Some("v".into()) }]),
+            "The Tag Key provided is invalid, Key: null"
+        );
+        assert_eq!(
+            error(vec![TagInput { key: Some("k".into()), value: None }]),
+            "The Tag Value provided is invalid, Value: null"
+        );
         assert_eq!(
             error(vec![tag("dup", "a"), tag("dup", "b")]),
             "Duplicate Tag Keys provided as input: Duplicate Tag Key found dup"

@@ -28,7 +28,8 @@ impl Violations {
         let Some(name) = name else {
             return self.not_null(name, path);
         };
-        if !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) {
+        // The pattern ends in `+`: an empty name breaks it as well as the length rule.
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) {
             self.add(format!("'{name}'"), path, "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
         }
         let length = name.chars().count();

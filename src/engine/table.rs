@@ -50,8 +50,6 @@ pub struct TableMeta {
     /// AttributeDefinitions in the order the creator gave them.
     pub attribute_definitions: Vec<(String, ScalarType)>,
     pub billing: BillingMode,
-    /// Whether BillingMode was ever given explicitly (DescribeTable then shows BillingModeSummary).
-    pub billing_mode_declared: bool,
     /// When the table last switched to on-demand, in epoch milliseconds.
     pub last_pay_per_request_millis: Option<u64>,
     pub created_millis: u64,

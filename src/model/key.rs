@@ -66,10 +66,7 @@ impl KeyCode {
             return None;
         }
         let digit = |byte: u8| char::from(byte).to_digit(16);
-        let bytes = text
-            .as_bytes()
-            .chunks(2)
-            .map(|pair| Some((digit(pair[0])? * 16 + digit(pair[1])?) as u8));
+        let bytes = text.as_bytes().chunks(2).map(|pair| Some((digit(pair[0])? * 16 + digit(pair[1])?) as u8));
         bytes.collect::<Option<Vec<u8>>>().map(KeyCode)
     }
 }
@@ -149,10 +146,7 @@ impl KeySchema {
 
     /// Encodes the key values that `lookup` finds (and type-checks) for each key
     /// attribute, after DynamoDB's empty-value and size checks.
-    fn encode<'a>(
-        &self,
-        mut lookup: impl FnMut(&KeyAttribute) -> Result<&'a AttributeValue>,
-    ) -> Result<KeyCode> {
+    fn encode<'a>(&self, mut lookup: impl FnMut(&KeyAttribute) -> Result<&'a AttributeValue>) -> Result<KeyCode> {
         let mut out = Vec::new();
         for (attribute, role) in self.attributes() {
             let value = lookup(attribute)?;
@@ -332,17 +326,13 @@ mod tests {
         // UTF-8 bytes count, not characters: 512 four-byte emoji are 2048 bytes.
         let emoji = "😃".repeat(512);
         table.item_key(&item(with(emoji.clone(), "b".into()))).unwrap();
-        assert!(
-            item_error(&table, with(format!("x{emoji}"), "b".into())).contains("Size of hashkey")
-        );
+        assert!(item_error(&table, with(format!("x{emoji}"), "b".into())).contains("Size of hashkey"));
         let binary = schema(ScalarType::B, None);
         let bytes = AttributeValue::B(vec![7; 2049]);
         let error = binary.item_key(&Item::from([("id".to_string(), bytes)])).unwrap_err();
         assert!(error.message.contains("Size of hashkey"));
         // The size check applies to request keys too.
-        assert!(
-            request_error(&table, with("a".repeat(2049), "b".into())).contains("Size of hashkey")
-        );
+        assert!(request_error(&table, with("a".repeat(2049), "b".into())).contains("Size of hashkey"));
     }
 
     #[test]
@@ -352,19 +342,13 @@ mod tests {
         assert_eq!(request_error(&table, json!({"id": {"S": "a"}})), mismatch);
         assert_eq!(request_error(&table, json!({"id": {"S": "a"}, "sk": {"S": "1"}})), mismatch);
         assert_eq!(request_error(&table, json!({"id": {"S": "a"}, "other": {"N": "1"}})), mismatch);
-        assert_eq!(
-            request_error(&table, json!({"id": {"S": "a"}, "sk": {"N": "1"}, "x": {"N": "1"}})),
-            mismatch
-        );
+        assert_eq!(request_error(&table, json!({"id": {"S": "a"}, "sk": {"N": "1"}, "x": {"N": "1"}})), mismatch);
         assert_eq!(
             request_error(&table, json!({"id": {"S": ""}, "sk": {"N": "1"}})),
             "One or more parameter values are not valid. The AttributeValue for a key attribute cannot contain an empty string value. Key: id"
         );
-        let from_item = table
-            .item_key(&item(json!({"id": {"S": "a"}, "sk": {"N": "1.0"}, "x": {"S": "y"}})))
-            .unwrap();
-        let from_request =
-            table.request_key(&item(json!({"id": {"S": "a"}, "sk": {"N": "1"}}))).unwrap();
+        let from_item = table.item_key(&item(json!({"id": {"S": "a"}, "sk": {"N": "1.0"}, "x": {"S": "y"}}))).unwrap();
+        let from_request = table.request_key(&item(json!({"id": {"S": "a"}, "sk": {"N": "1"}}))).unwrap();
         assert_eq!(from_item, from_request);
     }
 
@@ -400,20 +384,16 @@ mod tests {
     fn string_sort_keys_order_by_utf8_bytes() {
         let table = schema(ScalarType::S, Some(ScalarType::S));
         let sorted = ["\0", "A", "Z", "a", "a\0", "ab", "b", "é", "\u{ffff}", "😃"];
-        let codes: Vec<KeyCode> =
-            sorted.iter().map(|text| key(&table, s("p"), Some(s(text)))).collect();
+        let codes: Vec<KeyCode> = sorted.iter().map(|text| key(&table, s("p"), Some(s(text)))).collect();
         assert!(codes.windows(2).all(|pair| pair[0] < pair[1]));
     }
 
     #[test]
     fn number_sort_keys_order_numerically() {
         let table = schema(ScalarType::B, Some(ScalarType::N));
-        let sorted = [
-            "-1e100", "-10", "-9.5", "-1", "-0.001", "0", "1e-130", "0.5", "1", "2", "10", "10.5",
-            "100", "1e125",
-        ];
-        let codes: Vec<KeyCode> =
-            sorted.iter().map(|text| key(&table, b(b"\0p"), Some(n(text)))).collect();
+        let sorted =
+            ["-1e100", "-10", "-9.5", "-1", "-0.001", "0", "1e-130", "0.5", "1", "2", "10", "10.5", "100", "1e125"];
+        let codes: Vec<KeyCode> = sorted.iter().map(|text| key(&table, b(b"\0p"), Some(n(text)))).collect();
         assert!(codes.windows(2).all(|pair| pair[0] < pair[1]));
     }
 
@@ -421,8 +401,7 @@ mod tests {
     fn binary_sort_keys_order_by_unsigned_bytes() {
         let table = schema(ScalarType::N, Some(ScalarType::B));
         let sorted: [&[u8]; 6] = [b"\x00", b"\x00\x00", b"\x01", b"\x7f", b"\x80", b"\xff\xff"];
-        let codes: Vec<KeyCode> =
-            sorted.iter().map(|bytes| key(&table, n("-3"), Some(b(bytes)))).collect();
+        let codes: Vec<KeyCode> = sorted.iter().map(|bytes| key(&table, n("-3"), Some(b(bytes)))).collect();
         assert!(codes.windows(2).all(|pair| pair[0] < pair[1]));
     }
 

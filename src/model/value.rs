@@ -148,9 +148,7 @@ impl AttributeValue {
             AttributeValue::N(number) => number.size(),
             AttributeValue::B(bytes) => bytes.len(),
             AttributeValue::Bool(_) | AttributeValue::Null => 1,
-            AttributeValue::M(map) => {
-                3 + map.iter().map(|(name, value)| 1 + name.len() + value.size()).sum::<usize>()
-            }
+            AttributeValue::M(map) => 3 + map.iter().map(|(name, value)| 1 + name.len() + value.size()).sum::<usize>(),
             AttributeValue::L(list) => 3 + list.iter().map(|value| 1 + value.size()).sum::<usize>(),
             AttributeValue::Ss(strings) => strings.iter().map(String::len).sum(),
             AttributeValue::Ns(numbers) => numbers.iter().map(Number::size).sum(),
@@ -178,8 +176,7 @@ impl Serialize for AttributeValue {
                 map.serialize_entry(tag, &texts)?
             }
             AttributeValue::Bs(binaries) => {
-                let texts: Vec<String> =
-                    binaries.iter().map(|bytes| base64_encode(bytes)).collect();
+                let texts: Vec<String> = binaries.iter().map(|bytes| base64_encode(bytes)).collect();
                 map.serialize_entry(tag, &texts)?
             }
         }
@@ -201,8 +198,7 @@ pub fn item_size(item: &Item) -> usize {
 /// Pass 1: the SerializationExceptions of DynamoDB's deserializer, for attribute values
 /// at `roots`. Nulls pass here (they are absent members, or validation errors later).
 fn check_shapes<'a>(roots: impl IntoIterator<Item = &'a Value>) -> Result<()> {
-    let mut pending: Vec<(&Value, Shape)> =
-        roots.into_iter().map(|json| (json, Shape::Value)).collect();
+    let mut pending: Vec<(&Value, Shape)> = roots.into_iter().map(|json| (json, Shape::Value)).collect();
     pending.reverse();
     while let Some((json, shape)) = pending.pop() {
         if json.is_null() {
@@ -216,9 +212,7 @@ fn check_shapes<'a>(roots: impl IntoIterator<Item = &'a Value>) -> Result<()> {
             Shape::Strs => Some(element_shapes(json, Shape::Str)?),
             Shape::Blobs => Some(element_shapes(json, Shape::Blob)?),
             Shape::Values => Some(element_shapes(json, Shape::Value)?),
-            Shape::Map => {
-                Some(json_map(json)?.values().map(|value| (value, Shape::Value)).collect())
-            }
+            Shape::Map => Some(json_map(json)?.values().map(|value| (value, Shape::Value)).collect()),
         };
         // Reversed so the stack visits children in order.
         pending.extend(children.into_iter().flatten().rev());
@@ -233,9 +227,9 @@ fn member_shapes(json: &Value) -> Result<Vec<(&Value, Shape)>> {
             .iter()
             .filter_map(|(tag, member)| object.get(*tag).map(|value| (value, member.shape())))
             .collect()),
-        Value::Array(_) => Err(serialization(
-            "Unrecognized collection type class com.amazonaws.dynamodb.v20120810.AttributeValue",
-        )),
+        Value::Array(_) => {
+            Err(serialization("Unrecognized collection type class com.amazonaws.dynamodb.v20120810.AttributeValue"))
+        }
         _ => Err(serialization("Unexpected value type in payload")),
     }
 }
@@ -322,9 +316,7 @@ fn parse_attribute(name: &str, json: &Value, depth: usize) -> Result<(String, At
 
 fn string_set(elements: &[Value]) -> Result<Vec<String>> {
     if elements.is_empty() {
-        bail_validation!(
-            "One or more parameter values were invalid: An string set  may not be empty"
-        );
+        bail_validation!("One or more parameter values were invalid: An string set  may not be empty");
     }
     let strings = elements
         .iter()
@@ -340,7 +332,9 @@ fn string_set(elements: &[Value]) -> Result<Vec<String>> {
         .into_iter()
         .map(|text| {
             text.map(str::to_owned).ok_or_else(|| {
-                validation!("One or more parameter values were invalid: An string set may not have a null string as a member")
+                validation!(
+                    "One or more parameter values were invalid: An string set may not have a null string as a member"
+                )
             })
         })
         .collect()
@@ -348,9 +342,7 @@ fn string_set(elements: &[Value]) -> Result<Vec<String>> {
 
 fn number_set(elements: &[Value]) -> Result<Vec<Number>> {
     if elements.is_empty() {
-        bail_validation!(
-            "One or more parameter values were invalid: An number set  may not be empty"
-        );
+        bail_validation!("One or more parameter values were invalid: An number set  may not be empty");
     }
     let numbers = elements
         .iter()
@@ -364,9 +356,7 @@ fn number_set(elements: &[Value]) -> Result<Vec<Number>> {
 
 fn binary_set(elements: &[Value]) -> Result<Vec<Vec<u8>>> {
     if elements.is_empty() {
-        bail_validation!(
-            "One or more parameter values were invalid: Binary sets should not be empty"
-        );
+        bail_validation!("One or more parameter values were invalid: Binary sets should not be empty");
     }
     let binaries = elements
         .iter()
@@ -405,13 +395,9 @@ fn mismatch(json: &Value, target: &str, collection: &str) -> Error {
         Value::Number(number) if number.is_f64() => "DECIMAL_VALUE",
         Value::Number(_) => "NUMBER_VALUE",
         Value::String(_) => "STRING_VALUE",
-        Value::Array(_) => {
-            return serialization(format!("Unrecognized collection type {collection}"))
-        }
+        Value::Array(_) => return serialization(format!("Unrecognized collection type {collection}")),
         // Callers skip nulls: they are absent members or validation errors.
-        Value::Object(_) | Value::Null => {
-            return serialization("Start of structure or map found where not expected")
-        }
+        Value::Object(_) | Value::Null => return serialization("Start of structure or map found where not expected"),
     };
     serialization(format!("{token} cannot be converted to {target}"))
 }
@@ -436,9 +422,7 @@ fn json_bool(json: &Value) -> Result<bool> {
 fn json_list(json: &Value) -> Result<&Vec<Value>> {
     match json {
         Value::Array(elements) => Ok(elements),
-        Value::Object(_) => {
-            Err(serialization("Start of structure or map found where not expected"))
-        }
+        Value::Object(_) => Err(serialization("Start of structure or map found where not expected")),
         _ => Err(serialization("Unexpected field type")),
     }
 }
@@ -456,27 +440,19 @@ fn json_map(json: &Value) -> Result<&Map<String, Value>> {
 fn decode_blob(json: &Value) -> Result<Vec<u8>> {
     match json {
         Value::String(text) => base64_decode(text),
-        Value::Array(_) => {
-            Err(serialization("Unrecognized collection type class java.nio.ByteBuffer"))
-        }
-        Value::Object(_) => {
-            Err(serialization("Start of structure or map found where not expected"))
-        }
+        Value::Array(_) => Err(serialization("Unrecognized collection type class java.nio.ByteBuffer")),
+        Value::Object(_) => Err(serialization("Start of structure or map found where not expected")),
         _ => Err(serialization("only base-64-encoded strings are convertible to bytes")),
     }
 }
 
-const BASE64_ALPHABET: &[u8; 64] =
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const BASE64_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Standard base64 with padding.
 fn base64_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let group = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, &byte)| acc | u32::from(byte) << (16 - 8 * i));
+        let group = chunk.iter().enumerate().fold(0u32, |acc, (i, &byte)| acc | u32::from(byte) << (16 - 8 * i));
         for i in 0..4 {
             if i <= chunk.len() {
                 out.push(char::from(BASE64_ALPHABET[(group >> (18 - 6 * i) & 0x3f) as usize]));
@@ -499,9 +475,7 @@ fn base64_decode(text: &str) -> Result<Vec<u8>> {
             bytes.len()
         )));
     }
-    if let Some(bad) =
-        text.chars().find(|&c| !c.is_ascii_alphanumeric() && !matches!(c, '+' | '/' | '='))
-    {
+    if let Some(bad) = text.chars().find(|&c| !c.is_ascii_alphanumeric() && !matches!(c, '+' | '/' | '=')) {
         return Err(serialization(format!("Invalid Base64 character: '{bad}'")));
     }
     let padding = bytes.iter().rev().take_while(|&&byte| byte == b'=').count().min(2);
@@ -595,18 +569,9 @@ mod tests {
         assert_eq!(parse(json!({"B": ""})), AttributeValue::B(Vec::new()));
         assert_eq!(parse(json!({"BOOL": false})), AttributeValue::Bool(false));
         assert_eq!(parse(json!({"NULL": true})), AttributeValue::Null);
-        assert_eq!(
-            parse(json!({"SS": ["a", ""]})),
-            AttributeValue::Ss(vec!["a".into(), String::new()])
-        );
-        assert_eq!(
-            parse(json!({"NS": ["1", "2.5"]})),
-            AttributeValue::Ns(vec![num("1"), num("2.5")])
-        );
-        assert_eq!(
-            parse(json!({"BS": ["YQ==", ""]})),
-            AttributeValue::Bs(vec![b"a".to_vec(), Vec::new()])
-        );
+        assert_eq!(parse(json!({"SS": ["a", ""]})), AttributeValue::Ss(vec!["a".into(), String::new()]));
+        assert_eq!(parse(json!({"NS": ["1", "2.5"]})), AttributeValue::Ns(vec![num("1"), num("2.5")]));
+        assert_eq!(parse(json!({"BS": ["YQ==", ""]})), AttributeValue::Bs(vec![b"a".to_vec(), Vec::new()]));
         assert_eq!(
             parse(json!({"L": [{"S": "a"}, {"M": {}}, {"L": []}]})),
             AttributeValue::L(vec![
@@ -616,10 +581,7 @@ mod tests {
             ])
         );
         let map = parse(json!({"M": {"x": {"N": "1"}, "y": {"NULL": true}}}));
-        let expected = Item::from([
-            ("x".into(), AttributeValue::N(num("1"))),
-            ("y".into(), AttributeValue::Null),
-        ]);
+        let expected = Item::from([("x".into(), AttributeValue::N(num("1"))), ("y".into(), AttributeValue::Null)]);
         assert_eq!(map, AttributeValue::M(expected));
     }
 
@@ -627,8 +589,7 @@ mod tests {
     fn unknown_members_and_null_members_are_ignored() {
         assert_eq!(parse(json!({"S": "a", "X": 5})), AttributeValue::S("a".into()));
         assert_eq!(parse(json!({"S": "a", "N": null})), AttributeValue::S("a".into()));
-        let empty =
-            "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes";
+        let empty = "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes";
         assert_eq!(invalid(json!({})), empty);
         assert_eq!(invalid(json!({"a": ""})), empty);
         assert_eq!(invalid(json!({"S": null})), empty);
@@ -641,14 +602,8 @@ mod tests {
         assert_eq!(invalid(json!({"S": "a", "N": "1"})), several);
         assert_eq!(invalid(json!({"BOOL": true, "NULL": true})), several);
         // Each member is validated before the count is.
-        assert_eq!(
-            invalid(json!({"S": "a", "N": "b"})),
-            "The parameter cannot be converted to a numeric value: b"
-        );
-        assert_eq!(
-            invalid(json!({"S": "", "N": ""})),
-            "The parameter cannot be converted to a numeric value"
-        );
+        assert_eq!(invalid(json!({"S": "a", "N": "b"})), "The parameter cannot be converted to a numeric value: b");
+        assert_eq!(invalid(json!({"S": "", "N": ""})), "The parameter cannot be converted to a numeric value");
         assert_eq!(
             invalid(json!({"S": "a", "NULL": false})),
             "One or more parameter values were invalid: Null attribute value types must have the value of true"
@@ -657,7 +612,8 @@ mod tests {
 
     #[test]
     fn null_must_be_true() {
-        let message = "One or more parameter values were invalid: Null attribute value types must have the value of true";
+        let message =
+            "One or more parameter values were invalid: Null attribute value types must have the value of true";
         assert_eq!(invalid(json!({"NULL": false})), message);
         // DynamoDB's deserializer reads "no" as false.
         assert_eq!(invalid(json!({"NULL": "no"})), message);
@@ -695,29 +651,23 @@ mod tests {
             "One or more parameter values were invalid: An string set may not have a null string as a member"
         );
         assert_eq!(invalid(json!({"BS": ["Yg==", null]})), NULL_VALUE);
-        assert_eq!(
-            invalid(json!({"NS": ["1", ""]})),
-            "The parameter cannot be converted to a numeric value"
-        );
-        assert_eq!(
-            invalid(json!({"NS": ["1", null]})),
-            "The parameter cannot be converted to a numeric value"
-        );
-        assert_eq!(
-            invalid(json!({"NS": ["1", "b", "a"]})),
-            "The parameter cannot be converted to a numeric value: b"
-        );
+        assert_eq!(invalid(json!({"NS": ["1", ""]})), "The parameter cannot be converted to a numeric value");
+        assert_eq!(invalid(json!({"NS": ["1", null]})), "The parameter cannot be converted to a numeric value");
+        assert_eq!(invalid(json!({"NS": ["1", "b", "a"]})), "The parameter cannot be converted to a numeric value: b");
         // Numbers are checked before duplicates.
-        assert_eq!(
-            invalid(json!({"NS": ["1", "1", "x"]})),
-            "The parameter cannot be converted to a numeric value: x"
-        );
+        assert_eq!(invalid(json!({"NS": ["1", "1", "x"]})), "The parameter cannot be converted to a numeric value: x");
     }
 
     #[test]
     fn number_errors_pass_through() {
-        assert_eq!(invalid(json!({"N": "1e126"})), "Number overflow. Attempting to store a number with magnitude larger than supported range");
-        assert_eq!(invalid(json!({"L": [{"N": "1e-131"}]})), "Number underflow. Attempting to store a number with magnitude smaller than supported range");
+        assert_eq!(
+            invalid(json!({"N": "1e126"})),
+            "Number overflow. Attempting to store a number with magnitude larger than supported range"
+        );
+        assert_eq!(
+            invalid(json!({"L": [{"N": "1e-131"}]})),
+            "Number underflow. Attempting to store a number with magnitude smaller than supported range"
+        );
         assert_eq!(
             invalid(json!({"M": {"a": {"NS": ["123456789012345678901234567890123456789"]}}})),
             "Attempting to store more than 38 significant digits in a Number"
@@ -760,49 +710,19 @@ mod tests {
     #[test]
     fn wrong_json_types_are_serialization_errors() {
         assert_eq!(unserializable(json!({"S": 5})), "NUMBER_VALUE cannot be converted to String");
-        assert_eq!(
-            unserializable(json!({"S": 5.5})),
-            "DECIMAL_VALUE cannot be converted to String"
-        );
+        assert_eq!(unserializable(json!({"S": 5.5})), "DECIMAL_VALUE cannot be converted to String");
         assert_eq!(unserializable(json!({"S": true})), "TRUE_VALUE cannot be converted to String");
-        assert_eq!(
-            unserializable(json!({"N": false})),
-            "FALSE_VALUE cannot be converted to String"
-        );
+        assert_eq!(unserializable(json!({"N": false})), "FALSE_VALUE cannot be converted to String");
         assert_eq!(unserializable(json!({"N": 5})), "NUMBER_VALUE cannot be converted to String");
-        assert_eq!(
-            unserializable(json!({"S": []})),
-            "Unrecognized collection type class java.lang.String"
-        );
-        assert_eq!(
-            unserializable(json!({"S": {}})),
-            "Start of structure or map found where not expected"
-        );
-        assert_eq!(
-            unserializable(json!({"SS": [1]})),
-            "NUMBER_VALUE cannot be converted to String"
-        );
-        assert_eq!(
-            unserializable(json!({"BOOL": 1})),
-            "NUMBER_VALUE cannot be converted to Boolean"
-        );
-        assert_eq!(
-            unserializable(json!({"NULL": 1.5})),
-            "DECIMAL_VALUE cannot be converted to Boolean"
-        );
+        assert_eq!(unserializable(json!({"S": []})), "Unrecognized collection type class java.lang.String");
+        assert_eq!(unserializable(json!({"S": {}})), "Start of structure or map found where not expected");
+        assert_eq!(unserializable(json!({"SS": [1]})), "NUMBER_VALUE cannot be converted to String");
+        assert_eq!(unserializable(json!({"BOOL": 1})), "NUMBER_VALUE cannot be converted to Boolean");
+        assert_eq!(unserializable(json!({"NULL": 1.5})), "DECIMAL_VALUE cannot be converted to Boolean");
         assert_eq!(unserializable(json!({"BOOL": "23"})), "Unexpected token received from parser");
-        assert_eq!(
-            unserializable(json!({"BOOL": []})),
-            "Unrecognized collection type class java.lang.Boolean"
-        );
-        assert_eq!(
-            unserializable(json!({"BOOL": {}})),
-            "Start of structure or map found where not expected"
-        );
-        assert_eq!(
-            unserializable(json!({"L": {}})),
-            "Start of structure or map found where not expected"
-        );
+        assert_eq!(unserializable(json!({"BOOL": []})), "Unrecognized collection type class java.lang.Boolean");
+        assert_eq!(unserializable(json!({"BOOL": {}})), "Start of structure or map found where not expected");
+        assert_eq!(unserializable(json!({"L": {}})), "Start of structure or map found where not expected");
         assert_eq!(unserializable(json!({"L": "a"})), "Unexpected field type");
         assert_eq!(unserializable(json!({"SS": 1})), "Unexpected field type");
         assert_eq!(unserializable(json!({"M": 1})), "Unexpected field type");
@@ -817,18 +737,9 @@ mod tests {
             unserializable(json!({"L": [[]]})),
             "Unrecognized collection type class com.amazonaws.dynamodb.v20120810.AttributeValue"
         );
-        assert_eq!(
-            unserializable(json!({"B": 1})),
-            "only base-64-encoded strings are convertible to bytes"
-        );
-        assert_eq!(
-            unserializable(json!({"BS": [true]})),
-            "only base-64-encoded strings are convertible to bytes"
-        );
-        assert_eq!(
-            unserializable(json!({"B": []})),
-            "Unrecognized collection type class java.nio.ByteBuffer"
-        );
+        assert_eq!(unserializable(json!({"B": 1})), "only base-64-encoded strings are convertible to bytes");
+        assert_eq!(unserializable(json!({"BS": [true]})), "only base-64-encoded strings are convertible to bytes");
+        assert_eq!(unserializable(json!({"B": []})), "Unrecognized collection type class java.nio.ByteBuffer");
     }
 
     #[test]
@@ -849,9 +760,7 @@ mod tests {
 
     #[test]
     fn base64() {
-        for bytes in
-            [&b""[..], b"f", b"fo", b"foo", b"foob", b"fooba", b"foobar", &[0, 255, 254, 1, 128]]
-        {
+        for bytes in [&b""[..], b"f", b"fo", b"foo", b"foob", b"fooba", b"foobar", &[0, 255, 254, 1, 128]] {
             let text = base64_encode(bytes);
             assert_eq!(base64_decode(&text).unwrap(), bytes, "{text}");
         }
@@ -862,14 +771,8 @@ mod tests {
         let all: Vec<u8> = (0..=255).collect();
         assert_eq!(base64_decode(&base64_encode(&all)).unwrap(), all);
         let message = |text: &str| base64_decode(text).unwrap_err().message;
-        assert_eq!(
-            message("23456"),
-            "Base64 encoded length is expected a multiple of 4 bytes but found: 5"
-        );
-        assert_eq!(
-            message("abc"),
-            "Base64 encoded length is expected a multiple of 4 bytes but found: 3"
-        );
+        assert_eq!(message("23456"), "Base64 encoded length is expected a multiple of 4 bytes but found: 5");
+        assert_eq!(message("abc"), "Base64 encoded length is expected a multiple of 4 bytes but found: 3");
         assert_eq!(message("=+/="), "Invalid last non-pad Base64 character dectected");
         assert_eq!(message("+/+="), "Invalid last non-pad Base64 character dectected");
         assert_eq!(message("YR=="), "Invalid last non-pad Base64 character dectected");
@@ -884,10 +787,7 @@ mod tests {
         assert_eq!(invalid(json!(null)), NULL_VALUE);
         assert_eq!(invalid(json!({"L": [{"S": "a"}, null]})), NULL_VALUE);
         assert_eq!(invalid(json!({"M": {"b": null}})), format!("{NULL_VALUE}: b is null"));
-        assert_eq!(
-            item(json!({"a": null})).unwrap_err().message,
-            format!("{NULL_VALUE}: a is null")
-        );
+        assert_eq!(item(json!({"a": null})).unwrap_err().message, format!("{NULL_VALUE}: a is null"));
     }
 
     #[test]
@@ -948,8 +848,7 @@ mod tests {
         assert_eq!(size(json!({"SS": ["ab", "c"]})), 3);
         assert_eq!(size(json!({"NS": ["1", "-1"]})), 5);
         assert_eq!(size(json!({"BS": ["YQ==", "YWI="]})), 3);
-        let parsed =
-            item(json!({"id": {"S": "abc"}, "n": {"N": "12345"}, "ok": {"BOOL": false}})).unwrap();
+        let parsed = item(json!({"id": {"S": "abc"}, "n": {"N": "12345"}, "ok": {"BOOL": false}})).unwrap();
         // (2 + 3) + (1 + 4) + (2 + 1)
         assert_eq!(item_size(&parsed), 13);
     }

@@ -160,7 +160,11 @@ impl Lock {
         // the lock stays held until the promise it returns settles.
         let callback = Closure::<dyn FnMut(JsValue) -> JsValue>::once(move |lock: JsValue| -> JsValue {
             let _ = grant.call1(&JsValue::NULL, &JsValue::from_bool(!lock.is_null()));
-            if lock.is_null() { JsValue::UNDEFINED } else { held.into() }
+            if lock.is_null() {
+                JsValue::UNDEFINED
+            } else {
+                held.into()
+            }
         });
         let options = object(&[("ifAvailable", JsValue::TRUE)]).map_err(backend)?;
         let requested = locks.request(name, &options, callback.as_ref().unchecked_ref()).map_err(backend)?;
@@ -245,7 +249,11 @@ fn item_key_of(table_id: &str, key: &str) -> JsValue {
 }
 
 /// Zips the results of `getAllKeys` and `getAll` (both in key order) into records.
-fn pairs<K>(keys: &JsValue, values: &JsValue, decode_key: fn(&JsValue) -> Option<K>) -> Result<Vec<(K, String)>, JsValue> {
+fn pairs<K>(
+    keys: &JsValue,
+    values: &JsValue,
+    decode_key: fn(&JsValue) -> Option<K>,
+) -> Result<Vec<(K, String)>, JsValue> {
     let (keys, values) = (Array::from(keys), Array::from(values));
     let corrupt = || JsValue::from_str("a record's key or value has the wrong type");
     keys.iter()

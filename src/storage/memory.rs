@@ -51,7 +51,11 @@ impl MemoryStore {
             items: self
                 .items
                 .iter()
-                .map(|((table_id, key), value)| StoredItem { table_id: table_id.clone(), key: key.clone(), value: value.clone() })
+                .map(|((table_id, key), value)| StoredItem {
+                    table_id: table_id.clone(),
+                    key: key.clone(),
+                    value: value.clone(),
+                })
                 .collect(),
         }
     }

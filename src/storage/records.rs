@@ -120,12 +120,14 @@ fn format_version(snapshot: &Snapshot) -> Result<Option<u32>, StorageError> {
     };
     let record: serde_json::Value =
         serde_json::from_str(value).map_err(|error| StorageError::Corrupt(format!("format record: {error}")))?;
-    let version = record["version"].as_u64().ok_or_else(|| StorageError::Corrupt("format record has no version".to_string()))?;
+    let version =
+        record["version"].as_u64().ok_or_else(|| StorageError::Corrupt("format record has no version".to_string()))?;
     Ok(Some(version as u32))
 }
 
 fn decode_item(stored: &StoredItem) -> Result<(KeyCode, Item), StorageError> {
-    let corrupt = |what: String| StorageError::Corrupt(format!("item {} of table {}: {what}", stored.key, stored.table_id));
+    let corrupt =
+        |what: String| StorageError::Corrupt(format!("item {} of table {}: {what}", stored.key, stored.table_id));
     let key = KeyCode::from_hex(&stored.key).ok_or_else(|| corrupt("bad key".to_string()))?;
     let value: serde_json::Value = serde_json::from_str(&stored.value).map_err(|error| corrupt(error.to_string()))?;
     let object = value.as_object().ok_or_else(|| corrupt("not an object".to_string()))?;

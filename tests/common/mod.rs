@@ -2,10 +2,10 @@
 //! IndexedDB driver runs it in the browser, for tests.
 
 use dynaplay::clock::ManualClock;
-use dynaplay::storage::memory::MemoryStore;
-use dynaplay::storage::{Database, Outcome};
 use dynaplay::engine::{Table, TableMeta};
 use dynaplay::model::{Item, KeyCode};
+use dynaplay::storage::memory::MemoryStore;
+use dynaplay::storage::{Database, Outcome};
 use dynaplay::Error;
 
 /// The fixed time every test database starts at (2023-11-14T22:13:20Z).

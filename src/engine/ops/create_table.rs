@@ -136,7 +136,6 @@ pub(super) fn sample_meta(name: &str, billing: BillingMode) -> TableMeta {
         key_schema: KeySchema { partition, sort: None },
         attribute_definitions: vec![("id".into(), ScalarType::S)],
         billing,
-        billing_mode_declared: false,
         last_pay_per_request_millis: None,
         created_millis: 0,
         tags: Vec::new(),
@@ -176,7 +175,11 @@ mod tests {
         assert!(engine.check_capacity("t1", &big).is_ok());
         let error = engine.create_table(sample_meta("t3", big)).unwrap_err();
         assert_eq!(error.kind, ErrorKind::LimitExceeded);
-        assert!(error.message.contains("reserved by the account: 80000. Limit: 80000. Requested: 40000."), "{}", error.message);
+        assert!(
+            error.message.contains("reserved by the account: 80000. Limit: 80000. Requested: 40000."),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

@@ -14,7 +14,13 @@ impl Engine {
         }
         let table_id = table.meta.id.clone();
         let old = table.set(code.clone(), None);
-        self.changes.push(Change::Item { table: table_name.to_string(), table_id, key: code, old: old.clone(), new: None });
+        self.changes.push(Change::Item {
+            table: table_name.to_string(),
+            table_id,
+            key: code,
+            old: old.clone(),
+            new: None,
+        });
         Ok(old)
     }
 }

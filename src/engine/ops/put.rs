@@ -29,7 +29,13 @@ impl Engine {
         }
         let table_id = table.meta.id.clone();
         let old = table.set(key.clone(), Some(item.clone()));
-        self.changes.push(Change::Item { table: table_name.to_string(), table_id, key, old: old.clone(), new: Some(item) });
+        self.changes.push(Change::Item {
+            table: table_name.to_string(),
+            table_id,
+            key,
+            old: old.clone(),
+            new: Some(item),
+        });
         Ok(old)
     }
 }

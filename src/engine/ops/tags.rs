@@ -102,7 +102,8 @@ fn arn_not_found(arn: &str) -> Error {
 
 /// DynamoDB's table name rule: 3 to 255 characters of `[a-zA-Z0-9_.-]`.
 fn is_table_name(name: &str) -> bool {
-    (3..=255).contains(&name.len()) && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+    (3..=255).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
 }
 
 #[cfg(test)]

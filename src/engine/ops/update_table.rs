@@ -13,7 +13,12 @@ impl Engine {
     /// request's BillingMode (`Some(true)` for PAY_PER_REQUEST, `Some(false)` for
     /// PROVISIONED, `None` when absent), `throughput` its (read, write) capacity.
     /// Returns the settings as they were, and the table as it is now.
-    pub fn update_billing(&mut self, name: &str, on_demand: Option<bool>, throughput: Option<(u64, u64)>) -> Result<(TableMeta, &Table)> {
+    pub fn update_billing(
+        &mut self,
+        name: &str,
+        on_demand: Option<bool>,
+        throughput: Option<(u64, u64)>,
+    ) -> Result<(TableMeta, &Table)> {
         let billing = requested_billing(on_demand, throughput)?;
         let old = self.table_for_control(name)?.meta.clone();
         check_billing_change(&old.billing, &billing, on_demand.is_some())?;
@@ -23,7 +28,6 @@ impl Engine {
             new.last_pay_per_request_millis = Some(self.clock.now_millis());
         }
         new.billing = billing;
-        new.billing_mode_declared |= on_demand.is_some();
         self.replace_meta(new)
     }
 
@@ -94,7 +98,6 @@ mod tests {
         let (old, table) = engine.update_billing("t1", Some(true), None).unwrap();
         assert_eq!(old.billing, BillingMode::Provisioned { read: 1, write: 1 });
         assert_eq!(table.meta.last_pay_per_request_millis, Some(1_700_000_000_000));
-        assert!(table.meta.billing_mode_declared);
         let changes = engine.take_changes();
         assert!(matches!(&changes[..], [Change::TableMeta { old: Some(_), .. }]));
         engine.revert(changes);
@@ -104,8 +107,7 @@ mod tests {
     #[test]
     fn an_update_that_changes_nothing_records_nothing() {
         let mut engine = sample_engine();
-        let meta = TableMeta { billing_mode_declared: true, ..sample_meta("t1", BillingMode::PayPerRequest) };
-        engine.create_table(meta).unwrap();
+        engine.create_table(sample_meta("t1", BillingMode::PayPerRequest)).unwrap();
         engine.take_changes();
         engine.update_billing("t1", Some(true), None).unwrap();
         engine.update_deletion_protection("t1", false).unwrap();

@@ -1,0 +1,100 @@
+//! Hostile input never panics (a panic in wasm kills the page's database): mutated
+//! requests from a seeded generator, deep nesting and huge values all answer an error
+//! or a response, and a rejected request changes nothing.
+
+mod common;
+
+use common::{state_of, Harness};
+
+const SEEDS: [(&str, &str); 6] = [
+    (
+        "CreateTable",
+        r#"{"TableName":"Music","KeySchema":[{"AttributeName":"a","KeyType":"HASH"},{"AttributeName":"s","KeyType":"RANGE"}],"AttributeDefinitions":[{"AttributeName":"a","AttributeType":"S"},{"AttributeName":"s","AttributeType":"N"}],"BillingMode":"PAY_PER_REQUEST","Tags":[{"Key":"k","Value":"v"}]}"#,
+    ),
+    (
+        "PutItem",
+        r#"{"TableName":"Music","Item":{"a":{"S":"x"},"s":{"N":"1.5e3"},"m":{"M":{"l":{"L":[{"NS":["1","2"]},{"B":"AAEC"},{"NULL":true}]}}}},"ReturnValues":"ALL_OLD"}"#,
+    ),
+    ("GetItem", r#"{"TableName":"Music","Key":{"a":{"S":"x"},"s":{"N":"1500"}},"ConsistentRead":true}"#),
+    ("DeleteItem", r#"{"TableName":"Music","Key":{"a":{"S":"x"},"s":{"N":"1500"}},"ReturnValues":"ALL_OLD"}"#),
+    (
+        "UpdateTable",
+        r#"{"TableName":"Music","BillingMode":"PROVISIONED","ProvisionedThroughput":{"ReadCapacityUnits":5,"WriteCapacityUnits":5}}"#,
+    ),
+    (
+        "TagResource",
+        r#"{"ResourceArn":"arn:aws:dynamodb:us-east-1:000000000000:table/Music","Tags":[{"Key":"a","Value":"b"}]}"#,
+    ),
+];
+
+/// Characters that make JSON and DynamoDB values interesting to break.
+const ALPHABET: &[u8] = br#"{}[]":,.-+eE0123456789 SNBMLabc\u"#;
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn mutate(rng: &mut Rng, seed: &str) -> String {
+    let mut bytes = seed.as_bytes().to_vec();
+    for _ in 0..1 + rng.below(4) {
+        let at = rng.below(bytes.len());
+        match rng.below(3) {
+            0 => bytes[at] = ALPHABET[rng.below(ALPHABET.len())],
+            1 => {
+                bytes.remove(at);
+            }
+            _ => bytes.insert(at, ALPHABET[rng.below(ALPHABET.len())]),
+        }
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[test]
+fn mutated_requests_never_panic_and_failures_change_nothing() {
+    let mut h = Harness::new();
+    for (operation, body) in SEEDS {
+        h.send(operation, body).unwrap();
+    }
+    let mut rng = Rng(0x5EED);
+    for _ in 0..20_000 {
+        let (operation, seed) = SEEDS[rng.below(SEEDS.len())];
+        let before = state_of(&h.db);
+        if h.send(operation, &mutate(&mut rng, seed)).is_err() {
+            assert_eq!(state_of(&h.db), before, "a rejected {operation} changed the database");
+        }
+    }
+    h.assert_memory_equals_store();
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let mut h = Harness::new();
+    h.send("CreateTable", SEEDS[0].1).unwrap();
+    let depth = 100_000;
+    let value = format!("{}{{\"S\":\"x\"}}{}", "{\"L\":[".repeat(depth), "]}".repeat(depth));
+    let body = format!(r#"{{"TableName":"Music","Item":{{"a":{{"S":"x"}},"s":{{"N":"1"}},"deep":{value}}}}}"#);
+    assert!(h.send("PutItem", &body).is_err());
+}
+
+#[test]
+fn an_item_over_400_kb_is_refused() {
+    let mut h = Harness::new();
+    h.send("CreateTable", SEEDS[0].1).unwrap();
+    let body = format!(
+        r#"{{"TableName":"Music","Item":{{"a":{{"S":"x"}},"s":{{"N":"1"}},"big":{{"S":"{}"}}}}}}"#,
+        "x".repeat(410_000)
+    );
+    let error = h.send("PutItem", &body).unwrap_err();
+    assert_eq!(error.message, "Item size has exceeded the maximum allowed size");
+}
