@@ -44,9 +44,8 @@ impl LaterParameters {
 pub struct PutItemRequest {
     table_name: Option<String>,
     item: Option<Map<String, Value>>,
-    return_values: Option<String>,
-    return_consumed_capacity: Option<String>,
-    return_item_collection_metrics: Option<String>,
+    #[serde(flatten)]
+    options: WriteOptions,
     #[serde(flatten)]
     later: LaterParameters,
 }
@@ -67,11 +66,48 @@ pub struct GetItemRequest {
 pub struct DeleteItemRequest {
     table_name: Option<String>,
     key: Option<Map<String, Value>>,
+    #[serde(flatten)]
+    options: WriteOptions,
+    #[serde(flatten)]
+    later: LaterParameters,
+}
+
+/// What PutItem and DeleteItem may ask to get back.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct WriteOptions {
     return_values: Option<String>,
     return_consumed_capacity: Option<String>,
     return_item_collection_metrics: Option<String>,
-    #[serde(flatten)]
-    later: LaterParameters,
+}
+
+impl WriteOptions {
+    fn check(&self, violations: &mut Violations) {
+        violations.one_of(&self.return_values, "returnValues", &RETURN_VALUES);
+        violations.one_of(&self.return_consumed_capacity, "returnConsumedCapacity", &Detail::WIRE_NAMES);
+        violations.one_of(
+            &self.return_item_collection_metrics,
+            "returnItemCollectionMetrics",
+            &ITEM_COLLECTION_METRICS,
+        );
+    }
+
+    /// PutItem and DeleteItem accept only NONE and ALL_OLD of the five ReturnValues.
+    fn return_values(&self) -> Result<ReturnValues> {
+        match self.return_values.as_deref() {
+            None | Some("NONE") => Ok(ReturnValues::None),
+            Some("ALL_OLD") => Ok(ReturnValues::AllOld),
+            Some(_) => Err(crate::validation!("ReturnValues can only be ALL_OLD or NONE")),
+        }
+    }
+
+    fn respond(&self, table_name: &str, return_values: ReturnValues, old: Option<Item>, units: f64) -> Result<String> {
+        let detail = Detail::from_wire(self.return_consumed_capacity.as_deref());
+        render(&WriteResponse {
+            consumed_capacity: capacity::report(detail, table_name, units),
+            attributes: old.filter(|_| return_values == ReturnValues::AllOld),
+        })
+    }
 }
 
 /// The response of a write: the old item when asked for, and capacity when asked for.
@@ -93,87 +129,55 @@ struct GetItemResponse {
     consumed_capacity: Option<ConsumedCapacity>,
 }
 
-pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<String> {
+/// Checks the members all item operations share, plus the operation's own (`more`), and
+/// returns the table name and the item or key object named `member`.
+fn target(
+    table_name: Option<String>,
+    object: Option<Map<String, Value>>,
+    member: &str,
+    more: impl FnOnce(&mut Violations),
+) -> Result<(String, Map<String, Value>)> {
     let mut violations = Violations::default();
-    violations.table_name(&request.table_name, "tableName");
-    violations.not_null(&request.item, "item");
-    check_write_options(
-        &mut violations,
-        &request.return_values,
-        &request.return_consumed_capacity,
-        &request.return_item_collection_metrics,
-    );
+    violations.table_name(&table_name, "tableName");
+    violations.not_null(&object, member);
+    more(&mut violations);
     violations.finish()?;
-    let (table_name, item) = (required(request.table_name, "tableName")?, required(request.item, "item")?);
+    Ok((required(table_name, "tableName")?, required(object, member)?))
+}
+
+pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<String> {
+    let options = request.options;
+    let (table_name, item) = target(request.table_name, request.item, "item", |v| options.check(v))?;
     request.later.refuse("PutItem")?;
     let item = item_from_json(&item)?;
-    let return_values = write_return_values(request.return_values.as_deref())?;
+    let return_values = options.return_values()?;
     let new_size = item_size(&item);
     let old = engine.put_item(&table_name, item)?;
-    let sizes = [new_size, old.as_ref().map_or(0, item_size)];
-    let detail = Detail::from_wire(request.return_consumed_capacity.as_deref());
-    render(&WriteResponse {
-        consumed_capacity: capacity::report(detail, &table_name, capacity::write_units(&sizes)),
-        attributes: old.filter(|_| return_values == ReturnValues::AllOld),
-    })
+    let units = capacity::write_units(&[new_size, old.as_ref().map_or(0, item_size)]);
+    options.respond(&table_name, return_values, old, units)
 }
 
 pub fn get_item(engine: &mut Engine, request: GetItemRequest) -> Result<String> {
-    let mut violations = Violations::default();
-    violations.table_name(&request.table_name, "tableName");
-    violations.not_null(&request.key, "key");
-    violations.one_of(&request.return_consumed_capacity, "returnConsumedCapacity", &Detail::WIRE_NAMES);
-    violations.finish()?;
-    let (table_name, key) = (required(request.table_name, "tableName")?, required(request.key, "key")?);
+    let consumed = request.return_consumed_capacity;
+    let (table_name, key) = target(request.table_name, request.key, "key", |v| {
+        v.one_of(&consumed, "returnConsumedCapacity", &Detail::WIRE_NAMES)
+    })?;
     request.later.refuse("GetItem")?;
     let key = item_from_json(&key)?;
     let item = engine.get_item(&table_name, &key)?;
     let consistent = request.consistent_read.unwrap_or(false);
     let units = capacity::read_units(item.as_ref().map_or(0, item_size), consistent);
-    let detail = Detail::from_wire(request.return_consumed_capacity.as_deref());
+    let detail = Detail::from_wire(consumed.as_deref());
     render(&GetItemResponse { item, consumed_capacity: capacity::report(detail, &table_name, units) })
 }
 
 pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<String> {
-    let mut violations = Violations::default();
-    violations.table_name(&request.table_name, "tableName");
-    violations.not_null(&request.key, "key");
-    check_write_options(
-        &mut violations,
-        &request.return_values,
-        &request.return_consumed_capacity,
-        &request.return_item_collection_metrics,
-    );
-    violations.finish()?;
-    let (table_name, key) = (required(request.table_name, "tableName")?, required(request.key, "key")?);
+    let options = request.options;
+    let (table_name, key) = target(request.table_name, request.key, "key", |v| options.check(v))?;
     request.later.refuse("DeleteItem")?;
     let key = item_from_json(&key)?;
-    let return_values = write_return_values(request.return_values.as_deref())?;
+    let return_values = options.return_values()?;
     let old = engine.delete_item(&table_name, &key)?;
     let units = capacity::write_units(&[old.as_ref().map_or(0, item_size)]);
-    let detail = Detail::from_wire(request.return_consumed_capacity.as_deref());
-    render(&WriteResponse {
-        consumed_capacity: capacity::report(detail, &table_name, units),
-        attributes: old.filter(|_| return_values == ReturnValues::AllOld),
-    })
-}
-
-fn check_write_options(
-    violations: &mut Violations,
-    return_values: &Option<String>,
-    consumed: &Option<String>,
-    metrics: &Option<String>,
-) {
-    violations.one_of(return_values, "returnValues", &RETURN_VALUES);
-    violations.one_of(consumed, "returnConsumedCapacity", &Detail::WIRE_NAMES);
-    violations.one_of(metrics, "returnItemCollectionMetrics", &ITEM_COLLECTION_METRICS);
-}
-
-/// PutItem and DeleteItem accept only NONE and ALL_OLD of the five ReturnValues.
-fn write_return_values(name: Option<&str>) -> Result<ReturnValues> {
-    match name {
-        None | Some("NONE") => Ok(ReturnValues::None),
-        Some("ALL_OLD") => Ok(ReturnValues::AllOld),
-        Some(_) => Err(crate::validation!("ReturnValues can only be ALL_OLD or NONE")),
-    }
+    options.respond(&table_name, return_values, old, units)
 }
