@@ -17,6 +17,7 @@ pub mod api;
 pub mod clock;
 pub mod engine;
 pub mod error;
+pub mod expr;
 pub mod model;
 pub mod storage;
 

@@ -181,3 +181,11 @@ pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<St
     let units = capacity::write_units(&[old.as_ref().map_or(0, item_size)]);
     options.respond(&table_name, return_values, old, units)
 }
+
+#[derive(Deserialize)]
+pub struct UpdateItemRequest {}
+
+/// Stub: its owner is writing it now.
+pub fn update_item(_engine: &mut Engine, _request: UpdateItemRequest) -> Result<String> {
+    Err(crate::error::Error::new(crate::error::ErrorKind::UnknownOperation, "not yet"))
+}

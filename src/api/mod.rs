@@ -6,9 +6,11 @@
 //! [`Error`] that [`Error::to_json`] renders as DynamoDB does.
 
 mod account;
+mod batch;
 mod capacity;
 mod error;
 mod items;
+mod query;
 mod tables;
 mod tags;
 mod validate;
@@ -34,6 +36,11 @@ pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<Stri
         "PutItem" => items::put_item(engine, parse(body)?),
         "GetItem" => items::get_item(engine, parse(body)?),
         "DeleteItem" => items::delete_item(engine, parse(body)?),
+        "UpdateItem" => items::update_item(engine, parse(body)?),
+        "Query" => query::query(engine, parse(body)?),
+        "Scan" => query::scan(engine, parse(body)?),
+        "BatchGetItem" => batch::batch_get_item(engine, parse(body)?),
+        "BatchWriteItem" => batch::batch_write_item(engine, parse(body)?),
         _ => Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: {operation}"))),
     }
 }
