@@ -1,0 +1,112 @@
+//! The golden file format, shared by the host runner (tests/golden.rs) and the browser
+//! runner (tests/web_golden.rs), and the list of golden files the browser embeds.
+//!
+//! Steps are separated by a line `===`:
+//! ```text
+//! # a comment
+//! PutItem
+//! {"TableName": "t", "Item": {"id": {"S": "a"}}}
+//! ---
+//! {}
+//! ===
+//! GetItem
+//! {"TableName": "missing", "Key": {"id": {"S": "a"}}}
+//! ---
+//! ResourceNotFoundException: Requested resource not found
+//! ```
+//! An expected `ignore` accepts any successful response (for set-up steps); an
+//! expected JSON object is compared as JSON; anything else is the exact error text
+//! `ShortExceptionName: message`.
+
+use serde_json::Value;
+
+/// Every golden file, embedded so that the browser runner (which has no file system)
+/// can run them too. `every_golden_file_is_listed` in tests/golden.rs keeps it complete.
+pub const FILES: &[(&str, &str)] = &[
+    ("items_basic.txt", include_str!("../golden/items_basic.txt")),
+    ("items_errors.txt", include_str!("../golden/items_errors.txt")),
+    ("limits_account.txt", include_str!("../golden/limits_account.txt")),
+    ("tables_create.txt", include_str!("../golden/tables_create.txt")),
+    ("tables_create_errors.txt", include_str!("../golden/tables_create_errors.txt")),
+    ("tables_delete.txt", include_str!("../golden/tables_delete.txt")),
+    ("tables_describe.txt", include_str!("../golden/tables_describe.txt")),
+    ("tables_list.txt", include_str!("../golden/tables_list.txt")),
+    ("tables_update.txt", include_str!("../golden/tables_update.txt")),
+    ("tags_basic.txt", include_str!("../golden/tags_basic.txt")),
+    ("tags_errors.txt", include_str!("../golden/tags_errors.txt")),
+];
+
+/// Response members that depend on the clock or the TableId generator: the browser
+/// runner uses real time, so it compares everything but these. It also compares
+/// numbers by value, since JavaScript's JSON turns `1.0` into `1`.
+const VOLATILE: [&str; 5] =
+    ["CreationDateTime", "LastUpdateToPayPerRequestDateTime", "LastIncreaseDateTime", "LastDecreaseDateTime", "TableId"];
+
+pub struct Step {
+    pub operation: String,
+    pub request: String,
+    expected: String,
+    line: usize,
+}
+
+/// The steps of one golden file.
+pub fn parse_steps(text: &str) -> Vec<Step> {
+    let text = text.replace("\r\n", "\n");
+    let mut steps = Vec::new();
+    let mut line = 1;
+    for chunk in text.split("\n===\n") {
+        let body: Vec<&str> = chunk.lines().filter(|line| !line.starts_with('#')).collect();
+        let body = body.join("\n");
+        let (request_part, expected) =
+            body.split_once("\n---\n").unwrap_or_else(|| panic!("step at line {line} has no ---"));
+        let request_part = request_part.trim();
+        let (operation, request) = request_part.split_once('\n').unwrap_or((request_part, "{}"));
+        steps.push(Step { operation: operation.trim().into(), request: request.into(), expected: expected.trim().into(), line });
+        line += chunk.lines().count() + 1;
+    }
+    steps
+}
+
+/// Checks one step's outcome: the response body, or the error as `Name: message`.
+/// In the `browser`, clock- and id-dependent members are not compared, and numbers
+/// only by value.
+pub fn check(step: &Step, file: &str, outcome: Result<String, String>, browser: bool) {
+    let place = format!("{file}:{} ({})", step.line, step.operation);
+    let actual = match &outcome {
+        Ok(response) | Err(response) => response.clone(),
+    };
+    if step.expected == "ignore" {
+        assert!(outcome.is_ok(), "{place}: {actual}");
+    } else if step.expected.starts_with('{') {
+        let mut expected: Value =
+            serde_json::from_str(&step.expected).unwrap_or_else(|e| panic!("{place}: bad expected JSON: {e}"));
+        let mut actual_json: Value = match &outcome {
+            Ok(response) => serde_json::from_str(response).unwrap_or_else(|e| panic!("{place}: {e}: {response}")),
+            Err(error) => panic!("{place}: expected a response, got {error}"),
+        };
+        if browser {
+            loosen(&mut expected);
+            loosen(&mut actual_json);
+        }
+        assert_eq!(actual_json, expected, "{place}\nactual: {actual}");
+    } else {
+        assert_eq!(actual, step.expected, "{place}");
+    }
+}
+
+/// Blanks the volatile members and turns every number into a float.
+fn loosen(value: &mut Value) {
+    match value {
+        Value::Object(members) => {
+            for (name, member) in members.iter_mut() {
+                match VOLATILE.contains(&name.as_str()) {
+                    true => *member = Value::Null,
+                    false => loosen(member),
+                }
+            }
+        }
+        Value::Array(elements) => elements.iter_mut().for_each(loosen),
+        Value::Number(number) => *value = number.as_f64().map_or(Value::Null, Value::from),
+        _ => {}
+    }
+}

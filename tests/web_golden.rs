@@ -1,0 +1,39 @@
+//! The golden files (tests/golden/) in headless Chrome against the IndexedDB backend,
+//! through the JavaScript API: `wasm-pack test --headless --chrome`. Time and TableIds
+//! are real here, so the members that depend on them are not compared.
+#![cfg(target_arch = "wasm32")]
+
+mod golden_format;
+
+use dynaplay::wasm::Database;
+use golden_format::{check, parse_steps, FILES};
+use js_sys::{Reflect, JSON};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn text_of(value: &JsValue, member: &str) -> String {
+    Reflect::get(value, &member.into()).ok().and_then(|value| value.as_string()).unwrap_or_default()
+}
+
+async fn send(db: &Database, operation: &str, request: &str) -> Result<String, String> {
+    match JsFuture::from(db.send(operation, JsValue::from_str(request))).await {
+        Ok(response) => Ok(JSON::stringify(&response).map(String::from).unwrap_or_default()),
+        Err(error) => Err(format!("{}: {}", text_of(&error, "name"), text_of(&error, "message"))),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn golden_files_against_indexeddb() {
+    for (name, text) in FILES {
+        let db_name = format!("golden-{name}-{}", js_sys::Math::random().to_bits());
+        let db = Database::open(db_name).await.expect("the database opens");
+        for step in parse_steps(text) {
+            let outcome = send(&db, &step.operation, &step.request).await;
+            check(&step, name, outcome, true);
+        }
+        JsFuture::from(db.close()).await.expect("the database closes");
+    }
+}
