@@ -1,21 +1,501 @@
 //! BatchGetItem and BatchWriteItem on the wire.
-//! (Stub: its owner is writing it now.)
+//!
+//! Both check a request in DynamoDB's three stages, which decide which error wins:
+//!
+//! 1. The request framework's constraints, all reported at once (`N validation errors
+//!    detected: ...`): enums, nulls, the RequestItems map's keys (table names) and sizes.
+//!    Then the bare size rules AWS now words on their own (an empty map, a table's
+//!    Keys outside 1..=100).
+//! 2. The operation's own checks: the request's total (100 keys, 25 writes), the shape of
+//!    each entry, attribute values, projections, and for BatchGetItem duplicate keys.
+//! 3. The tables, in the engine: each must exist and each key match its schema
+//!    (`batch_get_items`, `batch_write_item`); a write batch is checked whole, for
+//!    duplicates too, and only then applied, so a rejected batch changes nothing.
+//!
+//! The texts come from AWS's messages as recorded by dynalite's tests, moto, and a
+//! dated public conformance suite run against AWS; where AWS echoes the request in a
+//! message, the table names and sizes are exact but Java's object hashes cannot be
+//! reproduced, so [`java_write_requests`] prints a stable stand-in.
 
-use crate::engine::Engine;
-use crate::error::{Error, ErrorKind, Result};
-use serde::Deserialize;
+use crate::api::capacity::{self, ConsumedCapacity, Detail};
+use crate::api::render;
+use crate::api::tables::java_string_hash;
+use crate::api::validate::{required, Violations};
+use crate::engine::{BatchWrite, Engine, TableWrites};
+use crate::error::{Error, Result};
+use crate::expr::{self, Placeholders, Projection};
+use crate::model::{item_from_json, item_size, Item};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// Keys one BatchGetItem may ask for, per table and in total.
+const MAX_GET_KEYS: usize = 100;
+/// Writes one BatchWriteItem may hold, per table and in total.
+const MAX_WRITES: usize = 25;
+/// BatchGetItem answers at most "16 MB" of items. The API Reference's example (100 items
+/// of 300 KB give 52) shows the unit: 52 * 300 * 1024 fits in 16,000,000 bytes, 53 do not.
+const MAX_GET_RESPONSE_BYTES: usize = 16_000_000;
+
+const TABLE_NAME_RULES: &str = "Map keys must satisfy constraint: [Member must have length less than or equal to 255, \
+     Member must have length greater than or equal to 3, Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+]";
+const WRITE_LIST_RULES: &str = "Map value must satisfy constraint: [Member must have length less than or equal to 25, \
+     Member must have length greater than or equal to 1]";
+const DUPLICATE_KEYS: &str = "Provided list of item keys contains duplicates";
+/// DynamoDB's answer to a WriteRequest with neither or both of PutRequest and
+/// DeleteRequest: its attribute-value wording, recorded by dynalite and DynamoDB Local.
+const NOT_ONE_REQUEST: &str =
+    "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes";
+const MIXED_PROJECTIONS: &str = "Can not use both expression and non-expression parameters in the same request: \
+     Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}";
 
 #[derive(Deserialize)]
-pub struct BatchGetItemRequest {}
+#[serde(rename_all = "PascalCase")]
+pub struct BatchGetItemRequest {
+    request_items: Option<BTreeMap<String, KeysAndAttributes>>,
+    return_consumed_capacity: Option<String>,
+}
 
-pub fn batch_get_item(_engine: &mut Engine, _request: BatchGetItemRequest) -> Result<String> {
-    Err(Error::new(ErrorKind::UnknownOperation, "not yet"))
+/// One table's part of a BatchGetItem; echoed in UnprocessedKeys with the keys left.
+#[derive(Deserialize, Serialize, Clone)]
+#[serde(rename_all = "PascalCase")]
+struct KeysAndAttributes {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keys: Option<Vec<Map<String, Value>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attributes_to_get: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consistent_read: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expression_attribute_names: Option<Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    projection_expression: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct BatchGetItemResponse {
+    responses: BTreeMap<String, Vec<Item>>,
+    unprocessed_keys: BTreeMap<String, KeysAndAttributes>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumed_capacity: Option<Vec<ConsumedCapacity>>,
+}
+
+/// Which attributes of each item a table's reads return.
+enum Shape {
+    Whole,
+    /// Legacy AttributesToGet: these top-level attributes.
+    Names(Vec<String>),
+    Projection(Projection),
+}
+
+impl Shape {
+    fn apply(&self, item: &Item) -> Item {
+        match self {
+            Shape::Whole => item.clone(),
+            Shape::Names(names) => {
+                names.iter().filter_map(|name| Some((name.clone(), item.get(name)?.clone()))).collect()
+            }
+            Shape::Projection(projection) => projection.apply(item),
+        }
+    }
+}
+
+/// One table's reads, checked and parsed.
+struct TableRead {
+    name: String,
+    request: KeysAndAttributes,
+    keys: Vec<Item>,
+    shape: Shape,
+}
+
+pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Result<String> {
+    let detail = Detail::from_wire(request.return_consumed_capacity.as_deref());
+    let tables = check_get_request(request)?;
+    let reads =
+        tables.into_iter().map(|(name, request)| TableRead::parse(name, request)).collect::<Result<Vec<_>>>()?;
+    let found = reads.iter().map(|read| engine.batch_get_items(&read.name, &read.keys)).collect::<Result<Vec<_>>>()?;
+    let mut response =
+        BatchGetItemResponse { responses: BTreeMap::new(), unprocessed_keys: BTreeMap::new(), consumed_capacity: None };
+    let mut budget = ResponseBudget { left: MAX_GET_RESPONSE_BYTES, exhausted: false };
+    let mut capacities = Vec::new();
+    for (read, items) in reads.into_iter().zip(found) {
+        let name = read.name.clone();
+        let units = read.answer(items, &mut budget, &mut response);
+        capacities.push(capacity::report(detail, &name, units));
+    }
+    response.consumed_capacity = capacities.into_iter().collect();
+    render(&response)
+}
+
+/// Stage 1 for BatchGetItem, and the request total: the tables and their reads.
+fn check_get_request(request: BatchGetItemRequest) -> Result<BTreeMap<String, KeysAndAttributes>> {
+    let mut violations = Violations::default();
+    violations.one_of(&request.return_consumed_capacity, "returnConsumedCapacity", &Detail::WIRE_NAMES);
+    violations.not_null(&request.request_items, "requestItems");
+    let tables = request.request_items.unwrap_or_default();
+    if tables.keys().any(|name| !valid_table_name(name)) {
+        let echo = serde_json::to_string(&tables).unwrap_or_default();
+        violations.add(format!("'{echo}'"), "requestItems", TABLE_NAME_RULES);
+    }
+    for (name, read) in &tables {
+        violations.not_null(&read.keys, &format!("requestItems.{name}.member.keys"));
+        if read.attributes_to_get.as_ref().is_some_and(Vec::is_empty) {
+            let path = format!("requestItems.{name}.member.attributesToGet");
+            violations.add("'[]'", &path, "Member must have length greater than or equal to 1");
+        }
+    }
+    violations.finish()?;
+    if tables.is_empty() {
+        return Err(bare_violation("RequestItems", "Member must have length greater than or equal to 1"));
+    }
+    for (name, read) in &tables {
+        let count = read.keys.as_ref().map_or(0, Vec::len);
+        let path = format!("RequestItems.{name}.member.Keys");
+        if count == 0 {
+            return Err(bare_violation(&path, "Member must have length greater than or equal to 1"));
+        }
+        if count > MAX_GET_KEYS {
+            return Err(bare_violation(
+                &path,
+                &format!("Member must have length less than or equal to {MAX_GET_KEYS}"),
+            ));
+        }
+    }
+    if tables.values().map(|read| read.keys.as_ref().map_or(0, Vec::len)).sum::<usize>() > MAX_GET_KEYS {
+        crate::bail_validation!("Too many items requested for the BatchGetItem call");
+    }
+    // AWS refuses the mix across tables as well as within one.
+    let uses = |pick: fn(&KeysAndAttributes) -> bool| tables.values().any(pick);
+    if uses(|read| read.attributes_to_get.is_some()) && uses(|read| read.projection_expression.is_some()) {
+        crate::bail_validation!("{MIXED_PROJECTIONS}");
+    }
+    Ok(tables)
+}
+
+/// A size rule as AWS words it today: without echoing the value.
+fn bare_violation(path: &str, constraint: &str) -> Error {
+    crate::validation!("1 validation error detected: Value at '{path}' failed to satisfy constraint: {constraint}")
+}
+
+/// How much of the 16 MB response is left, and whether it ran out (from then on every
+/// key is left unprocessed, so the client's retry takes up where this answer stopped).
+struct ResponseBudget {
+    left: usize,
+    exhausted: bool,
+}
+
+impl ResponseBudget {
+    /// Takes room for an item of `size` bytes, or reports that it does not fit.
+    fn take(&mut self, size: usize) -> bool {
+        self.exhausted = self.exhausted || size > self.left;
+        if !self.exhausted {
+            self.left -= size;
+        }
+        !self.exhausted
+    }
+}
+
+impl TableRead {
+    /// Stage 2 for one table: the projection and its placeholders, and the keys.
+    fn parse(name: String, request: KeysAndAttributes) -> Result<TableRead> {
+        let shape = shape(&request)?;
+        let keys: Vec<Item> = request.keys.iter().flatten().map(item_from_json).collect::<Result<_>>()?;
+        if keys.iter().enumerate().any(|(index, key)| keys[..index].contains(key)) {
+            crate::bail_validation!("{DUPLICATE_KEYS}");
+        }
+        Ok(TableRead { name, request, keys, shape })
+    }
+
+    /// Adds this table's items to the response, leaving unprocessed the keys that no longer
+    /// fit, and returns the capacity units its reads used.
+    fn answer(self, items: Vec<Option<Item>>, budget: &mut ResponseBudget, response: &mut BatchGetItemResponse) -> f64 {
+        let consistent = self.request.consistent_read.unwrap_or(false);
+        let mut returned = Vec::new();
+        let mut unprocessed = Vec::new();
+        let mut units = 0.0;
+        let raw_keys = self.request.keys.iter().flatten();
+        for (raw_key, item) in raw_keys.zip(items) {
+            let shaped = item.as_ref().map(|item| self.shape.apply(item));
+            if budget.take(shaped.as_ref().map_or(0, item_size)) {
+                units += capacity::read_units(item.as_ref().map_or(0, item_size), consistent);
+                returned.extend(shaped);
+            } else {
+                // AWS was observed charging a key it left unprocessed as an empty read.
+                units += capacity::read_units(0, consistent);
+                unprocessed.push(raw_key.clone());
+            }
+        }
+        if !unprocessed.is_empty() {
+            let request = KeysAndAttributes { keys: Some(unprocessed), ..self.request };
+            response.unprocessed_keys.insert(self.name.clone(), request);
+        }
+        response.responses.insert(self.name, returned);
+        units
+    }
+}
+
+/// What a table's reads return, from its ProjectionExpression or AttributesToGet.
+fn shape(request: &KeysAndAttributes) -> Result<Shape> {
+    let names = request.expression_attribute_names.as_ref();
+    let Some(text) = &request.projection_expression else {
+        if names.is_some() {
+            crate::bail_validation!("ExpressionAttributeNames can only be specified when using expressions");
+        }
+        return attributes_to_get(request.attributes_to_get.as_deref());
+    };
+    let placeholders = Placeholders::new(names, None)?;
+    let projection = expr::parse_projection(text, &placeholders)?;
+    placeholders.check_all_used()?;
+    Ok(Shape::Projection(projection))
+}
+
+fn attributes_to_get(names: Option<&[String]>) -> Result<Shape> {
+    let Some(names) = names else {
+        return Ok(Shape::Whole);
+    };
+    if let Some(name) = names.iter().enumerate().find_map(|(index, name)| names[..index].contains(name).then_some(name))
+    {
+        crate::bail_validation!("One or more parameter values were invalid: Duplicate value in attribute name: {name}");
+    }
+    Ok(Shape::Names(names.to_vec()))
+}
+
+/// A table name's rules, as the request framework checks a map's keys.
+fn valid_table_name(name: &str) -> bool {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
+    (3..=255).contains(&name.chars().count()) && name.chars().all(allowed)
 }
 
 #[derive(Deserialize)]
-pub struct BatchWriteItemRequest {}
-
-pub fn batch_write_item(_engine: &mut Engine, _request: BatchWriteItemRequest) -> Result<String> {
-    Err(Error::new(ErrorKind::UnknownOperation, "not yet"))
+#[serde(rename_all = "PascalCase")]
+pub struct BatchWriteItemRequest {
+    request_items: Option<BTreeMap<String, Vec<WriteRequest>>>,
+    return_consumed_capacity: Option<String>,
+    return_item_collection_metrics: Option<String>,
 }
 
+/// One entry of a table's write list. DynamoDB's parser ignores members it does not
+/// know, so there is no way to ask for an update here.
+#[derive(Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct WriteRequest {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    put_request: Option<PutRequest>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    delete_request: Option<DeleteRequest>,
+}
+
+#[derive(Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct PutRequest {
+    item: Option<Map<String, Value>>,
+}
+
+#[derive(Deserialize, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct DeleteRequest {
+    key: Option<Map<String, Value>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct BatchWriteItemResponse {
+    /// Always empty: Dynaplay has no throughput limit that would leave writes undone.
+    unprocessed_items: BTreeMap<String, Vec<WriteRequest>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumed_capacity: Option<Vec<ConsumedCapacity>>,
+}
+
+const ITEM_COLLECTION_METRICS: [&str; 2] = ["SIZE", "NONE"];
+
+pub fn batch_write_item(engine: &mut Engine, request: BatchWriteItemRequest) -> Result<String> {
+    let detail = Detail::from_wire(request.return_consumed_capacity.as_deref());
+    let tables = check_write_request(request)?;
+    let tables = tables.into_iter().map(table_writes).collect::<Result<Vec<_>>>()?;
+    let new_sizes: Vec<Vec<usize>> = tables.iter().map(|table| table.writes.iter().map(put_size).collect()).collect();
+    let names: Vec<String> = tables.iter().map(|table| table.table.clone()).collect();
+    let old_items = engine.batch_write_item(tables)?;
+    let capacities = names.iter().zip(new_sizes).zip(old_items).map(|((name, new_sizes), olds)| {
+        let units = new_sizes
+            .iter()
+            .zip(&olds)
+            .map(|(new, old)| capacity::write_units(&[*new, old.as_ref().map_or(0, item_size)]));
+        capacity::report(detail, name, units.sum())
+    });
+    render(&BatchWriteItemResponse { unprocessed_items: BTreeMap::new(), consumed_capacity: capacities.collect() })
+}
+
+/// The size of the item a write stores (0 for a delete).
+fn put_size(write: &BatchWrite) -> usize {
+    match write {
+        BatchWrite::Put(item) => item_size(item),
+        BatchWrite::Delete(_) => 0,
+    }
+}
+
+/// Stage 1 for BatchWriteItem, and the request total: the tables and their write lists.
+fn check_write_request(request: BatchWriteItemRequest) -> Result<BTreeMap<String, Vec<WriteRequest>>> {
+    let mut violations = Violations::default();
+    violations.one_of(&request.return_consumed_capacity, "returnConsumedCapacity", &Detail::WIRE_NAMES);
+    violations.one_of(&request.return_item_collection_metrics, "returnItemCollectionMetrics", &ITEM_COLLECTION_METRICS);
+    violations.not_null(&request.request_items, "requestItems");
+    let tables = request.request_items.unwrap_or_default();
+    if tables.keys().any(|name| !valid_table_name(name)) {
+        violations.add(format!("'{}'", java_write_requests(&tables)), "requestItems", TABLE_NAME_RULES);
+    }
+    if tables.values().any(|writes| !(1..=MAX_WRITES).contains(&writes.len())) {
+        violations.add(format!("'{}'", java_write_requests(&tables)), "requestItems", WRITE_LIST_RULES);
+    }
+    for (name, writes) in &tables {
+        for (index, write) in writes.iter().enumerate() {
+            let path = format!("requestItems.{name}.member.{}.member", index + 1);
+            if let Some(delete) = &write.delete_request {
+                violations.not_null(&delete.key, &format!("{path}.deleteRequest.key"));
+            }
+            if let Some(put) = &write.put_request {
+                violations.not_null(&put.item, &format!("{path}.putRequest.item"));
+            }
+        }
+    }
+    violations.finish()?;
+    if tables.is_empty() {
+        crate::bail_validation!("The requestItems parameter is required for BatchWriteItem");
+    }
+    if tables.values().map(Vec::len).sum::<usize>() > MAX_WRITES {
+        crate::bail_validation!("Too many items requested for the BatchWriteItem call");
+    }
+    Ok(tables)
+}
+
+/// Stage 2 for one table's writes: exactly one request per entry, valid attribute values.
+fn table_writes((table, writes): (String, Vec<WriteRequest>)) -> Result<TableWrites> {
+    let writes = writes.into_iter().map(|write| match (write.put_request, write.delete_request) {
+        (Some(put), None) => Ok(BatchWrite::Put(item_from_json(&required(put.item, "item")?)?)),
+        (None, Some(delete)) => Ok(BatchWrite::Delete(item_from_json(&required(delete.key, "key")?)?)),
+        _ => Err(crate::validation!("{NOT_ONE_REQUEST}")),
+    });
+    Ok(TableWrites { table, writes: writes.collect::<Result<_>>()? })
+}
+
+/// The RequestItems map as AWS's Java request framework prints it in a message:
+/// `{table=[com.amazonaws.dynamodb.v20120810.WriteRequest@hash, ...]}`. The hash is a
+/// stand-in (Java's String hash of the entry's JSON): AWS's own depends on its objects.
+fn java_write_requests(tables: &BTreeMap<String, Vec<WriteRequest>>) -> String {
+    let element = |write: &WriteRequest| {
+        let hash = java_string_hash(&serde_json::to_string(write).unwrap_or_default());
+        format!("com.amazonaws.dynamodb.v20120810.WriteRequest@{hash:x}")
+    };
+    let entries = tables.iter().map(|(name, writes)| {
+        let listed: Vec<String> = writes.iter().map(element).collect();
+        format!("{name}=[{}]", listed.join(", "))
+    });
+    format!("{{{}}}", entries.collect::<Vec<_>>().join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::api::dispatch;
+    use crate::clock::ManualClock;
+    use crate::engine::Engine;
+    use serde_json::{json, Value};
+
+    /// An engine with a hash-keyed table of each name.
+    fn engine_with(tables: &[&str]) -> Engine {
+        let mut engine = Engine::new(Box::new(ManualClock::new(1_700_000_000_000)));
+        for name in tables {
+            let table = json!({"TableName": name, "BillingMode": "PAY_PER_REQUEST",
+                "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+                "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}]});
+            dispatch(&mut engine, "CreateTable", &table.to_string()).expect("the table is created");
+        }
+        engine
+    }
+
+    fn send(engine: &mut Engine, operation: &str, request: Value) -> Result<Value, String> {
+        match dispatch(engine, operation, &request.to_string()) {
+            Ok(body) => Ok(serde_json::from_str(&body).expect("responses are JSON")),
+            Err(error) => Err(error.message),
+        }
+    }
+
+    /// An item of exactly `size` bytes: `id` = `key`, and a string attribute `blob`.
+    fn item_of_size(key: &str, size: usize) -> Value {
+        json!({"id": {"S": key}, "blob": {"S": "x".repeat(size - "id".len() - key.len() - "blob".len())}})
+    }
+
+    fn put_all(engine: &mut Engine, table: &str, items: Vec<Value>) {
+        for chunk in items.chunks(25) {
+            let writes: Vec<Value> = chunk.iter().map(|item| json!({"PutRequest": {"Item": item}})).collect();
+            send(engine, "BatchWriteItem", json!({"RequestItems": {table: writes}})).expect("the items are written");
+        }
+    }
+
+    #[test]
+    fn a_response_over_16_mb_leaves_the_rest_unprocessed() {
+        let mut engine = engine_with(&["Big", "Small"]);
+        let big: Vec<Value> = (0..45).map(|i| item_of_size(&format!("k{i:02}"), 400_000)).collect();
+        put_all(&mut engine, "Big", big);
+        put_all(&mut engine, "Small", vec![json!({"id": {"S": "s"}})]);
+        let keys: Vec<Value> = (0..45).map(|i| json!({"id": {"S": format!("k{i:02}")}})).collect();
+        let request = json!({"ReturnConsumedCapacity": "TOTAL", "RequestItems": {
+            "Big": {"Keys": keys, "ConsistentRead": true},
+            "Small": {"Keys": [{"id": {"S": "s"}}], "AttributesToGet": ["id"]}}});
+        let response = send(&mut engine, "BatchGetItem", request).expect("a partial answer");
+
+        // 40 items of 400,000 bytes make exactly 16,000,000: the 41st no longer fits.
+        assert_eq!(response["Responses"]["Big"].as_array().map(Vec::len), Some(40));
+        let unprocessed = &response["UnprocessedKeys"]["Big"];
+        let expected_keys: Vec<Value> = (40..45).map(|i| json!({"id": {"S": format!("k{i:02}")}})).collect();
+        assert_eq!(unprocessed, &json!({"Keys": expected_keys, "ConsistentRead": true}));
+        // Once the response is full, later tables' keys are unprocessed too, with their options.
+        assert_eq!(response["Responses"]["Small"], json!([]));
+        assert_eq!(
+            response["UnprocessedKeys"]["Small"],
+            json!({"Keys": [{"id": {"S": "s"}}], "AttributesToGet": ["id"]})
+        );
+        // 98 consistent units per 400,000-byte item; an unprocessed key costs a minimal read.
+        let expected_capacity = json!([
+            {"TableName": "Big", "CapacityUnits": 40.0 * 98.0 + 5.0},
+            {"TableName": "Small", "CapacityUnits": 0.5}]);
+        assert_eq!(response["ConsumedCapacity"], expected_capacity);
+    }
+
+    #[test]
+    fn more_than_25_writes_for_a_table_break_the_map_value_constraint() {
+        let mut engine = engine_with(&["Users"]);
+        let writes: Vec<Value> =
+            (0..26).map(|i| json!({"PutRequest": {"Item": {"id": {"S": format!("u{i}")}}}})).collect();
+        let message = send(&mut engine, "BatchWriteItem", json!({"RequestItems": {"Users": writes}})).unwrap_err();
+        assert!(message
+            .starts_with("1 validation error detected: Value '{Users=[com.amazonaws.dynamodb.v20120810.WriteRequest@"));
+        assert_eq!(message.matches("WriteRequest@").count(), 26);
+        assert!(message.ends_with(
+            "]}' at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: \
+             [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]"
+        ));
+    }
+
+    #[test]
+    fn an_oversized_item_rejects_the_whole_batch() {
+        let mut engine = engine_with(&["Users"]);
+        let writes = json!([
+            {"PutRequest": {"Item": {"id": {"S": "small"}}}},
+            {"PutRequest": {"Item": item_of_size("big", 400 * 1024 + 1)}}]);
+        let refused = send(&mut engine, "BatchWriteItem", json!({"RequestItems": {"Users": writes}}));
+        assert_eq!(refused.unwrap_err(), "Item size has exceeded the maximum allowed size");
+        let get = json!({"TableName": "Users", "Key": {"id": {"S": "small"}}});
+        assert_eq!(send(&mut engine, "GetItem", get), Ok(json!({})));
+        assert!(engine.take_changes().iter().all(|change| matches!(change, crate::engine::Change::TableMeta { .. })));
+    }
+
+    #[test]
+    fn an_item_of_exactly_400_kb_is_accepted() {
+        let mut engine = engine_with(&["Users"]);
+        let writes = json!([{"PutRequest": {"Item": item_of_size("edge", 400 * 1024)}}]);
+        assert_eq!(
+            send(&mut engine, "BatchWriteItem", json!({"RequestItems": {"Users": writes}})),
+            Ok(json!({"UnprocessedItems": {}}))
+        );
+    }
+}

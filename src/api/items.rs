@@ -1,43 +1,36 @@
-//! PutItem, GetItem and DeleteItem on the wire.
+//! PutItem, GetItem, DeleteItem and UpdateItem on the wire.
+//!
+//! A request is checked in DynamoDB's order (recorded against AWS by dynalite's tests):
+//!
+//! 1. The request shape: [`Violations`] such as a null `tableName` or a value outside an
+//!    enumeration, all reported at once.
+//! 2. [`check_mix`]: expression and legacy parameters together, or placeholder maps
+//!    without any expression.
+//! 3. The attribute values of `Item` or `Key`; for PutItem also ReturnValues and the item
+//!    size.
+//! 4. Legacy parameters Dynaplay does not implement yet are refused here, where DynamoDB
+//!    validates them.
+//! 5. The placeholders, then each expression (UpdateExpression before
+//!    ConditionExpression), then placeholders no expression used.
+//! 6. Only then the engine: the table, the key, the condition, the write.
 
 use crate::api::capacity::{self, ConsumedCapacity, Detail};
 use crate::api::validate::{required, Violations};
 use crate::api::{not_yet, render};
-use crate::engine::{Engine, ReturnValues};
+use crate::engine::{check_put_item_size, Engine, Precondition, ReturnValues, Updated};
 use crate::error::Result;
+use crate::expr::{self, Condition, ExpressionKind, Placeholders, Projection, Update};
 use crate::model::{item_from_json, item_size, Item};
+use crate::{bail_validation, validation};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 const RETURN_VALUES: [&str; 5] = ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"];
 const ITEM_COLLECTION_METRICS: [&str; 2] = ["SIZE", "NONE"];
-
-/// Parameters that belong to the expression language, which Dynaplay adds later.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "PascalCase")]
-pub struct LaterParameters {
-    condition_expression: Option<Value>,
-    projection_expression: Option<Value>,
-    expression_attribute_names: Option<Value>,
-    expression_attribute_values: Option<Value>,
-    expected: Option<Value>,
-    conditional_operator: Option<Value>,
-    attributes_to_get: Option<Value>,
-    return_values_on_condition_check_failure: Option<Value>,
-}
-
-impl LaterParameters {
-    fn refuse(&self, operation: &str) -> Result<()> {
-        not_yet(&self.condition_expression, "ConditionExpression", operation)?;
-        not_yet(&self.projection_expression, "ProjectionExpression", operation)?;
-        not_yet(&self.expression_attribute_names, "ExpressionAttributeNames", operation)?;
-        not_yet(&self.expression_attribute_values, "ExpressionAttributeValues", operation)?;
-        not_yet(&self.expected, "Expected", operation)?;
-        not_yet(&self.conditional_operator, "ConditionalOperator", operation)?;
-        not_yet(&self.attributes_to_get, "AttributesToGet", operation)?;
-        not_yet(&self.return_values_on_condition_check_failure, "ReturnValuesOnConditionCheckFailure", operation)
-    }
-}
+const ON_CONDITION_CHECK_FAILURE: [&str; 2] = ["ALL_OLD", "NONE"];
+const CONDITIONAL_OPERATORS: [&str; 2] = ["AND", "OR"];
+/// AttributesToGet holds 1 to 255 names.
+const MAX_ATTRIBUTES_TO_GET: usize = 255;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -47,18 +40,7 @@ pub struct PutItemRequest {
     #[serde(flatten)]
     options: WriteOptions,
     #[serde(flatten)]
-    later: LaterParameters,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct GetItemRequest {
-    table_name: Option<String>,
-    key: Option<Map<String, Value>>,
-    consistent_read: Option<bool>,
-    return_consumed_capacity: Option<String>,
-    #[serde(flatten)]
-    later: LaterParameters,
+    condition: ConditionMembers,
 }
 
 #[derive(Deserialize)]
@@ -69,10 +51,37 @@ pub struct DeleteItemRequest {
     #[serde(flatten)]
     options: WriteOptions,
     #[serde(flatten)]
-    later: LaterParameters,
+    condition: ConditionMembers,
 }
 
-/// What PutItem and DeleteItem may ask to get back.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UpdateItemRequest {
+    table_name: Option<String>,
+    key: Option<Map<String, Value>>,
+    update_expression: Option<String>,
+    attribute_updates: Option<Value>,
+    #[serde(flatten)]
+    options: WriteOptions,
+    #[serde(flatten)]
+    condition: ConditionMembers,
+}
+
+/// GetItem has no ExpressionAttributeValues member: DynamoDB ignores one, as it ignores
+/// every member an operation does not have.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GetItemRequest {
+    table_name: Option<String>,
+    key: Option<Map<String, Value>>,
+    consistent_read: Option<bool>,
+    return_consumed_capacity: Option<String>,
+    attributes_to_get: Option<Vec<String>>,
+    projection_expression: Option<String>,
+    expression_attribute_names: Option<Map<String, Value>>,
+}
+
+/// What a write may ask to get back.
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct WriteOptions {
@@ -81,10 +90,34 @@ pub struct WriteOptions {
     return_item_collection_metrics: Option<String>,
 }
 
+/// The members that make a write conditional, shared by PutItem, DeleteItem and UpdateItem.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ConditionMembers {
+    condition_expression: Option<String>,
+    expression_attribute_names: Option<Map<String, Value>>,
+    expression_attribute_values: Option<Map<String, Value>>,
+    expected: Option<Value>,
+    conditional_operator: Option<String>,
+    return_values_on_condition_check_failure: Option<String>,
+}
+
+/// A write's parsed expressions.
+struct Expressions {
+    update: Option<Update>,
+    condition: Option<Condition>,
+}
+
 impl WriteOptions {
-    fn check(&self, violations: &mut Violations) {
-        violations.one_of(&self.return_values, "returnValues", &RETURN_VALUES);
+    fn check_capacity(&self, violations: &mut Violations) {
         violations.one_of(&self.return_consumed_capacity, "returnConsumedCapacity", &Detail::WIRE_NAMES);
+    }
+
+    fn check_return_values(&self, violations: &mut Violations) {
+        violations.one_of(&self.return_values, "returnValues", &RETURN_VALUES);
+    }
+
+    fn check_metrics(&self, violations: &mut Violations) {
         violations.one_of(
             &self.return_item_collection_metrics,
             "returnItemCollectionMetrics",
@@ -92,25 +125,127 @@ impl WriteOptions {
         );
     }
 
-    /// PutItem and DeleteItem accept only NONE and ALL_OLD of the five ReturnValues.
-    fn return_values(&self) -> Result<ReturnValues> {
+    /// The ReturnValues choice, already checked against the enumeration.
+    fn return_values(&self) -> ReturnValues {
         match self.return_values.as_deref() {
-            None | Some("NONE") => Ok(ReturnValues::None),
-            Some("ALL_OLD") => Ok(ReturnValues::AllOld),
-            Some(_) => Err(crate::validation!("ReturnValues can only be ALL_OLD or NONE")),
+            Some("ALL_OLD") => ReturnValues::AllOld,
+            Some("UPDATED_OLD") => ReturnValues::UpdatedOld,
+            Some("ALL_NEW") => ReturnValues::AllNew,
+            Some("UPDATED_NEW") => ReturnValues::UpdatedNew,
+            _ => ReturnValues::None,
         }
     }
 
-    fn respond(&self, table_name: &str, return_values: ReturnValues, old: Option<Item>, units: f64) -> Result<String> {
+    /// PutItem and DeleteItem accept only NONE and ALL_OLD of the five.
+    fn old_or_none(&self) -> Result<ReturnValues> {
+        match self.return_values() {
+            choice @ (ReturnValues::None | ReturnValues::AllOld) => Ok(choice),
+            _ => Err(validation!("ReturnValues can only be ALL_OLD or NONE")),
+        }
+    }
+
+    /// The response: the attributes ReturnValues chose (an empty choice is left out, as
+    /// DynamoDB leaves it out) and the capacity when asked for. ItemCollectionMetrics
+    /// exist only for tables with local secondary indexes, which Dynaplay does not have
+    /// yet, so ReturnItemCollectionMetrics=SIZE adds nothing, as on such a DynamoDB table.
+    fn respond(&self, table_name: &str, attributes: Option<Item>, units: f64) -> Result<String> {
         let detail = Detail::from_wire(self.return_consumed_capacity.as_deref());
         render(&WriteResponse {
+            attributes: attributes.filter(|item| !item.is_empty()),
             consumed_capacity: capacity::report(detail, table_name, units),
-            attributes: old.filter(|_| return_values == ReturnValues::AllOld),
         })
     }
 }
 
-/// The response of a write: the old item when asked for, and capacity when asked for.
+impl ConditionMembers {
+    fn check_conditional_operator(&self, violations: &mut Violations) {
+        violations.one_of(&self.conditional_operator, "conditionalOperator", &CONDITIONAL_OPERATORS);
+    }
+
+    fn check_on_failure(&self, violations: &mut Violations) {
+        violations.one_of(
+            &self.return_values_on_condition_check_failure,
+            "returnValuesOnConditionCheckFailure",
+            &ON_CONDITION_CHECK_FAILURE,
+        );
+    }
+
+    /// [`check_mix`] for a write; UpdateItem adds its own pair of parameters in front.
+    fn check_mix(&self, update: Option<(bool, bool)>) -> Result<()> {
+        let mut expressions = Vec::new();
+        let mut legacy = Vec::new();
+        if let Some((update_expression, attribute_updates)) = update {
+            expressions.push(("UpdateExpression", update_expression));
+            legacy.push(("AttributeUpdates", attribute_updates));
+        }
+        expressions.push(("ConditionExpression", self.condition_expression.is_some()));
+        legacy.push(("Expected", self.expected.is_some()));
+        let values = self.expression_attribute_values.is_some();
+        check_mix(&expressions, &legacy, self.expression_attribute_names.is_some(), values)
+    }
+
+    /// The legacy condition parameters, which Dynaplay does not implement yet.
+    fn refuse_legacy(&self, operation: &str) -> Result<()> {
+        not_yet(&self.expected, "Expected", operation)?;
+        not_yet(&self.conditional_operator, "ConditionalOperator", operation)
+    }
+
+    /// Resolves the placeholders, parses the UpdateExpression (if any) and then the
+    /// ConditionExpression, and refuses placeholders neither used. A request without any
+    /// expression member has nothing to parse.
+    fn parse(&self, update_expression: Option<&str>) -> Result<Expressions> {
+        let placeholder_maps = self.expression_attribute_names.is_some() || self.expression_attribute_values.is_some();
+        if update_expression.is_none() && self.condition_expression.is_none() && !placeholder_maps {
+            return Ok(Expressions { update: None, condition: None });
+        }
+        let placeholders =
+            Placeholders::new(self.expression_attribute_names.as_ref(), self.expression_attribute_values.as_ref())?;
+        let update = update_expression.map(|text| expr::parse_update(text, &placeholders)).transpose()?;
+        let condition = self.condition_expression.as_deref();
+        let condition =
+            condition.map(|text| expr::parse_condition(text, ExpressionKind::Condition, &placeholders)).transpose()?;
+        placeholders.check_all_used()?;
+        Ok(Expressions { update, condition })
+    }
+
+    fn precondition<'a>(&self, condition: Option<&'a Condition>) -> Precondition<'a> {
+        let item_on_failure = self.return_values_on_condition_check_failure.as_deref() == Some("ALL_OLD");
+        Precondition { condition, item_on_failure }
+    }
+}
+
+/// DynamoDB's rules for expression parameters: none together with a legacy parameter,
+/// and no placeholder map without an expression. `expressions` and `legacy` pair each
+/// parameter's name with whether the request has it, in the order messages list them.
+/// `values` is whether the request has ExpressionAttributeValues; only operations whose
+/// expressions all take values pass `true`.
+fn check_mix(expressions: &[(&str, bool)], legacy: &[(&str, bool)], names: bool, values: bool) -> Result<()> {
+    let present = |parameters: &[(&str, bool)]| -> Vec<String> {
+        parameters.iter().filter(|(_, given)| *given).map(|(name, _)| name.to_string()).collect()
+    };
+    let (used, used_legacy) = (present(expressions), present(legacy));
+    if !used.is_empty() && !used_legacy.is_empty() {
+        bail_validation!(
+            "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {{{}}} Expression parameters: {{{}}}",
+            used_legacy.join(", "),
+            used.join(", ")
+        );
+    }
+    if names && used.is_empty() {
+        bail_validation!("ExpressionAttributeNames can only be specified when using expressions");
+    }
+    if values && used.is_empty() {
+        let all: Vec<&str> = expressions.iter().map(|(name, _)| *name).collect();
+        let verb = if all.len() > 1 { "are" } else { "is" };
+        bail_validation!(
+            "ExpressionAttributeValues can only be specified when using expressions: {} {verb} null",
+            all.join(" and ")
+        );
+    }
+    Ok(())
+}
+
+/// The response of a write: the attributes asked for, and capacity when asked for.
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct WriteResponse {
@@ -129,63 +264,269 @@ struct GetItemResponse {
     consumed_capacity: Option<ConsumedCapacity>,
 }
 
-/// Checks the members all item operations share, plus the operation's own (`more`), and
-/// returns the table name and the item or key object named `member`.
+/// The table name and the item or key object (named `member`) after step 1 passed.
 fn target(
     table_name: Option<String>,
     object: Option<Map<String, Value>>,
     member: &str,
-    more: impl FnOnce(&mut Violations),
 ) -> Result<(String, Map<String, Value>)> {
-    let mut violations = Violations::default();
-    violations.table_name(&table_name, "tableName");
-    violations.not_null(&object, member);
-    more(&mut violations);
-    violations.finish()?;
     Ok((required(table_name, "tableName")?, required(object, member)?))
 }
 
 pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<String> {
-    let options = request.options;
-    let (table_name, item) = target(request.table_name, request.item, "item", |v| options.check(v))?;
-    request.later.refuse("PutItem")?;
+    let (options, condition) = (request.options, request.condition);
+    let mut violations = Violations::default();
+    options.check_capacity(&mut violations);
+    violations.table_name(&request.table_name, "tableName");
+    violations.not_null(&request.item, "item");
+    condition.check_conditional_operator(&mut violations);
+    options.check_return_values(&mut violations);
+    options.check_metrics(&mut violations);
+    condition.check_on_failure(&mut violations);
+    violations.finish()?;
+    condition.check_mix(None)?;
+    let (table_name, item) = target(request.table_name, request.item, "item")?;
     let item = item_from_json(&item)?;
-    let return_values = options.return_values()?;
+    let return_values = options.old_or_none()?;
+    check_put_item_size(&item)?;
+    condition.refuse_legacy("PutItem")?;
+    let expressions = condition.parse(None)?;
     let new_size = item_size(&item);
-    let old = engine.put_item(&table_name, item)?;
+    let precondition = condition.precondition(expressions.condition.as_ref());
+    let old = engine.put_item_if(&table_name, item, &precondition)?;
     let units = capacity::write_units(&[new_size, old.as_ref().map_or(0, item_size)]);
-    options.respond(&table_name, return_values, old, units)
+    options.respond(&table_name, old.filter(|_| return_values == ReturnValues::AllOld), units)
+}
+
+pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<String> {
+    let (options, condition) = (request.options, request.condition);
+    let mut violations = Violations::default();
+    options.check_capacity(&mut violations);
+    violations.table_name(&request.table_name, "tableName");
+    options.check_return_values(&mut violations);
+    options.check_metrics(&mut violations);
+    violations.not_null(&request.key, "key");
+    condition.check_conditional_operator(&mut violations);
+    condition.check_on_failure(&mut violations);
+    violations.finish()?;
+    condition.check_mix(None)?;
+    let (table_name, key) = target(request.table_name, request.key, "key")?;
+    let key = item_from_json(&key)?;
+    let return_values = options.old_or_none()?;
+    condition.refuse_legacy("DeleteItem")?;
+    let expressions = condition.parse(None)?;
+    let precondition = condition.precondition(expressions.condition.as_ref());
+    let old = engine.delete_item_if(&table_name, &key, &precondition)?;
+    let units = capacity::write_units(&[old.as_ref().map_or(0, item_size)]);
+    options.respond(&table_name, old.filter(|_| return_values == ReturnValues::AllOld), units)
+}
+
+pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<String> {
+    let (options, condition) = (request.options, request.condition);
+    let mut violations = Violations::default();
+    options.check_capacity(&mut violations);
+    violations.table_name(&request.table_name, "tableName");
+    options.check_metrics(&mut violations);
+    options.check_return_values(&mut violations);
+    violations.not_null(&request.key, "key");
+    condition.check_conditional_operator(&mut violations);
+    condition.check_on_failure(&mut violations);
+    violations.finish()?;
+    condition.check_mix(Some((request.update_expression.is_some(), request.attribute_updates.is_some())))?;
+    let (table_name, key) = target(request.table_name, request.key, "key")?;
+    let key = item_from_json(&key)?;
+    not_yet(&request.attribute_updates, "AttributeUpdates", "UpdateItem")?;
+    condition.refuse_legacy("UpdateItem")?;
+    let expressions = condition.parse(request.update_expression.as_deref())?;
+    let update = expressions.update.as_ref();
+    let precondition = condition.precondition(expressions.condition.as_ref());
+    let updated = engine.update_item(&table_name, &key, update, &precondition)?;
+    let sizes = [updated.old.as_ref().map_or(0, item_size), item_size(&updated.new)];
+    let attributes = chosen_attributes(options.return_values(), update, updated);
+    options.respond(&table_name, attributes, capacity::write_units(&sizes))
+}
+
+/// What UpdateItem's ReturnValues choose: a whole image, or the updated paths of one
+/// (none without an UpdateExpression).
+fn chosen_attributes(choice: ReturnValues, update: Option<&Update>, updated: Updated) -> Option<Item> {
+    let paths = || update.map(Update::updated_paths);
+    match choice {
+        ReturnValues::None => None,
+        ReturnValues::AllOld => updated.old,
+        ReturnValues::AllNew => Some(updated.new),
+        ReturnValues::UpdatedOld => paths().zip(updated.old).map(|(paths, old)| paths.apply(&old)),
+        ReturnValues::UpdatedNew => paths().map(|paths| paths.apply(&updated.new)),
+    }
 }
 
 pub fn get_item(engine: &mut Engine, request: GetItemRequest) -> Result<String> {
     let consumed = request.return_consumed_capacity;
-    let (table_name, key) = target(request.table_name, request.key, "key", |v| {
-        v.one_of(&consumed, "returnConsumedCapacity", &Detail::WIRE_NAMES)
-    })?;
-    request.later.refuse("GetItem")?;
+    let mut violations = Violations::default();
+    violations.one_of(&consumed, "returnConsumedCapacity", &Detail::WIRE_NAMES);
+    check_attributes_to_get(&request.attributes_to_get, &mut violations);
+    violations.table_name(&request.table_name, "tableName");
+    violations.not_null(&request.key, "key");
+    violations.finish()?;
+    let projection_given = request.projection_expression.is_some();
+    let attributes_given = request.attributes_to_get.is_some();
+    let names = request.expression_attribute_names.is_some();
+    check_mix(&[("ProjectionExpression", projection_given)], &[("AttributesToGet", attributes_given)], names, false)?;
+    let (table_name, key) = target(request.table_name, request.key, "key")?;
     let key = item_from_json(&key)?;
+    refuse_duplicate_names(request.attributes_to_get.as_deref())?;
+    let projection =
+        parse_projection(request.projection_expression.as_deref(), request.expression_attribute_names.as_ref())?;
     let item = engine.get_item(&table_name, &key)?;
+    // Capacity counts the whole item, whatever the projection keeps.
     let consistent = request.consistent_read.unwrap_or(false);
     let units = capacity::read_units(item.as_ref().map_or(0, item_size), consistent);
+    let item = item.map(|item| project(item, projection.as_ref(), request.attributes_to_get.as_deref()));
     let detail = Detail::from_wire(consumed.as_deref());
     render(&GetItemResponse { item, consumed_capacity: capacity::report(detail, &table_name, units) })
 }
 
-pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<String> {
-    let options = request.options;
-    let (table_name, key) = target(request.table_name, request.key, "key", |v| options.check(v))?;
-    request.later.refuse("DeleteItem")?;
-    let key = item_from_json(&key)?;
-    let return_values = options.return_values()?;
-    let old = engine.delete_item(&table_name, &key)?;
-    let units = capacity::write_units(&[old.as_ref().map_or(0, item_size)]);
-    options.respond(&table_name, return_values, old, units)
+/// GetItem's ProjectionExpression with its ExpressionAttributeNames (a request with
+/// neither has nothing to parse).
+fn parse_projection(text: Option<&str>, names: Option<&Map<String, Value>>) -> Result<Option<Projection>> {
+    if text.is_none() && names.is_none() {
+        return Ok(None);
+    }
+    let placeholders = Placeholders::new(names, None)?;
+    let projection = text.map(|text| expr::parse_projection(text, &placeholders)).transpose()?;
+    placeholders.check_all_used()?;
+    Ok(projection)
 }
 
-#[derive(Deserialize)]
-pub struct UpdateItemRequest {}
+/// AttributesToGet's length rule (1 to 255 names), rendered as DynamoDB renders a list.
+fn check_attributes_to_get(names: &Option<Vec<String>>, violations: &mut Violations) {
+    let Some(names) = names else { return };
+    let shown = format!("'[{}]'", names.join(", "));
+    if names.is_empty() {
+        violations.add(&shown, "attributesToGet", "Member must have length greater than or equal to 1");
+    }
+    if names.len() > MAX_ATTRIBUTES_TO_GET {
+        violations.add(&shown, "attributesToGet", "Member must have length less than or equal to 255");
+    }
+}
 
-/// Stub: its owner is writing it now.
-pub fn update_item(_engine: &mut Engine, _request: UpdateItemRequest) -> Result<String> {
-    Err(crate::error::Error::new(crate::error::ErrorKind::UnknownOperation, "not yet"))
+fn refuse_duplicate_names(names: Option<&[String]>) -> Result<()> {
+    let names = names.unwrap_or_default();
+    match names.iter().enumerate().find(|(index, name)| names[..*index].contains(name)) {
+        Some((_, name)) => {
+            bail_validation!("One or more parameter values were invalid: Duplicate value in attribute name: {name}")
+        }
+        None => Ok(()),
+    }
+}
+
+/// The item as GetItem returns it: whole, or cut to a ProjectionExpression or to
+/// AttributesToGet (top-level names). A found item stays in the response even when
+/// nothing of it is projected.
+fn project(item: Item, projection: Option<&Projection>, attributes_to_get: Option<&[String]>) -> Item {
+    match (projection, attributes_to_get) {
+        (Some(projection), _) => projection.apply(&item),
+        (None, Some(names)) => item.into_iter().filter(|(name, _)| names.contains(name)).collect(),
+        (None, None) => item,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::api::dispatch;
+    use crate::clock::ManualClock;
+    use crate::engine::Engine;
+    use crate::error::ErrorKind;
+    use serde_json::{json, Value};
+
+    /// DynamoDB's item limit, 400 KB.
+    const LIMIT: usize = 400 * 1024;
+
+    /// An engine with the table `Things` (partition key `id`, a string), changes taken.
+    fn engine() -> Engine {
+        let mut engine = Engine::new(Box::new(ManualClock::new(0)));
+        let table = json!({"TableName": "Things", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"});
+        send(&mut engine, "CreateTable", table);
+        engine.take_changes();
+        engine
+    }
+
+    fn send(engine: &mut Engine, operation: &str, request: Value) -> String {
+        dispatch(engine, operation, &request.to_string()).unwrap_or_else(|error| panic!("{operation}: {error}"))
+    }
+
+    fn fail(engine: &mut Engine, operation: &str, request: Value) -> crate::Error {
+        dispatch(engine, operation, &request.to_string()).expect_err(operation)
+    }
+
+    /// An item of `id` whose attribute `b` makes it exactly `size` bytes.
+    fn item_of_size(id: &str, size: usize) -> Value {
+        json!({"id": {"S": id}, "b": {"S": "x".repeat(size - 2 - id.len() - 1)}})
+    }
+
+    #[test]
+    fn put_item_size_is_checked_before_the_table() {
+        let mut engine = engine();
+        let request = json!({"TableName": "missing", "Item": item_of_size("a", LIMIT + 1)});
+        let error = fail(&mut engine, "PutItem", request);
+        assert_eq!(error.message, "Item size has exceeded the maximum allowed size");
+        send(&mut engine, "PutItem", json!({"TableName": "Things", "Item": item_of_size("a", LIMIT)}));
+    }
+
+    #[test]
+    fn writes_that_change_nothing_record_nothing() {
+        let mut engine = engine();
+        let key = json!({"id": {"S": "a"}});
+        send(&mut engine, "UpdateItem", json!({"TableName": "Things", "Key": key}));
+        assert_eq!(engine.take_changes().len(), 1, "the upsert creates the item");
+        send(&mut engine, "UpdateItem", json!({"TableName": "Things", "Key": key}));
+        send(&mut engine, "PutItem", json!({"TableName": "Things", "Item": key}));
+        send(&mut engine, "DeleteItem", json!({"TableName": "Things", "Key": {"id": {"S": "b"}}}));
+        assert!(engine.take_changes().is_empty());
+    }
+
+    // The tests below need the expression module.
+
+    #[test]
+    fn a_failed_condition_returns_the_item_when_asked() {
+        let mut engine = engine();
+        let item = json!({"id": {"S": "a"}, "n": {"N": "1"}});
+        send(&mut engine, "PutItem", json!({"TableName": "Things", "Item": item}));
+        engine.take_changes();
+        let request = |on_failure: &str| {
+            json!({"TableName": "Things", "Key": {"id": {"S": "a"}}, "ConditionExpression": "n = :two",
+                "ExpressionAttributeValues": {":two": {"N": "2"}}, "ReturnValuesOnConditionCheckFailure": on_failure})
+        };
+        let error = fail(&mut engine, "DeleteItem", request("ALL_OLD"));
+        assert_eq!(error.kind, ErrorKind::ConditionalCheckFailed);
+        let body: Value = serde_json::from_str(&error.to_json()).unwrap();
+        assert_eq!(
+            body,
+            json!({"__type": "com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException",
+                "message": "The conditional request failed", "Item": item})
+        );
+        let error = fail(&mut engine, "UpdateItem", request("NONE"));
+        assert_eq!(error.item, None);
+        assert!(engine.take_changes().is_empty());
+        // A missing item has nothing to return.
+        let mut missing = request("ALL_OLD");
+        missing["Key"] = json!({"id": {"S": "b"}});
+        assert_eq!(fail(&mut engine, "DeleteItem", missing).item, None);
+    }
+
+    #[test]
+    fn an_update_may_not_grow_an_item_past_400_kb() {
+        let mut engine = engine();
+        send(&mut engine, "PutItem", json!({"TableName": "Things", "Item": item_of_size("a", LIMIT - 1)}));
+        engine.take_changes();
+        let update = |value: &str| {
+            json!({"TableName": "Things", "Key": {"id": {"S": "a"}}, "UpdateExpression": "SET c = :v",
+                "ExpressionAttributeValues": {":v": {"S": value}}})
+        };
+        let error = fail(&mut engine, "UpdateItem", update("xx"));
+        assert_eq!(error.message, "Item size to update has exceeded the maximum allowed size");
+        assert!(engine.take_changes().is_empty());
+        // One byte for the name "c" and none for an empty string: exactly 400 KB.
+        send(&mut engine, "UpdateItem", update(""));
+    }
 }

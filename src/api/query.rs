@@ -1,21 +1,496 @@
 //! Query and Scan on the wire.
-//! (Stub: its owner is writing it now.)
+//!
+//! Both are checked in the order DynamoDB checks them (as dynalite recorded it against
+//! AWS, and as DynamoDB Local orders its checks):
+//!
+//! 1. request shape: each member's constraints, all reported at once ([`Violations`]);
+//! 2. expression and legacy parameters not mixed, and placeholder maps only with
+//!    expressions; legacy conditions Dynaplay does not implement refused ([`not_yet`]);
+//! 3. AttributesToGet without duplicates, ExclusiveStartKey values valid, Query's key
+//!    condition present, Scan's Segment and TotalSegments consistent;
+//! 4. the table (ResourceNotFoundException) and the IndexName;
+//! 5. the expressions parsed (KeyConditionExpression, FilterExpression,
+//!    ProjectionExpression), then every placeholder used, then Select;
+//! 6. the engine reads one page ([`Engine::query`], [`Engine::scan`]): it checks the
+//!    ExclusiveStartKey against the table's key, applies Limit, the 1 MB page size and
+//!    the filter;
+//! 7. the page is projected and rendered with Count, ScannedCount, LastEvaluatedKey
+//!    and the capacity charged on everything read (ceil(total bytes / 4 KB) units,
+//!    halved unless ConsistentRead).
+//!
+//! Of the legacy parameters, AttributesToGet is supported; KeyConditions, QueryFilter,
+//! ScanFilter and ConditionalOperator are refused as not yet supported.
 
-use crate::engine::Engine;
-use crate::error::{Error, ErrorKind, Result};
-use serde::Deserialize;
+use crate::api::capacity::{self, ConsumedCapacity, Detail};
+use crate::api::validate::{required, Violations};
+use crate::api::{not_yet, render};
+use crate::engine::{starting_key_invalid, Engine, Page, PageOptions, QuerySpec, ScanSpec, Segment};
+use crate::error::{ErrorKind, Result};
+use crate::expr::{self, Condition, ExpressionKind, Placeholders, Projection};
+use crate::model::{item_from_json, Item};
+use crate::{bail_validation, validation};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
+/// Select's values, in the order DynamoDB lists them in its enum message.
+const SELECT: [&str; 4] = ["SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"];
+const CONDITIONAL_OPERATORS: [&str; 2] = ["OR", "AND"];
+/// Most names AttributesToGet may list.
+const MAX_ATTRIBUTES_TO_GET: usize = 255;
+/// TotalSegments may be at most this; Segment at most one less.
+const MAX_TOTAL_SEGMENTS: i64 = 1_000_000;
+
+/// The parameters Query and Scan share.
 #[derive(Deserialize)]
-pub struct QueryRequest {}
-
-pub fn query(_engine: &mut Engine, _request: QueryRequest) -> Result<String> {
-    Err(Error::new(ErrorKind::UnknownOperation, "not yet"))
+#[serde(rename_all = "PascalCase")]
+pub struct ReadParameters {
+    table_name: Option<String>,
+    index_name: Option<String>,
+    select: Option<String>,
+    attributes_to_get: Option<Vec<String>>,
+    limit: Option<i64>,
+    consistent_read: Option<bool>,
+    conditional_operator: Option<String>,
+    exclusive_start_key: Option<Map<String, Value>>,
+    return_consumed_capacity: Option<String>,
+    projection_expression: Option<String>,
+    filter_expression: Option<String>,
+    expression_attribute_names: Option<Map<String, Value>>,
+    expression_attribute_values: Option<Map<String, Value>>,
 }
 
 #[derive(Deserialize)]
-pub struct ScanRequest {}
-
-pub fn scan(_engine: &mut Engine, _request: ScanRequest) -> Result<String> {
-    Err(Error::new(ErrorKind::UnknownOperation, "not yet"))
+#[serde(rename_all = "PascalCase")]
+pub struct QueryRequest {
+    key_condition_expression: Option<String>,
+    key_conditions: Option<Value>,
+    query_filter: Option<Value>,
+    scan_index_forward: Option<bool>,
+    #[serde(flatten)]
+    read: ReadParameters,
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ScanRequest {
+    segment: Option<i64>,
+    total_segments: Option<i64>,
+    scan_filter: Option<Value>,
+    #[serde(flatten)]
+    read: ReadParameters,
+}
+
+/// The response of both operations; Items is absent when Select is COUNT.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ReadResponse {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    items: Option<Vec<Item>>,
+    count: usize,
+    scanned_count: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_evaluated_key: Option<Item>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    consumed_capacity: Option<ConsumedCapacity>,
+}
+
+/// Which attributes of the matching items the response carries.
+enum Shape {
+    /// A ProjectionExpression's paths.
+    Projection(Projection),
+    /// AttributesToGet's top-level names.
+    Names(Vec<String>),
+}
+
+/// What the response returns: items (whole, or shaped) or only their count.
+enum Output {
+    Items(Option<Shape>),
+    Count,
+}
+
+/// The parsed FilterExpression and ProjectionExpression of a request.
+struct Expressions {
+    filter: Option<Condition>,
+    projection: Option<Projection>,
+}
+
+pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<String> {
+    let read = &request.read;
+    let mut violations = Violations::default();
+    read.check_shape(&mut violations);
+    violations.finish()?;
+    let key_expression = request.key_condition_expression.as_deref();
+    let expressions = [
+        ("ProjectionExpression", read.projection_expression.is_some()),
+        ("FilterExpression", read.filter_expression.is_some()),
+        ("KeyConditionExpression", key_expression.is_some()),
+    ];
+    // KeyConditions with a FilterExpression is allowed: only KeyConditionExpression
+    // makes KeyConditions a mix.
+    let legacy = [
+        ("AttributesToGet", read.attributes_to_get.is_some()),
+        ("QueryFilter", request.query_filter.is_some()),
+        ("ConditionalOperator", read.conditional_operator.is_some()),
+        ("KeyConditions", request.key_conditions.is_some() && key_expression.is_some()),
+    ];
+    read.check_parameter_mix(&expressions, &legacy)?;
+    not_yet(&request.key_conditions, "KeyConditions", "Query")?;
+    not_yet(&request.query_filter, "QueryFilter", "Query")?;
+    read.check_legacy("Query")?;
+    let start = read.exclusive_start_key()?;
+    let Some(key_expression) = key_expression else {
+        bail_validation!(
+            "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request."
+        );
+    };
+    let table_name = required(read.table_name.clone(), "tableName")?;
+    let schema = engine.key_schema(&table_name)?.clone();
+    read.check_index(false)?;
+    let placeholders = read.placeholders()?;
+    let key_condition = expr::parse_key_condition(key_expression, &placeholders, &schema)?;
+    let parsed = read.parse_expressions(&placeholders)?;
+    placeholders.check_all_used()?;
+    let output = read.output(parsed.projection)?;
+    let spec = QuerySpec {
+        key_condition: &key_condition,
+        forward: request.scan_index_forward.unwrap_or(true),
+        exclusive_start_key: start.as_ref(),
+        page: read.page_options(parsed.filter.as_ref()),
+    };
+    let page = engine.query(&table_name, &spec)?;
+    read.respond(&table_name, page, output)
+}
+
+pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<String> {
+    let read = &request.read;
+    let mut violations = Violations::default();
+    read.check_shape(&mut violations);
+    check_segment_ranges(request.segment, request.total_segments, &mut violations);
+    violations.finish()?;
+    let expressions = [
+        ("ProjectionExpression", read.projection_expression.is_some()),
+        ("FilterExpression", read.filter_expression.is_some()),
+    ];
+    let legacy = [
+        ("AttributesToGet", read.attributes_to_get.is_some()),
+        ("ScanFilter", request.scan_filter.is_some()),
+        ("ConditionalOperator", read.conditional_operator.is_some()),
+    ];
+    read.check_parameter_mix(&expressions, &legacy)?;
+    not_yet(&request.scan_filter, "ScanFilter", "Scan")?;
+    read.check_legacy("Scan")?;
+    let start = read.exclusive_start_key()?;
+    let segment = segment(request.segment, request.total_segments)?;
+    let table_name = required(read.table_name.clone(), "tableName")?;
+    engine.key_schema(&table_name)?;
+    read.check_index(start.is_some())?;
+    let parsed = match expressions.iter().any(|(_, present)| *present) {
+        true => {
+            let placeholders = read.placeholders()?;
+            let parsed = read.parse_expressions(&placeholders)?;
+            placeholders.check_all_used()?;
+            parsed
+        }
+        false => Expressions { filter: None, projection: None },
+    };
+    let output = read.output(parsed.projection)?;
+    let spec =
+        ScanSpec { segment, exclusive_start_key: start.as_ref(), page: read.page_options(parsed.filter.as_ref()) };
+    let page = engine.scan(&table_name, &spec)?;
+    read.respond(&table_name, page, output)
+}
+
+impl ReadParameters {
+    /// The members' own constraints, as DynamoDB's request framework words them.
+    fn check_shape(&self, violations: &mut Violations) {
+        violations.table_name(&self.table_name, "tableName");
+        if self.index_name.is_some() {
+            violations.table_name(&self.index_name, "indexName");
+        }
+        violations.one_of(&self.select, "select", &SELECT);
+        violations.one_of(&self.return_consumed_capacity, "returnConsumedCapacity", &Detail::WIRE_NAMES);
+        violations.one_of(&self.conditional_operator, "conditionalOperator", &CONDITIONAL_OPERATORS);
+        if let Some(limit) = self.limit.filter(|&limit| limit < 1) {
+            violations.add(format!("'{limit}'"), "limit", "Member must have value greater than or equal to 1");
+        }
+        if let Some(names) = &self.attributes_to_get {
+            let value = format!("'[{}]'", names.join(", "));
+            if names.is_empty() {
+                violations.add(value, "attributesToGet", "Member must have length greater than or equal to 1");
+            } else if names.len() > MAX_ATTRIBUTES_TO_GET {
+                violations.add(value, "attributesToGet", "Member must have length less than or equal to 255");
+            }
+        }
+    }
+
+    /// DynamoDB's rules for expression parameters (`expressions`, in DynamoDB's order)
+    /// next to their legacy counterparts (`legacy`): not both kinds, and the placeholder
+    /// maps only with an expression that can use them.
+    fn check_parameter_mix(&self, expressions: &[(&str, bool)], legacy: &[(&str, bool)]) -> Result<()> {
+        let present = |parameters: &[(&str, bool)]| -> Vec<String> {
+            parameters.iter().filter(|(_, present)| *present).map(|(name, _)| name.to_string()).collect()
+        };
+        let (used_expressions, used_legacy) = (present(expressions), present(legacy));
+        if !used_expressions.is_empty() && !used_legacy.is_empty() {
+            bail_validation!(
+                "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {{{}}} Expression parameters: {{{}}}",
+                used_legacy.join(", "),
+                used_expressions.join(", ")
+            );
+        }
+        if self.expression_attribute_names.is_some() && used_expressions.is_empty() {
+            bail_validation!("ExpressionAttributeNames can only be specified when using expressions");
+        }
+        // A ProjectionExpression has no values to substitute.
+        let value_users: Vec<&(&str, bool)> =
+            expressions.iter().filter(|(name, _)| *name != "ProjectionExpression").collect();
+        if self.expression_attribute_values.is_some() && value_users.iter().all(|(_, present)| !present) {
+            let names: Vec<&str> = value_users.iter().map(|(name, _)| *name).collect();
+            let verb = if names.len() > 1 { "are" } else { "is" };
+            bail_validation!(
+                "ExpressionAttributeValues can only be specified when using expressions: {} {verb} null",
+                names.join(" and ")
+            );
+        }
+        Ok(())
+    }
+
+    /// Refuses ConditionalOperator, which only legacy filters use, and checks
+    /// AttributesToGet for duplicates.
+    fn check_legacy(&self, operation: &str) -> Result<()> {
+        not_yet(&self.conditional_operator, "ConditionalOperator", operation)?;
+        let names = self.attributes_to_get.as_deref().unwrap_or_default();
+        let duplicate = names.iter().enumerate().find(|(i, name)| names[..*i].contains(name));
+        if let Some((_, name)) = duplicate {
+            bail_validation!("One or more parameter values were invalid: Duplicate value in attribute name: {name}");
+        }
+        Ok(())
+    }
+
+    /// The ExclusiveStartKey's values, validated as attribute values.
+    fn exclusive_start_key(&self) -> Result<Option<Item>> {
+        let Some(key) = &self.exclusive_start_key else {
+            return Ok(None);
+        };
+        item_from_json(key).map(Some).map_err(|error| match error.kind {
+            ErrorKind::Validation => starting_key_invalid(error),
+            _ => error,
+        })
+    }
+
+    /// Tables have no secondary indexes yet, so any IndexName names a missing index.
+    /// Scan reports a missing index differently when an ExclusiveStartKey is given.
+    fn check_index(&self, has_start_key: bool) -> Result<()> {
+        match &self.index_name {
+            Some(_) if has_start_key => bail_validation!("The provided starting key is invalid"),
+            Some(index) => bail_validation!("The table does not have the specified index: {index}"),
+            None => Ok(()),
+        }
+    }
+
+    fn placeholders(&self) -> Result<Placeholders> {
+        Placeholders::new(self.expression_attribute_names.as_ref(), self.expression_attribute_values.as_ref())
+    }
+
+    fn parse_expressions(&self, placeholders: &Placeholders) -> Result<Expressions> {
+        let filter = self.filter_expression.as_deref();
+        let projection = self.projection_expression.as_deref();
+        Ok(Expressions {
+            filter: filter.map(|text| expr::parse_condition(text, ExpressionKind::Filter, placeholders)).transpose()?,
+            projection: projection.map(|text| expr::parse_projection(text, placeholders)).transpose()?,
+        })
+    }
+
+    /// Select against the projection given (ProjectionExpression or AttributesToGet),
+    /// with DynamoDB's messages (DynamoDB Local's wording, confirmed against AWS by
+    /// conformance suites).
+    fn output(&self, projection: Option<Projection>) -> Result<Output> {
+        let named = match (&projection, &self.attributes_to_get) {
+            (Some(_), _) => "ProjectionExpression",
+            _ => "AttributesToGet",
+        };
+        let shape = projection.map(Shape::Projection).or_else(|| self.attributes_to_get.clone().map(Shape::Names));
+        let cannot = |choice: &str| validation!("Cannot specify the {named} when choosing to get {choice}");
+        match (self.select.as_deref(), shape) {
+            (None, shape) => Ok(Output::Items(shape)),
+            (Some("ALL_ATTRIBUTES"), None) => Ok(Output::Items(None)),
+            (Some("ALL_ATTRIBUTES"), Some(_)) => Err(cannot("ALL_ATTRIBUTES")),
+            (Some("ALL_PROJECTED_ATTRIBUTES"), Some(_)) => Err(cannot("ALL_PROJECTED_ATTRIBUTES")),
+            (Some("COUNT"), None) => Ok(Output::Count),
+            (Some("COUNT"), Some(_)) => Err(cannot("only the Count")),
+            (Some("SPECIFIC_ATTRIBUTES"), Some(shape)) => Ok(Output::Items(Some(shape))),
+            (Some("SPECIFIC_ATTRIBUTES"), None) => Err(validation!(
+                "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES"
+            )),
+            // ALL_PROJECTED_ATTRIBUTES alone: valid only on an index, and tables have none yet.
+            _ => Err(validation!("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")),
+        }
+    }
+
+    fn page_options<'a>(&self, filter: Option<&'a Condition>) -> PageOptions<'a> {
+        // check_shape has refused a Limit below 1.
+        PageOptions { limit: self.limit.map(|limit| limit as usize), filter }
+    }
+
+    fn respond(&self, table_name: &str, page: Page, output: Output) -> Result<String> {
+        let consistent = self.consistent_read.unwrap_or(false);
+        let units = capacity::read_units(page.scanned_bytes, consistent);
+        let detail = Detail::from_wire(self.return_consumed_capacity.as_deref());
+        let count = page.items.len();
+        let items = match output {
+            Output::Count => None,
+            Output::Items(None) => Some(page.items),
+            Output::Items(Some(shape)) => Some(page.items.iter().map(|item| shape.apply(item)).collect()),
+        };
+        render(&ReadResponse {
+            items,
+            count,
+            scanned_count: page.scanned_count,
+            last_evaluated_key: page.last_evaluated_key,
+            consumed_capacity: capacity::report(detail, table_name, units),
+        })
+    }
+}
+
+impl Shape {
+    fn apply(&self, item: &Item) -> Item {
+        match self {
+            Shape::Projection(projection) => projection.apply(item),
+            Shape::Names(names) => {
+                item.iter().filter(|(name, _)| names.contains(name)).map(|(n, v)| (n.clone(), v.clone())).collect()
+            }
+        }
+    }
+}
+
+/// Segment and TotalSegments' own ranges (Segment 0 to 999999, TotalSegments 1 to 1000000).
+fn check_segment_ranges(segment: Option<i64>, total: Option<i64>, violations: &mut Violations) {
+    let mut range = |value: Option<i64>, path: &str, low: i64, high: i64| match value {
+        Some(value) if value < low => violations.add(
+            format!("'{value}'"),
+            path,
+            &format!("Member must have value greater than or equal to {low}"),
+        ),
+        Some(value) if value > high => {
+            violations.add(format!("'{value}'"), path, &format!("Member must have value less than or equal to {high}"))
+        }
+        _ => {}
+    };
+    range(total, "totalSegments", 1, MAX_TOTAL_SEGMENTS);
+    range(segment, "segment", 0, MAX_TOTAL_SEGMENTS - 1);
+}
+
+/// The parallel scan segment, if any: Segment and TotalSegments come together, and
+/// Segment is below TotalSegments (messages recorded by dynalite against AWS).
+fn segment(segment: Option<i64>, total: Option<i64>) -> Result<Option<Segment>> {
+    match (segment, total) {
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(validation!(
+            "The TotalSegments parameter is required but was not present in the request when Segment parameter is present"
+        )),
+        (None, Some(_)) => Err(validation!(
+            "The Segment parameter is required but was not present in the request when parameter TotalSegments is present"
+        )),
+        (Some(index), Some(total)) if index >= total => Err(validation!(
+            "The Segment parameter is zero-based and must be less than parameter TotalSegments: Segment: {index} is not less than TotalSegments: {total}"
+        )),
+        // check_segment_ranges has kept both within u32.
+        (Some(index), Some(total)) => Ok(Some(Segment { index: index as u32, total: total as u32 })),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::api::dispatch;
+    use crate::clock::ManualClock;
+    use crate::engine::Engine;
+    use serde_json::{json, Value};
+    use std::collections::BTreeMap;
+
+    fn send(engine: &mut Engine, operation: &str, body: Value) -> Value {
+        serde_json::from_str(&dispatch(engine, operation, &body.to_string()).unwrap()).unwrap()
+    }
+
+    fn engine_with_table(sort: bool) -> Engine {
+        let mut engine = Engine::new(Box::new(ManualClock::new(0)));
+        let mut schema = vec![json!({"AttributeName": "p", "KeyType": "HASH"})];
+        let mut attributes = vec![json!({"AttributeName": "p", "AttributeType": "S"})];
+        if sort {
+            schema.push(json!({"AttributeName": "s", "KeyType": "RANGE"}));
+            attributes.push(json!({"AttributeName": "s", "AttributeType": "N"}));
+        }
+        let table = json!({"TableName": "Seg", "BillingMode": "PAY_PER_REQUEST",
+            "KeySchema": schema, "AttributeDefinitions": attributes});
+        send(&mut engine, "CreateTable", table);
+        engine
+    }
+
+    fn put(engine: &mut Engine, item: Value) {
+        send(engine, "PutItem", json!({"TableName": "Seg", "Item": item}));
+    }
+
+    /// Items near the 400 KB limit: a page stops at the item that brings what was read
+    /// to 1 MB (that item included), with a LastEvaluatedKey.
+    #[test]
+    fn pages_stop_at_one_megabyte_read() {
+        let mut engine = engine_with_table(false);
+        for p in 0..4 {
+            put(&mut engine, json!({"p": {"S": format!("p{p}")}, "data": {"S": "x".repeat(390_000)}}));
+        }
+        let first = send(
+            &mut engine,
+            "Scan",
+            json!({"TableName": "Seg", "Select": "COUNT", "ReturnConsumedCapacity": "TOTAL"}),
+        );
+        assert_eq!(first["ScannedCount"], 3);
+        assert_eq!(first["LastEvaluatedKey"], json!({"p": {"S": "p2"}}));
+        // 3 × 390,007 bytes = 1,170,021 bytes: 286 blocks of 4 KB, halved.
+        assert_eq!(first["ConsumedCapacity"]["CapacityUnits"], 143.0);
+        let rest = json!({"TableName": "Seg", "Select": "COUNT", "ExclusiveStartKey": first["LastEvaluatedKey"]});
+        let second = send(&mut engine, "Scan", rest);
+        assert_eq!(second["ScannedCount"], 1);
+        assert_eq!(second.get("LastEvaluatedKey"), None);
+    }
+
+    /// Capacity is charged on the sum of the sizes read, rounded once: three items of
+    /// about 1.5 KB cost 2 units (1 eventually consistent), not 3.
+    #[test]
+    fn capacity_rounds_the_total_not_each_item() {
+        let mut engine = engine_with_table(false);
+        for p in 0..3 {
+            put(&mut engine, json!({"p": {"S": format!("p{p}")}, "data": {"S": "x".repeat(1_500)}}));
+        }
+        let request = json!({"TableName": "Seg", "ReturnConsumedCapacity": "TOTAL", "ConsistentRead": true});
+        assert_eq!(send(&mut engine, "Scan", request)["ConsumedCapacity"]["CapacityUnits"], 2.0);
+    }
+
+    /// Every segment of a parallel scan, paged to the end with a small Limit, returns
+    /// each item exactly once across all segments.
+    #[test]
+    fn parallel_scan_segments_partition_the_table() {
+        let mut engine = engine_with_table(true);
+        for p in 0..40 {
+            for s in 0..3 {
+                put(&mut engine, json!({"p": {"S": format!("p{p}")}, "s": {"N": s.to_string()}}));
+            }
+        }
+        for total in [1, 3, 8] {
+            let mut seen = BTreeMap::new();
+            for segment in 0..total {
+                let mut request = json!({"TableName": "Seg", "Segment": segment, "TotalSegments": total, "Limit": 4});
+                loop {
+                    let page = send(&mut engine, "Scan", request.clone());
+                    for item in page["Items"].as_array().unwrap() {
+                        *seen.entry(item.to_string()).or_insert(0) += 1;
+                    }
+                    match page.get("LastEvaluatedKey") {
+                        Some(key) => request["ExclusiveStartKey"] = key.clone(),
+                        None => break,
+                    }
+                }
+            }
+            assert_eq!(seen.len(), 120, "{total} segments");
+            assert!(seen.values().all(|&count| count == 1), "{total} segments");
+        }
+    }
+}

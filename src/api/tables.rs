@@ -631,7 +631,7 @@ impl KeySchemaElementInput {
 }
 
 /// Java's `String.hashCode`.
-fn java_string_hash(text: &str) -> i32 {
+pub(super) fn java_string_hash(text: &str) -> i32 {
     text.encode_utf16().fold(0i32, |hash, unit| hash.wrapping_mul(31).wrapping_add(i32::from(unit)))
 }
 

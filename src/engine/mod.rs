@@ -10,7 +10,11 @@ mod ops;
 pub mod table;
 
 pub use change::Change;
-pub use ops::put::ReturnValues;
+pub use ops::batch::{BatchWrite, TableWrites};
+pub use ops::put::{check_put_item_size, Precondition, ReturnValues};
+pub use ops::query::{starting_key_invalid, Page, PageOptions, QuerySpec};
+pub use ops::scan::{ScanSpec, Segment};
+pub use ops::update::Updated;
 pub use table::{BillingMode, Table, TableClass, TableMeta};
 
 use crate::clock::Clock;

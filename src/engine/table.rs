@@ -3,6 +3,7 @@
 use crate::model::{item_size, Item, KeyCode, KeySchema, ScalarType};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::rc::Rc;
 
 /// How a table pays for reads and writes.
@@ -94,6 +95,44 @@ impl Table {
     /// Items in key order.
     pub fn items(&self) -> impl Iterator<Item = (&KeyCode, &Item)> {
         self.items.iter()
+    }
+
+    /// Items in key order whose keys come after `after` (all items when `None`): where
+    /// a Scan resumes from its ExclusiveStartKey.
+    pub fn items_after(&self, after: Option<&KeyCode>) -> impl Iterator<Item = &Item> {
+        let lower = after.map_or(Bound::Unbounded, Bound::Excluded);
+        self.items.range((lower, Bound::Unbounded)).map(|(_, item)| item)
+    }
+
+    /// The items of one partition (the keys starting with `prefix`, from
+    /// [`KeySchema::partition_prefix`]) in sort key order, or reversed when `forward` is
+    /// false, beginning after `after` in that direction (a Query's ExclusiveStartKey).
+    pub fn partition_items<'a>(
+        &'a self,
+        prefix: &KeyCode,
+        after: Option<&KeyCode>,
+        forward: bool,
+    ) -> Box<dyn Iterator<Item = &'a Item> + 'a> {
+        // A partition prefix ends with the terminator `00 01`: every key of the partition
+        // sorts below the same prefix ending in `00 02`, and no other key sorts between.
+        let hex = prefix.to_hex();
+        let end = KeyCode::from_hex(&format!("{}02", &hex[..hex.len() - 2])).unwrap_or_else(|| prefix.clone());
+        // A start key outside the partition would make an inverted range, which panics;
+        // nothing of the partition comes after it.
+        if after.is_some_and(|after| !after.as_bytes().starts_with(prefix.as_bytes())) {
+            return Box::new(std::iter::empty());
+        }
+        let (lower, upper) = match (after, forward) {
+            (Some(after), true) => (Bound::Excluded(after.clone()), Bound::Excluded(end)),
+            (Some(after), false) => (Bound::Included(prefix.clone()), Bound::Excluded(after.clone())),
+            (None, _) => (Bound::Included(prefix.clone()), Bound::Excluded(end)),
+        };
+        let items = self.items.range((lower, upper)).map(|(_, item)| item);
+        if forward {
+            Box::new(items)
+        } else {
+            Box::new(items.rev())
+        }
     }
 
     pub fn item_count(&self) -> usize {

@@ -11,14 +11,38 @@
 //!   [`Placeholders::check_all_used`] reports placeholders no expression used.
 //! - `parse_*` return resolved expressions, or DynamoDB's ValidationException.
 
-pub mod ast;
-mod placeholders;
+//!
+//! Inside, one request's expression travels:
+//!
+//! 1. [`lexer::tokenize`] splits the text into tokens with byte spans.
+//! 2. [`parser`] builds an unresolved [`syntax`] tree (placeholders as written), or a
+//!    syntax error pointing at the offending token ([`syntax_error`] exposes its span).
+//! 3. `check` applies DynamoDB's semantic rules in DynamoDB's order and resolves
+//!    placeholders through [`Placeholders`] (marking them used), giving the [`ast`] trees.
+//! 4. The trees evaluate: [`Condition::matches`], [`Projection::apply`],
+//!    [`Update::apply`] (in `update`), and `key` reduces a key condition.
 
-pub use ast::{Condition, KeyCondition, Projection, SortKeyCondition, Update};
+pub mod ast;
+mod check;
+mod key;
+mod lexer;
+pub mod parser;
+mod placeholders;
+mod projection;
+mod reserved;
+pub mod syntax;
+mod update;
+
+pub use ast::{Condition, DocumentPath, KeyCondition, PathElement, Projection, SortKeyCondition, Update};
 pub use placeholders::Placeholders;
+pub use reserved::is_reserved;
 
 use crate::model::KeySchema;
-use crate::Result;
+use crate::{validation, Error, Result};
+use std::ops::Range;
+
+/// Longest expression, in UTF-8 bytes.
+const MAX_EXPRESSION_BYTES: usize = 4096;
 
 /// Which request parameter an expression came from; errors name it
 /// (`Invalid ConditionExpression: ...`).
@@ -49,23 +73,93 @@ impl ExpressionKind {
     }
 }
 
+/// `Invalid <Parameter>: <message>`.
+fn invalid(kind: ExpressionKind, message: &str) -> Error {
+    validation!("Invalid {}: {message}", kind.parameter_name())
+}
+
+/// The checks every expression passes before parsing: not empty, not too long.
+fn check_text(text: &str, kind: ExpressionKind) -> Result<()> {
+    if text.is_empty() {
+        return Err(invalid(kind, "The expression can not be empty;"));
+    }
+    if text.len() > MAX_EXPRESSION_BYTES {
+        let message = format!("Expression size has exceeded the maximum allowed size; expression size: {}", text.len());
+        return Err(invalid(kind, &message));
+    }
+    Ok(())
+}
+
+/// A syntax error: DynamoDB's full message and the byte span of the offending token,
+/// for a console to underline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub message: String,
+    pub span: Range<usize>,
+}
+
+/// The syntax error in `text` read as a `kind` expression, if it has one (semantic
+/// errors, which need the request's placeholders, are not looked for).
+pub fn syntax_error(text: &str, kind: ExpressionKind) -> Option<SyntaxError> {
+    let error = match kind {
+        ExpressionKind::Condition | ExpressionKind::Filter | ExpressionKind::KeyCondition => {
+            parser::parse_condition(text).err()
+        }
+        ExpressionKind::Projection => parser::parse_projection(text).err(),
+        ExpressionKind::Update => parser::parse_update(text).err(),
+    }?;
+    let message = format!("Invalid {}: {}", kind.parameter_name(), error.message);
+    Some(SyntaxError { message, span: error.span })
+}
+
+fn parse_error(kind: ExpressionKind) -> impl Fn(parser::ParseError) -> Error {
+    move |error| invalid(kind, &error.message)
+}
+
+fn check_error(kind: ExpressionKind) -> impl Fn(String) -> Error {
+    move |message| invalid(kind, &message)
+}
+
+fn parse_checked_condition(text: &str, kind: ExpressionKind, placeholders: &Placeholders) -> Result<ast::Cond> {
+    check_text(text, kind)?;
+    let parsed = parser::parse_condition(text).map_err(parse_error(kind))?;
+    let context = match kind {
+        ExpressionKind::Filter => check::Context::Filter,
+        ExpressionKind::KeyCondition => check::Context::KeyCondition,
+        _ => check::Context::Condition,
+    };
+    check::condition(&parsed, context, placeholders).map_err(check_error(kind))
+}
+
 /// Parses a ConditionExpression or FilterExpression (`kind` says which).
 pub fn parse_condition(text: &str, kind: ExpressionKind, placeholders: &Placeholders) -> Result<Condition> {
-    todo!("{text} {kind:?} {placeholders:?}")
+    Ok(Condition { root: parse_checked_condition(text, kind, placeholders)? })
 }
 
 /// Parses a KeyConditionExpression for a table or index with this key schema, with
 /// DynamoDB's errors for conditions a key lookup cannot serve.
 pub fn parse_key_condition(text: &str, placeholders: &Placeholders, schema: &KeySchema) -> Result<KeyCondition> {
-    todo!("{text} {placeholders:?} {schema:?}")
+    let root = parse_checked_condition(text, ExpressionKind::KeyCondition, placeholders)?;
+    key::reduce(root, schema)
 }
 
 /// Parses a ProjectionExpression.
 pub fn parse_projection(text: &str, placeholders: &Placeholders) -> Result<Projection> {
-    todo!("{text} {placeholders:?}")
+    let kind = ExpressionKind::Projection;
+    check_text(text, kind)?;
+    let parsed = parser::parse_projection(text).map_err(parse_error(kind))?;
+    let paths = check::projection(&parsed, placeholders).map_err(check_error(kind))?;
+    Ok(Projection { paths })
 }
 
 /// Parses an UpdateExpression.
 pub fn parse_update(text: &str, placeholders: &Placeholders) -> Result<Update> {
-    todo!("{text} {placeholders:?}")
+    let kind = ExpressionKind::Update;
+    check_text(text, kind)?;
+    let parsed = parser::parse_update(text).map_err(parse_error(kind))?;
+    let actions = check::update(&parsed, placeholders).map_err(check_error(kind))?;
+    Ok(Update { actions })
 }
+
+#[cfg(test)]
+mod tests;

@@ -91,6 +91,27 @@ impl Number {
         }
     }
 
+    /// `self + other`, exactly, with DynamoDB's range and precision errors when the sum
+    /// does not fit a number (UpdateExpression `+` and `ADD`).
+    pub fn checked_add(&self, other: &Number) -> Result<Number> {
+        Decimal::sum(self.to_decimal(), other.to_decimal()).into_number()
+    }
+
+    /// `self - other`, exactly, with the errors of [`Number::checked_add`].
+    pub fn checked_sub(&self, other: &Number) -> Result<Number> {
+        let mut negated = other.to_decimal();
+        negated.negative = !negated.negative;
+        Decimal::sum(self.to_decimal(), negated).into_number()
+    }
+
+    fn to_decimal(&self) -> Decimal {
+        let digits = match self.digits {
+            0 => Vec::new(),
+            value => value.to_string().bytes().map(|byte| byte - b'0').collect(),
+        };
+        Decimal { negative: self.negative, digits, exponent: i64::from(self.exponent) }
+    }
+
     fn is_zero(&self) -> bool {
         self.digits == 0
     }
@@ -208,6 +229,42 @@ impl Decimal {
         Some(Decimal { negative, digits, exponent })
     }
 
+    /// The exact sum of two decimals (at most a few hundred digits: exponents are bounded).
+    fn sum(a: Decimal, b: Decimal) -> Decimal {
+        let exponent = a.exponent.min(b.exponent);
+        let width = |d: &Decimal| d.digits.len() + (d.exponent - exponent) as usize;
+        let len = width(&a).max(width(&b)) + 1;
+        let (x, y) = (a.aligned(exponent, len), b.aligned(exponent, len));
+        let (negative, digits) = if a.negative == b.negative {
+            (a.negative, add_digits(&x, &y))
+        } else if x >= y {
+            (a.negative, sub_digits(&x, &y))
+        } else {
+            (b.negative, sub_digits(&y, &x))
+        };
+        Decimal { negative, digits, exponent }.normalized()
+    }
+
+    /// The digits scaled to `exponent` and left-padded with zeros to `len`, so two
+    /// aligned decimals compare as digit strings.
+    fn aligned(&self, exponent: i64, len: usize) -> Vec<u8> {
+        let zeros = (self.exponent - exponent) as usize;
+        let mut out = vec![0; len - self.digits.len() - zeros];
+        out.extend_from_slice(&self.digits);
+        out.resize(len, 0);
+        out
+    }
+
+    /// Strips leading and trailing zeros, moving the exponent along.
+    fn normalized(mut self) -> Decimal {
+        let leading = self.digits.iter().take_while(|&&digit| digit == 0).count();
+        self.digits.drain(..leading);
+        let trailing = self.digits.iter().rev().take_while(|&&digit| digit == 0).count();
+        self.digits.truncate(self.digits.len() - trailing);
+        self.exponent += trailing as i64;
+        self
+    }
+
     /// Checks DynamoDB's range and precision, in DynamoDB's order.
     fn into_number(self) -> Result<Number> {
         if self.digits.is_empty() {
@@ -231,6 +288,34 @@ impl Decimal {
         // In range, the last digit's exponent lies in -167..=125.
         Ok(Number { negative: self.negative, digits, exponent: self.exponent as i16 })
     }
+}
+
+/// Adds two equally long digit strings (most significant first); the first digit of
+/// each must be 0 so the carry fits.
+fn add_digits(x: &[u8], y: &[u8]) -> Vec<u8> {
+    let mut out = vec![0; x.len()];
+    let mut carry = 0;
+    for i in (0..x.len()).rev() {
+        let total = x[i] + y[i] + carry;
+        out[i] = total % 10;
+        carry = total / 10;
+    }
+    out
+}
+
+/// Subtracts two equally long digit strings, `x >= y`.
+fn sub_digits(x: &[u8], y: &[u8]) -> Vec<u8> {
+    let mut out = vec![0; x.len()];
+    let mut borrow = 0;
+    for i in (0..x.len()).rev() {
+        let (value, next) = match x[i].checked_sub(y[i] + borrow) {
+            Some(value) => (value, 0),
+            None => (x[i] + 10 - y[i] - borrow, 1),
+        };
+        out[i] = value;
+        borrow = next;
+    }
+    out
 }
 
 /// Parses an exponent (`+5`, `-12`, `7`), saturating absurd values: they only ever
@@ -269,6 +354,27 @@ mod tests {
         let mut out = Vec::new();
         num(text).encode_ordered(&mut out);
         out
+    }
+
+    #[test]
+    fn arithmetic() {
+        let add = |a: &str, b: &str| num(a).checked_add(&num(b)).unwrap().to_string();
+        let sub = |a: &str, b: &str| num(a).checked_sub(&num(b)).unwrap().to_string();
+        assert_eq!(add("1", "2"), "3");
+        assert_eq!(add("0.1", "0.2"), "0.3");
+        assert_eq!(add("-5", "3"), "-2");
+        assert_eq!(add("5", "-5"), "0");
+        assert_eq!(add("99", "1"), "100");
+        assert_eq!(add("1E10", "1E-5"), "10000000000.00001");
+        assert_eq!(sub("1", "3"), "-2");
+        assert_eq!(sub("-1", "-3"), "2");
+        assert_eq!(sub("0", "0"), "0");
+        assert_eq!(sub("100", "0.001"), "99.999");
+        let big = "9.9999999999999999999999999999999999999E+125";
+        let overflow = num(big).checked_add(&num(big)).unwrap_err().message;
+        assert!(overflow.starts_with("Number overflow."), "{overflow}");
+        let precise = num("1E30").checked_add(&num("1E-30")).unwrap_err().message;
+        assert_eq!(precise, "Attempting to store more than 38 significant digits in a Number");
     }
 
     #[test]

@@ -23,9 +23,22 @@ use serde_json::Value;
 /// Every golden file, embedded so that the browser runner (which has no file system)
 /// can run them too. `every_golden_file_is_listed` in tests/golden.rs keeps it complete.
 pub const FILES: &[(&str, &str)] = &[
+    ("batch_get.txt", include_str!("../golden/batch_get.txt")),
+    ("batch_get_errors.txt", include_str!("../golden/batch_get_errors.txt")),
+    ("batch_projection.txt", include_str!("../golden/batch_projection.txt")),
+    ("batch_write.txt", include_str!("../golden/batch_write.txt")),
+    ("batch_write_errors.txt", include_str!("../golden/batch_write_errors.txt")),
+    ("conditions_parameters.txt", include_str!("../golden/conditions_parameters.txt")),
+    ("conditions_writes.txt", include_str!("../golden/conditions_writes.txt")),
+    ("items_attributes_to_get.txt", include_str!("../golden/items_attributes_to_get.txt")),
     ("items_basic.txt", include_str!("../golden/items_basic.txt")),
     ("items_errors.txt", include_str!("../golden/items_errors.txt")),
+    ("items_projection.txt", include_str!("../golden/items_projection.txt")),
     ("limits_account.txt", include_str!("../golden/limits_account.txt")),
+    ("query_basic.txt", include_str!("../golden/query_basic.txt")),
+    ("query_errors.txt", include_str!("../golden/query_errors.txt")),
+    ("scan_basic.txt", include_str!("../golden/scan_basic.txt")),
+    ("scan_errors.txt", include_str!("../golden/scan_errors.txt")),
     ("tables_create.txt", include_str!("../golden/tables_create.txt")),
     ("tables_create_errors.txt", include_str!("../golden/tables_create_errors.txt")),
     ("tables_delete.txt", include_str!("../golden/tables_delete.txt")),
@@ -34,13 +47,20 @@ pub const FILES: &[(&str, &str)] = &[
     ("tables_update.txt", include_str!("../golden/tables_update.txt")),
     ("tags_basic.txt", include_str!("../golden/tags_basic.txt")),
     ("tags_errors.txt", include_str!("../golden/tags_errors.txt")),
+    ("update_basic.txt", include_str!("../golden/update_basic.txt")),
+    ("update_expressions.txt", include_str!("../golden/update_expressions.txt")),
 ];
 
 /// Response members that depend on the clock or the TableId generator: the browser
 /// runner uses real time, so it compares everything but these. It also compares
 /// numbers by value, since JavaScript's JSON turns `1.0` into `1`.
-const VOLATILE: [&str; 5] =
-    ["CreationDateTime", "LastUpdateToPayPerRequestDateTime", "LastIncreaseDateTime", "LastDecreaseDateTime", "TableId"];
+const VOLATILE: [&str; 5] = [
+    "CreationDateTime",
+    "LastUpdateToPayPerRequestDateTime",
+    "LastIncreaseDateTime",
+    "LastDecreaseDateTime",
+    "TableId",
+];
 
 pub struct Step {
     pub operation: String,
@@ -61,7 +81,12 @@ pub fn parse_steps(text: &str) -> Vec<Step> {
             body.split_once("\n---\n").unwrap_or_else(|| panic!("step at line {line} has no ---"));
         let request_part = request_part.trim();
         let (operation, request) = request_part.split_once('\n').unwrap_or((request_part, "{}"));
-        steps.push(Step { operation: operation.trim().into(), request: request.into(), expected: expected.trim().into(), line });
+        steps.push(Step {
+            operation: operation.trim().into(),
+            request: request.into(),
+            expected: expected.trim().into(),
+            line,
+        });
         line += chunk.lines().count() + 1;
     }
     steps

@@ -1,9 +1,13 @@
 //! One file per DynamoDB operation the engine implements.
 
+pub mod batch;
 pub mod create_table;
 pub mod delete;
 pub mod delete_table;
 pub mod get;
 pub mod put;
+pub mod query;
+pub mod scan;
 pub mod tags;
+pub mod update;
 pub mod update_table;

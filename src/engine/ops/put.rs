@@ -1,41 +1,98 @@
-//! PutItem: create or replace a whole item.
+//! PutItem: create or replace a whole item; and what every item write shares: the
+//! precondition it checks and the one place that stores an item and records the change.
 
 use crate::engine::{items_table_mut, Change, Engine};
-use crate::error::Result;
-use crate::model::{item_size, Item};
+use crate::error::{Error, ErrorKind, Result};
+use crate::expr::Condition;
+use crate::model::{item_size, Item, KeyCode};
 
 /// The largest item DynamoDB stores, in bytes.
 pub const MAX_ITEM_SIZE: usize = 400 * 1024;
 
-/// What a write returns about the item it replaced (PutItem and DeleteItem allow these two).
+/// What a write returns about the item it changed (ReturnValues). PutItem and DeleteItem
+/// allow `None` and `AllOld`; UpdateItem allows all five.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReturnValues {
     /// Nothing.
     None,
     /// The whole item as it was before the write.
     AllOld,
+    /// The updated paths as they were before the write.
+    UpdatedOld,
+    /// The whole item as it is after the write.
+    AllNew,
+    /// The updated paths as they are after the write.
+    UpdatedNew,
+}
+
+/// The ConditionExpression a write must satisfy, and whether its failure carries the item
+/// (ReturnValuesOnConditionCheckFailure=ALL_OLD).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Precondition<'a> {
+    pub condition: Option<&'a Condition>,
+    pub item_on_failure: bool,
+}
+
+impl Precondition<'_> {
+    /// Checks the condition against the current item (a missing item is the empty item);
+    /// DynamoDB's ConditionalCheckFailedException when it does not hold.
+    pub fn check(&self, current: Option<&Item>) -> Result<()> {
+        let Some(condition) = self.condition else { return Ok(()) };
+        if condition.matches(current.unwrap_or(&Item::new())) {
+            return Ok(());
+        }
+        Err(Error {
+            kind: ErrorKind::ConditionalCheckFailed,
+            message: "The conditional request failed".to_string(),
+            item: current.filter(|_| self.item_on_failure).cloned(),
+        })
+    }
+}
+
+/// DynamoDB's limit on a stored item, with the message the operation uses.
+pub(in crate::engine) fn check_item_size(item: &Item, message: &str) -> Result<()> {
+    if item_size(item) > MAX_ITEM_SIZE {
+        crate::bail_validation!("{message}");
+    }
+    Ok(())
+}
+
+/// PutItem's limit on its item. The API checks it while validating the request, before
+/// the table is looked up, as DynamoDB does; the engine checks again for its other callers.
+pub fn check_put_item_size(item: &Item) -> Result<()> {
+    check_item_size(item, "Item size has exceeded the maximum allowed size")
 }
 
 impl Engine {
     /// Stores `item`, returning the item it replaced.
     pub fn put_item(&mut self, table_name: &str, item: Item) -> Result<Option<Item>> {
-        let table = items_table_mut(&mut self.tables, table_name)?;
+        self.put_item_if(table_name, item, &Precondition::default())
+    }
+
+    /// Stores `item` if the item it would replace meets `precondition`, returning that item.
+    pub fn put_item_if(&mut self, table_name: &str, item: Item, precondition: &Precondition) -> Result<Option<Item>> {
+        let table = self.table_for_items(table_name)?;
         let key = table.meta.key_schema.item_key(&item)?;
-        if item_size(&item) > MAX_ITEM_SIZE {
-            crate::bail_validation!("Item size has exceeded the maximum allowed size");
-        }
-        if table.get(&key) == Some(&item) {
-            return Ok(Some(item));
+        check_put_item_size(&item)?;
+        precondition.check(table.get(&key))?;
+        self.store_item(table_name, key, Some(item))
+    }
+
+    /// Stores `new` at `key` (`None` removes the item) and records the change, returning
+    /// the previous item. A write that changes nothing records nothing.
+    pub(in crate::engine) fn store_item(
+        &mut self,
+        table_name: &str,
+        key: KeyCode,
+        new: Option<Item>,
+    ) -> Result<Option<Item>> {
+        let table = items_table_mut(&mut self.tables, table_name)?;
+        if table.get(&key) == new.as_ref() {
+            return Ok(new);
         }
         let table_id = table.meta.id.clone();
-        let old = table.set(key.clone(), Some(item.clone()));
-        self.changes.push(Change::Item {
-            table: table_name.to_string(),
-            table_id,
-            key,
-            old: old.clone(),
-            new: Some(item),
-        });
+        let old = table.set(key.clone(), new.clone());
+        self.changes.push(Change::Item { table: table_name.to_string(), table_id, key, old: old.clone(), new });
         Ok(old)
     }
 }

@@ -1,0 +1,91 @@
+//! BatchWriteItem and BatchGetItem: many item writes, or many key lookups, in one request.
+//!
+//! A batch write is checked whole before anything is written (item sizes, then each
+//! table's existence, keys and duplicates), so a rejected batch changes nothing. Only
+//! then does each write go through [`Engine::put_item`] or [`Engine::delete_item`],
+//! which record its [`Change`](crate::engine::Change); storage commits a request's
+//! changes together.
+
+use super::put::check_put_item_size;
+use crate::engine::Engine;
+use crate::model::{Item, KeyCode, KeySchema};
+use crate::{bail_validation, Result};
+use std::collections::HashSet;
+
+/// One write of a BatchWriteItem.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BatchWrite {
+    /// PutRequest: the whole item.
+    Put(Item),
+    /// DeleteRequest: the item's key.
+    Delete(Item),
+}
+
+/// The writes a BatchWriteItem asks of one table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableWrites {
+    pub table: String,
+    pub writes: Vec<BatchWrite>,
+}
+
+impl BatchWrite {
+    /// The primary key the write targets. Unlike PutItem, a batch put whose key
+    /// attributes are missing or mistyped gets the terse schema message, as a key does.
+    fn key(&self, schema: &KeySchema) -> Result<KeyCode> {
+        match self {
+            BatchWrite::Put(item) => schema.request_key(&schema.key_attributes(item)),
+            BatchWrite::Delete(key) => schema.request_key(key),
+        }
+    }
+}
+
+impl Engine {
+    /// Applies every write of a BatchWriteItem, or none of them. Returns, table by table
+    /// and write by write, the item each write replaced or removed.
+    pub fn batch_write_item(&mut self, tables: Vec<TableWrites>) -> Result<Vec<Vec<Option<Item>>>> {
+        self.check_batch_writes(&tables)?;
+        let mut old_items = Vec::with_capacity(tables.len());
+        for TableWrites { table, writes } in tables {
+            let olds = writes.into_iter().map(|write| match write {
+                BatchWrite::Put(item) => self.put_item(&table, item),
+                BatchWrite::Delete(key) => self.delete_item(&table, &key),
+            });
+            old_items.push(olds.collect::<Result<Vec<_>>>()?);
+        }
+        Ok(old_items)
+    }
+
+    /// Everything that could make a write fail, checked before the first one runs.
+    fn check_batch_writes(&self, tables: &[TableWrites]) -> Result<()> {
+        // DynamoDB measures items while validating the request, before it looks at tables.
+        for write in tables.iter().flat_map(|table| &table.writes) {
+            if let BatchWrite::Put(item) = write {
+                check_put_item_size(item)?;
+            }
+        }
+        for table in tables {
+            let schema = &self.table_for_items(&table.table)?.meta.key_schema;
+            check_distinct(table.writes.iter().map(|write| write.key(schema)))?;
+        }
+        Ok(())
+    }
+
+    /// The items at `keys` in one table of a BatchGetItem (`None` where there is none),
+    /// after checking that the table exists and every key matches its schema.
+    pub fn batch_get_items(&self, table_name: &str, keys: &[Item]) -> Result<Vec<Option<Item>>> {
+        let table = self.table_for_items(table_name)?;
+        let codes = keys.iter().map(|key| table.meta.key_schema.request_key(key)).collect::<Result<Vec<_>>>()?;
+        Ok(codes.iter().map(|code| table.get(code).cloned()).collect())
+    }
+}
+
+/// Fails when two of one table's writes target the same item (a put and a delete count).
+fn check_distinct(keys: impl Iterator<Item = Result<KeyCode>>) -> Result<()> {
+    let mut seen = HashSet::new();
+    for key in keys {
+        if !seen.insert(key?) {
+            bail_validation!("Provided list of item keys contains duplicates");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,62 @@
+//! UpdateItem: edit one item in place, creating it from its key when absent (an upsert).
+//!
+//! The checks run in DynamoDB's order: the key against the schema, no action on a key
+//! attribute, the precondition against the current item, the actions themselves, and
+//! the size of the result.
+
+use crate::engine::ops::put::{check_item_size, Precondition};
+use crate::engine::Engine;
+use crate::error::Result;
+use crate::expr::Update;
+use crate::model::{Item, KeySchema};
+
+/// The item before and after an update.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Updated {
+    /// The item before, if there was one.
+    pub old: Option<Item>,
+    /// The item after (just its key when the request had no actions and no item existed).
+    pub new: Item,
+}
+
+impl Engine {
+    /// Applies `update` (`None`: no UpdateExpression) to the item at `key` if it (or its
+    /// absence) meets `precondition`. An update that changes nothing records no change.
+    pub fn update_item(
+        &mut self,
+        table_name: &str,
+        key: &Item,
+        update: Option<&Update>,
+        precondition: &Precondition,
+    ) -> Result<Updated> {
+        let table = self.table_for_items(table_name)?;
+        let code = table.meta.key_schema.request_key(key)?;
+        if let Some(update) = update {
+            refuse_key_updates(&table.meta.key_schema, update)?;
+        }
+        let old = table.get(&code).cloned();
+        precondition.check(old.as_ref())?;
+        // A new item starts as its key, so the actions can read the key attributes.
+        let base = old.clone().unwrap_or_else(|| key.clone());
+        let new = match update {
+            Some(update) => update.apply(&base)?,
+            None => base,
+        };
+        check_item_size(&new, "Item size to update has exceeded the maximum allowed size")?;
+        self.store_item(table_name, code, Some(new.clone()))?;
+        Ok(Updated { old, new })
+    }
+}
+
+/// DynamoDB refuses any action on a key attribute, nested paths included; the partition
+/// key is reported before the sort key.
+fn refuse_key_updates(schema: &KeySchema, update: &Update) -> Result<()> {
+    let touched = update.top_level_names();
+    let mut key_names = std::iter::once(&schema.partition).chain(&schema.sort).map(|attribute| &attribute.name);
+    match key_names.find(|name| touched.contains(&name.as_str())) {
+        Some(name) => crate::bail_validation!(
+            "One or more parameter values were invalid: Cannot update attribute {name}. This attribute is part of the key"
+        ),
+        None => Ok(()),
+    }
+}
