@@ -4,7 +4,7 @@
 //!
 //! 1. The request shape: [`Violations`] such as a null `tableName` or a value outside an
 //!    enumeration, all reported at once.
-//! 2. [`check_mix`]: expression and legacy parameters together, or placeholder maps
+//! 2. [`check_expression_mix`]: expression and legacy parameters together, or placeholder maps
 //!    without any expression.
 //! 3. The attribute values of `Item` or `Key`; for PutItem also ReturnValues and the item
 //!    size.
@@ -15,7 +15,7 @@
 //! 6. Only then the engine: the table, the key, the condition, the write.
 
 use crate::api::capacity::{self, ConsumedCapacity, Detail};
-use crate::api::validate::{required, Violations};
+use crate::api::validate::{check_expression_mix, required, Violations};
 use crate::api::{not_yet, render};
 use crate::engine::{check_put_item_size, Engine, Precondition, ReturnValues, Updated};
 use crate::error::Result;
@@ -26,7 +26,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 const RETURN_VALUES: [&str; 5] = ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"];
-const ITEM_COLLECTION_METRICS: [&str; 2] = ["SIZE", "NONE"];
 const ON_CONDITION_CHECK_FAILURE: [&str; 2] = ["ALL_OLD", "NONE"];
 const CONDITIONAL_OPERATORS: [&str; 2] = ["AND", "OR"];
 /// AttributesToGet holds 1 to 255 names.
@@ -121,7 +120,7 @@ impl WriteOptions {
         violations.one_of(
             &self.return_item_collection_metrics,
             "returnItemCollectionMetrics",
-            &ITEM_COLLECTION_METRICS,
+            &capacity::ITEM_COLLECTION_METRICS,
         );
     }
 
@@ -170,7 +169,7 @@ impl ConditionMembers {
         );
     }
 
-    /// [`check_mix`] for a write; UpdateItem adds its own pair of parameters in front.
+    /// [`check_expression_mix`] for a write; UpdateItem adds its own pair of parameters in front.
     fn check_mix(&self, update: Option<(bool, bool)>) -> Result<()> {
         let mut expressions = Vec::new();
         let mut legacy = Vec::new();
@@ -181,7 +180,7 @@ impl ConditionMembers {
         expressions.push(("ConditionExpression", self.condition_expression.is_some()));
         legacy.push(("Expected", self.expected.is_some()));
         let values = self.expression_attribute_values.is_some();
-        check_mix(&expressions, &legacy, self.expression_attribute_names.is_some(), values)
+        check_expression_mix(&expressions, &legacy, self.expression_attribute_names.is_some(), values)
     }
 
     /// The legacy condition parameters, which Dynaplay does not implement yet.
@@ -212,37 +211,6 @@ impl ConditionMembers {
         let item_on_failure = self.return_values_on_condition_check_failure.as_deref() == Some("ALL_OLD");
         Precondition { condition, item_on_failure }
     }
-}
-
-/// DynamoDB's rules for expression parameters: none together with a legacy parameter,
-/// and no placeholder map without an expression. `expressions` and `legacy` pair each
-/// parameter's name with whether the request has it, in the order messages list them.
-/// `values` is whether the request has ExpressionAttributeValues; only operations whose
-/// expressions all take values pass `true`.
-fn check_mix(expressions: &[(&str, bool)], legacy: &[(&str, bool)], names: bool, values: bool) -> Result<()> {
-    let present = |parameters: &[(&str, bool)]| -> Vec<String> {
-        parameters.iter().filter(|(_, given)| *given).map(|(name, _)| name.to_string()).collect()
-    };
-    let (used, used_legacy) = (present(expressions), present(legacy));
-    if !used.is_empty() && !used_legacy.is_empty() {
-        bail_validation!(
-            "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {{{}}} Expression parameters: {{{}}}",
-            used_legacy.join(", "),
-            used.join(", ")
-        );
-    }
-    if names && used.is_empty() {
-        bail_validation!("ExpressionAttributeNames can only be specified when using expressions");
-    }
-    if values && used.is_empty() {
-        let all: Vec<&str> = expressions.iter().map(|(name, _)| *name).collect();
-        let verb = if all.len() > 1 { "are" } else { "is" };
-        bail_validation!(
-            "ExpressionAttributeValues can only be specified when using expressions: {} {verb} null",
-            all.join(" and ")
-        );
-    }
-    Ok(())
 }
 
 /// The response of a write: the attributes asked for, and capacity when asked for.
@@ -370,7 +338,9 @@ pub fn get_item(engine: &mut Engine, request: GetItemRequest) -> Result<String> 
     let projection_given = request.projection_expression.is_some();
     let attributes_given = request.attributes_to_get.is_some();
     let names = request.expression_attribute_names.is_some();
-    check_mix(&[("ProjectionExpression", projection_given)], &[("AttributesToGet", attributes_given)], names, false)?;
+    // GetItem has no ExpressionAttributeValues member, so none can be misplaced.
+    let (projection, legacy) = ([("ProjectionExpression", projection_given)], [("AttributesToGet", attributes_given)]);
+    check_expression_mix(&projection, &legacy, names, false)?;
     let (table_name, key) = target(request.table_name, request.key, "key")?;
     let key = item_from_json(&key)?;
     refuse_duplicate_names(request.attributes_to_get.as_deref())?;

@@ -22,7 +22,7 @@
 //! ScanFilter and ConditionalOperator are refused as not yet supported.
 
 use crate::api::capacity::{self, ConsumedCapacity, Detail};
-use crate::api::validate::{required, Violations};
+use crate::api::validate::{check_expression_mix, required, Violations};
 use crate::api::{not_yet, render};
 use crate::engine::{starting_key_invalid, Engine, Page, PageOptions, QuerySpec, ScanSpec, Segment};
 use crate::error::{ErrorKind, Result};
@@ -223,36 +223,10 @@ impl ReadParameters {
         }
     }
 
-    /// DynamoDB's rules for expression parameters (`expressions`, in DynamoDB's order)
-    /// next to their legacy counterparts (`legacy`): not both kinds, and the placeholder
-    /// maps only with an expression that can use them.
+    /// [`check_expression_mix`] with this request's placeholder maps.
     fn check_parameter_mix(&self, expressions: &[(&str, bool)], legacy: &[(&str, bool)]) -> Result<()> {
-        let present = |parameters: &[(&str, bool)]| -> Vec<String> {
-            parameters.iter().filter(|(_, present)| *present).map(|(name, _)| name.to_string()).collect()
-        };
-        let (used_expressions, used_legacy) = (present(expressions), present(legacy));
-        if !used_expressions.is_empty() && !used_legacy.is_empty() {
-            bail_validation!(
-                "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {{{}}} Expression parameters: {{{}}}",
-                used_legacy.join(", "),
-                used_expressions.join(", ")
-            );
-        }
-        if self.expression_attribute_names.is_some() && used_expressions.is_empty() {
-            bail_validation!("ExpressionAttributeNames can only be specified when using expressions");
-        }
-        // A ProjectionExpression has no values to substitute.
-        let value_users: Vec<&(&str, bool)> =
-            expressions.iter().filter(|(name, _)| *name != "ProjectionExpression").collect();
-        if self.expression_attribute_values.is_some() && value_users.iter().all(|(_, present)| !present) {
-            let names: Vec<&str> = value_users.iter().map(|(name, _)| *name).collect();
-            let verb = if names.len() > 1 { "are" } else { "is" };
-            bail_validation!(
-                "ExpressionAttributeValues can only be specified when using expressions: {} {verb} null",
-                names.join(" and ")
-            );
-        }
-        Ok(())
+        let (names, values) = (self.expression_attribute_names.is_some(), self.expression_attribute_values.is_some());
+        check_expression_mix(expressions, legacy, names, values)
     }
 
     /// Refuses ConditionalOperator, which only legacy filters use, and checks

@@ -71,6 +71,43 @@ pub fn required<T>(value: Option<T>, path: &str) -> Result<T> {
     })
 }
 
+/// DynamoDB's rules for expression parameters: none together with a legacy parameter,
+/// and no placeholder map without an expression that can use it. `expressions` and
+/// `legacy` pair each parameter's name with whether the request has it, in the order
+/// DynamoDB's messages list them. A ProjectionExpression takes names but no values.
+pub fn check_expression_mix<'a>(
+    expressions: &[(&'a str, bool)],
+    legacy: &[(&'a str, bool)],
+    names_given: bool,
+    values_given: bool,
+) -> Result<()> {
+    let present = |parameters: &[(&'a str, bool)]| -> Vec<&'a str> {
+        parameters.iter().filter(|(_, given)| *given).map(|(name, _)| *name).collect()
+    };
+    let (used, used_legacy) = (present(expressions), present(legacy));
+    if !used.is_empty() && !used_legacy.is_empty() {
+        return Err(Error::validation(format!(
+            "Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {{{}}} Expression parameters: {{{}}}",
+            used_legacy.join(", "),
+            used.join(", ")
+        )));
+    }
+    if names_given && used.is_empty() {
+        return Err(Error::validation("ExpressionAttributeNames can only be specified when using expressions"));
+    }
+    let value_users: Vec<&(&str, bool)> =
+        expressions.iter().filter(|(name, _)| *name != "ProjectionExpression").collect();
+    if values_given && value_users.iter().all(|(_, given)| !given) {
+        let names: Vec<&str> = value_users.iter().map(|(name, _)| *name).collect();
+        let verb = if names.len() > 1 { "are" } else { "is" };
+        return Err(Error::validation(format!(
+            "ExpressionAttributeValues can only be specified when using expressions: {} {verb} null",
+            names.join(" and ")
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
