@@ -19,17 +19,19 @@ endef
 # Steps run in the order written, even under make -j.
 .NOTPARALLEL:
 
-.PHONY: help play test setup setup-test build serve test-host test-wasm test-e2e
+.PHONY: help play test setup setup-test build build-web serve test-host test-wasm test-web test-e2e
 
 help:
 	@echo "make play   install what is missing, build the engine, serve the playground on http://127.0.0.1:$(PORT)/"
 	@echo "make test   install what is missing (Chromium too), then cargo test, wasm tests in headless"
-	@echo "            Chromium, the release build and the page's end-to-end tests"
-	@echo "Single steps: make setup | setup-test | build | serve | test-host | test-wasm | test-e2e"
+	@echo "            Chromium, the release build (engine + page, typechecked), the page's unit tests and"
+	@echo "            its end-to-end tests"
+	@echo "Single steps: make setup | setup-test | build | build-web | serve | test-host | test-wasm | test-web | test-e2e"
+	@echo "             (build-web: the page's TypeScript only, without rebuilding the engine)"
 
 play: setup build serve
 
-test: setup-test test-host test-wasm build test-e2e
+test: setup-test test-host test-wasm build test-web test-e2e
 	@printf '\n==> make test: all stages passed\n'
 
 setup:
@@ -38,8 +40,13 @@ setup:
 setup-test:
 	$(call stage,setup (test),scripts/setup.sh test)
 
+# The engine's release wasm (www/pkg/), then the page (www/dist/: esbuild + tsc typecheck).
 build:
-	$(call stage,release build,scripts/build.sh)
+	$(call stage,release build (engine + page),scripts/build.sh)
+
+# The page alone (needs www/pkg/ from a previous build): esbuild, tsc --noEmit, sizes.
+build-web:
+	$(call stage,page build (esbuild + tsc),node scripts/build-web.mjs)
 
 serve:
 	node scripts/serve.mjs
@@ -50,6 +57,10 @@ test-host:
 # wasm-pack finds wasm-bindgen-test-runner on PATH (--mode no-install: never download one).
 test-wasm:
 	$(call stage,wasm-pack test (headless Chromium),wasm-pack test --headless --chrome --mode no-install --chromedriver "$$(command -v chromedriver)")
+
+# The page's unit tests (TypeScript converters, code generation), bundled by build-web.
+test-web:
+	$(call stage,page unit tests (node --test),node --test .build/unit/)
 
 test-e2e:
 	$(call stage,end-to-end tests of the page,node --test --test-concurrency=1 tests/e2e/)

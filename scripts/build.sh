@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Builds the playground's engine: the release wasm and its JS glue, into the folder that
+# Builds the playground: the engine's release wasm and its JS glue, into the folder that
 # wasm-pack.toml names (www/pkg), then shrinks the .wasm with wasm-opt (npm binaryen)
-# using the flags wasm-pack.toml lists, and prints the sizes, raw and gzipped.
+# using the flags wasm-pack.toml lists, and prints the sizes, raw and gzipped; then the
+# page itself (scripts/build-web.mjs: esbuild bundles www/src/*.ts into www/dist/, tsc
+# typechecks it, and the page weight is printed).
 # Usage: scripts/build.sh            (run scripts/setup.sh first; `make play` does both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -111,3 +113,10 @@ say "wasm-opt took $((SECONDS - start)) s ($before -> $(size "$wasm") bytes)"
 printf '[build] %-28s %9s bytes raw %9s bytes gzip -9\n' \
   "$wasm" "$(size "$wasm")" "$(gz_size "$wasm")" \
   "$glue" "$(size "$glue")" "$(gz_size "$glue")"
+
+# The page: TypeScript bundled by esbuild into www/dist/, typechecked by tsc. It needs
+# www/pkg/dynaplay.d.ts, so it comes after the engine. `make build-web` runs this step alone.
+say "node scripts/build-web.mjs (esbuild + tsc --noEmit)"
+start=$SECONDS
+node scripts/build-web.mjs
+say "page build took $((SECONDS - start)) s"

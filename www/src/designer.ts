@@ -1,0 +1,427 @@
+// The table designer: create a table from a form (with a live preview of the CreateTable
+// request as JSON, AWS CLI and SDK v3 code), update a picked table's billing, capacity,
+// deletion protection and class (UpdateTable), and delete it (DeleteTable, confirmed).
+// The engine validates: its errors are placed next to the field whose parameter they name.
+import { prettyJson, toCli, toSdk } from "./codegen";
+import { confirmDialog, copyText, h, uid } from "./dom";
+import { DESIGNER_FIELDS, mapErrorToFields } from "./fielderrors";
+import type { AppState } from "./state";
+
+type Billing = "PAY_PER_REQUEST" | "PROVISIONED";
+const KEY_TYPES = [
+  ["S", "String"],
+  ["N", "Number"],
+  ["B", "Binary"],
+] as const;
+const TABLE_CLASSES = [
+  ["STANDARD", "Standard"],
+  ["STANDARD_INFREQUENT_ACCESS", "Standard-IA (infrequent access)"],
+] as const;
+
+/** A labelled form field with a place for its inline error. */
+interface Field {
+  wrapper: HTMLElement;
+  error: HTMLElement;
+  controls: HTMLElement[];
+}
+
+class FieldErrors {
+  private fields = new Map<string, Field>();
+  constructor(private general: HTMLElement) {}
+
+  add(name: string, wrapper: HTMLElement, controls: HTMLElement[]) {
+    const error = h("p", { class: "field-error", id: uid(`err-${name}`), "data-testid": `field-error-${name}`, hidden: true });
+    wrapper.append(error);
+    this.fields.set(name, { wrapper, error, controls });
+  }
+
+  clear() {
+    for (const f of this.fields.values()) {
+      f.error.hidden = true;
+      f.error.textContent = "";
+      for (const c of f.controls) {
+        c.removeAttribute("aria-invalid");
+        const described = (c.getAttribute("aria-describedby") ?? "").split(" ").filter((id) => id && id !== f.error.id);
+        if (described.length) c.setAttribute("aria-describedby", described.join(" "));
+        else c.removeAttribute("aria-describedby");
+      }
+    }
+    this.general.hidden = true;
+    this.general.replaceChildren();
+  }
+
+  /** Shows an engine error: each part next to its field, the rest in the general box. */
+  show(name: string, message: string) {
+    this.clear();
+    let first: HTMLElement | null = null;
+    for (const [field, parts] of mapErrorToFields(message, DESIGNER_FIELDS)) {
+      const f = this.fields.get(field);
+      if (!f || f.wrapper.closest("[hidden]")) {
+        this.general.hidden = false;
+        this.general.append(h("strong", {}, name), " ", parts.join(" "));
+        continue;
+      }
+      f.error.textContent = `${name}: ${parts.join(" ")}`;
+      f.error.hidden = false;
+      for (const c of f.controls) {
+        c.setAttribute("aria-invalid", "true");
+        c.setAttribute("aria-describedby", `${c.getAttribute("aria-describedby") ?? ""} ${f.error.id}`.trim());
+      }
+      first ??= f.controls[0] ?? null;
+    }
+    first?.focus();
+  }
+}
+
+/** The JSON / AWS CLI / SDK v3 preview of a request, with a Copy button. */
+function createPreview(testId: string, get: () => { operation: string; request: Record<string, unknown> }) {
+  const formats = [
+    ["json", "JSON"],
+    ["cli", "AWS CLI"],
+    ["sdk", "SDK for JavaScript v3"],
+  ] as const;
+  let format: (typeof formats)[number][0] = "json";
+  const code = h("pre", { class: "dp-code", tabindex: 0, "data-testid": testId, "aria-live": "off" });
+  const copied = h("span", { class: "hint", role: "status" });
+  const buttons = formats.map(([id, label]) => {
+    const b = h("button", { type: "button", class: "dp-seg", "aria-pressed": String(id === format), "data-format": id, "data-testid": `${testId}-${id}` }, label);
+    b.addEventListener("click", () => {
+      format = id;
+      for (const x of buttons) x.setAttribute("aria-pressed", String(x === b));
+      update();
+    });
+    return b;
+  });
+  const copy = h("button", { type: "button", class: "small secondary" }, "Copy");
+  copy.addEventListener("click", async () => {
+    copied.textContent = (await copyText(code.textContent ?? "")) ? "Copied." : "Copying is blocked here: select the text and copy it.";
+    setTimeout(() => (copied.textContent = ""), 3000);
+  });
+  const element = h("section", { class: "dp-preview", "aria-label": "Request preview" },
+    h("div", { class: "dp-preview-head" }, h("div", { class: "dp-segmented", role: "group", "aria-label": "Preview format" }, ...buttons), copy, copied),
+    code,
+  );
+  function update() {
+    const { operation, request } = get();
+    code.textContent = format === "json" ? prettyJson(request) : format === "cli" ? toCli(operation, request) : toSdk(operation, request);
+  }
+  return { element, update };
+}
+
+function labelled(label: string, control: HTMLElement, hint?: string) {
+  control.id ||= uid("f");
+  const hintEl = hint ? h("p", { class: "hint", id: uid("hint") }, hint) : null;
+  if (hintEl) control.setAttribute("aria-describedby", hintEl.id);
+  return h("div", { class: "field" }, h("label", { for: control.id }, label), control, hintEl);
+}
+
+function select(options: readonly (readonly [string, string])[], value: string, testId: string) {
+  return h("select", { "data-testid": testId }, ...options.map(([v, l]) => h("option", { value: v, selected: v === value }, l)));
+}
+
+function notes(): HTMLElement {
+  return h("section", { class: "dp-notes", "aria-label": "Arriving later" },
+    h("h3", {}, "Coming with later engine releases"),
+    h("dl", {},
+      h("dt", {}, "Local secondary indexes"),
+      h("dd", {}, "Arrive with secondary indexes. An LSI can only be defined in CreateTable and is locked afterwards: it shares the table's partition key and is stored inside each partition next to the table's own items (the item collection), so adding one later would mean rebuilding every partition, and dropping one would leave collections sized for it. That is why DynamoDB offers no UpdateTable for LSIs; plan them before you create the table."),
+      h("dt", {}, "Global secondary indexes"),
+      h("dd", {}, "Arrive with secondary indexes. Unlike LSIs, a GSI can be added or deleted at any time; new ones backfill from the table."),
+      h("dt", {}, "Time to live"),
+      h("dd", {}, "Arrives with TTL support: pick a Number attribute holding an expiry time in epoch seconds."),
+      h("dt", {}, "DynamoDB Streams"),
+      h("dd", {}, "Arrive with streams: choose the view type (keys only, new image, old image, or both)."),
+    ),
+  );
+}
+
+export function createDesigner(state: AppState): HTMLElement {
+  const root = h("div", { class: "dp-designer" });
+
+  // ---------------------------------------------------------------------------------
+  // Create mode
+
+  const name = h("input", { type: "text", autocomplete: "off", spellcheck: "false", "data-testid": "designer-table-name", required: true, value: "Music" });
+  const pkName = h("input", { type: "text", autocomplete: "off", spellcheck: "false", "data-testid": "designer-pk-name", value: "Artist" });
+  const pkType = select(KEY_TYPES, "S", "designer-pk-type");
+  const hasSort = h("input", { type: "checkbox", id: uid("has-sort"), "data-testid": "designer-has-sort", checked: true });
+  const skName = h("input", { type: "text", autocomplete: "off", spellcheck: "false", "data-testid": "designer-sk-name", value: "SongTitle" });
+  const skType = select(KEY_TYPES, "S", "designer-sk-type");
+  const billingGroup = (prefix: string, value: Billing) => {
+    const groupName = uid(prefix);
+    const radio = (v: Billing, label: string, hint: string) => {
+      const input = h("input", { type: "radio", name: groupName, value: v, id: uid("bill"), checked: v === value, "data-testid": `${prefix}-${v}` });
+      return h("div", { class: "dp-radio" }, input, h("label", { for: input.id }, label, h("span", { class: "hint" }, ` ${hint}`)));
+    };
+    const fieldset = h("fieldset", { class: "field", "data-testid": `${prefix}-billing` },
+      h("legend", {}, "Capacity mode"),
+      radio("PAY_PER_REQUEST", "On-demand", "(PAY_PER_REQUEST: pay per request, no capacity to plan)"),
+      radio("PROVISIONED", "Provisioned", "(PROVISIONED: read and write capacity units per second)"),
+    );
+    const value_ = () => (fieldset.querySelector<HTMLInputElement>("input:checked")?.value as Billing) ?? "PAY_PER_REQUEST";
+    return { fieldset, value: value_, radios: [...fieldset.querySelectorAll("input")] as HTMLElement[] };
+  };
+  const billing = billingGroup("create", "PAY_PER_REQUEST");
+  const rcu = h("input", { type: "number", min: 1, step: 1, inputmode: "numeric", value: "5", "data-testid": "designer-rcu" });
+  const wcu = h("input", { type: "number", min: 1, step: 1, inputmode: "numeric", value: "5", "data-testid": "designer-wcu" });
+  const tableClass = select(TABLE_CLASSES, "STANDARD", "designer-table-class");
+  const protection = h("input", { type: "checkbox", id: uid("protect"), "data-testid": "designer-deletion-protection" });
+  const tagRows = h("div", { class: "dp-tags", "data-testid": "designer-tags" });
+  const addTag = h("button", { type: "button", class: "small secondary", "data-testid": "designer-add-tag" }, "Add tag");
+  const general = h("div", { class: "error", role: "alert", hidden: true, "data-testid": "designer-error" });
+  const result = h("p", { class: "hint ok", role: "status", "data-testid": "designer-result" });
+  const createButton = h("button", { type: "submit", "data-testid": "designer-create" }, "Create table");
+  const errors = new FieldErrors(general);
+
+  function addTagRow(key = "", value = "") {
+    const k = h("input", { type: "text", value: key, "aria-label": "Tag key", autocomplete: "off", "data-testid": "tag-key" });
+    const v = h("input", { type: "text", value, "aria-label": "Tag value", autocomplete: "off", "data-testid": "tag-value" });
+    const remove = h("button", { type: "button", class: "small secondary", "aria-label": "Remove this tag" }, "Remove");
+    const row = h("div", { class: "dp-row dp-tag-row" }, k, v, remove);
+    remove.addEventListener("click", () => {
+      row.remove();
+      preview.update();
+    });
+    tagRows.append(row);
+    return k;
+  }
+  addTag.addEventListener("click", () => addTagRow().focus());
+
+  const capacityNum = (input: HTMLInputElement) => {
+    const text = input.value.trim();
+    return /^-?\d+$/.test(text) ? Number(text) : text;
+  };
+
+  function createRequest(): Record<string, unknown> {
+    const keys = [{ name: pkName.value, type: pkType.value, keyType: "HASH" }];
+    if (hasSort.checked) keys.push({ name: skName.value, type: skType.value, keyType: "RANGE" });
+    const request: Record<string, unknown> = {
+      TableName: name.value,
+      AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+      KeySchema: keys.map((k) => ({ AttributeName: k.name, KeyType: k.keyType })),
+      BillingMode: billing.value(),
+    };
+    if (billing.value() === "PROVISIONED") request.ProvisionedThroughput = { ReadCapacityUnits: capacityNum(rcu), WriteCapacityUnits: capacityNum(wcu) };
+    if (tableClass.value !== "STANDARD") request.TableClass = tableClass.value;
+    if (protection.checked) request.DeletionProtectionEnabled = true;
+    const tags = [...tagRows.querySelectorAll(".dp-tag-row")].map((row) => {
+      const [k, v] = row.querySelectorAll("input");
+      return { Key: k!.value, Value: v!.value };
+    });
+    if (tags.length) request.Tags = tags;
+    return request;
+  }
+
+  const preview = createPreview("designer-preview", () => ({ operation: "CreateTable", request: createRequest() }));
+  const capacityFields = h("div", { class: "dp-row dp-capacity" },
+    labelled("Read capacity units", rcu),
+    labelled("Write capacity units", wcu),
+  );
+  const sortFields = h("div", { class: "dp-row" }, labelled("Sort key", skName), labelled("Type", skType));
+  const nameField = labelled("Table name", name, "3 to 255 characters: letters, digits, _ . -");
+  const pkField = h("div", { class: "dp-row" }, labelled("Partition key", pkName), labelled("Type", pkType));
+  const sortToggle = h("div", { class: "dp-check" }, hasSort, h("label", { for: hasSort.id }, "Add a sort key (composite primary key)"));
+  const sortWrap = h("div", { class: "field-group" }, sortToggle, sortFields);
+  const classField = labelled("Table class", tableClass);
+  const protectField = h("div", { class: "dp-check" }, protection, h("label", { for: protection.id }, "Deletion protection (DeleteTable is refused while it is on)"));
+  const tagsField = h("fieldset", { class: "field" }, h("legend", {}, "Tags"), tagRows, addTag);
+  errors.add("tableName", nameField, [name]);
+  errors.add("partitionKey", pkField, [pkName, pkType]);
+  errors.add("sortKey", sortWrap, [skName, skType]);
+  errors.add("billingMode", billing.fieldset, billing.radios);
+  errors.add("readCapacity", capacityFields.children[0] as HTMLElement, [rcu]);
+  errors.add("writeCapacity", capacityFields.children[1] as HTMLElement, [wcu]);
+  errors.add("tableClass", classField, [tableClass]);
+  errors.add("deletionProtection", protectField, [protection]);
+  errors.add("tags", tagsField, []);
+
+  const createForm = h("form", { class: "dp-form", "aria-label": "New table", novalidate: true, "data-testid": "designer-form" },
+    h("fieldset", { class: "field-set" }, h("legend", {}, "Table and primary key"), nameField, pkField, sortWrap),
+    h("fieldset", { class: "field-set" }, h("legend", {}, "Capacity and settings"), billing.fieldset, capacityFields, classField, protectField),
+    tagsField,
+    general,
+    h("div", { class: "actions" }, createButton),
+    result,
+  );
+  const createView = h("div", { class: "dp-designer-grid" },
+    h("div", {}, h("h2", { class: "panel-title" }, "New table"), createForm, notes()),
+    h("div", { class: "dp-sticky" }, h("h3", {}, "CreateTable request"), preview.element),
+  );
+
+  function syncCreate() {
+    capacityFields.hidden = billing.value() !== "PROVISIONED";
+    sortFields.hidden = !hasSort.checked;
+    preview.update();
+  }
+  createForm.addEventListener("input", syncCreate);
+  createForm.addEventListener("change", syncCreate);
+  createForm.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    errors.clear();
+    result.textContent = "";
+    createButton.disabled = true;
+    const request = createRequest();
+    const outcome = await state.send("CreateTable", request);
+    createButton.disabled = false;
+    if (!outcome.ok) {
+      errors.show(outcome.error.name, outcome.error.message);
+      return;
+    }
+    await state.select(String(request.TableName));
+    // The edit view now shows the new table; say so there.
+    editResult.textContent = `Created table ${request.TableName}.`;
+  });
+
+  // ---------------------------------------------------------------------------------
+  // Edit mode: the picked table
+
+  const editTitle = h("h2", { class: "panel-title", "data-testid": "designer-edit-title" });
+  const summary = h("dl", { class: "dp-summary", "data-testid": "designer-summary" });
+  const editBilling = billingGroup("edit", "PAY_PER_REQUEST");
+  const editRcu = h("input", { type: "number", min: 1, step: 1, inputmode: "numeric", "data-testid": "edit-rcu" });
+  const editWcu = h("input", { type: "number", min: 1, step: 1, inputmode: "numeric", "data-testid": "edit-wcu" });
+  const editClass = select(TABLE_CLASSES, "STANDARD", "edit-table-class");
+  const editProtection = h("input", { type: "checkbox", id: uid("edit-protect"), "data-testid": "edit-deletion-protection" });
+  const editGeneral = h("div", { class: "error", role: "alert", hidden: true, "data-testid": "edit-error" });
+  const editResult = h("p", { class: "hint ok", role: "status", "data-testid": "edit-result" });
+  const applyButton = h("button", { type: "submit", "data-testid": "edit-apply" }, "Apply changes");
+  const deleteButton = h("button", { type: "button", class: "danger", "data-testid": "edit-delete" }, "Delete table…");
+  const newButton = h("button", { type: "button", class: "secondary", "data-testid": "designer-new" }, "New table");
+  const editErrors = new FieldErrors(editGeneral);
+  const editCapacity = h("div", { class: "dp-row dp-capacity" }, labelled("Read capacity units", editRcu), labelled("Write capacity units", editWcu));
+  const editClassField = labelled("Table class", editClass);
+  const editProtectField = h("div", { class: "dp-check" }, editProtection, h("label", { for: editProtection.id }, "Deletion protection"));
+  editErrors.add("billingMode", editBilling.fieldset, editBilling.radios);
+  editErrors.add("readCapacity", editCapacity.children[0] as HTMLElement, [editRcu]);
+  editErrors.add("writeCapacity", editCapacity.children[1] as HTMLElement, [editWcu]);
+  editErrors.add("tableClass", editClassField, [editClass]);
+  editErrors.add("deletionProtection", editProtectField, [editProtection]);
+  const noChange = h("p", { class: "hint", "data-testid": "edit-no-change" }, "Change a setting to see the UpdateTable request.");
+  let described: any = null;
+
+  const currentBilling = (d: any): Billing => d?.BillingModeSummary?.BillingMode ?? "PROVISIONED";
+
+  function updateRequest(): Record<string, unknown> {
+    const d = described;
+    const request: Record<string, unknown> = { TableName: d?.TableName ?? "" };
+    const mode = editBilling.value();
+    if (mode !== currentBilling(d)) request.BillingMode = mode;
+    if (mode === "PROVISIONED") {
+      const r = capacityNum(editRcu);
+      const w = capacityNum(editWcu);
+      if (mode !== currentBilling(d) || r !== d?.ProvisionedThroughput?.ReadCapacityUnits || w !== d?.ProvisionedThroughput?.WriteCapacityUnits) {
+        request.ProvisionedThroughput = { ReadCapacityUnits: r, WriteCapacityUnits: w };
+      }
+    }
+    const cls = d?.TableClassSummary?.TableClass ?? "STANDARD";
+    if (editClass.value !== cls) request.TableClass = editClass.value;
+    if (editProtection.checked !== Boolean(d?.DeletionProtectionEnabled)) request.DeletionProtectionEnabled = editProtection.checked;
+    return request;
+  }
+  const editPreview = createPreview("edit-preview", () => ({ operation: "UpdateTable", request: updateRequest() }));
+
+  function syncEdit() {
+    editCapacity.hidden = editBilling.value() !== "PROVISIONED";
+    const changed = Object.keys(updateRequest()).length > 1;
+    applyButton.disabled = !changed;
+    noChange.hidden = changed;
+    editPreview.update();
+  }
+
+  const editForm = h("form", { class: "dp-form", "aria-label": "Table settings", novalidate: true, "data-testid": "edit-form" },
+    h("fieldset", { class: "field-set" }, h("legend", {}, "Settings you can change"), editBilling.fieldset, editCapacity, editClassField, editProtectField),
+    editGeneral,
+    h("div", { class: "actions" }, applyButton, deleteButton),
+    editResult,
+  );
+  const editView = h("div", { class: "dp-designer-grid" },
+    h("div", {},
+      h("div", { class: "dp-panel-head" }, editTitle, newButton),
+      summary,
+      editForm,
+      h("p", { class: "hint" }, "The table name, key schema and local secondary indexes are fixed once a table exists."),
+      notes(),
+    ),
+    h("div", { class: "dp-sticky" }, h("h3", {}, "UpdateTable request"), noChange, editPreview.element),
+  );
+
+  function fillEdit(d: any) {
+    described = d;
+    editTitle.textContent = `Table ${d.TableName}`;
+    const keyType = (name: string) => d.AttributeDefinitions?.find((a: any) => a.AttributeName === name)?.AttributeType ?? "?";
+    const keys = (d.KeySchema ?? []).map((k: any) => `${k.AttributeName} (${keyType(k.AttributeName)}, ${k.KeyType === "HASH" ? "partition" : "sort"} key)`);
+    const rows: [string, string][] = [
+      ["Primary key", keys.join(", ")],
+      ["Status", d.TableStatus ?? ""],
+      ["Items", String(d.ItemCount ?? 0)],
+      ["Size", `${d.TableSizeBytes ?? 0} bytes`],
+      ["Created", d.CreationDateTime ? new Date(d.CreationDateTime * 1000).toLocaleString() : ""],
+      ["ARN", d.TableArn ?? ""],
+    ];
+    summary.replaceChildren(...rows.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+    const mode = currentBilling(d);
+    for (const r of editBilling.radios as HTMLInputElement[]) r.checked = r.value === mode;
+    editRcu.value = String(d.ProvisionedThroughput?.ReadCapacityUnits || 5);
+    editWcu.value = String(d.ProvisionedThroughput?.WriteCapacityUnits || 5);
+    editClass.value = d.TableClassSummary?.TableClass ?? "STANDARD";
+    editProtection.checked = Boolean(d.DeletionProtectionEnabled);
+    syncEdit();
+  }
+
+  editForm.addEventListener("input", syncEdit);
+  editForm.addEventListener("change", syncEdit);
+  editForm.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    editErrors.clear();
+    editResult.textContent = "";
+    const request = updateRequest();
+    applyButton.disabled = true;
+    const outcome = await state.send("UpdateTable", request);
+    if (!outcome.ok) {
+      applyButton.disabled = false;
+      editErrors.show(outcome.error.name, outcome.error.message);
+      return;
+    }
+    await state.select(String(request.TableName));
+    editResult.textContent = `Updated table ${request.TableName}.`;
+  });
+  deleteButton.addEventListener("click", async () => {
+    const tableName = described?.TableName;
+    if (!tableName) return;
+    const ok = await confirmDialog({
+      title: `Delete table ${tableName}?`,
+      body: `DeleteTable removes the table and all of its ${described.ItemCount ?? 0} items from this database. This cannot be undone.`,
+      confirm: "Delete table",
+      danger: true,
+    });
+    if (!ok) return;
+    editErrors.clear();
+    const outcome = await state.send("DeleteTable", { TableName: tableName });
+    if (!outcome.ok) {
+      editErrors.show(outcome.error.name, outcome.error.message);
+      return;
+    }
+    result.textContent = `Deleted table ${tableName}.`;
+  });
+  newButton.addEventListener("click", () => state.select(null));
+
+  function render() {
+    const d = state.selected ? state.descriptions.get(state.selected) : null;
+    if (d) {
+      if (described?.TableName !== d.TableName) {
+        editResult.textContent = "";
+        editErrors.clear();
+      }
+      fillEdit(d);
+      root.replaceChildren(editView);
+    } else {
+      described = null;
+      root.replaceChildren(createView);
+      syncCreate();
+    }
+  }
+  state.addEventListener("selected", render);
+  state.addEventListener("session", render);
+  render();
+  return root;
+}

@@ -1,0 +1,103 @@
+// The JSON editors of the page: CodeMirror 6 with JSON highlighting, bracket matching, a
+// JSON syntax linter, undo history, search, autocomplete of request parameter and table
+// names, and Ctrl/Cmd+Enter to run. Colours come from the page's CSS variables
+// (classHighlighter emits tok-* classes), so the editor follows the light/dark theme.
+import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
+import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
+import { json, jsonParseLinter } from "@codemirror/lang-json";
+import { bracketMatching, foldGutter, foldKeymap, indentOnInput, syntaxHighlighting } from "@codemirror/language";
+import { linter, lintKeymap } from "@codemirror/lint";
+import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
+import { EditorState } from "@codemirror/state";
+import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers, placeholder } from "@codemirror/view";
+import { classHighlighter } from "@lezer/highlight";
+
+export interface JsonEditorOptions {
+  doc?: string;
+  /** The accessible name of the editing area. */
+  label: string;
+  /** data-testid of the editing area (the element Playwright types into). */
+  testId?: string;
+  onRun?: () => void;
+  onChange?: (text: string) => void;
+  /** Words offered by autocomplete inside strings (parameter names, table names). */
+  words?: () => string[];
+  placeholder?: string;
+  minLines?: number;
+}
+
+export interface JsonEditor {
+  view: EditorView;
+  get text(): string;
+  set text(value: string);
+  focus(): void;
+}
+
+function wordCompletions(words: () => string[]) {
+  return (context: CompletionContext): CompletionResult | null => {
+    // Complete inside a string: property names and values alike.
+    const word = context.matchBefore(/"[A-Za-z0-9_.#:-]*/);
+    if (!word || (word.from === word.to && !context.explicit)) return null;
+    return {
+      from: word.from + 1,
+      options: [...new Set(words())].map((label) => ({ label, type: /^[A-Z]/.test(label) ? "property" : "variable" })),
+      validFor: /^[A-Za-z0-9_.#:-]*$/,
+    };
+  };
+}
+
+export function createJsonEditor(parent: HTMLElement, options: JsonEditorOptions): JsonEditor {
+  const run = options.onRun;
+  const extensions = [
+    lineNumbers(),
+    highlightActiveLineGutter(),
+    foldGutter(),
+    history(),
+    drawSelection(),
+    indentOnInput(),
+    bracketMatching(),
+    closeBrackets(),
+    highlightActiveLine(),
+    highlightSelectionMatches(),
+    syntaxHighlighting(classHighlighter),
+    json(),
+    linter(jsonParseLinter(), { delay: 300 }),
+    EditorView.lineWrapping,
+    keymap.of([
+      ...(run ? [{ key: "Mod-Enter", run: () => (run(), true), preventDefault: true }] : []),
+      ...closeBracketsKeymap,
+      ...defaultKeymap,
+      ...searchKeymap,
+      ...historyKeymap,
+      ...foldKeymap,
+      ...completionKeymap,
+      ...lintKeymap,
+    ]),
+    EditorView.contentAttributes.of({
+      "aria-label": options.label,
+      "aria-multiline": "true",
+      ...(options.testId ? { "data-testid": options.testId } : {}),
+    }),
+    EditorView.updateListener.of((update) => {
+      if (update.docChanged) options.onChange?.(update.state.doc.toString());
+    }),
+  ];
+  if (options.words) extensions.push(autocompletion({ override: [wordCompletions(options.words)], activateOnTyping: true }));
+  if (options.placeholder) extensions.push(placeholder(options.placeholder));
+  if (options.minLines) {
+    extensions.push(EditorView.theme({ ".cm-content, .cm-gutter": { minHeight: `${options.minLines * 1.45}em` } }));
+  }
+  const view = new EditorView({ parent, state: EditorState.create({ doc: options.doc ?? "", extensions }) });
+  return {
+    view,
+    get text() {
+      return view.state.doc.toString();
+    },
+    set text(value: string) {
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: value } });
+    },
+    focus() {
+      view.focus();
+    },
+  };
+}

@@ -1,0 +1,112 @@
+// The engine behind the page: loading the wasm module, opening databases, sending requests.
+//
+// The engine is www/pkg/dynaplay.js (scripts/build.sh builds it). Its import starts as soon
+// as this module is evaluated, so fetching and compiling the wasm overlaps building the UI.
+import type { Database } from "../pkg/dynaplay.js";
+
+type EngineModule = typeof import("../pkg/dynaplay.js");
+
+// The path is relative to the bundle (www/dist/playground.js), and esbuild leaves it alone.
+const loading: Promise<EngineModule> = import("../pkg/dynaplay.js").then(async (mod: EngineModule) => {
+  await mod.default();
+  return mod;
+});
+loading.catch(() => {}); // reported by loadEngine's caller
+
+export function loadEngine(): Promise<EngineModule> {
+  return loading;
+}
+
+/** What a failed request tells: DynamoDB's exception name, full type and message. */
+export interface ApiError {
+  name: string;
+  type: string | null;
+  message: string;
+  /** The item a failed condition returned, when asked for. */
+  item?: unknown;
+}
+
+export type Outcome<T = any> = { ok: true; response: T; ms: number } | { ok: false; error: ApiError; ms: number };
+
+export function toApiError(err: unknown): ApiError {
+  if (err && typeof err === "object") {
+    const e = err as Record<string, unknown>;
+    const name = String(e.code ?? e.name ?? "Error");
+    const message = "message" in e ? String(e.message) : String(err);
+    return { name, type: typeof e.__type === "string" ? e.__type : null, message, item: e.Item };
+  }
+  return { name: "Error", type: null, message: String(err) };
+}
+
+/** The IndexedDB database that holds the Dynaplay database `name` (see src/storage/indexeddb.rs). */
+export const idbName = (name: string) => `dynaplay:${name}`;
+
+/** An open database and the requests sent through it. */
+export class Session extends EventTarget {
+  /** Set once the module panicked: nothing more can run until a reload. */
+  dead = false;
+  constructor(
+    readonly name: string,
+    private db: Database,
+  ) {
+    super();
+  }
+
+  async send<T = any>(operation: string, request: string | object): Promise<Outcome<T>> {
+    const started = performance.now();
+    if (this.dead) {
+      return { ok: false, error: { name: "EngineStopped", type: null, message: "The engine stopped after an internal error. Reload the page." }, ms: 0 };
+    }
+    try {
+      const response = (await this.db.send(operation, request)) as T;
+      const outcome: Outcome<T> = { ok: true, response, ms: performance.now() - started };
+      this.dispatchEvent(new CustomEvent("sent", { detail: { operation, outcome } }));
+      return outcome;
+    } catch (err) {
+      if (err instanceof WebAssembly.RuntimeError) {
+        // A panic poisons the module (a bug in the engine).
+        this.dead = true;
+        this.dispatchEvent(new CustomEvent("dead"));
+      }
+      const outcome: Outcome<T> = { ok: false, error: toApiError(err), ms: performance.now() - started };
+      this.dispatchEvent(new CustomEvent("sent", { detail: { operation, outcome } }));
+      return outcome;
+    }
+  }
+
+  /** Resolves once the database is free for another open (in this tab or another). */
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
+
+export async function openSession(name: string): Promise<Session> {
+  const engine = await loadEngine();
+  const db = await engine.Database.open(name);
+  (globalThis as any).dynaplay = { db, Database: engine.Database };
+  return new Session(name, db);
+}
+
+/** Deletes a database's IndexedDB storage. The database must be closed first. */
+export function deleteStorage(name: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.deleteDatabase(idbName(name));
+    req.onsuccess = () => resolve();
+    req.onerror = () => reject(req.error ?? new Error("deleteDatabase failed"));
+    req.onblocked = () => reject(new Error(`Database '${name}' is still open in another tab; close it there first`));
+  });
+}
+
+/** Names of the Dynaplay databases this browser holds (from IndexedDB's list). */
+export async function storedDatabases(): Promise<string[]> {
+  if (!("databases" in indexedDB)) return [];
+  try {
+    const all = await indexedDB.databases();
+    return all.map((d) => d.name ?? "").filter((n) => n.startsWith("dynaplay:")).map((n) => n.slice("dynaplay:".length));
+  } catch {
+    return [];
+  }
+}
+
+/** True for the error an operation the engine does not have yet answers with. */
+export const isUnknownOperation = (e: ApiError) => e.name === "UnknownOperationException";

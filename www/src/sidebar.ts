@@ -1,0 +1,118 @@
+// The sidebar: databases (switch, create, reset), the open database's tables, and the
+// places where indexes and streams will be listed.
+import { confirmDialog, h, uid } from "./dom";
+import type { AppState } from "./state";
+
+const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export function createSidebar(state: AppState, goTo: (panel: string) => void): HTMLElement {
+  const dbSelectId = uid("db-select");
+  const dbSelect = h("select", { id: dbSelectId, "data-testid": "db-select" });
+  const newName = h("input", { type: "text", id: uid("db-new"), "data-testid": "db-new-name", placeholder: "my-database", autocomplete: "off", spellcheck: "false", "aria-describedby": "" });
+  const newHint = h("p", { class: "hint", id: uid("db-new-hint"), "data-testid": "db-new-hint" }, "Letters, digits, _ . - (up to 64).");
+  newName.setAttribute("aria-describedby", newHint.id);
+  const createButton = h("button", { type: "submit", class: "small", "data-testid": "db-create" }, "Create");
+  const newForm = h("form", { class: "dp-inline-form", "aria-label": "New database" },
+    h("label", { for: newName.id }, "New database"),
+    h("div", { class: "dp-row" }, newName, createButton),
+    newHint,
+  );
+  const resetButton = h("button", { type: "button", class: "small secondary danger-text", "data-testid": "db-reset" }, "Reset…");
+
+  const tableList = h("ul", { class: "dp-table-list", "data-testid": "table-list", "aria-label": "Tables" });
+  const tablesEmpty = h("p", { class: "hint", "data-testid": "tables-empty" }, "No tables yet.");
+  const newTable = h("button", { type: "button", class: "small", "data-testid": "new-table" }, "New table");
+
+  const element = h("aside", { class: "dp-sidebar", "aria-label": "Databases and tables" },
+    h("section", { class: "dp-side-section" },
+      h("h2", {}, "Database"),
+      h("label", { for: dbSelectId, class: "visually-hidden" }, "Open database"),
+      dbSelect,
+      h("div", { class: "dp-side-head" }, h("p", { class: "hint" }, "Open: ", h("code", { "data-testid": "db-name" }, state.dbName)), resetButton),
+      newForm,
+    ),
+    h("section", { class: "dp-side-section" },
+      h("div", { class: "dp-side-head" }, h("h2", {}, "Tables"), newTable),
+      tableList,
+      tablesEmpty,
+    ),
+    h("section", { class: "dp-side-section dp-side-later" },
+      h("h2", {}, "Indexes"),
+      h("p", { class: "hint" }, "Secondary indexes (GSIs and LSIs) are listed here once the engine supports them."),
+    ),
+    h("section", { class: "dp-side-section dp-side-later" },
+      h("h2", {}, "Streams"),
+      h("p", { class: "hint" }, "Tables with DynamoDB Streams appear here once the engine supports streams."),
+    ),
+  );
+
+  async function renderDatabases() {
+    const names = await state.knownDatabases();
+    dbSelect.replaceChildren(...names.map((n) => h("option", { value: n, selected: n === state.dbName }, n)));
+    element.querySelector("[data-testid=db-name]")!.textContent = state.dbName;
+  }
+
+  function renderTables() {
+    tableList.replaceChildren(
+      ...state.tables.map((name) => {
+        const button = h("button", { type: "button", class: "dp-table-button", "data-table": name, "aria-pressed": String(state.selected === name) }, name);
+        button.addEventListener("click", async () => {
+          await state.select(name);
+          if (!["designer", "items"].includes(currentPanel())) goTo("items");
+        });
+        return h("li", {}, button);
+      }),
+    );
+    tablesEmpty.hidden = state.tables.length > 0;
+  }
+
+  const currentPanel = () => document.querySelector("[role=tab][aria-selected=true]")?.getAttribute("data-panel") ?? "";
+
+  dbSelect.addEventListener("change", () => switchTo(dbSelect.value));
+  newForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const name = newName.value.trim();
+    if (!NAME.test(name)) {
+      newHint.textContent = "Use 1 to 64 letters, digits, _ . or -.";
+      newHint.classList.add("field-error");
+      newName.setAttribute("aria-invalid", "true");
+      newName.focus();
+      return;
+    }
+    newName.value = "";
+    newName.removeAttribute("aria-invalid");
+    newHint.classList.remove("field-error");
+    newHint.textContent = "Letters, digits, _ . - (up to 64).";
+    switchTo(name);
+  });
+  resetButton.addEventListener("click", async () => {
+    const ok = await confirmDialog({
+      title: `Reset database "${state.dbName}"?`,
+      body: "Every table and item in it is deleted from this browser. This cannot be undone.",
+      confirm: "Delete everything",
+      danger: true,
+    });
+    if (ok) await state.reset();
+  });
+  newTable.addEventListener("click", () => {
+    state.select(null);
+    goTo("designer");
+  });
+
+  async function switchTo(name: string) {
+    if (name === state.dbName && state.session) return;
+    await state.open(name);
+    const url = new URL(location.href);
+    url.searchParams.set("db", name);
+    history.replaceState(null, "", url);
+  }
+
+  state.addEventListener("session", () => {
+    renderDatabases();
+    renderTables();
+  });
+  state.addEventListener("tables", renderTables);
+  state.addEventListener("selected", renderTables);
+  renderDatabases();
+  return element;
+}

@@ -1,0 +1,150 @@
+// The page's shared state: the open database, its tables, the picked table. Panels listen
+// for its events ("session", "tables", "selected", "status") instead of calling each other.
+import { deleteStorage, openSession, type Outcome, type Session, storedDatabases, toApiError } from "./engine";
+import { shapeOf, type TableShape } from "./ops";
+
+export type Status = { state: "loading" | "ready" | "error"; text: string };
+
+const KNOWN_KEY = "dynaplay.databases";
+
+export class AppState extends EventTarget {
+  session: Session | null = null;
+  dbName: string;
+  tables: string[] = [];
+  descriptions = new Map<string, any>();
+  selected: string | null = null;
+  status: Status = { state: "loading", text: "Loading the engine…" };
+
+  constructor(dbName: string) {
+    super();
+    this.dbName = dbName;
+  }
+
+  emit(type: string) {
+    this.dispatchEvent(new Event(type));
+  }
+
+  setStatus(state: Status["state"], text: string) {
+    this.status = { state, text };
+    this.emit("status");
+  }
+
+  /** Sends a request through the open database (or answers that none is open). */
+  async send<T = any>(operation: string, request: string | object): Promise<Outcome<T>> {
+    if (!this.session) {
+      return { ok: false, error: { name: "NoDatabase", type: null, message: "No database is open" }, ms: 0 };
+    }
+    const outcome = await this.session.send<T>(operation, request);
+    if (outcome.ok && /^(CreateTable|DeleteTable|UpdateTable|RestoreTable)/.test(operation)) await this.refreshTables();
+    return outcome;
+  }
+
+  /** Opens `name` (closing the database open before), and remembers it. */
+  async open(name: string) {
+    this.setStatus("loading", `Opening database "${name}"…`);
+    if (this.session) {
+      const old = this.session;
+      this.session = null;
+      await old.close().catch(() => {});
+    }
+    this.dbName = name;
+    this.tables = [];
+    this.descriptions.clear();
+    this.selected = null;
+    this.emit("session");
+    try {
+      this.session = await openSession(name);
+    } catch (err) {
+      const e = toApiError(err);
+      this.setStatus("error", `Cannot open the database "${name}". ${e.name}: ${e.message}`);
+      this.emit("session");
+      return false;
+    }
+    this.session.addEventListener("dead", () => this.setStatus("error", "The engine stopped after an internal error (a bug). Reload the page to continue."));
+    this.remember(name);
+    this.emit("session");
+    await this.refreshTables();
+    this.setStatus("ready", `Ready: database "${name}", kept in this browser's IndexedDB.`);
+    return true;
+  }
+
+  /** Deletes every table of the open database: closes it, deletes its storage, opens it anew. */
+  async reset() {
+    const name = this.dbName;
+    this.setStatus("loading", `Resetting database "${name}"…`);
+    if (this.session) {
+      const old = this.session;
+      this.session = null;
+      await old.close();
+    }
+    try {
+      await deleteStorage(name);
+    } catch (err) {
+      this.setStatus("error", `Could not reset "${name}": ${toApiError(err).message}`);
+      return false;
+    }
+    return this.open(name);
+  }
+
+  async refreshTables() {
+    if (!this.session) return;
+    const names: string[] = [];
+    let start: string | undefined;
+    do {
+      const page = await this.session.send<{ TableNames?: string[]; LastEvaluatedTableName?: string }>("ListTables", start ? { ExclusiveStartTableName: start } : {});
+      if (!page.ok) {
+        this.setStatus("error", `Could not list tables: ${page.error.name}: ${page.error.message}`);
+        return;
+      }
+      names.push(...(page.response.TableNames ?? []));
+      start = page.response.LastEvaluatedTableName;
+    } while (start);
+    this.tables = names;
+    for (const name of [...this.descriptions.keys()]) if (!names.includes(name)) this.descriptions.delete(name);
+    if (this.selected && !names.includes(this.selected)) this.select(null);
+    this.emit("tables");
+  }
+
+  /** The table's description (DescribeTable), fetched anew. */
+  async describe(name: string): Promise<any | null> {
+    const outcome = await this.send<{ Table: any }>("DescribeTable", { TableName: name });
+    if (!outcome.ok) return null;
+    this.descriptions.set(name, outcome.response.Table);
+    return outcome.response.Table;
+  }
+
+  async select(name: string | null) {
+    this.selected = name;
+    if (name) await this.describe(name);
+    this.emit("selected");
+  }
+
+  /** What the examples use: the picked table's shape, or null for the Music example. */
+  shape(): TableShape | null {
+    const d = this.selected ? this.descriptions.get(this.selected) : null;
+    return d ? shapeOf(d) : null;
+  }
+
+  /** Database names this browser knows: remembered ones and those found in IndexedDB. */
+  async knownDatabases(): Promise<string[]> {
+    const stored = await storedDatabases();
+    return [...new Set([...this.remembered(), ...stored, this.dbName])].sort((a, b) => a.localeCompare(b));
+  }
+
+  private remembered(): string[] {
+    try {
+      const list = JSON.parse(localStorage.getItem(KNOWN_KEY) ?? "[]");
+      return Array.isArray(list) ? list.filter((x) => typeof x === "string") : [];
+    } catch {
+      return [];
+    }
+  }
+
+  private remember(name: string) {
+    try {
+      localStorage.setItem(KNOWN_KEY, JSON.stringify([...new Set([...this.remembered(), name])]));
+    } catch {
+      // storage full or disabled: the list is a convenience only
+    }
+  }
+}
