@@ -1,12 +1,17 @@
 //! Hostile input never panics (a panic in wasm kills the page's database): mutated
 //! requests from a seeded generator, deep nesting and huge values all answer an error
 //! or a response, and a rejected request changes nothing.
+//!
+//! The mutation fuzz runs 20,000 requests by default; `DYNAPLAY_FUZZ_SECONDS=600 cargo
+//! test --release --test hostile -- --nocapture` runs it for ten minutes instead and
+//! prints how many requests it sent.
 
 mod common;
 
 use common::{state_of, Harness};
+use std::time::{Duration, Instant};
 
-const SEEDS: [(&str, &str); 6] = [
+const SEEDS: [(&str, &str); 11] = [
     (
         "CreateTable",
         r#"{"TableName":"Music","KeySchema":[{"AttributeName":"a","KeyType":"HASH"},{"AttributeName":"s","KeyType":"RANGE"}],"AttributeDefinitions":[{"AttributeName":"a","AttributeType":"S"},{"AttributeName":"s","AttributeType":"N"}],"BillingMode":"PAY_PER_REQUEST","Tags":[{"Key":"k","Value":"v"}]}"#,
@@ -25,10 +30,30 @@ const SEEDS: [(&str, &str); 6] = [
         "TagResource",
         r#"{"ResourceArn":"arn:aws:dynamodb:us-east-1:000000000000:table/Music","Tags":[{"Key":"a","Value":"b"}]}"#,
     ),
+    (
+        "UpdateItem",
+        r##"{"TableName":"Music","Key":{"a":{"S":"x"},"s":{"N":"1500"}},"UpdateExpression":"SET #c = if_not_exists(#c, :z) + :one, l = list_append(:l, if_not_exists(l, :l)) REMOVE m.l[0] ADD ns :ns DELETE ss :ss","ConditionExpression":"attribute_not_exists(a) OR (size(m) < :one AND NOT contains(ss, :str))","ExpressionAttributeNames":{"#c":"count"},"ExpressionAttributeValues":{":z":{"N":"0"},":one":{"N":"1"},":l":{"L":[{"S":"v"}]},":ns":{"NS":["2"]},":ss":{"SS":["q"]},":str":{"S":"q"}},"ReturnValues":"UPDATED_NEW"}"##,
+    ),
+    (
+        "Query",
+        r##"{"TableName":"Music","KeyConditionExpression":"a = :a AND s BETWEEN :lo AND :hi","FilterExpression":"m.l[1] IN (:a, :lo) OR begins_with(#n, :a)","ProjectionExpression":"a, s, m.l[0], #n","ExpressionAttributeNames":{"#n":"name"},"ExpressionAttributeValues":{":a":{"S":"x"},":lo":{"N":"0"},":hi":{"N":"9e3"}},"Limit":3,"ScanIndexForward":false}"##,
+    ),
+    (
+        "Scan",
+        r##"{"TableName":"Music","FilterExpression":"attribute_type(m, :t) AND s >= :lo","ExpressionAttributeValues":{":t":{"S":"M"},":lo":{"N":"-1"}},"Segment":0,"TotalSegments":2,"Select":"COUNT"}"##,
+    ),
+    (
+        "BatchWriteItem",
+        r##"{"RequestItems":{"Music":[{"PutRequest":{"Item":{"a":{"S":"y"},"s":{"N":"2"}}}},{"DeleteRequest":{"Key":{"a":{"S":"z"},"s":{"N":"3"}}}}]}}"##,
+    ),
+    (
+        "BatchGetItem",
+        r##"{"RequestItems":{"Music":{"Keys":[{"a":{"S":"y"},"s":{"N":"2"}}],"ProjectionExpression":"a, #s","ExpressionAttributeNames":{"#s":"s"},"ConsistentRead":true}}}"##,
+    ),
 ];
 
-/// Characters that make JSON and DynamoDB values interesting to break.
-const ALPHABET: &[u8] = br#"{}[]":,.-+eE0123456789 SNBMLabc\u"#;
+/// Characters that make JSON, DynamoDB values and expressions interesting to break.
+const ALPHABET: &[u8] = br#"{}[]":,.-+eE0123456789 SNBMLabc\u#()=<>"#;
 
 struct Rng(u64);
 
@@ -60,6 +85,15 @@ fn mutate(rng: &mut Rng, seed: &str) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
+/// Whether the fuzz should go on after `sent` requests: a fixed count by default, or
+/// for DYNAPLAY_FUZZ_SECONDS seconds.
+fn keep_going(sent: u64, started: Instant) -> bool {
+    match std::env::var("DYNAPLAY_FUZZ_SECONDS").ok().and_then(|seconds| seconds.parse().ok()) {
+        Some(seconds) => started.elapsed() < Duration::from_secs(seconds),
+        None => sent < 20_000,
+    }
+}
+
 #[test]
 fn mutated_requests_never_panic_and_failures_change_nothing() {
     let mut h = Harness::new();
@@ -67,7 +101,9 @@ fn mutated_requests_never_panic_and_failures_change_nothing() {
         h.send(operation, body).unwrap();
     }
     let mut rng = Rng(0x5EED);
-    for _ in 0..20_000 {
+    let (started, mut sent) = (Instant::now(), 0u64);
+    while keep_going(sent, started) {
+        sent += 1;
         let (operation, seed) = SEEDS[rng.below(SEEDS.len())];
         let before = state_of(&h.db);
         if h.send(operation, &mutate(&mut rng, seed)).is_err() {
@@ -75,6 +111,7 @@ fn mutated_requests_never_panic_and_failures_change_nothing() {
         }
     }
     h.assert_memory_equals_store();
+    println!("fuzz: {sent} mutated requests in {:.0} s, no panic", started.elapsed().as_secs_f64());
 }
 
 #[test]

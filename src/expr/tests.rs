@@ -568,6 +568,16 @@ fn exercise(text: &str, placeholders: &Placeholders, item: &Item) {
     let _ = syntax_error(text, ExpressionKind::Update);
 }
 
+/// Whether the fuzz should go on after `done` cases: a fixed count by default, or for
+/// DYNAPLAY_FUZZ_SECONDS seconds (`DYNAPLAY_FUZZ_SECONDS=600 cargo test --release --lib
+/// fuzz -- --nocapture`).
+fn keep_going(done: u64, started: std::time::Instant) -> bool {
+    match std::env::var("DYNAPLAY_FUZZ_SECONDS").ok().and_then(|seconds| seconds.parse().ok()) {
+        Some(seconds) => started.elapsed() < std::time::Duration::from_secs(seconds),
+        None => done < 20_000,
+    }
+}
+
 #[test]
 fn fuzz_never_panics() {
     let placeholders = placeholders(json!({"#n": "n", "#m": "m"}), values());
@@ -578,7 +588,9 @@ fn fuzz_never_panics() {
         .copied()
         .chain(["SET n = n + :one, l[3] = :s REMOVE m.num ADD ss :ss", "s, m.deep[0].x, l[1]"])
         .collect();
-    for _ in 0..20_000 {
+    let (started, mut done) = (std::time::Instant::now(), 0u64);
+    while keep_going(done, started) {
+        done += 1;
         let text = if rng.below(2) == 0 {
             (0..rng.below(14)).map(|_| SOUP[rng.below(SOUP.len())]).collect::<Vec<_>>().join(" ")
         } else {
@@ -601,4 +613,5 @@ fn fuzz_never_panics() {
     for hostile in ["(".repeat(3000), "NOT ".repeat(1000), "a.".repeat(2000) + "a", "a[0]".repeat(1000)] {
         exercise(&hostile, &placeholders, &item);
     }
+    println!("fuzz: {done} expressions in {:.0} s, no panic", started.elapsed().as_secs_f64());
 }
