@@ -307,7 +307,6 @@ struct BatchWriteItemResponse {
     consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 
-
 pub fn batch_write_item(engine: &mut Engine, request: BatchWriteItemRequest) -> Result<String> {
     let detail = Detail::from_wire(request.return_consumed_capacity.as_deref());
     let tables = check_write_request(request)?;
@@ -337,7 +336,11 @@ fn put_size(write: &BatchWrite) -> usize {
 fn check_write_request(request: BatchWriteItemRequest) -> Result<BTreeMap<String, Vec<WriteRequest>>> {
     let mut violations = Violations::default();
     violations.one_of(&request.return_consumed_capacity, "returnConsumedCapacity", &Detail::WIRE_NAMES);
-    violations.one_of(&request.return_item_collection_metrics, "returnItemCollectionMetrics", &capacity::ITEM_COLLECTION_METRICS);
+    violations.one_of(
+        &request.return_item_collection_metrics,
+        "returnItemCollectionMetrics",
+        &capacity::ITEM_COLLECTION_METRICS,
+    );
     violations.not_null(&request.request_items, "requestItems");
     let tables = request.request_items.unwrap_or_default();
     if tables.keys().any(|name| !valid_table_name(name)) {

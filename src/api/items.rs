@@ -5,25 +5,28 @@
 //! 1. The request shape: [`Violations`] such as a null `tableName` or a value outside an
 //!    enumeration, all reported at once.
 //! 2. [`check_expression_mix`]: expression and legacy parameters together, or placeholder maps
-//!    without any expression.
+//!    without any expression; then ConditionalOperator without two or more Expected
+//!    entries to join.
 //! 3. The attribute values of `Item` or `Key`; for PutItem also ReturnValues and the item
 //!    size.
-//! 4. Legacy parameters Dynaplay does not implement yet are refused here, where DynamoDB
-//!    validates them.
+//! 4. The legacy parameters, translated by [`legacy`] into the expression types
+//!    (AttributeUpdates before Expected), so that they evaluate as expressions do.
 //! 5. The placeholders, then each expression (UpdateExpression before
 //!    ConditionExpression), then placeholders no expression used.
 //! 6. Only then the engine: the table, the key, the condition, the write.
 
 use crate::api::capacity::{self, ConsumedCapacity, Detail};
+use crate::api::render;
 use crate::api::validate::{check_expression_mix, required, Violations};
-use crate::api::{not_yet, render};
 use crate::engine::{check_put_item_size, Engine, Precondition, ReturnValues, Updated};
 use crate::error::Result;
+use crate::expr::legacy::{self, AttributeUpdate, ExpectedAttribute, ATTRIBUTE_ACTIONS};
 use crate::expr::{self, Condition, ExpressionKind, Placeholders, Projection, Update};
 use crate::model::{item_from_json, item_size, Item};
 use crate::{bail_validation, validation};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 const RETURN_VALUES: [&str; 5] = ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"];
 const ON_CONDITION_CHECK_FAILURE: [&str; 2] = ["ALL_OLD", "NONE"];
@@ -59,7 +62,7 @@ pub struct UpdateItemRequest {
     table_name: Option<String>,
     key: Option<Map<String, Value>>,
     update_expression: Option<String>,
-    attribute_updates: Option<Value>,
+    attribute_updates: Option<BTreeMap<String, AttributeUpdate>>,
     #[serde(flatten)]
     options: WriteOptions,
     #[serde(flatten)]
@@ -96,7 +99,7 @@ pub struct ConditionMembers {
     condition_expression: Option<String>,
     expression_attribute_names: Option<Map<String, Value>>,
     expression_attribute_values: Option<Map<String, Value>>,
-    expected: Option<Value>,
+    expected: Option<BTreeMap<String, ExpectedAttribute>>,
     conditional_operator: Option<String>,
     return_values_on_condition_check_failure: Option<String>,
 }
@@ -157,8 +160,11 @@ impl WriteOptions {
 }
 
 impl ConditionMembers {
-    fn check_conditional_operator(&self, violations: &mut Violations) {
+    /// ConditionalOperator and each Expected entry's ComparisonOperator.
+    fn check_legacy_shape(&self, violations: &mut Violations) {
         violations.one_of(&self.conditional_operator, "conditionalOperator", &CONDITIONAL_OPERATORS);
+        let operators = self.expected.iter().flatten().map(|(name, entry)| (name, &entry.comparison_operator));
+        violations.comparison_operators(operators, "expected", false);
     }
 
     fn check_on_failure(&self, violations: &mut Violations) {
@@ -179,14 +185,19 @@ impl ConditionMembers {
         }
         expressions.push(("ConditionExpression", self.condition_expression.is_some()));
         legacy.push(("Expected", self.expected.is_some()));
+        legacy.push(("ConditionalOperator", self.conditional_operator.is_some()));
         let values = self.expression_attribute_values.is_some();
-        check_expression_mix(&expressions, &legacy, self.expression_attribute_names.is_some(), values)
+        check_expression_mix(&expressions, &legacy, self.expression_attribute_names.is_some(), values)?;
+        legacy::check_conditional_operator(
+            self.conditional_operator.as_deref(),
+            self.expected.as_ref().map(BTreeMap::len),
+        )
     }
 
-    /// The legacy condition parameters, which Dynaplay does not implement yet.
-    fn refuse_legacy(&self, operation: &str) -> Result<()> {
-        not_yet(&self.expected, "Expected", operation)?;
-        not_yet(&self.conditional_operator, "ConditionalOperator", operation)
+    /// Expected (joined by ConditionalOperator) as the write's condition, if given.
+    fn expected_condition(&self) -> Result<Option<Condition>> {
+        let Some(expected) = &self.expected else { return Ok(None) };
+        legacy::expected(expected, self.conditional_operator.as_deref())
     }
 
     /// Resolves the placeholders, parses the UpdateExpression (if any) and then the
@@ -247,7 +258,7 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<String> 
     options.check_capacity(&mut violations);
     violations.table_name(&request.table_name, "tableName");
     violations.not_null(&request.item, "item");
-    condition.check_conditional_operator(&mut violations);
+    condition.check_legacy_shape(&mut violations);
     options.check_return_values(&mut violations);
     options.check_metrics(&mut violations);
     condition.check_on_failure(&mut violations);
@@ -257,10 +268,10 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<String> 
     let item = item_from_json(&item)?;
     let return_values = options.old_or_none()?;
     check_put_item_size(&item)?;
-    condition.refuse_legacy("PutItem")?;
+    let expected = condition.expected_condition()?;
     let expressions = condition.parse(None)?;
     let new_size = item_size(&item);
-    let precondition = condition.precondition(expressions.condition.as_ref());
+    let precondition = condition.precondition(expressions.condition.as_ref().or(expected.as_ref()));
     let old = engine.put_item_if(&table_name, item, &precondition)?;
     let units = capacity::write_units(&[new_size, old.as_ref().map_or(0, item_size)]);
     options.respond(&table_name, old.filter(|_| return_values == ReturnValues::AllOld), units)
@@ -274,16 +285,16 @@ pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<St
     options.check_return_values(&mut violations);
     options.check_metrics(&mut violations);
     violations.not_null(&request.key, "key");
-    condition.check_conditional_operator(&mut violations);
+    condition.check_legacy_shape(&mut violations);
     condition.check_on_failure(&mut violations);
     violations.finish()?;
     condition.check_mix(None)?;
     let (table_name, key) = target(request.table_name, request.key, "key")?;
     let key = item_from_json(&key)?;
     let return_values = options.old_or_none()?;
-    condition.refuse_legacy("DeleteItem")?;
+    let expected = condition.expected_condition()?;
     let expressions = condition.parse(None)?;
-    let precondition = condition.precondition(expressions.condition.as_ref());
+    let precondition = condition.precondition(expressions.condition.as_ref().or(expected.as_ref()));
     let old = engine.delete_item_if(&table_name, &key, &precondition)?;
     let units = capacity::write_units(&[old.as_ref().map_or(0, item_size)]);
     options.respond(&table_name, old.filter(|_| return_values == ReturnValues::AllOld), units)
@@ -297,21 +308,29 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<St
     options.check_metrics(&mut violations);
     options.check_return_values(&mut violations);
     violations.not_null(&request.key, "key");
-    condition.check_conditional_operator(&mut violations);
+    condition.check_legacy_shape(&mut violations);
+    check_actions(&request.attribute_updates, &mut violations);
     condition.check_on_failure(&mut violations);
     violations.finish()?;
     condition.check_mix(Some((request.update_expression.is_some(), request.attribute_updates.is_some())))?;
     let (table_name, key) = target(request.table_name, request.key, "key")?;
     let key = item_from_json(&key)?;
-    not_yet(&request.attribute_updates, "AttributeUpdates", "UpdateItem")?;
-    condition.refuse_legacy("UpdateItem")?;
+    let attribute_updates = request.attribute_updates.as_ref().map(legacy::attribute_updates).transpose()?;
+    let expected = condition.expected_condition()?;
     let expressions = condition.parse(request.update_expression.as_deref())?;
-    let update = expressions.update.as_ref();
-    let precondition = condition.precondition(expressions.condition.as_ref());
+    let update = expressions.update.as_ref().or(attribute_updates.as_ref());
+    let precondition = condition.precondition(expressions.condition.as_ref().or(expected.as_ref()));
     let updated = engine.update_item(&table_name, &key, update, &precondition)?;
     let sizes = [updated.old.as_ref().map_or(0, item_size), item_size(&updated.new)];
     let attributes = chosen_attributes(options.return_values(), update, updated);
     options.respond(&table_name, attributes, capacity::write_units(&sizes))
+}
+
+/// Each AttributeUpdates entry's Action, when given, from the enumeration.
+fn check_actions(updates: &Option<BTreeMap<String, AttributeUpdate>>, violations: &mut Violations) {
+    for (name, update) in updates.iter().flatten() {
+        violations.one_of(&update.action, &format!("attributeUpdates.{name}.member.action"), &ATTRIBUTE_ACTIONS);
+    }
 }
 
 /// What UpdateItem's ReturnValues choose: a whole image, or the updated paths of one

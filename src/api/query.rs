@@ -5,12 +5,15 @@
 //!
 //! 1. request shape: each member's constraints, all reported at once ([`Violations`]);
 //! 2. expression and legacy parameters not mixed, and placeholder maps only with
-//!    expressions; legacy conditions Dynaplay does not implement refused ([`not_yet`]);
-//! 3. AttributesToGet without duplicates, ExclusiveStartKey values valid, Query's key
-//!    condition present, Scan's Segment and TotalSegments consistent;
+//!    expressions; ConditionalOperator only with two or more filter conditions;
+//! 3. QueryFilter / ScanFilter checked and translated ([`legacy::filter`]),
+//!    AttributesToGet without duplicates, ExclusiveStartKey values valid, Query's key
+//!    condition present (KeyConditions checked by [`legacy::key_conditions`]), Scan's
+//!    Segment and TotalSegments consistent;
 //! 4. the table (ResourceNotFoundException) and the IndexName;
 //! 5. the expressions parsed (KeyConditionExpression, FilterExpression,
-//!    ProjectionExpression), then every placeholder used, then Select;
+//!    ProjectionExpression), then every placeholder used; KeyConditions resolved against
+//!    the key schema; a Query filter may not read key attributes; then Select;
 //! 6. the engine reads one page ([`Engine::query`], [`Engine::scan`]): it checks the
 //!    ExclusiveStartKey against the table's key, applies Limit, the 1 MB page size and
 //!    the filter;
@@ -18,16 +21,18 @@
 //!    and the capacity charged on everything read (ceil(total bytes / 4 KB) units,
 //!    halved unless ConsistentRead).
 //!
-//! Of the legacy parameters, AttributesToGet is supported; KeyConditions, QueryFilter,
-//! ScanFilter and ConditionalOperator are refused as not yet supported.
+//! The legacy parameters (AttributesToGet, KeyConditions, QueryFilter, ScanFilter,
+//! ConditionalOperator) become the same resolved types as the expressions, so both
+//! evaluate alike.
 
 use crate::api::capacity::{self, ConsumedCapacity, Detail};
+use crate::api::render;
 use crate::api::validate::{check_expression_mix, required, Violations};
-use crate::api::{not_yet, render};
 use crate::engine::{starting_key_invalid, Engine, Page, PageOptions, QuerySpec, ScanSpec, Segment};
 use crate::error::{ErrorKind, Result};
+use crate::expr::legacy::{self, LegacyConditions, LegacyKeyConditions};
 use crate::expr::{self, Condition, ExpressionKind, Placeholders, Projection};
-use crate::model::{item_from_json, Item};
+use crate::model::{item_from_json, Item, KeySchema};
 use crate::{bail_validation, validation};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -63,8 +68,8 @@ pub struct ReadParameters {
 #[serde(rename_all = "PascalCase")]
 pub struct QueryRequest {
     key_condition_expression: Option<String>,
-    key_conditions: Option<Value>,
-    query_filter: Option<Value>,
+    key_conditions: Option<LegacyConditions>,
+    query_filter: Option<LegacyConditions>,
     scan_index_forward: Option<bool>,
     #[serde(flatten)]
     read: ReadParameters,
@@ -75,7 +80,7 @@ pub struct QueryRequest {
 pub struct ScanRequest {
     segment: Option<i64>,
     total_segments: Option<i64>,
-    scan_filter: Option<Value>,
+    scan_filter: Option<LegacyConditions>,
     #[serde(flatten)]
     read: ReadParameters,
 }
@@ -118,6 +123,8 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<String> {
     let read = &request.read;
     let mut violations = Violations::default();
     read.check_shape(&mut violations);
+    violations.comparison_operators(operators(&request.key_conditions), "keyConditions", true);
+    violations.comparison_operators(operators(&request.query_filter), "queryFilter", true);
     violations.finish()?;
     let key_expression = request.key_condition_expression.as_deref();
     let expressions = [
@@ -134,28 +141,36 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<String> {
         ("KeyConditions", request.key_conditions.is_some() && key_expression.is_some()),
     ];
     read.check_parameter_mix(&expressions, &legacy)?;
-    not_yet(&request.key_conditions, "KeyConditions", "Query")?;
-    not_yet(&request.query_filter, "QueryFilter", "Query")?;
-    read.check_legacy("Query")?;
+    read.check_conditional_operator(&request.query_filter)?;
+    let query_filter = read.legacy_filter(&request.query_filter)?;
+    read.check_attributes_to_get()?;
     let start = read.exclusive_start_key()?;
-    let Some(key_expression) = key_expression else {
-        bail_validation!(
+    // KeyConditions' own checks (no table needed) come before the table is read.
+    let key = match (key_expression, &request.key_conditions) {
+        (Some(text), _) => Key::Expression(text),
+        (None, Some(conditions)) => Key::Legacy(legacy::key_conditions(conditions)?),
+        (None, None) => bail_validation!(
             "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request."
-        );
+        ),
     };
     let table_name = required(read.table_name.clone(), "tableName")?;
     let schema = engine.key_schema(&table_name)?.clone();
     read.check_index(false)?;
     let placeholders = read.placeholders()?;
-    let key_condition = expr::parse_key_condition(key_expression, &placeholders, &schema)?;
+    let key_condition = match key {
+        Key::Expression(text) => expr::parse_key_condition(text, &placeholders, &schema)?,
+        Key::Legacy(conditions) => conditions.resolve(&schema)?,
+    };
     let parsed = read.parse_expressions(&placeholders)?;
     placeholders.check_all_used()?;
+    check_filter_keys(parsed.filter.as_ref(), request.query_filter.as_ref(), &schema)?;
     let output = read.output(parsed.projection)?;
+    let filter = parsed.filter.as_ref().or(query_filter.as_ref());
     let spec = QuerySpec {
         key_condition: &key_condition,
         forward: request.scan_index_forward.unwrap_or(true),
         exclusive_start_key: start.as_ref(),
-        page: read.page_options(parsed.filter.as_ref()),
+        page: read.page_options(filter),
     };
     let page = engine.query(&table_name, &spec)?;
     read.respond(&table_name, page, output)
@@ -166,6 +181,7 @@ pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<String> {
     let mut violations = Violations::default();
     read.check_shape(&mut violations);
     check_segment_ranges(request.segment, request.total_segments, &mut violations);
+    violations.comparison_operators(operators(&request.scan_filter), "scanFilter", true);
     violations.finish()?;
     let expressions = [
         ("ProjectionExpression", read.projection_expression.is_some()),
@@ -177,8 +193,9 @@ pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<String> {
         ("ConditionalOperator", read.conditional_operator.is_some()),
     ];
     read.check_parameter_mix(&expressions, &legacy)?;
-    not_yet(&request.scan_filter, "ScanFilter", "Scan")?;
-    read.check_legacy("Scan")?;
+    read.check_conditional_operator(&request.scan_filter)?;
+    read.check_attributes_to_get()?;
+    let scan_filter = read.legacy_filter(&request.scan_filter)?;
     let start = read.exclusive_start_key()?;
     let segment = segment(request.segment, request.total_segments)?;
     let table_name = required(read.table_name.clone(), "tableName")?;
@@ -194,8 +211,8 @@ pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<String> {
         false => Expressions { filter: None, projection: None },
     };
     let output = read.output(parsed.projection)?;
-    let spec =
-        ScanSpec { segment, exclusive_start_key: start.as_ref(), page: read.page_options(parsed.filter.as_ref()) };
+    let filter = parsed.filter.as_ref().or(scan_filter.as_ref());
+    let spec = ScanSpec { segment, exclusive_start_key: start.as_ref(), page: read.page_options(filter) };
     let page = engine.scan(&table_name, &spec)?;
     read.respond(&table_name, page, output)
 }
@@ -229,10 +246,19 @@ impl ReadParameters {
         check_expression_mix(expressions, legacy, names, values)
     }
 
-    /// Refuses ConditionalOperator, which only legacy filters use, and checks
-    /// AttributesToGet for duplicates.
-    fn check_legacy(&self, operation: &str) -> Result<()> {
-        not_yet(&self.conditional_operator, "ConditionalOperator", operation)?;
+    /// ConditionalOperator joins two or more QueryFilter or ScanFilter conditions.
+    fn check_conditional_operator(&self, filter: &Option<LegacyConditions>) -> Result<()> {
+        legacy::check_conditional_operator(self.conditional_operator.as_deref(), filter.as_ref().map(|f| f.len()))
+    }
+
+    /// QueryFilter or ScanFilter, joined by ConditionalOperator, as a condition.
+    fn legacy_filter(&self, filter: &Option<LegacyConditions>) -> Result<Option<Condition>> {
+        let Some(filter) = filter else { return Ok(None) };
+        legacy::filter(filter, self.conditional_operator.as_deref())
+    }
+
+    /// AttributesToGet may not name an attribute twice.
+    fn check_attributes_to_get(&self) -> Result<()> {
         let names = self.attributes_to_get.as_deref().unwrap_or_default();
         let duplicate = names.iter().enumerate().find(|(i, name)| names[..*i].contains(name));
         if let Some((_, name)) = duplicate {
@@ -323,6 +349,37 @@ impl ReadParameters {
             last_evaluated_key: page.last_evaluated_key,
             consumed_capacity: capacity::report(detail, table_name, units),
         })
+    }
+}
+
+/// Where Query's key condition comes from.
+enum Key<'a> {
+    Expression(&'a str),
+    Legacy(LegacyKeyConditions),
+}
+
+/// Each legacy condition's name and ComparisonOperator, for the request-shape check.
+fn operators(conditions: &Option<LegacyConditions>) -> impl Iterator<Item = (&String, &Option<String>)> {
+    conditions.iter().flatten().map(|(name, condition)| (name, &condition.comparison_operator))
+}
+
+/// A Query filter reads only non-key attributes; the partition key is reported first.
+fn check_filter_keys(
+    filter: Option<&Condition>,
+    query_filter: Option<&LegacyConditions>,
+    schema: &KeySchema,
+) -> Result<()> {
+    if let Some(query_filter) = query_filter {
+        return legacy::check_query_filter_keys(query_filter, schema);
+    }
+    let Some(filter) = filter else { return Ok(()) };
+    let names = filter.top_level_names();
+    let keys = std::iter::once(&schema.partition).chain(&schema.sort);
+    match keys.map(|key| &key.name).find(|name| names.contains(&name.as_str())) {
+        Some(name) => bail_validation!(
+            "Filter Expression can only contain non-primary key attributes: Primary key attribute: {name}"
+        ),
+        None => Ok(()),
     }
 }
 

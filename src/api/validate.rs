@@ -3,6 +3,7 @@
 //! Member must not be null`, several violations joined by "; ".
 
 use crate::error::{Error, Result};
+use crate::expr::legacy::COMPARISON_OPERATORS;
 use std::fmt::Display;
 
 /// Collects every constraint violation of one request, as DynamoDB reports them all at once.
@@ -48,6 +49,23 @@ impl Violations {
                 let set = allowed.join(", ");
                 self.add(format!("'{value}'"), path, &format!("Member must satisfy enum value set: [{set}]"));
             }
+        }
+    }
+
+    /// The ComparisonOperator of each legacy condition in `member` (Expected, QueryFilter,
+    /// ScanFilter, KeyConditions): one of the enumeration, and present when `required`.
+    pub fn comparison_operators<'a>(
+        &mut self,
+        operators: impl Iterator<Item = (&'a String, &'a Option<String>)>,
+        member: &str,
+        required: bool,
+    ) {
+        for (name, operator) in operators {
+            let path = format!("{member}.{name}.member.comparisonOperator");
+            if required {
+                self.not_null(operator, &path);
+            }
+            self.one_of(operator, &path, &COMPARISON_OPERATORS);
         }
     }
 

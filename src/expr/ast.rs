@@ -112,9 +112,38 @@ impl Condition {
     pub fn matches(&self, item: &Item) -> bool {
         self.root.matches(item)
     }
+
+    /// The top-level attribute names the condition reads, in first-use order (a Query
+    /// filter may not read key attributes).
+    pub fn top_level_names(&self) -> Vec<&str> {
+        let mut names = Vec::new();
+        self.root.collect_names(&mut names);
+        names
+    }
 }
 
 impl Cond {
+    fn collect_names<'a>(&'a self, names: &mut Vec<&'a str>) {
+        let mut operands: Vec<&Operand> = Vec::new();
+        match self {
+            Cond::Compare(left, _, right) | Cond::BeginsWith(left, right) | Cond::Contains(left, right) => {
+                operands.extend([left, right])
+            }
+            Cond::Between(subject, low, high) => operands.extend([subject, low, high]),
+            Cond::In(subject, list) => operands.extend(std::iter::once(subject).chain(list)),
+            Cond::Exists(path) | Cond::NotExists(path) => push_head(names, path),
+            Cond::Type(operand, _) => operands.push(operand),
+            Cond::Not(inner) => inner.collect_names(names),
+            Cond::And(left, right) | Cond::Or(left, right) => {
+                left.collect_names(names);
+                right.collect_names(names);
+            }
+        }
+        for operand in operands {
+            operand.collect_names(names);
+        }
+    }
+
     fn matches(&self, item: &Item) -> bool {
         fn value<'a>(operand: &'a Operand, item: &'a Item) -> Option<Cow<'a, AttributeValue>> {
             operand.evaluate(item)
@@ -148,6 +177,14 @@ impl Cond {
 }
 
 impl Operand {
+    fn collect_names<'a>(&'a self, names: &mut Vec<&'a str>) {
+        match self {
+            Operand::Path(path) => push_head(names, path),
+            Operand::Size(inner) => inner.collect_names(names),
+            _ => {}
+        }
+    }
+
     /// The operand's value in `item`; `None` for a missing path or a size of a type
     /// that has none.
     fn evaluate<'a>(&'a self, item: &'a Item) -> Option<Cow<'a, AttributeValue>> {
@@ -159,6 +196,13 @@ impl Operand {
                 Number::parse(&size.to_string()).ok().map(|number| Cow::Owned(AttributeValue::N(number)))
             }
         }
+    }
+}
+
+/// Adds the path's top-level name, once.
+fn push_head<'a>(names: &mut Vec<&'a str>, path: &'a DocumentPath) {
+    if !names.contains(&path.head()) {
+        names.push(path.head());
     }
 }
 
@@ -358,17 +402,20 @@ impl UpdateAction {
     }
 }
 
-/// A resolved UpdateExpression.
+/// A resolved UpdateExpression, or the update AttributeUpdates asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Update {
     pub(crate) actions: Vec<UpdateAction>,
+    /// From AttributeUpdates: ADD also appends to lists, and a type mismatch has
+    /// AttributeUpdates' own message.
+    pub(crate) legacy: bool,
 }
 
 impl Update {
     /// The item after the update (`item` is empty when none existed), or DynamoDB's
     /// error for an action that cannot apply (type mismatch, overflow, ...).
     pub fn apply(&self, item: &Item) -> Result<Item> {
-        super::update::apply(&self.actions, item)
+        super::update::apply(&self.actions, item, self.legacy)
     }
 
     /// The top-level attribute names the update writes or removes (key attributes

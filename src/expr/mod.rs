@@ -25,6 +25,7 @@
 pub mod ast;
 mod check;
 mod key;
+pub mod legacy;
 mod lexer;
 pub mod parser;
 mod placeholders;
@@ -158,7 +159,7 @@ pub fn parse_update(text: &str, placeholders: &Placeholders) -> Result<Update> {
     check_text(text, kind)?;
     let parsed = parser::parse_update(text).map_err(parse_error(kind))?;
     let actions = check::update(&parsed, placeholders).map_err(check_error(kind))?;
-    Ok(Update { actions })
+    Ok(Update { actions, legacy: false })
 }
 
 #[cfg(test)]

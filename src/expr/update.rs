@@ -21,8 +21,16 @@ fn wrong_type() -> Error {
     validation!("An operand in the update expression has an incorrect data type")
 }
 
-/// The item after `actions`.
-pub fn apply(actions: &[UpdateAction], item: &Item) -> Result<Item> {
+/// ADD's and DELETE's type error: AttributeUpdates (`legacy`) words it differently.
+fn mismatch(legacy: bool) -> Error {
+    match legacy {
+        true => validation!("Type mismatch for attribute to update"),
+        false => wrong_type(),
+    }
+}
+
+/// The item after `actions`; `legacy` when they come from AttributeUpdates.
+pub fn apply(actions: &[UpdateAction], item: &Item, legacy: bool) -> Result<Item> {
     let mut sets = Vec::new();
     for action in actions {
         if let UpdateAction::Set(path, value) = action {
@@ -47,8 +55,8 @@ pub fn apply(actions: &[UpdateAction], item: &Item) -> Result<Item> {
     }
     for action in actions {
         match action {
-            UpdateAction::Add(path, value) => add(&mut result, path, value)?,
-            UpdateAction::Delete(path, value) => delete(&mut result, path, value)?,
+            UpdateAction::Add(path, value) => add(&mut result, path, value, legacy)?,
+            UpdateAction::Delete(path, value) => delete(&mut result, path, value, legacy)?,
             UpdateAction::Set(..) | UpdateAction::Remove(_) => {}
         }
     }
@@ -151,7 +159,8 @@ fn remove(item: &mut Item, path: &DocumentPath) -> Result<Option<AttributeValue>
     })
 }
 
-fn add(item: &mut Item, path: &DocumentPath, value: &AttributeValue) -> Result<()> {
+/// ADD: a sum, a set union, or (only AttributeUpdates has list values) a list append.
+fn add(item: &mut Item, path: &DocumentPath, value: &AttributeValue, legacy: bool) -> Result<()> {
     if parent_mut(item, path)?.is_none() {
         return Err(invalid_path());
     }
@@ -162,7 +171,11 @@ fn add(item: &mut Item, path: &DocumentPath, value: &AttributeValue) -> Result<(
         (Some(AttributeValue::Ss(mut set)), AttributeValue::Ss(more)) => AttributeValue::Ss(union(&mut set, more)),
         (Some(AttributeValue::Ns(mut set)), AttributeValue::Ns(more)) => AttributeValue::Ns(union(&mut set, more)),
         (Some(AttributeValue::Bs(mut set)), AttributeValue::Bs(more)) => AttributeValue::Bs(union(&mut set, more)),
-        (Some(_), _) => return Err(wrong_type()),
+        (Some(AttributeValue::L(mut list)), AttributeValue::L(more)) => {
+            list.extend(more.iter().cloned());
+            AttributeValue::L(list)
+        }
+        (Some(_), _) => return Err(mismatch(legacy)),
     };
     set(item, path, sum)
 }
@@ -176,13 +189,13 @@ fn union<T: PartialEq + Clone>(set: &mut Vec<T>, more: &[T]) -> Vec<T> {
     std::mem::take(set)
 }
 
-fn delete(item: &mut Item, path: &DocumentPath, value: &AttributeValue) -> Result<()> {
+fn delete(item: &mut Item, path: &DocumentPath, value: &AttributeValue, legacy: bool) -> Result<()> {
     let Some(current) = remove(item, path)? else { return Ok(()) };
     let rest = match (current, value) {
         (AttributeValue::Ss(set), AttributeValue::Ss(gone)) => difference(set, gone).map(AttributeValue::Ss),
         (AttributeValue::Ns(set), AttributeValue::Ns(gone)) => difference(set, gone).map(AttributeValue::Ns),
         (AttributeValue::Bs(set), AttributeValue::Bs(gone)) => difference(set, gone).map(AttributeValue::Bs),
-        _ => return Err(wrong_type()),
+        _ => return Err(mismatch(legacy)),
     };
     // An emptied set disappears: DynamoDB has no empty sets.
     match rest {
