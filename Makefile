@@ -26,6 +26,7 @@ help:
 	@echo "make test   install what is missing (Chromium too), then cargo test, wasm tests in headless"
 	@echo "            Chromium, the release build (engine + page, typechecked), the page's unit tests and"
 	@echo "            its end-to-end tests"
+	@echo "make bench  the benchmarks: release build, native figures, browser figures (docs/benchmarks.md)"
 	@echo "Single steps: make setup | setup-test | build | build-web | serve | test-host | test-wasm | test-web | test-e2e"
 	@echo "             (build-web: the page's TypeScript only, without rebuilding the engine)"
 
@@ -64,3 +65,14 @@ test-web:
 
 test-e2e:
 	$(call stage,end-to-end tests of the page,node --test --test-concurrency=1 tests/e2e/)
+
+# Benchmarks (README "Benchmarks"): the release build and the native bench, their output
+# kept in target/bench/ for bench/run.mjs, which adds the browser figures (headless
+# Chromium), prints every figure and writes docs/benchmarks.md.
+# BENCH_SCALE=small make bench: small sizes, for development (writes target/bench/ only).
+.PHONY: bench
+bench: setup-test
+	@mkdir -p target/bench
+	$(call stage,release build,scripts/build.sh | tee target/bench/build.log)
+	$(call stage,native engine bench,cargo bench --bench engine | tee target/bench/engine.log)
+	$(call stage,browser benchmarks (headless Chromium),node bench/run.mjs target/bench)

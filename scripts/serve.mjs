@@ -6,7 +6,9 @@
 //
 // It binds 127.0.0.1 only, serves GET and HEAD, sends application/wasm for .wasm (so
 // WebAssembly.instantiateStreaming works), never lets a path escape ROOT, and marks every
-// response no-cache so a rebuilt www/pkg is picked up on reload. Once listening it prints
+// response no-cache so a rebuilt www/pkg is picked up on reload; an ETag lets the browser
+// revalidate instead of downloading again, which keeps its HTTP cache (and the compiled
+// wasm Chromium caches beside it) across reloads. Once listening it prints
 // one line, "Dynaplay playground: http://127.0.0.1:PORT/", which the end-to-end tests read
 // to learn the port.
 import { createServer } from "node:http";
@@ -77,10 +79,16 @@ async function handle(req, res) {
   }
   if (!info.isFile()) return send(res, 404, `404 not found: ${pathname}`);
 
+  const etag = `W/"${info.size.toString(16)}-${Math.trunc(info.mtimeMs).toString(16)}"`;
+  if (req.headers["if-none-match"] === etag) {
+    res.writeHead(304, { ETag: etag, "Cache-Control": "no-cache" });
+    return res.end();
+  }
   res.writeHead(200, {
     "Content-Type": MIME[extname(file).toLowerCase()] ?? "application/octet-stream",
     "Content-Length": info.size,
     "Cache-Control": "no-cache",
+    ETag: etag,
     "X-Content-Type-Options": "nosniff",
   });
   if (req.method === "HEAD") return res.end();

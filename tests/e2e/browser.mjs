@@ -23,9 +23,10 @@ const CHROMIUM_ARGS = [
 ];
 export const STEP_TIMEOUT_MS = 30_000;
 
-/** Starts scripts/serve.mjs on a port the OS picks; resolves to { url, stop }. */
-export function startServer() {
-  const child = spawn(process.execPath, [join(repo, "scripts", "serve.mjs")], {
+/** Starts scripts/serve.mjs on a port the OS picks, serving ROOT (www/ by default; the
+ *  benchmarks serve the repository); resolves to { url, stop }. */
+export function startServer(root = join(repo, "www")) {
+  const child = spawn(process.execPath, [join(repo, "scripts", "serve.mjs"), root], {
     env: { ...process.env, PORT: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });
