@@ -26,6 +26,7 @@ use crate::model::{item_from_json, item_size, Item};
 use crate::{bail_validation, validation};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 const RETURN_VALUES: [&str; 5] = ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"];
@@ -236,9 +237,9 @@ struct WriteResponse {
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct GetItemResponse {
+struct GetItemResponse<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    item: Option<Item>,
+    item: Option<Cow<'a, Item>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     consumed_capacity: Option<ConsumedCapacity>,
 }
@@ -368,7 +369,7 @@ pub fn get_item(engine: &mut Engine, request: GetItemRequest) -> Result<String> 
     let item = engine.get_item(&table_name, &key)?;
     // Capacity counts the whole item, whatever the projection keeps.
     let consistent = request.consistent_read.unwrap_or(false);
-    let units = capacity::read_units(item.as_ref().map_or(0, item_size), consistent);
+    let units = capacity::read_units(item.map_or(0, item_size), consistent);
     let item = item.map(|item| project(item, projection.as_ref(), request.attributes_to_get.as_deref()));
     let detail = Detail::from_wire(consumed.as_deref());
     render(&GetItemResponse { item, consumed_capacity: capacity::report(detail, &table_name, units) })
@@ -411,11 +412,13 @@ fn refuse_duplicate_names(names: Option<&[String]>) -> Result<()> {
 /// The item as GetItem returns it: whole, or cut to a ProjectionExpression or to
 /// AttributesToGet (top-level names). A found item stays in the response even when
 /// nothing of it is projected.
-fn project(item: Item, projection: Option<&Projection>, attributes_to_get: Option<&[String]>) -> Item {
+fn project<'a>(item: &'a Item, projection: Option<&Projection>, attributes_to_get: Option<&[String]>) -> Cow<'a, Item> {
     match (projection, attributes_to_get) {
-        (Some(projection), _) => projection.apply(&item),
-        (None, Some(names)) => item.into_iter().filter(|(name, _)| names.contains(name)).collect(),
-        (None, None) => item,
+        (Some(projection), _) => Cow::Owned(projection.apply(item)),
+        (None, Some(names)) => Cow::Owned(
+            item.iter().filter(|(name, _)| names.contains(name)).map(|(n, v)| (n.clone(), v.clone())).collect(),
+        ),
+        (None, None) => Cow::Borrowed(item),
     }
 }
 
