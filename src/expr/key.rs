@@ -9,7 +9,7 @@
 
 use super::ast::{Cond, KeyCondition, Operand, PathElement, SortKeyCondition};
 use super::syntax::Comparator;
-use crate::model::{AttributeValue, KeyAttribute, KeySchema, ScalarType};
+use crate::model::{AttributeValue, KeySchema};
 use crate::{bail_validation, validation, Result};
 
 /// One key attribute's condition: the operator and its literal values.
@@ -33,7 +33,7 @@ pub fn reduce(root: Cond, schema: &KeySchema) -> Result<KeyCondition> {
     if terms.len() > 2 {
         bail_validation!("Conditions can be of length 1 or 2 only");
     }
-    for key in key_attributes(schema) {
+    for key in schema.iter() {
         if !terms.iter().any(|term| term.name == key.name) {
             bail_validation!("Query condition missed key schema element: {}", key.name);
         }
@@ -42,8 +42,8 @@ pub fn reduce(root: Cond, schema: &KeySchema) -> Result<KeyCondition> {
         }
     }
     for term in &terms {
-        if let Some(key) = key_attributes(schema).find(|key| key.name == term.name) {
-            if term.values.iter().any(|value| !has_type(value, key.scalar)) {
+        if let Some(key) = schema.iter().find(|key| key.name == term.name) {
+            if term.values.iter().any(|value| !key.scalar.matches(value)) {
                 bail_validation!(
                     "One or more parameter values were invalid: Condition parameter type does not match schema type"
                 );
@@ -63,19 +63,6 @@ pub fn reduce(root: Cond, schema: &KeySchema) -> Result<KeyCondition> {
     };
     let partition_value = partition.values.into_iter().next().ok_or_else(unsupported)?;
     Ok(KeyCondition { partition_value, sort })
-}
-
-fn key_attributes(schema: &KeySchema) -> impl Iterator<Item = &KeyAttribute> {
-    std::iter::once(&schema.partition).chain(schema.sort.as_ref())
-}
-
-fn has_type(value: &AttributeValue, scalar: ScalarType) -> bool {
-    matches!(
-        (value, scalar),
-        (AttributeValue::S(_), ScalarType::S)
-            | (AttributeValue::N(_), ScalarType::N)
-            | (AttributeValue::B(_), ScalarType::B)
-    )
 }
 
 fn sort_condition(term: KeyTerm) -> Option<SortKeyCondition> {

@@ -20,7 +20,7 @@ use super::ast::{
     UpdateOperand, UpdateValue,
 };
 use super::syntax::Comparator;
-use crate::model::{AttributeValue, KeyAttribute, KeySchema, ScalarType};
+use crate::model::{AttributeValue, KeySchema};
 use crate::{bail_validation, validation, Error, Result};
 use serde::Deserialize;
 use serde_json::Value;
@@ -265,7 +265,7 @@ pub fn filter(conditions: &LegacyConditions, operator: Option<&str>) -> Result<O
 /// The first key attribute (partition key first) that QueryFilter names:
 /// `QueryFilter can only contain non-primary key attributes: Primary key attribute: pk`.
 pub fn check_query_filter_keys(conditions: &LegacyConditions, schema: &KeySchema) -> Result<()> {
-    match key_attributes(schema).find(|key| conditions.contains_key(&key.name)) {
+    match schema.iter().find(|key| conditions.contains_key(&key.name)) {
         Some(key) => bail_validation!(
             "QueryFilter can only contain non-primary key attributes: Primary key attribute: {}",
             key.name
@@ -341,19 +341,6 @@ pub fn key_conditions(conditions: &LegacyConditions) -> Result<LegacyKeyConditio
     Ok(LegacyKeyConditions(comparisons))
 }
 
-fn key_attributes(schema: &KeySchema) -> impl Iterator<Item = &KeyAttribute> {
-    std::iter::once(&schema.partition).chain(schema.sort.as_ref())
-}
-
-fn has_type(value: &AttributeValue, scalar: ScalarType) -> bool {
-    matches!(
-        (value, scalar),
-        (AttributeValue::S(_), ScalarType::S)
-            | (AttributeValue::N(_), ScalarType::N)
-            | (AttributeValue::B(_), ScalarType::B)
-    )
-}
-
 impl LegacyKeyConditions {
     /// The key condition for a table or index with this key schema, checked key by key
     /// (partition key first) as DynamoDB checks them.
@@ -363,7 +350,7 @@ impl LegacyKeyConditions {
         if schema.sort.is_none() && count > 1 {
             return Err(unsupported());
         }
-        for (position, key) in key_attributes(schema).enumerate() {
+        for (position, key) in schema.iter().enumerate() {
             let Some(comparison) = self.0.iter().find(|comparison| comparison.name == key.name) else {
                 if position == 0 || count > 1 {
                     bail_validation!("Query condition missed key schema element: {}", key.name);
@@ -374,7 +361,7 @@ impl LegacyKeyConditions {
             if matches!(comparison.operator, Null | NotNull | Ne | Contains | NotContains | In) {
                 bail_validation!("Attempted conditional constraint is not an indexable operation");
             }
-            if comparison.values.iter().any(|value| !has_type(value, key.scalar)) {
+            if comparison.values.iter().any(|value| !key.scalar.matches(value)) {
                 return Err(invalid("Condition parameter type does not match schema type"));
             }
             if position == 0 && comparison.operator != Eq {

@@ -27,6 +27,18 @@ pub enum ScalarType {
     B,
 }
 
+impl ScalarType {
+    /// Whether `value` is of this type.
+    pub fn matches(self, value: &AttributeValue) -> bool {
+        matches!(
+            (self, value),
+            (ScalarType::S, AttributeValue::S(_))
+                | (ScalarType::N, AttributeValue::N(_))
+                | (ScalarType::B, AttributeValue::B(_))
+        )
+    }
+}
+
 /// A key attribute's name and type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyAttribute {
@@ -97,7 +109,7 @@ impl KeySchema {
             let Some(value) = item.get(name) else {
                 bail_validation!("One or more parameter values were invalid: Missing the key {name} in the item");
             };
-            if !matches_type(attribute.scalar, value) {
+            if !attribute.scalar.matches(value) {
                 bail_validation!(
                     "One or more parameter values were invalid: Type mismatch for key {name} expected: {} actual: {}",
                     attribute.scalar.name(),
@@ -115,7 +127,7 @@ impl KeySchema {
             bail_validation!("The provided key element does not match the schema");
         }
         self.encode(|attribute| match key.get(&attribute.name) {
-            Some(value) if matches_type(attribute.scalar, value) => Ok(value),
+            Some(value) if attribute.scalar.matches(value) => Ok(value),
             _ => bail_validation!("The provided key element does not match the schema"),
         })
     }
@@ -131,12 +143,17 @@ impl KeySchema {
     /// The prefix shared by the keys of every item in the partition `value` (for Query);
     /// `None` if `value` is not of the partition key's type.
     pub fn partition_prefix(&self, value: &AttributeValue) -> Option<KeyCode> {
-        if !matches_type(self.partition.scalar, value) {
+        if !self.partition.scalar.matches(value) {
             return None;
         }
         let mut out = Vec::new();
         push_key_part(value, Role::Partition, &mut out);
         Some(KeyCode(out))
+    }
+
+    /// The key attributes, partition key first.
+    pub fn iter(&self) -> impl Iterator<Item = &KeyAttribute> {
+        std::iter::once(&self.partition).chain(self.sort.as_ref())
     }
 
     fn attributes(&self) -> impl Iterator<Item = (&KeyAttribute, Role)> {
@@ -155,15 +172,6 @@ impl KeySchema {
         }
         Ok(KeyCode(out))
     }
-}
-
-fn matches_type(scalar: ScalarType, value: &AttributeValue) -> bool {
-    matches!(
-        (scalar, value),
-        (ScalarType::S, AttributeValue::S(_))
-            | (ScalarType::N, AttributeValue::N(_))
-            | (ScalarType::B, AttributeValue::B(_))
-    )
 }
 
 /// DynamoDB's limits on a key value: not empty, and at most 2048 bytes for a partition
