@@ -18,6 +18,7 @@ pub mod clock;
 pub mod engine;
 pub mod error;
 pub mod expr;
+pub mod index;
 pub mod model;
 pub mod storage;
 

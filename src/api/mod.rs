@@ -9,6 +9,7 @@ mod account;
 mod batch;
 mod capacity;
 mod error;
+mod indexes;
 mod items;
 mod query;
 mod tables;

@@ -28,7 +28,10 @@
 use crate::api::capacity::{self, ConsumedCapacity, Detail};
 use crate::api::render;
 use crate::api::validate::{check_expression_mix, required, Violations};
-use crate::engine::{starting_key_invalid, Engine, Page, PageOptions, QuerySpec, ScanSpec, Segment};
+use crate::engine::{
+    no_such_index, starting_key_invalid, Engine, IndexChoice, IndexKind, IndexRead, Page, PageOptions,
+    Projection as IndexProjection, QuerySpec, ScanSpec, SecondaryIndex, Segment,
+};
 use crate::error::{ErrorKind, Result};
 use crate::expr::legacy::{self, LegacyConditions, LegacyKeyConditions};
 use crate::expr::{self, Condition, ExpressionKind, Placeholders, Projection};
@@ -154,8 +157,9 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<String> {
         ),
     };
     let table_name = required(read.table_name.clone(), "tableName")?;
-    let schema = engine.key_schema(&table_name)?.clone();
-    read.check_index(false)?;
+    let table_schema = engine.key_schema(&table_name)?.clone();
+    let index = read.index(engine, &table_name, false)?;
+    let schema = index.as_ref().map_or(&table_schema, |index| &index.key_schema).clone();
     let placeholders = read.placeholders()?;
     let key_condition = match key {
         Key::Expression(text) => expr::parse_key_condition(text, &placeholders, &schema)?,
@@ -164,16 +168,17 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<String> {
     let parsed = read.parse_expressions(&placeholders)?;
     placeholders.check_all_used()?;
     check_filter_keys(parsed.filter.as_ref(), request.query_filter.as_ref(), &schema)?;
-    let output = read.output(parsed.projection)?;
+    let output = read.output(parsed.projection, index.is_some())?;
     let filter = parsed.filter.as_ref().or(query_filter.as_ref());
     let spec = QuerySpec {
         key_condition: &key_condition,
         forward: request.scan_index_forward.unwrap_or(true),
         exclusive_start_key: start.as_ref(),
         page: read.page_options(filter),
+        index: read.index_choice(index.as_ref(), &table_schema, &output, filter),
     };
     let page = engine.query(&table_name, &spec)?;
-    read.respond(&table_name, page, output)
+    read.respond(&table_name, page, output, index.as_ref())
 }
 
 pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<String> {
@@ -199,8 +204,8 @@ pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<String> {
     let start = read.exclusive_start_key()?;
     let segment = segment(request.segment, request.total_segments)?;
     let table_name = required(read.table_name.clone(), "tableName")?;
-    engine.key_schema(&table_name)?;
-    read.check_index(start.is_some())?;
+    let table_schema = engine.key_schema(&table_name)?.clone();
+    let index = read.index(engine, &table_name, start.is_some())?;
     let parsed = match expressions.iter().any(|(_, present)| *present) {
         true => {
             let placeholders = read.placeholders()?;
@@ -210,11 +215,16 @@ pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<String> {
         }
         false => Expressions { filter: None, projection: None },
     };
-    let output = read.output(parsed.projection)?;
+    let output = read.output(parsed.projection, index.is_some())?;
     let filter = parsed.filter.as_ref().or(scan_filter.as_ref());
-    let spec = ScanSpec { segment, exclusive_start_key: start.as_ref(), page: read.page_options(filter) };
+    let spec = ScanSpec {
+        segment,
+        exclusive_start_key: start.as_ref(),
+        page: read.page_options(filter),
+        index: read.index_choice(index.as_ref(), &table_schema, &output, filter),
+    };
     let page = engine.scan(&table_name, &spec)?;
-    read.respond(&table_name, page, output)
+    read.respond(&table_name, page, output, index.as_ref())
 }
 
 impl ReadParameters {
@@ -278,14 +288,57 @@ impl ReadParameters {
         })
     }
 
-    /// Tables have no secondary indexes yet, so any IndexName names a missing index.
-    /// Scan reports a missing index differently when an ExclusiveStartKey is given.
-    fn check_index(&self, has_start_key: bool) -> Result<()> {
-        match &self.index_name {
-            Some(_) if has_start_key => bail_validation!("The provided starting key is invalid"),
-            Some(index) => bail_validation!("The table does not have the specified index: {index}"),
-            None => Ok(()),
+    /// The index IndexName names, if any. A missing index is reported differently by a
+    /// Scan with an ExclusiveStartKey (`scan_start_key`). A global index refuses
+    /// strongly consistent reads, and whole items when it does not project them all
+    /// (dynalite's and AWS-verified conformance suites' messages).
+    fn index(&self, engine: &Engine, table_name: &str, scan_start_key: bool) -> Result<Option<SecondaryIndex>> {
+        let Some(name) = &self.index_name else { return Ok(None) };
+        let index = match engine.secondary_index(table_name, name) {
+            Ok(index) => index.clone(),
+            Err(_) if scan_start_key => bail_validation!("The provided starting key is invalid"),
+            Err(_) => return Err(no_such_index(name)),
+        };
+        if index.kind == IndexKind::Global {
+            if self.consistent_read == Some(true) {
+                bail_validation!("Consistent reads are not supported on global secondary indexes");
+            }
+            if self.select.as_deref() == Some("ALL_ATTRIBUTES") && index.projection != IndexProjection::All {
+                bail_validation!(
+                    "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index {name} because its projection type is not ALL"
+                );
+            }
         }
+        Ok(Some(index))
+    }
+
+    /// How an index read takes its items: a local index fetches whole items from the
+    /// table when the request asks for ALL_ATTRIBUTES or names (in its projection or its
+    /// filter) an attribute the index does not carry; otherwise items are read as the
+    /// index holds them. A global index never fetches: attributes it does not carry are
+    /// simply absent.
+    fn index_choice<'a>(
+        &'a self,
+        index: Option<&SecondaryIndex>,
+        table_schema: &KeySchema,
+        output: &Output,
+        filter: Option<&Condition>,
+    ) -> Option<IndexChoice<'a>> {
+        let name = self.index_name.as_deref()?;
+        let index = index?;
+        let mut named: Vec<&str> = filter.map(Condition::top_level_names).unwrap_or_default();
+        match output {
+            Output::Items(Some(Shape::Projection(projection))) => {
+                named.extend(projection.paths().iter().map(|path| path.head()))
+            }
+            Output::Items(Some(Shape::Names(names))) => named.extend(names.iter().map(String::as_str)),
+            _ => {}
+        }
+        let fetch = index.kind == IndexKind::Local
+            && (self.select.as_deref() == Some("ALL_ATTRIBUTES")
+                || named.iter().any(|name| !index.projects(table_schema, name)));
+        let read = if fetch { IndexRead::FetchFromTable } else { IndexRead::Projected };
+        Some(IndexChoice { name, read })
     }
 
     fn placeholders(&self) -> Result<Placeholders> {
@@ -304,7 +357,7 @@ impl ReadParameters {
     /// Select against the projection given (ProjectionExpression or AttributesToGet),
     /// with DynamoDB's messages (DynamoDB Local's wording, confirmed against AWS by
     /// conformance suites).
-    fn output(&self, projection: Option<Projection>) -> Result<Output> {
+    fn output(&self, projection: Option<Projection>, has_index: bool) -> Result<Output> {
         let named = match (&projection, &self.attributes_to_get) {
             (Some(_), _) => "ProjectionExpression",
             _ => "AttributesToGet",
@@ -316,13 +369,14 @@ impl ReadParameters {
             (Some("ALL_ATTRIBUTES"), None) => Ok(Output::Items(None)),
             (Some("ALL_ATTRIBUTES"), Some(_)) => Err(cannot("ALL_ATTRIBUTES")),
             (Some("ALL_PROJECTED_ATTRIBUTES"), Some(_)) => Err(cannot("ALL_PROJECTED_ATTRIBUTES")),
+            (Some("ALL_PROJECTED_ATTRIBUTES"), None) if has_index => Ok(Output::Items(None)),
             (Some("COUNT"), None) => Ok(Output::Count),
             (Some("COUNT"), Some(_)) => Err(cannot("only the Count")),
             (Some("SPECIFIC_ATTRIBUTES"), Some(shape)) => Ok(Output::Items(Some(shape))),
             (Some("SPECIFIC_ATTRIBUTES"), None) => Err(validation!(
                 "Must specify the AttributesToGet or ProjectionExpression when choosing to get SPECIFIC_ATTRIBUTES"
             )),
-            // ALL_PROJECTED_ATTRIBUTES alone: valid only on an index, and tables have none yet.
+            // ALL_PROJECTED_ATTRIBUTES alone, without an index.
             _ => Err(validation!("ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName")),
         }
     }
@@ -332,7 +386,7 @@ impl ReadParameters {
         PageOptions { limit: self.limit.map(|limit| limit as usize), filter }
     }
 
-    fn respond(&self, table_name: &str, page: Page, output: Output) -> Result<String> {
+    fn respond(&self, table_name: &str, page: Page, output: Output, index: Option<&SecondaryIndex>) -> Result<String> {
         let consistent = self.consistent_read.unwrap_or(false);
         let units = capacity::read_units(page.scanned_bytes, consistent);
         let detail = Detail::from_wire(self.return_consumed_capacity.as_deref());
@@ -347,7 +401,10 @@ impl ReadParameters {
             count,
             scanned_count: page.scanned_count,
             last_evaluated_key: page.last_evaluated_key,
-            consumed_capacity: capacity::report(detail, table_name, units),
+            consumed_capacity: match index {
+                Some(index) => capacity::report_index(detail, table_name, units, &index.name, index.kind),
+                None => capacity::report(detail, table_name, units),
+            },
         })
     }
 }

@@ -5,10 +5,11 @@
 //! release implements (refused, never ignored), then the operation's own rules; the
 //! engine last checks what depends on the tables that exist.
 
+use crate::api::indexes::{self, IndexInput};
 use crate::api::tags::{tag_pairs, TagInput};
 use crate::api::validate::{required, Violations};
 use crate::api::{not_yet, render};
-use crate::engine::{table_arn, table_not_found, BillingMode, Engine, Table, TableClass, TableMeta};
+use crate::engine::{table_arn, table_not_found, BillingMode, Engine, IndexKind, Table, TableClass, TableMeta};
 use crate::error::Result;
 use crate::model::{KeyAttribute, KeySchema, ScalarType};
 use serde::{Deserialize, Serialize};
@@ -52,8 +53,8 @@ pub struct CreateTableRequest {
     table_class: Option<String>,
     #[serde(rename = "SSESpecification")]
     sse_specification: Option<SseSpecification>,
-    local_secondary_indexes: Option<Value>,
-    global_secondary_indexes: Option<Value>,
+    local_secondary_indexes: Option<Vec<IndexInput>>,
+    global_secondary_indexes: Option<Vec<IndexInput>>,
     stream_specification: Option<Value>,
     on_demand_throughput: Option<Value>,
     warm_throughput: Option<Value>,
@@ -110,14 +111,14 @@ struct AttributeDefinitionInput {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct KeySchemaElementInput {
-    attribute_name: Option<String>,
-    key_type: Option<String>,
+pub(super) struct KeySchemaElementInput {
+    pub(super) attribute_name: Option<String>,
+    pub(super) key_type: Option<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct ThroughputInput {
+pub(super) struct ThroughputInput {
     read_capacity_units: Option<i64>,
     write_capacity_units: Option<i64>,
 }
@@ -173,6 +174,35 @@ struct TableDescription<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     table_class_summary: Option<TableClassSummary>,
     deletion_protection_enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    local_secondary_indexes: Option<Vec<IndexDescription<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    global_secondary_indexes: Option<Vec<IndexDescription<'a>>>,
+}
+
+/// One secondary index in a table description. Global indexes have a status and
+/// throughput; local ones share the table's.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct IndexDescription<'a> {
+    index_name: &'a str,
+    key_schema: Vec<KeySchemaElement<'a>>,
+    projection: ProjectionDescription<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index_status: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provisioned_throughput: Option<ThroughputDescription>,
+    index_size_bytes: u64,
+    item_count: usize,
+    index_arn: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ProjectionDescription<'a> {
+    projection_type: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    non_key_attributes: Option<&'a [String]>,
 }
 
 #[derive(Serialize)]
@@ -308,15 +338,16 @@ impl CreateTableRequest {
         check_attribute_definitions(&mut violations, &self.attribute_definitions);
         violations.table_name(&self.table_name, "tableName");
         check_throughput(&mut violations, &self.provisioned_throughput);
-        check_key_schema(&mut violations, &self.key_schema);
+        check_key_schema(&mut violations, &self.key_schema, "keySchema", true);
+        indexes::check_shape(&mut violations, &self.local_secondary_indexes, "localSecondaryIndexes", false);
+        indexes::check_shape(&mut violations, &self.global_secondary_indexes, "globalSecondaryIndexes", true);
         violations.one_of(&self.billing_mode, "billingMode", &BILLING_MODES);
         violations.finish()
     }
 
     fn refuse_later(&self) -> Result<()> {
         let operation = "CreateTable";
-        not_yet(&self.local_secondary_indexes, "LocalSecondaryIndexes", operation)?;
-        not_yet(&self.global_secondary_indexes, "GlobalSecondaryIndexes", operation)?;
+        indexes::refuse_later(&self.global_secondary_indexes)?;
         not_yet(&self.stream_specification, "StreamSpecification", operation)?;
         not_yet(&custom_encryption(&self.sse_specification), "SSESpecification", operation)?;
         not_yet(&self.on_demand_throughput, "OnDemandThroughput", operation)?;
@@ -332,10 +363,19 @@ impl CreateTableRequest {
         let attribute_definitions =
             attribute_definitions(required(self.attribute_definitions, "attributeDefinitions")?)?;
         let keys = key_elements(required(self.key_schema, "keySchema")?)?;
+        let has_indexes = self.local_secondary_indexes.is_some() || self.global_secondary_indexes.is_some();
+        let key_schema = table_key_schema(&keys, &attribute_definitions, has_indexes)?;
+        let indexes = indexes::secondary_indexes(
+            self.local_secondary_indexes,
+            self.global_secondary_indexes,
+            &key_schema,
+            &attribute_definitions,
+            on_demand,
+        )?;
         Ok(TableMeta {
             name: required(self.table_name, "tableName")?,
             id: Rc::from(""),
-            key_schema: table_key_schema(&keys, &attribute_definitions)?,
+            key_schema,
             attribute_definitions,
             billing,
             last_pay_per_request_millis: None,
@@ -343,6 +383,7 @@ impl CreateTableRequest {
             tags: tag_pairs(self.tags.unwrap_or_default())?,
             deletion_protection: self.deletion_protection_enabled.unwrap_or(false),
             table_class,
+            indexes,
         })
     }
 }
@@ -430,6 +471,8 @@ impl<'a> TableDescription<'a> {
             }),
             table_class_summary: meta.table_class.map(|class| TableClassSummary { table_class: class.wire_name() }),
             deletion_protection_enabled: meta.deletion_protection,
+            local_secondary_indexes: IndexDescription::list(table, IndexKind::Local, status),
+            global_secondary_indexes: IndexDescription::list(table, IndexKind::Global, status),
         }
     }
 
@@ -448,6 +491,41 @@ impl<'a> TableDescription<'a> {
         self.key_schema = None;
         self.creation_date_time = None;
         self
+    }
+}
+
+impl<'a> IndexDescription<'a> {
+    /// The table's indexes of one kind, in CreateTable's order; `None` when it has none.
+    /// A global index is CREATING while its table is, and ACTIVE otherwise.
+    fn list(table: &'a Table, kind: IndexKind, status: &'static str) -> Option<Vec<IndexDescription<'a>>> {
+        let meta = &table.meta;
+        let descriptions: Vec<IndexDescription> = meta
+            .indexes_of(kind)
+            .map(|(position, index)| {
+                let (item_count, index_size_bytes) = table.index_stats(position);
+                let global = index.kind == IndexKind::Global;
+                let throughput = index
+                    .throughput
+                    .map_or(BillingMode::PayPerRequest, |(read, write)| BillingMode::Provisioned { read, write });
+                IndexDescription {
+                    index_name: &index.name,
+                    key_schema: key_schema_elements(&index.key_schema),
+                    projection: ProjectionDescription {
+                        projection_type: index.projection.wire_name(),
+                        non_key_attributes: match &index.projection {
+                            crate::engine::Projection::Include(names) => Some(names),
+                            _ => None,
+                        },
+                    },
+                    index_status: global.then_some(if status == CREATING { CREATING } else { ACTIVE }),
+                    provisioned_throughput: global.then(|| ThroughputDescription::of(&throughput)),
+                    index_size_bytes,
+                    item_count,
+                    index_arn: format!("{}/index/{}", table_arn(&meta.name), index.name),
+                }
+            })
+            .collect();
+        (!descriptions.is_empty()).then_some(descriptions)
     }
 }
 
@@ -522,7 +600,7 @@ fn table_class(name: &str) -> Result<TableClass> {
 }
 
 /// The (read, write) capacity of a ProvisionedThroughput already checked to hold both.
-fn throughput(input: Option<ThroughputInput>) -> Result<Option<(u64, u64)>> {
+pub(super) fn throughput(input: Option<ThroughputInput>) -> Result<Option<(u64, u64)>> {
     let units = |value: Option<i64>, path| required(value, path).map(i64::unsigned_abs);
     input
         .map(|input| {
@@ -535,15 +613,21 @@ fn throughput(input: Option<ThroughputInput>) -> Result<Option<(u64, u64)>> {
 }
 
 fn check_throughput(violations: &mut Violations, throughput: &Option<ThroughputInput>) {
+    check_throughput_at(violations, throughput, "")
+}
+
+/// ProvisionedThroughput's shape, its member paths under `prefix` (an index's path).
+pub(super) fn check_throughput_at(violations: &mut Violations, throughput: &Option<ThroughputInput>, prefix: &str) {
     let Some(throughput) = throughput else {
         return;
     };
     for (units, path) in
         [(throughput.write_capacity_units, WRITE_UNITS_PATH), (throughput.read_capacity_units, READ_UNITS_PATH)]
     {
-        violations.not_null(&units, path);
+        let path = format!("{prefix}{path}");
+        violations.not_null(&units, &path);
         if let Some(units) = units {
-            check_range(violations, units, path, 1..=i64::MAX);
+            check_range(violations, units, &path, 1..=i64::MAX);
         }
     }
 }
@@ -574,25 +658,36 @@ fn check_attribute_definitions(violations: &mut Violations, definitions: &Option
     }
 }
 
-fn check_key_schema(violations: &mut Violations, key_schema: &Option<Vec<KeySchemaElementInput>>) {
+/// A KeySchema's shape at `path`. An index's key types have no enum constraint in the
+/// request framework (dynalite's record); the table's do.
+pub(super) fn check_key_schema(
+    violations: &mut Violations,
+    key_schema: &Option<Vec<KeySchemaElementInput>>,
+    path: &str,
+    key_type_enum: bool,
+) {
+    let list_path = path;
     let Some(elements) = key_schema else {
-        return violations.not_null(key_schema, "keySchema");
+        return violations.not_null(key_schema, list_path);
     };
     if elements.is_empty() {
-        violations.add("'[]'", "keySchema", "Member must have length greater than or equal to 1");
+        violations.add("'[]'", list_path, "Member must have length greater than or equal to 1");
     }
     if elements.len() > 2 {
         let listed: Vec<String> = elements.iter().map(KeySchemaElementInput::java_display).collect();
         violations.add(
             format!("'[{}]'", listed.join(", ")),
-            "keySchema",
+            list_path,
             "Member must have length less than or equal to 2",
         );
     }
     for (index, element) in elements.iter().enumerate() {
-        let path = format!("keySchema.{}.member", index + 1);
+        let path = format!("{list_path}.{}.member", index + 1);
         check_attribute_name(violations, &element.attribute_name, &format!("{path}.attributeName"));
-        check_enum(violations, &element.key_type, &format!("{path}.keyType"), &KEY_TYPES);
+        match key_type_enum {
+            true => check_enum(violations, &element.key_type, &format!("{path}.keyType"), &KEY_TYPES),
+            false => violations.not_null(&element.key_type, &format!("{path}.keyType")),
+        }
     }
 }
 
@@ -653,7 +748,7 @@ fn scalar_type(name: &str) -> Result<ScalarType> {
 }
 
 /// KeySchema as (attribute name, key type) pairs.
-fn key_elements(inputs: Vec<KeySchemaElementInput>) -> Result<Vec<(String, String)>> {
+pub(super) fn key_elements(inputs: Vec<KeySchemaElementInput>) -> Result<Vec<(String, String)>> {
     inputs
         .into_iter()
         .map(|input| Ok((required(input.attribute_name, "attributeName")?, required(input.key_type, "keyType")?)))
@@ -661,8 +756,13 @@ fn key_elements(inputs: Vec<KeySchemaElementInput>) -> Result<Vec<(String, Strin
 }
 
 /// The table's key schema, with CreateTable's rules for how KeySchema and
-/// AttributeDefinitions agree when a table has no secondary indexes.
-fn table_key_schema(keys: &[(String, String)], definitions: &[(String, ScalarType)]) -> Result<KeySchema> {
+/// AttributeDefinitions agree; with secondary indexes, whether every definition is used
+/// is checked after the indexes.
+fn table_key_schema(
+    keys: &[(String, String)],
+    definitions: &[(String, ScalarType)],
+    has_indexes: bool,
+) -> Result<KeySchema> {
     let names: Vec<&str> = keys.iter().map(|(name, _)| name.as_str()).collect();
     let defined: Vec<&str> = definitions.iter().map(|(name, _)| name.as_str()).collect();
     if names.len() > defined.len() {
@@ -681,7 +781,7 @@ fn table_key_schema(keys: &[(String, String)], definitions: &[(String, ScalarTyp
         );
     }
     check_key_order(keys)?;
-    if names.len() != defined.len() {
+    if !has_indexes && names.len() != defined.len() {
         crate::bail_validation!(
             "One or more parameter values were invalid: Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions"
         );
@@ -696,7 +796,7 @@ fn table_key_schema(keys: &[(String, String)], definitions: &[(String, ScalarTyp
 }
 
 /// A HASH key first, then at most a RANGE key of another name.
-fn check_key_order(keys: &[(String, String)]) -> Result<()> {
+pub(super) fn check_key_order(keys: &[(String, String)]) -> Result<()> {
     if let [(hash, _), (range, _)] = keys {
         if hash == range {
             crate::bail_validation!("Both the Hash Key and the Range Key element in the KeySchema have the same name");
@@ -736,7 +836,7 @@ mod tests {
     }
 
     fn schema_error(pairs: &[(&str, &str)], defined: &[&str]) -> String {
-        table_key_schema(&keys(pairs), &strings(defined)).unwrap_err().message
+        table_key_schema(&keys(pairs), &strings(defined), false).unwrap_err().message
     }
 
     #[test]
@@ -760,7 +860,7 @@ mod tests {
     #[test]
     fn a_valid_schema_takes_the_defined_types() {
         let definitions = vec![("sk".to_string(), ScalarType::N), ("pk".to_string(), ScalarType::B)];
-        let schema = table_key_schema(&keys(&[("pk", "HASH"), ("sk", "RANGE")]), &definitions).unwrap();
+        let schema = table_key_schema(&keys(&[("pk", "HASH"), ("sk", "RANGE")]), &definitions, false).unwrap();
         assert_eq!(schema.partition, KeyAttribute { name: "pk".into(), scalar: ScalarType::B });
         assert_eq!(schema.sort, Some(KeyAttribute { name: "sk".into(), scalar: ScalarType::N }));
     }

@@ -6,16 +6,17 @@
 
 mod change;
 mod ids;
-mod ops;
+pub(crate) mod ops;
 pub mod table;
 
+pub use crate::index::{IndexKind, Projection, SecondaryIndex};
 pub use change::Change;
 pub use ops::batch::{BatchWrite, TableWrites};
 pub use ops::put::{check_put_item_size, Precondition, ReturnValues};
-pub use ops::query::{starting_key_invalid, Page, PageOptions, QuerySpec};
+pub use ops::query::{no_such_index, starting_key_invalid, IndexChoice, Page, PageOptions, QuerySpec};
 pub use ops::scan::{ScanSpec, Segment};
 pub use ops::update::Updated;
-pub use table::{BillingMode, Table, TableClass, TableMeta};
+pub use table::{BillingMode, IndexRead, Table, TableClass, TableMeta};
 
 use crate::clock::Clock;
 use crate::error::{Error, ErrorKind, Result};

@@ -1,7 +1,9 @@
 //! A table: its settings (what CreateTable and UpdateTable say) and its items in key order.
 
+use crate::index::{IndexEntries, IndexKind, Projection, SecondaryIndex};
 use crate::model::{item_size, Item, KeyCode, KeySchema, ScalarType};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::rc::Rc;
@@ -58,6 +60,22 @@ pub struct TableMeta {
     pub deletion_protection: bool,
     /// The table class, when one was ever given explicitly.
     pub table_class: Option<TableClass>,
+    /// The secondary indexes, local and global, in the order CreateTable listed them
+    /// (its local ones first). Absent from records written before indexes existed.
+    #[serde(default)]
+    pub indexes: Vec<SecondaryIndex>,
+}
+
+impl TableMeta {
+    /// The secondary index named `name`, with its position in [`TableMeta::indexes`].
+    pub fn index(&self, name: &str) -> Option<(usize, &SecondaryIndex)> {
+        self.indexes.iter().enumerate().find(|(_, index)| index.name == name)
+    }
+
+    /// The indexes of one kind.
+    pub fn indexes_of(&self, kind: IndexKind) -> impl Iterator<Item = (usize, &SecondaryIndex)> {
+        self.indexes.iter().enumerate().filter(move |(_, index)| index.kind == kind)
+    }
 }
 
 /// A table with its items, ordered by encoded primary key.
@@ -66,11 +84,22 @@ pub struct Table {
     pub meta: TableMeta,
     items: BTreeMap<KeyCode, Item>,
     size_bytes: u64,
+    /// The entries of each index of `meta.indexes`, position for position.
+    indexes: Vec<IndexEntries>,
+}
+
+/// How a read through an index yields items: as the index holds them, or (a local index
+/// read asking for attributes it does not project) whole from the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexRead {
+    Projected,
+    FetchFromTable,
 }
 
 impl Table {
     pub fn new(meta: TableMeta) -> Self {
-        Table { meta, items: BTreeMap::new(), size_bytes: 0 }
+        let indexes = vec![IndexEntries::default(); meta.indexes.len()];
+        Table { meta, items: BTreeMap::new(), size_bytes: 0, indexes }
     }
 
     pub fn get(&self, key: &KeyCode) -> Option<&Item> {
@@ -78,9 +107,14 @@ impl Table {
     }
 
     /// Stores (`Some`) or removes (`None`) the item at `key`, returning the previous one.
+    /// Every index follows: this is the one place items change, reverts included.
     pub fn set(&mut self, key: KeyCode, item: Option<Item>) -> Option<Item> {
         if let Some(new) = &item {
             self.size_bytes += item_size(new) as u64;
+        }
+        for (entries, index) in self.indexes.iter_mut().zip(&self.meta.indexes) {
+            let old = self.items.get(&key);
+            entries.update(index, &self.meta.key_schema, &key, old, item.as_ref());
         }
         let old = match item {
             Some(new) => self.items.insert(key, new),
@@ -90,6 +124,67 @@ impl Table {
             self.size_bytes -= item_size(old) as u64;
         }
         old
+    }
+
+    /// The entries (index key, table key) of the index at `position` in `meta.indexes`,
+    /// in index order.
+    pub fn index_entries(&self, position: usize) -> impl Iterator<Item = &(KeyCode, KeyCode)> {
+        self.indexes.get(position).into_iter().flat_map(|entries| entries.entries.iter())
+    }
+
+    /// The item count and size in bytes of the index at `position` in `meta.indexes`.
+    pub fn index_stats(&self, position: usize) -> (usize, u64) {
+        self.indexes.get(position).map_or((0, 0), |entries| (entries.entries.len(), entries.size_bytes))
+    }
+
+    /// The items of the index at `position`, in index order: one partition (`prefix`, from
+    /// the index schema's [`KeySchema::partition_prefix`]) or, without one, the whole
+    /// index; beginning after the entry `after` (index key, table key) in the direction
+    /// read. Items come projected unless `read` says to fetch them whole.
+    pub fn index_items<'a>(
+        &'a self,
+        position: usize,
+        prefix: Option<&KeyCode>,
+        after: Option<&(KeyCode, KeyCode)>,
+        forward: bool,
+        read: IndexRead,
+    ) -> Box<dyn Iterator<Item = Cow<'a, Item>> + 'a> {
+        let (Some(entries), Some(index)) = (self.indexes.get(position), self.meta.indexes.get(position)) else {
+            return Box::new(std::iter::empty());
+        };
+        let empty = KeyCode::default();
+        if let (Some(prefix), Some((after_index, _))) = (prefix, after) {
+            if !after_index.as_bytes().starts_with(prefix.as_bytes()) {
+                return Box::new(std::iter::empty());
+            }
+        }
+        let (low, high) = match prefix {
+            Some(prefix) => {
+                (Bound::Included((prefix.clone(), empty.clone())), Bound::Excluded((partition_end(prefix), empty)))
+            }
+            None => (Bound::Unbounded, Bound::Unbounded),
+        };
+        let (low, high) = match (after, forward) {
+            (Some(after), true) => (Bound::Excluded(after.clone()), high),
+            (Some(after), false) => (low, Bound::Excluded(after.clone())),
+            (None, _) => (low, high),
+        };
+        let range = entries.entries.range((low, high));
+        let schema = &self.meta.key_schema;
+        let item = move |(_, key): &(KeyCode, KeyCode)| {
+            self.items.get(key).map(|item| match read {
+                IndexRead::FetchFromTable => Cow::Borrowed(item),
+                IndexRead::Projected => match index.projection {
+                    Projection::All => Cow::Borrowed(item),
+                    _ => Cow::Owned(index.project(schema, item)),
+                },
+            })
+        };
+        if forward {
+            Box::new(range.filter_map(item))
+        } else {
+            Box::new(range.rev().filter_map(item))
+        }
     }
 
     /// Items in key order.
@@ -113,10 +208,7 @@ impl Table {
         after: Option<&KeyCode>,
         forward: bool,
     ) -> Box<dyn Iterator<Item = &'a Item> + 'a> {
-        // A partition prefix ends with the terminator `00 01`: every key of the partition
-        // sorts below the same prefix ending in `00 02`, and no other key sorts between.
-        let hex = prefix.to_hex();
-        let end = KeyCode::from_hex(&format!("{}02", &hex[..hex.len() - 2])).unwrap_or_else(|| prefix.clone());
+        let end = partition_end(prefix);
         // A start key outside the partition would make an inverted range, which panics;
         // nothing of the partition comes after it.
         if after.is_some_and(|after| !after.as_bytes().starts_with(prefix.as_bytes())) {
@@ -142,4 +234,12 @@ impl Table {
     pub fn size_bytes(&self) -> u64 {
         self.size_bytes
     }
+}
+
+/// The key just past a partition. A partition prefix ends with the terminator `00 01`:
+/// every key of the partition sorts below the same prefix ending in `00 02`, and no other
+/// key sorts between.
+fn partition_end(prefix: &KeyCode) -> KeyCode {
+    let hex = prefix.to_hex();
+    KeyCode::from_hex(&format!("{}02", &hex[..hex.len() - 2])).unwrap_or_else(|| prefix.clone())
 }

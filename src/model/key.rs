@@ -55,7 +55,7 @@ pub struct KeySchema {
 
 /// An encoded primary key. Items of one partition share a prefix, and byte order
 /// within a partition is DynamoDB's sort key order.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct KeyCode(Vec<u8>);
 
 impl KeyCode {
@@ -84,7 +84,8 @@ impl KeyCode {
 }
 
 impl ScalarType {
-    fn name(self) -> &'static str {
+    /// The type's wire name: S, N or B.
+    pub fn name(self) -> &'static str {
         match self {
             ScalarType::S => "S",
             ScalarType::N => "N",
@@ -130,6 +131,17 @@ impl KeySchema {
             Some(value) if attribute.scalar.matches(value) => Ok(value),
             _ => bail_validation!("The provided key element does not match the schema"),
         })
+    }
+
+    /// The key of an item in a secondary index with this schema: `None` when the item
+    /// lacks a key attribute, or holds one of another type or an empty value (the item is
+    /// then not in the index, which is what makes an index sparse).
+    pub fn sparse_key(&self, item: &Item) -> Option<KeyCode> {
+        self.encode(|attribute| match item.get(&attribute.name) {
+            Some(value) if attribute.scalar.matches(value) => Ok(value),
+            _ => bail_validation!("not in the index"),
+        })
+        .ok()
     }
 
     /// The item's key attributes alone.

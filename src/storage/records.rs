@@ -134,3 +134,30 @@ fn decode_item(stored: &StoredItem) -> Result<(KeyCode, Item), StorageError> {
     let item = item_from_json(object).map_err(|error| corrupt(error.message))?;
     Ok((key, item))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `table/` record as format version 1 wrote it before tables had secondary
+    /// indexes: it still opens (with no indexes), and its items load.
+    #[test]
+    fn a_table_record_without_indexes_still_opens() {
+        let meta = r#"{"name":"t","id":"0b6f7a4e-0000-4000-8000-000000000000","key_schema":{"partition":{"name":"id","scalar":"S"},"sort":null},"attribute_definitions":[["id","S"]],"billing":"PayPerRequest","last_pay_per_request_millis":1,"created_millis":1,"tags":[],"deletion_protection":false,"table_class":null}"#;
+        let snapshot = Snapshot {
+            meta: vec![
+                (FORMAT_KEY.to_string(), r#"{"version":1}"#.to_string()),
+                ("table/t".to_string(), meta.to_string()),
+            ],
+            items: vec![StoredItem {
+                table_id: "0b6f7a4e-0000-4000-8000-000000000000".to_string(),
+                key: "61000001".to_string(),
+                value: r#"{"id":{"S":"a"}}"#.to_string(),
+            }],
+        };
+        let tables = decode(&snapshot).unwrap().unwrap();
+        assert_eq!(tables.len(), 1);
+        assert!(tables[0].meta.indexes.is_empty());
+        assert_eq!(tables[0].item_count(), 1);
+    }
+}

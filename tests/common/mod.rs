@@ -53,10 +53,18 @@ impl Harness {
     }
 }
 
-type TableState = (TableMeta, Vec<(KeyCode, Item)>);
+/// A table's settings, items, and each index's entries, count and size.
+type TableState = (TableMeta, Vec<(KeyCode, Item)>, Vec<IndexState>);
+type IndexState = (Vec<(KeyCode, KeyCode)>, (usize, u64));
 
-/// Every table's settings and items, for comparing two databases.
+/// Every table's settings, items and index entries, for comparing two databases (a
+/// reopened database rebuilds its indexes from its items).
 pub fn state_of(db: &Database) -> Vec<TableState> {
     let items_of = |table: &Table| table.items().map(|(key, item)| (key.clone(), item.clone())).collect();
-    db.engine().tables().map(|table| (table.meta.clone(), items_of(table))).collect()
+    let indexes_of = |table: &Table| {
+        (0..table.meta.indexes.len())
+            .map(|position| (table.index_entries(position).cloned().collect(), table.index_stats(position)))
+            .collect()
+    };
+    db.engine().tables().map(|table| (table.meta.clone(), items_of(table), indexes_of(table))).collect()
 }

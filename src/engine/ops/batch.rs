@@ -8,6 +8,7 @@
 
 use super::put::check_put_item_size;
 use crate::engine::Engine;
+use crate::index::check_index_keys;
 use crate::model::{Item, KeyCode, KeySchema};
 use crate::{bail_validation, Result};
 use std::collections::HashSet;
@@ -64,8 +65,13 @@ impl Engine {
             }
         }
         for table in tables {
-            let schema = &self.table_for_items(&table.table)?.meta.key_schema;
-            check_distinct(table.writes.iter().map(|write| write.key(schema)))?;
+            let meta = &self.table_for_items(&table.table)?.meta;
+            check_distinct(table.writes.iter().map(|write| write.key(&meta.key_schema)))?;
+            for write in &table.writes {
+                if let BatchWrite::Put(item) = write {
+                    check_index_keys(&meta.indexes, item)?;
+                }
+            }
         }
         Ok(())
     }

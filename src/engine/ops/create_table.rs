@@ -125,9 +125,9 @@ fn check_account_limit(unit: &str, requested: u64, reserved: u64) -> Result<()> 
 pub(super) const REFER_TO_LIMITS: &str =
     "Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits.";
 
-/// Settings for a table with a string partition key `id`, for the engine's tests.
+/// Settings for a table with a string partition key `id`, for tests of the engine and the indexes.
 #[cfg(test)]
-pub(super) fn sample_meta(name: &str, billing: BillingMode) -> TableMeta {
+pub(crate) fn sample_meta(name: &str, billing: BillingMode) -> TableMeta {
     use crate::model::{KeyAttribute, KeySchema, ScalarType};
     let partition = KeyAttribute { name: "id".into(), scalar: ScalarType::S };
     TableMeta {
@@ -141,12 +141,13 @@ pub(super) fn sample_meta(name: &str, billing: BillingMode) -> TableMeta {
         tags: Vec::new(),
         deletion_protection: false,
         table_class: None,
+        indexes: Vec::new(),
     }
 }
 
-/// An engine on a manual clock, for the engine's tests.
+/// An engine on a manual clock, for tests of the engine and the indexes.
 #[cfg(test)]
-pub(super) fn sample_engine() -> Engine {
+pub(crate) fn sample_engine() -> Engine {
     Engine::new(Box::new(crate::clock::ManualClock::new(1_700_000_000_000)))
 }
 

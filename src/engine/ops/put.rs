@@ -4,6 +4,7 @@
 use crate::engine::{items_table_mut, Change, Engine};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Condition;
+use crate::index::check_index_keys;
 use crate::model::{item_size, Item, KeyCode};
 
 /// The largest item DynamoDB stores, in bytes.
@@ -73,6 +74,7 @@ impl Engine {
     pub fn put_item_if(&mut self, table_name: &str, item: Item, precondition: &Precondition) -> Result<Option<Item>> {
         let table = self.table_for_items(table_name)?;
         let key = table.meta.key_schema.item_key(&item)?;
+        check_index_keys(&table.meta.indexes, &item)?;
         check_put_item_size(&item)?;
         precondition.check(table.get(&key))?;
         self.store_item(table_name, key, Some(item))

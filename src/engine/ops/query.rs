@@ -7,11 +7,13 @@
 //! or the size, the page carries a LastEvaluatedKey, even if no item follows (DynamoDB
 //! does not look ahead).
 
-use crate::engine::Engine;
+use crate::engine::{Engine, IndexRead, SecondaryIndex, Table};
 use crate::error::{Error, Result};
 use crate::expr::{Condition, KeyCondition};
 use crate::model::{item_size, Item, KeyCode, KeySchema};
 use crate::validation;
+use std::borrow::Borrow;
+use std::collections::BTreeSet;
 
 /// DynamoDB's page size limit: reading stops once the items read reach 1 MB.
 pub const MAX_PAGE_BYTES: usize = 1024 * 1024;
@@ -46,6 +48,15 @@ pub struct QuerySpec<'a> {
     /// ExclusiveStartKey, already parsed as attribute values.
     pub exclusive_start_key: Option<&'a Item>,
     pub page: PageOptions<'a>,
+    /// IndexName, and how the index's items are read.
+    pub index: Option<IndexChoice<'a>>,
+}
+
+/// A Query or Scan through a secondary index.
+#[derive(Debug, Clone, Copy)]
+pub struct IndexChoice<'a> {
+    pub name: &'a str,
+    pub read: IndexRead,
 }
 
 impl Engine {
@@ -54,34 +65,101 @@ impl Engine {
         Ok(&self.table_for_items(table_name)?.meta.key_schema)
     }
 
+    /// The secondary index `name` of a table an item read names.
+    pub fn secondary_index(&self, table_name: &str, name: &str) -> Result<&SecondaryIndex> {
+        let table = self.table_for_items(table_name)?;
+        table.meta.index(name).map(|(_, index)| index).ok_or_else(|| no_such_index(name))
+    }
+
     /// Reads one page of the partition the key condition names.
     pub fn query(&self, table_name: &str, spec: &QuerySpec) -> Result<Page> {
         let table = self.table_for_items(table_name)?;
-        let schema = &table.meta.key_schema;
+        let table_schema = &table.meta.key_schema;
+        let (position, schema) = index_position(table, spec.index.map(|choice| choice.name))?;
+        let schema = schema.unwrap_or(table_schema);
         let condition = spec.key_condition;
         let prefix = schema.partition_prefix(&condition.partition_value).ok_or_else(|| {
             validation!(
                 "One or more parameter values were invalid: Condition parameter type does not match schema type"
             )
         })?;
+        // The sort key condition holds on one contiguous run of the partition's order.
+        let Some((position, choice)) = position.zip(spec.index) else {
+            let start = match spec.exclusive_start_key {
+                Some(key) => Some(query_start_key(schema, condition, &prefix, key)?),
+                None => None,
+            };
+            let in_range = |item: &&Item| sort_key_matches(schema, condition, item);
+            let items = table
+                .partition_items(&prefix, start.as_ref(), spec.forward)
+                .skip_while(|item| !in_range(item))
+                .take_while(in_range);
+            return Ok(read_page(items, &[schema], spec.page));
+        };
         let start = match spec.exclusive_start_key {
-            Some(key) => Some(query_start_key(schema, condition, &prefix, key)?),
+            Some(key) => Some(index_query_start_key(table_schema, schema, condition, &prefix, key)?),
             None => None,
         };
-        let in_range = |item: &&Item| sort_key_matches(schema, condition, item);
-        // The sort key condition holds on one contiguous run of the partition's order.
+        let in_range = |item: &std::borrow::Cow<Item>| sort_key_matches(schema, condition, item);
         let items = table
-            .partition_items(&prefix, start.as_ref(), spec.forward)
+            .index_items(position, Some(&prefix), start.as_ref(), spec.forward, choice.read)
             .skip_while(|item| !in_range(item))
             .take_while(in_range);
-        Ok(read_page(items, schema, spec.page))
+        Ok(read_page(items, &[schema, table_schema], spec.page))
     }
 }
 
-/// Reads items until the page is full, as described in the module documentation.
-pub fn read_page<'a>(items: impl Iterator<Item = &'a Item>, schema: &KeySchema, options: PageOptions) -> Page {
+/// The position of the named index in the table's indexes and its key schema (both
+/// `None` when the read names no index).
+pub(super) fn index_position<'a>(
+    table: &'a Table,
+    name: Option<&str>,
+) -> Result<(Option<usize>, Option<&'a KeySchema>)> {
+    let Some(name) = name else { return Ok((None, None)) };
+    let (position, index) = table.meta.index(name).ok_or_else(|| no_such_index(name))?;
+    Ok((Some(position), Some(&index.key_schema)))
+}
+
+/// DynamoDB's answer to an IndexName the table does not have.
+pub fn no_such_index(name: &str) -> Error {
+    validation!("The table does not have the specified index: {name}")
+}
+
+/// The key attribute names of a read through an index: the table's and the index's.
+pub(super) fn index_read_names<'a>(table_schema: &'a KeySchema, schema: &'a KeySchema) -> BTreeSet<&'a str> {
+    schema_names(table_schema).chain(schema_names(schema)).collect()
+}
+
+/// Checks a Query's ExclusiveStartKey through an index: it holds exactly the table's and
+/// the index's key attributes (as dynalite recorded against AWS); the index part obeys
+/// the same rules as a table's start key. Encodes it as an index entry.
+fn index_query_start_key(
+    table_schema: &KeySchema,
+    schema: &KeySchema,
+    condition: &KeyCondition,
+    prefix: &KeyCode,
+    key: &Item,
+) -> Result<(KeyCode, KeyCode)> {
+    let names = index_read_names(table_schema, schema);
+    if key.len() != names.len() || !names.iter().all(|name| key.contains_key(*name)) {
+        return Err(validation!("The provided starting key is invalid"));
+    }
+    let index_code = query_start_key(schema, condition, prefix, &schema.key_attributes(key))?;
+    let table_code = table_schema.request_key(&table_schema.key_attributes(key)).map_err(starting_key_invalid)?;
+    Ok((index_code, table_code))
+}
+
+/// Reads items until the page is full, as described in the module documentation. The
+/// LastEvaluatedKey holds the key attributes of every schema given (an index read gives
+/// the index's and the table's).
+pub fn read_page<I: Borrow<Item>>(
+    items: impl Iterator<Item = I>,
+    schemas: &[&KeySchema],
+    options: PageOptions,
+) -> Page {
     let mut page = Page::default();
     for item in items {
+        let item = item.borrow();
         page.scanned_count += 1;
         page.scanned_bytes += item_size(item);
         if options.filter.is_none_or(|filter| filter.matches(item)) {
@@ -89,7 +167,7 @@ pub fn read_page<'a>(items: impl Iterator<Item = &'a Item>, schema: &KeySchema, 
         }
         let full = options.limit == Some(page.scanned_count) || page.scanned_bytes >= MAX_PAGE_BYTES;
         if full {
-            page.last_evaluated_key = Some(schema.key_attributes(item));
+            page.last_evaluated_key = Some(schemas.iter().flat_map(|schema| schema.key_attributes(item)).collect());
             break;
         }
     }
@@ -177,10 +255,10 @@ mod tests {
     fn a_page_ending_exactly_at_the_limit_has_a_last_evaluated_key() {
         let items = [item("a", 1, 0), item("a", 2, 0)];
         let options = PageOptions { limit: Some(2), filter: None };
-        let page = read_page(items.iter(), &schema(), options);
+        let page = read_page(items.iter(), &[&schema()], options);
         assert_eq!(page.scanned_count, 2);
         assert_eq!(page.last_evaluated_key, Some(schema().key_attributes(&items[1])));
-        let unlimited = read_page(items.iter(), &schema(), PageOptions::default());
+        let unlimited = read_page(items.iter(), &[&schema()], PageOptions::default());
         assert_eq!(unlimited.items.len(), 2);
         assert_eq!(unlimited.last_evaluated_key, None);
     }
@@ -188,7 +266,7 @@ mod tests {
     #[test]
     fn the_item_that_reaches_one_megabyte_ends_the_page() {
         let items: Vec<Item> = (0..4).map(|n| item("a", n, 399_000)).collect();
-        let page = read_page(items.iter(), &schema(), PageOptions::default());
+        let page = read_page(items.iter(), &[&schema()], PageOptions::default());
         assert_eq!(page.scanned_count, 3);
         assert!(page.scanned_bytes >= MAX_PAGE_BYTES);
         assert_eq!(page.last_evaluated_key, Some(schema().key_attributes(&items[2])));

@@ -8,7 +8,10 @@
 //! by a stable hash (64-bit FNV-1a) of its encoded partition key value scaled into the
 //! segment count, so a partition never spans segments, as on DynamoDB.
 
-use crate::engine::ops::query::{read_page, schema_names, schema_size, starting_key_invalid, Page, PageOptions};
+use crate::engine::ops::query::{
+    index_position, index_read_names, read_page, schema_names, schema_size, starting_key_invalid, IndexChoice, Page,
+    PageOptions,
+};
 use crate::engine::Engine;
 use crate::error::Result;
 use crate::model::{Item, KeyCode, KeySchema};
@@ -28,21 +31,34 @@ pub struct ScanSpec<'a> {
     /// ExclusiveStartKey, already parsed as attribute values.
     pub exclusive_start_key: Option<&'a Item>,
     pub page: PageOptions<'a>,
+    /// IndexName, and how the index's items are read.
+    pub index: Option<IndexChoice<'a>>,
 }
 
 impl Engine {
     /// Reads one page of the table, or of one segment of it.
     pub fn scan(&self, table_name: &str, spec: &ScanSpec) -> Result<Page> {
         let table = self.table_for_items(table_name)?;
-        let schema = &table.meta.key_schema;
+        let table_schema = &table.meta.key_schema;
+        let (position, schema) = index_position(table, spec.index.map(|choice| choice.name))?;
+        let schema = schema.unwrap_or(table_schema);
+        let in_segment =
+            |item: &Item| spec.segment.is_none_or(|segment| segment_of(schema, item, segment.total) == segment.index);
+        let Some((position, choice)) = position.zip(spec.index) else {
+            let start = match spec.exclusive_start_key {
+                Some(key) => Some(scan_start_key(schema, spec.segment, key)?),
+                None => None,
+            };
+            let items = table.items_after(start.as_ref()).filter(|item| in_segment(item));
+            return Ok(read_page(items, &[schema], spec.page));
+        };
         let start = match spec.exclusive_start_key {
-            Some(key) => Some(scan_start_key(schema, spec.segment, key)?),
+            Some(key) => Some(index_scan_start_key(table_schema, schema, spec.segment, key)?),
             None => None,
         };
-        let in_segment =
-            |item: &&Item| spec.segment.is_none_or(|segment| segment_of(schema, item, segment.total) == segment.index);
-        let items = table.items_after(start.as_ref()).filter(in_segment);
-        Ok(read_page(items, schema, spec.page))
+        let items =
+            table.index_items(position, None, start.as_ref(), true, choice.read).filter(|item| in_segment(item));
+        Ok(read_page(items, &[schema, table_schema], spec.page))
     }
 }
 
@@ -64,6 +80,25 @@ fn scan_start_key(schema: &KeySchema, segment: Option<Segment>, key: &Item) -> R
         ));
     }
     Ok(code)
+}
+
+/// Checks a Scan's ExclusiveStartKey through an index: every index key attribute
+/// present (else DynamoDB's bare "invalid"), no attribute beyond the index's and the
+/// table's keys, each part valid for its schema. Encodes it as an index entry.
+fn index_scan_start_key(
+    table_schema: &KeySchema,
+    schema: &KeySchema,
+    segment: Option<Segment>,
+    key: &Item,
+) -> Result<(KeyCode, KeyCode)> {
+    let names = index_read_names(table_schema, schema);
+    let index_present = schema_names(schema).all(|name| key.contains_key(name));
+    if !index_present || key.len() > names.len() {
+        return Err(validation!("The provided starting key is invalid"));
+    }
+    let index_code = scan_start_key(schema, segment, &schema.key_attributes(key))?;
+    let table_code = table_schema.request_key(&table_schema.key_attributes(key)).map_err(starting_key_invalid)?;
+    Ok((index_code, table_code))
 }
 
 /// The segment, out of `total`, that an item (or key) with a valid partition key is in.

@@ -8,6 +8,7 @@ use crate::engine::ops::put::{check_item_size, Precondition};
 use crate::engine::Engine;
 use crate::error::Result;
 use crate::expr::Update;
+use crate::index::check_index_keys;
 use crate::model::{Item, KeySchema};
 
 /// The item before and after an update.
@@ -42,6 +43,7 @@ impl Engine {
             Some(update) => update.apply(&base)?,
             None => base,
         };
+        check_index_keys(&table.meta.indexes, &new)?;
         check_item_size(&new, "Item size to update has exceeded the maximum allowed size")?;
         self.store_item(table_name, code, Some(new.clone()))?;
         Ok(Updated { old, new })

@@ -5,7 +5,7 @@
 //! soon as the method returns.
 
 use crate::engine::ops::create_table::{provisioned, throughput_with_on_demand, REFER_TO_LIMITS};
-use crate::engine::{table_not_found, BillingMode, Change, Engine, Table, TableClass, TableMeta};
+use crate::engine::{table_not_found, BillingMode, Change, Engine, IndexKind, Table, TableClass, TableMeta};
 use crate::error::Result;
 
 impl Engine {
@@ -26,6 +26,20 @@ impl Engine {
         let mut new = old.clone();
         if billing == BillingMode::PayPerRequest && old.billing != billing {
             new.last_pay_per_request_millis = Some(self.clock.now_millis());
+        }
+        // Global indexes follow the table's billing. Switching to provisioned needs each
+        // one's throughput in GlobalSecondaryIndexUpdates, which Dynaplay does not take yet.
+        let global: Vec<&str> = old.indexes_of(IndexKind::Global).map(|(_, index)| index.name.as_str()).collect();
+        if old.billing == BillingMode::PayPerRequest && billing != BillingMode::PayPerRequest && !global.is_empty() {
+            crate::bail_validation!(
+                "One or more parameter values were invalid: ProvisionedThroughput must be specified for index: {}",
+                global.join(",")
+            );
+        }
+        if billing == BillingMode::PayPerRequest {
+            for index in new.indexes.iter_mut().filter(|index| index.kind == IndexKind::Global) {
+                index.throughput = None;
+            }
         }
         new.billing = billing;
         self.replace_meta(new)

@@ -1,0 +1,241 @@
+//! Secondary indexes: their definitions (part of [`TableMeta`](crate::engine::TableMeta))
+//! and their entries, which [`Table::set`](crate::engine::Table::set) keeps in step with
+//! the items.
+//!
+//! An index entry is the pair (index key, table key), both encoded as [`KeyCode`]s, so
+//! entries sort by the index key and then by the table key: index keys need not be
+//! unique. An entry holds no copy of the item; reads look the item up in the table and
+//! project it. Entries are never stored: a table reopened from storage rebuilds them
+//! from its items.
+//!
+//! An index is sparse: an item without all of the index's key attributes (or with one of
+//! another type, which writes refuse anyway) has no entry.
+
+use crate::error::Result;
+use crate::model::{item_size, AttributeValue, Item, KeyCode, KeySchema};
+use crate::validation;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// DynamoDB's per-entry overhead in an index's size (the Developer Guide's "100 bytes of
+/// overhead per index item").
+pub const INDEX_ENTRY_OVERHEAD: u64 = 100;
+
+/// Local (same partition key as the table, declared only at creation) or global.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum IndexKind {
+    Local,
+    Global,
+}
+
+/// Which attributes an index carries besides the table's and the index's key attributes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Projection {
+    KeysOnly,
+    /// These non-key attributes too (NonKeyAttributes).
+    Include(Vec<String>),
+    All,
+}
+
+impl Projection {
+    pub fn wire_name(&self) -> &'static str {
+        match self {
+            Projection::KeysOnly => "KEYS_ONLY",
+            Projection::Include(_) => "INCLUDE",
+            Projection::All => "ALL",
+        }
+    }
+}
+
+/// A secondary index as CreateTable declared it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecondaryIndex {
+    pub name: String,
+    pub kind: IndexKind,
+    pub key_schema: KeySchema,
+    pub projection: Projection,
+    /// A global index's provisioned (read, write) capacity; `None` when on-demand.
+    pub throughput: Option<(u64, u64)>,
+}
+
+impl SecondaryIndex {
+    /// The item as the index holds it: the table's and the index's key attributes and
+    /// the projected ones.
+    pub fn project(&self, table_schema: &KeySchema, item: &Item) -> Item {
+        let non_key: &[String] = match &self.projection {
+            Projection::All => return item.clone(),
+            Projection::KeysOnly => &[],
+            Projection::Include(names) => names,
+        };
+        let keys = table_schema.iter().chain(self.key_schema.iter()).map(|attribute| &attribute.name);
+        let mut projected = Item::new();
+        for name in keys.chain(non_key) {
+            if let Some((name, value)) = item.get_key_value(name) {
+                projected.insert(name.clone(), value.clone());
+            }
+        }
+        projected
+    }
+
+    /// Whether the index carries the top-level attribute `name`.
+    pub fn projects(&self, table_schema: &KeySchema, name: &str) -> bool {
+        let is_key = table_schema.iter().chain(self.key_schema.iter()).any(|attribute| attribute.name == name);
+        is_key
+            || match &self.projection {
+                Projection::All => true,
+                Projection::KeysOnly => false,
+                Projection::Include(names) => names.iter().any(|included| included == name),
+            }
+    }
+
+    /// Refuses an item whose value for one of the index's key attributes has the wrong
+    /// type or is empty, with DynamoDB's messages (as dynalite and AWS users recorded them).
+    fn check_item(&self, item: &Item) -> Result<()> {
+        for attribute in self.key_schema.iter() {
+            let Some(value) = item.get(&attribute.name) else { continue };
+            if !attribute.scalar.matches(value) {
+                crate::bail_validation!(
+                    "One or more parameter values were invalid: Type mismatch for Index Key {} Expected: {} Actual: {} IndexName: {}",
+                    attribute.name,
+                    attribute.scalar.name(),
+                    value.type_name(),
+                    self.name
+                );
+            }
+            let empty = match value {
+                AttributeValue::S(text) => text.is_empty().then_some("string"),
+                AttributeValue::B(bytes) => bytes.is_empty().then_some("binary"),
+                _ => None,
+            };
+            if let Some(kind) = empty {
+                return Err(validation!(
+                    "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty {kind} value. IndexName: {}, IndexKey: {}",
+                    self.name,
+                    attribute.name
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Refuses an item that the table's indexes cannot hold. DynamoDB checks the global
+/// indexes, then the local ones, each list from its last index to its first (the order
+/// dynalite recorded).
+pub fn check_index_keys(indexes: &[SecondaryIndex], item: &Item) -> Result<()> {
+    for kind in [IndexKind::Global, IndexKind::Local] {
+        for index in indexes.iter().rev().filter(|index| index.kind == kind) {
+            index.check_item(item)?;
+        }
+    }
+    Ok(())
+}
+
+/// The entries of one index, with its item count and size.
+#[derive(Debug, Clone, Default)]
+pub struct IndexEntries {
+    pub entries: BTreeSet<(KeyCode, KeyCode)>,
+    pub size_bytes: u64,
+}
+
+impl IndexEntries {
+    /// Removes the entry of `old` and adds the entry of `new` (either may be absent) for
+    /// the item at `key`.
+    pub fn update(
+        &mut self,
+        index: &SecondaryIndex,
+        table_schema: &KeySchema,
+        key: &KeyCode,
+        old: Option<&Item>,
+        new: Option<&Item>,
+    ) {
+        let entry_size = |item: &Item| item_size(&index.project(table_schema, item)) as u64 + INDEX_ENTRY_OVERHEAD;
+        if let Some(old) = old {
+            if let Some(code) = index.key_schema.sparse_key(old) {
+                if self.entries.remove(&(code, key.clone())) {
+                    self.size_bytes -= entry_size(old);
+                }
+            }
+        }
+        if let Some(new) = new {
+            if let Some(code) = index.key_schema.sparse_key(new) {
+                if self.entries.insert((code, key.clone())) {
+                    self.size_bytes += entry_size(new);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::ops::create_table::{sample_engine, sample_meta};
+    use crate::engine::{BillingMode, Change, Engine};
+    use crate::model::{item_from_json, KeyAttribute, ScalarType};
+    use serde_json::{json, Value};
+
+    fn item(json: Value) -> Item {
+        item_from_json(json.as_object().unwrap()).unwrap()
+    }
+
+    /// A table keyed by `id` with a global index on `author` (KEYS_ONLY).
+    fn engine_with_index() -> Engine {
+        let mut engine = sample_engine();
+        let mut meta = sample_meta("t", BillingMode::PayPerRequest);
+        meta.attribute_definitions.push(("author".into(), ScalarType::S));
+        meta.indexes.push(SecondaryIndex {
+            name: "byAuthor".into(),
+            kind: IndexKind::Global,
+            key_schema: KeySchema {
+                partition: KeyAttribute { name: "author".into(), scalar: ScalarType::S },
+                sort: None,
+            },
+            projection: Projection::KeysOnly,
+            throughput: None,
+        });
+        engine.create_table(meta).unwrap();
+        engine.take_changes();
+        engine
+    }
+
+    /// The index's entries as (index key, table key) hex pairs, with its count and size.
+    fn index_state(engine: &Engine) -> (Vec<(String, String)>, (usize, u64)) {
+        let table = engine.table("t").unwrap();
+        let entries = table.index_entries(0).map(|(index, key)| (index.to_hex(), key.to_hex())).collect();
+        (entries, table.index_stats(0))
+    }
+
+    #[test]
+    fn reverting_a_failed_write_restores_the_index() {
+        let mut engine = engine_with_index();
+        engine.put_item("t", item(json!({"id": {"S": "a"}, "author": {"S": "ann"}}))).unwrap();
+        engine.put_item("t", item(json!({"id": {"S": "b"}}))).unwrap();
+        engine.take_changes();
+        let before = index_state(&engine);
+        assert_eq!(before.1 .0, 1, "the item without an author is not in the index");
+
+        // A write that moves an index key, one that adds an item to the index, and a
+        // delete, all undone as storage would undo a failed commit.
+        engine.put_item("t", item(json!({"id": {"S": "a"}, "author": {"S": "bob"}}))).unwrap();
+        engine.put_item("t", item(json!({"id": {"S": "b"}, "author": {"S": "cat"}}))).unwrap();
+        engine.delete_item("t", &item(json!({"id": {"S": "a"}}))).unwrap();
+        let changes = engine.take_changes();
+        assert!(changes.iter().all(|change| matches!(change, Change::Item { .. })));
+        assert_ne!(index_state(&engine), before);
+        engine.revert(changes);
+        assert_eq!(index_state(&engine), before);
+    }
+
+    #[test]
+    fn a_refused_write_changes_neither_table_nor_index() {
+        let mut engine = engine_with_index();
+        let error = engine.put_item("t", item(json!({"id": {"S": "a"}, "author": {"N": "1"}}))).unwrap_err();
+        assert_eq!(
+            error.message,
+            "One or more parameter values were invalid: Type mismatch for Index Key author Expected: S Actual: N IndexName: byAuthor"
+        );
+        assert!(engine.take_changes().is_empty());
+        assert_eq!(index_state(&engine), (Vec::new(), (0, 0)));
+    }
+}
