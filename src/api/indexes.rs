@@ -9,8 +9,8 @@ use crate::api::tables::{
     ThroughputInput,
 };
 use crate::api::validate::{required, Violations};
-use crate::engine::{IndexKind, Projection, SecondaryIndex};
-use crate::error::Result;
+use crate::engine::{BillingMode, IndexKind, Projection, SecondaryIndex, TableMeta};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{KeyAttribute, KeySchema, ScalarType};
 use serde::Deserialize;
 use serde_json::Value;
@@ -120,13 +120,7 @@ pub fn secondary_indexes(
             invalid(&format!("GlobalSecondaryIndex count exceeds the per-table limit of {MAX_GLOBAL_INDEXES}"))?;
         }
     }
-    let projected: usize = indexes
-        .iter()
-        .map(|index| match &index.projection {
-            Projection::Include(names) => names.len(),
-            _ => 0,
-        })
-        .sum();
+    let projected = projected_total(&indexes);
     if projected > MAX_PROJECTED_ATTRIBUTES {
         invalid(&format!("Number of projected attributes in all indexes exceeds limit of {MAX_PROJECTED_ATTRIBUTES}"))?;
     }
@@ -236,4 +230,258 @@ fn check_definitions_used(
 /// A ValidationException under DynamoDB's "One or more parameter values were invalid" prefix.
 fn invalid<T>(message: &str) -> Result<T> {
     Err(crate::validation!("One or more parameter values were invalid: {message}"))
+}
+
+/// One element of UpdateTable's GlobalSecondaryIndexUpdates.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct IndexUpdateInput {
+    update: Option<UpdateIndexInput>,
+    create: Option<IndexInput>,
+    delete: Option<DeleteIndexInput>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct UpdateIndexInput {
+    index_name: Option<String>,
+    provisioned_throughput: Option<ThroughputInput>,
+    on_demand_throughput: Option<Value>,
+    warm_throughput: Option<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DeleteIndexInput {
+    index_name: Option<String>,
+}
+
+/// Most provisioned units DynamoDB takes for an index update (as for a table).
+const MAX_UNITS: u64 = 1_000_000_000_000;
+
+/// What GlobalSecondaryIndexUpdates did, for UpdateTable's answer.
+#[derive(Default)]
+pub struct IndexUpdatePlan {
+    /// The index created, which the answer shows CREATING and backfilling.
+    pub created: Option<String>,
+    /// The index deleted, with its position in the old settings' index list and its
+    /// (item count, size) before deletion: the answer shows it DELETING.
+    pub deleted: Option<(usize, (usize, u64))>,
+    /// Indexes whose throughput changed, with their old (read, write): shown UPDATING.
+    pub updated: Vec<(String, Option<(u64, u64)>)>,
+}
+
+impl IndexUpdateInput {
+    fn name(&self) -> Option<&str> {
+        let update = self.update.as_ref().and_then(|update| update.index_name.as_deref());
+        let create = self.create.as_ref().and_then(|create| create.index_name.as_deref());
+        update.or(create).or(self.delete.as_ref().and_then(|delete| delete.index_name.as_deref()))
+    }
+
+    /// A Create or a Delete: what DynamoDB calls an online index operation.
+    fn is_online(&self) -> bool {
+        self.create.is_some() || self.delete.is_some()
+    }
+}
+
+/// The request framework's constraints on GlobalSecondaryIndexUpdates (dynalite's record
+/// of the member order: Update, then Create's Projection, IndexName, throughput and
+/// KeySchema, then Delete).
+pub fn check_update_shape(violations: &mut Violations, updates: &Option<Vec<IndexUpdateInput>>) {
+    for (position, update) in updates.iter().flatten().enumerate() {
+        let path = format!("globalSecondaryIndexUpdates.{}.member", position + 1);
+        if let Some(action) = &update.update {
+            violations.table_name(&action.index_name, &format!("{path}.update.indexName"));
+            check_throughput_at(violations, &action.provisioned_throughput, &format!("{path}.update."));
+        }
+        if let Some(create) = &update.create {
+            let path = format!("{path}.create");
+            match &create.projection {
+                None => violations.not_null(&create.projection, &format!("{path}.projection")),
+                Some(projection) => {
+                    violations.one_of(
+                        &projection.projection_type,
+                        &format!("{path}.projection.projectionType"),
+                        &PROJECTION_TYPES,
+                    );
+                    if projection.non_key_attributes.as_ref().is_some_and(Vec::is_empty) {
+                        violations.add(
+                            "'[]'",
+                            &format!("{path}.projection.nonKeyAttributes"),
+                            "Member must have length greater than or equal to 1",
+                        );
+                    }
+                }
+            }
+            violations.table_name(&create.index_name, &format!("{path}.indexName"));
+            check_throughput_at(violations, &create.provisioned_throughput, &format!("{path}."));
+            check_key_schema(violations, &create.key_schema, &format!("{path}.keySchema"), false);
+        }
+        if let Some(delete) = &update.delete {
+            violations.table_name(&delete.index_name, &format!("{path}.delete.indexName"));
+        }
+    }
+}
+
+/// Members of index updates that a later Dynaplay release implements.
+pub fn refuse_later_updates(updates: &Option<Vec<IndexUpdateInput>>) -> Result<()> {
+    let operation = "UpdateTable";
+    for update in updates.iter().flatten() {
+        if let Some(action) = &update.update {
+            not_yet(&action.on_demand_throughput, "GlobalSecondaryIndexUpdates Update OnDemandThroughput", operation)?;
+            not_yet(&action.warm_throughput, "GlobalSecondaryIndexUpdates Update WarmThroughput", operation)?;
+        }
+        if let Some(create) = &update.create {
+            not_yet(&create.on_demand_throughput, "GlobalSecondaryIndexUpdates Create OnDemandThroughput", operation)?;
+            not_yet(&create.warm_throughput, "GlobalSecondaryIndexUpdates Create WarmThroughput", operation)?;
+        }
+    }
+    Ok(())
+}
+
+/// The checks that need no table: one action per element, one element per index.
+pub fn check_updates(updates: &[IndexUpdateInput]) -> Result<()> {
+    let mut names: Vec<&str> = Vec::new();
+    for update in updates {
+        let actions = [update.update.is_some(), update.create.is_some(), update.delete.is_some()];
+        match actions.iter().filter(|present| **present).count() {
+            0 => invalid(
+                "One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, GlobalSecondaryIndexUpdate.Delete must not be null",
+            )?,
+            1 => {}
+            _ => invalid("Only one global secondary index action is allowed per GlobalSecondaryIndexUpdate object")?,
+        }
+        let name = update.name().unwrap_or_default();
+        if names.contains(&name) {
+            invalid(&format!(
+                "Only one global secondary index update per index is allowed simultaneously. Index: {name}"
+            ))?;
+        }
+        names.push(name);
+    }
+    Ok(())
+}
+
+/// Whether any element creates or deletes an index.
+pub fn has_online_update(updates: &[IndexUpdateInput]) -> bool {
+    updates.iter().any(IndexUpdateInput::is_online)
+}
+
+/// The table's settings after the index updates, checked against the table as it is;
+/// `definitions` are the request's AttributeDefinitions.
+pub fn apply_updates(
+    meta: &TableMeta,
+    stats: impl Fn(usize) -> (usize, u64),
+    updates: Vec<IndexUpdateInput>,
+    definitions: Option<Vec<(String, ScalarType)>>,
+) -> Result<(TableMeta, IndexUpdatePlan)> {
+    if updates.iter().filter(|update| update.is_online()).count() > 1 {
+        return Err(Error::new(
+            ErrorKind::LimitExceeded,
+            "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table",
+        ));
+    }
+    let mut new = meta.clone();
+    let mut plan = IndexUpdatePlan::default();
+    let on_demand = meta.billing == BillingMode::PayPerRequest;
+    let not_found = |name: &str| {
+        Error::new(
+            ErrorKind::ResourceNotFound,
+            format!("Requested resource not found: Index {name} for table {}", meta.name),
+        )
+    };
+    for update in updates {
+        if let Some(create) = update.create {
+            let name = create.index_name.clone().unwrap_or_default();
+            if meta.index(&name).is_some() {
+                crate::bail_validation!("Attempting to create an index which already exists");
+            }
+            let Some(definitions) = &definitions else {
+                return invalid(&format!("AttributeDefinitions is not specified for index: {name}"));
+            };
+            let index = index(create, IndexKind::Global, &meta.key_schema, definitions, on_demand, &[])?;
+            for key in index.key_schema.iter() {
+                let known = new.attribute_definitions.iter().find(|(defined, _)| *defined == key.name);
+                match known {
+                    Some((_, scalar)) if *scalar != key.scalar => not_yet(
+                        &Some(()),
+                        "AttributeDefinitions that change an existing attribute's type in",
+                        "UpdateTable",
+                    )?,
+                    Some(_) => {}
+                    None => new.attribute_definitions.push((key.name.clone(), key.scalar)),
+                }
+            }
+            if new.indexes_of(IndexKind::Global).count() >= MAX_GLOBAL_INDEXES {
+                return Err(Error::new(
+                    ErrorKind::LimitExceeded,
+                    format!("One or more parameter values were invalid: GlobalSecondaryIndex count exceeds the per-table limit of {MAX_GLOBAL_INDEXES}"),
+                ));
+            }
+            new.indexes.push(index);
+            if projected_total(&new.indexes) > MAX_PROJECTED_ATTRIBUTES {
+                invalid(&format!(
+                    "Number of projected attributes in all indexes exceeds limit of {MAX_PROJECTED_ATTRIBUTES}"
+                ))?;
+            }
+            plan.created = Some(name);
+        } else if let Some(delete) = update.delete {
+            let name = delete.index_name.unwrap_or_default();
+            let (position, index) = meta.index(&name).ok_or_else(|| not_found(&name))?;
+            if index.kind != IndexKind::Global {
+                crate::bail_validation!("Cannot delete an index that is not a GlobalSecondaryIndex: {name}");
+            }
+            new.indexes.retain(|index| index.name != name);
+            // The definitions only the deleted index used go with it.
+            let used = |attribute: &str| {
+                new.key_schema
+                    .iter()
+                    .chain(new.indexes.iter().flat_map(|index| index.key_schema.iter()))
+                    .any(|key| key.name == attribute)
+            };
+            new.attribute_definitions.retain(|(attribute, _)| used(attribute));
+            plan.deleted = Some((position, stats(position)));
+        } else if let Some(action) = update.update {
+            let name = action.index_name.unwrap_or_default();
+            let requested = throughput(action.provisioned_throughput)?;
+            if requested.is_some_and(|(read, write)| read > MAX_UNITS || write > MAX_UNITS) {
+                crate::bail_validation!(
+                    "This operation cannot be performed with given input values. Please contact DynamoDB service team for more info: Action Blocked: IndexUpdate"
+                );
+            }
+            let (_, index) = meta.index(&name).ok_or_else(|| not_found(&name))?;
+            if index.kind != IndexKind::Global {
+                crate::bail_validation!("Cannot update an index that is not a GlobalSecondaryIndex: {name}");
+            }
+            if on_demand {
+                invalid(&format!(
+                    "The only Updates for index: {name} when TableThroughputMode is PAY_PER_REQUEST can be to OnDemandThroughput, WarmThroughput"
+                ))?;
+            }
+            let Some((read, write)) = requested else {
+                return invalid(&format!("ProvisionedThroughput is not specified for index: {name}"));
+            };
+            let (old_read, old_write) = index.throughput.unwrap_or_default();
+            if (old_read, old_write) == (read, write) {
+                crate::bail_validation!(
+                    "The provisioned throughput for the table will not change. The requested value equals the current value. Current ReadCapacityUnits provisioned for the table: {old_read}. Requested ReadCapacityUnits: {read}. Current WriteCapacityUnits provisioned for the table: {old_write}. Requested WriteCapacityUnits: {write}. Refer to the Amazon DynamoDB Developer Guide for current limits and how to request higher limits."
+                );
+            }
+            if let Some(index) = new.indexes.iter_mut().find(|index| index.name == name) {
+                index.throughput = Some((read, write));
+            }
+            plan.updated.push((name, index.throughput));
+        }
+    }
+    Ok((new, plan))
+}
+
+fn projected_total(indexes: &[SecondaryIndex]) -> usize {
+    indexes
+        .iter()
+        .map(|index| match &index.projection {
+            Projection::Include(names) => names.len(),
+            _ => 0,
+        })
+        .sum()
 }

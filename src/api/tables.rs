@@ -5,7 +5,7 @@
 //! release implements (refused, never ignored), then the operation's own rules; the
 //! engine last checks what depends on the tables that exist.
 
-use crate::api::indexes::{self, IndexInput};
+use crate::api::indexes::{self, IndexInput, IndexUpdateInput, IndexUpdatePlan};
 use crate::api::tags::{tag_pairs, TagInput};
 use crate::api::validate::{required, Violations};
 use crate::api::{not_yet, render};
@@ -87,7 +87,7 @@ pub struct UpdateTableRequest {
     /// Only a new global secondary index uses these; without one DynamoDB ignores them,
     /// and so does Dynaplay once they are well formed.
     attribute_definitions: Option<Vec<AttributeDefinitionInput>>,
-    global_secondary_index_updates: Option<Vec<Value>>,
+    global_secondary_index_updates: Option<Vec<IndexUpdateInput>>,
     stream_specification: Option<Value>,
     replica_updates: Option<Value>,
     on_demand_throughput: Option<Value>,
@@ -151,6 +151,11 @@ enum TableChange {
         on_demand: Option<bool>,
         throughput: Option<ThroughputInput>,
     },
+    /// GlobalSecondaryIndexUpdates, with the request's AttributeDefinitions.
+    Indexes {
+        updates: Vec<IndexUpdateInput>,
+        definitions: Option<Vec<AttributeDefinitionInput>>,
+    },
 }
 
 #[derive(Serialize)]
@@ -190,6 +195,8 @@ struct IndexDescription<'a> {
     projection: ProjectionDescription<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     index_status: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    backfilling: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     provisioned_throughput: Option<ThroughputDescription>,
     index_size_bytes: u64,
@@ -319,6 +326,15 @@ pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<
             let (old, table) = engine.update_billing(&name, on_demand, throughput(requested)?)?;
             billing_update(&old, table)
         }
+        TableChange::Indexes { updates, definitions } => {
+            let table = engine.table(&name).ok_or_else(|| table_not_found(&name))?;
+            let definitions = definitions.map(attribute_definitions).transpose()?;
+            let (new, plan) =
+                indexes::apply_updates(&table.meta, |position| table.index_stats(position), updates, definitions)?;
+            let (old, table) = engine.update_global_indexes(new)?;
+            let description = index_update(&old, table, &plan);
+            return render(&TableDescriptionResponse { table_description: description });
+        }
     };
     render(&TableDescriptionResponse { table_description: description })
 }
@@ -394,15 +410,14 @@ impl UpdateTableRequest {
         check_attribute_definitions(&mut violations, &self.attribute_definitions);
         violations.table_name(&self.table_name, "tableName");
         check_throughput(&mut violations, &self.provisioned_throughput);
+        indexes::check_update_shape(&mut violations, &self.global_secondary_index_updates);
         violations.one_of(&self.billing_mode, "billingMode", &BILLING_MODES);
         violations.finish()
     }
 
     fn refuse_later(&self) -> Result<()> {
         let operation = "UpdateTable";
-        // An empty list of index updates asks for nothing, as on DynamoDB.
-        let index_updates = self.global_secondary_index_updates.as_ref().filter(|updates| !updates.is_empty());
-        not_yet(&index_updates, "GlobalSecondaryIndexUpdates", operation)?;
+        indexes::refuse_later_updates(&self.global_secondary_index_updates)?;
         not_yet(&self.stream_specification, "StreamSpecification", operation)?;
         not_yet(&custom_encryption(&self.sse_specification), "SSESpecification", operation)?;
         not_yet(&self.replica_updates, "ReplicaUpdates", operation)?;
@@ -422,19 +437,42 @@ impl UpdateTableRequest {
             (self.deletion_protection_enabled.is_some(), "DeletionProtection"),
         ];
         let billing = self.billing_mode.is_some() || self.provisioned_throughput.is_some();
-        let kinds = exclusive.iter().filter(|(present, _)| *present).count() + usize::from(billing);
+        // An empty list of index updates asks for nothing, as on DynamoDB.
+        let index_updates = self.global_secondary_index_updates.filter(|updates| !updates.is_empty());
+        let kinds = exclusive.iter().filter(|(present, _)| *present).count()
+            + usize::from(billing)
+            + usize::from(index_updates.is_some());
         if kinds == 0 {
             crate::bail_validation!("{NOTHING_TO_UPDATE}");
+        }
+        if let Some(updates) = &index_updates {
+            indexes::check_updates(updates)?;
         }
         if kinds > 1 {
             if let Some((_, kind)) = exclusive.iter().find(|(present, _)| *present) {
                 crate::bail_validation!("One or more parameter values were invalid: {kind} modification must be the only operation in the request");
             }
         }
+        if let (Some(updates), true) = (&index_updates, billing) {
+            if self.provisioned_throughput.is_some() && indexes::has_online_update(updates) {
+                crate::bail_validation!(
+                    "One or more parameter values were invalid: You cannot create or delete index while updating table IOPS"
+                );
+            }
+            not_yet(
+                &Some(()),
+                "GlobalSecondaryIndexUpdates parameter together with BillingMode or the ProvisionedThroughput",
+                "UpdateTable",
+            )?;
+        }
         let change = match (self.sse_specification, self.table_class, self.deletion_protection_enabled) {
             (Some(_), _, _) => TableChange::Encryption,
             (_, Some(class), _) => TableChange::Class(class),
             (_, _, Some(enabled)) => TableChange::DeletionProtection(enabled),
+            _ if index_updates.is_some() => TableChange::Indexes {
+                updates: index_updates.unwrap_or_default(),
+                definitions: self.attribute_definitions,
+            },
             _ => TableChange::Billing {
                 on_demand: self.billing_mode.map(|mode| mode == PAY_PER_REQUEST),
                 throughput: self.provisioned_throughput,
@@ -499,34 +537,73 @@ impl<'a> IndexDescription<'a> {
     /// A global index is CREATING while its table is, and ACTIVE otherwise.
     fn list(table: &'a Table, kind: IndexKind, status: &'static str) -> Option<Vec<IndexDescription<'a>>> {
         let meta = &table.meta;
+        let index_status = if status == CREATING { CREATING } else { ACTIVE };
         let descriptions: Vec<IndexDescription> = meta
             .indexes_of(kind)
-            .map(|(position, index)| {
-                let (item_count, index_size_bytes) = table.index_stats(position);
-                let global = index.kind == IndexKind::Global;
-                let throughput = index
-                    .throughput
-                    .map_or(BillingMode::PayPerRequest, |(read, write)| BillingMode::Provisioned { read, write });
-                IndexDescription {
-                    index_name: &index.name,
-                    key_schema: key_schema_elements(&index.key_schema),
-                    projection: ProjectionDescription {
-                        projection_type: index.projection.wire_name(),
-                        non_key_attributes: match &index.projection {
-                            crate::engine::Projection::Include(names) => Some(names),
-                            _ => None,
-                        },
-                    },
-                    index_status: global.then_some(if status == CREATING { CREATING } else { ACTIVE }),
-                    provisioned_throughput: global.then(|| ThroughputDescription::of(&throughput)),
-                    index_size_bytes,
-                    item_count,
-                    index_arn: format!("{}/index/{}", table_arn(&meta.name), index.name),
-                }
-            })
+            .map(|(position, index)| IndexDescription::of(&meta.name, index, table.index_stats(position), index_status))
             .collect();
         (!descriptions.is_empty()).then_some(descriptions)
     }
+
+    /// One index with its (item count, size); `index_status` applies to global ones.
+    fn of(
+        table_name: &str,
+        index: &'a crate::engine::SecondaryIndex,
+        (item_count, index_size_bytes): (usize, u64),
+        index_status: &'static str,
+    ) -> Self {
+        let global = index.kind == IndexKind::Global;
+        let throughput = index
+            .throughput
+            .map_or(BillingMode::PayPerRequest, |(read, write)| BillingMode::Provisioned { read, write });
+        IndexDescription {
+            index_name: &index.name,
+            key_schema: key_schema_elements(&index.key_schema),
+            projection: ProjectionDescription {
+                projection_type: index.projection.wire_name(),
+                non_key_attributes: match &index.projection {
+                    crate::engine::Projection::Include(names) => Some(names),
+                    _ => None,
+                },
+            },
+            index_status: global.then_some(index_status),
+            backfilling: None,
+            provisioned_throughput: global.then(|| ThroughputDescription::of(&throughput)),
+            index_size_bytes,
+            item_count,
+            index_arn: format!("{}/index/{}", table_arn(table_name), index.name),
+        }
+    }
+}
+
+/// UpdateTable's answer to GlobalSecondaryIndexUpdates: the table UPDATING, a new index
+/// CREATING and backfilling (empty as yet), a deleted one DELETING in its old place, an
+/// updated one UPDATING with its old throughput. Dynaplay's backfill is instant, so the
+/// next DescribeTable shows them ACTIVE (or gone).
+fn index_update<'a>(old: &'a TableMeta, table: &'a Table, plan: &IndexUpdatePlan) -> TableDescription<'a> {
+    let mut description = TableDescription::of(table, UPDATING);
+    let mut globals = description.global_secondary_indexes.take().unwrap_or_default();
+    for index in &mut globals {
+        if plan.created.as_deref() == Some(index.index_name) {
+            index.index_status = Some(CREATING);
+            index.backfilling = Some(true);
+            index.item_count = 0;
+            index.index_size_bytes = 0;
+        }
+        if let Some((_, throughput)) = plan.updated.iter().find(|(name, _)| name == index.index_name) {
+            index.index_status = Some(UPDATING);
+            let (read, write) = throughput.unwrap_or_default();
+            index.provisioned_throughput = Some(ThroughputDescription::of(&BillingMode::Provisioned { read, write }));
+        }
+    }
+    if let Some((position, stats)) = plan.deleted {
+        if let Some(index) = old.indexes.get(position) {
+            let place = old.indexes[..position].iter().filter(|index| index.kind == IndexKind::Global).count();
+            globals.insert(place.min(globals.len()), IndexDescription::of(&old.name, index, stats, DELETING));
+        }
+    }
+    description.global_secondary_indexes = (!globals.is_empty()).then_some(globals);
+    description
 }
 
 impl ThroughputDescription {

@@ -77,7 +77,7 @@ impl Engine {
             }
             Change::TableMeta { old: Some(old), new } => {
                 if let Some(table) = self.tables.get_mut(&new.name) {
-                    table.meta = *old;
+                    table.replace_meta(*old);
                 }
             }
             Change::TableDeleted { table } => self.restore_table(*table),

@@ -102,6 +102,39 @@ impl Table {
         Table { meta, items: BTreeMap::new(), size_bytes: 0, indexes }
     }
 
+    /// Replaces the settings, returning the old ones. Index entries follow: an index kept
+    /// unchanged (same name, kind, keys and projection) keeps its entries, a new one is
+    /// built from the items (a backfill: items without the index key, or with a value of
+    /// another type, get no entry), a removed one is dropped. Reverts come through here too.
+    pub fn replace_meta(&mut self, meta: TableMeta) -> TableMeta {
+        let old = std::mem::replace(&mut self.meta, meta);
+        let mut old_entries: Vec<Option<IndexEntries>> =
+            std::mem::take(&mut self.indexes).into_iter().map(Some).collect();
+        let schema = &self.meta.key_schema;
+        let mut indexes = Vec::with_capacity(self.meta.indexes.len());
+        for index in &self.meta.indexes {
+            let kept = old.indexes.iter().position(|before| {
+                before.name == index.name
+                    && before.kind == index.kind
+                    && before.key_schema == index.key_schema
+                    && before.projection == index.projection
+            });
+            let entries = match kept.and_then(|position| old_entries.get_mut(position).and_then(Option::take)) {
+                Some(entries) if old.key_schema == *schema => entries,
+                _ => {
+                    let mut entries = IndexEntries::default();
+                    for (key, item) in &self.items {
+                        entries.update(index, schema, key, None, Some(item));
+                    }
+                    entries
+                }
+            };
+            indexes.push(entries);
+        }
+        self.indexes = indexes;
+        old
+    }
+
     pub fn get(&self, key: &KeyCode) -> Option<&Item> {
         self.items.get(key)
     }

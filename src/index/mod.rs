@@ -238,4 +238,38 @@ mod tests {
         assert!(engine.take_changes().is_empty());
         assert_eq!(index_state(&engine), (Vec::new(), (0, 0)));
     }
+
+    #[test]
+    fn reverting_a_failed_index_creation_or_deletion() {
+        let mut engine = engine_with_index();
+        engine.put_item("t", item(json!({"id": {"S": "a"}, "author": {"S": "ann"}}))).unwrap();
+        engine.put_item("t", item(json!({"id": {"S": "b"}, "author": {"S": "bob"}}))).unwrap();
+        engine.take_changes();
+        let before = index_state(&engine);
+        assert_eq!(before.1 .0, 2);
+
+        // Deletion, undone as storage would undo a failed commit: the entries come back.
+        let mut new = engine.table("t").unwrap().meta.clone();
+        new.indexes.clear();
+        engine.update_global_indexes(new).unwrap();
+        assert_eq!(index_state(&engine), (Vec::new(), (0, 0)));
+        let changes = engine.take_changes();
+        assert!(matches!(&changes[..], [Change::TableMeta { old: Some(_), .. }]));
+        engine.revert(changes);
+        assert_eq!(index_state(&engine), before);
+
+        // Creation (a second index, backfilled at once), undone: the index goes.
+        let mut new = engine.table("t").unwrap().meta.clone();
+        let mut second = new.indexes[0].clone();
+        second.name = "byAuthor2".into();
+        new.indexes.push(second);
+        engine.update_global_indexes(new).unwrap();
+        assert_eq!(engine.table("t").unwrap().index_stats(1).0, 2, "backfilled");
+        let changes = engine.take_changes();
+        engine.revert(changes);
+        let table = engine.table("t").unwrap();
+        assert_eq!(table.meta.indexes.len(), 1);
+        assert_eq!(table.index_stats(1), (0, 0));
+        assert_eq!(index_state(&engine), before);
+    }
 }

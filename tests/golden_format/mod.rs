@@ -41,6 +41,8 @@ pub const FILES: &[(&str, &str)] = &[
     ("index_create.txt", include_str!("../golden/index_create.txt")),
     ("index_create_errors.txt", include_str!("../golden/index_create_errors.txt")),
     ("index_query.txt", include_str!("../golden/index_query.txt")),
+    ("index_update.txt", include_str!("../golden/index_update.txt")),
+    ("index_update_errors.txt", include_str!("../golden/index_update_errors.txt")),
     ("index_writes.txt", include_str!("../golden/index_writes.txt")),
     ("items_attributes_to_get.txt", include_str!("../golden/items_attributes_to_get.txt")),
     ("items_basic.txt", include_str!("../golden/items_basic.txt")),

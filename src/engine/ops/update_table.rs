@@ -52,6 +52,14 @@ impl Engine {
         self.replace_meta(new)
     }
 
+    /// Stores settings whose global secondary indexes UpdateTable's
+    /// GlobalSecondaryIndexUpdates changed (the api layer checks them against the table).
+    /// A new index is backfilled from the items at once; a deleted one's entries go.
+    pub fn update_global_indexes(&mut self, new: TableMeta) -> Result<(TableMeta, &Table)> {
+        self.table_for_control(&new.name)?;
+        self.replace_meta(new)
+    }
+
     /// Sets the table class; returns the old settings and the table.
     pub fn update_table_class(&mut self, name: &str, class: TableClass) -> Result<(TableMeta, &Table)> {
         let mut new = self.table_for_control(name)?.meta.clone();
@@ -63,7 +71,7 @@ impl Engine {
     /// one; returns the settings as they were, and the table.
     pub(super) fn replace_meta(&mut self, new: TableMeta) -> Result<(TableMeta, &Table)> {
         let table = self.tables.get_mut(&new.name).ok_or_else(|| table_not_found(&new.name))?;
-        let old = std::mem::replace(&mut table.meta, new);
+        let old = table.replace_meta(new);
         if old != table.meta {
             let new = Box::new(table.meta.clone());
             self.changes.push(Change::TableMeta { old: Some(Box::new(old.clone())), new });
