@@ -17,7 +17,7 @@
 //! message, the table names and sizes are exact but Java's object hashes cannot be
 //! reproduced, so [`java_write_requests`] prints a stable stand-in.
 
-use crate::api::capacity::{self, ConsumedCapacity, Detail};
+use crate::api::capacity::{self, Consumed, ConsumedCapacity, Detail, ItemCollectionMetrics};
 use crate::api::render;
 use crate::api::tables::java_string_hash;
 use crate::api::validate::{required, Violations};
@@ -305,23 +305,69 @@ struct BatchWriteItemResponse {
     unprocessed_items: BTreeMap<String, Vec<WriteRequest>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     consumed_capacity: Option<Vec<ConsumedCapacity>>,
+    /// Per table with a local secondary index, the item collections the writes touched
+    /// (ReturnItemCollectionMetrics=SIZE).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    item_collection_metrics: Option<BTreeMap<String, Vec<ItemCollectionMetrics>>>,
 }
 
 pub fn batch_write_item(engine: &mut Engine, request: BatchWriteItemRequest) -> Result<String> {
     let detail = Detail::from_wire(request.return_consumed_capacity.as_deref());
+    let metrics_asked = request.return_item_collection_metrics.as_deref() == Some("SIZE");
     let tables = check_write_request(request)?;
     let tables = tables.into_iter().map(table_writes).collect::<Result<Vec<_>>>()?;
     let new_sizes: Vec<Vec<usize>> = tables.iter().map(|table| table.writes.iter().map(put_size).collect()).collect();
     let names: Vec<String> = tables.iter().map(|table| table.table.clone()).collect();
+    // The item each write stores (none for a delete) and the item or key it names, kept
+    // for the index capacity and the item collection metrics when either is asked for.
+    let needs_items = detail != Detail::None || metrics_asked;
+    let written: Vec<Vec<(Option<Item>, Item)>> = match needs_items {
+        true => tables.iter().map(|table| table.writes.iter().map(written_item).collect()).collect(),
+        false => Vec::new(),
+    };
     let old_items = engine.batch_write_item(tables)?;
-    let capacities = names.iter().zip(new_sizes).zip(old_items).map(|((name, new_sizes), olds)| {
+    let mut capacities = Vec::with_capacity(names.len());
+    let mut metrics = BTreeMap::new();
+    for (position, ((name, new_sizes), olds)) in names.iter().zip(new_sizes).zip(old_items).enumerate() {
         let units = new_sizes
             .iter()
             .zip(&olds)
             .map(|(new, old)| capacity::write_units(&[*new, old.as_ref().map_or(0, item_size)]));
-        capacity::report(detail, name, units.sum())
-    });
-    render(&BatchWriteItemResponse { unprocessed_items: BTreeMap::new(), consumed_capacity: capacities.collect() })
+        let mut consumed = Consumed::table(units.sum());
+        if let (Some(table), Some(written)) = (engine.table(name), written.get(position)) {
+            if detail != Detail::None {
+                for ((new, _), old) in written.iter().zip(&olds) {
+                    consumed.add_index_writes(&table.meta, old.as_ref(), new.as_ref());
+                }
+            }
+            // One entry per item collection the writes touched, in the order first touched.
+            let mut collections: Vec<ItemCollectionMetrics> = Vec::new();
+            for (_, key) in written {
+                if let Some(entry) = capacity::item_collection_metrics(metrics_asked, table, key) {
+                    if !collections.contains(&entry) {
+                        collections.push(entry);
+                    }
+                }
+            }
+            if !collections.is_empty() {
+                metrics.insert(name.clone(), collections);
+            }
+        }
+        capacities.push(capacity::report_consumed(detail, name, &consumed));
+    }
+    render(&BatchWriteItemResponse {
+        unprocessed_items: BTreeMap::new(),
+        consumed_capacity: capacities.into_iter().collect(),
+        item_collection_metrics: (!metrics.is_empty()).then_some(metrics),
+    })
+}
+
+/// The item a write stores (none for a delete) and the item or key it names.
+fn written_item(write: &BatchWrite) -> (Option<Item>, Item) {
+    match write {
+        BatchWrite::Put(item) => (Some(item.clone()), item.clone()),
+        BatchWrite::Delete(key) => (None, key.clone()),
+    }
 }
 
 /// The size of the item a write stores (0 for a delete).

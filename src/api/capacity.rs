@@ -2,7 +2,9 @@
 //! computes them (writes per started 1 KB, reads per started 4 KB, eventually
 //! consistent reads at half price).
 
-use crate::engine::IndexKind;
+use crate::engine::{IndexKind, SecondaryIndex, Table, TableMeta};
+use crate::index::index_write_units;
+use crate::model::Item;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -30,7 +32,7 @@ impl Detail {
 }
 
 /// ReturnItemCollectionMetrics' values. Item collection metrics exist only for tables
-/// with local secondary indexes, so the writes accept SIZE and report nothing yet.
+/// with local secondary indexes: SIZE reports nothing for any other table.
 pub const ITEM_COLLECTION_METRICS: [&str; 2] = ["SIZE", "NONE"];
 
 #[derive(Serialize)]
@@ -68,39 +70,112 @@ pub fn read_units(size: usize, consistent: bool) -> f64 {
     }
 }
 
-/// The ConsumedCapacity member for a single-table operation, if asked for.
-pub fn report(detail: Detail, table_name: &str, units: f64) -> Option<ConsumedCapacity> {
-    let table = (detail == Detail::Indexes).then_some(Units { capacity_units: units });
-    (detail != Detail::None).then(|| ConsumedCapacity {
-        table_name: table_name.to_string(),
-        capacity_units: units,
-        table,
-        local_secondary_indexes: None,
-        global_secondary_indexes: None,
-    })
+/// What a request consumed on one table: the table's own units and each secondary
+/// index's (those that consumed anything, in the order of the table's indexes).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Consumed {
+    pub table: f64,
+    pub indexes: Vec<(String, IndexKind, f64)>,
 }
 
-/// The ConsumedCapacity member for a read through a secondary index, if asked for: with
-/// INDEXES, the whole charge is the index's (Dynaplay does not split off what a local
-/// index read fetches from the table).
-pub fn report_index(
-    detail: Detail,
-    table_name: &str,
-    units: f64,
-    index_name: &str,
-    kind: IndexKind,
-) -> Option<ConsumedCapacity> {
-    let mut report = report(detail, table_name, units)?;
-    if detail == Detail::Indexes {
-        report.table = None;
-        let share = Some(BTreeMap::from([(index_name.to_string(), Units { capacity_units: units })]));
-        match kind {
-            IndexKind::Local => report.local_secondary_indexes = share,
-            IndexKind::Global => report.global_secondary_indexes = share,
+impl Consumed {
+    /// Units consumed by the table alone.
+    pub fn table(units: f64) -> Consumed {
+        Consumed { table: units, indexes: Vec::new() }
+    }
+
+    /// Adds `units` to the share of the index `index`.
+    pub fn add_index(&mut self, index: &SecondaryIndex, units: f64) {
+        match self.indexes.iter_mut().find(|(name, _, _)| *name == index.name) {
+            Some((_, _, share)) => *share += units,
+            None => self.indexes.push((index.name.clone(), index.kind, units)),
         }
+    }
+
+    /// Adds what one item write (the item `old` before, `new` after; `None` when absent)
+    /// costs the table's indexes, by [`index_write_units`]; an index the write leaves
+    /// untouched consumes nothing and is not reported.
+    pub fn add_index_writes(&mut self, meta: &TableMeta, old: Option<&Item>, new: Option<&Item>) {
+        for index in &meta.indexes {
+            let units = index_write_units(index, &meta.key_schema, old, new);
+            if units > 0 {
+                self.add_index(index, units as f64);
+            }
+        }
+    }
+
+    /// The table's units plus every index's: what CapacityUnits reports.
+    pub fn total(&self) -> f64 {
+        self.table + self.indexes.iter().map(|(_, _, units)| units).sum::<f64>()
+    }
+}
+
+/// The ConsumedCapacity member for a single-table operation, if asked for.
+pub fn report(detail: Detail, table_name: &str, units: f64) -> Option<ConsumedCapacity> {
+    report_consumed(detail, table_name, &Consumed::table(units))
+}
+
+/// The ConsumedCapacity member for what a request consumed on one table, if asked for:
+/// TOTAL gives the sum; INDEXES adds the table's share and each index's, local and global
+/// apart (a kind of index that consumed nothing is left out).
+pub fn report_consumed(detail: Detail, table_name: &str, consumed: &Consumed) -> Option<ConsumedCapacity> {
+    if detail == Detail::None {
+        return None;
+    }
+    let mut report = ConsumedCapacity {
+        table_name: table_name.to_string(),
+        capacity_units: consumed.total(),
+        table: None,
+        local_secondary_indexes: None,
+        global_secondary_indexes: None,
+    };
+    if detail == Detail::Indexes {
+        report.table = Some(Units { capacity_units: consumed.table });
+        let shares = |kind: IndexKind| {
+            let shares: BTreeMap<String, Units> = consumed
+                .indexes
+                .iter()
+                .filter(|(_, index_kind, _)| *index_kind == kind)
+                .map(|(name, _, units)| (name.clone(), Units { capacity_units: *units }))
+                .collect();
+            (!shares.is_empty()).then_some(shares)
+        };
+        report.local_secondary_indexes = shares(IndexKind::Local);
+        report.global_secondary_indexes = shares(IndexKind::Global);
     }
     Some(report)
 }
+
+/// ItemCollectionMetrics for one item collection (the items sharing a partition key
+/// value in a table with local secondary indexes).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ItemCollectionMetrics {
+    item_collection_key: Item,
+    #[serde(rename = "SizeEstimateRangeGB")]
+    size_estimate_range_gb: [f64; 2],
+}
+
+/// The item collection metrics of the collection of `key` (an item or a key) in `table`,
+/// if the request asked for them (ReturnItemCollectionMetrics=SIZE) and the table has a
+/// local secondary index. The size estimate is the whole-gigabyte range holding the
+/// collection's size: [0.0, 1.0] below 1 GB.
+pub fn item_collection_metrics(asked: bool, table: &Table, key: &Item) -> Option<ItemCollectionMetrics> {
+    if !asked || table.meta.indexes_of(IndexKind::Local).next().is_none() {
+        return None;
+    }
+    let partition = &table.meta.key_schema.partition.name;
+    let (name, value) = key.get_key_value(partition)?;
+    let bytes = table.item_collection_size(value);
+    let low = (bytes / GIGABYTE) as f64;
+    Some(ItemCollectionMetrics {
+        item_collection_key: Item::from([(name.clone(), value.clone())]),
+        size_estimate_range_gb: [low, low + 1.0],
+    })
+}
+
+/// Bytes in the gigabyte of SizeEstimateRangeGB.
+const GIGABYTE: u64 = 1 << 30;
 
 #[cfg(test)]
 mod tests {

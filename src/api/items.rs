@@ -15,7 +15,7 @@
 //!    ConditionExpression), then placeholders no expression used.
 //! 6. Only then the engine: the table, the key, the condition, the write.
 
-use crate::api::capacity::{self, ConsumedCapacity, Detail};
+use crate::api::capacity::{self, Consumed, ConsumedCapacity, Detail, ItemCollectionMetrics};
 use crate::api::render;
 use crate::api::validate::{check_expression_mix, required, Violations};
 use crate::engine::{check_put_item_size, Engine, Precondition, ReturnValues, Updated};
@@ -147,17 +147,49 @@ impl WriteOptions {
         }
     }
 
+    fn detail(&self) -> Detail {
+        Detail::from_wire(self.return_consumed_capacity.as_deref())
+    }
+
+    /// Whether the write needs its item after it for the response: for the index writes
+    /// capacity counts, or for the item collection its key names.
+    fn needs_item(&self) -> bool {
+        self.detail() != Detail::None || self.return_item_collection_metrics.as_deref() == Some("SIZE")
+    }
+
     /// The response: the attributes ReturnValues chose (an empty choice is left out, as
-    /// DynamoDB leaves it out) and the capacity when asked for. ItemCollectionMetrics
-    /// exist only for tables with local secondary indexes, which Dynaplay does not have
-    /// yet, so ReturnItemCollectionMetrics=SIZE adds nothing, as on such a DynamoDB table.
-    fn respond(&self, table_name: &str, attributes: Option<Item>, units: f64) -> Result<String> {
-        let detail = Detail::from_wire(self.return_consumed_capacity.as_deref());
+    /// DynamoDB leaves it out), the capacity when asked for (`table_units` for the table,
+    /// plus what the write from `old` to `new` cost each index), and the item collection
+    /// metrics of `key`'s collection when asked for and the table has a local index.
+    fn respond(&self, engine: &Engine, table_name: &str, write: WriteOutcome) -> Result<String> {
+        let detail = self.detail();
+        let table = engine.table(table_name);
+        let mut consumed = Consumed::table(write.table_units);
+        if let (Some(table), true) = (table, detail != Detail::None) {
+            consumed.add_index_writes(&table.meta, write.old.as_ref(), write.new.as_ref());
+        }
+        let asked = self.return_item_collection_metrics.as_deref() == Some("SIZE");
+        let metrics =
+            table.zip(write.key.as_ref()).and_then(|(table, key)| capacity::item_collection_metrics(asked, table, key));
         render(&WriteResponse {
-            attributes: attributes.filter(|item| !item.is_empty()),
-            consumed_capacity: capacity::report(detail, table_name, units),
+            attributes: write.attributes.filter(|item| !item.is_empty()),
+            consumed_capacity: capacity::report_consumed(detail, table_name, &consumed),
+            item_collection_metrics: metrics,
         })
     }
+}
+
+/// What a write did, for its response.
+struct WriteOutcome {
+    /// The attributes ReturnValues chose.
+    attributes: Option<Item>,
+    /// The table's write units.
+    table_units: f64,
+    /// The item before and after (only when [`WriteOptions::needs_item`]).
+    old: Option<Item>,
+    new: Option<Item>,
+    /// The item's key attributes (or the whole item), when [`WriteOptions::needs_item`].
+    key: Option<Item>,
 }
 
 impl ConditionMembers {
@@ -233,6 +265,8 @@ struct WriteResponse {
     attributes: Option<Item>,
     #[serde(skip_serializing_if = "Option::is_none")]
     consumed_capacity: Option<ConsumedCapacity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    item_collection_metrics: Option<ItemCollectionMetrics>,
 }
 
 #[derive(Serialize)]
@@ -273,9 +307,15 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<String> 
     let expressions = condition.parse(None)?;
     let new_size = item_size(&item);
     let precondition = condition.precondition(expressions.condition.as_ref().or(expected.as_ref()));
+    let new = options.needs_item().then(|| item.clone());
     let old = engine.put_item_if(&table_name, item, &precondition)?;
-    let units = capacity::write_units(&[new_size, old.as_ref().map_or(0, item_size)]);
-    options.respond(&table_name, old.filter(|_| return_values == ReturnValues::AllOld), units)
+    let table_units = capacity::write_units(&[new_size, old.as_ref().map_or(0, item_size)]);
+    let (old, attributes) = match return_values {
+        ReturnValues::AllOld => (old.clone(), old),
+        _ => (old, None),
+    };
+    let key = new.clone();
+    options.respond(engine, &table_name, WriteOutcome { attributes, table_units, old, new, key })
 }
 
 pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<String> {
@@ -297,8 +337,10 @@ pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<St
     let expressions = condition.parse(None)?;
     let precondition = condition.precondition(expressions.condition.as_ref().or(expected.as_ref()));
     let old = engine.delete_item_if(&table_name, &key, &precondition)?;
-    let units = capacity::write_units(&[old.as_ref().map_or(0, item_size)]);
-    options.respond(&table_name, old.filter(|_| return_values == ReturnValues::AllOld), units)
+    let table_units = capacity::write_units(&[old.as_ref().map_or(0, item_size)]);
+    let attributes = old.clone().filter(|_| return_values == ReturnValues::AllOld);
+    let key = options.needs_item().then_some(key);
+    options.respond(engine, &table_name, WriteOutcome { attributes, table_units, old, new: None, key })
 }
 
 pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<String> {
@@ -323,8 +365,13 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<St
     let precondition = condition.precondition(expressions.condition.as_ref().or(expected.as_ref()));
     let updated = engine.update_item(&table_name, &key, update, &precondition)?;
     let sizes = [updated.old.as_ref().map_or(0, item_size), item_size(&updated.new)];
+    let (old, new) = match options.needs_item() {
+        true => (updated.old.clone(), Some(updated.new.clone())),
+        false => (None, None),
+    };
     let attributes = chosen_attributes(options.return_values(), update, updated);
-    options.respond(&table_name, attributes, capacity::write_units(&sizes))
+    let outcome = WriteOutcome { attributes, table_units: capacity::write_units(&sizes), old, new, key: Some(key) };
+    options.respond(engine, &table_name, outcome)
 }
 
 /// Each AttributeUpdates entry's Action, when given, from the enumeration.

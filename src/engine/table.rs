@@ -1,7 +1,7 @@
 //! A table: its settings (what CreateTable and UpdateTable say) and its items in key order.
 
-use crate::index::{IndexEntries, IndexKind, Projection, SecondaryIndex};
-use crate::model::{item_size, Item, KeyCode, KeySchema, ScalarType};
+use crate::index::{IndexEntries, IndexKind, Projection, SecondaryIndex, INDEX_ENTRY_OVERHEAD};
+use crate::model::{item_size, AttributeValue, Item, KeyCode, KeySchema, ScalarType};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -258,6 +258,25 @@ impl Table {
         } else {
             Box::new(items.rev())
         }
+    }
+
+    /// The size in bytes of the item collection of one partition key value, as the
+    /// Developer Guide defines it for ItemCollectionMetrics: the items with that value plus
+    /// their entries (with the per-entry overhead) in every local secondary index.
+    pub fn item_collection_size(&self, partition_value: &AttributeValue) -> u64 {
+        let Some(prefix) = self.meta.key_schema.partition_prefix(partition_value) else { return 0 };
+        let schema = &self.meta.key_schema;
+        let locals: Vec<&SecondaryIndex> =
+            self.meta.indexes.iter().filter(|index| index.kind == IndexKind::Local).collect();
+        self.partition_items(&prefix, None, true)
+            .map(|item| {
+                let entries = locals
+                    .iter()
+                    .filter(|index| index.key_schema.sparse_key(item).is_some())
+                    .map(|index| item_size(&index.project(schema, item)) as u64 + INDEX_ENTRY_OVERHEAD);
+                item_size(item) as u64 + entries.sum::<u64>()
+            })
+            .sum()
     }
 
     pub fn item_count(&self) -> usize {

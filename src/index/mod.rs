@@ -119,6 +119,37 @@ impl SecondaryIndex {
     }
 }
 
+/// The write units one item write costs an index, by the Developer Guide's rules for
+/// secondary index writes: an entry put (the item enters the index) or deleted (it leaves
+/// it, a sparse index's removal included) costs its size in started kilobytes; an index key
+/// that changes costs both, the delete of the old entry and the put of the new; an entry
+/// whose projection changes in place costs the larger of its two sizes; an entry that stays
+/// as it was (a KEYS_ONLY or INCLUDE index when only unprojected attributes change) or an
+/// item in the index neither before nor after costs nothing. An entry's size is that of
+/// its projected item (the table's and the index's key attributes and the projected
+/// ones); the 100 bytes of per-entry overhead count for storage, as an item's do, not
+/// for capacity.
+pub fn index_write_units(
+    index: &SecondaryIndex,
+    table_schema: &KeySchema,
+    old: Option<&Item>,
+    new: Option<&Item>,
+) -> u64 {
+    let entry = |item: Option<&Item>| {
+        let item = item?;
+        let key = index.key_schema.sparse_key(item)?;
+        Some((key, index.project(table_schema, item)))
+    };
+    let units = |entry: &Item| (item_size(entry) as u64).div_ceil(1024).max(1);
+    match (entry(old), entry(new)) {
+        (None, None) => 0,
+        (Some((_, entry)), None) | (None, Some((_, entry))) => units(&entry),
+        (Some((old_key, old)), Some((new_key, new))) if old_key != new_key => units(&old) + units(&new),
+        (Some((_, old)), Some((_, new))) if old == new => 0,
+        (Some((_, old)), Some((_, new))) => units(&old).max(units(&new)),
+    }
+}
+
 /// Refuses an item that the table's indexes cannot hold. DynamoDB checks the global
 /// indexes, then the local ones, each list from its last index to its first (the order
 /// dynalite recorded).

@@ -13,6 +13,7 @@ use crate::expr::{Condition, KeyCondition};
 use crate::model::{item_size, Item, KeyCode, KeySchema};
 use crate::validation;
 use std::borrow::Borrow;
+use std::cell::Cell;
 use std::collections::BTreeSet;
 
 /// DynamoDB's page size limit: reading stops once the items read reach 1 MB.
@@ -38,6 +39,9 @@ pub struct Page {
     pub scanned_bytes: usize,
     /// The key attributes of the last item read, when reading stopped early.
     pub last_evaluated_key: Option<Item>,
+    /// For a local index read that fetched its items whole from the table: the size of
+    /// the index entries read (`scanned_bytes` is then the size of the table items).
+    pub index_bytes: Option<usize>,
 }
 
 /// A Query's key condition, direction and starting point.
@@ -101,11 +105,15 @@ impl Engine {
             None => None,
         };
         let in_range = |item: &std::borrow::Cow<Item>| sort_key_matches(schema, condition, item);
+        let entry_bytes = Cell::new(0);
         let items = table
             .index_items(position, Some(&prefix), start.as_ref(), spec.forward, choice.read)
             .skip_while(|item| !in_range(item))
-            .take_while(in_range);
-        Ok(read_page(items, &[schema, table_schema], spec.page))
+            .take_while(in_range)
+            .inspect(|item| count_entry(table, position, choice.read, item, &entry_bytes));
+        let mut page = read_page(items, &[schema, table_schema], spec.page);
+        page.index_bytes = (choice.read == IndexRead::FetchFromTable).then(|| entry_bytes.get());
+        Ok(page)
     }
 }
 
@@ -147,6 +155,17 @@ fn index_query_start_key(
     let index_code = query_start_key(schema, condition, prefix, &schema.key_attributes(key))?;
     let table_code = table_schema.request_key(&table_schema.key_attributes(key)).map_err(starting_key_invalid)?;
     Ok((index_code, table_code))
+}
+
+/// Adds the size of the index entry of `item` (read through the index at `position`) to
+/// `bytes`, when the read fetches whole items from the table: the index's share of the
+/// read's capacity.
+pub(super) fn count_entry(table: &Table, position: usize, read: IndexRead, item: &Item, bytes: &Cell<usize>) {
+    if read == IndexRead::FetchFromTable {
+        if let Some(index) = table.meta.indexes.get(position) {
+            bytes.set(bytes.get() + item_size(&index.project(&table.meta.key_schema, item)));
+        }
+    }
 }
 
 /// Reads items until the page is full, as described in the module documentation. The

@@ -9,13 +9,14 @@
 //! segment count, so a partition never spans segments, as on DynamoDB.
 
 use crate::engine::ops::query::{
-    index_position, index_read_names, read_page, schema_names, schema_size, starting_key_invalid, IndexChoice, Page,
-    PageOptions,
+    count_entry, index_position, index_read_names, read_page, schema_names, schema_size, starting_key_invalid,
+    IndexChoice, Page, PageOptions,
 };
-use crate::engine::Engine;
+use crate::engine::{Engine, IndexRead};
 use crate::error::Result;
 use crate::model::{Item, KeyCode, KeySchema};
 use crate::validation;
+use std::cell::Cell;
 
 /// One segment of a parallel scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,9 +57,14 @@ impl Engine {
             Some(key) => Some(index_scan_start_key(table_schema, schema, spec.segment, key)?),
             None => None,
         };
-        let items =
-            table.index_items(position, None, start.as_ref(), true, choice.read).filter(|item| in_segment(item));
-        Ok(read_page(items, &[schema, table_schema], spec.page))
+        let entry_bytes = Cell::new(0);
+        let items = table
+            .index_items(position, None, start.as_ref(), true, choice.read)
+            .filter(|item| in_segment(item))
+            .inspect(|item| count_entry(table, position, choice.read, item, &entry_bytes));
+        let mut page = read_page(items, &[schema, table_schema], spec.page);
+        page.index_bytes = (choice.read == IndexRead::FetchFromTable).then(|| entry_bytes.get());
+        Ok(page)
     }
 }
 
