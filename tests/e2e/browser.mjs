@@ -125,12 +125,17 @@ export async function openPlayground(page, url) {
 
 /** Replaces the text of a CodeMirror editor (found by the data-testid of its content). */
 export async function setEditor(page, testId, text) {
-  const content = page.getByTestId(testId);
-  await content.fill(text);
-  const got = await editorText(page, testId);
-  if (got.replace(/\s+/g, "") !== text.replace(/\s+/g, "")) {
-    throw new Error(`the editor holds ${JSON.stringify(got)} instead of ${JSON.stringify(text)}`);
+  // The page may still be filling the editor asynchronously (a template after a format
+  // switch): fill, let it settle, and fill again until the text stays.
+  const wanted = text.replace(/\s+/g, "");
+  let got = "";
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await page.getByTestId(testId).fill(text);
+    await page.waitForTimeout(100);
+    got = await editorText(page, testId);
+    if (got.replace(/\s+/g, "") === wanted) return;
   }
+  throw new Error(`the editor holds ${JSON.stringify(got)} instead of ${JSON.stringify(text)}`);
 }
 
 /** The text of a CodeMirror editor. */

@@ -193,6 +193,126 @@ describe("playground page", { timeout: 240_000 }, () => {
       assertClean(t, seen);
     }));
 
+  test("designer: a table with an LSI and a GSI, then a GSI added and deleted in edit mode", (t) =>
+    withPage("designer-indexes", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-indexes#designer`);
+      const preview = page.getByTestId("designer-preview");
+      await page.getByTestId("designer-table-name").fill("Songs");
+      assert.match(await page.getByTestId("designer-lsi-locked").textContent(), /only be defined in CreateTable and is locked afterwards/);
+
+      // One LSI (INCLUDE projection) and one GSI (KEYS_ONLY), typed in the index rows.
+      await page.getByTestId("designer-add-lsi").click();
+      const lsi = page.getByTestId("lsi-row");
+      await lsi.getByTestId("lsi-name").fill("x");
+      await lsi.getByTestId("lsi-sk-name").fill("Year");
+      await lsi.getByTestId("lsi-sk-type").selectOption("N");
+      await lsi.getByTestId("lsi-projection").selectOption("INCLUDE");
+      await lsi.getByTestId("lsi-non-key").fill("Album, Genre");
+      assert.match(await lsi.getByTestId("lsi-shared-pk").textContent(), /Partition key: Artist \(S\), shared with the table/);
+      await page.getByTestId("designer-add-gsi").click();
+      const gsi = page.getByTestId("gsi-row");
+      await gsi.getByTestId("gsi-name").fill("ByGenre");
+      await gsi.getByTestId("gsi-pk-name").fill("Genre");
+      await gsi.getByTestId("gsi-projection").selectOption("KEYS_ONLY");
+
+      // A too-short index name: the engine's error shows in that index's row.
+      await page.getByTestId("designer-create").click();
+      const lsiError = lsi.locator(".field-error");
+      await lsiError.waitFor({ state: "visible" });
+      assert.match(await lsiError.textContent(), /ValidationException: .*indexName/i);
+      assert.equal(await lsi.getByTestId("lsi-name").getAttribute("aria-invalid"), "true");
+      await lsi.getByTestId("lsi-name").fill("ByYear");
+
+      await screenshot(t, page, "designer-indexes-create", { fullPage: true });
+      assert.deepEqual(JSON.parse(await preview.textContent()), {
+        TableName: "Songs",
+        AttributeDefinitions: [
+          { AttributeName: "Artist", AttributeType: "S" },
+          { AttributeName: "SongTitle", AttributeType: "S" },
+          { AttributeName: "Year", AttributeType: "N" },
+          { AttributeName: "Genre", AttributeType: "S" },
+        ],
+        KeySchema: [
+          { AttributeName: "Artist", KeyType: "HASH" },
+          { AttributeName: "SongTitle", KeyType: "RANGE" },
+        ],
+        LocalSecondaryIndexes: [{
+          IndexName: "ByYear",
+          KeySchema: [{ AttributeName: "Artist", KeyType: "HASH" }, { AttributeName: "Year", KeyType: "RANGE" }],
+          Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: ["Album", "Genre"] },
+        }],
+        GlobalSecondaryIndexes: [{
+          IndexName: "ByGenre",
+          KeySchema: [{ AttributeName: "Genre", KeyType: "HASH" }],
+          Projection: { ProjectionType: "KEYS_ONLY" },
+        }],
+        BillingMode: "PAY_PER_REQUEST",
+      });
+      await page.getByTestId("designer-preview-cli").click();
+      assert.match(await preview.textContent(), /--local-secondary-indexes '\[\{"IndexName":"ByYear"/);
+      await page.getByTestId("designer-preview-json").click();
+
+      await page.getByTestId("designer-create").click();
+      await page.getByTestId("designer-edit-title").filter({ hasText: "Table Songs" }).waitFor();
+      const lsiTable = page.getByTestId("edit-lsi-table");
+      assert.match(await lsiTable.textContent(), /ByYear.*Artist \(S, partition\), Year \(N, sort\).*INCLUDE Album, Genre/);
+      assert.match(await page.getByTestId("edit-lsi-locked").textContent(), /locked afterwards/);
+      const gsiTable = page.getByTestId("edit-gsi-table");
+      assert.match(await gsiTable.locator("tr[data-index=ByGenre]").textContent(), /ByGenre.*Genre \(S, partition\).*KEYS_ONLY.*ACTIVE.*no/);
+      const sideIndexes = page.locator("[data-testid=side-indexes][data-table=Songs]");
+      await sideIndexes.waitFor();
+      assert.deepEqual(await sideIndexes.locator("li").allTextContents(), ["GSI ByGenre", "LSI ByYear"]);
+
+      // Add a GSI with UpdateTable: previewed, created, backfilled.
+      await page.getByTestId("edit-add-gsi").click();
+      const form = page.getByTestId("new-gsi-form");
+      await form.getByTestId("gsi-name").fill("ByAlbum");
+      await form.getByTestId("gsi-pk-name").fill("Album");
+      await form.getByTestId("gsi-sk-name").fill("Year");
+      await form.getByTestId("gsi-sk-type").selectOption("N");
+      assert.deepEqual(JSON.parse(await page.getByTestId("new-gsi-preview").textContent()), {
+        TableName: "Songs",
+        AttributeDefinitions: [
+          { AttributeName: "Album", AttributeType: "S" },
+          { AttributeName: "Year", AttributeType: "N" },
+        ],
+        GlobalSecondaryIndexUpdates: [{
+          Create: {
+            IndexName: "ByAlbum",
+            KeySchema: [{ AttributeName: "Album", KeyType: "HASH" }, { AttributeName: "Year", KeyType: "RANGE" }],
+            Projection: { ProjectionType: "ALL" },
+          },
+        }],
+      });
+      await form.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(outputDir, "designer-indexes-add.png") });
+      await page.getByTestId("new-gsi-create").click();
+      const gsiResult = page.getByTestId("edit-gsi-result");
+      await gsiResult.filter({ hasText: "Created index ByAlbum" }).waitFor();
+      assert.match(await gsiResult.textContent(), /UpdateTable answered CREATING \(backfilling\); DescribeTable now shows ACTIVE/);
+      assert.equal(await form.isVisible(), false);
+      assert.match(await gsiTable.locator("tr[data-index=ByAlbum]").textContent(), /ByAlbum.*ACTIVE/);
+      await sideIndexes.locator("li[data-index=ByAlbum]").waitFor();
+      await screenshot(t, page, "designer-indexes", { fullPage: true });
+
+      // Delete a GSI after the in-page confirmation.
+      await gsiTable.locator("tr[data-index=ByGenre]").getByTestId("gsi-delete").click();
+      await confirmInPage(page);
+      await gsiResult.filter({ hasText: "Deleted index ByGenre" }).waitFor();
+      assert.deepEqual(await page.getByTestId("edit-gsi-table").locator("tbody tr").evaluateAll((rows) => rows.map((r) => r.dataset.index)), ["ByAlbum"]);
+      assert.deepEqual(await sideIndexes.locator("li").allTextContents(), ["GSI ByAlbum", "LSI ByYear"]);
+
+      // The Items panel can Scan an index instead of the table.
+      await showPanel(page, "items");
+      const pick = page.getByTestId("items-index");
+      assert.deepEqual(await pick.locator("option").allTextContents(), ["the table Songs", "GSI ByAlbum", "LSI ByYear"]);
+      await pick.selectOption("ByAlbum");
+      await page.getByTestId("items-metrics").filter({ hasText: "Count 0 · ScannedCount 0" }).waitFor();
+      assert.equal(await page.getByTestId("items-notice").isVisible(), false, "the index Scan failed");
+      await screenshot(t, page, "items-index");
+      assertClean(t, seen);
+    }));
+
   test("items: add, open by key, edit and delete an item; markup shows as text", (t) =>
     withPage("items", async (page, seen) => {
       await openPlayground(page, `${server.url}?db=e2e-items#designer`);
@@ -420,6 +540,8 @@ describe("playground page", { timeout: 240_000 }, () => {
 
       await page.setViewportSize({ width: 400, height: 800 });
       await showPanel(page, "designer");
+      await page.getByTestId("designer-add-lsi").click();
+      await page.getByTestId("designer-add-gsi").click();
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow} px at 400 px`);
       await screenshot(t, page, "narrow", { fullPage: true });

@@ -1,10 +1,13 @@
 // The table designer: create a table from a form (with a live preview of the CreateTable
-// request as JSON, AWS CLI and SDK v3 code), update a picked table's billing, capacity,
-// deletion protection and class (UpdateTable), and delete it (DeleteTable, confirmed).
+// request as JSON, AWS CLI and SDK v3 code), with its LSIs and GSIs (rows from indexes.ts);
+// update a picked table's billing, capacity, deletion protection and class (UpdateTable),
+// list its indexes (LSIs read-only), add a GSI (previewed) or delete one (confirmed), and
+// delete the table (DeleteTable, confirmed).
 // The engine validates: its errors are placed next to the field whose parameter they name.
 import { prettyJson, toCli, toSdk } from "./codegen";
 import { confirmDialog, copyText, h, uid } from "./dom";
-import { DESIGNER_FIELDS, mapErrorToFields } from "./fielderrors";
+import { DESIGNER_FIELDS, type FieldMatchers, mapErrorToFields } from "./fielderrors";
+import { attributeDefinitions, createGsiRequest, createIndexRow, describeIndex, indexKeys, indexMatcher, indexParameters, type IndexRow, LSI_LOCKED } from "./indexes";
 import type { AppState } from "./state";
 
 type Billing = "PAY_PER_REQUEST" | "PROVISIONED";
@@ -50,11 +53,16 @@ class FieldErrors {
     this.general.replaceChildren();
   }
 
+  remove(name: string) {
+    this.fields.get(name)?.error.remove();
+    this.fields.delete(name);
+  }
+
   /** Shows an engine error: each part next to its field, the rest in the general box. */
-  show(name: string, message: string) {
+  show(name: string, message: string, matchers: FieldMatchers = DESIGNER_FIELDS) {
     this.clear();
     let first: HTMLElement | null = null;
-    for (const [field, parts] of mapErrorToFields(message, DESIGNER_FIELDS)) {
+    for (const [field, parts] of mapErrorToFields(message, matchers)) {
       const f = this.fields.get(field);
       if (!f || f.wrapper.closest("[hidden]")) {
         this.general.hidden = false;
@@ -123,10 +131,6 @@ function notes(): HTMLElement {
   return h("section", { class: "dp-notes", "aria-label": "Arriving later" },
     h("h3", {}, "Coming with later engine releases"),
     h("dl", {},
-      h("dt", {}, "Local secondary indexes"),
-      h("dd", {}, "Arrive with secondary indexes. An LSI can only be defined in CreateTable and is locked afterwards: it shares the table's partition key and is stored inside each partition next to the table's own items (the item collection), so adding one later would mean rebuilding every partition, and dropping one would leave collections sized for it. That is why DynamoDB offers no UpdateTable for LSIs; plan them before you create the table."),
-      h("dt", {}, "Global secondary indexes"),
-      h("dd", {}, "Arrive with secondary indexes. Unlike LSIs, a GSI can be added or deleted at any time; new ones backfill from the table."),
       h("dt", {}, "Time to live"),
       h("dd", {}, "Arrives with TTL support: pick a Number attribute holding an expiry time in epoch seconds."),
       h("dt", {}, "DynamoDB Streams"),
@@ -187,6 +191,41 @@ export function createDesigner(state: AppState): HTMLElement {
   }
   addTag.addEventListener("click", () => addTagRow().focus());
 
+  // Secondary indexes declared at creation: each row is one LSI or GSI.
+  const indexRows: { row: IndexRow; field: string }[] = [];
+  let indexCounter = 0;
+  const lsiRows = h("div", { class: "dp-index-list", "data-testid": "designer-lsis" });
+  const gsiRows = h("div", { class: "dp-index-list", "data-testid": "designer-gsis" });
+  const addLsi = h("button", { type: "button", class: "small secondary", "data-testid": "designer-add-lsi" }, "Add local secondary index");
+  const addGsi = h("button", { type: "button", class: "small secondary", "data-testid": "designer-add-gsi" }, "Add global secondary index");
+  function addIndexRow(kind: "lsi" | "gsi") {
+    const n = indexRows.filter((r) => r.row.kind === kind).length + 1;
+    const field = `index-${++indexCounter}`;
+    const row = createIndexRow(kind, n, () => {
+      indexRows.splice(indexRows.findIndex((r) => r.field === field), 1);
+      errors.remove(field);
+      syncCreate();
+    });
+    indexRows.push({ row, field });
+    errors.add(field, row.element, [row.nameInput]);
+    (kind === "lsi" ? lsiRows : gsiRows).append(row.element);
+    syncCreate();
+    row.nameInput.focus();
+    row.nameInput.select();
+  }
+  addLsi.addEventListener("click", () => addIndexRow("lsi"));
+  addGsi.addEventListener("click", () => addIndexRow("gsi"));
+  /** The create form's matchers: each index row first (by name or member path), then the rest. */
+  function createMatchers(): FieldMatchers {
+    const m: FieldMatchers = {};
+    for (const kind of ["lsi", "gsi"] as const) {
+      indexRows.filter((r) => r.row.kind === kind).forEach((r, i) => (m[r.field] = indexMatcher(kind, i + 1, r.row.nameInput.value)));
+    }
+    m.lsis = /localSecondaryIndex|LocalSecondaryIndex/;
+    m.gsis = /globalSecondaryIndex|GlobalSecondaryIndex/;
+    return { ...m, ...DESIGNER_FIELDS };
+  }
+
   const capacityNum = (input: HTMLInputElement) => {
     const text = input.value.trim();
     return /^-?\d+$/.test(text) ? Number(text) : text;
@@ -195,10 +234,12 @@ export function createDesigner(state: AppState): HTMLElement {
   function createRequest(): Record<string, unknown> {
     const keys = [{ name: pkName.value, type: pkType.value, keyType: "HASH" }];
     if (hasSort.checked) keys.push({ name: skName.value, type: skType.value, keyType: "RANGE" });
+    const specs = indexRows.map((r) => r.row.spec());
     const request: Record<string, unknown> = {
       TableName: name.value,
-      AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
+      AttributeDefinitions: attributeDefinitions([...keys, ...specs.flatMap(indexKeys)]),
       KeySchema: keys.map((k) => ({ AttributeName: k.name, KeyType: k.keyType })),
+      ...indexParameters(specs),
       BillingMode: billing.value(),
     };
     if (billing.value() === "PROVISIONED") request.ProvisionedThroughput = { ReadCapacityUnits: capacityNum(rcu), WriteCapacityUnits: capacityNum(wcu) };
@@ -234,9 +275,24 @@ export function createDesigner(state: AppState): HTMLElement {
   errors.add("tableClass", classField, [tableClass]);
   errors.add("deletionProtection", protectField, [protection]);
   errors.add("tags", tagsField, []);
+  const lsiSection = h("div", { class: "field-group", "data-testid": "designer-lsi-section" },
+    h("h4", {}, "Local secondary indexes ", h("span", { class: "hint" }, "(up to 5, only at creation)")),
+    h("p", { class: "hint", "data-testid": "designer-lsi-locked" }, LSI_LOCKED),
+    lsiRows,
+    addLsi,
+  );
+  const gsiSection = h("div", { class: "field-group", "data-testid": "designer-gsi-section" },
+    h("h4", {}, "Global secondary indexes ", h("span", { class: "hint" }, "(up to 20)")),
+    h("p", { class: "hint" }, "A GSI has its own partition key and optional sort key. Unlike an LSI it can be added or deleted at any time (in the table's settings once it exists); a new one backfills from the table's items."),
+    gsiRows,
+    addGsi,
+  );
+  errors.add("lsis", lsiSection, []);
+  errors.add("gsis", gsiSection, []);
 
   const createForm = h("form", { class: "dp-form", "aria-label": "New table", novalidate: true, "data-testid": "designer-form" },
     h("fieldset", { class: "field-set" }, h("legend", {}, "Table and primary key"), nameField, pkField, sortWrap),
+    h("fieldset", { class: "field-set", "data-testid": "designer-indexes" }, h("legend", {}, "Secondary indexes"), lsiSection, gsiSection),
     h("fieldset", { class: "field-set" }, h("legend", {}, "Capacity and settings"), billing.fieldset, capacityFields, classField, protectField),
     tagsField,
     general,
@@ -251,6 +307,12 @@ export function createDesigner(state: AppState): HTMLElement {
   function syncCreate() {
     capacityFields.hidden = billing.value() !== "PROVISIONED";
     sortFields.hidden = !hasSort.checked;
+    for (const { row } of indexRows) {
+      row.setProvisioned(billing.value() === "PROVISIONED");
+      row.setTablePartitionKey({ name: pkName.value, type: pkType.value });
+    }
+    addLsi.disabled = indexRows.filter((r) => r.row.kind === "lsi").length >= 5;
+    addGsi.disabled = indexRows.filter((r) => r.row.kind === "gsi").length >= 20;
     preview.update();
   }
   createForm.addEventListener("input", syncCreate);
@@ -264,7 +326,7 @@ export function createDesigner(state: AppState): HTMLElement {
     const outcome = await state.send("CreateTable", request);
     createButton.disabled = false;
     if (!outcome.ok) {
-      errors.show(outcome.error.name, outcome.error.message);
+      errors.show(outcome.error.name, outcome.error.message, createMatchers());
       return;
     }
     await state.select(String(request.TableName));
@@ -334,12 +396,146 @@ export function createDesigner(state: AppState): HTMLElement {
     h("div", { class: "actions" }, applyButton, deleteButton),
     editResult,
   );
+  // Indexes of the picked table: LSIs read-only, GSIs listed with their status, added
+  // (UpdateTable GlobalSecondaryIndexUpdates Create, previewed) and deleted (confirmed).
+  const lsiList = h("div", { "data-testid": "edit-lsis" });
+  const gsiList = h("div", { "data-testid": "edit-gsis" });
+  const gsiListError = h("div", { class: "error", role: "alert", hidden: true, "data-testid": "edit-gsi-error" });
+  const gsiResult = h("p", { class: "hint ok", role: "status", "data-testid": "edit-gsi-result" });
+  const addGsiOpen = h("button", { type: "button", class: "small secondary", "data-testid": "edit-add-gsi" }, "Add global secondary index");
+  const newGsiHost = h("div", {});
+  const newGsiGeneral = h("div", { class: "error", role: "alert", hidden: true, "data-testid": "new-gsi-error" });
+  const newGsiCreate = h("button", { type: "submit", "data-testid": "new-gsi-create" }, "Create index");
+  const newGsiCancel = h("button", { type: "button", class: "secondary", "data-testid": "new-gsi-cancel" }, "Cancel");
+  const newGsiErrors = new FieldErrors(newGsiGeneral);
+  let newGsi: IndexRow | null = null;
+  const newGsiRequest = () => createGsiRequest(described?.TableName ?? "", newGsi!.spec());
+  const newGsiPreview = createPreview("new-gsi-preview", () => ({ operation: "UpdateTable", request: newGsi ? newGsiRequest() : {} }));
+  const newGsiForm = h("form", { class: "dp-form dp-new-gsi", "aria-label": "New global secondary index", novalidate: true, hidden: true, "data-testid": "new-gsi-form" },
+    h("h4", {}, "New global secondary index"),
+    newGsiHost,
+    newGsiGeneral,
+    h("h4", {}, "UpdateTable request that adds it"),
+    newGsiPreview.element,
+    h("div", { class: "actions" }, newGsiCreate, newGsiCancel),
+  );
+  const indexesView = h("section", { class: "dp-edit-indexes", "aria-label": "Secondary indexes", "data-testid": "edit-indexes" },
+    h("h3", {}, "Global secondary indexes"),
+    gsiList,
+    gsiListError,
+    gsiResult,
+    addGsiOpen,
+    newGsiForm,
+    h("h3", {}, "Local secondary indexes ", h("span", { class: "hint" }, "(locked)")),
+    lsiList,
+    h("p", { class: "hint", "data-testid": "edit-lsi-locked" }, LSI_LOCKED),
+  );
+
+  function closeNewGsi() {
+    newGsiForm.hidden = true;
+    addGsiOpen.hidden = false;
+    newGsiErrors.clear();
+    if (newGsi) newGsiErrors.remove("newGsi");
+    newGsi = null;
+    newGsiHost.replaceChildren();
+  }
+  addGsiOpen.addEventListener("click", () => {
+    const existing = described?.GlobalSecondaryIndexes?.length ?? 0;
+    newGsi = createIndexRow("gsi", existing + 1, null);
+    newGsi.setProvisioned(currentBilling(described) === "PROVISIONED");
+    newGsiHost.replaceChildren(newGsi.element);
+    newGsiErrors.add("newGsi", newGsi.element, newGsi.controls);
+    newGsiForm.hidden = false;
+    addGsiOpen.hidden = true;
+    gsiResult.textContent = "";
+    newGsiPreview.update();
+    newGsi.nameInput.focus();
+  });
+  newGsiCancel.addEventListener("click", closeNewGsi);
+  newGsiForm.addEventListener("input", () => newGsiPreview.update());
+  newGsiForm.addEventListener("change", () => newGsiPreview.update());
+  newGsiForm.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (!newGsi) return;
+    newGsiErrors.clear();
+    const request = newGsiRequest();
+    const indexName = newGsi.nameInput.value;
+    newGsiCreate.disabled = true;
+    const outcome = await state.send<{ TableDescription?: any }>("UpdateTable", request);
+    newGsiCreate.disabled = false;
+    if (!outcome.ok) {
+      newGsiErrors.show(outcome.error.name, outcome.error.message, { newGsi: /[\s\S]/ });
+      return;
+    }
+    const answered = outcome.response.TableDescription?.GlobalSecondaryIndexes?.find((g: any) => g.IndexName === indexName);
+    closeNewGsi();
+    await state.select(String(request.TableName));
+    const now = state.descriptions.get(String(request.TableName))?.GlobalSecondaryIndexes?.find((g: any) => g.IndexName === indexName);
+    gsiResult.textContent = `Created index ${indexName}: UpdateTable answered ${answered?.IndexStatus ?? "?"}${answered?.Backfilling ? " (backfilling)" : ""}; DescribeTable now shows ${now?.IndexStatus ?? "?"}.`;
+  });
+
+  async function deleteGsi(indexName: string) {
+    const tableName = described?.TableName;
+    if (!tableName) return;
+    const ok = await confirmDialog({
+      title: `Delete index ${indexName}?`,
+      body: `UpdateTable removes the global secondary index ${indexName} from ${tableName}. The table's items stay; queries that name the index fail from then on.`,
+      confirm: "Delete index",
+      danger: true,
+    });
+    if (!ok) return;
+    gsiListError.hidden = true;
+    gsiResult.textContent = "";
+    const outcome = await state.send("UpdateTable", { TableName: tableName, GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: indexName } }] });
+    if (!outcome.ok) {
+      gsiListError.hidden = false;
+      gsiListError.replaceChildren(h("strong", {}, outcome.error.name), " ", outcome.error.message);
+      return;
+    }
+    await state.select(tableName);
+    gsiResult.textContent = `Deleted index ${indexName}.`;
+  }
+
+  function indexTable(kind: "lsi" | "gsi", list: any[], types: (n: string) => string) {
+    const head = kind === "gsi" ? ["Name", "Keys", "Projection", "Status", "Backfill", "Items", ""] : ["Name", "Keys", "Projection", "Items", "Size"];
+    return h("div", { class: "dp-table-scroll" }, h("table", { class: "dp-index-table", "data-testid": `edit-${kind}-table` },
+      h("thead", {}, h("tr", {}, ...head.map((c) => h("th", { scope: "col" }, c)))),
+      h("tbody", {}, ...list.map((ix) => {
+        const { keys, projection } = describeIndex(ix, types);
+        const cells = kind === "gsi"
+          ? [ix.IndexName, keys, projection, ix.IndexStatus ?? "", ix.Backfilling ? "yes" : "no", String(ix.ItemCount ?? 0)]
+          : [ix.IndexName, keys, projection, String(ix.ItemCount ?? 0), `${ix.IndexSizeBytes ?? 0} B`];
+        const row = h("tr", { "data-index": ix.IndexName, title: `${ix.IndexName}: ${ix.ItemCount ?? 0} items, ${ix.IndexSizeBytes ?? 0} bytes` }, ...cells.map((c) => h("td", {}, c)));
+        if (kind === "gsi") {
+          const del = h("button", { type: "button", class: "small secondary danger-text", "data-testid": "gsi-delete", "aria-label": `Delete index ${ix.IndexName}…` }, "Delete");
+          del.addEventListener("click", () => deleteGsi(ix.IndexName));
+          row.append(h("td", {}, del));
+        }
+        return row;
+      })),
+    ));
+  }
+
+  function fillIndexes(d: any) {
+    const types = (n: string) => d.AttributeDefinitions?.find((a: any) => a.AttributeName === n)?.AttributeType ?? "?";
+    const gsis: any[] = d.GlobalSecondaryIndexes ?? [];
+    const lsis: any[] = d.LocalSecondaryIndexes ?? [];
+    gsiList.replaceChildren(gsis.length ? indexTable("gsi", gsis, types) : h("p", { class: "hint" }, "None yet."));
+    lsiList.replaceChildren(lsis.length ? indexTable("lsi", lsis, types) : h("p", { class: "hint" }, "None: this table was created without local secondary indexes."));
+    addGsiOpen.disabled = gsis.length >= 20;
+    if (newGsi) {
+      newGsi.setProvisioned(currentBilling(d) === "PROVISIONED");
+      newGsiPreview.update();
+    }
+  }
+
   const editView = h("div", { class: "dp-designer-grid" },
     h("div", {},
       h("div", { class: "dp-panel-head" }, editTitle, newButton),
       summary,
       editForm,
       h("p", { class: "hint" }, "The table name, key schema and local secondary indexes are fixed once a table exists."),
+      indexesView,
       notes(),
     ),
     h("div", { class: "dp-sticky" }, h("h3", {}, "UpdateTable request"), noChange, editPreview.element),
@@ -365,6 +561,7 @@ export function createDesigner(state: AppState): HTMLElement {
     editWcu.value = String(d.ProvisionedThroughput?.WriteCapacityUnits || 5);
     editClass.value = d.TableClassSummary?.TableClass ?? "STANDARD";
     editProtection.checked = Boolean(d.DeletionProtectionEnabled);
+    fillIndexes(d);
     syncEdit();
   }
 
@@ -411,6 +608,9 @@ export function createDesigner(state: AppState): HTMLElement {
       if (described?.TableName !== d.TableName) {
         editResult.textContent = "";
         editErrors.clear();
+        gsiResult.textContent = "";
+        gsiListError.hidden = true;
+        closeNewGsi();
       }
       fillEdit(d);
       root.replaceChildren(editView);

@@ -20,6 +20,9 @@ export function createItems(state: AppState): HTMLElement {
   const prev = h("button", { type: "button", class: "small secondary", "data-testid": "items-prev" }, "← Previous");
   const next = h("button", { type: "button", class: "small secondary", "data-testid": "items-next" }, "Next →");
   const pageLabel = h("span", { class: "hint", "data-testid": "items-page" });
+  // Scan the table or one of its secondary indexes (IndexName); shown when it has any.
+  const indexPick = h("select", { id: uid("scan-index"), "data-testid": "items-index" });
+  const indexField = h("span", { class: "dp-row dp-index-pick" }, h("label", { for: indexPick.id }, "Scan"), indexPick);
   const metrics = h("p", { class: "dp-metrics", "data-testid": "items-metrics", "aria-live": "polite" });
   const notice = h("div", { class: "notice", role: "status", hidden: true, "data-testid": "items-notice" });
   const grid = new ItemGrid({ label: "Items", testId: "items-grid", onEdit: (item) => openEditor(item as Item, true) });
@@ -61,7 +64,7 @@ export function createItems(state: AppState): HTMLElement {
     keyForm,
     editorSection,
     editorResult,
-    h("div", { class: "dp-row dp-pager" }, h("label", { for: pageSize.id }, "Page size"), pageSize, prev, pageLabel, next),
+    h("div", { class: "dp-row dp-pager" }, indexField, h("label", { for: pageSize.id }, "Page size"), pageSize, prev, pageLabel, next),
     metrics,
     notice,
     grid.element,
@@ -85,6 +88,7 @@ export function createItems(state: AppState): HTMLElement {
     notice.hidden = true;
     const request: Record<string, unknown> = { TableName: table, Limit: Number(pageSize.value), ReturnConsumedCapacity: "TOTAL" };
     if (pages[page]) request.ExclusiveStartKey = pages[page];
+    if (indexPick.value) request.IndexName = indexPick.value;
     body.setAttribute("aria-busy", "true");
     const outcome = await state.send<{ Items?: Item[]; Count?: number; ScannedCount?: number; LastEvaluatedKey?: Record<string, unknown>; ConsumedCapacity?: unknown }>("Scan", request);
     if (ticket !== loading) return;
@@ -316,11 +320,22 @@ export function createItems(state: AppState): HTMLElement {
     title.textContent = `Items in ${table}`;
     pages = [undefined];
     page = 0;
+    const d = state.descriptions.get(table);
+    const names = [...(d?.GlobalSecondaryIndexes ?? []).map((ix: any) => ["GSI", ix.IndexName]), ...(d?.LocalSecondaryIndexes ?? []).map((ix: any) => ["LSI", ix.IndexName])];
+    const keep = names.some(([, n]) => n === indexPick.value) ? indexPick.value : "";
+    indexPick.replaceChildren(h("option", { value: "" }, `the table ${table}`), ...names.map(([kind, n]) => h("option", { value: n, selected: n === keep }, `${kind} ${n}`)));
+    indexPick.value = keep;
+    indexField.hidden = names.length === 0;
     editorSection.hidden = true;
     editorResult.textContent = "";
     renderKeyForm();
     load();
   }
+  indexPick.addEventListener("change", () => {
+    pages = [undefined];
+    page = 0;
+    load();
+  });
   state.addEventListener("selected", render);
   state.addEventListener("session", render);
   render();

@@ -1,5 +1,5 @@
-// The sidebar: databases (switch, create, reset), the open database's tables, and the
-// places where indexes and streams will be listed.
+// The sidebar: databases (switch, create, reset), the open database's tables with their
+// secondary indexes under each, and the place where streams will be listed.
 import { confirmDialog, h, uid } from "./dom";
 import type { AppState } from "./state";
 
@@ -37,10 +37,6 @@ export function createSidebar(state: AppState, goTo: (panel: string) => void): H
       tablesEmpty,
     ),
     h("section", { class: "dp-side-section dp-side-later" },
-      h("h2", {}, "Indexes"),
-      h("p", { class: "hint" }, "Secondary indexes (GSIs and LSIs) are listed here once the engine supports them."),
-    ),
-    h("section", { class: "dp-side-section dp-side-later" },
       h("h2", {}, "Streams"),
       h("p", { class: "hint" }, "Tables with DynamoDB Streams appear here once the engine supports streams."),
     ),
@@ -60,10 +56,38 @@ export function createSidebar(state: AppState, goTo: (panel: string) => void): H
           await state.select(name);
           if (!["designer", "items"].includes(currentPanel())) goTo("items");
         });
-        return h("li", {}, button);
+        const d = state.descriptions.get(name);
+        const indexes = [
+          ...(d?.GlobalSecondaryIndexes ?? []).map((ix: any) => ({ kind: "GSI", name: String(ix.IndexName), status: ix.IndexStatus === "ACTIVE" ? "" : String(ix.IndexStatus ?? "") })),
+          ...(d?.LocalSecondaryIndexes ?? []).map((ix: any) => ({ kind: "LSI", name: String(ix.IndexName), status: "" })),
+        ];
+        const list = indexes.length
+          ? h("ul", { class: "dp-index-list-side", "aria-label": `Indexes of ${name}`, "data-testid": "side-indexes", "data-table": name },
+              ...indexes.map((ix) => h("li", { "data-index": ix.name }, h("span", { class: "dp-ix-kind" }, ix.kind), " ", ix.name, ix.status ? h("span", { class: "hint" }, ` ${ix.status}`) : null)))
+          : null;
+        return h("li", {}, button, list);
       }),
     );
     tablesEmpty.hidden = state.tables.length > 0;
+  }
+
+  /** Fetches the descriptions the sidebar lacks (for their indexes), then lists again. */
+  let describing = false;
+  async function describeMissing() {
+    if (describing) return;
+    describing = true;
+    try {
+      const session = state.session;
+      for (const name of state.tables.slice(0, 100)) {
+        if (state.session !== session || !session) return;
+        if (!state.descriptions.has(name)) await state.describe(name);
+      }
+      if (state.session === session) renderTables();
+    } catch {
+      // the database closed meanwhile: the next "tables" event lists again
+    } finally {
+      describing = false;
+    }
   }
 
   const currentPanel = () => document.querySelector("[role=tab][aria-selected=true]")?.getAttribute("data-panel") ?? "";
@@ -111,7 +135,10 @@ export function createSidebar(state: AppState, goTo: (panel: string) => void): H
     renderDatabases();
     renderTables();
   });
-  state.addEventListener("tables", renderTables);
+  state.addEventListener("tables", () => {
+    renderTables();
+    describeMissing();
+  });
   state.addEventListener("selected", renderTables);
   renderDatabases();
   return element;
