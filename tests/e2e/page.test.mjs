@@ -493,6 +493,47 @@ describe("playground page", { timeout: 240_000 }, () => {
       assertClean(t, seen);
     }));
 
+  test("console: an expression syntax error underlines its token in the request", (t) =>
+    withPage("console-expression-error", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-expr#console`);
+      expectOk(await runRequest(page, "CreateTable", { TableName: "exprs", AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }], KeySchema: [{ AttributeName: "id", KeyType: "HASH" }], BillingMode: "PAY_PER_REQUEST" }), "CreateTable");
+      // The bad "=" is the second of "= =", after two other "=" in the same expression.
+      const request = { TableName: "exprs", FilterExpression: "a = :v AND b = = :v", ExpressionAttributeValues: { ":v": { S: "x" } } };
+      const shown = await runRequest(page, "Scan", request);
+      assert.equal(shown.errorName, "ValidationException");
+      assert.match(shown.errorMessage, /^Invalid FilterExpression: Syntax error; token: "=", near: "= = :v"$/);
+      const marks = page.locator("[data-testid=request] [data-testid=expression-error]");
+      await marks.first().waitFor();
+      assert.equal(await marks.count(), 1, "one underline");
+      const mark = await marks.first().evaluate((el) => {
+        const line = el.closest(".cm-line");
+        const before = document.createRange();
+        before.setStart(line, 0);
+        before.setEndBefore(el);
+        const style = getComputedStyle(el);
+        return { text: el.textContent, before: before.toString(), title: el.title, decoration: `${style.textDecorationLine} ${style.textDecorationStyle}` };
+      });
+      assert.equal(mark.text, "=", "the underline covers exactly the bad token");
+      assert.equal(mark.before, '  "FilterExpression": "a = :v AND b = ', "the underline is on the second = of = =");
+      assert.equal(mark.title, `ValidationException: ${shown.errorMessage}`);
+      assert.match(mark.decoration, /underline wavy/);
+      assert.match(await page.getByTestId("error-hint").textContent(), /underlined in the request/);
+      await screenshot(t, page, "console-expression-error");
+
+      // An edit clears the underline; an undefined placeholder underlines the word itself.
+      await setEditor(page, "request", JSON.stringify({ ...request, FilterExpression: "a = :w OR b = :w" }, null, 2));
+      assert.equal(await marks.count(), 0, "editing the text clears the underline");
+      const undefinedValue = await runRequest(page, "Scan", { ...request, FilterExpression: "a = :w OR b = :w" });
+      assert.match(undefinedValue.errorMessage, /attribute value: :w$/);
+      await marks.first().waitFor();
+      assert.deepEqual(await marks.allTextContents(), [":w", ":w"]);
+
+      // A run that succeeds leaves no underline.
+      expectOk(await runRequest(page, "Scan", { ...request, FilterExpression: "a = :v" }), "Scan");
+      assert.equal(await marks.count(), 0, "a successful run leaves no underline");
+      assertClean(t, seen);
+    }));
+
   test("databases: create and switch between several, reset one", (t) =>
     withPage("databases", async (page, seen) => {
       await openPlayground(page, `${server.url}?db=e2e-db-a#console`);

@@ -6,6 +6,7 @@ import { prettyJson } from "./codegen";
 import { h, uid } from "./dom";
 import { createJsonEditor } from "./editor";
 import { isUnknownOperation } from "./engine";
+import { locateExpressionError } from "./exprerrors";
 import { ItemGrid } from "./grid";
 import { ALL_OPERATIONS, example, OPERATIONS, PARAMETERS } from "./ops";
 import type { AppState } from "./state";
@@ -202,6 +203,7 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
     const operation = opInput.value.trim();
     const text = editor.text.trim() || "{}";
     errorHint.hidden = true;
+    editor.clearErrors();
     try {
       JSON.parse(text);
     } catch (err) {
@@ -212,6 +214,7 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
     busy = true;
     runButton.disabled = true;
     output.setAttribute("aria-busy", "true");
+    const sentText = editor.text;
     const outcome = await state.send(operation, text);
     busy = false;
     runButton.disabled = !state.session;
@@ -231,6 +234,15 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
       finish("ok", `${operation} succeeded in ${ms} ms.`);
     } else {
       showError(outcome.error, ms);
+      // An expression error: underline its token in the request, if the text is unchanged.
+      if (editor.text === sentText) {
+        const ranges = locateExpressionError(sentText, outcome.error.message);
+        if (ranges.length) {
+          editor.markErrors(ranges, `${outcome.error.name}: ${outcome.error.message}`);
+          errorHint.hidden = false;
+          errorHint.textContent = "The token it is about is underlined in the request.";
+        }
+      }
       finish("error", `${operation} failed in ${ms} ms.`);
     }
   }

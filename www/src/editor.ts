@@ -8,8 +8,8 @@ import { json, jsonParseLinter } from "@codemirror/lang-json";
 import { bracketMatching, foldGutter, foldKeymap, indentOnInput, syntaxHighlighting } from "@codemirror/language";
 import { linter, lintKeymap } from "@codemirror/lint";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
-import { EditorState } from "@codemirror/state";
-import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers, placeholder } from "@codemirror/view";
+import { EditorState, type Range, StateEffect, StateField } from "@codemirror/state";
+import { Decoration, type DecorationSet, drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers, placeholder, WidgetType } from "@codemirror/view";
 import { classHighlighter } from "@lezer/highlight";
 
 export interface JsonEditorOptions {
@@ -26,12 +26,69 @@ export interface JsonEditorOptions {
   minLines?: number;
 }
 
+/** A range of the text to underline as an error; an empty range is marked by a small widget. */
+export interface ErrorMark {
+  from: number;
+  to: number;
+}
+
 export interface JsonEditor {
   view: EditorView;
+  /** Underlines RANGES with a wavy line and MESSAGE as their tooltip, until the text changes. */
+  markErrors(ranges: ErrorMark[], message: string): void;
+  clearErrors(): void;
   get text(): string;
   set text(value: string);
   focus(): void;
 }
+
+const setErrorMarks = StateEffect.define<{ ranges: ErrorMark[]; message: string } | null>();
+
+/** The wavy underline where an empty range is (the end of an expression, `<EOF>`). */
+class EndMark extends WidgetType {
+  constructor(readonly message: string) {
+    super();
+  }
+  override eq(other: EndMark) {
+    return other.message === this.message;
+  }
+  toDOM() {
+    const span = document.createElement("span");
+    span.className = "dp-expr-error dp-expr-error-end";
+    span.title = this.message;
+    span.setAttribute("data-testid", "expression-error");
+    span.setAttribute("aria-label", `Error here: ${this.message}`);
+    span.textContent = "\u2002";
+    return span;
+  }
+}
+
+/** Error underlines set by markErrors; any edit of the text clears them. */
+const errorMarks = StateField.define<DecorationSet>({
+  create: () => Decoration.none,
+  update(marks, tr) {
+    if (tr.docChanged) marks = Decoration.none;
+    for (const effect of tr.effects) {
+      if (!effect.is(setErrorMarks)) continue;
+      if (!effect.value) {
+        marks = Decoration.none;
+        continue;
+      }
+      const { ranges, message } = effect.value;
+      const length = tr.state.doc.length;
+      const decorations: Range<Decoration>[] = ranges
+        .filter((r) => r.from >= 0 && r.to <= length && r.from <= r.to)
+        .map((r) =>
+          r.from === r.to
+            ? Decoration.widget({ widget: new EndMark(message), side: 1 }).range(r.from)
+            : Decoration.mark({ class: "dp-expr-error", attributes: { title: message, "data-testid": "expression-error" } }).range(r.from, r.to),
+        );
+      marks = Decoration.set(decorations, true);
+    }
+    return marks;
+  },
+  provide: (field) => EditorView.decorations.from(field),
+});
 
 function wordCompletions(words: () => string[]) {
   return (context: CompletionContext): CompletionResult | null => {
@@ -63,6 +120,7 @@ export function createJsonEditor(parent: HTMLElement, options: JsonEditorOptions
     json(),
     linter(jsonParseLinter(), { delay: 300 }),
     EditorView.lineWrapping,
+    errorMarks,
     keymap.of([
       ...(run ? [{ key: "Mod-Enter", run: () => (run(), true), preventDefault: true }] : []),
       ...closeBracketsKeymap,
@@ -98,6 +156,15 @@ export function createJsonEditor(parent: HTMLElement, options: JsonEditorOptions
     },
     focus() {
       view.focus();
+    },
+    markErrors(ranges, message) {
+      const first = ranges[0];
+      view.dispatch({
+        effects: [setErrorMarks.of({ ranges, message }), ...(first ? [EditorView.scrollIntoView(first.from, { y: "nearest" })] : [])],
+      });
+    },
+    clearErrors() {
+      view.dispatch({ effects: setErrorMarks.of(null) });
     },
   };
 }
