@@ -193,7 +193,7 @@ impl Table {
         }
         let (low, high) = match prefix {
             Some(prefix) => {
-                (Bound::Included((prefix.clone(), empty.clone())), Bound::Excluded((partition_end(prefix), empty)))
+                (Bound::Included((prefix.clone(), empty.clone())), Bound::Excluded((prefix.partition_end(), empty)))
             }
             None => (Bound::Unbounded, Bound::Unbounded),
         };
@@ -241,7 +241,7 @@ impl Table {
         after: Option<&KeyCode>,
         forward: bool,
     ) -> Box<dyn Iterator<Item = &'a Item> + 'a> {
-        let end = partition_end(prefix);
+        let end = prefix.partition_end();
         // A start key outside the partition would make an inverted range, which panics;
         // nothing of the partition comes after it.
         if after.is_some_and(|after| !after.as_bytes().starts_with(prefix.as_bytes())) {
@@ -286,12 +286,4 @@ impl Table {
     pub fn size_bytes(&self) -> u64 {
         self.size_bytes
     }
-}
-
-/// The key just past a partition. A partition prefix ends with the terminator `00 01`:
-/// every key of the partition sorts below the same prefix ending in `00 02`, and no other
-/// key sorts between.
-fn partition_end(prefix: &KeyCode) -> KeyCode {
-    let hex = prefix.to_hex();
-    KeyCode::from_hex(&format!("{}02", &hex[..hex.len() - 2])).unwrap_or_else(|| prefix.clone())
 }

@@ -63,6 +63,18 @@ impl KeyCode {
         &self.0
     }
 
+    /// The key just past every key of the partition this prefix (from
+    /// [`KeySchema::partition_prefix`]) begins: the prefix ends with the terminator
+    /// `00 01`, so the same prefix ending in `00 02` sorts above all of the partition's
+    /// keys and below every other partition's.
+    pub fn partition_end(&self) -> KeyCode {
+        let mut end = self.0.clone();
+        if let Some(last) = end.last_mut() {
+            *last += 1;
+        }
+        KeyCode(end)
+    }
+
     /// Lowercase hex, the form the key takes in storage.
     pub fn to_hex(&self) -> String {
         self.0.iter().fold(String::with_capacity(self.0.len() * 2), |mut hex, byte| {
@@ -393,7 +405,12 @@ mod tests {
             for sort in ["\0", "\u{1}", "x", "\u{ff}"] {
                 let code = key(&table, s(other), Some(s(sort)));
                 assert!(!code.as_bytes().starts_with(prefix.as_bytes()), "{other:?} {sort:?}");
+                assert!(code < prefix || code >= prefix.partition_end(), "{other:?} {sort:?}");
             }
+        }
+        for sort in ["\0", "x", "\u{ff}\u{ff}"] {
+            let code = key(&table, s("ab"), Some(s(sort)));
+            assert!(prefix <= code && code < prefix.partition_end(), "{sort:?}");
         }
         assert_eq!(table.partition_prefix(&n("1")), None);
         let hash_only = schema(ScalarType::N, None);
