@@ -12,6 +12,7 @@ mod error;
 mod indexes;
 mod items;
 mod query;
+mod simulation;
 mod tables;
 mod tags;
 mod validate;
@@ -23,6 +24,9 @@ use serde::Serialize;
 
 /// Runs one operation against the engine and renders its response body.
 pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<String> {
+    if let Some(name) = operation.strip_prefix("Dynaplay.") {
+        return simulation::dispatch(engine, name, body);
+    }
     match operation {
         "CreateTable" => tables::create_table(engine, parse(body)?),
         "DescribeTable" => tables::describe_table(engine, parse(body)?),

@@ -6,11 +6,13 @@
 
 mod change;
 mod ids;
+pub mod knobs;
 pub(crate) mod ops;
 pub mod table;
 
 pub use crate::index::{IndexKind, Projection, SecondaryIndex};
 pub use change::Change;
+pub use knobs::Knobs;
 pub use ops::batch::{BatchWrite, TableWrites};
 pub use ops::put::{check_put_item_size, Precondition, ReturnValues};
 pub use ops::query::{no_such_index, starting_key_invalid, IndexChoice, Page, PageOptions, QuerySpec};
@@ -18,7 +20,7 @@ pub use ops::scan::{ScanSpec, Segment};
 pub use ops::update::Updated;
 pub use table::{BillingMode, IndexRead, Table, TableClass, TableMeta};
 
-use crate::clock::Clock;
+use crate::clock::{Clock, SimulatedClock};
 use crate::error::{Error, ErrorKind, Result};
 use std::collections::BTreeMap;
 
@@ -30,15 +32,23 @@ pub const REGION: &str = "us-east-1";
 /// All tables of one database, and the changes not yet handed to storage.
 pub struct Engine {
     tables: BTreeMap<String, Table>,
-    clock: Box<dyn Clock>,
+    clock: SimulatedClock,
     ids: ids::IdGenerator,
     changes: Vec<Change>,
+    /// The simulation's settings (defaults behave as DynamoDB does).
+    pub knobs: Knobs,
 }
 
 impl Engine {
     pub fn new(clock: Box<dyn Clock>) -> Self {
-        let seed = clock.now_millis();
-        Engine { tables: BTreeMap::new(), clock, ids: ids::IdGenerator::new(seed), changes: Vec::new() }
+        let clock = SimulatedClock::new(clock);
+        let ids = ids::IdGenerator::new(clock.now_millis());
+        Engine { tables: BTreeMap::new(), clock, ids, changes: Vec::new(), knobs: Knobs::default() }
+    }
+
+    /// The engine's clock, which the playground can pause, speed up and move forward.
+    pub fn clock(&self) -> &SimulatedClock {
+        &self.clock
     }
 
     pub fn now_millis(&self) -> u64 {

@@ -60,6 +60,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("query_errors.txt", include_str!("../golden/query_errors.txt")),
     ("scan_basic.txt", include_str!("../golden/scan_basic.txt")),
     ("scan_errors.txt", include_str!("../golden/scan_errors.txt")),
+    ("simulation_knobs.txt", include_str!("../golden/simulation_knobs.txt")),
     ("tables_create.txt", include_str!("../golden/tables_create.txt")),
     ("tables_create_errors.txt", include_str!("../golden/tables_create_errors.txt")),
     ("tables_delete.txt", include_str!("../golden/tables_delete.txt")),
@@ -75,12 +76,13 @@ pub const FILES: &[(&str, &str)] = &[
 /// Response members that depend on the clock or the TableId generator: the browser
 /// runner uses real time, so it compares everything but these. It also compares
 /// numbers by value, since JavaScript's JSON turns `1.0` into `1`.
-const VOLATILE: [&str; 5] = [
+const VOLATILE: [&str; 6] = [
     "CreationDateTime",
     "LastUpdateToPayPerRequestDateTime",
     "LastIncreaseDateTime",
     "LastDecreaseDateTime",
     "TableId",
+    "NowMillis",
 ];
 
 pub struct Step {

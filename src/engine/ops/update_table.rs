@@ -25,7 +25,7 @@ impl Engine {
         self.check_capacity(name, &billing)?;
         let mut new = old.clone();
         if billing == BillingMode::PayPerRequest && old.billing != billing {
-            new.last_pay_per_request_millis = Some(self.clock.now_millis());
+            new.last_pay_per_request_millis = Some(self.now_millis());
         }
         // Global indexes follow the table's billing. Switching to provisioned needs each
         // one's throughput in GlobalSecondaryIndexUpdates, which Dynaplay does not take yet.
