@@ -41,6 +41,9 @@ export interface DynaplayError extends Error {
     __type?: string;
     /** The item as it was, when a failed condition asked for it. */
     Item?: Record<string, any>;
+    /** For a TransactionCanceledException: per action, in order, why it failed (Code
+     *  "None" when it did not), with Message and, for a failed condition that asked, Item. */
+    CancellationReasons?: { Code: string; Message?: string; Item?: Record<string, any> }[];
 }
 
 /** Counters of a database's work since it opened. */
@@ -293,6 +296,10 @@ fn api_error(error: &Error) -> JsValue {
     if let Some(item) = &error.item {
         let item = serde_json::to_string(item).ok().and_then(|json| JSON::parse(&json).ok());
         set(&js, "Item", &item.unwrap_or(JsValue::NULL));
+    }
+    if error.kind == ErrorKind::TransactionCanceled {
+        let reasons = JSON::parse(&error.cancellation_reasons_json().to_string()).ok();
+        set(&js, "CancellationReasons", &reasons.unwrap_or(JsValue::NULL));
     }
     js.into()
 }

@@ -41,6 +41,10 @@ pub struct ConsumedCapacity {
     table_name: String,
     capacity_units: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
+    read_capacity_units: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    write_capacity_units: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     table: Option<Units>,
     #[serde(skip_serializing_if = "Option::is_none")]
     local_secondary_indexes: Option<BTreeMap<String, Units>>,
@@ -52,7 +56,29 @@ pub struct ConsumedCapacity {
 #[serde(rename_all = "PascalCase")]
 struct Units {
     capacity_units: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    read_capacity_units: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    write_capacity_units: Option<f64>,
 }
+
+/// Which kind of units a transaction's ConsumedCapacity also names: transactions report
+/// ReadCapacityUnits or WriteCapacityUnits next to each CapacityUnits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+impl Units {
+    fn of(capacity_units: f64, access: Option<Access>) -> Units {
+        let split = |kind: Access| (access == Some(kind)).then_some(capacity_units);
+        Units { capacity_units, read_capacity_units: split(Access::Read), write_capacity_units: split(Access::Write) }
+    }
+}
+
+/// What a transaction costs: twice the units of the plain reads and writes.
+pub const TRANSACTION_FACTOR: f64 = 2.0;
 
 /// Write units for writing or deleting items of these sizes (the larger counts).
 pub fn write_units(sizes: &[usize]) -> f64 {
@@ -104,6 +130,13 @@ impl Consumed {
         }
     }
 
+    /// Every share multiplied by `factor` (a transaction's doubling).
+    pub fn scaled(mut self, factor: f64) -> Consumed {
+        self.table *= factor;
+        self.indexes.iter_mut().for_each(|(_, _, units)| *units *= factor);
+        self
+    }
+
     /// The table's units plus every index's: what CapacityUnits reports.
     pub fn total(&self) -> f64 {
         self.table + self.indexes.iter().map(|(_, _, units)| units).sum::<f64>()
@@ -119,24 +152,46 @@ pub fn report(detail: Detail, table_name: &str, units: f64) -> Option<ConsumedCa
 /// TOTAL gives the sum; INDEXES adds the table's share and each index's, local and global
 /// apart (a kind of index that consumed nothing is left out).
 pub fn report_consumed(detail: Detail, table_name: &str, consumed: &Consumed) -> Option<ConsumedCapacity> {
+    report_units(detail, table_name, consumed, None)
+}
+
+/// [`report_consumed`] for a transaction, which names the kind of units as well.
+pub fn report_transactional(
+    detail: Detail,
+    table_name: &str,
+    consumed: &Consumed,
+    access: Access,
+) -> Option<ConsumedCapacity> {
+    report_units(detail, table_name, consumed, Some(access))
+}
+
+fn report_units(
+    detail: Detail,
+    table_name: &str,
+    consumed: &Consumed,
+    access: Option<Access>,
+) -> Option<ConsumedCapacity> {
     if detail == Detail::None {
         return None;
     }
+    let total = Units::of(consumed.total(), access);
     let mut report = ConsumedCapacity {
         table_name: table_name.to_string(),
-        capacity_units: consumed.total(),
+        capacity_units: total.capacity_units,
+        read_capacity_units: total.read_capacity_units,
+        write_capacity_units: total.write_capacity_units,
         table: None,
         local_secondary_indexes: None,
         global_secondary_indexes: None,
     };
     if detail == Detail::Indexes {
-        report.table = Some(Units { capacity_units: consumed.table });
+        report.table = Some(Units::of(consumed.table, access));
         let shares = |kind: IndexKind| {
             let shares: BTreeMap<String, Units> = consumed
                 .indexes
                 .iter()
                 .filter(|(_, index_kind, _)| *index_kind == kind)
-                .map(|(name, _, units)| (name.clone(), Units { capacity_units: *units }))
+                .map(|(name, _, units)| (name.clone(), Units::of(*units, access)))
                 .collect();
             (!shares.is_empty()).then_some(shares)
         };

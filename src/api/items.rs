@@ -30,7 +30,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 const RETURN_VALUES: [&str; 5] = ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"];
-const ON_CONDITION_CHECK_FAILURE: [&str; 2] = ["ALL_OLD", "NONE"];
+pub(super) const ON_CONDITION_CHECK_FAILURE: [&str; 2] = ["ALL_OLD", "NONE"];
 const CONDITIONAL_OPERATORS: [&str; 2] = ["AND", "OR"];
 /// AttributesToGet holds 1 to 255 names.
 const MAX_ATTRIBUTES_TO_GET: usize = 255;
@@ -97,18 +97,18 @@ pub struct WriteOptions {
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ConditionMembers {
-    condition_expression: Option<String>,
-    expression_attribute_names: Option<Map<String, Value>>,
-    expression_attribute_values: Option<Map<String, Value>>,
+    pub(super) condition_expression: Option<String>,
+    pub(super) expression_attribute_names: Option<Map<String, Value>>,
+    pub(super) expression_attribute_values: Option<Map<String, Value>>,
     expected: Option<BTreeMap<String, ExpectedAttribute>>,
     conditional_operator: Option<String>,
-    return_values_on_condition_check_failure: Option<String>,
+    pub(super) return_values_on_condition_check_failure: Option<String>,
 }
 
 /// A write's parsed expressions.
-struct Expressions {
-    update: Option<Update>,
-    condition: Option<Condition>,
+pub(super) struct Expressions {
+    pub(super) update: Option<Update>,
+    pub(super) condition: Option<Condition>,
 }
 
 impl WriteOptions {
@@ -236,7 +236,7 @@ impl ConditionMembers {
     /// Resolves the placeholders, parses the UpdateExpression (if any) and then the
     /// ConditionExpression, and refuses placeholders neither used. A request without any
     /// expression member has nothing to parse.
-    fn parse(&self, update_expression: Option<&str>) -> Result<Expressions> {
+    pub(super) fn parse(&self, update_expression: Option<&str>) -> Result<Expressions> {
         let placeholder_maps = self.expression_attribute_names.is_some() || self.expression_attribute_values.is_some();
         if update_expression.is_none() && self.condition_expression.is_none() && !placeholder_maps {
             return Ok(Expressions { update: None, condition: None });
@@ -252,8 +252,12 @@ impl ConditionMembers {
     }
 
     fn precondition<'a>(&self, condition: Option<&'a Condition>) -> Precondition<'a> {
-        let item_on_failure = self.return_values_on_condition_check_failure.as_deref() == Some("ALL_OLD");
-        Precondition { condition, item_on_failure }
+        Precondition { condition, item_on_failure: self.item_on_failure() }
+    }
+
+    /// ReturnValuesOnConditionCheckFailure=ALL_OLD.
+    pub(super) fn item_on_failure(&self) -> bool {
+        self.return_values_on_condition_check_failure.as_deref() == Some("ALL_OLD")
     }
 }
 
@@ -424,7 +428,7 @@ pub fn get_item(engine: &mut Engine, request: GetItemRequest) -> Result<String> 
 
 /// GetItem's ProjectionExpression with its ExpressionAttributeNames (a request with
 /// neither has nothing to parse).
-fn parse_projection(text: Option<&str>, names: Option<&Map<String, Value>>) -> Result<Option<Projection>> {
+pub(super) fn parse_projection(text: Option<&str>, names: Option<&Map<String, Value>>) -> Result<Option<Projection>> {
     if text.is_none() && names.is_none() {
         return Ok(None);
     }
@@ -459,7 +463,11 @@ fn refuse_duplicate_names(names: Option<&[String]>) -> Result<()> {
 /// The item as GetItem returns it: whole, or cut to a ProjectionExpression or to
 /// AttributesToGet (top-level names). A found item stays in the response even when
 /// nothing of it is projected.
-fn project<'a>(item: &'a Item, projection: Option<&Projection>, attributes_to_get: Option<&[String]>) -> Cow<'a, Item> {
+pub(super) fn project<'a>(
+    item: &'a Item,
+    projection: Option<&Projection>,
+    attributes_to_get: Option<&[String]>,
+) -> Cow<'a, Item> {
     match (projection, attributes_to_get) {
         (Some(projection), _) => Cow::Owned(projection.apply(item)),
         (None, Some(names)) => Cow::Owned(

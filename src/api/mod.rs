@@ -15,6 +15,7 @@ mod query;
 mod simulation;
 mod tables;
 mod tags;
+mod transact;
 mod validate;
 
 use crate::engine::Engine;
@@ -46,6 +47,8 @@ pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<Stri
         "Scan" => query::scan(engine, parse(body)?),
         "BatchGetItem" => batch::batch_get_item(engine, parse(body)?),
         "BatchWriteItem" => batch::batch_write_item(engine, parse(body)?),
+        "TransactWriteItems" => transact::transact_write_items(engine, parse(body)?, body),
+        "TransactGetItems" => transact::transact_get_items(engine, parse(body)?),
         _ => Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: {operation}"))),
     }
 }

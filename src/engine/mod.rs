@@ -7,6 +7,7 @@
 mod change;
 mod ids;
 pub mod knobs;
+pub mod ledger;
 pub(crate) mod ops;
 pub mod table;
 
@@ -17,6 +18,7 @@ pub use ops::batch::{BatchWrite, TableWrites};
 pub use ops::put::{check_put_item_size, Precondition, ReturnValues};
 pub use ops::query::{no_such_index, starting_key_invalid, IndexChoice, Page, PageOptions, QuerySpec};
 pub use ops::scan::{ScanSpec, Segment};
+pub use ops::transact::{ActionOutcome, ClientToken, TransactAction, TransactOutcome, TransactWrite};
 pub use ops::update::Updated;
 pub use table::{BillingMode, IndexRead, Table, TableClass, TableMeta};
 
@@ -37,13 +39,22 @@ pub struct Engine {
     changes: Vec<Change>,
     /// The simulation's settings (defaults behave as DynamoDB does).
     pub knobs: Knobs,
+    /// Transactions in flight and recent ClientRequestTokens.
+    transactions: ledger::TransactionLedger,
 }
 
 impl Engine {
     pub fn new(clock: Box<dyn Clock>) -> Self {
         let clock = SimulatedClock::new(clock);
         let ids = ids::IdGenerator::new(clock.now_millis());
-        Engine { tables: BTreeMap::new(), clock, ids, changes: Vec::new(), knobs: Knobs::default() }
+        Engine {
+            tables: BTreeMap::new(),
+            clock,
+            ids,
+            changes: Vec::new(),
+            knobs: Knobs::default(),
+            transactions: Default::default(),
+        }
     }
 
     /// The engine's clock, which the playground can pause, speed up and move forward.

@@ -66,7 +66,10 @@ impl Engine {
         }
         for table in tables {
             let meta = &self.table_for_items(&table.table)?.meta;
-            check_distinct(table.writes.iter().map(|write| write.key(&meta.key_schema)))?;
+            let keys = distinct_keys(table.writes.iter().map(|write| write.key(&meta.key_schema)))?;
+            for key in &keys {
+                self.check_not_in_transaction(&table.table, key)?;
+            }
             for write in &table.writes {
                 if let BatchWrite::Put(item) = write {
                     check_index_keys(&meta.indexes, item)?;
@@ -85,13 +88,17 @@ impl Engine {
     }
 }
 
-/// Fails when two of one table's writes target the same item (a put and a delete count).
-fn check_distinct(keys: impl Iterator<Item = Result<KeyCode>>) -> Result<()> {
+/// The keys of one table's writes; fails when two target the same item (a put and a
+/// delete count).
+fn distinct_keys(keys: impl Iterator<Item = Result<KeyCode>>) -> Result<Vec<KeyCode>> {
     let mut seen = HashSet::new();
+    let mut distinct = Vec::new();
     for key in keys {
-        if !seen.insert(key?) {
+        let key = key?;
+        if !seen.insert(key.clone()) {
             bail_validation!("Provided list of item keys contains duplicates");
         }
+        distinct.push(key);
     }
-    Ok(())
+    Ok(distinct)
 }

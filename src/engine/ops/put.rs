@@ -43,9 +43,8 @@ impl Precondition<'_> {
             return Ok(());
         }
         Err(Error {
-            kind: ErrorKind::ConditionalCheckFailed,
-            message: "The conditional request failed".to_string(),
             item: current.filter(|_| self.item_on_failure).cloned(),
+            ..Error::new(ErrorKind::ConditionalCheckFailed, "The conditional request failed")
         })
     }
 }
@@ -76,6 +75,7 @@ impl Engine {
         let key = table.meta.key_schema.item_key(&item)?;
         check_index_keys(&table.meta.indexes, &item)?;
         check_put_item_size(&item)?;
+        self.check_not_in_transaction(table_name, &key)?;
         precondition.check(table.get(&key))?;
         self.store_item(table_name, key, Some(item))
     }
