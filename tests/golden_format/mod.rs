@@ -71,7 +71,10 @@ pub const FILES: &[(&str, &str)] = &[
     ("tables_update.txt", include_str!("../golden/tables_update.txt")),
     ("tags_basic.txt", include_str!("../golden/tags_basic.txt")),
     ("tags_errors.txt", include_str!("../golden/tags_errors.txt")),
+    ("transact_conflicts.txt", include_str!("../golden/transact_conflicts.txt")),
+    ("transact_get.txt", include_str!("../golden/transact_get.txt")),
     ("transact_write.txt", include_str!("../golden/transact_write.txt")),
+    ("transact_write_errors.txt", include_str!("../golden/transact_write_errors.txt")),
     ("update_basic.txt", include_str!("../golden/update_basic.txt")),
     ("update_expressions.txt", include_str!("../golden/update_expressions.txt")),
 ];
