@@ -21,26 +21,40 @@ pub enum ErrorKind {
     ResourceInUse,
     /// A write's condition evaluated to false.
     ConditionalCheckFailed,
+    /// A request exceeded a provisioned table's or index's throughput, or a partition's.
+    ProvisionedThroughputExceeded,
+    /// A request exceeded what an on-demand table serves at the moment.
+    Throttling,
     /// An account-level quota was exceeded.
     LimitExceeded,
     /// Dynaplay itself failed (storage, a broken invariant).
     InternalServerError,
 }
 
-/// A failed request: the exception, its message and, for a failed condition,
-/// the item as it was (ReturnValuesOnConditionCheckFailure).
+/// A failed request: the exception, its message, for a failed condition the item as it
+/// was (ReturnValuesOnConditionCheckFailure), and for a throttled request why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
     pub item: Option<Item>,
+    pub throttling_reasons: Vec<ThrottlingReason>,
+}
+
+/// Why a request was throttled, as DynamoDB's ThrottlingReasons list it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThrottlingReason {
+    /// `Table|Index` + `Read|Write` + the limit, e.g. `TableWriteKeyRangeThroughputExceeded`.
+    pub reason: String,
+    /// The ARN of the table or index.
+    pub resource: String,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into(), item: None }
+        Error { kind, message: message.into(), item: None, throttling_reasons: Vec::new() }
     }
 
     pub fn validation(message: impl Into<String>) -> Self {

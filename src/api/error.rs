@@ -13,6 +13,8 @@ impl ErrorKind {
             ErrorKind::ResourceNotFound => "ResourceNotFoundException",
             ErrorKind::ResourceInUse => "ResourceInUseException",
             ErrorKind::ConditionalCheckFailed => "ConditionalCheckFailedException",
+            ErrorKind::ProvisionedThroughputExceeded => "ProvisionedThroughputExceededException",
+            ErrorKind::Throttling => "ThrottlingException",
             ErrorKind::LimitExceeded => "LimitExceededException",
             ErrorKind::InternalServerError => "InternalServerError",
         }
@@ -24,6 +26,7 @@ impl ErrorKind {
         let namespace = match self {
             ErrorKind::Validation => "com.amazon.coral.validate",
             ErrorKind::Serialization | ErrorKind::UnknownOperation => "com.amazon.coral.service",
+            ErrorKind::Throttling => "com.amazon.coral.availability",
             _ => "com.amazonaws.dynamodb.v20120810",
         };
         format!("{namespace}#{}", self.short_name())
@@ -40,7 +43,18 @@ impl Error {
         if let Some(item) = &self.item {
             body["Item"] = serde_json::to_value(item).unwrap_or(Value::Null);
         }
+        if !self.throttling_reasons.is_empty() {
+            body["ThrottlingReasons"] = self.throttling_reasons_json();
+        }
         body.to_string()
+    }
+}
+
+impl Error {
+    /// ThrottlingReasons as DynamoDB spells them (members in lower case).
+    pub fn throttling_reasons_json(&self) -> Value {
+        let reasons = self.throttling_reasons.iter();
+        Value::Array(reasons.map(|reason| json!({"reason": reason.reason, "resource": reason.resource})).collect())
     }
 }
 

@@ -9,6 +9,7 @@ mod ids;
 pub mod knobs;
 pub(crate) mod ops;
 pub mod table;
+pub mod throughput;
 
 pub use crate::index::{IndexKind, Projection, SecondaryIndex};
 pub use change::Change;
@@ -17,8 +18,10 @@ pub use ops::batch::{BatchWrite, TableWrites};
 pub use ops::put::{check_put_item_size, Precondition, ReturnValues};
 pub use ops::query::{no_such_index, starting_key_invalid, IndexChoice, Page, PageOptions, QuerySpec};
 pub use ops::scan::{ScanSpec, Segment};
+pub use ops::throttle::Usage;
 pub use ops::update::Updated;
 pub use table::{BillingMode, IndexRead, Table, TableClass, TableMeta};
+pub use throughput::Access;
 
 use crate::clock::{Clock, SimulatedClock};
 use crate::error::{Error, ErrorKind, Result};
@@ -86,8 +89,12 @@ impl Engine {
                 self.tables.remove(&new.name);
             }
             Change::TableMeta { old: Some(old), new } => {
+                let now = self.clock.now_millis();
                 if let Some(table) = self.tables.get_mut(&new.name) {
                     table.replace_meta(*old);
+                    if table.traffic.reconfigure(&table.meta, now) {
+                        table.recount_partitions();
+                    }
                 }
             }
             Change::TableDeleted { table } => self.restore_table(*table),

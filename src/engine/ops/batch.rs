@@ -30,6 +30,13 @@ pub struct TableWrites {
 }
 
 impl BatchWrite {
+    /// The item a put stores, or the key a delete names.
+    pub fn named_item(&self) -> &Item {
+        match self {
+            BatchWrite::Put(item) | BatchWrite::Delete(item) => item,
+        }
+    }
+
     /// The primary key the write targets. Unlike PutItem, a batch put whose key
     /// attributes are missing or mistyped gets the terse schema message, as a key does.
     fn key(&self, schema: &KeySchema) -> Result<KeyCode> {

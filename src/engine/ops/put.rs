@@ -43,9 +43,8 @@ impl Precondition<'_> {
             return Ok(());
         }
         Err(Error {
-            kind: ErrorKind::ConditionalCheckFailed,
-            message: "The conditional request failed".to_string(),
             item: current.filter(|_| self.item_on_failure).cloned(),
+            ..Error::new(ErrorKind::ConditionalCheckFailed, "The conditional request failed")
         })
     }
 }
