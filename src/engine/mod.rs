@@ -7,6 +7,7 @@
 mod change;
 mod ids;
 pub(crate) mod ops;
+pub mod pricing;
 pub mod table;
 
 pub use crate::index::{IndexKind, Projection, SecondaryIndex};
