@@ -8,6 +8,7 @@ mod change;
 mod ids;
 pub mod knobs;
 pub(crate) mod ops;
+pub mod pricing;
 pub mod table;
 pub mod throughput;
 
