@@ -267,8 +267,7 @@ impl Throughput {
         if start == end || self.partitions.len() >= MAX_PARTITIONS {
             return false;
         }
-        let middle = start + (end - start) / 2 + 1;
-        self.partitions.insert(position + 1, Partition::new(middle, [0.0; 2]));
+        self.split_at(position, start + (end - start) / 2 + 1);
         self.reshare(now);
         true
     }
@@ -291,9 +290,18 @@ impl Throughput {
         if let Some(position) = widest {
             let (start, end) = self.range_of(position);
             if start < end {
-                self.partitions.insert(position + 1, Partition::new(start + (end - start) / 2 + 1, [0.0; 2]));
+                self.split_at(position, start + (end - start) / 2 + 1);
             }
         }
+    }
+
+    /// Inserts a partition starting at `middle` taken from the one at `position`: it
+    /// starts with the same burst tokens, which [`Throughput::reshare`] then caps at the
+    /// new, smaller share.
+    fn split_at(&mut self, position: usize, middle: u64) {
+        let Some(parent) = self.partitions.get(position) else { return };
+        let child = Partition { hash_start: middle, history: VecDeque::new(), bytes: 0, items: 0, ..parent.clone() };
+        self.partitions.insert(position + 1, child);
     }
 
     /// Gives every partition its even share of the pool.
