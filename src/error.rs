@@ -21,6 +21,9 @@ pub enum ErrorKind {
     ResourceInUse,
     /// A write's condition evaluated to false.
     ConditionalCheckFailed,
+    /// A write would grow an item collection (a table with local secondary indexes)
+    /// past its size limit.
+    ItemCollectionSizeLimitExceeded,
     /// A request exceeded a provisioned table's or index's throughput, or a partition's.
     ProvisionedThroughputExceeded,
     /// A request exceeded what an on-demand table serves at the moment.

@@ -29,6 +29,7 @@ pub fn dispatch(engine: &mut Engine, name: &str, body: &str) -> Result<String> {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ConfigureRequest {
+    item_collection_size_limit_bytes: Option<u64>,
     transaction_duration_millis: Option<u64>,
     partition_size_limit_bytes: Option<u64>,
     adaptive_capacity: Option<bool>,
@@ -46,6 +47,7 @@ pub struct SetClockRequest {
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct Configuration {
+    item_collection_size_limit_bytes: u64,
     transaction_duration_millis: u64,
     partition_size_limit_bytes: u64,
     adaptive_capacity: bool,
@@ -71,6 +73,14 @@ fn configure(engine: &mut Engine, request: ConfigureRequest) -> Result<String> {
     let (duration, size) = (request.transaction_duration_millis, request.partition_size_limit_bytes);
     set(&mut knobs.transaction_duration_millis, duration, "TransactionDurationMillis", 0, MAX_DELAY_MILLIS)?;
     set(&mut knobs.partition_size_limit_bytes, size, "PartitionSizeLimitBytes", MIN_SIZE_LIMIT, TEN_GB)?;
+    let collection = request.item_collection_size_limit_bytes;
+    set(
+        &mut knobs.item_collection_size_limit_bytes,
+        collection,
+        "ItemCollectionSizeLimitBytes",
+        MIN_SIZE_LIMIT,
+        TEN_GB,
+    )?;
     knobs.adaptive_capacity = request.adaptive_capacity.unwrap_or(knobs.adaptive_capacity);
     knobs.throttling = request.throttling.unwrap_or(knobs.throttling);
     engine.knobs = knobs;
@@ -105,9 +115,16 @@ fn set_clock(engine: &mut Engine, request: SetClockRequest) -> Result<String> {
 }
 
 fn describe(engine: &Engine) -> Result<String> {
-    let Knobs { transaction_duration_millis, partition_size_limit_bytes, adaptive_capacity, throttling } = engine.knobs;
+    let Knobs {
+        item_collection_size_limit_bytes,
+        transaction_duration_millis,
+        partition_size_limit_bytes,
+        adaptive_capacity,
+        throttling,
+    } = engine.knobs;
     let clock = ClockState { now_millis: engine.now_millis(), rate: engine.clock().rate() };
     render(&Configuration {
+        item_collection_size_limit_bytes,
         transaction_duration_millis,
         partition_size_limit_bytes,
         adaptive_capacity,

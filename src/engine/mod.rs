@@ -77,6 +77,18 @@ impl Engine {
         self.tables.insert(table.meta.name.clone(), table);
     }
 
+    /// Runs `operation`, undoing every change it made when it fails, so that a request
+    /// refused part-way (a batch whose later write breaks a limit) changes nothing.
+    pub(crate) fn all_or_nothing<T>(&mut self, operation: impl FnOnce(&mut Engine) -> Result<T>) -> Result<T> {
+        let mark = self.changes.len();
+        let result = operation(self);
+        if result.is_err() {
+            let made = self.changes.split_off(mark);
+            self.revert(made);
+        }
+        result
+    }
+
     /// Undoes changes that storage failed to commit, newest first.
     pub fn revert(&mut self, changes: Vec<Change>) {
         for change in changes.into_iter().rev() {

@@ -284,18 +284,20 @@ impl Table {
     /// their entries (with the per-entry overhead) in every local secondary index.
     pub fn item_collection_size(&self, partition_value: &AttributeValue) -> u64 {
         let Some(prefix) = self.meta.key_schema.partition_prefix(partition_value) else { return 0 };
+        self.partition_items(&prefix, None, true).map(|item| self.collection_share(item)).sum()
+    }
+
+    /// What one item adds to its item collection: its size, plus its entry (with the
+    /// per-entry overhead) in each local secondary index that holds it.
+    pub fn collection_share(&self, item: &Item) -> u64 {
         let schema = &self.meta.key_schema;
-        let locals: Vec<&SecondaryIndex> =
-            self.meta.indexes.iter().filter(|index| index.kind == IndexKind::Local).collect();
-        self.partition_items(&prefix, None, true)
-            .map(|item| {
-                let entries = locals
-                    .iter()
-                    .filter(|index| index.key_schema.sparse_key(item).is_some())
-                    .map(|index| item_size(&index.project(schema, item)) as u64 + INDEX_ENTRY_OVERHEAD);
-                item_size(item) as u64 + entries.sum::<u64>()
-            })
-            .sum()
+        let entries = self
+            .meta
+            .indexes
+            .iter()
+            .filter(|index| index.kind == IndexKind::Local && index.key_schema.sparse_key(item).is_some())
+            .map(|index| item_size(&index.project(schema, item)) as u64 + INDEX_ENTRY_OVERHEAD);
+        item_size(item) as u64 + entries.sum::<u64>()
     }
 
     pub fn item_count(&self) -> usize {
