@@ -21,6 +21,13 @@ pub enum ErrorKind {
     ResourceInUse,
     /// A write's condition evaluated to false.
     ConditionalCheckFailed,
+    /// A write would grow an item collection (a table with local secondary indexes)
+    /// past its size limit.
+    ItemCollectionSizeLimitExceeded,
+    /// A request exceeded a provisioned table's or index's throughput, or a partition's.
+    ProvisionedThroughputExceeded,
+    /// A request exceeded what an on-demand table serves at the moment.
+    Throttling,
     /// An account-level quota was exceeded.
     LimitExceeded,
     /// A TransactWriteItems or TransactGetItems was cancelled; the reasons say why.
@@ -36,14 +43,15 @@ pub enum ErrorKind {
 }
 
 /// A failed request: the exception, its message, for a failed condition the item as it
-/// was (ReturnValuesOnConditionCheckFailure), and for a cancelled transaction one reason
-/// per action.
+/// was (ReturnValuesOnConditionCheckFailure), for a cancelled transaction one reason per
+/// action, and for a throttled request why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
     pub item: Option<Item>,
     pub cancellation_reasons: Vec<CancellationReason>,
+    pub throttling_reasons: Vec<ThrottlingReason>,
 }
 
 /// Why one action of a cancelled transaction failed, or `None` when it did not.
@@ -64,11 +72,21 @@ impl CancellationReason {
     }
 }
 
+
+/// Why a request was throttled, as DynamoDB's ThrottlingReasons list it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThrottlingReason {
+    /// `Table|Index` + `Read|Write` + the limit, e.g. `TableWriteKeyRangeThroughputExceeded`.
+    pub reason: String,
+    /// The ARN of the table or index.
+    pub resource: String,
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into(), item: None, cancellation_reasons: Vec::new() }
+        Error { kind, message: message.into(), item: None, cancellation_reasons: Vec::new(), throttling_reasons: Vec::new() }
     }
 
     pub fn validation(message: impl Into<String>) -> Self {

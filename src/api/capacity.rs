@@ -2,8 +2,9 @@
 //! computes them (writes per started 1 KB, reads per started 4 KB, eventually
 //! consistent reads at half price).
 
-use crate::engine::{IndexKind, SecondaryIndex, Table, TableMeta};
+use crate::engine::{Engine, IndexKind, SecondaryIndex, Table, TableMeta, Usage};
 use crate::index::index_write_units;
+use crate::model::AttributeValue;
 use crate::model::Item;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -137,10 +138,37 @@ impl Consumed {
         self
     }
 
+    /// Adds what another request part consumed on the same table.
+    pub fn add(&mut self, other: &Consumed) {
+        self.table += other.table;
+        for (name, kind, units) in &other.indexes {
+            match self.indexes.iter_mut().find(|(known, _, _)| known == name) {
+                Some((_, _, share)) => *share += units,
+                None => self.indexes.push((name.clone(), *kind, *units)),
+            }
+        }
+    }
+
+    pub fn usage(&self) -> Usage<'_> {
+        Usage { table: self.table, indexes: &self.indexes }
+    }
+
     /// The table's units plus every index's: what CapacityUnits reports.
     pub fn total(&self) -> f64 {
         self.table + self.indexes.iter().map(|(_, _, units)| units).sum::<f64>()
     }
+}
+
+/// The partition key value of `item` (an item or a key) in the table, which throttling
+/// needs to find the item's partition.
+pub fn partition_value(engine: &Engine, table_name: &str, item: &Item) -> Option<AttributeValue> {
+    let table = engine.table(table_name)?;
+    item.get(&table.meta.key_schema.partition.name).cloned()
+}
+
+/// Whether a write to the table must keep its items to charge the indexes it touches.
+pub fn charges_indexes(engine: &Engine, table_name: &str) -> bool {
+    engine.table(table_name).is_some_and(|table| !table.meta.indexes.is_empty())
 }
 
 /// The ConsumedCapacity member for a single-table operation, if asked for.

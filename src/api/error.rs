@@ -13,6 +13,9 @@ impl ErrorKind {
             ErrorKind::ResourceNotFound => "ResourceNotFoundException",
             ErrorKind::ResourceInUse => "ResourceInUseException",
             ErrorKind::ConditionalCheckFailed => "ConditionalCheckFailedException",
+            ErrorKind::ItemCollectionSizeLimitExceeded => "ItemCollectionSizeLimitExceededException",
+            ErrorKind::ProvisionedThroughputExceeded => "ProvisionedThroughputExceededException",
+            ErrorKind::Throttling => "ThrottlingException",
             ErrorKind::LimitExceeded => "LimitExceededException",
             ErrorKind::TransactionCanceled => "TransactionCanceledException",
             ErrorKind::IdempotentParameterMismatch => "IdempotentParameterMismatchException",
@@ -28,6 +31,7 @@ impl ErrorKind {
         let namespace = match self {
             ErrorKind::Validation => "com.amazon.coral.validate",
             ErrorKind::Serialization | ErrorKind::UnknownOperation => "com.amazon.coral.service",
+            ErrorKind::Throttling => "com.amazon.coral.availability",
             _ => "com.amazonaws.dynamodb.v20120810",
         };
         format!("{namespace}#{}", self.short_name())
@@ -49,6 +53,9 @@ impl Error {
         if self.kind == ErrorKind::TransactionCanceled {
             body["CancellationReasons"] = self.cancellation_reasons_json();
         }
+        if !self.throttling_reasons.is_empty() {
+            body["ThrottlingReasons"] = self.throttling_reasons_json();
+        }
         body.to_string()
     }
 
@@ -69,6 +76,14 @@ fn reason_json(reason: &CancellationReason) -> Value {
         member.insert("Item".into(), serde_json::to_value(item).unwrap_or(Value::Null));
     }
     Value::Object(member)
+}
+
+impl Error {
+    /// ThrottlingReasons as DynamoDB spells them (members in lower case).
+    pub fn throttling_reasons_json(&self) -> Value {
+        let reasons = self.throttling_reasons.iter();
+        Value::Array(reasons.map(|reason| json!({"reason": reason.reason, "resource": reason.resource})).collect())
+    }
 }
 
 #[cfg(test)]

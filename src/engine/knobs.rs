@@ -1,17 +1,15 @@
 //! Simulation knobs: the deliberate, switchable differences from DynamoDB that let the
-//! playground show mechanics AWS hides (a stale GSI read, a transaction conflict, an item
-//! collection outgrowing its limit). Every default behaves as DynamoDB does, or as close
+//! playground show mechanics AWS hides (a transaction conflict, a hot partition throttled,
+//! a partition splitting, an item collection outgrowing its limit). Every default behaves as DynamoDB does, or as close
 //! as a single browser tab can; docs/differences.md describes each knob.
 
 /// The knobs of one database. They live in memory only: a reopened database starts
 /// from the defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Knobs {
-    /// How long a write takes to reach global secondary indexes, in milliseconds on the
-    /// engine clock (0: at once, so ordinary use reads exact indexes).
-    pub gsi_propagation_delay_millis: u64,
-    /// The size an item collection (items sharing a partition key value in a table with
-    /// local secondary indexes) may reach, in bytes (DynamoDB: 10 GB).
+    /// The size an item collection (the items sharing a partition key value in a table
+    /// with local secondary indexes, with their index entries) may reach, in bytes
+    /// (DynamoDB: 10 GB).
     pub item_collection_size_limit_bytes: u64,
     /// How long a transaction stays in flight holding its items, in milliseconds (0: it
     /// completes at once and can never conflict).
@@ -25,13 +23,12 @@ pub struct Knobs {
     pub throttling: bool,
 }
 
-/// Ten gigabytes: DynamoDB's item collection and partition size limits.
+/// Ten gigabytes: DynamoDB's partition and item collection size limits.
 pub const TEN_GB: u64 = 10 * (1 << 30);
 
 impl Default for Knobs {
     fn default() -> Self {
         Knobs {
-            gsi_propagation_delay_millis: 0,
             item_collection_size_limit_bytes: TEN_GB,
             transaction_duration_millis: 0,
             partition_size_limit_bytes: TEN_GB,

@@ -44,6 +44,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("index_capacity_metrics.txt", include_str!("../golden/index_capacity_metrics.txt")),
     ("index_capacity_reads.txt", include_str!("../golden/index_capacity_reads.txt")),
     ("index_capacity_writes.txt", include_str!("../golden/index_capacity_writes.txt")),
+    ("index_collection_limit.txt", include_str!("../golden/index_collection_limit.txt")),
     ("index_create.txt", include_str!("../golden/index_create.txt")),
     ("index_create_errors.txt", include_str!("../golden/index_create_errors.txt")),
     ("index_query.txt", include_str!("../golden/index_query.txt")),

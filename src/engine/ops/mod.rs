@@ -10,5 +10,6 @@ pub mod query;
 pub mod scan;
 pub mod tags;
 pub mod transact;
+pub mod throttle;
 pub mod update;
 pub mod update_table;
