@@ -72,7 +72,6 @@ impl CancellationReason {
     }
 }
 
-
 /// Why a request was throttled, as DynamoDB's ThrottlingReasons list it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThrottlingReason {
@@ -86,7 +85,13 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into(), item: None, cancellation_reasons: Vec::new(), throttling_reasons: Vec::new() }
+        Error {
+            kind,
+            message: message.into(),
+            item: None,
+            cancellation_reasons: Vec::new(),
+            throttling_reasons: Vec::new(),
+        }
     }
 
     pub fn validation(message: impl Into<String>) -> Self {

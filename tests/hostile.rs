@@ -11,7 +11,7 @@ mod common;
 use common::{state_of, Harness};
 use std::time::{Duration, Instant};
 
-const SEEDS: [(&str, &str); 11] = [
+const SEEDS: [(&str, &str); 13] = [
     (
         "CreateTable",
         r#"{"TableName":"Music","KeySchema":[{"AttributeName":"a","KeyType":"HASH"},{"AttributeName":"s","KeyType":"RANGE"}],"AttributeDefinitions":[{"AttributeName":"a","AttributeType":"S"},{"AttributeName":"s","AttributeType":"N"}],"BillingMode":"PAY_PER_REQUEST","Tags":[{"Key":"k","Value":"v"}]}"#,
@@ -21,6 +21,14 @@ const SEEDS: [(&str, &str); 11] = [
         r#"{"TableName":"Music","Item":{"a":{"S":"x"},"s":{"N":"1.5e3"},"m":{"M":{"l":{"L":[{"NS":["1","2"]},{"B":"AAEC"},{"NULL":true}]}}}},"ReturnValues":"ALL_OLD"}"#,
     ),
     ("GetItem", r#"{"TableName":"Music","Key":{"a":{"S":"x"},"s":{"N":"1500"}},"ConsistentRead":true}"#),
+    (
+        "TransactWriteItems",
+        r##"{"ClientRequestToken":"t1","ReturnConsumedCapacity":"INDEXES","TransactItems":[{"Put":{"TableName":"Music","Item":{"a":{"S":"t"},"s":{"N":"1"},"m":{"M":{"x":{"SS":["a"]}}}},"ConditionExpression":"attribute_not_exists(a)"}},{"Update":{"TableName":"Music","Key":{"a":{"S":"u"},"s":{"N":"2"}},"UpdateExpression":"SET #c = :v ADD n :one","ExpressionAttributeNames":{"#c":"c"},"ExpressionAttributeValues":{":v":{"L":[{"N":"1"}]},":one":{"N":"1"}},"ReturnValuesOnConditionCheckFailure":"ALL_OLD"}},{"ConditionCheck":{"TableName":"Music","Key":{"a":{"S":"x"},"s":{"N":"1500"}},"ConditionExpression":"size(m) > :z","ExpressionAttributeValues":{":z":{"N":"0"}}}},{"Delete":{"TableName":"Music","Key":{"a":{"S":"d"},"s":{"N":"4"}}}}]}"##,
+    ),
+    (
+        "TransactGetItems",
+        r##"{"ReturnConsumedCapacity":"TOTAL","TransactItems":[{"Get":{"TableName":"Music","Key":{"a":{"S":"t"},"s":{"N":"1"}},"ProjectionExpression":"m.#x","ExpressionAttributeNames":{"#x":"x"}}},{"Get":{"TableName":"Music","Key":{"a":{"S":"x"},"s":{"N":"1500"}}}}]}"##,
+    ),
     ("DeleteItem", r#"{"TableName":"Music","Key":{"a":{"S":"x"},"s":{"N":"1500"}},"ReturnValues":"ALL_OLD"}"#),
     (
         "UpdateTable",

@@ -2,7 +2,7 @@
 //! computes them (writes per started 1 KB, reads per started 4 KB, eventually
 //! consistent reads at half price).
 
-use crate::engine::{Engine, IndexKind, SecondaryIndex, Table, TableMeta, Usage};
+use crate::engine::{Access, Engine, IndexKind, SecondaryIndex, Table, TableMeta, Usage};
 use crate::index::index_write_units;
 use crate::model::AttributeValue;
 use crate::model::Item;
@@ -63,15 +63,9 @@ struct Units {
     write_capacity_units: Option<f64>,
 }
 
-/// Which kind of units a transaction's ConsumedCapacity also names: transactions report
-/// ReadCapacityUnits or WriteCapacityUnits next to each CapacityUnits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    Read,
-    Write,
-}
-
 impl Units {
+    /// Units of `capacity_units`; a transaction (`access` given) also names their kind,
+    /// ReadCapacityUnits or WriteCapacityUnits.
     fn of(capacity_units: f64, access: Option<Access>) -> Units {
         let split = |kind: Access| (access == Some(kind)).then_some(capacity_units);
         Units { capacity_units, read_capacity_units: split(Access::Read), write_capacity_units: split(Access::Write) }

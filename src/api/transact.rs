@@ -15,15 +15,13 @@
 //! Capacity: a transaction costs twice the units of the same plain reads and writes
 //! (indexes included), reported per table with ReadCapacityUnits or WriteCapacityUnits.
 
-use crate::api::capacity::{
-    self, Access, Consumed, ConsumedCapacity, Detail, ItemCollectionMetrics, TRANSACTION_FACTOR,
-};
+use crate::api::capacity::{self, Consumed, ConsumedCapacity, Detail, ItemCollectionMetrics, TRANSACTION_FACTOR};
 use crate::api::items::{parse_projection, project, ConditionMembers, ON_CONDITION_CHECK_FAILURE};
 use crate::api::render;
 use crate::api::tables::java_string_hash;
 use crate::api::validate::{check_expression_mix, required, Violations};
 use crate::bail_validation;
-use crate::engine::{ActionOutcome, ClientToken, Engine, TransactAction, TransactOutcome, TransactWrite};
+use crate::engine::{Access, ActionOutcome, ClientToken, Engine, TransactAction, TransactOutcome, TransactWrite};
 use crate::error::{Error, Result};
 use crate::expr::Projection;
 use crate::model::{item_from_json, item_size, Item};
@@ -127,6 +125,10 @@ pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequ
     let actions = parsed.into_iter().map(|(kind, members)| parse_action(kind, members)).collect::<Result<Vec<_>>>()?;
     check_aggregate_size(&actions)?;
     let token = request.client_request_token.map(|token| ClientToken { token, fingerprint: fingerprint(body) });
+    for action in &actions {
+        let partition = capacity::partition_value(engine, &action.write.table, &action.named);
+        engine.admit(&action.write.table, None, partition.as_ref(), Access::Write)?;
+    }
     let writes: Vec<TransactWrite> = actions.iter().map(|action| action.write.clone()).collect();
     match engine.transact_write_items(&writes, token)? {
         TransactOutcome::Committed(outcomes) => respond_committed(engine, &actions, &outcomes, detail, metrics_asked),
@@ -285,36 +287,60 @@ fn fingerprint(body: &str) -> String {
 }
 
 /// The response of a committed transaction: per table, twice the units of each write
-/// (a ConditionCheck costs as a write of the item it read), and the item collections
-/// touched in tables with local secondary indexes.
+/// (a ConditionCheck costs as a write of the item it read), charged to the simulated
+/// throughput too, and the item collections touched in tables with local secondary indexes.
 fn respond_committed(
-    engine: &Engine,
+    engine: &mut Engine,
     actions: &[ParsedAction],
     outcomes: &[ActionOutcome],
     detail: Detail,
     metrics_asked: bool,
 ) -> Result<String> {
+    let charges: Vec<Consumed> =
+        actions.iter().zip(outcomes).map(|(action, outcome)| action_units(engine, action, outcome)).collect();
     let mut consumed: BTreeMap<&str, Consumed> = BTreeMap::new();
-    let mut metrics: BTreeMap<String, Vec<ItemCollectionMetrics>> = BTreeMap::new();
-    for (action, outcome) in actions.iter().zip(outcomes) {
+    for (action, units) in actions.iter().zip(&charges) {
         let name = action.write.table.as_str();
-        let Some(table) = engine.table(name) else { continue };
-        let sizes = [outcome.old.as_ref().map_or(0, item_size), outcome.new.as_ref().map_or(0, item_size)];
-        let mut units = Consumed::table(capacity::write_units(&sizes));
+        let partition = capacity::partition_value(engine, name, &action.named);
+        engine.consume(name, None, partition.as_ref(), Access::Write, units.usage());
+        consumed.entry(name).or_default().add(units);
+    }
+    render(&TransactWriteItemsResponse {
+        consumed_capacity: report(detail, &consumed, Access::Write),
+        item_collection_metrics: collection_metrics(engine, actions, metrics_asked),
+    })
+}
+
+/// What one action costs: twice a plain write of the larger of its two items, indexes
+/// included.
+fn action_units(engine: &Engine, action: &ParsedAction, outcome: &ActionOutcome) -> Consumed {
+    let sizes = [outcome.old.as_ref().map_or(0, item_size), outcome.new.as_ref().map_or(0, item_size)];
+    let mut units = Consumed::table(capacity::write_units(&sizes));
+    if let Some(table) = engine.table(&action.write.table) {
         units.add_index_writes(&table.meta, outcome.old.as_ref(), outcome.new.as_ref());
-        merge(consumed.entry(name).or_default(), units.scaled(TRANSACTION_FACTOR));
-        let writes = !matches!(action.write.action, TransactAction::ConditionCheck(_));
-        if let Some(entry) = capacity::item_collection_metrics(metrics_asked && writes, table, &action.named) {
-            let collections = metrics.entry(name.to_string()).or_default();
+    }
+    units.scaled(TRANSACTION_FACTOR)
+}
+
+/// ReturnItemCollectionMetrics=SIZE: per table with a local secondary index, the item
+/// collections the writes touched, in the order first touched.
+fn collection_metrics(
+    engine: &Engine,
+    actions: &[ParsedAction],
+    asked: bool,
+) -> Option<BTreeMap<String, Vec<ItemCollectionMetrics>>> {
+    let mut metrics: BTreeMap<String, Vec<ItemCollectionMetrics>> = BTreeMap::new();
+    for action in actions.iter().filter(|action| !matches!(action.write.action, TransactAction::ConditionCheck(_))) {
+        let name = &action.write.table;
+        let Some(table) = engine.table(name) else { continue };
+        if let Some(entry) = capacity::item_collection_metrics(asked, table, &action.named) {
+            let collections = metrics.entry(name.clone()).or_default();
             if !collections.contains(&entry) {
                 collections.push(entry);
             }
         }
     }
-    render(&TransactWriteItemsResponse {
-        consumed_capacity: report(detail, &consumed, Access::Write),
-        item_collection_metrics: (!metrics.is_empty()).then_some(metrics),
-    })
+    (!metrics.is_empty()).then_some(metrics)
 }
 
 /// The response of a replay: DynamoDB reports the read units of reading the items again.
@@ -328,17 +354,6 @@ fn respond_replayed(actions: &[ParsedAction], items: &[Option<Item>], detail: De
         consumed_capacity: report(detail, &consumed, Access::Read),
         item_collection_metrics: None,
     })
-}
-
-/// Adds one action's units to its table's.
-fn merge(total: &mut Consumed, units: Consumed) {
-    total.table += units.table;
-    for (name, kind, share) in units.indexes {
-        match total.indexes.iter_mut().find(|(existing, _, _)| *existing == name) {
-            Some((_, _, existing)) => *existing += share,
-            None => total.indexes.push((name, kind, share)),
-        }
-    }
 }
 
 /// ConsumedCapacity with one entry per table, if asked for.
@@ -407,18 +422,104 @@ pub fn transact_get_items(engine: &mut Engine, request: TransactGetItemsRequest)
             .push(parse_projection(get.projection_expression.as_deref(), get.expression_attribute_names.as_ref())?);
         keys.push((required(get.table_name, "tableName")?, key));
     }
-    let items = engine.transact_get_items(&keys)?;
+    let partitions: Vec<_> = keys.iter().map(|(table, key)| capacity::partition_value(engine, table, key)).collect();
+    for ((table, _), partition) in keys.iter().zip(&partitions) {
+        engine.admit(table, None, partition.as_ref(), Access::Read)?;
+    }
+    let items: Vec<Option<Item>> = engine.transact_get_items(&keys)?.into_iter().map(Option::<&Item>::cloned).collect();
     // Capacity counts whole items, strongly consistent, whatever the projection keeps.
     let mut consumed: BTreeMap<&str, Consumed> = BTreeMap::new();
-    for ((table, _), item) in keys.iter().zip(&items) {
-        let units = TRANSACTION_FACTOR * capacity::read_units(item.map_or(0, item_size), true);
-        consumed.entry(table.as_str()).or_default().table += units;
+    for (((table, _), partition), item) in keys.iter().zip(&partitions).zip(&items) {
+        let units =
+            Consumed::table(TRANSACTION_FACTOR * capacity::read_units(item.as_ref().map_or(0, item_size), true));
+        engine.consume(table, None, partition.as_ref(), Access::Read, units.usage());
+        consumed.entry(table.as_str()).or_default().add(&units);
     }
     let responses = items
         .iter()
         .zip(&projections)
-        .map(|(item, projection)| ItemResponse { item: item.map(|item| project(item, projection.as_ref(), None)) })
+        .map(|(item, projection)| ItemResponse {
+            item: item.as_ref().map(|item| project(item, projection.as_ref(), None)),
+        })
         .collect();
     let detail = Detail::from_wire(request.return_consumed_capacity.as_deref());
     render(&TransactGetItemsResponse { responses, consumed_capacity: report(detail, &consumed, Access::Read) })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::api::dispatch;
+    use crate::clock::ManualClock;
+    use crate::engine::Engine;
+    use crate::error::ErrorKind;
+    use serde_json::{json, Value};
+
+    fn engine() -> Engine {
+        let mut engine = Engine::new(Box::new(ManualClock::new(1_700_000_000_000)));
+        let table = json!({"TableName": "Things", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+            "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"});
+        dispatch(&mut engine, "CreateTable", &table.to_string()).expect("the table is created");
+        engine.take_changes();
+        engine
+    }
+
+    fn puts(count: usize, blob: usize) -> Value {
+        let items: Vec<Value> = (0..count)
+            .map(|i| json!({"Put": {"TableName": "Things", "Item": {"id": {"S": format!("i{i:03}")}, "b": {"S": "x".repeat(blob)}}}}))
+            .collect();
+        json!({"TransactItems": items})
+    }
+
+    fn send(engine: &mut Engine, operation: &str, request: &Value) -> crate::Result<String> {
+        dispatch(engine, operation, &request.to_string())
+    }
+
+    #[test]
+    fn a_hundred_actions_are_allowed_and_one_more_is_not() {
+        let mut engine = engine();
+        send(&mut engine, "TransactWriteItems", &puts(100, 1)).expect("100 actions");
+        assert_eq!(engine.take_changes().len(), 100);
+        let error = send(&mut engine, "TransactWriteItems", &puts(101, 1)).unwrap_err();
+        assert!(error
+            .message
+            .starts_with("1 validation error detected: Value '[com.amazonaws.dynamodb.v20120810.TransactWriteItem@"));
+        assert_eq!(error.message.matches("TransactWriteItem@").count(), 101);
+        assert!(error.message.ends_with(
+            "]' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100"
+        ));
+        let keys: Vec<Value> = (0..101)
+            .map(|i| json!({"Get": {"TableName": "Things", "Key": {"id": {"S": format!("i{i:03}")}}}}))
+            .collect();
+        let error = send(&mut engine, "TransactGetItems", &json!({"TransactItems": keys})).unwrap_err();
+        assert!(error.message.contains("com.amazonaws.dynamodb.v20120810.TransactGetItem@"));
+        assert!(engine.take_changes().is_empty());
+    }
+
+    #[test]
+    fn the_items_of_a_transaction_may_total_4_mb() {
+        let mut engine = engine();
+        // Ten items of exactly 400 KB fit in 4 MB (4,194,304 bytes); eleven do not.
+        let error = send(&mut engine, "TransactWriteItems", &puts(11, 400 * 1024 - 7)).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Validation);
+        assert!(error.message.contains("4MB limit"), "{}", error.message);
+        assert!(engine.take_changes().is_empty());
+        send(&mut engine, "TransactWriteItems", &puts(10, 400 * 1024 - 7)).expect("4,096,000 bytes fit");
+    }
+
+    #[test]
+    fn a_cancelled_transaction_records_no_change_and_renders_its_reasons() {
+        let mut engine = engine();
+        let request = json!({"TransactItems": [
+            {"Put": {"TableName": "Things", "Item": {"id": {"S": "a"}}}},
+            {"Delete": {"TableName": "Things", "Key": {"id": {"S": "b"}}, "ConditionExpression": "attribute_exists(id)"}}]});
+        let error = send(&mut engine, "TransactWriteItems", &request).unwrap_err();
+        assert!(engine.take_changes().is_empty());
+        let body: Value = serde_json::from_str(&error.to_json()).expect("an error body is JSON");
+        assert_eq!(
+            body,
+            json!({"__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+                "Message": "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed]",
+                "CancellationReasons": [{"Code": "None"}, {"Code": "ConditionalCheckFailed", "Message": "The conditional request failed"}]})
+        );
+    }
 }

@@ -74,6 +74,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("tags_errors.txt", include_str!("../golden/tags_errors.txt")),
     ("transact_conflicts.txt", include_str!("../golden/transact_conflicts.txt")),
     ("transact_get.txt", include_str!("../golden/transact_get.txt")),
+    ("transact_indexes.txt", include_str!("../golden/transact_indexes.txt")),
     ("transact_write.txt", include_str!("../golden/transact_write.txt")),
     ("transact_write_errors.txt", include_str!("../golden/transact_write_errors.txt")),
     ("update_basic.txt", include_str!("../golden/update_basic.txt")),

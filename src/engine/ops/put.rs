@@ -65,7 +65,12 @@ pub fn check_put_item_size(item: &Item) -> Result<()> {
 
 /// Refuses a write that would grow an item collection past `limit` bytes (only tables
 /// with local secondary indexes have item collections with a limit).
-fn check_collection_growth(table: &Table, key: &KeyCode, new: Option<&Item>, limit: u64) -> Result<()> {
+pub(in crate::engine) fn check_collection_growth(
+    table: &Table,
+    key: &KeyCode,
+    new: Option<&Item>,
+    limit: u64,
+) -> Result<()> {
     let has_local_index = table.meta.indexes.iter().any(|index| index.kind == IndexKind::Local);
     let Some(new) = new.filter(|_| has_local_index) else { return Ok(()) };
     let old_share = table.get(key).map_or(0, |old| table.collection_share(old));

@@ -9,15 +9,16 @@
 //!    types, an Update on a key attribute): a failure is a plain error, as for the
 //!    single-item operations. Then no two actions may target one item.
 //! 3. Each action against the state before the transaction: an item held by a transaction
-//!    in flight, the condition ([`Precondition`]), and for an Update the result
-//!    ([`plan_update`]). Every failure becomes that action's [`CancellationReason`]; one
+//!    in flight, the condition ([`Precondition`]), for an Update the result
+//!    ([`plan_update`]), and the item collection size limit. Every failure becomes that action's [`CancellationReason`]; one
 //!    failure cancels the whole transaction with TransactionCanceledException.
-//! 4. [`Engine::store_item`] for every write, and the [`TransactionLedger`] record.
+//! 4. [`Engine::store_item`] for every write (undone should the writes together outgrow an
+//!    item collection), and the [`TransactionLedger`] record.
 //!
 //! The engine is synchronous, so a read of many items is consistent by construction.
 
 use crate::engine::ledger::{ItemRef, TokenUse};
-use crate::engine::ops::put::{check_put_item_size, Precondition};
+use crate::engine::ops::put::{check_collection_growth, check_put_item_size, Precondition};
 use crate::engine::ops::update::{plan_update, refuse_key_updates};
 use crate::engine::{Engine, Table};
 use crate::error::{CancellationReason, Error, ErrorKind, Result};
@@ -103,16 +104,27 @@ impl TransactWrite {
     }
 
     /// Step 3 for one action: its outcome against the current item, or why it fails.
-    fn evaluate(&self, table: &Table, code: &KeyCode) -> Result<ActionOutcome> {
+    fn evaluate(&self, table: &Table, code: &KeyCode, collection_limit: u64) -> Result<ActionOutcome> {
+        let outcome = self.outcome(table, code)?;
+        if self.writes() {
+            check_collection_growth(table, code, outcome.new.as_ref(), collection_limit)?;
+        }
+        Ok(outcome)
+    }
+
+    /// The item before and after the action, if its condition holds.
+    fn outcome(&self, table: &Table, code: &KeyCode) -> Result<ActionOutcome> {
+        if let TransactAction::Update { key, update } = &self.action {
+            let updated = plan_update(table, key, code, Some(update), &self.precondition())?;
+            return Ok(ActionOutcome { old: updated.old, new: Some(updated.new) });
+        }
         let old = table.get(code).cloned();
-        let precondition = self.precondition();
+        self.precondition().check(old.as_ref())?;
         let new = match &self.action {
-            TransactAction::Update { key, update } => {
-                plan_update(table, key, code, Some(update), &precondition)?.new.into()
-            }
-            TransactAction::Put(item) => precondition.check(old.as_ref()).map(|_| Some(item.clone()))?,
-            TransactAction::Delete(_) => precondition.check(old.as_ref()).map(|_| None)?,
-            TransactAction::ConditionCheck(_) => precondition.check(old.as_ref()).map(|_| old.clone())?,
+            TransactAction::Put(item) => Some(item.clone()),
+            TransactAction::Delete(_) => None,
+            // A ConditionCheck leaves the item as it is.
+            TransactAction::ConditionCheck(_) | TransactAction::Update { .. } => old.clone(),
         };
         Ok(ActionOutcome { old, new })
     }
@@ -137,11 +149,7 @@ impl Engine {
         }
         let items = self.transaction_items(writes)?;
         let outcomes = self.evaluate_transaction(writes, &items)?;
-        for ((write, (table, key)), outcome) in writes.iter().zip(&items).zip(&outcomes) {
-            if write.writes() {
-                self.store_item(table, key.clone(), outcome.new.clone())?;
-            }
-        }
+        self.apply_transaction(writes, &items, &outcomes)?;
         let duration = self.knobs.transaction_duration_millis;
         self.transactions.record(items, token.map(|token| (token.token, token.fingerprint)), now, duration);
         Ok(TransactOutcome::Committed(outcomes))
@@ -207,7 +215,35 @@ impl Engine {
     }
 
     fn evaluate_one(&self, write: &TransactWrite, code: &KeyCode) -> Result<ActionOutcome> {
-        write.evaluate(self.table_for_items(&write.table)?, code)
+        let limit = self.knobs.item_collection_size_limit_bytes;
+        write.evaluate(self.table_for_items(&write.table)?, code, limit)
+    }
+
+    /// Step 4: stores every write. Each action was checked alone; should several together
+    /// outgrow an item collection, the writes already stored are undone and the action
+    /// that failed cancels the transaction.
+    fn apply_transaction(
+        &mut self,
+        writes: &[TransactWrite],
+        items: &[ItemRef],
+        outcomes: &[ActionOutcome],
+    ) -> Result<()> {
+        let start = self.changes.len();
+        for (position, ((write, (table, key)), outcome)) in writes.iter().zip(items).zip(outcomes).enumerate() {
+            if !write.writes() {
+                continue;
+            }
+            if let Err(error) = self.store_item(table, key.clone(), outcome.new.clone()) {
+                let undone = self.changes.split_off(start);
+                self.revert(undone);
+                let mut reasons = vec![CancellationReason::none(); writes.len()];
+                if let Some(reason) = reasons.get_mut(position) {
+                    *reason = reason_for(error);
+                }
+                return Err(cancelled(reasons));
+            }
+        }
+        Ok(())
     }
 
     /// The items a replayed request's actions name, as they are now (`None` where the
@@ -240,6 +276,7 @@ fn reason_for(error: Error) -> CancellationReason {
     let code = match error.kind {
         ErrorKind::ConditionalCheckFailed => "ConditionalCheckFailed",
         ErrorKind::Validation => "ValidationError",
+        ErrorKind::ItemCollectionSizeLimitExceeded => "ItemCollectionSizeLimitExceeded",
         _ => "InternalError",
     };
     CancellationReason { code, message: Some(error.message), item: error.item }
