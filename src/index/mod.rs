@@ -12,7 +12,7 @@
 //! another type, which writes refuse anyway) has no entry.
 
 use crate::error::Result;
-use crate::model::{item_size, AttributeValue, Item, KeyCode, KeySchema};
+use crate::model::{item_size, AttributeValue, Item, KeyAttribute, KeyCode, KeySchema};
 use crate::validation;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -90,33 +90,55 @@ impl SecondaryIndex {
 
     /// Refuses an item whose value for one of the index's key attributes has the wrong
     /// type or is empty, with DynamoDB's messages (as dynalite and AWS users recorded them).
-    fn check_item(&self, item: &Item) -> Result<()> {
+    fn check_item(&self, item: &Item, wording: EmptyKeyWording) -> Result<()> {
         for attribute in self.key_schema.iter() {
-            let Some(value) = item.get(&attribute.name) else { continue };
-            if !attribute.scalar.matches(value) {
-                crate::bail_validation!(
-                    "One or more parameter values were invalid: Type mismatch for Index Key {} Expected: {} Actual: {} IndexName: {}",
-                    attribute.name,
-                    attribute.scalar.name(),
-                    value.type_name(),
-                    self.name
-                );
-            }
-            let empty = match value {
-                AttributeValue::S(text) => text.is_empty().then_some("string"),
-                AttributeValue::B(bytes) => bytes.is_empty().then_some("binary"),
-                _ => None,
-            };
-            if let Some(kind) = empty {
-                return Err(validation!(
-                    "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty {kind} value. IndexName: {}, IndexKey: {}",
-                    self.name,
-                    attribute.name
-                ));
-            }
+            self.check_key_type(attribute, item)?;
+            self.check_key_value(attribute, item, wording)?;
         }
         Ok(())
     }
+
+    /// Refuses a key attribute the item holds with another type than the index's.
+    fn check_key_type(&self, attribute: &KeyAttribute, item: &Item) -> Result<()> {
+        let Some(value) = item.get(&attribute.name).filter(|value| !attribute.scalar.matches(value)) else {
+            return Ok(());
+        };
+        crate::bail_validation!(
+            "One or more parameter values were invalid: Type mismatch for Index Key {} Expected: {} Actual: {} IndexName: {}",
+            attribute.name,
+            attribute.scalar.name(),
+            value.type_name(),
+            self.name
+        )
+    }
+
+    /// Refuses an empty string or binary as the value of a key attribute of the index.
+    fn check_key_value(&self, attribute: &KeyAttribute, item: &Item, wording: EmptyKeyWording) -> Result<()> {
+        let empty = match item.get(&attribute.name) {
+            Some(AttributeValue::S(text)) if text.is_empty() => "string",
+            Some(AttributeValue::B(bytes)) if bytes.is_empty() => "binary",
+            _ => return Ok(()),
+        };
+        Err(match wording {
+            EmptyKeyWording::Item => validation!(
+                "One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty {empty} value. IndexName: {}, IndexKey: {}",
+                self.name,
+                attribute.name
+            ),
+            EmptyKeyWording::Update => validation!(
+                "One or more parameter values are not valid. The update expression attempted to update a secondary index key to a value that is not supported. The AttributeValue for a key attribute cannot contain an empty {empty} value."
+            ),
+        })
+    }
+}
+
+/// How DynamoDB words an empty index key value: for an item written whole (PutItem,
+/// BatchWriteItem, a transaction's Put), or for the result of an UpdateExpression, whose
+/// message names neither the index nor the attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmptyKeyWording {
+    Item,
+    Update,
 }
 
 /// The write units one item write costs an index, by the Developer Guide's rules for
@@ -153,13 +175,34 @@ pub fn index_write_units(
 /// Refuses an item that the table's indexes cannot hold. DynamoDB checks the global
 /// indexes, then the local ones, each list from its last index to its first (the order
 /// dynalite recorded).
-pub fn check_index_keys(indexes: &[SecondaryIndex], item: &Item) -> Result<()> {
-    for kind in [IndexKind::Global, IndexKind::Local] {
-        for index in indexes.iter().rev().filter(|index| index.kind == kind) {
-            index.check_item(item)?;
-        }
-    }
-    Ok(())
+pub fn check_index_keys(indexes: &[SecondaryIndex], item: &Item, wording: EmptyKeyWording) -> Result<()> {
+    checking_order(indexes).try_for_each(|index| index.check_item(item, wording))
+}
+
+/// The type half of [`check_index_keys`]: a transaction reports it as the action's
+/// cancellation reason.
+pub fn check_index_key_types(indexes: &[SecondaryIndex], item: &Item) -> Result<()> {
+    checking_order(indexes)
+        .try_for_each(|index| index.key_schema.iter().try_for_each(|attribute| index.check_key_type(attribute, item)))
+}
+
+/// The empty-value half of [`check_index_keys`] (for key attributes of the index's
+/// types): a transaction refuses it outright, before anything runs.
+pub fn check_index_key_values(indexes: &[SecondaryIndex], item: &Item, wording: EmptyKeyWording) -> Result<()> {
+    checking_order(indexes).try_for_each(|index| {
+        let mut typed = index
+            .key_schema
+            .iter()
+            .filter(|attribute| item.get(&attribute.name).is_some_and(|v| attribute.scalar.matches(v)));
+        typed.try_for_each(|attribute| index.check_key_value(attribute, item, wording))
+    })
+}
+
+/// The indexes in the order DynamoDB checks them.
+fn checking_order(indexes: &[SecondaryIndex]) -> impl Iterator<Item = &SecondaryIndex> {
+    [IndexKind::Global, IndexKind::Local]
+        .into_iter()
+        .flat_map(move |kind| indexes.iter().rev().filter(move |index| index.kind == kind))
 }
 
 /// The entries of one index, with its item count and size.

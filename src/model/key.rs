@@ -160,6 +160,19 @@ impl KeySchema {
         })
     }
 
+    /// The limits on the key values an item or key holds (not empty, not too long), for
+    /// the key attributes it holds with the schema's types: missing and mistyped ones are
+    /// [`item_key`](Self::item_key)'s and [`request_key`](Self::request_key)'s to report.
+    /// A transaction refuses these outright, and cancels on the others.
+    pub fn check_key_values(&self, item: &Item) -> Result<()> {
+        for (attribute, role) in self.attributes() {
+            if let Some(value) = item.get(&attribute.name).filter(|value| attribute.scalar.matches(value)) {
+                check_key_value(&attribute.name, role, value)?;
+            }
+        }
+        Ok(())
+    }
+
     /// The key of an item in a secondary index with this schema: `None` when the item
     /// lacks a key attribute, or holds one of another type or an empty value (the item is
     /// then not in the index, which is what makes an index sparse).

@@ -10,7 +10,7 @@
 
 use super::put::check_put_item_size;
 use crate::engine::Engine;
-use crate::index::check_index_keys;
+use crate::index::{check_index_keys, EmptyKeyWording};
 use crate::model::{Item, KeyCode, KeySchema};
 use crate::{bail_validation, Result};
 use std::collections::HashSet;
@@ -83,7 +83,7 @@ impl Engine {
             }
             for write in &table.writes {
                 if let BatchWrite::Put(item) = write {
-                    check_index_keys(&meta.indexes, item)?;
+                    check_index_keys(&meta.indexes, item, EmptyKeyWording::Item)?;
                 }
             }
         }

@@ -4,7 +4,7 @@
 use crate::engine::{items_table_mut, Change, Engine, Table};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Condition;
-use crate::index::{check_index_keys, IndexKind};
+use crate::index::{check_index_keys, EmptyKeyWording, IndexKind};
 use crate::model::{item_size, Item, KeyCode};
 
 /// The largest item DynamoDB stores, in bytes.
@@ -92,7 +92,7 @@ impl Engine {
     pub fn put_item_if(&mut self, table_name: &str, item: Item, precondition: &Precondition) -> Result<Option<Item>> {
         let table = self.table_for_items(table_name)?;
         let key = table.meta.key_schema.item_key(&item)?;
-        check_index_keys(&table.meta.indexes, &item)?;
+        check_index_keys(&table.meta.indexes, &item, EmptyKeyWording::Item)?;
         check_put_item_size(&item)?;
         self.check_not_in_transaction(table_name, &key)?;
         precondition.check(table.get(&key))?;

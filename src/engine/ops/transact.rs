@@ -5,13 +5,17 @@
 //!
 //! 1. [`TransactionLedger::token_use`]: a ClientRequestToken seen in the last ten minutes
 //!    makes the request a replay (nothing is written again) or an error.
-//! 2. Each action's table, key and request-only rules (a Put's item size and index key
-//!    types, an Update on a key attribute): a failure is a plain error, as for the
-//!    single-item operations. Then no two actions may target one item.
-//! 3. Each action against the state before the transaction: an item held by a transaction
-//!    in flight, the condition ([`Precondition`]), for an Update the result
-//!    ([`plan_update`]), and the item collection size limit. Every failure becomes that action's [`CancellationReason`]; one
-//!    failure cancels the whole transaction with TransactionCanceledException.
+//! 2. What the request alone decides, refused outright as the single-item operations
+//!    refuse it: each table exists; no key value is empty or too long; a Put's item fits
+//!    in 400 KB; an Update leaves the key attributes alone; no two actions target one
+//!    item.
+//! 3. Each action against the state before the transaction: its key matches the table's
+//!    schema (a Put's index keys too), no transaction in flight holds the item, the
+//!    condition holds ([`Precondition`]), an Update's result is valid
+//!    ([`apply_update`]), the item collection stays within its limit. Every failure
+//!    becomes that action's [`CancellationReason`]; one cancels the whole transaction
+//!    with TransactionCanceledException. (AWS was observed drawing the line there:
+//!    an empty key value is a ValidationException, a mistyped one a cancellation.)
 //! 4. [`Engine::store_item`] for every write (undone should the writes together outgrow an
 //!    item collection), and the [`TransactionLedger`] record.
 //!
@@ -19,16 +23,13 @@
 
 use crate::engine::ledger::{ItemRef, TokenUse};
 use crate::engine::ops::put::{check_collection_growth, check_put_item_size, Precondition};
-use crate::engine::ops::update::{plan_update, refuse_key_updates};
+use crate::engine::ops::update::{apply_update, check_updated_size, refuse_key_updates};
 use crate::engine::{Engine, Table};
 use crate::error::{CancellationReason, Error, ErrorKind, Result};
 use crate::expr::{Condition, Update};
-use crate::index::check_index_keys;
+use crate::index::{check_index_key_types, check_index_key_values, EmptyKeyWording};
 use crate::model::{Item, KeyCode};
 use std::collections::HashSet;
-
-/// What DynamoDB tells a write or transaction that meets a transaction in flight.
-const ONGOING: &str = "Transaction is ongoing for the item";
 
 /// One action of a TransactWriteItems.
 #[derive(Debug, Clone)]
@@ -78,55 +79,93 @@ pub enum TransactOutcome {
     Replayed(Vec<Option<Item>>),
 }
 
+/// An action's result in step 3: its key and outcome, or the error that becomes its
+/// cancellation reason.
+type Evaluation = Result<(KeyCode, ActionOutcome), Error>;
+
 impl TransactWrite {
     fn precondition(&self) -> Precondition<'_> {
         Precondition { condition: self.condition.as_ref(), item_on_failure: self.item_on_failure }
     }
 
-    /// Step 2 for one action: the table exists, the key matches its schema, and what the
-    /// request alone decides holds. Returns the item's key.
-    fn check_request(&self, table: &Table) -> Result<KeyCode> {
+    /// The item or key the action names.
+    fn named(&self) -> &Item {
+        match &self.action {
+            TransactAction::Put(item) => item,
+            TransactAction::Update { key, .. } | TransactAction::Delete(key) | TransactAction::ConditionCheck(key) => {
+                key
+            }
+        }
+    }
+
+    /// Step 2 for one action. Returns the item's key, unless it does not match the
+    /// table's schema (step 3 reports that).
+    fn check_request(&self, table: &Table) -> Result<Option<KeyCode>> {
+        let schema = &table.meta.key_schema;
+        schema.check_key_values(self.named())?;
+        match &self.action {
+            TransactAction::Put(item) => {
+                check_index_key_values(&table.meta.indexes, item, EmptyKeyWording::Item)?;
+                check_put_item_size(item)?;
+            }
+            TransactAction::Update { update, .. } => refuse_key_updates(schema, update)?,
+            TransactAction::Delete(_) | TransactAction::ConditionCheck(_) => {}
+        }
+        Ok(self.key(table).ok())
+    }
+
+    /// The item's key: a Put's with PutItem's messages (and its index keys checked), the
+    /// others' with the terse schema message.
+    fn key(&self, table: &Table) -> Result<KeyCode> {
         let schema = &table.meta.key_schema;
         match &self.action {
             TransactAction::Put(item) => {
                 let key = schema.item_key(item)?;
-                check_index_keys(&table.meta.indexes, item)?;
-                check_put_item_size(item)?;
+                check_index_key_types(&table.meta.indexes, item)?;
                 Ok(key)
             }
-            TransactAction::Update { key, update } => {
-                let code = schema.request_key(key)?;
-                refuse_key_updates(schema, update)?;
-                Ok(code)
-            }
-            TransactAction::Delete(key) | TransactAction::ConditionCheck(key) => schema.request_key(key),
+            _ => schema.request_key(self.named()),
         }
     }
 
-    /// Step 3 for one action: its outcome against the current item, or why it fails.
-    fn evaluate(&self, table: &Table, code: &KeyCode, collection_limit: u64) -> Result<ActionOutcome> {
-        let outcome = self.outcome(table, code)?;
-        if self.writes() {
-            check_collection_growth(table, code, outcome.new.as_ref(), collection_limit)?;
-        }
-        Ok(outcome)
+    /// Step 3 for one action whose key is `code`; an Update's empty index key value is
+    /// refused outright.
+    fn evaluate(&self, table: &Table, code: KeyCode, collection_limit: u64) -> Result<Evaluation> {
+        let outcome = match self.outcome(table, &code)? {
+            Ok(outcome) => outcome,
+            Err(error) => return Ok(Err(error)),
+        };
+        let growth = match self.writes() {
+            true => check_collection_growth(table, &code, outcome.new.as_ref(), collection_limit),
+            false => Ok(()),
+        };
+        Ok(growth.map(|_| (code, outcome)))
     }
 
-    /// The item before and after the action, if its condition holds.
-    fn outcome(&self, table: &Table, code: &KeyCode) -> Result<ActionOutcome> {
+    /// The item before and after the action, if its condition holds and, for an Update,
+    /// its result is valid.
+    fn outcome(&self, table: &Table, code: &KeyCode) -> Result<Result<ActionOutcome, Error>> {
         if let TransactAction::Update { key, update } = &self.action {
-            let updated = plan_update(table, key, code, Some(update), &self.precondition())?;
-            return Ok(ActionOutcome { old: updated.old, new: Some(updated.new) });
+            let updated = match apply_update(table, key, code, Some(update), &self.precondition()) {
+                Ok(updated) => updated,
+                Err(error) => return Ok(Err(error)),
+            };
+            check_index_key_values(&table.meta.indexes, &updated.new, EmptyKeyWording::Update)?;
+            let valid =
+                check_index_key_types(&table.meta.indexes, &updated.new).and_then(|_| check_updated_size(&updated.new));
+            return Ok(valid.map(|_| ActionOutcome { old: updated.old, new: Some(updated.new) }));
         }
         let old = table.get(code).cloned();
-        self.precondition().check(old.as_ref())?;
+        if let Err(error) = self.precondition().check(old.as_ref()) {
+            return Ok(Err(error));
+        }
         let new = match &self.action {
             TransactAction::Put(item) => Some(item.clone()),
             TransactAction::Delete(_) => None,
             // A ConditionCheck leaves the item as it is.
             TransactAction::ConditionCheck(_) | TransactAction::Update { .. } => old.clone(),
         };
-        Ok(ActionOutcome { old, new })
+        Ok(Ok(ActionOutcome { old, new }))
     }
 
     fn writes(&self) -> bool {
@@ -147,8 +186,10 @@ impl Engine {
                 return Ok(TransactOutcome::Replayed(self.current_items(writes)));
             }
         }
-        let items = self.transaction_items(writes)?;
-        let outcomes = self.evaluate_transaction(writes, &items)?;
+        self.check_transaction_request(writes)?;
+        let evaluated = self.evaluate_transaction(writes)?;
+        let (items, outcomes): (Vec<ItemRef>, Vec<ActionOutcome>) =
+            writes.iter().zip(evaluated).map(|(write, (code, outcome))| ((write.table.clone(), code), outcome)).unzip();
         self.apply_transaction(writes, &items, &outcomes)?;
         let duration = self.knobs.transaction_duration_millis;
         self.transactions.record(items, token.map(|token| (token.token, token.fingerprint)), now, duration);
@@ -156,67 +197,64 @@ impl Engine {
     }
 
     /// The items at `keys` (table and key attributes) for a TransactGetItems, read at one
-    /// moment. A key held by a transaction in flight cancels the read.
-    pub fn transact_get_items(&self, keys: &[(String, Item)]) -> Result<Vec<Option<&Item>>> {
-        let mut codes = Vec::with_capacity(keys.len());
+    /// moment. A key that does not match its table's schema, or an item held by a
+    /// transaction in flight, cancels the read.
+    pub fn transact_get_items<'a>(&'a self, keys: &[(String, Item)]) -> Result<Vec<Option<&'a Item>>> {
+        let mut tables = Vec::with_capacity(keys.len());
         for (table_name, key) in keys {
             let table = self.table_for_items(table_name)?;
-            codes.push((table, table.meta.key_schema.request_key(key)?));
+            table.meta.key_schema.check_key_values(key)?;
+            tables.push(table);
         }
         let now = self.now_millis();
-        let held =
-            |(table, code): &(&Table, KeyCode)| self.transactions.holds(&(table.meta.name.clone(), code.clone()), now);
-        if codes.iter().any(held) {
-            let reasons =
-                codes.iter().map(|item| if held(item) { conflict_reason() } else { CancellationReason::none() });
-            return Err(cancelled(reasons.collect()));
-        }
-        Ok(codes.iter().map(|(table, code)| table.get(code)).collect())
+        let read = |(table, (_, key)): (&'a Table, &(String, Item))| -> Result<Option<&'a Item>> {
+            let code = table.meta.key_schema.request_key(key)?;
+            match self.transactions.holds(&(table.meta.name.clone(), code.clone()), now) {
+                true => Err(conflict()),
+                false => Ok(table.get(&code)),
+            }
+        };
+        cancel_on_failure(tables.into_iter().zip(keys).map(read).collect())
     }
 
     /// A non-transactional write to an item that a transaction in flight holds fails.
     pub(in crate::engine) fn check_not_in_transaction(&self, table: &str, key: &KeyCode) -> Result<()> {
         match self.transactions.holds(&(table.to_string(), key.clone()), self.now_millis()) {
-            true => Err(Error::new(ErrorKind::TransactionConflict, ONGOING)),
+            true => Err(conflict()),
             false => Ok(()),
         }
     }
 
-    /// Step 2: every action's table and key, checked; no item twice.
-    fn transaction_items(&self, writes: &[TransactWrite]) -> Result<Vec<ItemRef>> {
-        let mut items = Vec::with_capacity(writes.len());
+    /// Step 2: the request-level checks of every action, then no item twice (among the
+    /// keys that match their schema).
+    fn check_transaction_request(&self, writes: &[TransactWrite]) -> Result<()> {
+        let mut keys = Vec::with_capacity(writes.len());
         for write in writes {
             let table = self.table_for_items(&write.table)?;
-            items.push((write.table.clone(), write.check_request(table)?));
+            keys.push(write.check_request(table)?.map(|code| (write.table.as_str(), code)));
         }
         let mut seen = HashSet::new();
-        if !items.iter().all(|item| seen.insert(item)) {
+        if !keys.iter().flatten().all(|item| seen.insert(item)) {
             crate::bail_validation!("Transaction request cannot include multiple operations on one item");
         }
-        Ok(items)
+        Ok(())
     }
 
-    /// Step 3: every action's outcome, or the cancellation with one reason per action.
-    fn evaluate_transaction(&self, writes: &[TransactWrite], items: &[ItemRef]) -> Result<Vec<ActionOutcome>> {
-        let now = self.now_millis();
-        let results: Vec<Result<ActionOutcome, CancellationReason>> = writes
-            .iter()
-            .zip(items)
-            .map(|(write, item)| match self.transactions.holds(item, now) {
-                true => Err(conflict_reason()),
-                false => self.evaluate_one(write, &item.1).map_err(reason_for),
-            })
-            .collect();
-        if results.iter().all(Result::is_ok) {
-            return Ok(results.into_iter().flatten().collect());
+    /// Step 3: every action's key and outcome, or the cancellation with one reason per
+    /// action.
+    fn evaluate_transaction(&self, writes: &[TransactWrite]) -> Result<Vec<(KeyCode, ActionOutcome)>> {
+        let (now, limit) = (self.now_millis(), self.knobs.item_collection_size_limit_bytes);
+        let mut results = Vec::with_capacity(writes.len());
+        for write in writes {
+            let table = self.table_for_items(&write.table)?;
+            let evaluation = match write.key(table) {
+                Err(error) => Err(error),
+                Ok(code) if self.transactions.holds(&(write.table.clone(), code.clone()), now) => Err(conflict()),
+                Ok(code) => write.evaluate(table, code, limit)?,
+            };
+            results.push(evaluation);
         }
-        let reasons = results.into_iter().map(|result| result.err().unwrap_or_else(CancellationReason::none));
-        Err(cancelled(reasons.collect()))
-    }
-
-    fn evaluate_one(&self, write: &TransactWrite, code: &KeyCode) -> Result<ActionOutcome> {
-        let limit = self.knobs.item_collection_size_limit_bytes;
-        write.evaluate(self.table_for_items(&write.table)?, code, limit)
+        cancel_on_failure(results)
     }
 
     /// Step 4: stores every write. Each action was checked alone; should several together
@@ -251,11 +289,20 @@ impl Engine {
     fn current_items(&self, writes: &[TransactWrite]) -> Vec<Option<Item>> {
         let current = |write: &TransactWrite| {
             let table = self.table(&write.table)?;
-            let code = write.check_request(table).ok()?;
-            table.get(&code).cloned()
+            table.get(&write.key(table).ok()?).cloned()
         };
         writes.iter().map(current).collect()
     }
+}
+
+/// Every action's result, or, when any failed, the cancellation whose reasons say which
+/// and why.
+fn cancel_on_failure<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
+    if results.iter().all(Result::is_ok) {
+        return Ok(results.into_iter().flatten().collect());
+    }
+    let reasons = results.into_iter().map(|result| result.err().map_or_else(CancellationReason::none, reason_for));
+    Err(cancelled(reasons.collect()))
 }
 
 /// The TransactionCanceledException for these reasons, whose message lists their codes.
@@ -266,17 +313,20 @@ fn cancelled(reasons: Vec<CancellationReason>) -> Error {
     Error { cancellation_reasons: reasons, ..Error::new(ErrorKind::TransactionCanceled, message) }
 }
 
-fn conflict_reason() -> CancellationReason {
-    CancellationReason { code: "TransactionConflict", message: Some(ONGOING.to_string()), item: None }
+/// What a write or transaction meets at an item a transaction in flight holds.
+fn conflict() -> Error {
+    Error::new(ErrorKind::TransactionConflict, "Transaction is ongoing for the item")
 }
 
 /// An action's failure as its cancellation reason: a failed condition (with the item
-/// when asked), or a validation error found while evaluating it.
+/// when asked), a validation error found while evaluating it, an outgrown item
+/// collection, or a transaction in flight.
 fn reason_for(error: Error) -> CancellationReason {
     let code = match error.kind {
         ErrorKind::ConditionalCheckFailed => "ConditionalCheckFailed",
         ErrorKind::Validation => "ValidationError",
         ErrorKind::ItemCollectionSizeLimitExceeded => "ItemCollectionSizeLimitExceeded",
+        ErrorKind::TransactionConflict => "TransactionConflict",
         _ => "InternalError",
     };
     CancellationReason { code, message: Some(error.message), item: error.item }

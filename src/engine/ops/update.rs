@@ -8,7 +8,7 @@ use crate::engine::ops::put::{check_item_size, Precondition};
 use crate::engine::{Engine, Table};
 use crate::error::Result;
 use crate::expr::Update;
-use crate::index::check_index_keys;
+use crate::index::{check_index_keys, EmptyKeyWording};
 use crate::model::{Item, KeyCode, KeySchema};
 
 /// The item before and after an update.
@@ -43,8 +43,24 @@ impl Engine {
 }
 
 /// What `update` would make of the item at `code` (whose key attributes are `key`) if it
-/// meets `precondition`: checked, but not stored. TransactWriteItems shares it.
-pub(in crate::engine) fn plan_update(
+/// meets `precondition`: checked, but not stored.
+fn plan_update(
+    table: &Table,
+    key: &Item,
+    code: &KeyCode,
+    update: Option<&Update>,
+    precondition: &Precondition,
+) -> Result<Updated> {
+    let updated = apply_update(table, key, code, update, precondition)?;
+    check_index_keys(&table.meta.indexes, &updated.new, EmptyKeyWording::Update)?;
+    check_updated_size(&updated.new)?;
+    Ok(updated)
+}
+
+/// The item before and after `update`, if the item (or its absence) meets
+/// `precondition`; the result's index keys and size are still to check. TransactWriteItems
+/// shares it, as it reports those checks apart.
+pub(in crate::engine) fn apply_update(
     table: &Table,
     key: &Item,
     code: &KeyCode,
@@ -59,9 +75,12 @@ pub(in crate::engine) fn plan_update(
         Some(update) => update.apply(&base)?,
         None => base,
     };
-    check_index_keys(&table.meta.indexes, &new)?;
-    check_item_size(&new, "Item size to update has exceeded the maximum allowed size")?;
     Ok(Updated { old, new })
+}
+
+/// The 400 KB limit on an updated item, in UpdateItem's wording.
+pub(in crate::engine) fn check_updated_size(new: &Item) -> Result<()> {
+    check_item_size(new, "Item size to update has exceeded the maximum allowed size")
 }
 
 /// DynamoDB refuses any action on a key attribute, nested paths included; the partition
