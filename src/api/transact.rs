@@ -8,9 +8,10 @@
 //! 2. Each element holds exactly one action; its attribute values, a Put's item size, its
 //!    placeholders and expressions, parsed as the single-item operations parse them
 //!    ([`ConditionMembers::parse`]); then the transaction's 4 MB aggregate size.
-//! 3. The engine ([`Engine::transact_write_items`]): tables, keys, one action per item,
-//!    then every condition against the state before the transaction; any failure there
-//!    cancels the transaction with one reason per action.
+//! 3. The simulated throughput admits every action's partition, then the engine
+//!    ([`Engine::transact_write_items`]) checks tables, key values and one action per
+//!    item, and evaluates every action against the state before the transaction; a
+//!    failure there cancels the transaction with one reason per action.
 //!
 //! Capacity: a transaction costs twice the units of the same plain reads and writes
 //! (indexes included), reported per table with ReadCapacityUnits or WriteCapacityUnits.
@@ -21,7 +22,9 @@ use crate::api::render;
 use crate::api::tables::java_string_hash;
 use crate::api::validate::{check_expression_mix, required, Violations};
 use crate::bail_validation;
-use crate::engine::{Access, ActionOutcome, ClientToken, Engine, TransactAction, TransactOutcome, TransactWrite};
+use crate::engine::{
+    check_put_item_size, Access, ActionOutcome, ClientToken, Engine, TransactAction, TransactOutcome, TransactWrite,
+};
 use crate::error::{Error, Result};
 use crate::expr::Projection;
 use crate::model::{item_from_json, item_size, Item};
@@ -112,12 +115,6 @@ struct TransactWriteItemsResponse {
     item_collection_metrics: Option<BTreeMap<String, Vec<ItemCollectionMetrics>>>,
 }
 
-/// A parsed action and what its response needs: its table and the item or key it names.
-struct ParsedAction {
-    write: TransactWrite,
-    named: Item,
-}
-
 pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequest, body: &str) -> Result<String> {
     let detail = Detail::from_wire(request.return_consumed_capacity.as_deref());
     let metrics_asked = request.return_item_collection_metrics.as_deref() == Some("SIZE");
@@ -126,11 +123,10 @@ pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequ
     check_aggregate_size(&actions)?;
     let token = request.client_request_token.map(|token| ClientToken { token, fingerprint: fingerprint(body) });
     for action in &actions {
-        let partition = capacity::partition_value(engine, &action.write.table, &action.named);
-        engine.admit(&action.write.table, None, partition.as_ref(), Access::Write)?;
+        let partition = capacity::partition_value(engine, &action.table, action.named());
+        engine.admit(&action.table, None, partition.as_ref(), Access::Write)?;
     }
-    let writes: Vec<TransactWrite> = actions.iter().map(|action| action.write.clone()).collect();
-    match engine.transact_write_items(&writes, token)? {
+    match engine.transact_write_items(&actions, token)? {
         TransactOutcome::Committed(outcomes) => respond_committed(engine, &actions, &outcomes, detail, metrics_asked),
         TransactOutcome::Replayed(items) => respond_replayed(&actions, &items, detail),
     }
@@ -238,8 +234,8 @@ fn check_action_members(kind: Kind, members: &ActionMembers, path: &str, violati
 }
 
 /// Stage 2 for one action: attribute values, item size, placeholders and expressions.
-fn parse_action(kind: Kind, members: ActionMembers) -> Result<ParsedAction> {
-    let condition = &members.condition;
+fn parse_action(kind: Kind, members: ActionMembers) -> Result<TransactWrite> {
+    let ActionMembers { table_name, item, key, update_expression, condition } = members;
     let mut expressions = vec![("ConditionExpression", condition.condition_expression.is_some())];
     if kind == Kind::Update {
         expressions.insert(0, ("UpdateExpression", true));
@@ -247,31 +243,29 @@ fn parse_action(kind: Kind, members: ActionMembers) -> Result<ParsedAction> {
     let (names, values) =
         (condition.expression_attribute_names.is_some(), condition.expression_attribute_values.is_some());
     check_expression_mix(&expressions, &[], names, values)?;
-    let table = required(members.table_name.clone(), "tableName")?;
+    let table = required(table_name, "tableName")?;
     let named = match kind {
-        Kind::Put => item_from_json(&required(members.item.clone(), "item")?)?,
-        _ => item_from_json(&required(members.key.clone(), "key")?)?,
+        Kind::Put => item_from_json(&required(item, "item")?)?,
+        _ => item_from_json(&required(key, "key")?)?,
     };
     if kind == Kind::Put {
-        crate::engine::check_put_item_size(&named)?;
+        check_put_item_size(&named)?;
     }
-    let parsed = condition.parse(members.update_expression.as_deref())?;
+    let parsed = condition.parse(update_expression.as_deref())?;
     let action = match (kind, parsed.update) {
-        (Kind::Put, _) => TransactAction::Put(named.clone()),
-        (Kind::Delete, _) => TransactAction::Delete(named.clone()),
-        (Kind::ConditionCheck, _) => TransactAction::ConditionCheck(named.clone()),
-        (Kind::Update, Some(update)) => TransactAction::Update { key: named.clone(), update },
+        (Kind::Put, _) => TransactAction::Put(named),
+        (Kind::Delete, _) => TransactAction::Delete(named),
+        (Kind::ConditionCheck, _) => TransactAction::ConditionCheck(named),
+        (Kind::Update, Some(update)) => TransactAction::Update { key: named, update },
         // Stage 1 made sure an Update has its UpdateExpression.
         (Kind::Update, None) => return required(None, "updateExpression"),
     };
-    let write =
-        TransactWrite { table, action, condition: parsed.condition, item_on_failure: condition.item_on_failure() };
-    Ok(ParsedAction { write, named })
+    Ok(TransactWrite { table, action, condition: parsed.condition, item_on_failure: condition.item_on_failure() })
 }
 
 /// The 4 MB limit on the items a transaction writes and the keys it names.
-fn check_aggregate_size(actions: &[ParsedAction]) -> Result<()> {
-    if actions.iter().map(|action| item_size(&action.named)).sum::<usize>() > MAX_TRANSACTION_BYTES {
+fn check_aggregate_size(actions: &[TransactWrite]) -> Result<()> {
+    if actions.iter().map(|action| item_size(action.named())).sum::<usize>() > MAX_TRANSACTION_BYTES {
         bail_validation!(
             "Collection size of items exceeded, which can also be caused by the aggregate size of the items in the transaction exceeding the 4MB limit"
         );
@@ -291,7 +285,7 @@ fn fingerprint(body: &str) -> String {
 /// throughput too, and the item collections touched in tables with local secondary indexes.
 fn respond_committed(
     engine: &mut Engine,
-    actions: &[ParsedAction],
+    actions: &[TransactWrite],
     outcomes: &[ActionOutcome],
     detail: Detail,
     metrics_asked: bool,
@@ -300,8 +294,8 @@ fn respond_committed(
         actions.iter().zip(outcomes).map(|(action, outcome)| action_units(engine, action, outcome)).collect();
     let mut consumed: BTreeMap<&str, Consumed> = BTreeMap::new();
     for (action, units) in actions.iter().zip(&charges) {
-        let name = action.write.table.as_str();
-        let partition = capacity::partition_value(engine, name, &action.named);
+        let name = action.table.as_str();
+        let partition = capacity::partition_value(engine, name, action.named());
         engine.consume(name, None, partition.as_ref(), Access::Write, units.usage());
         consumed.entry(name).or_default().add(units);
     }
@@ -313,10 +307,10 @@ fn respond_committed(
 
 /// What one action costs: twice a plain write of the larger of its two items, indexes
 /// included.
-fn action_units(engine: &Engine, action: &ParsedAction, outcome: &ActionOutcome) -> Consumed {
+fn action_units(engine: &Engine, action: &TransactWrite, outcome: &ActionOutcome) -> Consumed {
     let sizes = [outcome.old.as_ref().map_or(0, item_size), outcome.new.as_ref().map_or(0, item_size)];
     let mut units = Consumed::table(capacity::write_units(&sizes));
-    if let Some(table) = engine.table(&action.write.table) {
+    if let Some(table) = engine.table(&action.table) {
         units.add_index_writes(&table.meta, outcome.old.as_ref(), outcome.new.as_ref());
     }
     units.scaled(TRANSACTION_FACTOR)
@@ -326,14 +320,14 @@ fn action_units(engine: &Engine, action: &ParsedAction, outcome: &ActionOutcome)
 /// collections the writes touched, in the order first touched.
 fn collection_metrics(
     engine: &Engine,
-    actions: &[ParsedAction],
+    actions: &[TransactWrite],
     asked: bool,
 ) -> Option<BTreeMap<String, Vec<ItemCollectionMetrics>>> {
     let mut metrics: BTreeMap<String, Vec<ItemCollectionMetrics>> = BTreeMap::new();
-    for action in actions.iter().filter(|action| !matches!(action.write.action, TransactAction::ConditionCheck(_))) {
-        let name = &action.write.table;
+    for action in actions.iter().filter(|action| !matches!(action.action, TransactAction::ConditionCheck(_))) {
+        let name = &action.table;
         let Some(table) = engine.table(name) else { continue };
-        if let Some(entry) = capacity::item_collection_metrics(asked, table, &action.named) {
+        if let Some(entry) = capacity::item_collection_metrics(asked, table, action.named()) {
             let collections = metrics.entry(name.clone()).or_default();
             if !collections.contains(&entry) {
                 collections.push(entry);
@@ -344,11 +338,11 @@ fn collection_metrics(
 }
 
 /// The response of a replay: DynamoDB reports the read units of reading the items again.
-fn respond_replayed(actions: &[ParsedAction], items: &[Option<Item>], detail: Detail) -> Result<String> {
+fn respond_replayed(actions: &[TransactWrite], items: &[Option<Item>], detail: Detail) -> Result<String> {
     let mut consumed: BTreeMap<&str, Consumed> = BTreeMap::new();
     for (action, item) in actions.iter().zip(items) {
         let units = TRANSACTION_FACTOR * capacity::read_units(item.as_ref().map_or(0, item_size), true);
-        consumed.entry(action.write.table.as_str()).or_default().table += units;
+        consumed.entry(action.table.as_str()).or_default().table += units;
     }
     render(&TransactWriteItemsResponse {
         consumed_capacity: report(detail, &consumed, Access::Read),

@@ -89,7 +89,7 @@ impl TransactWrite {
     }
 
     /// The item or key the action names.
-    fn named(&self) -> &Item {
+    pub fn named(&self) -> &Item {
         match &self.action {
             TransactAction::Put(item) => item,
             TransactAction::Update { key, .. } | TransactAction::Delete(key) | TransactAction::ConditionCheck(key) => {
