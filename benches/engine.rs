@@ -2,7 +2,9 @@
 //!
 //! Prints operations per second for PutItem, GetItem, Query and UpdateItem with a
 //! condition, through the same JSON API the browser uses (request text in, response
-//! text out), on an ephemeral database. Medians of 5 runs; no assertions.
+//! text out), on an ephemeral database; then what global secondary indexes cost: PutItem
+//! with 0, 1 and 5 indexes (time and write units), and Query through an index against
+//! the same Query on the table. Medians of 5 runs; no assertions.
 
 use dynaplay::clock::ManualClock;
 use dynaplay::storage::{Database, Outcome};
@@ -36,10 +38,52 @@ fn item(n: usize) -> String {
 }
 
 fn new_database() -> Database {
+    database_with_indexes(0)
+}
+
+/// Global indexes (name, partition key, its type, sort key): the first `count` are created.
+const INDEXES: [(&str, &str, &str, Option<&str>); 5] = [
+    ("byPkAge", "pk", "S", Some("age")),
+    ("byName", "name", "S", None),
+    ("byVersion", "version", "N", None),
+    ("byBio", "bio", "S", None),
+    ("byAgeName", "age", "N", Some("name")),
+];
+
+/// The Bench table with the first `count` of [`INDEXES`] (projection ALL, the dearest).
+fn database_with_indexes(count: usize) -> Database {
     let mut db = Database::ephemeral(Box::new(ManualClock::new(0)));
-    let create = r#"{"TableName":"Bench","BillingMode":"PAY_PER_REQUEST",
-        "KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],
-        "AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"}]}"#;
+    let indexes: Vec<String> = INDEXES[..count]
+        .iter()
+        .map(|(name, partition, _, sort)| {
+            let sort = sort.map(|sort| format!(r#",{{"AttributeName":"{sort}","KeyType":"RANGE"}}"#)).unwrap_or_default();
+            format!(
+                r#"{{"IndexName":"{name}","KeySchema":[{{"AttributeName":"{partition}","KeyType":"HASH"}}{sort}],"Projection":{{"ProjectionType":"ALL"}}}}"#
+            )
+        })
+        .collect();
+    let mut definitions = vec![
+        r#"{"AttributeName":"pk","AttributeType":"S"}"#.to_string(),
+        r#"{"AttributeName":"sk","AttributeType":"N"}"#.to_string(),
+    ];
+    let types = [("name", "S"), ("version", "N"), ("bio", "S"), ("age", "N")];
+    for (attribute, kind) in types
+        .iter()
+        .filter(|(attribute, _)| INDEXES[..count].iter().any(|(_, p, _, s)| p == attribute || *s == Some(*attribute)))
+    {
+        definitions.push(format!(r#"{{"AttributeName":"{attribute}","AttributeType":"{kind}"}}"#));
+    }
+    let indexes = match count {
+        0 => String::new(),
+        _ => format!(r#","GlobalSecondaryIndexes":[{}]"#, indexes.join(",")),
+    };
+    let create = format!(
+        r#"{{"TableName":"Bench","BillingMode":"PAY_PER_REQUEST",
+        "KeySchema":[{{"AttributeName":"pk","KeyType":"HASH"}},{{"AttributeName":"sk","KeyType":"RANGE"}}],
+        "AttributeDefinitions":[{}]{indexes}}}"#,
+        definitions.join(",")
+    );
+    let create = create.as_str();
     // The engine's speed is measured, not the simulated throughput, which would throttle
     // a load at full speed on a clock that stands still.
     send(&mut db, "Dynaplay.Configure", r#"{"Throttling":false}"#);
@@ -99,4 +143,45 @@ fn main() {
     measure("GetItem", &mut db, "GetItem", &keys);
     measure(&format!("Query ({PARTITION} items per partition)"), &mut db, "Query", &queries);
     measure("UpdateItem with a condition", &mut db, "UpdateItem", &updates);
+    index_costs(&puts, &queries);
+}
+
+/// PutItem with 0, 1 and 5 global indexes, and Query through an index against the table.
+fn index_costs(puts: &[String], queries: &[String]) {
+    println!("\nGlobal secondary indexes (projection ALL)");
+    let mut base = 0.0;
+    for count in [0, 1, 5] {
+        let mut rates: Vec<f64> = (0..RUNS).map(|_| rate(&mut database_with_indexes(count), "PutItem", puts)).collect();
+        rates.sort_by(f64::total_cmp);
+        let median = rates[RUNS / 2];
+        if count == 0 {
+            base = median;
+        }
+        let units = write_units(count, &puts[0]);
+        println!(
+            "PutItem with {count} GSIs {:>29.0} ops/s  {:.2}x of no index  {units} write units per put",
+            median,
+            median / base
+        );
+    }
+    let mut db = database_with_indexes(1);
+    rate(&mut db, "PutItem", puts);
+    let by_index: Vec<String> =
+        queries.iter().map(|query| query.replacen('{', r#"{"IndexName":"byPkAge","#, 1)).collect();
+    let mut table_rates: Vec<f64> = (0..RUNS).map(|_| rate(&mut db, "Query", queries)).collect();
+    let mut index_rates: Vec<f64> = (0..RUNS).map(|_| rate(&mut db, "Query", &by_index)).collect();
+    table_rates.sort_by(f64::total_cmp);
+    index_rates.sort_by(f64::total_cmp);
+    let (table, index) = (table_rates[RUNS / 2], index_rates[RUNS / 2]);
+    println!("Query ({PARTITION} items) on the table {table:>24.0} ops/s");
+    println!("Query ({PARTITION} items) through a GSI {index:>23.0} ops/s  {:.2}x of the table", index / table);
+}
+
+/// The write units one put of `put` consumes on a fresh table with `count` indexes.
+fn write_units(count: usize, put: &str) -> String {
+    let mut db = database_with_indexes(count);
+    let request = put.replacen('{', r#"{"ReturnConsumedCapacity":"TOTAL","#, 1);
+    let response = send(&mut db, "PutItem", &request);
+    let units = response.split(r#""CapacityUnits":"#).nth(1).and_then(|rest| rest.split('}').next());
+    units.unwrap_or("?").to_string()
 }

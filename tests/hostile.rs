@@ -11,7 +11,7 @@ mod common;
 use common::{state_of, Harness};
 use std::time::{Duration, Instant};
 
-const SEEDS: [(&str, &str); 13] = [
+const SEEDS: [(&str, &str); 16] = [
     (
         "CreateTable",
         r#"{"TableName":"Music","KeySchema":[{"AttributeName":"a","KeyType":"HASH"},{"AttributeName":"s","KeyType":"RANGE"}],"AttributeDefinitions":[{"AttributeName":"a","AttributeType":"S"},{"AttributeName":"s","AttributeType":"N"}],"BillingMode":"PAY_PER_REQUEST","Tags":[{"Key":"k","Value":"v"}]}"#,
@@ -54,6 +54,12 @@ const SEEDS: [(&str, &str); 13] = [
         "BatchWriteItem",
         r##"{"RequestItems":{"Music":[{"PutRequest":{"Item":{"a":{"S":"y"},"s":{"N":"2"}}}},{"DeleteRequest":{"Key":{"a":{"S":"z"},"s":{"N":"3"}}}}]}}"##,
     ),
+    (
+        "Dynaplay.Configure",
+        r#"{"PartitionSizeLimitBytes":4096,"AdaptiveCapacity":false,"ItemCollectionSizeLimitBytes":2048,"Throttling":true}"#,
+    ),
+    ("Dynaplay.SetClock", r#"{"Rate":0,"AdvanceMillis":1000}"#),
+    ("Dynaplay.DescribeMetrics", r#"{"TableName":"Music"}"#),
     (
         "BatchGetItem",
         r##"{"RequestItems":{"Music":{"Keys":[{"a":{"S":"y"},"s":{"N":"2"}}],"ProjectionExpression":"a, #s","ExpressionAttributeNames":{"#s":"s"},"ConsistentRead":true}}}"##,

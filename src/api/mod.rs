@@ -25,6 +25,7 @@ use serde::Serialize;
 
 /// Runs one operation against the engine and renders its response body.
 pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<String> {
+    engine.propagate_indexes();
     if let Some(name) = operation.strip_prefix("Dynaplay.") {
         return simulation::dispatch(engine, name, body);
     }

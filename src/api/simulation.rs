@@ -29,6 +29,7 @@ pub fn dispatch(engine: &mut Engine, name: &str, body: &str) -> Result<String> {
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ConfigureRequest {
+    gsi_propagation_delay_millis: Option<u64>,
     item_collection_size_limit_bytes: Option<u64>,
     transaction_duration_millis: Option<u64>,
     partition_size_limit_bytes: Option<u64>,
@@ -47,6 +48,7 @@ pub struct SetClockRequest {
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct Configuration {
+    gsi_propagation_delay_millis: u64,
     item_collection_size_limit_bytes: u64,
     transaction_duration_millis: u64,
     partition_size_limit_bytes: u64,
@@ -71,6 +73,8 @@ const MAX_DELAY_MILLIS: u64 = 24 * 60 * 60 * 1000;
 fn configure(engine: &mut Engine, request: ConfigureRequest) -> Result<String> {
     let mut knobs = engine.knobs.clone();
     let (duration, size) = (request.transaction_duration_millis, request.partition_size_limit_bytes);
+    let delay = request.gsi_propagation_delay_millis;
+    set(&mut knobs.gsi_propagation_delay_millis, delay, "GsiPropagationDelayMillis", 0, MAX_DELAY_MILLIS)?;
     set(&mut knobs.transaction_duration_millis, duration, "TransactionDurationMillis", 0, MAX_DELAY_MILLIS)?;
     set(&mut knobs.partition_size_limit_bytes, size, "PartitionSizeLimitBytes", MIN_SIZE_LIMIT, TEN_GB)?;
     let collection = request.item_collection_size_limit_bytes;
@@ -84,6 +88,8 @@ fn configure(engine: &mut Engine, request: ConfigureRequest) -> Result<String> {
     knobs.adaptive_capacity = request.adaptive_capacity.unwrap_or(knobs.adaptive_capacity);
     knobs.throttling = request.throttling.unwrap_or(knobs.throttling);
     engine.knobs = knobs;
+    // A shorter delay (or none) lets the writes already waiting arrive by it.
+    engine.propagate_indexes();
     describe(engine)
 }
 
@@ -116,6 +122,7 @@ fn set_clock(engine: &mut Engine, request: SetClockRequest) -> Result<String> {
 
 fn describe(engine: &Engine) -> Result<String> {
     let Knobs {
+        gsi_propagation_delay_millis,
         item_collection_size_limit_bytes,
         transaction_duration_millis,
         partition_size_limit_bytes,
@@ -124,6 +131,7 @@ fn describe(engine: &Engine) -> Result<String> {
     } = engine.knobs;
     let clock = ClockState { now_millis: engine.now_millis(), rate: engine.clock().rate() };
     render(&Configuration {
+        gsi_propagation_delay_millis,
         item_collection_size_limit_bytes,
         transaction_duration_millis,
         partition_size_limit_bytes,

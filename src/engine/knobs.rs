@@ -1,5 +1,5 @@
 //! Simulation knobs: the deliberate, switchable differences from DynamoDB that let the
-//! playground show mechanics AWS hides (a transaction conflict, a hot partition throttled,
+//! playground show mechanics AWS hides (a stale GSI read, a transaction conflict, a hot partition throttled,
 //! a partition splitting, an item collection outgrowing its limit). Every default behaves as DynamoDB does, or as close
 //! as a single browser tab can; docs/differences.md describes each knob.
 
@@ -7,6 +7,9 @@
 /// from the defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Knobs {
+    /// How long a write takes to reach global secondary indexes, in milliseconds on the
+    /// engine clock (0: at once, so ordinary use reads exact indexes).
+    pub gsi_propagation_delay_millis: u64,
     /// The size an item collection (the items sharing a partition key value in a table
     /// with local secondary indexes, with their index entries) may reach, in bytes
     /// (DynamoDB: 10 GB).
@@ -29,6 +32,7 @@ pub const TEN_GB: u64 = 10 * (1 << 30);
 impl Default for Knobs {
     fn default() -> Self {
         Knobs {
+            gsi_propagation_delay_millis: 0,
             item_collection_size_limit_bytes: TEN_GB,
             transaction_duration_millis: 0,
             partition_size_limit_bytes: TEN_GB,

@@ -88,6 +88,21 @@ impl Engine {
         self.tables.insert(table.meta.name.clone(), table);
     }
 
+    /// Brings the global indexes up to the engine clock: writes whose propagation delay
+    /// has passed arrive, and writes made from now on are delayed by the knob's current
+    /// value. Runs before every operation.
+    pub fn propagate_indexes(&mut self) {
+        let (now, delay) = (self.now_millis(), self.knobs.gsi_propagation_delay_millis);
+        let (due, reached) = match delay {
+            0 => (None, None),
+            _ => (Some(now.saturating_add(delay)), Some(now)),
+        };
+        for table in self.tables.values_mut() {
+            table.global_index_due_millis = due;
+            table.propagate_indexes(reached);
+        }
+    }
+
     /// Runs `operation`, undoing every change it made when it fails, so that a request
     /// refused part-way (a batch whose later write breaks a limit) changes nothing.
     pub(crate) fn all_or_nothing<T>(&mut self, operation: impl FnOnce(&mut Engine) -> Result<T>) -> Result<T> {

@@ -89,6 +89,9 @@ pub struct Table {
     indexes: Vec<IndexEntries>,
     /// The simulated partitions and throughput (not stored).
     pub traffic: Traffic,
+    /// When writes made now reach the global indexes (the GSI propagation delay knob, set
+    /// by the engine before each operation); `None`: at once.
+    pub global_index_due_millis: Option<u64>,
 }
 
 /// How a read through an index yields items: as the index holds them, or (a local index
@@ -103,7 +106,7 @@ impl Table {
     pub fn new(meta: TableMeta) -> Self {
         let indexes = vec![IndexEntries::default(); meta.indexes.len()];
         let traffic = Traffic::new(&meta);
-        Table { meta, items: BTreeMap::new(), size_bytes: 0, indexes, traffic }
+        Table { meta, items: BTreeMap::new(), size_bytes: 0, indexes, traffic, global_index_due_millis: None }
     }
 
     /// Replaces the settings, returning the old ones. Index entries follow: an index kept
@@ -111,6 +114,7 @@ impl Table {
     /// built from the items (a backfill: items without the index key, or with a value of
     /// another type, get no entry), a removed one is dropped. Reverts come through here too.
     pub fn replace_meta(&mut self, meta: TableMeta) -> TableMeta {
+        self.propagate_indexes(None);
         let old = std::mem::replace(&mut self.meta, meta);
         let mut old_entries: Vec<Option<IndexEntries>> =
             std::mem::take(&mut self.indexes).into_iter().map(Some).collect();
@@ -154,7 +158,10 @@ impl Table {
         }
         for (entries, index) in self.indexes.iter_mut().zip(&self.meta.indexes) {
             let old = self.items.get(&key);
-            entries.update(index, &self.meta.key_schema, &key, old, item.as_ref());
+            match (index.kind, self.global_index_due_millis) {
+                (IndexKind::Global, Some(due)) => entries.delay(due, &key, old, item.as_ref()),
+                _ => entries.update(index, &self.meta.key_schema, &key, old, item.as_ref()),
+            }
         }
         let old = match item {
             Some(new) => self.items.insert(key, new),
@@ -166,6 +173,16 @@ impl Table {
             self.traffic.count_item(key_hash, size, false);
         }
         old
+    }
+
+    /// Lets the writes on their way to global indexes arrive: those due by `now`, or all
+    /// of them when `now` is `None`.
+    pub fn propagate_indexes(&mut self, now: Option<u64>) {
+        for (entries, index) in self.indexes.iter_mut().zip(&self.meta.indexes) {
+            if entries.is_lagging() {
+                entries.propagate(index, &self.meta.key_schema, now);
+            }
+        }
     }
 
     /// Recounts each partition's items and bytes, after partitions split.
@@ -224,7 +241,8 @@ impl Table {
         let range = entries.entries.range((low, high));
         let schema = &self.meta.key_schema;
         let item = move |(_, key): &(KeyCode, KeyCode)| {
-            self.items.get(key).map(|item| match read {
+            let current = entries.shown(key).unwrap_or_else(|| self.items.get(key));
+            current.map(|item| match read {
                 IndexRead::FetchFromTable => Cow::Borrowed(item),
                 IndexRead::Projected => match index.projection {
                     Projection::All => Cow::Borrowed(item),

@@ -15,7 +15,7 @@ use crate::error::Result;
 use crate::model::{item_size, AttributeValue, Item, KeyAttribute, KeyCode, KeySchema};
 use crate::validation;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, VecDeque};
 
 /// DynamoDB's per-entry overhead in an index's size (the Developer Guide's "100 bytes of
 /// overhead per index item").
@@ -210,6 +210,26 @@ fn checking_order(indexes: &[SecondaryIndex]) -> impl Iterator<Item = &Secondary
 pub struct IndexEntries {
     pub entries: BTreeSet<(KeyCode, KeyCode)>,
     pub size_bytes: u64,
+    /// Writes on their way to a global index (the GSI propagation delay knob).
+    lag: Lag,
+}
+
+/// Writes not yet in a global index, oldest first, and for each item they touch the
+/// image the index still shows: an eventually consistent read of the index sees that
+/// image, as on DynamoDB before the write propagates.
+#[derive(Debug, Clone, Default)]
+struct Lag {
+    pending: VecDeque<PendingWrite>,
+    /// Per table key with writes on the way: how many, and the item the index shows.
+    shown: HashMap<KeyCode, (usize, Option<Item>)>,
+}
+
+#[derive(Debug, Clone)]
+struct PendingWrite {
+    due_millis: u64,
+    key: KeyCode,
+    old: Option<Item>,
+    new: Option<Item>,
 }
 
 impl IndexEntries {
@@ -238,6 +258,45 @@ impl IndexEntries {
                 }
             }
         }
+    }
+
+    /// Queues the write of the item at `key` from `old` to `new`, to reach the entries at
+    /// `due_millis`.
+    pub fn delay(&mut self, due_millis: u64, key: &KeyCode, old: Option<&Item>, new: Option<&Item>) {
+        let shown = self.lag.shown.entry(key.clone()).or_insert_with(|| (0, old.cloned()));
+        shown.0 += 1;
+        let write = PendingWrite { due_millis, key: key.clone(), old: old.cloned(), new: new.cloned() };
+        self.lag.pending.push_back(write);
+    }
+
+    /// Applies the queued writes due by `now` (all of them when `now` is `None`).
+    pub fn propagate(&mut self, index: &SecondaryIndex, table_schema: &KeySchema, now: Option<u64>) {
+        while self.lag.pending.front().is_some_and(|write| now.is_none_or(|now| write.due_millis <= now)) {
+            let Some(write) = self.lag.pending.pop_front() else { break };
+            self.update(index, table_schema, &write.key, write.old.as_ref(), write.new.as_ref());
+            let finished = match self.lag.shown.get_mut(&write.key) {
+                Some((count, shown)) => {
+                    *count -= 1;
+                    *shown = write.new;
+                    *count == 0
+                }
+                None => false,
+            };
+            if finished {
+                self.lag.shown.remove(&write.key);
+            }
+        }
+    }
+
+    /// The item the index shows for `key` while writes to it are on their way (`None`:
+    /// none are, the table's item is current).
+    pub fn shown(&self, key: &KeyCode) -> Option<Option<&Item>> {
+        self.lag.shown.get(key).map(|(_, item)| item.as_ref())
+    }
+
+    /// Whether writes are on their way.
+    pub fn is_lagging(&self) -> bool {
+        !self.lag.pending.is_empty()
     }
 }
 

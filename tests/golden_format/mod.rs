@@ -47,6 +47,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("index_collection_limit.txt", include_str!("../golden/index_collection_limit.txt")),
     ("index_create.txt", include_str!("../golden/index_create.txt")),
     ("index_create_errors.txt", include_str!("../golden/index_create_errors.txt")),
+    ("index_propagation.txt", include_str!("../golden/index_propagation.txt")),
     ("index_query.txt", include_str!("../golden/index_query.txt")),
     ("index_update.txt", include_str!("../golden/index_update.txt")),
     ("index_update_errors.txt", include_str!("../golden/index_update_errors.txt")),

@@ -266,22 +266,21 @@ impl Engine {
         items: &[ItemRef],
         outcomes: &[ActionOutcome],
     ) -> Result<()> {
-        let start = self.changes.len();
-        for (position, ((write, (table, key)), outcome)) in writes.iter().zip(items).zip(outcomes).enumerate() {
-            if !write.writes() {
-                continue;
-            }
-            if let Err(error) = self.store_item(table, key.clone(), outcome.new.clone()) {
-                let undone = self.changes.split_off(start);
-                self.revert(undone);
-                let mut reasons = vec![CancellationReason::none(); writes.len()];
-                if let Some(reason) = reasons.get_mut(position) {
-                    *reason = reason_for(error);
+        self.all_or_nothing(|engine| {
+            for (position, ((write, (table, key)), outcome)) in writes.iter().zip(items).zip(outcomes).enumerate() {
+                if !write.writes() {
+                    continue;
                 }
-                return Err(cancelled(reasons));
+                if let Err(error) = engine.store_item(table, key.clone(), outcome.new.clone()) {
+                    let mut reasons = vec![CancellationReason::none(); writes.len()];
+                    if let Some(reason) = reasons.get_mut(position) {
+                        *reason = reason_for(error);
+                    }
+                    return Err(cancelled(reasons));
+                }
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// The items a replayed request's actions name, as they are now (`None` where the
