@@ -47,9 +47,11 @@ pub enum TokenUse {
 }
 
 impl TransactionLedger {
-    /// Whether a transaction still in flight at `now` holds the item.
-    pub fn holds(&self, item: &ItemRef, now: u64) -> bool {
-        self.in_flight.iter().any(|transaction| transaction.until > now && transaction.items.contains(item))
+    /// Whether a transaction still in flight at `now` holds the item at `key` in `table`.
+    /// Every write asks, so the answer allocates nothing.
+    pub fn holds(&self, table: &str, key: &KeyCode, now: u64) -> bool {
+        let held = |(held_table, held_key): &ItemRef| held_table == table && held_key == key;
+        self.in_flight.iter().any(|transaction| transaction.until > now && transaction.items.iter().any(held))
     }
 
     /// Decides what a request with `token` and `fingerprint` is at `now`.
@@ -109,9 +111,10 @@ mod tests {
     fn a_transaction_in_flight_holds_its_items_and_its_token() {
         let mut ledger = TransactionLedger::default();
         ledger.record(vec![item(1)], Some(("tok".into(), "request".into())), 1000, 500);
-        assert!(ledger.holds(&item(1), 1499));
-        assert!(!ledger.holds(&item(2), 1499));
-        assert!(!ledger.holds(&item(1), 1500));
+        let holds = |(table, key): ItemRef, now| ledger.holds(&table, &key, now);
+        assert!(holds(item(1), 1499));
+        assert!(!holds(item(2), 1499));
+        assert!(!holds(item(1), 1500));
         let in_progress = ledger.token_use("tok", "request", 1499).unwrap_err();
         assert_eq!(in_progress.kind, ErrorKind::TransactionInProgress);
         assert_eq!(ledger.token_use("tok", "request", 1500), Ok(TokenUse::Replay));

@@ -209,7 +209,7 @@ impl Engine {
         let now = self.now_millis();
         let read = |(table, (_, key)): (&'a Table, &(String, Item))| -> Result<Option<&'a Item>> {
             let code = table.meta.key_schema.request_key(key)?;
-            match self.transactions.holds(&(table.meta.name.clone(), code.clone()), now) {
+            match self.transactions.holds(&table.meta.name, &code, now) {
                 true => Err(conflict()),
                 false => Ok(table.get(&code)),
             }
@@ -219,7 +219,7 @@ impl Engine {
 
     /// A non-transactional write to an item that a transaction in flight holds fails.
     pub(in crate::engine) fn check_not_in_transaction(&self, table: &str, key: &KeyCode) -> Result<()> {
-        match self.transactions.holds(&(table.to_string(), key.clone()), self.now_millis()) {
+        match self.transactions.holds(table, key, self.now_millis()) {
             true => Err(conflict()),
             false => Ok(()),
         }
@@ -249,7 +249,7 @@ impl Engine {
             let table = self.table_for_items(&write.table)?;
             let evaluation = match write.key(table) {
                 Err(error) => Err(error),
-                Ok(code) if self.transactions.holds(&(write.table.clone(), code.clone()), now) => Err(conflict()),
+                Ok(code) if self.transactions.holds(&write.table, &code, now) => Err(conflict()),
                 Ok(code) => write.evaluate(table, code, limit)?,
             };
             results.push(evaluation);
