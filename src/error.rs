@@ -24,6 +24,8 @@ pub enum ErrorKind {
     /// A write would grow an item collection (a table with local secondary indexes)
     /// past its size limit.
     ItemCollectionSizeLimitExceeded,
+    /// Application Auto Scaling has no such scalable target or policy.
+    ObjectNotFound,
     /// A request exceeded a provisioned table's or index's throughput, or a partition's.
     ProvisionedThroughputExceeded,
     /// A request exceeded what an on-demand table serves at the moment.

@@ -218,6 +218,34 @@ async fn engine_errors_have_dynamodb_shape() {
 }
 
 #[wasm_bindgen_test]
+async fn a_throttled_request_carries_its_throttling_reasons() {
+    let db = Database::memory();
+    ok(&db, "Dynaplay.SetClock", json!({"Rate": 0})).await;
+    ok(
+        &db,
+        "CreateTable",
+        json!({"TableName": "Slow", "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+        "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}}),
+    )
+    .await;
+    // One write unit a second with 300 seconds of burst, on a paused clock.
+    for n in 0..300 {
+        ok(&db, "PutItem", json!({"TableName": "Slow", "Item": {"id": {"S": format!("k{n}")}}})).await;
+    }
+    let error = send(&db, "PutItem", json!({"TableName": "Slow", "Item": {"id": {"S": "one more"}}}))
+        .await
+        .expect_err("throttled");
+    assert_eq!(field(&error, "name"), "ProvisionedThroughputExceededException");
+    let reasons = Reflect::get(&error, &"ThrottlingReasons".into()).expect("ThrottlingReasons");
+    assert_eq!(
+        to_json(&reasons),
+        json!([{"reason": "TableWriteProvisionedThroughputExceeded",
+        "resource": "arn:aws:dynamodb:us-east-1:000000000000:table/Slow"}])
+    );
+}
+
+#[wasm_bindgen_test]
 async fn a_second_open_of_the_same_database_is_refused() {
     let name = unique("twice");
     let first = open(&name).await.expect("opens");

@@ -14,6 +14,7 @@ impl ErrorKind {
             ErrorKind::ResourceInUse => "ResourceInUseException",
             ErrorKind::ConditionalCheckFailed => "ConditionalCheckFailedException",
             ErrorKind::ItemCollectionSizeLimitExceeded => "ItemCollectionSizeLimitExceededException",
+            ErrorKind::ObjectNotFound => "ObjectNotFoundException",
             ErrorKind::ProvisionedThroughputExceeded => "ProvisionedThroughputExceededException",
             ErrorKind::Throttling => "ThrottlingException",
             ErrorKind::LimitExceeded => "LimitExceededException",
@@ -32,6 +33,7 @@ impl ErrorKind {
             ErrorKind::Validation => "com.amazon.coral.validate",
             ErrorKind::Serialization | ErrorKind::UnknownOperation => "com.amazon.coral.service",
             ErrorKind::Throttling => "com.amazon.coral.availability",
+            ErrorKind::ObjectNotFound => "com.amazonaws.applicationautoscaling",
             _ => "com.amazonaws.dynamodb.v20120810",
         };
         format!("{namespace}#{}", self.short_name())

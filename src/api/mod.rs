@@ -6,6 +6,7 @@
 //! [`Error`] that [`Error::to_json`] renders as DynamoDB does.
 
 mod account;
+mod autoscaling;
 mod batch;
 mod capacity;
 mod error;
@@ -25,9 +26,12 @@ use serde::Serialize;
 
 /// Runs one operation against the engine and renders its response body.
 pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<String> {
-    engine.propagate_indexes();
+    engine.advance_simulation();
     if let Some(name) = operation.strip_prefix("Dynaplay.") {
         return simulation::dispatch(engine, name, body);
+    }
+    if let Some(name) = operation.strip_prefix("AnyScaleFrontendService.") {
+        return autoscaling::dispatch(engine, name, body);
     }
     match operation {
         "CreateTable" => tables::create_table(engine, parse(body)?),

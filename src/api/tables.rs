@@ -400,6 +400,7 @@ impl CreateTableRequest {
             deletion_protection: self.deletion_protection_enabled.unwrap_or(false),
             table_class,
             indexes,
+            auto_scaling: Vec::new(),
         })
     }
 }

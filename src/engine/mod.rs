@@ -4,6 +4,7 @@
 //! changes nothing. Every mutation is recorded as a [`Change`]; the caller collects them
 //! with [`Engine::take_changes`] after each operation and hands them to storage.
 
+pub mod autoscaling;
 mod change;
 mod ids;
 pub mod knobs;
@@ -88,9 +89,18 @@ impl Engine {
         self.tables.insert(table.meta.name.clone(), table);
     }
 
+    /// What time passing does before each operation: writes due at global indexes
+    /// arrive, and scaling policies act. Their changes (a capacity change) are recorded
+    /// like any other and belong to no request: storage keeps them even when the
+    /// request that follows fails.
+    pub fn advance_simulation(&mut self) {
+        self.propagate_indexes();
+        self.auto_scale();
+    }
+
     /// Brings the global indexes up to the engine clock: writes whose propagation delay
     /// has passed arrive, and writes made from now on are delayed by the knob's current
-    /// value. Runs before every operation.
+    /// value.
     pub fn propagate_indexes(&mut self) {
         let (now, delay) = (self.now_millis(), self.knobs.gsi_propagation_delay_millis);
         let (due, reached) = match delay {

@@ -1,5 +1,6 @@
 //! A table: its settings (what CreateTable and UpdateTable say) and its items in key order.
 
+use crate::engine::autoscaling::ScalableTarget;
 use crate::engine::throughput::{partition_hash, Traffic};
 use crate::index::{IndexEntries, IndexKind, Projection, SecondaryIndex, INDEX_ENTRY_OVERHEAD};
 use crate::model::{item_size, AttributeValue, Item, KeyCode, KeySchema, ScalarType};
@@ -65,6 +66,10 @@ pub struct TableMeta {
     /// (its local ones first). Absent from records written before indexes existed.
     #[serde(default)]
     pub indexes: Vec<SecondaryIndex>,
+    /// Application Auto Scaling's scalable targets and policies on the table and its
+    /// global indexes. Absent from records of tables that never had one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub auto_scaling: Vec<ScalableTarget>,
 }
 
 impl TableMeta {

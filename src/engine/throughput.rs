@@ -15,12 +15,14 @@
 //! not stored, and a reopened database starts with full buckets. docs/capacity.md
 //! describes the model and where it simplifies.
 
+use crate::engine::autoscaling::ScalingActivity;
 use crate::engine::{BillingMode, TableMeta};
 use crate::index::IndexKind;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 
 /// Reads or writes: each has its own buckets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Access {
     Read,
     Write,
@@ -54,6 +56,8 @@ const ON_DEMAND_TABLE_QUOTA: [f64; 2] = [40000.0, 40000.0];
 const ON_DEMAND_PARTITIONS: usize = 4;
 /// Seconds of consumption history each partition keeps for the metrics.
 const HISTORY_SECONDS: usize = 300;
+/// Minutes of consumption each table keeps for auto scaling.
+const MINUTES_KEPT: u64 = 60;
 /// The most partitions a table may have: a page must be able to draw them.
 pub const MAX_PARTITIONS: usize = 256;
 
@@ -171,6 +175,9 @@ pub struct Throughput {
     peak: [f64; 2],
     /// The consumption of the current second, by [`Access`], for the peak.
     this_second: (u64, [f64; 2]),
+    /// Units consumed per simulated minute, newest last: (minute, by [`Access`]), for
+    /// auto scaling's alarms.
+    minutes: VecDeque<(u64, [f64; 2])>,
 }
 
 impl Throughput {
@@ -182,6 +189,7 @@ impl Throughput {
             partitions: (0..count).map(|i| Partition::new(range_start(i, count), [0.0; 2])).collect(),
             peak: [0.0; 2],
             this_second: (0, [0.0; 2]),
+            minutes: VecDeque::new(),
         };
         let rates = throughput.pool_rates();
         throughput.pool = [0, 1].map(|slot| Bucket::full(rates[slot], pool_capacity(billing, rates[slot])));
@@ -230,6 +238,7 @@ impl Throughput {
         let slot = access.slot();
         self.pool[slot].take(units, now);
         self.track_peak(access, units, now);
+        self.track_minute(access, units, now);
         let charged: Vec<usize> = match hash {
             Some(hash) => vec![self.position_of(hash)],
             None => (0..self.partitions.len()).collect(),
@@ -327,6 +336,32 @@ impl Throughput {
         }
     }
 
+    fn track_minute(&mut self, access: Access, units: f64, now: u64) {
+        let minute = now / 60_000;
+        if self.minutes.back().is_none_or(|(last, _)| *last != minute) {
+            self.minutes.push_back((minute, [0.0; 2]));
+        }
+        if let Some((_, consumed)) = self.minutes.back_mut() {
+            consumed[access.slot()] += units;
+        }
+        while self.minutes.front().is_some_and(|(first, _)| first + MINUTES_KEPT <= minute) {
+            self.minutes.pop_front();
+        }
+    }
+
+    /// The units consumed in each of the last `count` finished minutes (before `now`'s),
+    /// oldest first; a minute without requests consumed nothing.
+    pub fn finished_minutes(&self, access: Access, now: u64, count: usize) -> Vec<f64> {
+        let current = now / 60_000;
+        let first = current.saturating_sub(count as u64);
+        (first..current)
+            .map(|minute| {
+                let found = self.minutes.iter().find(|(at, _)| *at == minute);
+                found.map_or(0.0, |(_, consumed)| consumed[access.slot()])
+            })
+            .collect()
+    }
+
     fn track_peak(&mut self, access: Access, units: f64, now: u64) {
         let second = now / 1000;
         if self.this_second.0 != second {
@@ -352,12 +387,18 @@ pub struct Traffic {
     pub indexes: BTreeMap<String, Throughput>,
     /// The latest throttled requests, oldest first.
     pub throttles: VecDeque<ThrottleEvent>,
+    /// The latest capacity changes auto scaling made, oldest first.
+    pub activities: VecDeque<ScalingActivity>,
 }
 
 impl Traffic {
     pub fn new(meta: &TableMeta) -> Traffic {
-        let mut traffic =
-            Traffic { table: Throughput::new(&meta.billing), indexes: BTreeMap::new(), throttles: VecDeque::new() };
+        let mut traffic = Traffic {
+            table: Throughput::new(&meta.billing),
+            indexes: BTreeMap::new(),
+            throttles: VecDeque::new(),
+            activities: VecDeque::new(),
+        };
         let _ = traffic.reconfigure(meta, 0);
         traffic
     }

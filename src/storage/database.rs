@@ -73,15 +73,29 @@ impl Database {
     pub fn execute(&mut self, operation: &str, body: &str) -> Result<Outcome> {
         let result = api::dispatch(&mut self.engine, operation, body);
         let changes = self.engine.take_changes();
-        let response = result?;
+        let response = match result {
+            Ok(response) => response,
+            Err(error) => {
+                // A failed request changed nothing; what time did before it (an auto
+                // scaling change) is stored all the same, answering no one.
+                if self.persistent && !changes.is_empty() {
+                    self.enqueue(String::new(), changes);
+                }
+                return Err(error);
+            }
+        };
         let must_wait = self.persistent && (!changes.is_empty() || self.is_waiting());
         if !must_wait {
             return Ok(Outcome::Ready(response));
         }
+        Ok(Outcome::Queued { ticket: self.enqueue(response, changes) })
+    }
+
+    fn enqueue(&mut self, response: String, changes: Vec<Change>) -> u64 {
         let ticket = self.next_ticket;
         self.next_ticket += 1;
         self.queued.push(Waiting { ticket, response, changes });
-        Ok(Outcome::Queued { ticket })
+        ticket
     }
 
     /// Whether any request waits for storage.

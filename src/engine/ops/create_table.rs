@@ -142,6 +142,7 @@ pub(crate) fn sample_meta(name: &str, billing: BillingMode) -> TableMeta {
         deletion_protection: false,
         table_class: None,
         indexes: Vec::new(),
+        auto_scaling: Vec::new(),
     }
 }
 

@@ -69,7 +69,7 @@ impl Engine {
 
     /// Stores new settings for an existing table, recording the change only when there is
     /// one; returns the settings as they were, and the table.
-    pub(super) fn replace_meta(&mut self, new: TableMeta) -> Result<(TableMeta, &Table)> {
+    pub(in crate::engine) fn replace_meta(&mut self, new: TableMeta) -> Result<(TableMeta, &Table)> {
         let now = self.now_millis();
         let table = self.tables.get_mut(&new.name).ok_or_else(|| table_not_found(&new.name))?;
         let old = table.replace_meta(new);
