@@ -594,7 +594,10 @@ describe("playground page", { timeout: 240_000 }, () => {
       assert.ok(await page.getByTestId("partition-chart").first().locator(".dp-chart-throttle").count() > 0, "the chart marks the throttles");
       await screenshot(t, page, "capacity");
 
-      // Leaving the panel stops the load generator; the console shows the throttling reasons.
+      // Paused, the clock refills nothing. Leaving the panel stops the load generator; the
+      // console shows the throttling reasons.
+      await page.getByTestId("clock-rate-0").click();
+      await page.getByTestId("clock-time").filter({ hasText: "paused" }).waitFor();
       await showPanel(page, "console");
       assert.equal(await page.getByTestId("load-start").getAttribute("aria-pressed"), "false");
       const throttled = await runRequest(page, "PutItem", { TableName: "Hot", Item: { pk: { S: "one more" } } });
@@ -610,6 +613,7 @@ describe("playground page", { timeout: 240_000 }, () => {
       await page.getByTestId("knob-tiny").click();
       await page.waitForFunction(() => document.querySelector("[data-testid=knob-partition-size]").value === "4096");
       await page.getByTestId("knob-adaptive").uncheck();
+      await page.getByTestId("clock-rate-1").click();
       await page.getByTestId("clock-advance-5").click();
       await page.waitForFunction(() => /300 \/ 300/.test(document.querySelector("[data-testid=pool-write]").textContent));
       await page.getByTestId("load-pattern").selectOption("spread");

@@ -4,7 +4,7 @@
 // index's) with their share of the key space, items, size, burst gauges and a per-second
 // chart, the latest throttled requests, and hosts the simulation controls, the load
 // generator and the cost estimate. The model it shows is docs/capacity.md.
-import { BURST_SECONDS, burstCapacity, consumptionWindow, fillFraction, formatBytes, formatPercent, formatUnits, LIMIT_TEXT, PARTITION_CEILING, rangeFraction } from "./capacitymath";
+import { BURST_SECONDS, burstCapacity, consumptionWindow, fillFraction, formatBytes, formatCompactUnits, formatPercent, formatUnits, LIMIT_TEXT, PARTITION_CEILING, rangeFraction } from "./capacitymath";
 import { ConsumptionChart } from "./chart";
 import { createCostBox } from "./cost";
 import { h, uid } from "./dom";
@@ -71,7 +71,7 @@ class Gauge {
     meter.setAttribute("aria-valuetext", `${formatUnits(available)} of ${formatUnits(capacity)} units left`);
     this.fill.style.width = `${(fraction * 100).toFixed(1)}%`;
     this.fill.dataset.level = fraction < 0.1 ? "low" : fraction < 0.5 ? "mid" : "high";
-    this.text.textContent = `${formatUnits(available)} / ${formatUnits(capacity)}`;
+    this.text.textContent = `${formatCompactUnits(available)} / ${formatCompactUnits(capacity)}`;
   }
 }
 
@@ -138,6 +138,9 @@ interface ViewContext {
   showCeilings: boolean;
 }
 
+const PROVISIONED_HINT = `Provisioned units refill every second, and up to ${BURST_SECONDS} seconds of unused units are kept as burst capacity. Once the burst is spent, requests beyond the provisioned rate are throttled with ProvisionedThroughputExceededException. A global secondary index has its own units: a write to the table needs write units in every index too.`;
+const ON_DEMAND_HINT = "On-demand serves up to twice the previous peak at once (at least 4,000 WCU / 12,000 RCU, at most the 40,000 table quota) and throttles with ThrottlingException past that; each partition still serves at most 3,000 RCU / 1,000 WCU per second.";
+
 const clockTime = (millis: number) => new Date(millis).toISOString().slice(11, 23);
 
 export interface CapacityPanel {
@@ -157,14 +160,9 @@ export function createCapacity(state: AppState): CapacityPanel {
   const billing = h("p", { "data-testid": "capacity-billing" });
   const poolRead = new Gauge("Read units left", "pool-read");
   const poolWrite = new Gauge("Write units left", "pool-write");
-  const poolTitle = uid("pool-title");
-  const pool = h("section", { class: "dp-cap-box", "aria-labelledby": poolTitle, "data-testid": "capacity-pool" },
-    h("h3", { id: poolTitle }, "Table throughput"),
-    billing,
-    poolRead.element,
-    poolWrite.element,
-    h("p", { class: "hint" }, `A provisioned table refills its units every second and keeps up to ${BURST_SECONDS} seconds of unused units as burst capacity; once the burst is spent, requests beyond the provisioned rate are throttled (ProvisionedThroughputExceededException). An on-demand table serves up to twice its previous peak at once (at least 4,000 WCU / 12,000 RCU), and throttles with ThrottlingException past that.`),
-  );
+  const poolTitle = h("h3", { id: uid("pool-title") }, "Table throughput");
+  const poolHint = h("p", { class: "hint" });
+  const pool = h("section", { class: "dp-cap-box", "aria-labelledby": poolTitle.id, "data-testid": "capacity-pool" }, poolTitle, billing, poolRead.element, poolWrite.element, poolHint);
 
   // The partition map.
   const viewPick = h("div", { class: "dp-segmented", role: "group", "aria-label": "Show the partitions of", "data-testid": "capacity-views" });
@@ -192,19 +190,26 @@ export function createCapacity(state: AppState): CapacityPanel {
   const eventList = h("tbody", { "data-testid": "throttle-events" });
   const noEvents = h("p", { class: "hint", "data-testid": "throttle-none" }, "No request has been throttled on this table yet.");
   const eventCount = h("p", { class: "hint", "data-testid": "throttle-count" });
+  const eventTable = h("div", { class: "dp-table-scroll", hidden: true },
+    h("table", { class: "dp-index-table" },
+      h("thead", {}, h("tr", {}, ...["Time", "Where", "Access", "Limit hit"].map((t) => h("th", { scope: "col" }, t)))),
+      eventList));
+  const limitLegend = h("dl", { class: "dp-limit-legend", "aria-label": "What the limits mean" });
   const eventsTitle = uid("events-title");
   const events = h("section", { class: "dp-cap-box", "aria-labelledby": eventsTitle, "data-testid": "throttles" },
     h("h3", { id: eventsTitle }, "Throttled requests"),
     h("p", { class: "hint" }, "The latest throttled requests, newest first (times on the engine clock). A throttled request changes nothing; the SDKs retry it with backoff. Partition numbers are positions at the time: a split renumbers the partitions after it."),
     eventCount,
-    h("div", { class: "dp-table-scroll" },
-      h("table", { class: "dp-index-table" },
-        h("thead", {}, h("tr", {}, ...["Time", "Where", "Access", "Limit hit"].map((t) => h("th", { scope: "col" }, t)))),
-        eventList)),
+    eventTable,
+    limitLegend,
     noEvents,
   );
 
-  const tableSections = h("div", { class: "dp-cap-sections" }, pool, map, events, loadGenerator.element, cost.element);
+  // Narrow column first (what to do and the table's totals), then the partitions beside it.
+  const tableSections = h("div", { class: "dp-cap-sections" },
+    h("div", { class: "dp-cap-side" }, pool, loadGenerator.element),
+    h("div", { class: "dp-cap-main" }, map, events),
+    cost.element);
   const element = h("div", { class: "dp-capacity-panel" },
     h("div", { class: "dp-mode-bar" }, title, h("span", { class: "hint" }, "Simulated: DynamoDB's partitions, burst capacity and throttling, on the engine clock.")),
     simulation.element,
@@ -238,6 +243,8 @@ export function createCapacity(state: AppState): CapacityPanel {
 
   function renderPool(t: ThroughputMetrics) {
     const provisioned = t.BillingMode === "PROVISIONED";
+    poolTitle.textContent = view === TABLE_VIEW ? "Table throughput" : `Index ${view} throughput`;
+    poolHint.textContent = provisioned ? PROVISIONED_HINT : ON_DEMAND_HINT;
     billing.textContent = provisioned
       ? `Provisioned: ${formatUnits(t.ReadUnitsPerSecond)} RCU and ${formatUnits(t.WriteUnitsPerSecond)} WCU per second.`
       : `On-demand: serves up to ${formatUnits(t.ReadUnitsPerSecond)} RCU and ${formatUnits(t.WriteUnitsPerSecond)} WCU per second now.`;
@@ -274,8 +281,11 @@ export function createCapacity(state: AppState): CapacityPanel {
       h("td", {}, clockTime(e.AtMillis)),
       h("td", {}, `${e.IndexName ? `GSI ${e.IndexName}` : "table"}${e.Partition === null ? ", whole pool" : `, partition ${e.Partition + 1}`}`),
       h("td", {}, e.Access),
-      h("td", {}, h("code", {}, e.Limit), ": ", LIMIT_TEXT[e.Limit] ?? ""))));
+      h("td", {}, h("code", {}, e.Limit)))));
+    const limits = [...new Set(latest.map((e) => e.Limit))];
+    limitLegend.replaceChildren(...limits.flatMap((limit) => [h("dt", {}, h("code", {}, limit)), h("dd", {}, LIMIT_TEXT[limit] ?? "")]));
     noEvents.hidden = all.length > 0;
+    eventTable.hidden = all.length === 0;
     eventCount.textContent = all.length ? `${all.length} throttled request${all.length === 1 ? "" : "s"} recorded (the engine keeps the latest 100); the ${latest.length} newest:` : "";
   }
 
@@ -283,7 +293,7 @@ export function createCapacity(state: AppState): CapacityPanel {
     renderViews(metrics);
     const throughput = view === TABLE_VIEW ? metrics.Table : metrics.GlobalSecondaryIndexes[view] ?? metrics.Table;
     const throttles = metrics.ThrottleEvents.filter((t) => (t.IndexName ?? TABLE_VIEW) === view);
-    renderPool(metrics.Table);
+    renderPool(throughput);
     renderKeySpace(throughput.Partitions, throttles);
     renderPartitions({ isTable: view === TABLE_VIEW, throughput, throttles, nowMillis: metrics.NowMillis, windowSeconds: Number(windowPick.value), showCeilings: ceilings.checked });
     renderEvents(metrics.ThrottleEvents);

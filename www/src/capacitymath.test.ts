@@ -9,6 +9,7 @@ import {
   consumptionWindow,
   fillFraction,
   formatBytes,
+  formatCompactUnits,
   formatDuration,
   formatPercent,
   formatUnits,
@@ -75,6 +76,9 @@ test("figures as text", () => {
   assert.equal(formatUnits(-0.04), "0");
   assert.equal(formatUnits(-12.34), "-12.3");
   assert.equal(formatUnits(1234.56), "1,234.6");
+  assert.equal(formatCompactUnits(9999.94), "9,999.9");
+  assert.equal(formatCompactUnits(1_200_000), "1.2M");
+  assert.equal(formatCompactUnits(12_345), "12.3K");
   assert.equal(formatPercent(0.5), "50%");
   assert.equal(formatPercent(1 / 256), "0.391%");
   assert.equal(formatDuration(42), "42 s");

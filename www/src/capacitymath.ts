@@ -99,6 +99,12 @@ export function formatUnits(units: number): string {
   return (Math.round(units * 10) / 10 || 0).toLocaleString("en-US", { maximumFractionDigits: 1 });
 }
 
+/** Units short enough for a gauge: "950.5", "12.3K", "1.2M". */
+export function formatCompactUnits(units: number): string {
+  if (Math.abs(units) < 10_000) return formatUnits(units);
+  return units.toLocaleString("en-US", { notation: "compact", maximumFractionDigits: 1 });
+}
+
 /** "37.5%" of a fraction, with more digits for the sliver of a heavily split key space. */
 export function formatPercent(fraction: number): string {
   const percent = fraction * 100;
@@ -107,10 +113,10 @@ export function formatPercent(fraction: number): string {
 
 /** What each throttle limit means, for the event list. */
 export const LIMIT_TEXT: Record<string, string> = {
-  PARTITION: "the partition's ceiling (3,000 RCU / 1,000 WCU per second)",
-  PARTITION_SHARE: "the partition's share of the table's units (adaptive capacity off)",
-  PROVISIONED: "the table's provisioned units and burst capacity",
-  ON_DEMAND: "the on-demand table's current limit (twice its previous peak)",
+  PARTITION: "the partition served its ceiling of 3,000 RCU / 1,000 WCU in this second.",
+  PARTITION_SHARE: "the partition spent its even share of the table's units and its burst; adaptive capacity is off, so it cannot borrow the table's unused units.",
+  PROVISIONED: "the table (or index) spent its provisioned units and its 300 s of burst capacity.",
+  ON_DEMAND: "the on-demand table went past twice its previous peak (or its quota); it adapts within seconds.",
 };
 
 /** The simulated clock as a time of day, and how far it runs ahead of real time. */

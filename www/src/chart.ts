@@ -37,10 +37,13 @@ export class ConsumptionChart {
   private readonly write = svg("polyline", { class: "dp-chart-write" });
   private readonly marks = svg("g", { class: "dp-chart-throttles" });
   private readonly top = svg("text", { x: 2, y: 9, class: "dp-chart-label" });
+  private readonly since = svg("text", { x: 2, y: HEIGHT - 2, class: "dp-chart-label" });
+  private readonly now = svg("text", { x: WIDTH - 2, y: HEIGHT - 2, "text-anchor": "end", class: "dp-chart-label" });
 
   constructor() {
     this.element = svg("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img", class: "dp-chart", "data-testid": "partition-chart" });
-    this.element.append(this.title, svg("rect", { x: 0, y: 0, width: WIDTH, height: HEIGHT, class: "dp-chart-bg" }), this.reference, this.read, this.write, this.marks, this.top);
+    this.element.append(this.title, svg("rect", { x: 0, y: 0, width: WIDTH, height: HEIGHT, class: "dp-chart-bg" }), this.reference, this.read, this.write, this.marks, this.top, this.since, this.now);
+    this.now.textContent = "now";
   }
 
   update(data: ChartData) {
@@ -48,6 +51,7 @@ export class ConsumptionChart {
     const max = chartMax(data.window, lines.map((line) => line.value));
     this.title.textContent = data.label;
     this.top.textContent = `${max.toLocaleString("en-US")} units/s`;
+    this.since.textContent = `${data.window.length} s ago`;
     this.read.setAttribute("points", polylinePoints(data.window.map((s) => s.read), max, WIDTH, HEIGHT));
     this.write.setAttribute("points", polylinePoints(data.window.map((s) => s.write), max, WIDTH, HEIGHT));
     this.reference.replaceChildren(...lines.map((line) => this.horizontal(line.value, max, line.className)));

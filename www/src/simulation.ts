@@ -93,8 +93,8 @@ export function createSimulationControls(state: AppState): SimulationControls {
   const adaptive = h("input", { type: "checkbox", id: uid("adaptive"), "data-testid": "knob-adaptive" });
   const throttling = h("input", { type: "checkbox", id: uid("throttling"), "data-testid": "knob-throttling" });
   const sizeLimit = h("input", { type: "number", id: uid("split-size"), min: 1024, max: GB10, step: 1024, "data-testid": "knob-partition-size" });
-  const tiny = h("button", { type: "button", class: "small secondary", "data-testid": "knob-tiny" }, "Tiny (4 KB): see splits");
-  const standard = h("button", { type: "button", class: "small secondary", "data-testid": "knob-default-size" }, "10 GB (DynamoDB)");
+  const tiny = h("button", { type: "button", class: "small secondary", "data-testid": "knob-tiny" }, "Tiny partitions (4 KB)");
+  const standard = h("button", { type: "button", class: "small secondary", "data-testid": "knob-default-size" }, "DynamoDB: 10 GB");
   const error = h("p", { class: "field-error", role: "alert", hidden: true, "data-testid": "simulation-error" });
   const check = (input: HTMLInputElement, label: string) => h("span", { class: "dp-check" }, input, h("label", { for: input.id }, label));
   const clockLabel = uid("clock-label");
@@ -112,7 +112,10 @@ export function createSimulationControls(state: AppState): SimulationControls {
       check(throttling, "Throttling"),
       h("span", { class: "dp-row dp-split-size" }, h("label", { for: sizeLimit.id }, "Split size (bytes)"), sizeLimit, tiny, standard),
     ),
-    h("p", { class: "hint" }, "The clock drives refill and burst: at 60x a minute of unused units builds up each real second; advancing refills at once. Knobs live in the engine's memory; the page remembers them for this database and sets them again when it opens it. Partitions split for size as items are written."),
+    h("details", { class: "hint" },
+      h("summary", {}, "How the clock and the knobs work"),
+      h("p", {}, "The engine clock drives refill and burst: at 60x, a minute of units refills every real second, and +5 min refills a whole 300 s burst at once. Paused, nothing refills. Without adaptive capacity a partition may only use its even share of the table's units; without throttling every request is admitted. Partitions split for size as items are written, so a 4 KB split size shows splits after a few dozen items (DynamoDB splits at 10 GB)."),
+      h("p", {}, "Knobs live in the engine's memory; the page remembers them for this database and sets them again whenever it opens it.")),
     error,
   );
 
