@@ -54,21 +54,19 @@ const TABLE_VIEW = "";
 class Gauge {
   readonly element: HTMLElement;
   private readonly fill = h("span", { class: "dp-gauge-fill" });
+  private readonly meter: HTMLElement;
   private readonly text = h("span", { class: "dp-gauge-text" });
 
-  constructor(private readonly label: string, testId: string) {
-    this.element = h("div", { class: "dp-gauge-row", "data-testid": testId },
-      h("span", { class: "dp-gauge-label" }, label),
-      h("span", { class: "dp-gauge", role: "meter", "aria-label": label, "aria-valuemin": 0 }, this.fill),
-      this.text);
+  constructor(label: string, testId: string) {
+    this.meter = h("span", { class: "dp-gauge", role: "meter", "aria-label": label, "aria-valuemin": 0 }, this.fill);
+    this.element = h("div", { class: "dp-gauge-row", "data-testid": testId }, h("span", { class: "dp-gauge-label" }, label), this.meter, this.text);
   }
 
   set(available: number, capacity: number) {
     const fraction = fillFraction(available, capacity);
-    const meter = this.element.querySelector("[role=meter]")!;
-    meter.setAttribute("aria-valuemax", String(Math.round(capacity)));
-    meter.setAttribute("aria-valuenow", String(Math.round(Math.max(0, available))));
-    meter.setAttribute("aria-valuetext", `${formatUnits(available)} of ${formatUnits(capacity)} units left`);
+    this.meter.setAttribute("aria-valuemax", String(Math.round(capacity)));
+    this.meter.setAttribute("aria-valuenow", String(Math.round(Math.max(0, available))));
+    this.meter.setAttribute("aria-valuetext", `${formatUnits(available)} of ${formatUnits(capacity)} units left`);
     this.fill.style.width = `${(fraction * 100).toFixed(1)}%`;
     this.fill.dataset.level = fraction < 0.1 ? "low" : fraction < 0.5 ? "mid" : "high";
     this.text.textContent = `${formatCompactUnits(available)} / ${formatCompactUnits(capacity)}`;

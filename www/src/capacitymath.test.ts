@@ -86,6 +86,7 @@ test("figures as text", () => {
   assert.equal(formatDuration(3900), "1 h 5 min");
   assert.equal(clockText(Date.UTC(2026, 0, 1, 12, 0, 0), Date.UTC(2026, 0, 1, 12, 0, 0)), "12:00:00 UTC");
   assert.equal(clockText(Date.UTC(2026, 0, 1, 12, 5, 0), Date.UTC(2026, 0, 1, 12, 0, 0)), "12:05:00 UTC (5 min ahead of real time)");
+  assert.equal(clockText(Date.UTC(2026, 0, 1, 12, 0, 0), Date.UTC(2026, 0, 1, 12, 0, 42)), "12:00:00 UTC (42 s behind real time)");
   assert.equal(formatUsd(3.097), "$3.10");
   assert.equal(formatUsd(0.00013), "$0.0001");
   assert.equal(formatUsd(0), "$0.00");

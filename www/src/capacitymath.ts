@@ -119,11 +119,12 @@ export const LIMIT_TEXT: Record<string, string> = {
   ON_DEMAND: "the on-demand table went past twice its previous peak (or its quota); it adapts within seconds.",
 };
 
-/** The simulated clock as a time of day, and how far it runs ahead of real time. */
+/** The simulated clock as a time of day, and how far it runs ahead of (or, paused, behind) real time. */
 export function clockText(nowMillis: number, realMillis: number): string {
   const time = new Date(nowMillis).toISOString().slice(11, 19);
   const ahead = Math.round((nowMillis - realMillis) / 1000);
-  return Math.abs(ahead) < 2 ? `${time} UTC` : `${time} UTC (${formatDuration(ahead)} ahead of real time)`;
+  if (Math.abs(ahead) < 2) return `${time} UTC`;
+  return `${time} UTC (${formatDuration(Math.abs(ahead))} ${ahead > 0 ? "ahead of" : "behind"} real time)`;
 }
 
 /** "1 h 5 min", "3 min 20 s", "42 s". */

@@ -4,7 +4,7 @@
 //
 // The engine keeps knobs in memory only, so the page remembers them in localStorage per
 // database and applies them again each time it opens that database.
-import { clockText } from "./capacitymath";
+import { clockText, formatBytes } from "./capacitymath";
 import { h, uid } from "./dom";
 import type { AppState } from "./state";
 
@@ -93,6 +93,7 @@ export function createSimulationControls(state: AppState): SimulationControls {
   const adaptive = h("input", { type: "checkbox", id: uid("adaptive"), "data-testid": "knob-adaptive" });
   const throttling = h("input", { type: "checkbox", id: uid("throttling"), "data-testid": "knob-throttling" });
   const sizeLimit = h("input", { type: "number", id: uid("split-size"), min: 1024, max: GB10, step: 1024, "data-testid": "knob-partition-size" });
+  const sizeText = h("span", { class: "hint", "data-testid": "knob-partition-size-text" });
   const tiny = h("button", { type: "button", class: "small secondary", "data-testid": "knob-tiny" }, "Tiny partitions (4 KB)");
   const standard = h("button", { type: "button", class: "small secondary", "data-testid": "knob-default-size" }, "DynamoDB: 10 GB");
   const error = h("p", { class: "field-error", role: "alert", hidden: true, "data-testid": "simulation-error" });
@@ -110,7 +111,7 @@ export function createSimulationControls(state: AppState): SimulationControls {
     h("div", { class: "dp-sim-row" },
       check(adaptive, "Adaptive capacity"),
       check(throttling, "Throttling"),
-      h("span", { class: "dp-row dp-split-size" }, h("label", { for: sizeLimit.id }, "Split size (bytes)"), sizeLimit, tiny, standard),
+      h("span", { class: "dp-row dp-split-size" }, h("label", { for: sizeLimit.id }, "Split size (bytes)"), sizeLimit, sizeText, tiny, standard),
     ),
     h("details", { class: "hint" },
       h("summary", {}, "How the clock and the knobs work"),
@@ -127,6 +128,7 @@ export function createSimulationControls(state: AppState): SimulationControls {
     adaptive.checked = config.AdaptiveCapacity;
     throttling.checked = config.Throttling;
     if (document.activeElement !== sizeLimit) sizeLimit.value = String(config.PartitionSizeLimitBytes);
+    sizeText.textContent = formatBytes(config.PartitionSizeLimitBytes);
     showTime(config.Clock.NowMillis);
   }
 
@@ -134,7 +136,7 @@ export function createSimulationControls(state: AppState): SimulationControls {
     time.textContent = `${clockText(nowMillis, Date.now())}${rate === 0 ? ", paused" : rate === 1 ? "" : `, ${rate}x`}`;
   }
 
-  /** Sends a Dynaplay.* request; shows the new settings, or the error. */
+  /** Sends a Dynaplay.* request that changes something; shows the new settings, or the error. */
   async function apply(operation: string, request: object): Promise<Configuration | null> {
     const outcome = await state.send<Configuration>(operation, request);
     error.hidden = outcome.ok;
@@ -151,8 +153,11 @@ export function createSimulationControls(state: AppState): SimulationControls {
     if (config) remember(state.dbName, config);
   }
 
+  /** Reads the settings; leaves the error of the last change in view. */
   async function refresh() {
-    if (state.session) await apply("Dynaplay.DescribeConfiguration", {});
+    if (!state.session) return;
+    const outcome = await state.send<Configuration>("Dynaplay.DescribeConfiguration", {});
+    if (outcome.ok) showConfig(outcome.response);
   }
 
   /** Sets this database's remembered knobs in the engine, which starts from the defaults. */
