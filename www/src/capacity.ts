@@ -7,7 +7,7 @@
 import { BURST_SECONDS, burstCapacity, consumptionWindow, fillFraction, formatBytes, formatCompactUnits, formatPercent, formatUnits, LIMIT_TEXT, PARTITION_CEILING, rangeFraction } from "./capacitymath";
 import { ConsumptionChart } from "./chart";
 import { createCostBox } from "./cost";
-import { h, uid } from "./dom";
+import { checkbox, h, uid } from "./dom";
 import { createLoadGenerator } from "./loadgen";
 import { createSimulationControls } from "./simulation";
 import type { AppState } from "./state";
@@ -177,7 +177,7 @@ export function createCapacity(state: AppState): CapacityPanel {
     partitionCount,
     h("div", { class: "dp-row dp-chart-options" },
       h("span", { class: "dp-row" }, h("label", { for: windowPick.id }, "Charts show"), windowPick),
-      h("span", { class: "dp-check" }, ceilings, h("label", { for: ceilings.id }, "Scale to the 3,000 / 1,000 ceilings")),
+      checkbox(ceilings, "Scale to the 3,000 / 1,000 ceilings"),
       h("span", { class: "dp-legend", "aria-hidden": "true" },
         h("span", { class: "dp-key-read" }, "reads"), h("span", { class: "dp-key-write" }, "writes"), h("span", { class: "dp-key-share" }, "share"), h("span", { class: "dp-key-ceiling" }, "ceiling"), h("span", { class: "dp-key-throttle" }, "throttled")),
     ),

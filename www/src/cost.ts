@@ -1,7 +1,7 @@
 // The Capacity panel's cost estimate: what the picked table would cost a month on AWS
 // (Dynaplay.EstimateCost: its size and provisioned units, plus the monthly request units
 // the learner types), for both table classes in both capacity modes.
-import { h, uid } from "./dom";
+import { h, labelled, uid } from "./dom";
 import type { AppState } from "./state";
 
 interface Estimate {
@@ -40,11 +40,10 @@ export function createCostBox(state: AppState): CostBox {
   const note = h("p", { class: "hint", "data-testid": "cost-note" });
   const error = h("p", { class: "field-error", role: "alert", hidden: true, "data-testid": "cost-error" });
   const titleId = uid("cost-title");
-  const field = (label: string, input: HTMLInputElement) => h("div", { class: "field" }, h("label", { for: input.id }, label), input);
   const element = h("section", { class: "dp-cap-box", "aria-labelledby": titleId, "data-testid": "cost" },
     h("h3", { id: titleId }, "Monthly cost estimate"),
     h("p", { class: "hint" }, "Provisioned rows price the capacity held all month (730 hours), whatever the requests; on-demand rows price the request units, whatever the capacity. Storage is the table's size now, indexes included. The free tier (25 GB, 25 RCU, 25 WCU per account and Region) is shown apart, not subtracted."),
-    h("div", { class: "dp-row" }, field("Read request units per month", reads), field("Write request units per month", writes)),
+    h("div", { class: "dp-row" }, labelled("Read request units per month", reads), labelled("Write request units per month", writes)),
     h("div", { class: "dp-table-scroll" },
       h("table", { class: "dp-index-table dp-cost-table" },
         h("thead", {}, h("tr", {}, ...["Table class", "Capacity mode", "Storage", "Reads", "Writes", "Total", "Free tier would take"].map((t) => h("th", { scope: "col" }, t)))),

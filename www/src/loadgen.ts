@@ -3,7 +3,7 @@
 // counts how many succeeded and how many were throttled. It lets a learner watch a hot key
 // get throttled while spread keys are not, and burst capacity drain.
 import { requestsThisTick } from "./capacitymath";
-import { h, uid } from "./dom";
+import { h, labelled, uid } from "./dom";
 import type { TableShape } from "./ops";
 import type { AppState } from "./state";
 
@@ -57,12 +57,11 @@ export function createLoadGenerator(state: AppState): LoadGenerator {
     failed: h("dd", { "data-testid": "load-failed" }, "0"),
   };
   const lastError = h("p", { class: "hint", "data-testid": "load-error", "aria-live": "polite" });
-  const field = (label: string, control: HTMLInputElement | HTMLSelectElement) => h("div", { class: "field" }, h("label", { for: control.id }, label), control);
   const titleId = uid("load-title");
   const element = h("section", { class: "dp-cap-box", "aria-labelledby": titleId, "data-testid": "load-generator" },
     h("h3", { id: titleId }, "Load generator"),
     h("p", { class: "hint" }, "Sends requests every 100 ms of real time. One hot key always lands on one partition, which can serve at most 1,000 WCU / 3,000 RCU a second and, with adaptive capacity off, only its share; random keys spread over every partition. Each write here costs 1 WCU, each read 1 RCU (strongly consistent, under 4 KB). It stops when you leave the panel."),
-    h("div", { class: "dp-row" }, field("Operation", operation), field("Keys", pattern), field("Requests per second", rate), start),
+    h("div", { class: "dp-row" }, labelled("Operation", operation), labelled("Keys", pattern), labelled("Requests per second", rate), start),
     h("dl", { class: "dp-counters", "aria-label": "Load generator counters" },
       h("dt", {}, "Sent"), counters.sent, h("dt", {}, "Succeeded"), counters.ok, h("dt", {}, "Throttled"), counters.throttled, h("dt", {}, "Other errors"), counters.failed),
     lastError,

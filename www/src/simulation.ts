@@ -5,7 +5,7 @@
 // The engine keeps knobs in memory only, so the page remembers them in localStorage per
 // database and applies them again each time it opens that database.
 import { clockText, formatBytes } from "./capacitymath";
-import { h, uid } from "./dom";
+import { checkbox, h, uid } from "./dom";
 import type { AppState } from "./state";
 
 const KNOBS_KEY = "dynaplay.knobs.v1";
@@ -97,7 +97,6 @@ export function createSimulationControls(state: AppState): SimulationControls {
   const tiny = h("button", { type: "button", class: "small secondary", "data-testid": "knob-tiny" }, "Tiny partitions (4 KB)");
   const standard = h("button", { type: "button", class: "small secondary", "data-testid": "knob-default-size" }, "DynamoDB: 10 GB");
   const error = h("p", { class: "field-error", role: "alert", hidden: true, "data-testid": "simulation-error" });
-  const check = (input: HTMLInputElement, label: string) => h("span", { class: "dp-check" }, input, h("label", { for: input.id }, label));
   const clockLabel = uid("clock-label");
 
   const element = h("section", { class: "dp-sim", "aria-label": "Simulation controls", "data-testid": "simulation" },
@@ -109,8 +108,8 @@ export function createSimulationControls(state: AppState): SimulationControls {
       time,
     ),
     h("div", { class: "dp-sim-row" },
-      check(adaptive, "Adaptive capacity"),
-      check(throttling, "Throttling"),
+      checkbox(adaptive, "Adaptive capacity"),
+      checkbox(throttling, "Throttling"),
       h("span", { class: "dp-row dp-split-size" }, h("label", { for: sizeLimit.id }, "Split size (bytes)"), sizeLimit, sizeText, tiny, standard),
     ),
     h("details", { class: "hint" },
