@@ -4,7 +4,7 @@
 // index's) with their share of the key space, items, size, burst gauges and a per-second
 // chart, the latest throttled requests, and hosts the simulation controls, the load
 // generator and the cost estimate. The model it shows is docs/capacity.md.
-import { BURST_SECONDS, burstCapacity, consumptionWindow, fillFraction, formatBytes, formatCompactUnits, formatPercent, formatUnits, LIMIT_TEXT, PARTITION_CEILING, rangeFraction } from "./capacitymath";
+import { BURST_SECONDS, burstCapacity, consumptionWindow, counted, fillFraction, formatBytes, formatCompactUnits, formatPercent, formatUnits, LIMIT_TEXT, PARTITION_CEILING, rangeFraction } from "./capacitymath";
 import { ConsumptionChart } from "./chart";
 import { createCostBox } from "./cost";
 import { checkbox, h, uid } from "./dom";
@@ -252,7 +252,7 @@ export function createCapacity(state: AppState): CapacityPanel {
   }
 
   function renderKeySpace(partitions: PartitionMetrics[], throttles: ThrottleEvent[]) {
-    keySpace.setAttribute("aria-label", `The key space split into ${partitions.length} partition${partitions.length === 1 ? "" : "s"}`);
+    keySpace.setAttribute("aria-label", `The key space split into ${counted(partitions.length, "partition")}`);
     keySpace.replaceChildren(...partitions.map((p, i) => {
       const { start, width } = rangeFraction(p.HashRangeStart, p.HashRangeEnd);
       const segment = h("span", { class: "dp-keyspace-part", "data-hot": String(throttles.some((t) => t.Partition === i)), title: `Partition ${i + 1}: ${formatPercent(width)} of the key space` }, width > 0.04 ? String(i + 1) : "");
@@ -270,7 +270,7 @@ export function createCapacity(state: AppState): CapacityPanel {
     }
     partitions.forEach((p, i) => cards[i]!.update(p, context));
     const charted = partitions.length > MAX_CHARTS ? ` (charts for the first ${MAX_CHARTS})` : "";
-    partitionCount.textContent = `${partitions.length} partition${partitions.length === 1 ? "" : "s"}${charted}.`;
+    partitionCount.textContent = `${counted(partitions.length, "partition")}${charted}.`;
   }
 
   function renderEvents(all: ThrottleEvent[]) {
@@ -284,7 +284,7 @@ export function createCapacity(state: AppState): CapacityPanel {
     limitLegend.replaceChildren(...limits.flatMap((limit) => [h("dt", {}, h("code", {}, limit)), h("dd", {}, LIMIT_TEXT[limit] ?? "")]));
     noEvents.hidden = all.length > 0;
     eventTable.hidden = all.length === 0;
-    eventCount.textContent = all.length ? `${all.length} throttled request${all.length === 1 ? "" : "s"} recorded (the engine keeps the latest 100); the ${latest.length} newest:` : "";
+    eventCount.textContent = all.length ? `${counted(all.length, "throttled request")} recorded (the engine keeps the latest 100); the ${latest.length} newest:` : "";
   }
 
   function render(metrics: Metrics) {

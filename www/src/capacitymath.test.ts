@@ -7,6 +7,7 @@ import {
   chartMax,
   clockText,
   consumptionWindow,
+  counted,
   fillFraction,
   formatBytes,
   formatCompactUnits,
@@ -79,6 +80,8 @@ test("figures as text", () => {
   assert.equal(formatCompactUnits(9999.94), "9,999.9");
   assert.equal(formatCompactUnits(1_200_000), "1.2M");
   assert.equal(formatCompactUnits(12_345), "12.3K");
+  assert.equal(counted(1, "partition"), "1 partition");
+  assert.equal(counted(1000, "throttled request"), "1,000 throttled requests");
   assert.equal(formatPercent(0.5), "50%");
   assert.equal(formatPercent(1 / 256), "0.391%");
   assert.equal(formatDuration(42), "42 s");

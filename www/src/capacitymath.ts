@@ -105,6 +105,11 @@ export function formatCompactUnits(units: number): string {
   return units.toLocaleString("en-US", { notation: "compact", maximumFractionDigits: 1 });
 }
 
+/** "1 partition", "3 partitions". */
+export function counted(count: number, noun: string): string {
+  return `${count.toLocaleString("en-US")} ${noun}${count === 1 ? "" : "s"}`;
+}
+
 /** "37.5%" of a fraction, with more digits for the sliver of a heavily split key space. */
 export function formatPercent(fraction: number): string {
   const percent = fraction * 100;
