@@ -600,6 +600,9 @@ describe("playground page", { timeout: 240_000 }, () => {
       await page.getByTestId("clock-time").filter({ hasText: "paused" }).waitFor();
       await showPanel(page, "console");
       assert.equal(await page.getByTestId("load-start").getAttribute("aria-pressed"), "false");
+      // A bucket admits while it holds any fraction of a unit: one more write spends what
+      // refilled before the pause, so the next is throttled for sure.
+      await page.evaluate(() => globalThis.dynaplay.db.send("PutItem", { TableName: "Hot", Item: { pk: { S: "drain" } } }).catch(() => {}));
       const throttled = await runRequest(page, "PutItem", { TableName: "Hot", Item: { pk: { S: "one more" } } });
       assert.equal(throttled.errorName, "ProvisionedThroughputExceededException");
       const reasons = page.getByTestId("throttling-reasons");
