@@ -57,14 +57,19 @@ async function screenshot(t, page, name, options = {}) {
 const HOSTILE_SCRIPT = "<script>alert(1)</script>";
 const HOSTILE_IMG = '<img src=x onerror="alert(2)">';
 
-/** Creates a table through the designer form. */
-async function createTableInDesigner(page, { name, pk, sk = null }) {
+/** Creates a table through the designer form (on-demand, or provisioned { read, write }). */
+async function createTableInDesigner(page, { name, pk, sk = null, provisioned = null }) {
   await showPanel(page, "designer");
   if (await page.getByTestId("designer-new").isVisible()) await page.getByTestId("designer-new").click();
   await page.getByTestId("designer-table-name").fill(name);
   await page.getByTestId("designer-pk-name").fill(pk);
   await page.getByTestId("designer-has-sort").setChecked(sk !== null);
   if (sk) await page.getByTestId("designer-sk-name").fill(sk);
+  if (provisioned) {
+    await page.getByTestId("create-PROVISIONED").check();
+    await page.getByTestId("designer-rcu").fill(String(provisioned.read));
+    await page.getByTestId("designer-wcu").fill(String(provisioned.write));
+  }
   await page.getByTestId("designer-create").click();
   await page.getByTestId("designer-edit-title").filter({ hasText: `Table ${name}` }).waitFor();
 }
@@ -563,7 +568,110 @@ describe("playground page", { timeout: 240_000 }, () => {
       assertClean(t, seen);
     }));
 
-  test("placeholder panels, narrow screen, dark theme and keyboard tabs", (t) =>
+  test("capacity: a hot key throttled, burst drained, partitions split, knobs kept; throttling reasons in the console", (t) =>
+    withPage("capacity", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-capacity#designer`);
+      await createTableInDesigner(page, { name: "Hot", pk: "pk", provisioned: { read: 1, write: 1 } });
+      await showPanel(page, "capacity");
+      await page.getByTestId("capacity-title").filter({ hasText: "Capacity: Hot" }).waitFor();
+      await page.getByTestId("capacity-billing").filter({ hasText: "Provisioned: 1 RCU and 1 WCU per second" }).waitFor();
+      const partitions = page.getByTestId("partition");
+      await partitions.first().waitFor();
+      assert.equal(await partitions.count(), 1, "a 1/1 table starts with one partition");
+      assert.match(await partitions.first().textContent(), /100% of the key space/);
+      await page.getByTestId("throttle-none").waitFor({ state: "visible" });
+
+      // The hot key drains the 300 units of burst capacity, then is throttled.
+      await page.getByTestId("load-rate").fill("200");
+      await page.getByTestId("load-start").click();
+      await page.waitForFunction(() => Number(document.querySelector("[data-testid=load-throttled]").textContent.replace(/,/g, "")) > 0);
+      const event = page.getByTestId("throttle-event").first();
+      await event.waitFor();
+      assert.equal(await event.getAttribute("data-access"), "WRITE");
+      assert.equal(await event.getAttribute("data-limit"), "PROVISIONED");
+      assert.match(await page.getByTestId("pool-write").textContent(), /\/ 300/);
+      assert.ok(Number((await page.getByTestId("load-ok").textContent()).replace(/,/g, "")) >= 300, "the burst served 300 writes first");
+      assert.ok(await page.getByTestId("partition-chart").first().locator(".dp-chart-throttle").count() > 0, "the chart marks the throttles");
+      await screenshot(t, page, "capacity");
+
+      // Paused, the clock refills nothing. Leaving the panel stops the load generator; the
+      // console shows the throttling reasons.
+      await page.getByTestId("clock-rate-0").click();
+      await page.getByTestId("clock-time").filter({ hasText: "paused" }).waitFor();
+      await showPanel(page, "console");
+      assert.equal(await page.getByTestId("load-start").getAttribute("aria-pressed"), "false");
+      // A bucket admits while it holds any fraction of a unit: one more write spends what
+      // refilled before the pause, so the next is throttled for sure.
+      await page.evaluate(() => globalThis.dynaplay.db.send("PutItem", { TableName: "Hot", Item: { pk: { S: "drain" } } }).catch(() => {}));
+      const throttled = await runRequest(page, "PutItem", { TableName: "Hot", Item: { pk: { S: "one more" } } });
+      assert.equal(throttled.errorName, "ProvisionedThroughputExceededException");
+      const reasons = page.getByTestId("throttling-reasons");
+      assert.match(await reasons.textContent(), /TableWriteProvisionedThroughputExceeded/);
+      assert.match(await reasons.textContent(), /arn:aws:dynamodb:.*:table\/Hot/);
+      assert.match(throttled.responseText, /"ThrottlingReasons"/);
+
+      // Tiny partitions and no adaptive capacity; refill the burst with the clock; spread
+      // writes split the partition as it passes 4 KB.
+      await showPanel(page, "capacity");
+      await page.getByTestId("knob-tiny").click();
+      await page.waitForFunction(() => document.querySelector("[data-testid=knob-partition-size]").value === "4096");
+      await page.getByTestId("knob-adaptive").uncheck();
+      await page.getByTestId("clock-rate-1").click();
+      await page.getByTestId("clock-advance-5").click();
+      await page.waitForFunction(() => /300 \/ 300/.test(document.querySelector("[data-testid=pool-write]").textContent));
+      await page.getByTestId("load-pattern").selectOption("spread");
+      await page.getByTestId("load-rate").fill("50");
+      await page.getByTestId("load-start").click();
+      await page.waitForFunction(() => document.querySelectorAll("[data-testid=partition]").length >= 3);
+      await page.getByTestId("load-start").click();
+      assert.equal(await page.getByTestId("load-start").getAttribute("aria-pressed"), "false");
+      assert.ok((await page.getByTestId("keyspace").locator(".dp-keyspace-part").count()) >= 3, "the key space bar shows the split");
+
+      // Refilled again, a hot key now hits its partition's share while the table has units left.
+      await page.getByTestId("clock-advance-5").click();
+      await page.getByTestId("load-pattern").selectOption("hot");
+      await page.getByTestId("load-start").click();
+      await page.locator("[data-testid=throttle-event][data-limit=PARTITION_SHARE]").first().waitFor();
+      await page.getByTestId("load-start").click();
+      await page.locator("[data-testid=partition][data-throttled=true]").first().waitFor();
+      await screenshot(t, page, "capacity-partitions", { fullPage: true });
+
+      // Dark theme, and a narrow screen without sideways scrolling.
+      await page.getByTestId("theme-toggle").click(); // system -> light
+      await page.getByTestId("theme-toggle").click(); // light -> dark
+      await screenshot(t, page, "capacity-dark");
+      await page.getByTestId("theme-toggle").click(); // back to system
+      await page.setViewportSize({ width: 400, height: 800 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `the Capacity panel scrolls sideways by ${overflow} px at 400 px`);
+      await screenshot(t, page, "capacity-narrow", { fullPage: true });
+      await page.setViewportSize({ width: 1280, height: 720 });
+
+      // The controls are labelled and reachable with Tab.
+      for (const id of ["knob-adaptive", "knob-throttling", "knob-partition-size", "load-rate", "cost-reads"]) {
+        const label = await page.getByTestId(id).evaluate((el) => el.labels?.[0]?.textContent ?? "");
+        assert.ok(label.trim(), `${id} has a label`);
+      }
+      await page.getByTestId("knob-adaptive").focus();
+      await page.keyboard.press("Tab");
+      assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "knob-throttling");
+
+      // The cost estimate: four rows and the prices' date.
+      await page.getByTestId("cost-rows").locator("tr").nth(3).waitFor();
+      assert.match(await page.getByTestId("cost-note").textContent(), /us-east-1 list prices as of \d{4}-\d\d-\d\d/);
+
+      // A reload starts the engine from the defaults: the page sets the remembered knobs again.
+      await page.reload();
+      await waitUntilReady(page);
+      await page.waitForFunction(() => document.querySelector("[data-testid=knob-partition-size]").value === "4096");
+      const config = await page.evaluate(() => globalThis.dynaplay.db.send("Dynaplay.DescribeConfiguration", {}));
+      assert.equal(config.AdaptiveCapacity, false);
+      assert.equal(config.PartitionSizeLimitBytes, 4096);
+      assert.equal(await page.getByTestId("knob-adaptive").isChecked(), false);
+      assertClean(t, seen);
+    }));
+
+  test("placeholder panel, narrow screen, dark theme and keyboard tabs", (t) =>
     withPage("layout", async (page, seen) => {
       await openPlayground(page, `${server.url}?db=e2e-layout#streams`);
       assert.match(await page.getByTestId("panel-streams").textContent(), /arrives with DynamoDB Streams/);
@@ -572,8 +680,7 @@ describe("playground page", { timeout: 240_000 }, () => {
       await page.getByTestId("tab-streams").focus();
       await page.keyboard.press("ArrowRight");
       await page.getByTestId("panel-capacity").waitFor({ state: "visible" });
-      assert.match(await page.getByTestId("panel-capacity").textContent(), /arrives with capacity simulation/);
-      await screenshot(t, page, "capacity");
+      await page.getByTestId("capacity-empty").waitFor({ state: "visible" });
 
       await page.getByTestId("theme-toggle").click(); // system -> light
       await page.getByTestId("theme-toggle").click(); // light -> dark

@@ -5,7 +5,7 @@
 import { prettyJson } from "./codegen";
 import { h, uid } from "./dom";
 import { createJsonEditor } from "./editor";
-import { isUnknownOperation } from "./engine";
+import { isUnknownOperation, type ThrottlingReason } from "./engine";
 import { locateExpressionError } from "./exprerrors";
 import { ItemGrid } from "./grid";
 import { ALL_OPERATIONS, example, OPERATIONS, PARAMETERS } from "./ops";
@@ -80,7 +80,8 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
   const errorName = h("strong", { "data-testid": "error-name" });
   const errorMessage = h("span", { "data-testid": "error-message" });
   const errorHint = h("p", { class: "hint", "data-testid": "error-hint", hidden: true });
-  const errorBox = h("div", { class: "error", role: "alert", hidden: true, "data-testid": "error" }, errorName, errorMessage, errorHint);
+  const throttlingReasons = h("dl", { class: "dp-throttling-reasons", "data-testid": "throttling-reasons", hidden: true });
+  const errorBox = h("div", { class: "error", role: "alert", hidden: true, "data-testid": "error" }, errorName, errorMessage, throttlingReasons, errorHint);
   const viewJson = h("button", { type: "button", class: "dp-seg", "aria-pressed": "true", "data-testid": "view-json" }, "JSON");
   const viewGrid = h("button", { type: "button", class: "dp-seg", "aria-pressed": "false", "data-testid": "view-grid", disabled: true }, "Grid");
   const responsePre = h("pre", { class: "dp-code dp-response", tabindex: 0, "data-testid": "response", "aria-label": "Response JSON" });
@@ -247,9 +248,16 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
     }
   }
 
-  function showError(e: { name: string; type?: string | null; message: string }, ms: number | null) {
+  /** A throttled request's ThrottlingReasons: each reason with the table or index it names. */
+  function showThrottlingReasons(reasons: ThrottlingReason[] | undefined) {
+    throttlingReasons.replaceChildren(...(reasons ?? []).flatMap((r) => [h("dt", {}, r.reason), h("dd", {}, r.resource)]));
+    throttlingReasons.hidden = !reasons?.length;
+  }
+
+  function showError(e: { name: string; type?: string | null; message: string; throttlingReasons?: ThrottlingReason[] }, ms: number | null) {
     errorName.textContent = e.name;
     errorMessage.textContent = e.message;
+    showThrottlingReasons(e.throttlingReasons);
     errorBox.hidden = false;
     if (isUnknownOperation({ name: e.name, type: e.type ?? null, message: e.message })) {
       errorHint.hidden = false;
@@ -257,7 +265,9 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
         ? "DynamoDB has this operation, but this build of the Dynaplay engine does not implement it yet."
         : "Check the operation's name: DynamoDB has no operation by this name.";
     }
-    responsePre.textContent = e.type ? JSON.stringify({ __type: e.type, message: e.message }, null, 2) : "";
+    // The error body as DynamoDB sends it, ThrottlingReasons included.
+    const body = { __type: e.type, message: e.message, ...(e.throttlingReasons?.length ? { ThrottlingReasons: e.throttlingReasons } : {}) };
+    responsePre.textContent = e.type ? JSON.stringify(body, null, 2) : "";
     metricsBar.hidden = true;
     lastItems = null;
     viewGrid.disabled = true;

@@ -39,6 +39,20 @@ let nextId = 0;
 /** A page-unique id for label/aria wiring. */
 export const uid = (prefix: string) => `${prefix}-${++nextId}`;
 
+type Control = HTMLInputElement | HTMLSelectElement;
+
+/** A form field: the label above its control (which gets an id if it has none). */
+export function labelled(label: string, control: Control): HTMLElement {
+  control.id ||= uid("field");
+  return h("div", { class: "field" }, h("label", { for: control.id }, label), control);
+}
+
+/** A checkbox with its label after it. */
+export function checkbox(input: HTMLInputElement, label: string): HTMLElement {
+  input.id ||= uid("check");
+  return h("span", { class: "dp-check" }, input, h("label", { for: input.id }, label));
+}
+
 /** Copies text to the clipboard; resolves to whether it worked. */
 export async function copyText(text: string): Promise<boolean> {
   try {

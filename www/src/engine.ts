@@ -24,6 +24,19 @@ export interface ApiError {
   message: string;
   /** The item a failed condition returned, when asked for. */
   item?: unknown;
+  /** Why a throttled request was throttled (reason and the table or index ARN). */
+  throttlingReasons?: ThrottlingReason[];
+}
+
+export interface ThrottlingReason {
+  reason: string;
+  resource: string;
+}
+
+/** The ThrottlingReasons of a throttled request's error, keeping only well-formed entries. */
+export function throttlingReasonsOf(value: unknown): ThrottlingReason[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value.filter((r) => r && typeof r.reason === "string" && typeof r.resource === "string").map((r) => ({ reason: r.reason, resource: r.resource }));
 }
 
 export type Outcome<T = any> = { ok: true; response: T; ms: number } | { ok: false; error: ApiError; ms: number };
@@ -33,7 +46,7 @@ export function toApiError(err: unknown): ApiError {
     const e = err as Record<string, unknown>;
     const name = String(e.code ?? e.name ?? "Error");
     const message = "message" in e ? String(e.message) : String(err);
-    return { name, type: typeof e.__type === "string" ? e.__type : null, message, item: e.Item };
+    return { name, type: typeof e.__type === "string" ? e.__type : null, message, item: e.Item, throttlingReasons: throttlingReasonsOf(e.ThrottlingReasons) };
   }
   return { name: "Error", type: null, message: String(err) };
 }

@@ -7,6 +7,7 @@
 // Start-up, in order: this module starts importing the engine (engine.ts) at once; the
 // element builds the UI; the engine opens the database; the console is enabled and the
 // performance mark "dynaplay:console-interactive" is set (the e2e tests read it).
+import { createCapacity } from "./capacity";
 import { createConsole } from "./console";
 import { createDesigner } from "./designer";
 import { h } from "./dom";
@@ -59,12 +60,13 @@ class DynaplayPlayground extends HTMLElement {
     const panels = new Map<Panel, HTMLElement>();
     const tabs = new Map<Panel, HTMLButtonElement>();
     const console_ = createConsole(state);
+    const capacity = createCapacity(state);
     const content: Record<Panel, HTMLElement> = {
       designer: createDesigner(state),
       items: createItems(state),
       console: console_.element,
       streams: placeholder("Streams", "The stream viewer arrives with DynamoDB Streams: a live feed of each table's INSERT, MODIFY and REMOVE records with old and new images, and JS triggers.", "Until then, the Console shows each write's response."),
-      capacity: placeholder("Capacity", "The capacity view arrives with capacity simulation: consumed versus provisioned RCU/WCU over time, the per-partition heat map with throttling, and a cost estimate.", "Until then, ask for ReturnConsumedCapacity: \"TOTAL\" in the Console to see each request's cost."),
+      capacity: capacity.element,
     };
     for (const [id, label] of PANELS) {
       const tab = h("button", { type: "button", role: "tab", id: `dp-tab-${id}`, "aria-controls": `dp-panel-${id}`, "aria-selected": "false", tabindex: -1, "data-panel": id, "data-testid": `tab-${id}` }, label);
@@ -90,6 +92,8 @@ class DynaplayPlayground extends HTMLElement {
         tab.tabIndex = on ? 0 : -1;
         panels.get(pid)!.hidden = !on;
       }
+      // The Capacity panel polls the engine and may run a load generator only while shown.
+      capacity.setVisible(id === "capacity");
       if (focusTab) tabs.get(id)!.focus();
       if (location.hash !== `#${id}`) history.replaceState(null, "", `#${id}`);
       try {

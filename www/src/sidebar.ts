@@ -54,7 +54,7 @@ export function createSidebar(state: AppState, goTo: (panel: string) => void): H
         const button = h("button", { type: "button", class: "dp-table-button", "data-table": name, "aria-pressed": String(state.selected === name) }, name);
         button.addEventListener("click", async () => {
           await state.select(name);
-          if (!["designer", "items"].includes(currentPanel())) goTo("items");
+          if (!["designer", "items", "capacity"].includes(currentPanel())) goTo("items");
         });
         const d = state.descriptions.get(name);
         const indexes = [
