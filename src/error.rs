@@ -21,6 +21,8 @@ pub enum ErrorKind {
     ResourceInUse,
     /// A write's condition evaluated to false.
     ConditionalCheckFailed,
+    /// A PartiQL INSERT found an item with its primary key already there.
+    DuplicateItem,
     /// An account-level quota was exceeded.
     LimitExceeded,
     /// Dynaplay itself failed (storage, a broken invariant).

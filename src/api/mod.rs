@@ -11,6 +11,7 @@ mod capacity;
 mod error;
 mod indexes;
 mod items;
+mod partiql;
 mod query;
 mod tables;
 mod tags;
@@ -42,6 +43,8 @@ pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<Stri
         "Scan" => query::scan(engine, parse(body)?),
         "BatchGetItem" => batch::batch_get_item(engine, parse(body)?),
         "BatchWriteItem" => batch::batch_write_item(engine, parse(body)?),
+        "ExecuteStatement" => partiql::execute_statement(engine, parse(body)?),
+        "BatchExecuteStatement" => partiql::batch_execute_statement(engine, parse(body)?),
         _ => Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: {operation}"))),
     }
 }

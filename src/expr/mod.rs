@@ -153,6 +153,30 @@ pub fn parse_projection(text: &str, placeholders: &Placeholders) -> Result<Proje
     Ok(Projection { paths })
 }
 
+/// Checks and resolves a condition that another front end (PartiQL) built as a syntax
+/// tree, with the rules of a `kind` expression; messages come without the
+/// `Invalid <Parameter>: ` prefix, as PartiQL words them.
+pub(crate) fn resolve_condition(
+    expr: syntax::CondExpr,
+    kind: ExpressionKind,
+    placeholders: &Placeholders,
+) -> Result<Condition> {
+    let context = match kind {
+        ExpressionKind::Filter => check::Context::Filter,
+        _ => check::Context::Condition,
+    };
+    let parsed = parser::ParsedCondition { expr, redundant_parens: false };
+    let root = check::condition(&parsed, context, placeholders).map_err(Error::validation)?;
+    Ok(Condition { root })
+}
+
+/// Checks and resolves an update another front end (PartiQL) built as a syntax tree;
+/// messages come without a prefix.
+pub(crate) fn resolve_update(expr: &syntax::UpdateExpr, placeholders: &Placeholders) -> Result<Update> {
+    let actions = check::update(expr, placeholders).map_err(Error::validation)?;
+    Ok(Update { actions, legacy: false })
+}
+
 /// Parses an UpdateExpression.
 pub fn parse_update(text: &str, placeholders: &Placeholders) -> Result<Update> {
     let kind = ExpressionKind::Update;
