@@ -23,26 +23,77 @@ pub enum ErrorKind {
     ConditionalCheckFailed,
     /// A PartiQL INSERT found an item with its primary key already there.
     DuplicateItem,
+    /// A write would grow an item collection (a table with local secondary indexes)
+    /// past its size limit.
+    ItemCollectionSizeLimitExceeded,
+    /// A request exceeded a provisioned table's or index's throughput, or a partition's.
+    ProvisionedThroughputExceeded,
+    /// A request exceeded what an on-demand table serves at the moment.
+    Throttling,
     /// An account-level quota was exceeded.
     LimitExceeded,
+    /// A TransactWriteItems or TransactGetItems was cancelled; the reasons say why.
+    TransactionCanceled,
+    /// A ClientRequestToken was reused with other parameters within its 10 minutes.
+    IdempotentParameterMismatch,
+    /// A write touched an item that a transaction in flight holds.
+    TransactionConflict,
+    /// A ClientRequestToken was reused while its transaction is still in flight.
+    TransactionInProgress,
     /// Dynaplay itself failed (storage, a broken invariant).
     InternalServerError,
 }
 
-/// A failed request: the exception, its message and, for a failed condition,
-/// the item as it was (ReturnValuesOnConditionCheckFailure).
+/// A failed request: the exception, its message, for a failed condition the item as it
+/// was (ReturnValuesOnConditionCheckFailure), for a cancelled transaction one reason per
+/// action, and for a throttled request why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Error {
     pub kind: ErrorKind,
     pub message: String,
     pub item: Option<Item>,
+    pub cancellation_reasons: Vec<CancellationReason>,
+    pub throttling_reasons: Vec<ThrottlingReason>,
+}
+
+/// Why one action of a cancelled transaction failed, or `None` when it did not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CancellationReason {
+    /// DynamoDB's code: `None`, `ConditionalCheckFailed`, `ValidationError`,
+    /// `TransactionConflict`.
+    pub code: &'static str,
+    pub message: Option<String>,
+    /// The item as it was, for a failed condition that asked for it.
+    pub item: Option<Item>,
+}
+
+impl CancellationReason {
+    /// The reason of an action that would have succeeded.
+    pub fn none() -> Self {
+        CancellationReason { code: "None", message: None, item: None }
+    }
+}
+
+/// Why a request was throttled, as DynamoDB's ThrottlingReasons list it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ThrottlingReason {
+    /// `Table|Index` + `Read|Write` + the limit, e.g. `TableWriteKeyRangeThroughputExceeded`.
+    pub reason: String,
+    /// The ARN of the table or index.
+    pub resource: String,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into(), item: None }
+        Error {
+            kind,
+            message: message.into(),
+            item: None,
+            cancellation_reasons: Vec::new(),
+            throttling_reasons: Vec::new(),
+        }
     }
 
     pub fn validation(message: impl Into<String>) -> Self {

@@ -41,6 +41,11 @@ export interface DynaplayError extends Error {
     __type?: string;
     /** The item as it was, when a failed condition asked for it. */
     Item?: Record<string, any>;
+    /** For a TransactionCanceledException: per action, in order, why it failed (Code
+     *  "None" when it did not), with Message and, for a failed condition that asked, Item. */
+    CancellationReasons?: { Code: string; Message?: string; Item?: Record<string, any> }[];
+    /** Why a throttled request was throttled, as DynamoDB reports it. */
+    ThrottlingReasons?: { reason: string; resource: string }[];
 }
 
 /** Counters of a database's work since it opened. */
@@ -293,6 +298,14 @@ fn api_error(error: &Error) -> JsValue {
     if let Some(item) = &error.item {
         let item = serde_json::to_string(item).ok().and_then(|json| JSON::parse(&json).ok());
         set(&js, "Item", &item.unwrap_or(JsValue::NULL));
+    }
+    if error.kind == ErrorKind::TransactionCanceled {
+        let reasons = JSON::parse(&error.cancellation_reasons_json().to_string()).ok();
+        set(&js, "CancellationReasons", &reasons.unwrap_or(JsValue::NULL));
+    }
+    if !error.throttling_reasons.is_empty() {
+        let reasons = JSON::parse(&error.throttling_reasons_json().to_string()).unwrap_or(JsValue::NULL);
+        set(&js, "ThrottlingReasons", &reasons);
     }
     js.into()
 }

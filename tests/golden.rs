@@ -12,9 +12,13 @@ use std::path::Path;
 fn run_file(name: &str, text: &str) {
     let mut harness = Harness::new();
     for step in parse_steps(text) {
-        let outcome = harness
-            .send(&step.operation, &step.request)
-            .map_err(|error| format!("{}: {}", error.kind.short_name(), error.message));
+        let outcome =
+            harness.send(&step.operation, &step.request).map_err(|error| match error.cancellation_reasons.is_empty() {
+                true => format!("{}: {}", error.kind.short_name(), error.message),
+                false => {
+                    format!("{}: {}\n{}", error.kind.short_name(), error.message, error.cancellation_reasons_json())
+                }
+            });
         check(&step, name, outcome, false);
     }
     harness.assert_memory_equals_store();

@@ -109,3 +109,27 @@ fn an_ephemeral_database_answers_at_once() {
     assert!(matches!(db.execute("PutItem", &put("a")).unwrap(), Outcome::Ready(_)));
     assert!(db.take_batch().is_none());
 }
+
+#[test]
+fn a_failed_commit_reverts_a_whole_transaction_and_a_reopen_never_shows_half_of_one() {
+    let mut h = Harness::new();
+    h.send("CreateTable", CREATE).unwrap();
+    h.send("PutItem", &put("kept")).unwrap();
+    let before = state_of(&h.db);
+    let transaction = r#"{"TransactItems":[
+        {"Put":{"TableName":"tbl","Item":{"id":{"S":"a"}}}},
+        {"Put":{"TableName":"tbl","Item":{"id":{"S":"b"}}}},
+        {"Delete":{"TableName":"tbl","Key":{"id":{"S":"kept"}}}}]}"#;
+    queued(h.db.execute("TransactWriteItems", transaction).unwrap());
+    let batch = h.db.take_batch().unwrap();
+    assert_eq!(batch.writes.len(), 3, "one request's changes commit in one batch");
+    h.store.fail_next_commit("QuotaExceededError");
+    assert!(h.store.commit(&batch).is_err());
+    h.db.commit_failed(batch.id);
+    assert_eq!(state_of(&h.db), before);
+    assert_eq!(state_of(&h.reopen()), before);
+    // Committed, the whole transaction is stored, and a reopen shows all of it.
+    h.send("TransactWriteItems", transaction).unwrap();
+    h.assert_memory_equals_store();
+    assert_eq!(state_of(&h.reopen())[0].1.len(), 2);
+}

@@ -21,7 +21,13 @@ fn text_of(value: &JsValue, member: &str) -> String {
 async fn send(db: &Database, operation: &str, request: &str) -> Result<String, String> {
     match JsFuture::from(db.send(operation, JsValue::from_str(request))).await {
         Ok(response) => Ok(JSON::stringify(&response).map(String::from).unwrap_or_default()),
-        Err(error) => Err(format!("{}: {}", text_of(&error, "name"), text_of(&error, "message"))),
+        Err(error) => {
+            let reasons = Reflect::get(&error, &"CancellationReasons".into()).unwrap_or(JsValue::UNDEFINED);
+            let reasons = JSON::stringify(&reasons).ok().and_then(|text| text.as_string());
+            // JSON.stringify(undefined) is undefined: no second line without reasons.
+            let reasons = reasons.map(|text| format!("\n{text}")).unwrap_or_default();
+            Err(format!("{}: {}{reasons}", text_of(&error, "name"), text_of(&error, "message")))
+        }
     }
 }
 

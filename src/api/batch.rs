@@ -21,10 +21,10 @@ use crate::api::capacity::{self, Consumed, ConsumedCapacity, Detail, ItemCollect
 use crate::api::render;
 use crate::api::tables::java_string_hash;
 use crate::api::validate::{required, Violations};
-use crate::engine::{BatchWrite, Engine, TableWrites};
+use crate::engine::{Access, BatchWrite, Engine, TableWrites};
 use crate::error::{Error, Result};
 use crate::expr::{self, Placeholders, Projection};
-use crate::model::{item_from_json, item_size, Item};
+use crate::model::{item_from_json, item_size, AttributeValue, Item};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -114,18 +114,47 @@ pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Resu
     let tables = check_get_request(request)?;
     let reads =
         tables.into_iter().map(|(name, request)| TableRead::parse(name, request)).collect::<Result<Vec<_>>>()?;
+    let partitions: Vec<_> = reads.iter().map(|read| partitions_of(engine, &read.name, read.keys.iter())).collect();
+    for (read, partitions) in reads.iter().zip(&partitions) {
+        admit_all(engine, &read.name, partitions, Access::Read)?;
+    }
     let found = reads.iter().map(|read| engine.batch_get_items(&read.name, &read.keys)).collect::<Result<Vec<_>>>()?;
     let mut response =
         BatchGetItemResponse { responses: BTreeMap::new(), unprocessed_keys: BTreeMap::new(), consumed_capacity: None };
     let mut budget = ResponseBudget { left: MAX_GET_RESPONSE_BYTES, exhausted: false };
     let mut capacities = Vec::new();
-    for (read, items) in reads.into_iter().zip(found) {
+    for ((read, items), partitions) in reads.into_iter().zip(found).zip(partitions) {
         let name = read.name.clone();
         let units = read.answer(items, &mut budget, &mut response);
+        // The units are spread evenly over the keys' partitions.
+        let each = units / partitions.len().max(1) as f64;
+        for partition in &partitions {
+            engine.consume(&name, None, partition.as_ref(), Access::Read, Consumed::table(each).usage());
+        }
         capacities.push(capacity::report(detail, &name, units));
     }
     response.consumed_capacity = capacities.into_iter().collect();
     render(&response)
+}
+
+/// The partition key values of one table's items (or keys).
+fn partitions_of<'a>(
+    engine: &Engine,
+    table_name: &str,
+    items: impl Iterator<Item = &'a Item>,
+) -> Vec<Option<AttributeValue>> {
+    items.map(|item| capacity::partition_value(engine, table_name, item)).collect()
+}
+
+/// Admits the reads or writes of one table's partitions, or throttles the whole request:
+/// Dynaplay does not return throttled keys as unprocessed (docs/capacity.md).
+fn admit_all(
+    engine: &mut Engine,
+    table_name: &str,
+    partitions: &[Option<AttributeValue>],
+    access: Access,
+) -> Result<()> {
+    partitions.iter().try_for_each(|partition| engine.admit(table_name, None, partition.as_ref(), access))
 }
 
 /// Stage 1 for BatchGetItem, and the request total: the tables and their reads.
@@ -319,27 +348,36 @@ pub fn batch_write_item(engine: &mut Engine, request: BatchWriteItemRequest) -> 
     let new_sizes: Vec<Vec<usize>> = tables.iter().map(|table| table.writes.iter().map(put_size).collect()).collect();
     let names: Vec<String> = tables.iter().map(|table| table.table.clone()).collect();
     // The item each write stores (none for a delete) and the item or key it names, kept
-    // for the index capacity and the item collection metrics when either is asked for.
-    let needs_items = detail != Detail::None || metrics_asked;
+    // for the index capacity (reported or charged) and the item collection metrics.
+    let needs_items =
+        detail != Detail::None || metrics_asked || names.iter().any(|name| capacity::charges_indexes(engine, name));
     let written: Vec<Vec<(Option<Item>, Item)>> = match needs_items {
         true => tables.iter().map(|table| table.writes.iter().map(written_item).collect()).collect(),
         false => Vec::new(),
     };
+    let partitions: Vec<_> = tables
+        .iter()
+        .map(|table| partitions_of(engine, &table.table, table.writes.iter().map(BatchWrite::named_item)))
+        .collect();
+    for (name, partitions) in names.iter().zip(&partitions) {
+        admit_all(engine, name, partitions, Access::Write)?;
+    }
     let old_items = engine.batch_write_item(tables)?;
     let mut capacities = Vec::with_capacity(names.len());
     let mut metrics = BTreeMap::new();
     for (position, ((name, new_sizes), olds)) in names.iter().zip(new_sizes).zip(old_items).enumerate() {
-        let units = new_sizes
-            .iter()
-            .zip(&olds)
-            .map(|(new, old)| capacity::write_units(&[*new, old.as_ref().map_or(0, item_size)]));
-        let mut consumed = Consumed::table(units.sum());
-        if let (Some(table), Some(written)) = (engine.table(name), written.get(position)) {
-            if detail != Detail::None {
-                for ((new, _), old) in written.iter().zip(&olds) {
-                    consumed.add_index_writes(&table.meta, old.as_ref(), new.as_ref());
-                }
+        let (written, partitions) = (written.get(position), partitions.get(position));
+        let mut consumed = Consumed::default();
+        for (write, (new_size, old)) in new_sizes.iter().zip(&olds).enumerate() {
+            let mut one = Consumed::table(capacity::write_units(&[*new_size, old.as_ref().map_or(0, item_size)]));
+            if let (Some(table), Some((new, _))) = (engine.table(name), written.and_then(|items| items.get(write))) {
+                one.add_index_writes(&table.meta, old.as_ref(), new.as_ref());
             }
+            let partition = partitions.and_then(|values| values.get(write)).cloned().flatten();
+            engine.consume(name, None, partition.as_ref(), Access::Write, one.usage());
+            consumed.add(&one);
+        }
+        if let (Some(table), Some(written)) = (engine.table(name), written) {
             // One entry per item collection the writes touched, in the order first touched.
             let mut collections: Vec<ItemCollectionMetrics> = Vec::new();
             for (_, key) in written {
@@ -448,9 +486,11 @@ mod tests {
     use crate::engine::Engine;
     use serde_json::{json, Value};
 
-    /// An engine with a hash-keyed table of each name.
+    /// An engine with a hash-keyed table of each name. Its clock stands still, so 16 MB
+    /// of writes would be throttled: these tests are about response sizes.
     fn engine_with(tables: &[&str]) -> Engine {
         let mut engine = Engine::new(Box::new(ManualClock::new(1_700_000_000_000)));
+        engine.knobs.throttling = false;
         for name in tables {
             let table = json!({"TableName": name, "BillingMode": "PAY_PER_REQUEST",
                 "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],

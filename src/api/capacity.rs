@@ -2,8 +2,9 @@
 //! computes them (writes per started 1 KB, reads per started 4 KB, eventually
 //! consistent reads at half price).
 
-use crate::engine::{IndexKind, SecondaryIndex, Table, TableMeta};
+use crate::engine::{Engine, IndexKind, SecondaryIndex, Table, TableMeta, Usage};
 use crate::index::index_write_units;
+use crate::model::AttributeValue;
 use crate::model::Item;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -41,6 +42,10 @@ pub struct ConsumedCapacity {
     table_name: String,
     capacity_units: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
+    read_capacity_units: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    write_capacity_units: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     table: Option<Units>,
     #[serde(skip_serializing_if = "Option::is_none")]
     local_secondary_indexes: Option<BTreeMap<String, Units>>,
@@ -52,7 +57,29 @@ pub struct ConsumedCapacity {
 #[serde(rename_all = "PascalCase")]
 struct Units {
     capacity_units: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    read_capacity_units: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    write_capacity_units: Option<f64>,
 }
+
+/// Which kind of units a transaction's ConsumedCapacity also names: transactions report
+/// ReadCapacityUnits or WriteCapacityUnits next to each CapacityUnits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+impl Units {
+    fn of(capacity_units: f64, access: Option<Access>) -> Units {
+        let split = |kind: Access| (access == Some(kind)).then_some(capacity_units);
+        Units { capacity_units, read_capacity_units: split(Access::Read), write_capacity_units: split(Access::Write) }
+    }
+}
+
+/// What a transaction costs: twice the units of the plain reads and writes.
+pub const TRANSACTION_FACTOR: f64 = 2.0;
 
 /// Write units for writing or deleting items of these sizes (the larger counts).
 pub fn write_units(sizes: &[usize]) -> f64 {
@@ -104,10 +131,44 @@ impl Consumed {
         }
     }
 
+    /// Every share multiplied by `factor` (a transaction's doubling).
+    pub fn scaled(mut self, factor: f64) -> Consumed {
+        self.table *= factor;
+        self.indexes.iter_mut().for_each(|(_, _, units)| *units *= factor);
+        self
+    }
+
+    /// Adds what another request part consumed on the same table.
+    pub fn add(&mut self, other: &Consumed) {
+        self.table += other.table;
+        for (name, kind, units) in &other.indexes {
+            match self.indexes.iter_mut().find(|(known, _, _)| known == name) {
+                Some((_, _, share)) => *share += units,
+                None => self.indexes.push((name.clone(), *kind, *units)),
+            }
+        }
+    }
+
+    pub fn usage(&self) -> Usage<'_> {
+        Usage { table: self.table, indexes: &self.indexes }
+    }
+
     /// The table's units plus every index's: what CapacityUnits reports.
     pub fn total(&self) -> f64 {
         self.table + self.indexes.iter().map(|(_, _, units)| units).sum::<f64>()
     }
+}
+
+/// The partition key value of `item` (an item or a key) in the table, which throttling
+/// needs to find the item's partition.
+pub fn partition_value(engine: &Engine, table_name: &str, item: &Item) -> Option<AttributeValue> {
+    let table = engine.table(table_name)?;
+    item.get(&table.meta.key_schema.partition.name).cloned()
+}
+
+/// Whether a write to the table must keep its items to charge the indexes it touches.
+pub fn charges_indexes(engine: &Engine, table_name: &str) -> bool {
+    engine.table(table_name).is_some_and(|table| !table.meta.indexes.is_empty())
 }
 
 /// The ConsumedCapacity member for a single-table operation, if asked for.
@@ -119,24 +180,46 @@ pub fn report(detail: Detail, table_name: &str, units: f64) -> Option<ConsumedCa
 /// TOTAL gives the sum; INDEXES adds the table's share and each index's, local and global
 /// apart (a kind of index that consumed nothing is left out).
 pub fn report_consumed(detail: Detail, table_name: &str, consumed: &Consumed) -> Option<ConsumedCapacity> {
+    report_units(detail, table_name, consumed, None)
+}
+
+/// [`report_consumed`] for a transaction, which names the kind of units as well.
+pub fn report_transactional(
+    detail: Detail,
+    table_name: &str,
+    consumed: &Consumed,
+    access: Access,
+) -> Option<ConsumedCapacity> {
+    report_units(detail, table_name, consumed, Some(access))
+}
+
+fn report_units(
+    detail: Detail,
+    table_name: &str,
+    consumed: &Consumed,
+    access: Option<Access>,
+) -> Option<ConsumedCapacity> {
     if detail == Detail::None {
         return None;
     }
+    let total = Units::of(consumed.total(), access);
     let mut report = ConsumedCapacity {
         table_name: table_name.to_string(),
-        capacity_units: consumed.total(),
+        capacity_units: total.capacity_units,
+        read_capacity_units: total.read_capacity_units,
+        write_capacity_units: total.write_capacity_units,
         table: None,
         local_secondary_indexes: None,
         global_secondary_indexes: None,
     };
     if detail == Detail::Indexes {
-        report.table = Some(Units { capacity_units: consumed.table });
+        report.table = Some(Units::of(consumed.table, access));
         let shares = |kind: IndexKind| {
             let shares: BTreeMap<String, Units> = consumed
                 .indexes
                 .iter()
                 .filter(|(_, index_kind, _)| *index_kind == kind)
-                .map(|(name, _, units)| (name.clone(), Units { capacity_units: *units }))
+                .map(|(name, _, units)| (name.clone(), Units::of(*units, access)))
                 .collect();
             (!shares.is_empty()).then_some(shares)
         };

@@ -1,7 +1,7 @@
 //! How an [`Error`] looks on the wire: DynamoDB's `__type` and message.
 
-use crate::error::{Error, ErrorKind};
-use serde_json::{json, Value};
+use crate::error::{CancellationReason, Error, ErrorKind};
+use serde_json::{json, Map, Value};
 
 impl ErrorKind {
     /// The exception's short name, as SDKs name their exception classes.
@@ -14,7 +14,14 @@ impl ErrorKind {
             ErrorKind::ResourceInUse => "ResourceInUseException",
             ErrorKind::ConditionalCheckFailed => "ConditionalCheckFailedException",
             ErrorKind::DuplicateItem => "DuplicateItemException",
+            ErrorKind::ItemCollectionSizeLimitExceeded => "ItemCollectionSizeLimitExceededException",
+            ErrorKind::ProvisionedThroughputExceeded => "ProvisionedThroughputExceededException",
+            ErrorKind::Throttling => "ThrottlingException",
             ErrorKind::LimitExceeded => "LimitExceededException",
+            ErrorKind::TransactionCanceled => "TransactionCanceledException",
+            ErrorKind::IdempotentParameterMismatch => "IdempotentParameterMismatchException",
+            ErrorKind::TransactionConflict => "TransactionConflictException",
+            ErrorKind::TransactionInProgress => "TransactionInProgressException",
             ErrorKind::InternalServerError => "InternalServerError",
         }
     }
@@ -25,6 +32,7 @@ impl ErrorKind {
         let namespace = match self {
             ErrorKind::Validation => "com.amazon.coral.validate",
             ErrorKind::Serialization | ErrorKind::UnknownOperation => "com.amazon.coral.service",
+            ErrorKind::Throttling => "com.amazon.coral.availability",
             _ => "com.amazonaws.dynamodb.v20120810",
         };
         format!("{namespace}#{}", self.short_name())
@@ -35,13 +43,47 @@ impl Error {
     /// The error response body, as DynamoDB sends it.
     pub fn to_json(&self) -> String {
         let mut body = json!({ "__type": self.kind.type_name() });
-        // Coral's serialization errors spell the member "Message".
-        let message_member = if self.kind == ErrorKind::Serialization { "Message" } else { "message" };
+        // Coral's serialization errors and DynamoDB's transaction cancellations spell the
+        // member "Message".
+        let capitalized = matches!(self.kind, ErrorKind::Serialization | ErrorKind::TransactionCanceled);
+        let message_member = if capitalized { "Message" } else { "message" };
         body[message_member] = Value::String(self.message.clone());
         if let Some(item) = &self.item {
             body["Item"] = serde_json::to_value(item).unwrap_or(Value::Null);
         }
+        if self.kind == ErrorKind::TransactionCanceled {
+            body["CancellationReasons"] = self.cancellation_reasons_json();
+        }
+        if !self.throttling_reasons.is_empty() {
+            body["ThrottlingReasons"] = self.throttling_reasons_json();
+        }
         body.to_string()
+    }
+
+    /// The CancellationReasons member: per action `{"Code": ...}`, with `Message` and
+    /// `Item` only when there is one.
+    pub fn cancellation_reasons_json(&self) -> Value {
+        Value::Array(self.cancellation_reasons.iter().map(reason_json).collect())
+    }
+}
+
+fn reason_json(reason: &CancellationReason) -> Value {
+    let mut member = Map::new();
+    member.insert("Code".into(), Value::String(reason.code.into()));
+    if let Some(message) = &reason.message {
+        member.insert("Message".into(), Value::String(message.clone()));
+    }
+    if let Some(item) = &reason.item {
+        member.insert("Item".into(), serde_json::to_value(item).unwrap_or(Value::Null));
+    }
+    Value::Object(member)
+}
+
+impl Error {
+    /// ThrottlingReasons as DynamoDB spells them (members in lower case).
+    pub fn throttling_reasons_json(&self) -> Value {
+        let reasons = self.throttling_reasons.iter();
+        Value::Array(reasons.map(|reason| json!({"reason": reason.reason, "resource": reason.resource})).collect())
     }
 }
 

@@ -18,11 +18,11 @@
 use crate::api::capacity::{self, Consumed, ConsumedCapacity, Detail, ItemCollectionMetrics};
 use crate::api::render;
 use crate::api::validate::{check_expression_mix, required, Violations};
-use crate::engine::{check_put_item_size, Engine, Precondition, ReturnValues, Updated};
+use crate::engine::{check_put_item_size, Access, Engine, Precondition, ReturnValues, Updated};
 use crate::error::Result;
 use crate::expr::legacy::{self, AttributeUpdate, ExpectedAttribute, ATTRIBUTE_ACTIONS};
 use crate::expr::{self, Condition, ExpressionKind, Placeholders, Projection, Update};
-use crate::model::{item_from_json, item_size, Item};
+use crate::model::{item_from_json, item_size, AttributeValue, Item};
 use crate::{bail_validation, validation};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -30,7 +30,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 const RETURN_VALUES: [&str; 5] = ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"];
-const ON_CONDITION_CHECK_FAILURE: [&str; 2] = ["ALL_OLD", "NONE"];
+pub(super) const ON_CONDITION_CHECK_FAILURE: [&str; 2] = ["ALL_OLD", "NONE"];
 const CONDITIONAL_OPERATORS: [&str; 2] = ["AND", "OR"];
 /// AttributesToGet holds 1 to 255 names.
 const MAX_ATTRIBUTES_TO_GET: usize = 255;
@@ -97,18 +97,18 @@ pub struct WriteOptions {
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ConditionMembers {
-    condition_expression: Option<String>,
-    expression_attribute_names: Option<Map<String, Value>>,
-    expression_attribute_values: Option<Map<String, Value>>,
+    pub(super) condition_expression: Option<String>,
+    pub(super) expression_attribute_names: Option<Map<String, Value>>,
+    pub(super) expression_attribute_values: Option<Map<String, Value>>,
     expected: Option<BTreeMap<String, ExpectedAttribute>>,
     conditional_operator: Option<String>,
-    return_values_on_condition_check_failure: Option<String>,
+    pub(super) return_values_on_condition_check_failure: Option<String>,
 }
 
 /// A write's parsed expressions.
-struct Expressions {
-    update: Option<Update>,
-    condition: Option<Condition>,
+pub(super) struct Expressions {
+    pub(super) update: Option<Update>,
+    pub(super) condition: Option<Condition>,
 }
 
 impl WriteOptions {
@@ -151,23 +151,27 @@ impl WriteOptions {
         Detail::from_wire(self.return_consumed_capacity.as_deref())
     }
 
-    /// Whether the write needs its item after it for the response: for the index writes
-    /// capacity counts, or for the item collection its key names.
-    fn needs_item(&self) -> bool {
-        self.detail() != Detail::None || self.return_item_collection_metrics.as_deref() == Some("SIZE")
+    /// Whether the write needs its item after it: for the index writes capacity counts
+    /// (reported, or charged to the table's indexes), or for the item collection its key
+    /// names.
+    fn needs_item(&self, engine: &Engine, table_name: &str) -> bool {
+        self.detail() != Detail::None
+            || self.return_item_collection_metrics.as_deref() == Some("SIZE")
+            || capacity::charges_indexes(engine, table_name)
     }
 
     /// The response: the attributes ReturnValues chose (an empty choice is left out, as
     /// DynamoDB leaves it out), the capacity when asked for (`table_units` for the table,
     /// plus what the write from `old` to `new` cost each index), and the item collection
     /// metrics of `key`'s collection when asked for and the table has a local index.
-    fn respond(&self, engine: &Engine, table_name: &str, write: WriteOutcome) -> Result<String> {
+    fn respond(&self, engine: &mut Engine, table_name: &str, write: WriteOutcome) -> Result<String> {
         let detail = self.detail();
-        let table = engine.table(table_name);
         let mut consumed = Consumed::table(write.table_units);
-        if let (Some(table), true) = (table, detail != Detail::None) {
+        if let Some(table) = engine.table(table_name) {
             consumed.add_index_writes(&table.meta, write.old.as_ref(), write.new.as_ref());
         }
+        engine.consume(table_name, None, write.partition.as_ref(), Access::Write, consumed.usage());
+        let table = engine.table(table_name);
         let asked = self.return_item_collection_metrics.as_deref() == Some("SIZE");
         let metrics =
             table.zip(write.key.as_ref()).and_then(|(table, key)| capacity::item_collection_metrics(asked, table, key));
@@ -190,6 +194,8 @@ struct WriteOutcome {
     new: Option<Item>,
     /// The item's key attributes (or the whole item), when [`WriteOptions::needs_item`].
     key: Option<Item>,
+    /// The item's partition key value, for throttling.
+    partition: Option<AttributeValue>,
 }
 
 impl ConditionMembers {
@@ -236,7 +242,7 @@ impl ConditionMembers {
     /// Resolves the placeholders, parses the UpdateExpression (if any) and then the
     /// ConditionExpression, and refuses placeholders neither used. A request without any
     /// expression member has nothing to parse.
-    fn parse(&self, update_expression: Option<&str>) -> Result<Expressions> {
+    pub(super) fn parse(&self, update_expression: Option<&str>) -> Result<Expressions> {
         let placeholder_maps = self.expression_attribute_names.is_some() || self.expression_attribute_values.is_some();
         if update_expression.is_none() && self.condition_expression.is_none() && !placeholder_maps {
             return Ok(Expressions { update: None, condition: None });
@@ -252,8 +258,12 @@ impl ConditionMembers {
     }
 
     fn precondition<'a>(&self, condition: Option<&'a Condition>) -> Precondition<'a> {
-        let item_on_failure = self.return_values_on_condition_check_failure.as_deref() == Some("ALL_OLD");
-        Precondition { condition, item_on_failure }
+        Precondition { condition, item_on_failure: self.item_on_failure() }
+    }
+
+    /// ReturnValuesOnConditionCheckFailure=ALL_OLD.
+    pub(super) fn item_on_failure(&self) -> bool {
+        self.return_values_on_condition_check_failure.as_deref() == Some("ALL_OLD")
     }
 }
 
@@ -307,7 +317,9 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<String> 
     let expressions = condition.parse(None)?;
     let new_size = item_size(&item);
     let precondition = condition.precondition(expressions.condition.as_ref().or(expected.as_ref()));
-    let new = options.needs_item().then(|| item.clone());
+    let partition = capacity::partition_value(engine, &table_name, &item);
+    engine.admit(&table_name, None, partition.as_ref(), Access::Write)?;
+    let new = options.needs_item(engine, &table_name).then(|| item.clone());
     let old = engine.put_item_if(&table_name, item, &precondition)?;
     let table_units = capacity::write_units(&[new_size, old.as_ref().map_or(0, item_size)]);
     let (old, attributes) = match return_values {
@@ -315,7 +327,7 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<String> 
         _ => (old, None),
     };
     let key = new.clone();
-    options.respond(engine, &table_name, WriteOutcome { attributes, table_units, old, new, key })
+    options.respond(engine, &table_name, WriteOutcome { attributes, table_units, old, new, key, partition })
 }
 
 pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<String> {
@@ -336,11 +348,13 @@ pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<St
     let expected = condition.expected_condition()?;
     let expressions = condition.parse(None)?;
     let precondition = condition.precondition(expressions.condition.as_ref().or(expected.as_ref()));
+    let partition = capacity::partition_value(engine, &table_name, &key);
+    engine.admit(&table_name, None, partition.as_ref(), Access::Write)?;
     let old = engine.delete_item_if(&table_name, &key, &precondition)?;
     let table_units = capacity::write_units(&[old.as_ref().map_or(0, item_size)]);
     let attributes = old.clone().filter(|_| return_values == ReturnValues::AllOld);
-    let key = options.needs_item().then_some(key);
-    options.respond(engine, &table_name, WriteOutcome { attributes, table_units, old, new: None, key })
+    let key = options.needs_item(engine, &table_name).then_some(key);
+    options.respond(engine, &table_name, WriteOutcome { attributes, table_units, old, new: None, key, partition })
 }
 
 pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<String> {
@@ -363,14 +377,17 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<St
     let expressions = condition.parse(request.update_expression.as_deref())?;
     let update = expressions.update.as_ref().or(attribute_updates.as_ref());
     let precondition = condition.precondition(expressions.condition.as_ref().or(expected.as_ref()));
+    let partition = capacity::partition_value(engine, &table_name, &key);
+    engine.admit(&table_name, None, partition.as_ref(), Access::Write)?;
     let updated = engine.update_item(&table_name, &key, update, &precondition)?;
     let sizes = [updated.old.as_ref().map_or(0, item_size), item_size(&updated.new)];
-    let (old, new) = match options.needs_item() {
+    let (old, new) = match options.needs_item(engine, &table_name) {
         true => (updated.old.clone(), Some(updated.new.clone())),
         false => (None, None),
     };
     let attributes = chosen_attributes(options.return_values(), update, updated);
-    let outcome = WriteOutcome { attributes, table_units: capacity::write_units(&sizes), old, new, key: Some(key) };
+    let table_units = capacity::write_units(&sizes);
+    let outcome = WriteOutcome { attributes, table_units, old, new, key: Some(key), partition };
     options.respond(engine, &table_name, outcome)
 }
 
@@ -413,18 +430,22 @@ pub fn get_item(engine: &mut Engine, request: GetItemRequest) -> Result<String> 
     refuse_duplicate_names(request.attributes_to_get.as_deref())?;
     let projection =
         parse_projection(request.projection_expression.as_deref(), request.expression_attribute_names.as_ref())?;
-    let item = engine.get_item(&table_name, &key)?;
+    let partition = capacity::partition_value(engine, &table_name, &key);
+    engine.admit(&table_name, None, partition.as_ref(), Access::Read)?;
     // Capacity counts the whole item, whatever the projection keeps.
     let consistent = request.consistent_read.unwrap_or(false);
+    let item = engine.get_item(&table_name, &key)?;
     let units = capacity::read_units(item.map_or(0, item_size), consistent);
     let item = item.map(|item| project(item, projection.as_ref(), request.attributes_to_get.as_deref()));
     let detail = Detail::from_wire(consumed.as_deref());
-    render(&GetItemResponse { item, consumed_capacity: capacity::report(detail, &table_name, units) })
+    let response = render(&GetItemResponse { item, consumed_capacity: capacity::report(detail, &table_name, units) })?;
+    engine.consume(&table_name, None, partition.as_ref(), Access::Read, Consumed::table(units).usage());
+    Ok(response)
 }
 
 /// GetItem's ProjectionExpression with its ExpressionAttributeNames (a request with
 /// neither has nothing to parse).
-fn parse_projection(text: Option<&str>, names: Option<&Map<String, Value>>) -> Result<Option<Projection>> {
+pub(super) fn parse_projection(text: Option<&str>, names: Option<&Map<String, Value>>) -> Result<Option<Projection>> {
     if text.is_none() && names.is_none() {
         return Ok(None);
     }
@@ -459,7 +480,11 @@ fn refuse_duplicate_names(names: Option<&[String]>) -> Result<()> {
 /// The item as GetItem returns it: whole, or cut to a ProjectionExpression or to
 /// AttributesToGet (top-level names). A found item stays in the response even when
 /// nothing of it is projected.
-fn project<'a>(item: &'a Item, projection: Option<&Projection>, attributes_to_get: Option<&[String]>) -> Cow<'a, Item> {
+pub(super) fn project<'a>(
+    item: &'a Item,
+    projection: Option<&Projection>,
+    attributes_to_get: Option<&[String]>,
+) -> Cow<'a, Item> {
     match (projection, attributes_to_get) {
         (Some(projection), _) => Cow::Owned(projection.apply(item)),
         (None, Some(names)) => Cow::Owned(

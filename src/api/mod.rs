@@ -13,8 +13,10 @@ mod indexes;
 mod items;
 mod partiql;
 mod query;
+mod simulation;
 mod tables;
 mod tags;
+mod transact;
 mod validate;
 
 use crate::engine::Engine;
@@ -24,6 +26,9 @@ use serde::Serialize;
 
 /// Runs one operation against the engine and renders its response body.
 pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<String> {
+    if let Some(name) = operation.strip_prefix("Dynaplay.") {
+        return simulation::dispatch(engine, name, body);
+    }
     match operation {
         "CreateTable" => tables::create_table(engine, parse(body)?),
         "DescribeTable" => tables::describe_table(engine, parse(body)?),
@@ -45,6 +50,8 @@ pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<Stri
         "BatchWriteItem" => batch::batch_write_item(engine, parse(body)?),
         "ExecuteStatement" => partiql::execute_statement(engine, parse(body)?),
         "BatchExecuteStatement" => partiql::batch_execute_statement(engine, parse(body)?),
+        "TransactWriteItems" => transact::transact_write_items(engine, parse(body)?, body),
+        "TransactGetItems" => transact::transact_get_items(engine, parse(body)?),
         _ => Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: {operation}"))),
     }
 }

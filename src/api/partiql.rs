@@ -30,7 +30,7 @@ use crate::api::render;
 use crate::api::validate::{required, Violations};
 use crate::engine::ops::scan::fnv1a;
 use crate::engine::{
-    check_put_item_size, Engine, IndexChoice, IndexKind, IndexRead, Page, PageOptions, Precondition, QuerySpec,
+    check_put_item_size, Access, Engine, IndexChoice, IndexKind, IndexRead, Page, PageOptions, Precondition, QuerySpec,
     ScanSpec, SecondaryIndex,
 };
 use crate::error::{Error, ErrorKind, Result};
@@ -195,14 +195,7 @@ pub fn batch_execute_statement(engine: &mut Engine, request: BatchExecuteStateme
     for statement in &statements {
         let (response, outcome) = run_batch_member(engine, statement);
         if let Some(outcome) = outcome {
-            let total = consumed.entry(outcome.table_name).or_default();
-            total.table += outcome.consumed.table;
-            for (name, kind, units) in outcome.consumed.indexes {
-                match total.indexes.iter_mut().find(|(known, _, _)| *known == name) {
-                    Some((_, _, share)) => *share += units,
-                    None => total.indexes.push((name, kind, units)),
-                }
-            }
+            consumed.entry(outcome.table_name).or_default().add(&outcome.consumed);
         }
         responses.push(response);
     }
@@ -264,6 +257,10 @@ fn batch_error(error: Error, statement: &str) -> BatchStatementResponse {
         ErrorKind::ConditionalCheckFailed => "ConditionalCheckFailed",
         ErrorKind::DuplicateItem => "DuplicateItem",
         ErrorKind::ResourceNotFound => "ResourceNotFound",
+        ErrorKind::ItemCollectionSizeLimitExceeded => "ItemCollectionSizeLimitExceeded",
+        ErrorKind::ProvisionedThroughputExceeded => "ProvisionedThroughputExceeded",
+        ErrorKind::Throttling => "ThrottlingError",
+        ErrorKind::TransactionConflict => "TransactionConflict",
         _ => "InternalServerError",
     };
     let reached_item = matches!(error.kind, ErrorKind::ConditionalCheckFailed | ErrorKind::DuplicateItem);
@@ -476,6 +473,9 @@ fn select_page(engine: &mut Engine, select: &Select, binder: &mut Binder, run: &
     };
     let start = run.next_token.map(|token| decode_token(token, &run.token_seed)).transpose()?;
     let index_choice = select.source.index.as_deref().zip(read).map(|(name, read)| IndexChoice { name, read });
+    let partition = key_condition.as_ref().map(|condition| &condition.partition_value);
+    let index_name = select.source.index.as_deref();
+    engine.admit(&table_name, index_name, partition, Access::Read)?;
     let page_options = PageOptions { limit: run.limit, filter: filter.as_ref() };
     let page = match &key_condition {
         Some(key_condition) => {
@@ -499,6 +499,7 @@ fn select_page(engine: &mut Engine, select: &Select, binder: &mut Binder, run: &
         }
     };
     let consumed = read_consumed(&page, run.consistent, index.as_ref());
+    engine.consume(&table_name, index_name, partition, Access::Read, consumed.usage());
     let Page { items, last_evaluated_key, .. } = page;
     let items = match &shape {
         Some(shape) => items.iter().map(|item| shape.apply(item)).collect(),
@@ -520,11 +521,15 @@ fn select_item(engine: &mut Engine, select: &Select, binder: &mut Binder, run: &
     let (key, rest) = binder.split_key(where_clause, &schema).map_err(|_| not_by_key())?;
     let shape = Shape::new(&select.projection)?;
     let filter = binder.condition(&rest, ExpressionKind::Filter)?;
+    let partition = key.get(&schema.partition.name);
+    engine.admit(&table_name, None, partition, Access::Read)?;
     let item = engine.get_item(&table_name, &key)?;
-    let units = capacity::read_units(item.map_or(0, item_size), run.consistent);
+    let consumed = Consumed::table(capacity::read_units(item.map_or(0, item_size), run.consistent));
     let item = item.filter(|item| filter.as_ref().is_none_or(|filter| filter.matches(item)));
     let items = item.map(|item| shape.as_ref().map_or_else(|| item.clone(), |shape| shape.apply(item)));
-    Ok(Outcome { table_name, items: items.into_iter().collect(), next_token: None, consumed: Consumed::table(units) })
+    let items = items.into_iter().collect();
+    engine.consume(&table_name, None, partition, Access::Read, consumed.usage());
+    Ok(Outcome { table_name, items, next_token: None, consumed })
 }
 
 fn insert_item(engine: &mut Engine, insert: &Insert, binder: &Binder) -> Result<Outcome> {
@@ -546,8 +551,10 @@ fn insert_item(engine: &mut Engine, insert: &Insert, binder: &Binder) -> Result<
         return Err(Error::new(ErrorKind::DuplicateItem, "Duplicate primary key exists in table"));
     }
     let size = item_size(&item);
+    let partition = item.get(&schema.partition.name).cloned();
+    engine.admit(&table_name, None, partition.as_ref(), Access::Write)?;
     engine.put_item(&table_name, item.clone())?;
-    let consumed = write_consumed(engine, &table_name, &[size], None, Some(&item));
+    let consumed = write_consumed(engine, &table_name, &[size], (None, Some(&item)), partition.as_ref());
     Ok(Outcome { table_name, items: Vec::new(), next_token: None, consumed })
 }
 
@@ -558,9 +565,12 @@ fn update_item(engine: &mut Engine, update: &Update, binder: &mut Binder, run: &
     let changes = binder.update(&update.assignments)?;
     let condition = binder.write_condition(&rest, &schema, true)?;
     let precondition = Precondition { condition: condition.as_ref(), item_on_failure: run.item_on_failure };
+    let partition = key.get(&schema.partition.name);
+    engine.admit(&table_name, None, partition, Access::Write)?;
     let updated = engine.update_item(&table_name, &key, Some(&changes), &precondition)?;
     let sizes = [updated.old.as_ref().map_or(0, item_size), item_size(&updated.new)];
-    let consumed = write_consumed(engine, &table_name, &sizes, updated.old.as_ref(), Some(&updated.new));
+    let images = (updated.old.as_ref(), Some(&updated.new));
+    let consumed = write_consumed(engine, &table_name, &sizes, images, partition);
     let returned = match update.returning {
         None => None,
         Some(Returning::AllOld) => updated.old,
@@ -578,19 +588,30 @@ fn delete_item(engine: &mut Engine, delete: &Delete, binder: &mut Binder, run: &
     let (key, rest) = binder.split_key(&delete.filter, &schema)?;
     let condition = binder.write_condition(&rest, &schema, false)?;
     let precondition = Precondition { condition: condition.as_ref(), item_on_failure: run.item_on_failure };
+    let partition = key.get(&schema.partition.name);
+    engine.admit(&table_name, None, partition, Access::Write)?;
     let old = engine.delete_item_if(&table_name, &key, &precondition)?;
-    let consumed = write_consumed(engine, &table_name, &[old.as_ref().map_or(0, item_size)], old.as_ref(), None);
+    let sizes = [old.as_ref().map_or(0, item_size)];
+    let consumed = write_consumed(engine, &table_name, &sizes, (old.as_ref(), None), partition);
     let items = old.filter(|_| delete.returning.is_some()).into_iter().collect();
     Ok(Outcome { table_name, items, next_token: None, consumed })
 }
 
-/// What a single-item write consumed: the table's units for the item sizes written, and
-/// each index's for the change from `old` to `new`.
-fn write_consumed(engine: &Engine, table: &str, sizes: &[usize], old: Option<&Item>, new: Option<&Item>) -> Consumed {
+/// What a single-item write consumed, charged to the table's throughput: the table's
+/// units for the item sizes written, and each index's for the change between the images
+/// (old, new) of the item in the partition `partition`.
+fn write_consumed(
+    engine: &mut Engine,
+    table_name: &str,
+    sizes: &[usize],
+    (old, new): (Option<&Item>, Option<&Item>),
+    partition: Option<&AttributeValue>,
+) -> Consumed {
     let mut consumed = Consumed::table(capacity::write_units(sizes));
-    if let Some(table) = engine.table(table) {
+    if let Some(table) = engine.table(table_name) {
         consumed.add_index_writes(&table.meta, old, new);
     }
+    engine.consume(table_name, None, partition, Access::Write, consumed.usage());
     consumed
 }
 

@@ -29,13 +29,13 @@ use crate::api::capacity::{self, Consumed, ConsumedCapacity, Detail};
 use crate::api::render;
 use crate::api::validate::{check_expression_mix, required, Violations};
 use crate::engine::{
-    no_such_index, starting_key_invalid, Engine, IndexChoice, IndexKind, IndexRead, Page, PageOptions,
+    no_such_index, starting_key_invalid, Access, Engine, IndexChoice, IndexKind, IndexRead, Page, PageOptions,
     Projection as IndexProjection, QuerySpec, ScanSpec, SecondaryIndex, Segment,
 };
 use crate::error::{ErrorKind, Result};
 use crate::expr::legacy::{self, LegacyConditions, LegacyKeyConditions};
 use crate::expr::{self, Condition, ExpressionKind, Placeholders, Projection};
-use crate::model::{item_from_json, Item, KeySchema};
+use crate::model::{item_from_json, AttributeValue, Item, KeySchema};
 use crate::{bail_validation, validation};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -177,8 +177,10 @@ pub fn query(engine: &mut Engine, request: QueryRequest) -> Result<String> {
         page: read.page_options(filter),
         index: read.index_choice(index.as_ref(), &table_schema, &output, filter),
     };
+    let index_name = index.as_ref().map(|index| index.name.as_str());
+    engine.admit(&table_name, index_name, Some(&key_condition.partition_value), Access::Read)?;
     let page = engine.query(&table_name, &spec)?;
-    read.respond(&table_name, page, output, index.as_ref())
+    read.respond(engine, &table_name, page, output, (index.as_ref(), Some(&key_condition.partition_value)))
 }
 
 pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<String> {
@@ -223,8 +225,9 @@ pub fn scan(engine: &mut Engine, request: ScanRequest) -> Result<String> {
         page: read.page_options(filter),
         index: read.index_choice(index.as_ref(), &table_schema, &output, filter),
     };
+    engine.admit(&table_name, index.as_ref().map(|index| index.name.as_str()), None, Access::Read)?;
     let page = engine.scan(&table_name, &spec)?;
-    read.respond(&table_name, page, output, index.as_ref())
+    read.respond(engine, &table_name, page, output, (index.as_ref(), None))
 }
 
 impl ReadParameters {
@@ -386,9 +389,20 @@ impl ReadParameters {
         PageOptions { limit: self.limit.map(|limit| limit as usize), filter }
     }
 
-    fn respond(&self, table_name: &str, page: Page, output: Output, index: Option<&SecondaryIndex>) -> Result<String> {
+    /// The response, after charging the read to the partition it read (`None`: a Scan
+    /// read them all) of the table or the index.
+    fn respond(
+        &self,
+        engine: &mut Engine,
+        table_name: &str,
+        page: Page,
+        output: Output,
+        (index, partition): (Option<&SecondaryIndex>, Option<&AttributeValue>),
+    ) -> Result<String> {
         let consistent = self.consistent_read.unwrap_or(false);
         let consumed = read_consumed(&page, consistent, index);
+        let index_name = index.map(|index| index.name.as_str());
+        engine.consume(table_name, index_name, partition, Access::Read, consumed.usage());
         let detail = Detail::from_wire(self.return_consumed_capacity.as_deref());
         let count = page.items.len();
         let items = match output {

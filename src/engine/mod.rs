@@ -6,19 +6,27 @@
 
 mod change;
 mod ids;
+pub mod knobs;
+pub mod ledger;
 pub(crate) mod ops;
+pub mod pricing;
 pub mod table;
+pub mod throughput;
 
 pub use crate::index::{IndexKind, Projection, SecondaryIndex};
 pub use change::Change;
+pub use knobs::Knobs;
 pub use ops::batch::{BatchWrite, TableWrites};
 pub use ops::put::{check_put_item_size, Precondition, ReturnValues};
 pub use ops::query::{no_such_index, starting_key_invalid, IndexChoice, Page, PageOptions, QuerySpec};
 pub use ops::scan::{ScanSpec, Segment};
+pub use ops::throttle::Usage;
+pub use ops::transact::{ActionOutcome, ClientToken, TransactAction, TransactOutcome, TransactWrite};
 pub use ops::update::Updated;
 pub use table::{BillingMode, IndexRead, Table, TableClass, TableMeta};
+pub use throughput::Access;
 
-use crate::clock::Clock;
+use crate::clock::{Clock, SimulatedClock};
 use crate::error::{Error, ErrorKind, Result};
 use std::collections::BTreeMap;
 
@@ -30,15 +38,32 @@ pub const REGION: &str = "us-east-1";
 /// All tables of one database, and the changes not yet handed to storage.
 pub struct Engine {
     tables: BTreeMap<String, Table>,
-    clock: Box<dyn Clock>,
+    clock: SimulatedClock,
     ids: ids::IdGenerator,
     changes: Vec<Change>,
+    /// The simulation's settings (defaults behave as DynamoDB does).
+    pub knobs: Knobs,
+    /// Transactions in flight and recent ClientRequestTokens.
+    transactions: ledger::TransactionLedger,
 }
 
 impl Engine {
     pub fn new(clock: Box<dyn Clock>) -> Self {
-        let seed = clock.now_millis();
-        Engine { tables: BTreeMap::new(), clock, ids: ids::IdGenerator::new(seed), changes: Vec::new() }
+        let clock = SimulatedClock::new(clock);
+        let ids = ids::IdGenerator::new(clock.now_millis());
+        Engine {
+            tables: BTreeMap::new(),
+            clock,
+            ids,
+            changes: Vec::new(),
+            knobs: Knobs::default(),
+            transactions: Default::default(),
+        }
+    }
+
+    /// The engine's clock, which the playground can pause, speed up and move forward.
+    pub fn clock(&self) -> &SimulatedClock {
+        &self.clock
     }
 
     pub fn now_millis(&self) -> u64 {
@@ -63,6 +88,18 @@ impl Engine {
         self.tables.insert(table.meta.name.clone(), table);
     }
 
+    /// Runs `operation`, undoing every change it made when it fails, so that a request
+    /// refused part-way (a batch whose later write breaks a limit) changes nothing.
+    pub(crate) fn all_or_nothing<T>(&mut self, operation: impl FnOnce(&mut Engine) -> Result<T>) -> Result<T> {
+        let mark = self.changes.len();
+        let result = operation(self);
+        if result.is_err() {
+            let made = self.changes.split_off(mark);
+            self.revert(made);
+        }
+        result
+    }
+
     /// Undoes changes that storage failed to commit, newest first.
     pub fn revert(&mut self, changes: Vec<Change>) {
         for change in changes.into_iter().rev() {
@@ -76,8 +113,12 @@ impl Engine {
                 self.tables.remove(&new.name);
             }
             Change::TableMeta { old: Some(old), new } => {
+                let now = self.clock.now_millis();
                 if let Some(table) = self.tables.get_mut(&new.name) {
                     table.replace_meta(*old);
+                    if table.traffic.reconfigure(&table.meta, now) {
+                        table.recount_partitions();
+                    }
                 }
             }
             Change::TableDeleted { table } => self.restore_table(*table),

@@ -1,5 +1,6 @@
 //! A table: its settings (what CreateTable and UpdateTable say) and its items in key order.
 
+use crate::engine::throughput::{partition_hash, Traffic};
 use crate::index::{IndexEntries, IndexKind, Projection, SecondaryIndex, INDEX_ENTRY_OVERHEAD};
 use crate::model::{item_size, AttributeValue, Item, KeyCode, KeySchema, ScalarType};
 use serde::{Deserialize, Serialize};
@@ -86,6 +87,8 @@ pub struct Table {
     size_bytes: u64,
     /// The entries of each index of `meta.indexes`, position for position.
     indexes: Vec<IndexEntries>,
+    /// The simulated partitions and throughput (not stored).
+    pub traffic: Traffic,
 }
 
 /// How a read through an index yields items: as the index holds them, or (a local index
@@ -99,7 +102,8 @@ pub enum IndexRead {
 impl Table {
     pub fn new(meta: TableMeta) -> Self {
         let indexes = vec![IndexEntries::default(); meta.indexes.len()];
-        Table { meta, items: BTreeMap::new(), size_bytes: 0, indexes }
+        let traffic = Traffic::new(&meta);
+        Table { meta, items: BTreeMap::new(), size_bytes: 0, indexes, traffic }
     }
 
     /// Replaces the settings, returning the old ones. Index entries follow: an index kept
@@ -142,8 +146,11 @@ impl Table {
     /// Stores (`Some`) or removes (`None`) the item at `key`, returning the previous one.
     /// Every index follows: this is the one place items change, reverts included.
     pub fn set(&mut self, key: KeyCode, item: Option<Item>) -> Option<Item> {
+        let key_hash = partition_hash(key.partition_bytes());
         if let Some(new) = &item {
-            self.size_bytes += item_size(new) as u64;
+            let size = item_size(new) as u64;
+            self.size_bytes += size;
+            self.traffic.count_item(key_hash, size, true);
         }
         for (entries, index) in self.indexes.iter_mut().zip(&self.meta.indexes) {
             let old = self.items.get(&key);
@@ -154,9 +161,21 @@ impl Table {
             None => self.items.remove(&key),
         };
         if let Some(old) = &old {
-            self.size_bytes -= item_size(old) as u64;
+            let size = item_size(old) as u64;
+            self.size_bytes -= size;
+            self.traffic.count_item(key_hash, size, false);
         }
         old
+    }
+
+    /// Recounts each partition's items and bytes, after partitions split.
+    pub fn recount_partitions(&mut self) {
+        for partition in &mut self.traffic.table.partitions {
+            (partition.bytes, partition.items) = (0, 0);
+        }
+        for (key, item) in &self.items {
+            self.traffic.count_item(partition_hash(key.partition_bytes()), item_size(item) as u64, true);
+        }
     }
 
     /// The entries (index key, table key) of the index at `position` in `meta.indexes`,
@@ -265,18 +284,20 @@ impl Table {
     /// their entries (with the per-entry overhead) in every local secondary index.
     pub fn item_collection_size(&self, partition_value: &AttributeValue) -> u64 {
         let Some(prefix) = self.meta.key_schema.partition_prefix(partition_value) else { return 0 };
+        self.partition_items(&prefix, None, true).map(|item| self.collection_share(item)).sum()
+    }
+
+    /// What one item adds to its item collection: its size, plus its entry (with the
+    /// per-entry overhead) in each local secondary index that holds it.
+    pub fn collection_share(&self, item: &Item) -> u64 {
         let schema = &self.meta.key_schema;
-        let locals: Vec<&SecondaryIndex> =
-            self.meta.indexes.iter().filter(|index| index.kind == IndexKind::Local).collect();
-        self.partition_items(&prefix, None, true)
-            .map(|item| {
-                let entries = locals
-                    .iter()
-                    .filter(|index| index.key_schema.sparse_key(item).is_some())
-                    .map(|index| item_size(&index.project(schema, item)) as u64 + INDEX_ENTRY_OVERHEAD);
-                item_size(item) as u64 + entries.sum::<u64>()
-            })
-            .sum()
+        let entries = self
+            .meta
+            .indexes
+            .iter()
+            .filter(|index| index.kind == IndexKind::Local && index.key_schema.sparse_key(item).is_some())
+            .map(|index| item_size(&index.project(schema, item)) as u64 + INDEX_ENTRY_OVERHEAD);
+        item_size(item) as u64 + entries.sum::<u64>()
     }
 
     pub fn item_count(&self) -> usize {

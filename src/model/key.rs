@@ -75,6 +75,21 @@ impl KeyCode {
         KeyCode(end)
     }
 
+    /// The encoded partition key value: the bytes up to and including the terminator
+    /// `00 01` (a zero byte inside the value is escaped as `00 ff`), the same bytes as
+    /// [`KeySchema::partition_prefix`] gives for the value.
+    pub fn partition_bytes(&self) -> &[u8] {
+        let mut position = 0;
+        while let Some(pair) = self.0.get(position..position + 2) {
+            match pair {
+                [0, 1] => return &self.0[..position + 2],
+                [0, _] => position += 2,
+                _ => position += 1,
+            }
+        }
+        &self.0
+    }
+
     /// Lowercase hex, the form the key takes in storage.
     pub fn to_hex(&self) -> String {
         hex_encode(&self.0)
@@ -261,6 +276,18 @@ fn push_key_part(value: &AttributeValue, role: Role, out: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partition_bytes_end_at_the_terminator() {
+        let schema = KeySchema {
+            partition: KeyAttribute { name: "pk".into(), scalar: ScalarType::B },
+            sort: Some(KeyAttribute { name: "sk".into(), scalar: ScalarType::S }),
+        };
+        let value = AttributeValue::B(vec![0, 1, 0, 2]);
+        let item = Item::from([("pk".to_string(), value.clone()), ("sk".to_string(), AttributeValue::S("x".into()))]);
+        let key = schema.item_key(&item).unwrap();
+        assert_eq!(key.partition_bytes(), schema.partition_prefix(&value).unwrap().as_bytes());
+    }
     use crate::model::{item_from_json, Number};
     use crate::ErrorKind;
     use serde_json::{json, Value};

@@ -1,7 +1,9 @@
 //! BatchWriteItem and BatchGetItem: many item writes, or many key lookups, in one request.
 //!
 //! A batch write is checked whole before anything is written (item sizes, then each
-//! table's existence, keys and duplicates), so a rejected batch changes nothing. Only
+//! table's existence, keys and duplicates), and a write refused part-way (an item
+//! collection at its size limit) undoes the ones before it, so a rejected batch changes
+//! nothing. Only
 //! then does each write go through [`Engine::put_item`] or [`Engine::delete_item`],
 //! which record its [`Change`](crate::engine::Change); storage commits a request's
 //! changes together.
@@ -30,6 +32,13 @@ pub struct TableWrites {
 }
 
 impl BatchWrite {
+    /// The item a put stores, or the key a delete names.
+    pub fn named_item(&self) -> &Item {
+        match self {
+            BatchWrite::Put(item) | BatchWrite::Delete(item) => item,
+        }
+    }
+
     /// The primary key the write targets. Unlike PutItem, a batch put whose key
     /// attributes are missing or mistyped gets the terse schema message, as a key does.
     fn key(&self, schema: &KeySchema) -> Result<KeyCode> {
@@ -45,15 +54,17 @@ impl Engine {
     /// and write by write, the item each write replaced or removed.
     pub fn batch_write_item(&mut self, tables: Vec<TableWrites>) -> Result<Vec<Vec<Option<Item>>>> {
         self.check_batch_writes(&tables)?;
-        let mut old_items = Vec::with_capacity(tables.len());
-        for TableWrites { table, writes } in tables {
-            let olds = writes.into_iter().map(|write| match write {
-                BatchWrite::Put(item) => self.put_item(&table, item),
-                BatchWrite::Delete(key) => self.delete_item(&table, &key),
-            });
-            old_items.push(olds.collect::<Result<Vec<_>>>()?);
-        }
-        Ok(old_items)
+        self.all_or_nothing(|engine| {
+            let mut old_items = Vec::with_capacity(tables.len());
+            for TableWrites { table, writes } in tables {
+                let olds = writes.into_iter().map(|write| match write {
+                    BatchWrite::Put(item) => engine.put_item(&table, item),
+                    BatchWrite::Delete(key) => engine.delete_item(&table, &key),
+                });
+                old_items.push(olds.collect::<Result<Vec<_>>>()?);
+            }
+            Ok(old_items)
+        })
     }
 
     /// Everything that could make a write fail, checked before the first one runs.
@@ -66,7 +77,10 @@ impl Engine {
         }
         for table in tables {
             let meta = &self.table_for_items(&table.table)?.meta;
-            check_distinct(table.writes.iter().map(|write| write.key(&meta.key_schema)))?;
+            let keys = distinct_keys(table.writes.iter().map(|write| write.key(&meta.key_schema)))?;
+            for key in &keys {
+                self.check_not_in_transaction(&table.table, key)?;
+            }
             for write in &table.writes {
                 if let BatchWrite::Put(item) = write {
                     check_index_keys(&meta.indexes, item)?;
@@ -85,13 +99,17 @@ impl Engine {
     }
 }
 
-/// Fails when two of one table's writes target the same item (a put and a delete count).
-fn check_distinct(keys: impl Iterator<Item = Result<KeyCode>>) -> Result<()> {
+/// The keys of one table's writes; fails when two target the same item (a put and a
+/// delete count).
+fn distinct_keys(keys: impl Iterator<Item = Result<KeyCode>>) -> Result<Vec<KeyCode>> {
     let mut seen = HashSet::new();
+    let mut distinct = Vec::new();
     for key in keys {
-        if !seen.insert(key?) {
+        let key = key?;
+        if !seen.insert(key.clone()) {
             bail_validation!("Provided list of item keys contains duplicates");
         }
+        distinct.push(key);
     }
-    Ok(())
+    Ok(distinct)
 }

@@ -23,7 +23,7 @@ impl Engine {
         }
         check_tag_count(meta.tags.len())?;
         self.check_capacity(&meta.name, &meta.billing)?;
-        let now = self.clock.now_millis();
+        let now = self.now_millis();
         meta.id = self.ids.uuid().into();
         meta.created_millis = now;
         meta.last_pay_per_request_millis = (meta.billing == BillingMode::PayPerRequest).then_some(now);

@@ -9,5 +9,7 @@ pub mod put;
 pub mod query;
 pub mod scan;
 pub mod tags;
+pub mod throttle;
+pub mod transact;
 pub mod update;
 pub mod update_table;

@@ -1,10 +1,10 @@
 //! PutItem: create or replace a whole item; and what every item write shares: the
 //! precondition it checks and the one place that stores an item and records the change.
 
-use crate::engine::{items_table_mut, Change, Engine};
+use crate::engine::{items_table_mut, Change, Engine, Table};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Condition;
-use crate::index::check_index_keys;
+use crate::index::{check_index_keys, IndexKind};
 use crate::model::{item_size, Item, KeyCode};
 
 /// The largest item DynamoDB stores, in bytes.
@@ -43,9 +43,8 @@ impl Precondition<'_> {
             return Ok(());
         }
         Err(Error {
-            kind: ErrorKind::ConditionalCheckFailed,
-            message: "The conditional request failed".to_string(),
             item: current.filter(|_| self.item_on_failure).cloned(),
+            ..Error::new(ErrorKind::ConditionalCheckFailed, "The conditional request failed")
         })
     }
 }
@@ -64,6 +63,20 @@ pub fn check_put_item_size(item: &Item) -> Result<()> {
     check_item_size(item, "Item size has exceeded the maximum allowed size")
 }
 
+/// Refuses a write that would grow an item collection past `limit` bytes (only tables
+/// with local secondary indexes have item collections with a limit).
+fn check_collection_growth(table: &Table, key: &KeyCode, new: Option<&Item>, limit: u64) -> Result<()> {
+    let has_local_index = table.meta.indexes.iter().any(|index| index.kind == IndexKind::Local);
+    let Some(new) = new.filter(|_| has_local_index) else { return Ok(()) };
+    let old_share = table.get(key).map_or(0, |old| table.collection_share(old));
+    let new_share = table.collection_share(new);
+    let Some(value) = new.get(&table.meta.key_schema.partition.name) else { return Ok(()) };
+    if new_share <= old_share || table.item_collection_size(value).saturating_sub(old_share) + new_share <= limit {
+        return Ok(());
+    }
+    Err(Error::new(ErrorKind::ItemCollectionSizeLimitExceeded, "Collection size exceeded."))
+}
+
 impl Engine {
     /// Stores `item`, returning the item it replaced.
     pub fn put_item(&mut self, table_name: &str, item: Item) -> Result<Option<Item>> {
@@ -76,6 +89,7 @@ impl Engine {
         let key = table.meta.key_schema.item_key(&item)?;
         check_index_keys(&table.meta.indexes, &item)?;
         check_put_item_size(&item)?;
+        self.check_not_in_transaction(table_name, &key)?;
         precondition.check(table.get(&key))?;
         self.store_item(table_name, key, Some(item))
     }
@@ -88,10 +102,12 @@ impl Engine {
         key: KeyCode,
         new: Option<Item>,
     ) -> Result<Option<Item>> {
+        let limit = self.knobs.item_collection_size_limit_bytes;
         let table = items_table_mut(&mut self.tables, table_name)?;
         if table.get(&key) == new.as_ref() {
             return Ok(new);
         }
+        check_collection_growth(table, &key, new.as_ref(), limit)?;
         let table_id = table.meta.id.clone();
         let old = table.set(key.clone(), new.clone());
         self.changes.push(Change::Item { table: table_name.to_string(), table_id, key, old: old.clone(), new });

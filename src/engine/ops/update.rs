@@ -5,11 +5,11 @@
 //! the size of the result.
 
 use crate::engine::ops::put::{check_item_size, Precondition};
-use crate::engine::Engine;
+use crate::engine::{Engine, Table};
 use crate::error::Result;
 use crate::expr::Update;
 use crate::index::check_index_keys;
-use crate::model::{Item, KeySchema};
+use crate::model::{Item, KeyCode, KeySchema};
 
 /// The item before and after an update.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,24 +35,38 @@ impl Engine {
         if let Some(update) = update {
             refuse_key_updates(&table.meta.key_schema, update)?;
         }
-        let old = table.get(&code).cloned();
-        precondition.check(old.as_ref())?;
-        // A new item starts as its key, so the actions can read the key attributes.
-        let base = old.clone().unwrap_or_else(|| key.clone());
-        let new = match update {
-            Some(update) => update.apply(&base)?,
-            None => base,
-        };
-        check_index_keys(&table.meta.indexes, &new)?;
-        check_item_size(&new, "Item size to update has exceeded the maximum allowed size")?;
-        self.store_item(table_name, code, Some(new.clone()))?;
-        Ok(Updated { old, new })
+        self.check_not_in_transaction(table_name, &code)?;
+        let updated = plan_update(table, key, &code, update, precondition)?;
+        self.store_item(table_name, code, Some(updated.new.clone()))?;
+        Ok(updated)
     }
+}
+
+/// What `update` would make of the item at `code` (whose key attributes are `key`) if it
+/// meets `precondition`: checked, but not stored. TransactWriteItems shares it.
+pub(in crate::engine) fn plan_update(
+    table: &Table,
+    key: &Item,
+    code: &KeyCode,
+    update: Option<&Update>,
+    precondition: &Precondition,
+) -> Result<Updated> {
+    let old = table.get(code).cloned();
+    precondition.check(old.as_ref())?;
+    // A new item starts as its key, so the actions can read the key attributes.
+    let base = old.clone().unwrap_or_else(|| key.clone());
+    let new = match update {
+        Some(update) => update.apply(&base)?,
+        None => base,
+    };
+    check_index_keys(&table.meta.indexes, &new)?;
+    check_item_size(&new, "Item size to update has exceeded the maximum allowed size")?;
+    Ok(Updated { old, new })
 }
 
 /// DynamoDB refuses any action on a key attribute, nested paths included; the partition
 /// key is reported before the sort key.
-fn refuse_key_updates(schema: &KeySchema, update: &Update) -> Result<()> {
+pub(in crate::engine) fn refuse_key_updates(schema: &KeySchema, update: &Update) -> Result<()> {
     let touched = update.top_level_names();
     let mut key_names = std::iter::once(&schema.partition).chain(&schema.sort).map(|attribute| &attribute.name);
     match key_names.find(|name| touched.contains(&name.as_str())) {

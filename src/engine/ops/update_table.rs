@@ -25,7 +25,7 @@ impl Engine {
         self.check_capacity(name, &billing)?;
         let mut new = old.clone();
         if billing == BillingMode::PayPerRequest && old.billing != billing {
-            new.last_pay_per_request_millis = Some(self.clock.now_millis());
+            new.last_pay_per_request_millis = Some(self.now_millis());
         }
         // Global indexes follow the table's billing. Switching to provisioned needs each
         // one's throughput in GlobalSecondaryIndexUpdates, which Dynaplay does not take yet.
@@ -70,8 +70,12 @@ impl Engine {
     /// Stores new settings for an existing table, recording the change only when there is
     /// one; returns the settings as they were, and the table.
     pub(super) fn replace_meta(&mut self, new: TableMeta) -> Result<(TableMeta, &Table)> {
+        let now = self.now_millis();
         let table = self.tables.get_mut(&new.name).ok_or_else(|| table_not_found(&new.name))?;
         let old = table.replace_meta(new);
+        if table.traffic.reconfigure(&table.meta, now) {
+            table.recount_partitions();
+        }
         if old != table.meta {
             let new = Box::new(table.meta.clone());
             self.changes.push(Change::TableMeta { old: Some(Box::new(old.clone())), new });

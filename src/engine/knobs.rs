@@ -1,0 +1,39 @@
+//! Simulation knobs: the deliberate, switchable differences from DynamoDB that let the
+//! playground show mechanics AWS hides (a transaction conflict, a hot partition throttled,
+//! a partition splitting, an item collection outgrowing its limit). Every default behaves as DynamoDB does, or as close
+//! as a single browser tab can; docs/differences.md describes each knob.
+
+/// The knobs of one database. They live in memory only: a reopened database starts
+/// from the defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Knobs {
+    /// The size an item collection (the items sharing a partition key value in a table
+    /// with local secondary indexes, with their index entries) may reach, in bytes
+    /// (DynamoDB: 10 GB).
+    pub item_collection_size_limit_bytes: u64,
+    /// How long a transaction stays in flight holding its items, in milliseconds (0: it
+    /// completes at once and can never conflict).
+    pub transaction_duration_millis: u64,
+    /// The size at which a partition splits, in bytes (DynamoDB: 10 GB).
+    pub partition_size_limit_bytes: u64,
+    /// Whether a hot partition may borrow the table's unused throughput (DynamoDB's
+    /// adaptive capacity, always on since 2019).
+    pub adaptive_capacity: bool,
+    /// Whether requests are throttled at all when they exceed throughput.
+    pub throttling: bool,
+}
+
+/// Ten gigabytes: DynamoDB's partition and item collection size limits.
+pub const TEN_GB: u64 = 10 * (1 << 30);
+
+impl Default for Knobs {
+    fn default() -> Self {
+        Knobs {
+            item_collection_size_limit_bytes: TEN_GB,
+            transaction_duration_millis: 0,
+            partition_size_limit_bytes: TEN_GB,
+            adaptive_capacity: true,
+            throttling: true,
+        }
+    }
+}
