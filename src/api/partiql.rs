@@ -25,6 +25,7 @@
 
 use crate::api::batch::bare_violation;
 use crate::api::capacity::{self, Consumed, ConsumedCapacity, Detail};
+use crate::api::items::ON_CONDITION_CHECK_FAILURE;
 use crate::api::query::read_consumed;
 use crate::api::render;
 use crate::api::validate::{required, Violations};
@@ -34,10 +35,10 @@ use crate::engine::{
     ScanSpec, SecondaryIndex,
 };
 use crate::error::{Error, ErrorKind, Result};
-use crate::expr::{DocumentPath, ExpressionKind, PathElement};
+use crate::expr::{Condition, DocumentPath, ExpressionKind, PathElement};
 use crate::model::{hex_decode, hex_encode, item_from_json, item_size, AttributeValue, Item, KeySchema};
 use crate::partiql::ast::{self, Delete, Insert, Projection, Returning, Select, Step, Update};
-use crate::partiql::lower::Binder;
+use crate::partiql::lower::{Binder, Guard};
 use crate::partiql::{self, Statement};
 use crate::{bail_validation, validation};
 use serde::{Deserialize, Serialize};
@@ -48,7 +49,8 @@ use std::collections::BTreeMap;
 const MAX_STATEMENT_LENGTH: usize = 8192;
 /// Most statements in one BatchExecuteStatement.
 const MAX_BATCH_STATEMENTS: usize = 25;
-const ON_CONDITION_CHECK_FAILURE: [&str; 2] = ["ALL_OLD", "NONE"];
+/// What DynamoDB says to an INSERT whose key is taken.
+pub(super) const DUPLICATE_ITEM: &str = "Duplicate primary key exists in table";
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -279,7 +281,7 @@ fn statement_table(statement: &str) -> Option<String> {
 }
 
 /// A Statement member's constraints: present, 1 to 8192 characters.
-fn check_statement(statement: &Option<String>, path: &str, violations: &mut Violations) {
+pub(super) fn check_statement(statement: &Option<String>, path: &str, violations: &mut Violations) {
     violations.not_null(statement, path);
     let Some(statement) = statement else { return };
     let length = statement.chars().count();
@@ -292,13 +294,13 @@ fn check_statement(statement: &Option<String>, path: &str, violations: &mut Viol
 }
 
 /// Parameters, when given, hold at least one value.
-fn check_parameters(parameters: &Option<Vec<Value>>, path: &str, violations: &mut Violations) {
+pub(super) fn check_parameters(parameters: &Option<Vec<Value>>, path: &str, violations: &mut Violations) {
     if parameters.as_ref().is_some_and(Vec::is_empty) {
         violations.add("'[]'", path, "Member must have length greater than or equal to 1");
     }
 }
 
-fn parameter_values(parameters: Option<&[Value]>) -> Result<Vec<AttributeValue>> {
+pub(super) fn parameter_values(parameters: Option<&[Value]>) -> Result<Vec<AttributeValue>> {
     parameters.unwrap_or_default().iter().map(AttributeValue::from_json).collect()
 }
 
@@ -322,7 +324,7 @@ fn run_statement(engine: &mut Engine, statement: &str, parameters: &[AttributeVa
 
 /// A SELECT's projection: each path's value under its last name (with any list indexes
 /// after it), as DynamoDB names projected attributes.
-struct Shape {
+pub(super) struct Shape {
     columns: Vec<(String, DocumentPath)>,
 }
 
@@ -509,32 +511,53 @@ fn select_page(engine: &mut Engine, select: &Select, binder: &mut Binder, run: &
     Ok(Outcome { table_name, items, next_token, consumed })
 }
 
-/// A batch member's SELECT: one item by its full primary key, the rest of the WHERE
-/// filtering it.
+/// A SELECT that reads one item by its full primary key (in a batch or a transaction):
+/// the key, and the rest of its WHERE as a filter on that item.
+pub(super) struct KeyedRead {
+    pub table_name: String,
+    pub key: Item,
+    pub filter: Option<Condition>,
+    pub shape: Option<Shape>,
+    partition: Option<AttributeValue>,
+}
+
+impl KeyedRead {
+    /// The read, or `refusal` when the SELECT names an index or not the full key.
+    pub fn new(engine: &Engine, select: &Select, binder: &mut Binder, refusal: &str) -> Result<KeyedRead> {
+        let table_name = select.source.table.clone();
+        let schema = engine.key_schema(&table_name)?.clone();
+        let (Some(where_clause), None) = (&select.filter, &select.source.index) else { bail_validation!("{refusal}") };
+        let (key, rest) = binder.split_key(where_clause, &schema).map_err(|_| validation!("{refusal}"))?;
+        let shape = Shape::new(&select.projection)?;
+        let filter = binder.condition(&rest, ExpressionKind::Filter)?;
+        let partition = key.get(&schema.partition.name).cloned();
+        Ok(KeyedRead { table_name, key, filter, shape, partition })
+    }
+
+    /// The item as the SELECT returns it, if it passes the filter.
+    pub fn answer(&self, item: Option<&Item>) -> Option<Item> {
+        let item = item.filter(|item| self.filter.as_ref().is_none_or(|filter| filter.matches(item)))?;
+        Some(self.shape.as_ref().map_or_else(|| item.clone(), |shape| shape.apply(item)))
+    }
+}
+
+/// A batch member's SELECT: one item by its full primary key.
 fn select_item(engine: &mut Engine, select: &Select, binder: &mut Binder, run: &Run) -> Result<Outcome> {
-    let table_name = select.source.table.clone();
-    let schema = engine.key_schema(&table_name)?.clone();
-    let not_by_key = || {
-        validation!("Select statements within BatchExecuteStatement must specify the primary key in the where clause.")
-    };
-    let (Some(where_clause), None) = (&select.filter, &select.source.index) else { return Err(not_by_key()) };
-    let (key, rest) = binder.split_key(where_clause, &schema).map_err(|_| not_by_key())?;
-    let shape = Shape::new(&select.projection)?;
-    let filter = binder.condition(&rest, ExpressionKind::Filter)?;
-    let partition = key.get(&schema.partition.name);
-    engine.admit(&table_name, None, partition, Access::Read)?;
-    let item = engine.get_item(&table_name, &key)?;
+    const NOT_BY_KEY: &str =
+        "Select statements within BatchExecuteStatement must specify the primary key in the where clause.";
+    let read = KeyedRead::new(engine, select, binder, NOT_BY_KEY)?;
+    let table_name = read.table_name.clone();
+    engine.admit(&table_name, None, read.partition.as_ref(), Access::Read)?;
+    let item = engine.get_item(&table_name, &read.key)?;
     let consumed = Consumed::table(capacity::read_units(item.map_or(0, item_size), run.consistent));
-    let item = item.filter(|item| filter.as_ref().is_none_or(|filter| filter.matches(item)));
-    let items = item.map(|item| shape.as_ref().map_or_else(|| item.clone(), |shape| shape.apply(item)));
-    let items = items.into_iter().collect();
-    engine.consume(&table_name, None, partition, Access::Read, consumed.usage());
+    let items = read.answer(item).into_iter().collect();
+    engine.consume(&table_name, None, read.partition.as_ref(), Access::Read, consumed.usage());
     Ok(Outcome { table_name, items, next_token: None, consumed })
 }
 
-fn insert_item(engine: &mut Engine, insert: &Insert, binder: &Binder) -> Result<Outcome> {
-    let table_name = insert.target.table.clone();
-    let schema = engine.key_schema(&table_name)?.clone();
+/// An INSERT's item, with its key attributes present and of the table's types.
+pub(super) fn insert_value(engine: &Engine, insert: &Insert, binder: &Binder) -> Result<(KeySchema, Item)> {
+    let schema = engine.key_schema(&insert.target.table)?.clone();
     let item = binder.item(&insert.value)?;
     for attribute in schema.iter() {
         match item.get(&attribute.name) {
@@ -546,9 +569,15 @@ fn insert_item(engine: &mut Engine, insert: &Insert, binder: &Binder) -> Result<
             Some(_) => {}
         }
     }
+    Ok((schema, item))
+}
+
+fn insert_item(engine: &mut Engine, insert: &Insert, binder: &Binder) -> Result<Outcome> {
+    let table_name = insert.target.table.clone();
+    let (schema, item) = insert_value(engine, insert, binder)?;
     check_put_item_size(&item)?;
     if engine.get_item(&table_name, &schema.key_attributes(&item))?.is_some() {
-        return Err(Error::new(ErrorKind::DuplicateItem, "Duplicate primary key exists in table"));
+        return Err(Error::new(ErrorKind::DuplicateItem, DUPLICATE_ITEM));
     }
     let size = item_size(&item);
     let partition = item.get(&schema.partition.name).cloned();
@@ -563,7 +592,7 @@ fn update_item(engine: &mut Engine, update: &Update, binder: &mut Binder, run: &
     let schema = engine.key_schema(&table_name)?.clone();
     let (key, rest) = binder.split_key(&update.filter, &schema)?;
     let changes = binder.update(&update.assignments)?;
-    let condition = binder.write_condition(&rest, &schema, true)?;
+    let condition = binder.write_condition(&rest, &schema, Guard::MustExist)?;
     let precondition = Precondition { condition: condition.as_ref(), item_on_failure: run.item_on_failure };
     let partition = key.get(&schema.partition.name);
     engine.admit(&table_name, None, partition, Access::Write)?;
@@ -586,7 +615,7 @@ fn delete_item(engine: &mut Engine, delete: &Delete, binder: &mut Binder, run: &
     let table_name = delete.target.table.clone();
     let schema = engine.key_schema(&table_name)?.clone();
     let (key, rest) = binder.split_key(&delete.filter, &schema)?;
-    let condition = binder.write_condition(&rest, &schema, false)?;
+    let condition = binder.write_condition(&rest, &schema, Guard::MayBeAbsent)?;
     let precondition = Precondition { condition: condition.as_ref(), item_on_failure: run.item_on_failure };
     let partition = key.get(&schema.partition.name);
     engine.admit(&table_name, None, partition, Access::Write)?;

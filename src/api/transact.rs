@@ -115,9 +115,9 @@ struct TransactWriteItemsResponse {
 }
 
 /// A parsed action and what its response needs: its table and the item or key it names.
-struct ParsedAction {
-    write: TransactWrite,
-    named: Item,
+pub(super) struct ParsedAction {
+    pub(super) write: TransactWrite,
+    pub(super) named: Item,
 }
 
 pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequest, body: &str) -> Result<String> {
@@ -287,7 +287,7 @@ fn fingerprint(body: &str) -> String {
 /// The response of a committed transaction: per table, twice the units of each write
 /// (a ConditionCheck costs as a write of the item it read), and the item collections
 /// touched in tables with local secondary indexes.
-fn respond_committed(
+pub(super) fn respond_committed(
     engine: &Engine,
     actions: &[ParsedAction],
     outcomes: &[ActionOutcome],
@@ -318,7 +318,7 @@ fn respond_committed(
 }
 
 /// The response of a replay: DynamoDB reports the read units of reading the items again.
-fn respond_replayed(actions: &[ParsedAction], items: &[Option<Item>], detail: Detail) -> Result<String> {
+pub(super) fn respond_replayed(actions: &[ParsedAction], items: &[Option<Item>], detail: Detail) -> Result<String> {
     let mut consumed: BTreeMap<&str, Consumed> = BTreeMap::new();
     for (action, item) in actions.iter().zip(items) {
         let units = TRANSACTION_FACTOR * capacity::read_units(item.as_ref().map_or(0, item_size), true);

@@ -20,6 +20,18 @@ const NESTING_LIMIT: usize = 32;
 const NOT_BOOLEAN: &str = "WHERE clause must contain an expression that resolves to a boolean";
 const MANDATORY_KEY: &str = "Where clause does not contain a mandatory equality on all key attributes";
 
+/// What a write requires of its item's existence, beside its WHERE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guard {
+    /// UPDATE and EXISTS: the item exists (DynamoDB answers ConditionalCheckFailedException
+    /// to an UPDATE of a missing item), and the rest of the WHERE holds.
+    MustExist,
+    /// DELETE: a missing item is fine whatever the rest says; an existing one must meet it.
+    MayBeAbsent,
+    /// INSERT in a transaction: the key is not taken.
+    MustBeAbsent,
+}
+
 /// Binds one statement's parameters and collects the placeholders its lowered
 /// expressions use.
 pub struct Binder<'p> {
@@ -120,20 +132,19 @@ impl<'p> Binder<'p> {
         }
     }
 
-    /// The condition an UPDATE or DELETE writes under, from the `rest` of its WHERE
-    /// beside the key. An UPDATE needs the item to exist (DynamoDB answers
-    /// ConditionalCheckFailedException otherwise); a DELETE of a missing item succeeds
-    /// whatever the rest says.
-    pub fn write_condition(&mut self, rest: &[&Expr], schema: &KeySchema, update: bool) -> Result<Option<Condition>> {
+    /// The condition a write (or a transaction's EXISTS check) runs under: its `guard` on
+    /// the item's existence, with the `rest` of its WHERE beside the key.
+    pub fn write_condition(&mut self, rest: &[&Expr], schema: &KeySchema, guard: Guard) -> Result<Option<Condition>> {
         let rest = self.lower_all(rest)?;
         let partition =
             Operand::Path(syntax::Path { steps: vec![PathStep::Name(self.name_key(&schema.partition.name))] });
         let test = |name: &str| CondExpr::Call(Call { name: name.into(), args: vec![partition.clone()] });
-        let cond = match (update, rest) {
-            (true, None) => test("attribute_exists"),
-            (true, Some(rest)) => and(test("attribute_exists"), rest),
-            (false, None) => return Ok(None),
-            (false, Some(rest)) => CondExpr::Or(Box::new(test("attribute_not_exists")), Box::new(rest)),
+        let cond = match (guard, rest) {
+            (Guard::MustExist, None) => test("attribute_exists"),
+            (Guard::MustExist, Some(rest)) => and(test("attribute_exists"), rest),
+            (Guard::MustBeAbsent, _) => test("attribute_not_exists"),
+            (Guard::MayBeAbsent, None) => return Ok(None),
+            (Guard::MayBeAbsent, Some(rest)) => CondExpr::Or(Box::new(test("attribute_not_exists")), Box::new(rest)),
         };
         expr::resolve_condition(cond, ExpressionKind::Condition, &self.placeholders).map(Some)
     }

@@ -62,6 +62,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("partiql_batch.txt", include_str!("../golden/partiql_batch.txt")),
     ("partiql_errors.txt", include_str!("../golden/partiql_errors.txt")),
     ("partiql_select.txt", include_str!("../golden/partiql_select.txt")),
+    ("partiql_transaction.txt", include_str!("../golden/partiql_transaction.txt")),
     ("partiql_writes.txt", include_str!("../golden/partiql_writes.txt")),
     ("query_basic.txt", include_str!("../golden/query_basic.txt")),
     ("query_errors.txt", include_str!("../golden/query_errors.txt")),
