@@ -663,3 +663,79 @@ fn decode_token(token: &str, seed: &str) -> Result<Item> {
     }
     item_from_json(&key).map_err(|_| invalid())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::api::dispatch;
+    use crate::clock::ManualClock;
+    use crate::engine::Engine;
+    use crate::error::ErrorKind;
+    use serde_json::{json, Value};
+
+    /// An engine with the table `Tab` (partition key `p`, sort key `s`) and a local index
+    /// `ByV` on `v` projecting keys only, holding one item.
+    fn engine() -> Engine {
+        let mut engine = Engine::new(Box::new(ManualClock::new(0)));
+        let table = json!({"TableName": "Tab", "BillingMode": "PAY_PER_REQUEST",
+            "KeySchema": [{"AttributeName": "p", "KeyType": "HASH"}, {"AttributeName": "s", "KeyType": "RANGE"}],
+            "AttributeDefinitions": [{"AttributeName": "p", "AttributeType": "S"},
+                {"AttributeName": "s", "AttributeType": "N"}, {"AttributeName": "v", "AttributeType": "S"}],
+            "LocalSecondaryIndexes": [{"IndexName": "ByV", "Projection": {"ProjectionType": "KEYS_ONLY"},
+                "KeySchema": [{"AttributeName": "p", "KeyType": "HASH"}, {"AttributeName": "v", "KeyType": "RANGE"}]}]});
+        send(&mut engine, "CreateTable", table);
+        let item = json!({"p": {"S": "a"}, "s": {"N": "1"}, "v": {"S": "x"}, "extra": {"N": "7"}});
+        send(&mut engine, "PutItem", json!({"TableName": "Tab", "Item": item}));
+        engine.take_changes();
+        engine
+    }
+
+    fn send(engine: &mut Engine, operation: &str, request: Value) -> Value {
+        let response = dispatch(engine, operation, &request.to_string()).unwrap_or_else(|e| panic!("{operation}: {e}"));
+        serde_json::from_str(&response).unwrap()
+    }
+
+    #[test]
+    fn a_failed_condition_carries_the_item_when_asked_and_changes_nothing() {
+        let mut engine = engine();
+        let request = json!({"Statement": "UPDATE Tab SET v = 'y' WHERE p = 'a' AND s = 1 AND extra = 8",
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD"});
+        let error = dispatch(&mut engine, "ExecuteStatement", &request.to_string()).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::ConditionalCheckFailed);
+        let item = json!({"p": {"S": "a"}, "s": {"N": "1"}, "v": {"S": "x"}, "extra": {"N": "7"}});
+        assert_eq!(serde_json::to_value(error.item).unwrap(), item);
+        assert!(engine.take_changes().is_empty());
+    }
+
+    #[test]
+    fn a_local_index_fetches_unprojected_attributes_from_the_table() {
+        let mut engine = engine();
+        let request = json!({"Statement": "SELECT extra FROM \"Tab\".\"ByV\" WHERE p = 'a' AND v = 'x'",
+            "ReturnConsumedCapacity": "INDEXES", "ConsistentRead": true});
+        let response = send(&mut engine, "ExecuteStatement", request);
+        assert_eq!(response["Items"], json!([{"extra": {"N": "7"}}]));
+        let consumed = &response["ConsumedCapacity"];
+        assert_eq!(consumed["Table"]["CapacityUnits"], 1.0, "the fetch reads the table");
+        assert_eq!(consumed["LocalSecondaryIndexes"]["ByV"]["CapacityUnits"], 1.0);
+    }
+
+    #[test]
+    fn pages_of_a_query_follow_their_next_tokens_to_the_end() {
+        let mut engine = engine();
+        for s in 2..=5 {
+            let statement = format!("INSERT INTO Tab VALUE {{'p': 'a', 's': {s}, 'v': 'x{s}'}}");
+            send(&mut engine, "ExecuteStatement", json!({"Statement": statement}));
+        }
+        let mut request = json!({"Statement": "SELECT s FROM Tab WHERE p = ? ORDER BY s DESC",
+            "Parameters": [{"S": "a"}], "Limit": 2});
+        let mut seen = Vec::new();
+        loop {
+            let page = send(&mut engine, "ExecuteStatement", request.clone());
+            seen.extend(page["Items"].as_array().unwrap().iter().map(|item| item["s"]["N"].clone()));
+            match page.get("NextToken") {
+                Some(token) => request["NextToken"] = token.clone(),
+                None => break,
+            }
+        }
+        assert_eq!(seen, vec![json!("5"), json!("4"), json!("3"), json!("2"), json!("1")]);
+    }
+}
