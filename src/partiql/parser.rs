@@ -598,7 +598,8 @@ impl Parser<'_> {
         }
     }
 
-    /// Expressions separated by commas, up to the `close` symbol (taken).
+    /// Expressions separated by commas, up to the `close` symbol (taken); each item is
+    /// one nesting level down, through [`Self::expr`].
     fn items(&mut self, close: &str) -> Parse<Vec<Expr>> {
         let mut items = Vec::new();
         if self.eat_symbol(close) {
@@ -646,20 +647,20 @@ impl Parser<'_> {
             }
             TokenKind::Symbol("[") => {
                 self.advance();
-                Ok(ExprKind::List(self.nested(|parser| parser.items("]"))?))
+                Ok(ExprKind::List(self.items("]")?))
             }
             TokenKind::Symbol("<<") => {
                 self.advance();
-                Ok(ExprKind::Bag(self.nested(|parser| parser.items(">>"))?))
+                Ok(ExprKind::Bag(self.items(">>")?))
             }
             TokenKind::Symbol("{") => {
                 self.advance();
-                Ok(ExprKind::Tuple(self.nested(Self::tuple_rest)?))
+                Ok(ExprKind::Tuple(self.tuple_rest()?))
             }
             TokenKind::Word(word) if matches!(self.peek_at(1).kind, TokenKind::Symbol("(")) && !is_reserved(&word) => {
                 self.advance();
                 self.advance();
-                Ok(ExprKind::Call(word, self.nested(|parser| parser.items(")"))?))
+                Ok(ExprKind::Call(word, self.items(")")?))
             }
             TokenKind::Word(word) => match word.to_ascii_uppercase().as_str() {
                 "TRUE" | "FALSE" | "NULL" | "MISSING" => {
@@ -677,14 +678,6 @@ impl Parser<'_> {
             _ => Err(self.unexpected_term()),
         }?;
         Ok(self.node(start, kind))
-    }
-
-    /// Runs `inner` one nesting level down.
-    fn nested<T>(&mut self, inner: impl FnOnce(&mut Self) -> Parse<T>) -> Parse<T> {
-        self.enter()?;
-        let result = inner(self);
-        self.depth -= 1;
-        result
     }
 
     /// The `key: value` pairs of a tuple after its `{`, and the `}`.
