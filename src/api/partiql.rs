@@ -39,7 +39,7 @@ use crate::expr::{Condition, DocumentPath, ExpressionKind, PathElement};
 use crate::model::{hex_decode, hex_encode, item_from_json, item_size, AttributeValue, Item, KeySchema};
 use crate::partiql::ast::{self, Delete, Insert, Projection, Returning, Select, Step, Update};
 use crate::partiql::lower::{Binder, Guard};
-use crate::partiql::{self, Statement};
+use crate::partiql::{self, Parsed, Statement};
 use crate::{bail_validation, validation};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -191,11 +191,12 @@ pub fn batch_execute_statement(engine: &mut Engine, request: BatchExecuteStateme
     if statements.len() > MAX_BATCH_STATEMENTS {
         return Err(bare_violation("Statements", "Member must have length less than or equal to 25"));
     }
-    check_reads_or_writes(&statements)?;
+    let parsed: Vec<Result<Parsed>> = statements.iter().map(parse_member).collect();
+    check_reads_or_writes(&parsed)?;
     let mut responses = Vec::new();
     let mut consumed: BTreeMap<String, Consumed> = BTreeMap::new();
-    for statement in &statements {
-        let (response, outcome) = run_batch_member(engine, statement);
+    for (statement, parsed) in statements.iter().zip(parsed) {
+        let (response, outcome) = run_batch_member(engine, statement, parsed);
         if let Some(outcome) = outcome {
             consumed.entry(outcome.table_name).or_default().add(&outcome.consumed);
         }
@@ -208,12 +209,16 @@ pub fn batch_execute_statement(engine: &mut Engine, request: BatchExecuteStateme
     render(&BatchExecuteStatementResponse { responses, consumed_capacity })
 }
 
+/// A batch member's statement, parsed.
+fn parse_member(request: &BatchStatementRequest) -> Result<Parsed> {
+    Ok(partiql::parse(request.statement.as_deref().unwrap_or_default())?)
+}
+
 /// A batch holds reads only or writes only, judged on the statements that parse.
-fn check_reads_or_writes(statements: &[BatchStatementRequest]) -> Result<()> {
-    let kinds: Vec<bool> = statements
+fn check_reads_or_writes(parsed: &[Result<Parsed>]) -> Result<()> {
+    let kinds: Vec<bool> = parsed
         .iter()
-        .filter_map(|statement| partiql::parse(statement.statement.as_deref()?).ok())
-        .filter_map(|parsed| match parsed.statement {
+        .filter_map(|parsed| match &parsed.as_ref().ok()?.statement {
             Statement::Select(_) => Some(true),
             Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) => Some(false),
             Statement::Exists(_) => None,
@@ -226,20 +231,26 @@ fn check_reads_or_writes(statements: &[BatchStatementRequest]) -> Result<()> {
 }
 
 /// Runs one batch member: its response, and what it consumed when it ran.
-fn run_batch_member(engine: &mut Engine, request: &BatchStatementRequest) -> (BatchStatementResponse, Option<Outcome>) {
-    let statement = request.statement.as_deref().unwrap_or_default();
-    let result = parameter_values(request.parameters.as_deref()).and_then(|parameters| {
-        let run = Run {
-            consistent: request.consistent_read.unwrap_or(false),
-            // A batch member never returns the item of a failed condition.
-            item_on_failure: false,
-            limit: None,
-            next_token: None,
-            token_seed: String::new(),
-            in_batch: true,
-        };
-        run_statement(engine, statement, &parameters, &run)
-    });
+fn run_batch_member(
+    engine: &mut Engine,
+    request: &BatchStatementRequest,
+    parsed: Result<Parsed>,
+) -> (BatchStatementResponse, Option<Outcome>) {
+    let run = Run {
+        consistent: request.consistent_read.unwrap_or(false),
+        // A batch member never returns the item of a failed condition.
+        item_on_failure: false,
+        limit: None,
+        next_token: None,
+        token_seed: String::new(),
+        in_batch: true,
+    };
+    let parsed = match parsed {
+        Ok(parsed) => parsed,
+        Err(error) => return (batch_error(error, None), None),
+    };
+    let result = parameter_values(request.parameters.as_deref())
+        .and_then(|parameters| run_parsed(engine, &parsed, &parameters, &run));
     match result {
         Ok(mut outcome) => {
             let item = outcome.items.pop();
@@ -247,13 +258,13 @@ fn run_batch_member(engine: &mut Engine, request: &BatchStatementRequest) -> (Ba
                 BatchStatementResponse { table_name: Some(outcome.table_name.clone()), item, ..Default::default() };
             (response, Some(outcome))
         }
-        Err(error) => (batch_error(error, statement), None),
+        Err(error) => (batch_error(error, Some(&parsed.statement)), None),
     }
 }
 
 /// A member's error as a batch reports it: a short code, and the table when the
 /// statement got as far as its item.
-fn batch_error(error: Error, statement: &str) -> BatchStatementResponse {
+fn batch_error(error: Error, statement: Option<&Statement>) -> BatchStatementResponse {
     let code = match error.kind {
         ErrorKind::Validation | ErrorKind::Serialization => "ValidationError",
         ErrorKind::ConditionalCheckFailed => "ConditionalCheckFailed",
@@ -266,18 +277,8 @@ fn batch_error(error: Error, statement: &str) -> BatchStatementResponse {
         _ => "InternalServerError",
     };
     let reached_item = matches!(error.kind, ErrorKind::ConditionalCheckFailed | ErrorKind::DuplicateItem);
-    let table_name = reached_item.then(|| statement_table(statement)).flatten();
+    let table_name = statement.filter(|_| reached_item).map(|statement| statement.table().to_owned());
     BatchStatementResponse { error: Some(BatchStatementError { code, message: error.message }), table_name, item: None }
-}
-
-/// The table a statement names, if it parses.
-fn statement_table(statement: &str) -> Option<String> {
-    Some(match partiql::parse(statement).ok()?.statement {
-        Statement::Select(select) | Statement::Exists(select) => select.source.table,
-        Statement::Insert(insert) => insert.target.table,
-        Statement::Update(update) => update.target.table,
-        Statement::Delete(delete) => delete.target.table,
-    })
 }
 
 /// A Statement member's constraints: present, 1 to 8192 characters.
@@ -310,7 +311,10 @@ fn token_seed(statement: &str, parameters: &[AttributeValue]) -> String {
 }
 
 fn run_statement(engine: &mut Engine, statement: &str, parameters: &[AttributeValue], run: &Run) -> Result<Outcome> {
-    let parsed = partiql::parse(statement)?;
+    run_parsed(engine, &partiql::parse(statement)?, parameters, run)
+}
+
+fn run_parsed(engine: &mut Engine, parsed: &Parsed, parameters: &[AttributeValue], run: &Run) -> Result<Outcome> {
     let mut binder = Binder::new(parameters, parsed.parameter_count)?;
     match &parsed.statement {
         Statement::Select(select) if run.in_batch => select_item(engine, select, &mut binder, run),

@@ -39,6 +39,18 @@ pub enum Statement {
     Exists(Select),
 }
 
+impl Statement {
+    /// The table the statement reads or writes.
+    pub fn table(&self) -> &str {
+        match self {
+            Statement::Select(select) | Statement::Exists(select) => &select.source.table,
+            Statement::Insert(insert) => &insert.target.table,
+            Statement::Update(update) => &update.target.table,
+            Statement::Delete(delete) => &delete.target.table,
+        }
+    }
+}
+
 /// A table, or for SELECT a table's index: `"table"."index"`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Source {
