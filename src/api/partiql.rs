@@ -173,14 +173,8 @@ pub fn batch_execute_statement(engine: &mut Engine, request: BatchExecuteStateme
     violations.not_null(&request.statements, "statements");
     for (position, statement) in request.statements.iter().flatten().enumerate() {
         let path = format!("statements.{}.member", position + 1);
-        check_statement(&statement.statement, &format!("{path}.statement"), &mut violations);
-        check_parameters(&statement.parameters, &format!("{path}.parameters"), &mut violations);
         let on_failure = &statement.return_values_on_condition_check_failure;
-        violations.one_of(
-            on_failure,
-            &format!("{path}.returnValuesOnConditionCheckFailure"),
-            &ON_CONDITION_CHECK_FAILURE,
-        );
+        check_member(&path, (&statement.statement, &statement.parameters, on_failure), &mut violations);
     }
     violations.one_of(&request.return_consumed_capacity, "returnConsumedCapacity", &Detail::WIRE_NAMES);
     violations.finish()?;
@@ -281,8 +275,21 @@ fn batch_error(error: Error, statement: Option<&Statement>) -> BatchStatementRes
     BatchStatementResponse { error: Some(BatchStatementError { code, message: error.message }), table_name, item: None }
 }
 
+/// One statement member's constraints (at `path`, e.g. `statements.1.member`): its
+/// Statement, Parameters and ReturnValuesOnConditionCheckFailure.
+pub(super) fn check_member(
+    path: &str,
+    (statement, parameters, on_failure): (&Option<String>, &Option<Vec<Value>>, &Option<String>),
+    violations: &mut Violations,
+) {
+    check_statement(statement, &format!("{path}.statement"), violations);
+    check_parameters(parameters, &format!("{path}.parameters"), violations);
+    let on_failure_path = format!("{path}.returnValuesOnConditionCheckFailure");
+    violations.one_of(on_failure, &on_failure_path, &ON_CONDITION_CHECK_FAILURE);
+}
+
 /// A Statement member's constraints: present, 1 to 8192 characters.
-pub(super) fn check_statement(statement: &Option<String>, path: &str, violations: &mut Violations) {
+fn check_statement(statement: &Option<String>, path: &str, violations: &mut Violations) {
     violations.not_null(statement, path);
     let Some(statement) = statement else { return };
     let length = statement.chars().count();
@@ -295,7 +302,7 @@ pub(super) fn check_statement(statement: &Option<String>, path: &str, violations
 }
 
 /// Parameters, when given, hold at least one value.
-pub(super) fn check_parameters(parameters: &Option<Vec<Value>>, path: &str, violations: &mut Violations) {
+fn check_parameters(parameters: &Option<Vec<Value>>, path: &str, violations: &mut Violations) {
     if parameters.as_ref().is_some_and(Vec::is_empty) {
         violations.add("'[]'", path, "Member must have length greater than or equal to 1");
     }

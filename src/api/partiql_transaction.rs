@@ -13,12 +13,9 @@
 //!    A cancellation names an INSERT's taken key `DuplicateItem`, as DynamoDB does.
 
 use crate::api::capacity::{self, Access, Consumed, ConsumedCapacity, Detail, TRANSACTION_FACTOR};
-use crate::api::items::ON_CONDITION_CHECK_FAILURE;
-use crate::api::partiql::{
-    check_parameters, check_statement, insert_value, parameter_values, KeyedRead, DUPLICATE_ITEM,
-};
+use crate::api::partiql::{check_member, insert_value, parameter_values, KeyedRead, DUPLICATE_ITEM};
 use crate::api::render;
-use crate::api::transact::{respond_committed, respond_replayed, ParsedAction};
+use crate::api::transact::{check_token, respond_committed, respond_replayed, ParsedAction};
 use crate::api::validate::{required, Violations};
 use crate::engine::ops::transact::cancelled;
 use crate::engine::{ClientToken, Engine, TransactAction, TransactOutcome, TransactWrite};
@@ -34,8 +31,6 @@ use std::collections::BTreeMap;
 
 /// Statements one transaction may hold.
 const MAX_STATEMENTS: usize = 100;
-/// A ClientRequestToken's length limit.
-const MAX_TOKEN_LENGTH: usize = 36;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -102,22 +97,10 @@ fn check_shape(request: &ExecuteTransactionRequest) -> Result<()> {
     violations.not_null(&request.transact_statements, "transactStatements");
     for (position, statement) in request.transact_statements.iter().flatten().enumerate() {
         let path = format!("transactStatements.{}.member", position + 1);
-        check_statement(&statement.statement, &format!("{path}.statement"), &mut violations);
-        check_parameters(&statement.parameters, &format!("{path}.parameters"), &mut violations);
         let on_failure = &statement.return_values_on_condition_check_failure;
-        let on_failure_path = format!("{path}.returnValuesOnConditionCheckFailure");
-        violations.one_of(on_failure, &on_failure_path, &ON_CONDITION_CHECK_FAILURE);
+        check_member(&path, (&statement.statement, &statement.parameters, on_failure), &mut violations);
     }
-    if let Some(token) = &request.client_request_token {
-        let length = token.chars().count();
-        if length == 0 {
-            violations.add("''", "clientRequestToken", "Member must have length greater than or equal to 1");
-        }
-        if length > MAX_TOKEN_LENGTH {
-            let constraint = format!("Member must have length less than or equal to {MAX_TOKEN_LENGTH}");
-            violations.add(format!("'{token}'"), "clientRequestToken", &constraint);
-        }
-    }
+    check_token(&request.client_request_token, &mut violations);
     violations.one_of(&request.return_consumed_capacity, "returnConsumedCapacity", &Detail::WIRE_NAMES);
     violations.finish()?;
     let count = request.transact_statements.as_ref().map_or(0, Vec::len);

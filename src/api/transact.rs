@@ -176,7 +176,7 @@ fn single_action(actions: Vec<(Kind, ActionMembers)>) -> Result<(Kind, ActionMem
 }
 
 /// ClientRequestToken: 1 to 36 characters.
-fn check_token(token: &Option<String>, violations: &mut Violations) {
+pub(super) fn check_token(token: &Option<String>, violations: &mut Violations) {
     let Some(token) = token else { return };
     let length = token.chars().count();
     if length < 1 {
