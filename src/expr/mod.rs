@@ -37,6 +37,7 @@ mod update;
 pub use ast::{Condition, DocumentPath, KeyCondition, PathElement, Projection, SortKeyCondition, Update};
 pub use placeholders::Placeholders;
 pub use reserved::is_reserved;
+pub(crate) use update::check_nesting;
 
 use crate::model::KeySchema;
 use crate::{validation, Error, Result};

@@ -14,9 +14,6 @@ use crate::model::{AttributeValue, Item, KeySchema, Number};
 use crate::{bail_validation, validation, Result};
 use std::collections::BTreeMap;
 
-/// DynamoDB allows 32 levels of nesting in an item.
-const NESTING_LIMIT: usize = 32;
-
 const NOT_BOOLEAN: &str = "WHERE clause must contain an expression that resolves to a boolean";
 const MANDATORY_KEY: &str = "Where clause does not contain a mandatory equality on all key attributes";
 
@@ -53,15 +50,10 @@ impl<'p> Binder<'p> {
 
     /// The value a literal, parameter, list, tuple or bag stands for.
     pub fn value(&self, expr: &Expr) -> Result<AttributeValue> {
-        self.value_at(expr, "root", 1)
+        self.value_at(expr, "root")
     }
 
-    fn value_at(&self, expr: &Expr, at: &str, depth: usize) -> Result<AttributeValue> {
-        if depth >= NESTING_LIMIT && matches!(expr.kind, ExprKind::List(_) | ExprKind::Tuple(_)) {
-            bail_validation!(
-                "Nesting Levels have exceeded supported limits: Attributes in the item have nested levels beyond supported limit"
-            );
-        }
+    fn value_at(&self, expr: &Expr, at: &str) -> Result<AttributeValue> {
         Ok(match &expr.kind {
             ExprKind::Literal(Literal::Str(text)) => AttributeValue::S(text.clone()),
             ExprKind::Literal(Literal::Number(text)) => {
@@ -75,10 +67,10 @@ impl<'p> Binder<'p> {
                 items
                     .iter()
                     .enumerate()
-                    .map(|(position, item)| self.value_at(item, &format!("{at}[{position}]"), depth + 1))
+                    .map(|(position, item)| self.value_at(item, &format!("{at}[{position}]")))
                     .collect::<Result<_>>()?,
             ),
-            ExprKind::Tuple(pairs) => AttributeValue::M(self.tuple(pairs, at, depth)?),
+            ExprKind::Tuple(pairs) => AttributeValue::M(self.tuple(pairs, at)?),
             ExprKind::Bag(items) => bag(items)?,
             _ => bail_validation!("Unsupported data type: {} under key {at}", kind_name(expr)),
         })
@@ -91,10 +83,10 @@ impl<'p> Binder<'p> {
             .ok_or_else(|| validation!("Number of parameters in request and statement don't match."))
     }
 
-    fn tuple(&self, pairs: &[(Expr, Expr)], at: &str, depth: usize) -> Result<Item> {
+    fn tuple(&self, pairs: &[(Expr, Expr)], at: &str) -> Result<Item> {
         let mut item = Item::new();
         for (key, value) in pairs {
-            let key = match self.value_at(key, at, depth + 1)? {
+            let key = match self.value_at(key, at)? {
                 AttributeValue::S(key) => key,
                 other => {
                     bail_validation!("Tuple keys must be of type String. Actual type: {} under {at}", other.type_name())
@@ -103,7 +95,7 @@ impl<'p> Binder<'p> {
             if item.contains_key(&key) {
                 bail_validation!("Duplicate keys in tuple. Key: {key} under {at}");
             }
-            let value = self.value_at(value, &format!("{at}.{key}"), depth + 1)?;
+            let value = self.value_at(value, &format!("{at}.{key}"))?;
             item.insert(key, value);
         }
         Ok(item)
@@ -112,7 +104,11 @@ impl<'p> Binder<'p> {
     /// The item an INSERT's VALUE writes: it must be a tuple.
     pub fn item(&self, expr: &Expr) -> Result<Item> {
         match &expr.kind {
-            ExprKind::Tuple(pairs) => self.tuple(pairs, "root", 0),
+            ExprKind::Tuple(pairs) => {
+                let item = self.tuple(pairs, "root")?;
+                expr::check_nesting(&item)?;
+                Ok(item)
+            }
             ExprKind::Bag(items) if items.iter().any(|item| matches!(item.kind, ExprKind::Tuple(_))) => {
                 bail_validation!(
                     "Unsupported operation: Inserting multiple items in a single statement is not supported, use \"INSERT INTO tableName VALUE item\" instead"
