@@ -68,6 +68,10 @@ fn dynamodb_syntax_errors() {
     assert_eq!(error("SELECT a AS b FROM t"), "Aliasing is not supported");
     assert_eq!(error("SELECT a\n  , count(*) FROM t"), "Unexpected path component at 2:5:5");
     assert!(error("UPDATE t SET a = 1 WHERE k = 1 RETURNING ALL OLD").contains("Expected '*'"));
+    // Reserved words are names only when quoted; function names may be reserved.
+    assert_eq!(error("SELECT * FROM t WHERE pad = 'none'"), malformed("Unexpected keyword"));
+    assert_eq!(error("UPDATE t SET value = 1 WHERE k = 1"), malformed("Unexpected keyword"));
+    parsed("SELECT * FROM t WHERE \"pad\" = 'none' AND size(\"value\") > 1 AND data = 1");
 }
 
 #[test]
