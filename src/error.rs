@@ -21,6 +21,8 @@ pub enum ErrorKind {
     ResourceInUse,
     /// A write's condition evaluated to false.
     ConditionalCheckFailed,
+    /// A PartiQL INSERT found an item with its primary key already there.
+    DuplicateItem,
     /// A write would grow an item collection (a table with local secondary indexes)
     /// past its size limit.
     ItemCollectionSizeLimitExceeded,

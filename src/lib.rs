@@ -20,6 +20,7 @@ pub mod error;
 pub mod expr;
 pub mod index;
 pub mod model;
+pub mod partiql;
 pub mod storage;
 
 #[cfg(target_arch = "wasm32")]

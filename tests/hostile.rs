@@ -11,7 +11,7 @@ mod common;
 use common::{state_of, Harness};
 use std::time::{Duration, Instant};
 
-const SEEDS: [(&str, &str); 16] = [
+const SEEDS: [(&str, &str); 21] = [
     (
         "CreateTable",
         r#"{"TableName":"Music","KeySchema":[{"AttributeName":"a","KeyType":"HASH"},{"AttributeName":"s","KeyType":"RANGE"}],"AttributeDefinitions":[{"AttributeName":"a","AttributeType":"S"},{"AttributeName":"s","AttributeType":"N"}],"BillingMode":"PAY_PER_REQUEST","Tags":[{"Key":"k","Value":"v"}]}"#,
@@ -63,6 +63,26 @@ const SEEDS: [(&str, &str); 16] = [
     (
         "BatchGetItem",
         r##"{"RequestItems":{"Music":{"Keys":[{"a":{"S":"y"},"s":{"N":"2"}}],"ProjectionExpression":"a, #s","ExpressionAttributeNames":{"#s":"s"},"ConsistentRead":true}}}"##,
+    ),
+    (
+        "ExecuteStatement",
+        r##"{"Statement":"INSERT INTO Music VALUE {'a': 'p', 's': 1, 'l': [1, 'x', {'m': <<'a', 'b'>>}], 'n': NULL}"}"##,
+    ),
+    (
+        "ExecuteStatement",
+        r##"{"Statement":"UPDATE Music SET n = 1, l[0] = l[0] + ? SET ss = set_add(ss, <<'q'>>) REMOVE m.l WHERE a = 'p' AND s = 1 AND (NOT contains(l, 'y') OR n IS MISSING) RETURNING MODIFIED NEW *","Parameters":[{"N":"2"}]}"##,
+    ),
+    (
+        "ExecuteStatement",
+        r##"{"Statement":"SELECT a, l[1], \"m\".x FROM \"Music\" WHERE a = ? AND s BETWEEN 0 AND 9 AND attribute_type(n, 'N') ORDER BY s DESC","Parameters":[{"S":"p"}],"Limit":2,"ReturnConsumedCapacity":"INDEXES"}"##,
+    ),
+    (
+        "BatchExecuteStatement",
+        r##"{"Statements":[{"Statement":"DELETE FROM Music WHERE a = 'q' AND s = 2 RETURNING ALL OLD *"},{"Statement":"INSERT INTO Music VALUE {'a': ?, 's': 3}","Parameters":[{"S":"r"}]}]}"##,
+    ),
+    (
+        "ExecuteTransaction",
+        r##"{"TransactStatements":[{"Statement":"UPDATE Music SET n = 2 WHERE a = 'p' AND s = 1"},{"Statement":"EXISTS(SELECT * FROM Music WHERE a = 'y' AND s = 2 AND s > 1)"}],"ClientRequestToken":"p1"}"##,
     ),
 ];
 
@@ -120,8 +140,13 @@ fn mutated_requests_never_panic_and_failures_change_nothing() {
         sent += 1;
         let (operation, seed) = SEEDS[rng.below(SEEDS.len())];
         let before = state_of(&h.db);
-        if h.send(operation, &mutate(&mut rng, seed)).is_err() {
+        let body = mutate(&mut rng, seed);
+        if h.send(operation, &body).is_err() {
             assert_eq!(state_of(&h.db), before, "a rejected {operation} changed the database");
+        } else if sent % 100 == 0 {
+            // What a request stored must open again (a stored item with an empty name would not).
+            let reopened = dynaplay::storage::Database::open(&h.store.snapshot(), Box::new(h.clock.clone()));
+            assert!(reopened.is_ok(), "the store no longer opens after {operation} {body}");
         }
     }
     h.assert_memory_equals_store();

@@ -203,7 +203,7 @@ fn check_get_request(request: BatchGetItemRequest) -> Result<BTreeMap<String, Ke
 }
 
 /// A size rule as AWS words it today: without echoing the value.
-fn bare_violation(path: &str, constraint: &str) -> Error {
+pub(super) fn bare_violation(path: &str, constraint: &str) -> Error {
     crate::validation!("1 validation error detected: Value at '{path}' failed to satisfy constraint: {constraint}")
 }
 

@@ -12,6 +12,8 @@ mod capacity;
 mod error;
 mod indexes;
 mod items;
+mod partiql;
+mod partiql_transaction;
 mod query;
 mod simulation;
 mod tables;
@@ -52,6 +54,9 @@ pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<Stri
         "Scan" => query::scan(engine, parse(body)?),
         "BatchGetItem" => batch::batch_get_item(engine, parse(body)?),
         "BatchWriteItem" => batch::batch_write_item(engine, parse(body)?),
+        "ExecuteStatement" => partiql::execute_statement(engine, parse(body)?),
+        "BatchExecuteStatement" => partiql::batch_execute_statement(engine, parse(body)?),
+        "ExecuteTransaction" => partiql_transaction::execute_transaction(engine, parse(body)?),
         "TransactWriteItems" => transact::transact_write_items(engine, parse(body)?, body),
         "TransactGetItems" => transact::transact_get_items(engine, parse(body)?),
         _ => Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: {operation}"))),

@@ -424,7 +424,7 @@ impl ReadParameters {
 /// index charges the index for its entries, and (a local index read asking for attributes
 /// the index does not project) the table for the items fetched from it, each share
 /// rounded up to 4 KB on its own, as dynalite computes it.
-fn read_consumed(page: &Page, consistent: bool, index: Option<&SecondaryIndex>) -> Consumed {
+pub(super) fn read_consumed(page: &Page, consistent: bool, index: Option<&SecondaryIndex>) -> Consumed {
     let Some(index) = index else { return Consumed::table(capacity::read_units(page.scanned_bytes, consistent)) };
     let (index_bytes, table_units) = match page.index_bytes {
         Some(index_bytes) => {

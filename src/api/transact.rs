@@ -122,14 +122,20 @@ pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequ
     let actions = parsed.into_iter().map(|(kind, members)| parse_action(kind, members)).collect::<Result<Vec<_>>>()?;
     check_aggregate_size(&actions)?;
     let token = request.client_request_token.map(|token| ClientToken { token, fingerprint: fingerprint(body) });
-    for action in &actions {
-        let partition = capacity::partition_value(engine, &action.table, action.named());
-        engine.admit(&action.table, None, partition.as_ref(), Access::Write)?;
-    }
+    admit_writes(engine, &actions)?;
     match engine.transact_write_items(&actions, token)? {
         TransactOutcome::Committed(outcomes) => respond_committed(engine, &actions, &outcomes, detail, metrics_asked),
         TransactOutcome::Replayed(items) => respond_replayed(&actions, &items, detail),
     }
+}
+
+/// Admits every action's write to its partition, or throttles the whole transaction.
+pub(super) fn admit_writes(engine: &mut Engine, actions: &[TransactWrite]) -> Result<()> {
+    for action in actions {
+        let partition = capacity::partition_value(engine, &action.table, action.named());
+        engine.admit(&action.table, None, partition.as_ref(), Access::Write)?;
+    }
+    Ok(())
 }
 
 /// Stage 1, and the elements' single actions with their members.
@@ -174,7 +180,7 @@ fn single_action(actions: Vec<(Kind, ActionMembers)>) -> Result<(Kind, ActionMem
 }
 
 /// ClientRequestToken: 1 to 36 characters.
-fn check_token(token: &Option<String>, violations: &mut Violations) {
+pub(super) fn check_token(token: &Option<String>, violations: &mut Violations) {
     let Some(token) = token else { return };
     let length = token.chars().count();
     if length < 1 {
@@ -283,7 +289,7 @@ fn fingerprint(body: &str) -> String {
 /// The response of a committed transaction: per table, twice the units of each write
 /// (a ConditionCheck costs as a write of the item it read), charged to the simulated
 /// throughput too, and the item collections touched in tables with local secondary indexes.
-fn respond_committed(
+pub(super) fn respond_committed(
     engine: &mut Engine,
     actions: &[TransactWrite],
     outcomes: &[ActionOutcome],
@@ -338,7 +344,7 @@ fn collection_metrics(
 }
 
 /// The response of a replay: DynamoDB reports the read units of reading the items again.
-fn respond_replayed(actions: &[TransactWrite], items: &[Option<Item>], detail: Detail) -> Result<String> {
+pub(super) fn respond_replayed(actions: &[TransactWrite], items: &[Option<Item>], detail: Detail) -> Result<String> {
     let mut consumed: BTreeMap<&str, Consumed> = BTreeMap::new();
     for (action, item) in actions.iter().zip(items) {
         let units = TRANSACTION_FACTOR * capacity::read_units(item.as_ref().map_or(0, item_size), true);

@@ -37,6 +37,7 @@ mod update;
 pub use ast::{Condition, DocumentPath, KeyCondition, PathElement, Projection, SortKeyCondition, Update};
 pub use placeholders::Placeholders;
 pub use reserved::is_reserved;
+pub(crate) use update::check_nesting;
 
 use crate::model::KeySchema;
 use crate::{validation, Error, Result};
@@ -151,6 +152,30 @@ pub fn parse_projection(text: &str, placeholders: &Placeholders) -> Result<Proje
     let parsed = parser::parse_projection(text).map_err(parse_error(kind))?;
     let paths = check::projection(&parsed, placeholders).map_err(check_error(kind))?;
     Ok(Projection { paths })
+}
+
+/// Checks and resolves a condition that another front end (PartiQL) built as a syntax
+/// tree, with the rules of a `kind` expression; messages come without the
+/// `Invalid <Parameter>: ` prefix, as PartiQL words them.
+pub(crate) fn resolve_condition(
+    expr: syntax::CondExpr,
+    kind: ExpressionKind,
+    placeholders: &Placeholders,
+) -> Result<Condition> {
+    let context = match kind {
+        ExpressionKind::Filter => check::Context::Filter,
+        _ => check::Context::Condition,
+    };
+    let parsed = parser::ParsedCondition { expr, redundant_parens: false };
+    let root = check::condition(&parsed, context, placeholders).map_err(Error::validation)?;
+    Ok(Condition { root })
+}
+
+/// Checks and resolves an update another front end (PartiQL) built as a syntax tree;
+/// messages come without a prefix.
+pub(crate) fn resolve_update(expr: &syntax::UpdateExpr, placeholders: &Placeholders) -> Result<Update> {
+    let actions = check::update(expr, placeholders).map_err(Error::validation)?;
+    Ok(Update { actions, legacy: false })
 }
 
 /// Parses an UpdateExpression.

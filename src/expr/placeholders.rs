@@ -65,6 +65,16 @@ impl Placeholders {
         Ok(())
     }
 
+    /// Adds a name another front end (PartiQL) generated, already valid.
+    pub(crate) fn add_name(&mut self, key: String, name: String) {
+        self.names.insert(key, (name, Cell::new(false)));
+    }
+
+    /// Adds a value another front end (PartiQL) generated, already valid.
+    pub(crate) fn add_value(&mut self, key: String, value: AttributeValue) {
+        self.values.insert(key, (value, Cell::new(false)));
+    }
+
     /// The attribute name `#key` stands for, marking it used.
     pub(crate) fn name(&self, key: &str) -> Option<&str> {
         self.names.get(key).map(|(name, used)| {

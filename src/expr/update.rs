@@ -210,7 +210,8 @@ fn difference<T: PartialEq>(mut set: Vec<T>, gone: &[T]) -> Option<Vec<T>> {
 }
 
 /// Refuses an item nested deeper than DynamoDB allows, walking it without recursion.
-fn check_nesting(item: &Item) -> Result<()> {
+/// DynamoDB's 32 levels of nesting, for an item built outside the JSON parser.
+pub(crate) fn check_nesting(item: &Item) -> Result<()> {
     let mut pending: Vec<(&AttributeValue, usize)> = item.values().map(|value| (value, 1)).collect();
     while let Some((value, depth)) = pending.pop() {
         let children: Vec<&AttributeValue> = match value {

@@ -92,22 +92,31 @@ impl KeyCode {
 
     /// Lowercase hex, the form the key takes in storage.
     pub fn to_hex(&self) -> String {
-        self.0.iter().fold(String::with_capacity(self.0.len() * 2), |mut hex, byte| {
-            // Writing to a String cannot fail.
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        })
+        hex_encode(&self.0)
     }
 
     /// The key whose [`to_hex`](Self::to_hex) is `text`; `None` if `text` is not hex.
     pub fn from_hex(text: &str) -> Option<KeyCode> {
-        if !text.len().is_multiple_of(2) {
-            return None;
-        }
-        let digit = |byte: u8| char::from(byte).to_digit(16);
-        let bytes = text.as_bytes().chunks(2).map(|pair| Some((digit(pair[0])? * 16 + digit(pair[1])?) as u8));
-        bytes.collect::<Option<Vec<u8>>>().map(KeyCode)
+        hex_decode(text).map(KeyCode)
     }
+}
+
+/// Bytes as lowercase hex.
+pub fn hex_encode(bytes: &[u8]) -> String {
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut hex, byte| {
+        // Writing to a String cannot fail.
+        let _ = write!(hex, "{byte:02x}");
+        hex
+    })
+}
+
+/// The bytes whose [`hex_encode`] is `text`; `None` if `text` is not hex.
+pub fn hex_decode(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    let digit = |byte: u8| char::from(byte).to_digit(16);
+    text.as_bytes().chunks(2).map(|pair| Some((digit(*pair.first()?)? * 16 + digit(*pair.get(1)?)?) as u8)).collect()
 }
 
 impl ScalarType {

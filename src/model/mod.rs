@@ -5,6 +5,6 @@ pub mod key;
 pub mod number;
 pub mod value;
 
-pub use key::{KeyAttribute, KeyCode, KeySchema, ScalarType};
+pub use key::{hex_decode, hex_encode, KeyAttribute, KeyCode, KeySchema, ScalarType};
 pub use number::Number;
 pub use value::{item_from_json, item_size, AttributeValue, Item};

@@ -120,7 +120,8 @@ pub fn segment_of(schema: &KeySchema, item: &Item, total: u32) -> u32 {
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0100_0000_01b3;
 
-fn fnv1a(bytes: &[u8]) -> u64 {
+/// 64-bit FNV-1a, the stable hash of parallel scan segments and PartiQL NextTokens.
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(FNV_OFFSET, |hash, &byte| (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME))
 }
 

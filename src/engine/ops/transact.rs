@@ -305,7 +305,7 @@ fn cancel_on_failure<T>(results: Vec<Result<T>>) -> Result<Vec<T>> {
 }
 
 /// The TransactionCanceledException for these reasons, whose message lists their codes.
-fn cancelled(reasons: Vec<CancellationReason>) -> Error {
+pub(crate) fn cancelled(reasons: Vec<CancellationReason>) -> Error {
     let codes: Vec<&str> = reasons.iter().map(|reason| reason.code).collect();
     let message =
         format!("Transaction cancelled, please refer cancellation reasons for specific reasons [{}]", codes.join(", "));
