@@ -158,7 +158,7 @@ const NUMBER_KNOB_SPECS: NumberKnobSpec[] = [
   },
   {
     knob: "GsiPropagationDelayMillis", label: "GSI propagation delay (ms)", min: 0, max: DAY_MILLIS, step: 100, describe: millisText, testId: "knob-gsi-delay",
-    presets: [{ label: "Stale GSI reads: 5 s", value: 5000, testId: "knob-gsi-stale" }, { label: "Instant", value: 0, testId: "knob-gsi-instant" }],
+    presets: [{ label: "Stale GSI reads: 5 s", value: 5000, testId: "knob-gsi-stale" }, { label: "No delay", value: 0, testId: "knob-gsi-instant" }],
   },
   {
     knob: "ItemCollectionSizeLimitBytes", label: "Item collection limit (bytes)", min: 1024, max: GB10, step: 1024, describe: formatBytes, testId: "knob-collection-size",
