@@ -204,7 +204,7 @@ export function createAutoScalingBox(state: AppState): AutoScalingBox {
     if (!t) return null;
     const policy = policyOf(t);
     const units = unitsOf(metrics, t);
-    const off = h("button", { type: "button", class: "small secondary", "data-testid": "autoscaling-off" }, "Turn off");
+    const off = h("button", { type: "button", class: "small secondary", "data-testid": "autoscaling-off", "aria-label": `Turn off auto scaling of the ${whereText(t)}'s ${t.access.toLowerCase()} units` }, "Turn off");
     off.addEventListener("click", () => run(turnOffSteps(t, policy?.PolicyName ?? null)));
     const percent = policy?.TargetTrackingScalingPolicyConfiguration?.TargetValue;
     return h("tr", { "data-testid": "autoscaling-target", "data-resource": found.ResourceId, "data-dimension": found.ScalableDimension },
@@ -284,8 +284,10 @@ export function createAutoScalingBox(state: AppState): AutoScalingBox {
     const signature = provisionedText(now);
     const changed = signature !== unitsSignature;
     unitsSignature = signature;
+    // Rebuilding the rows on every poll would take the focus off a Turn off button.
+    if (!first && !changed) return;
     render();
-    if (first || changed) void describe();
+    void describe();
   }
 
   function reset() {
