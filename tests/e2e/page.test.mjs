@@ -743,6 +743,13 @@ describe("playground page", { timeout: 240_000 }, () => {
         assert.ok(label.trim(), `${id} has a label`);
       }
 
+      // Picking a registered target fills the form with its limits, to change them.
+      await page.getByTestId("autoscaling-min").fill("9");
+      await page.getByTestId("autoscaling-access").selectOption("Read");
+      await page.getByTestId("autoscaling-access").selectOption("Write");
+      assert.equal(await page.getByTestId("autoscaling-min").inputValue(), "5");
+      assert.match(await page.getByTestId("autoscaling-cli").textContent(), /--min-capacity 5 /);
+
       // Turned off: the policy and the target are gone; the units stay where they are.
       await page.getByTestId("autoscaling-off").click();
       await page.getByTestId("autoscaling-none").waitFor({ state: "visible" });

@@ -107,6 +107,13 @@ interface Described {
 }
 
 const sameTarget = (a: ScalingTarget, b: ScalingTarget) => a.table === b.table && a.index === b.index && a.access === b.access;
+/** The entry of a Describe answer (target, policy) that is about `t`, or null. */
+function entryFor<T extends { ResourceId: string; ScalableDimension: string }>(list: T[], t: ScalingTarget): T | null {
+  return list.find((entry) => {
+    const other = targetOf(entry.ResourceId, entry.ScalableDimension);
+    return other !== null && sameTarget(t, other);
+  }) ?? null;
+}
 const whereText = (t: ScalingTarget) => (t.index === null ? "table" : `GSI ${t.index}`);
 const unitName = (access: Access) => (access === "Read" ? "RCU" : "WCU");
 
@@ -192,12 +199,7 @@ export function createAutoScalingBox(state: AppState): AutoScalingBox {
     where.value = values.includes(chosen) ? chosen : "";
   }
 
-  function policyOf(t: ScalingTarget) {
-    return described?.ScalingPolicies.find((p) => {
-      const other = targetOf(p.ResourceId, p.ScalableDimension);
-      return other !== null && sameTarget(t, other);
-    }) ?? null;
-  }
+  const policyOf = (t: ScalingTarget) => entryFor(described?.ScalingPolicies ?? [], t);
 
   function targetRow(found: Described["ScalableTargets"][number]) {
     const t = targetOf(found.ResourceId, found.ScalableDimension);
@@ -297,7 +299,21 @@ export function createAutoScalingBox(state: AppState): AutoScalingBox {
     error.hidden = true;
   }
 
-  for (const control of [where, access, min, max, target]) control.addEventListener("input", showCli);
+  /** Picking a target that is registered fills in its limits and target, to change them. */
+  function fillFromRegistered() {
+    const t = formTarget();
+    const found = t && entryFor(described?.ScalableTargets ?? [], t);
+    if (found) {
+      min.value = String(found.MinCapacity);
+      max.value = String(found.MaxCapacity);
+      const percent = policyOf(t)?.TargetTrackingScalingPolicyConfiguration?.TargetValue;
+      if (percent !== undefined) target.value = String(percent);
+    }
+    showCli();
+  }
+
+  for (const control of [where, access]) control.addEventListener("change", fillFromRegistered);
+  for (const control of [min, max, target]) control.addEventListener("input", showCli);
   turnOn.addEventListener("click", () => {
     const t = formTarget();
     if (t) void run(turnOnSteps(t, formSettings()));
