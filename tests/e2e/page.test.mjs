@@ -671,6 +671,161 @@ describe("playground page", { timeout: 240_000 }, () => {
       assertClean(t, seen);
     }));
 
+  test("auto scaling acts on the engine clock; new knobs kept (v1 record migrated); stale GSI read; a cancelled transaction's reasons", (t) =>
+    withPage("autoscaling", async (page, seen) => {
+      const db = "e2e-autoscaling";
+      // A profile from before v2 (only a v1 knobs record): v1 is read, then replaced by v2.
+      await openPlayground(page, `${server.url}?db=${db}#designer`);
+      await page.evaluate((name) => {
+        localStorage.removeItem("dynaplay.knobs.v2");
+        localStorage.setItem("dynaplay.knobs.v1", JSON.stringify({ [name]: { AdaptiveCapacity: false } }));
+      }, db);
+      await page.reload();
+      await waitUntilReady(page);
+      await page.waitForFunction(() => globalThis.dynaplay.db.send("Dynaplay.DescribeConfiguration", {}).then((c) => c.AdaptiveCapacity === false));
+
+      await createTableInDesigner(page, { name: "Scaled", pk: "pk", provisioned: { read: 5, write: 5 } });
+      await showPanel(page, "capacity");
+      await page.getByTestId("capacity-title").filter({ hasText: "Capacity: Scaled" }).waitFor();
+      await page.getByTestId("autoscaling-none").waitFor({ state: "visible" });
+      assert.match(await page.getByTestId("autoscaling-provisioned").textContent(), /Table: 5 RCU, 5 WCU/);
+
+      // Target tracking on the table's write units: 5 to 50 units, 50% utilisation.
+      await page.getByTestId("clock-rate-0").click();
+      assert.deepEqual(await page.getByTestId("autoscaling-resource").locator("option").allTextContents(), ["Table"]);
+      await page.getByTestId("autoscaling-access").selectOption("Write");
+      await page.getByTestId("autoscaling-min").fill("5");
+      await page.getByTestId("autoscaling-max").fill("50");
+      await page.getByTestId("autoscaling-target-percent").fill("50");
+      const cli = await page.getByTestId("autoscaling-cli").textContent();
+      assert.match(cli, /^aws application-autoscaling register-scalable-target \\\n {4}--service-namespace dynamodb \\\n {4}--resource-id table\/Scaled/);
+      assert.match(cli, /--min-capacity 5 \\\n {4}--max-capacity 50\n\naws application-autoscaling put-scaling-policy/);
+      assert.match(cli, /"TargetValue":50,"PredefinedMetricSpecification":\{"PredefinedMetricType":"DynamoDBWriteCapacityUtilization"\}/);
+      await page.getByTestId("autoscaling-on").click();
+      const row = page.getByTestId("autoscaling-target");
+      await row.filter({ hasText: "50%" }).waitFor();
+      assert.equal(await row.getAttribute("data-dimension"), "dynamodb:table:WriteCapacityUnits");
+      assert.match(await row.textContent(), /5 WCU/);
+      await page.getByTestId("autoscaling-no-activity").waitFor({ state: "visible" });
+
+      // Three busy minutes on the engine clock (200 WCU a minute is 67% of 5 WCU/s): the
+      // policy raises the units to what the last minute needed at 50%, ceil(200/60/0.5) = 7.
+      await page.evaluate(async () => {
+        const { db } = globalThis.dynaplay;
+        for (let minute = 0; minute < 3; minute++) {
+          for (let i = 0; i < 200; i++) await db.send("PutItem", { TableName: "Scaled", Item: { pk: { S: `m${minute}-${i}` } } });
+          await db.send("Dynaplay.SetClock", { AdvanceMillis: 60_000 });
+        }
+      });
+      await page.getByTestId("autoscaling-activity").first().waitFor();
+      assert.match(await page.getByTestId("autoscaling-activity").first().textContent(), /table WCU: Setting write capacity units to 7\..*utilisation above 50% for 2 consecutive minutes \(from 5 to 7\)/);
+      await row.filter({ hasText: "7 WCU" }).waitFor();
+      await page.getByTestId("capacity-billing").filter({ hasText: "Provisioned: 5 RCU and 7 WCU per second" }).waitFor();
+      assert.match(await page.getByTestId("autoscaling-provisioned").textContent(), /Table: 5 RCU, 7 WCU/);
+      const described = await page.evaluate(() => globalThis.dynaplay.db.send("DescribeTable", { TableName: "Scaled" }));
+      assert.equal(described.Table.ProvisionedThroughput.WriteCapacityUnits, 7);
+      await page.getByTestId("autoscaling").scrollIntoViewIfNeeded();
+      await page.getByTestId("autoscaling").screenshot({ path: join(outputDir, "autoscaling.png") });
+      t.diagnostic(`screenshot: ${join(outputDir, "autoscaling.png")}`);
+
+      // Dark theme, and a narrow screen without sideways scrolling.
+      await page.getByTestId("theme-toggle").click(); // system -> light
+      await page.getByTestId("theme-toggle").click(); // light -> dark
+      await page.getByTestId("autoscaling").screenshot({ path: join(outputDir, "autoscaling-dark.png") });
+      await page.getByTestId("theme-toggle").click(); // back to system
+      await page.setViewportSize({ width: 400, height: 800 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `the auto scaling box scrolls sideways by ${overflow} px at 400 px`);
+      await page.getByTestId("autoscaling").screenshot({ path: join(outputDir, "autoscaling-narrow.png") });
+      await page.setViewportSize({ width: 1280, height: 720 });
+      for (const id of ["autoscaling-resource", "autoscaling-access", "autoscaling-min", "autoscaling-max", "autoscaling-target-percent", "knob-gsi-delay", "knob-collection-size", "knob-transaction-duration"]) {
+        const label = await page.getByTestId(id).evaluate((el) => el.labels?.[0]?.textContent ?? "");
+        assert.ok(label.trim(), `${id} has a label`);
+      }
+
+      // Picking a registered target fills the form with its limits, to change them.
+      await page.getByTestId("autoscaling-min").fill("9");
+      await page.getByTestId("autoscaling-access").selectOption("Read");
+      await page.getByTestId("autoscaling-access").selectOption("Write");
+      assert.equal(await page.getByTestId("autoscaling-min").inputValue(), "5");
+      assert.match(await page.getByTestId("autoscaling-cli").textContent(), /--min-capacity 5 /);
+
+      // Turned off: the policy and the target are gone; the units stay where they are.
+      await page.getByTestId("autoscaling-off").click();
+      await page.getByTestId("autoscaling-none").waitFor({ state: "visible" });
+      const left = await page.evaluate(() => globalThis.dynaplay.db.send("AnyScaleFrontendService.DescribeScalableTargets", { ServiceNamespace: "dynamodb" }));
+      assert.deepEqual(left.ScalableTargets, []);
+
+      // The new knobs' presets, remembered in the v2 record with the migrated v1 knob.
+      await page.getByTestId("knob-gsi-stale").click();
+      await page.getByTestId("knob-gsi-delay-text").filter({ hasText: "5 s" }).waitFor();
+      await page.getByTestId("knob-collection-tiny").click();
+      await page.getByTestId("knob-collection-size-text").filter({ hasText: "4.0 KB" }).waitFor();
+      await page.getByTestId("knob-transaction-slow").click();
+      await page.getByTestId("knob-transaction-duration-text").filter({ hasText: "10 s" }).waitFor();
+      const stored = await page.evaluate(() => ({ v1: localStorage.getItem("dynaplay.knobs.v1"), v2: JSON.parse(localStorage.getItem("dynaplay.knobs.v2")) }));
+      assert.equal(stored.v1, null, "the v1 record is dropped once v2 is written");
+      assert.deepEqual(
+        { ...stored.v2[db], PartitionSizeLimitBytes: undefined, Throttling: undefined },
+        { AdaptiveCapacity: false, GsiPropagationDelayMillis: 5000, ItemCollectionSizeLimitBytes: 4096, TransactionDurationMillis: 10_000, PartitionSizeLimitBytes: undefined, Throttling: undefined },
+      );
+
+      // A stale GSI read, as the "Try it" steps tell (the clock is still paused).
+      await showPanel(page, "console");
+      expectOk(await runRequest(page, "CreateTable", {
+        TableName: "Stale",
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "g", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        GlobalSecondaryIndexes: [{ IndexName: "ByG", KeySchema: [{ AttributeName: "g", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } }],
+        BillingMode: "PAY_PER_REQUEST",
+      }), "CreateTable");
+      expectOk(await runRequest(page, "PutItem", { TableName: "Stale", Item: { pk: { S: "1" }, g: { S: "x" } } }), "PutItem");
+      const query = { TableName: "Stale", IndexName: "ByG", KeyConditionExpression: "g = :g", ExpressionAttributeValues: { ":g": { S: "x" } } };
+      assert.equal(expectOk(await runRequest(page, "Query", query), "Query").Count, 0, "the write has not reached the index yet");
+      await page.evaluate(() => globalThis.dynaplay.db.send("Dynaplay.SetClock", { AdvanceMillis: 60_000 }));
+      assert.equal(expectOk(await runRequest(page, "Query", query), "Query").Count, 1, "after the delay the index has it");
+
+      // Transactions on the picked table: the example picker offers a variant that is cancelled.
+      await page.getByTestId("operation").fill("TransactWriteItems");
+      const picker = page.getByTestId("example-pick");
+      await picker.waitFor({ state: "visible" });
+      assert.equal(await picker.locator("option").count(), 2);
+      const plain = await editorText(page, "request");
+      assert.match(plain, /"Update"/);
+      expectOk(await runRequest(page, "TransactWriteItems", plain), "TransactWriteItems");
+      // Slow transactions hold the items: a plain write to one conflicts.
+      const conflict = await runRequest(page, "PutItem", { TableName: "Scaled", Item: { pk: { S: "item-1" } } });
+      assert.equal(conflict.errorName, "TransactionConflictException");
+      await page.evaluate(() => globalThis.dynaplay.db.send("Dynaplay.SetClock", { AdvanceMillis: 60_000 }));
+      await page.getByTestId("operation").fill("TransactWriteItems");
+      await picker.selectOption({ index: 1 });
+      const variant = await editorText(page, "request");
+      assert.match(variant, /attribute_not_exists/);
+      const cancelled = await runRequest(page, "TransactWriteItems", variant);
+      assert.equal(cancelled.errorName, "TransactionCanceledException");
+      const reasons = page.getByTestId("cancellation-reason");
+      assert.equal(await reasons.count(), 2);
+      assert.equal(await reasons.nth(0).getAttribute("data-code"), "ConditionalCheckFailed");
+      assert.match(await reasons.nth(0).textContent(), /^TransactItems\[0\] Put on Scaled: ConditionalCheckFailed The conditional request failed/);
+      assert.match(await reasons.nth(0).locator("pre").textContent(), /"pk": \{"S": "item-1"\}/, "the item as it was (ALL_OLD)");
+      assert.equal(await reasons.nth(1).getAttribute("data-code"), "None");
+      assert.match(await reasons.nth(1).textContent(), /TransactItems\[1\] ConditionCheck on Scaled: None/);
+      assert.match(cancelled.responseText, /"CancellationReasons"/);
+      await screenshot(t, page, "console-transaction", { fullPage: true });
+
+      // A reload starts the engine from the defaults: the page sets the remembered knobs again.
+      await page.reload();
+      await waitUntilReady(page);
+      const config = await page.evaluate(() => globalThis.dynaplay.db.send("Dynaplay.DescribeConfiguration", {}));
+      assert.equal(config.AdaptiveCapacity, false);
+      assert.equal(config.GsiPropagationDelayMillis, 5000);
+      assert.equal(config.ItemCollectionSizeLimitBytes, 4096);
+      assert.equal(config.TransactionDurationMillis, 10_000);
+      await showPanel(page, "capacity");
+      await page.waitForFunction(() => document.querySelector("[data-testid=knob-transaction-duration]").value === "10000");
+      assertClean(t, seen);
+    }));
+
   test("placeholder panel, narrow screen, dark theme and keyboard tabs", (t) =>
     withPage("layout", async (page, seen) => {
       await openPlayground(page, `${server.url}?db=e2e-layout#streams`);

@@ -3,7 +3,8 @@
 // (provisioned or on-demand units, burst left), a map of its partitions (and each global
 // index's) with their share of the key space, items, size, burst gauges and a per-second
 // chart, the latest throttled requests, and hosts the simulation controls, the load
-// generator and the cost estimate. The model it shows is docs/capacity.md.
+// generator, the auto scaling box and the cost estimate. The model it shows is docs/capacity.md.
+import { createAutoScalingBox } from "./autoscaling";
 import { BURST_SECONDS, burstCapacity, consumptionWindow, counted, fillFraction, formatBytes, formatCompactUnits, formatPercent, formatUnits, LIMIT_TEXT, PARTITION_CEILING, rangeFraction } from "./capacitymath";
 import { ConsumptionChart } from "./chart";
 import { createCostBox } from "./cost";
@@ -151,6 +152,7 @@ export function createCapacity(state: AppState): CapacityPanel {
   const simulation = createSimulationControls(state);
   const loadGenerator = createLoadGenerator(state);
   const cost = createCostBox(state);
+  const autoScaling = createAutoScalingBox(state);
   const title = h("h2", { class: "panel-title", "data-testid": "capacity-title" }, "Capacity");
   const empty = h("p", { class: "notice", "data-testid": "capacity-empty" }, "Pick a table in the sidebar to see its partitions, burst capacity and throttling.");
 
@@ -207,6 +209,7 @@ export function createCapacity(state: AppState): CapacityPanel {
   const tableSections = h("div", { class: "dp-cap-sections" },
     h("div", { class: "dp-cap-side" }, pool, loadGenerator.element),
     h("div", { class: "dp-cap-main" }, map, events),
+    autoScaling.element,
     cost.element);
   const element = h("div", { class: "dp-capacity-panel" },
     h("div", { class: "dp-mode-bar" }, title, h("span", { class: "hint" }, "Simulated: DynamoDB's partitions, burst capacity and throttling, on the engine clock.")),
@@ -295,6 +298,7 @@ export function createCapacity(state: AppState): CapacityPanel {
     renderKeySpace(throughput.Partitions, throttles);
     renderPartitions({ isTable: view === TABLE_VIEW, throughput, throttles, nowMillis: metrics.NowMillis, windowSeconds: Number(windowPick.value), showCeilings: ceilings.checked });
     renderEvents(metrics.ThrottleEvents);
+    autoScaling.update(metrics);
   }
 
   /** One poll: the metrics of the picked table (which carry the clock), or the clock alone. */
@@ -340,6 +344,7 @@ export function createCapacity(state: AppState): CapacityPanel {
     view = TABLE_VIEW;
     cards = [];
     partitionList.replaceChildren();
+    autoScaling.reset();
     if (visible) {
       void cost.refresh();
       void poll();

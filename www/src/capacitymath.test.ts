@@ -1,5 +1,5 @@
 // Unit tests of the Capacity panel's arithmetic (hash ranges, gauges, chart windows and
-// scales, figures), the load generator's requests, the remembered knobs and the cost text.
+// scales, figures), the load generator's requests, the remembered knobs (and their v1 record) and the cost text.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -22,7 +22,7 @@ import {
 } from "./capacitymath";
 import { formatUsd } from "./cost";
 import { loadRequest } from "./loadgen";
-import { savedKnobs, withKnobs } from "./simulation";
+import { currentRecord, KNOBS_KEY, OLD_KNOBS_KEYS, savedKnobs, withKnobs } from "./simulation";
 
 test("hash ranges as fractions of the key space", () => {
   assert.deepEqual(rangeFraction("0000000000000000", "ffffffffffffffff"), { start: 0, width: 1 });
@@ -137,4 +137,22 @@ test("knobs are remembered per database, and only well-typed ones come back", ()
   assert.deepEqual(savedKnobs("not json", "a"), {});
   assert.deepEqual(savedKnobs(JSON.stringify({ a: { AdaptiveCapacity: "no", PartitionSizeLimitBytes: "4096", Extra: 1 } }), "a"), {});
   assert.deepEqual(JSON.parse(withKnobs("[1]", "a", {})), { a: {} }, "a damaged entry is replaced");
+});
+
+test("the new knobs are remembered too, and the v1 record is read as it was", () => {
+  const stored = withKnobs(null, "a", { GsiPropagationDelayMillis: 5000, ItemCollectionSizeLimitBytes: 4096, TransactionDurationMillis: 10_000 });
+  assert.deepEqual(savedKnobs(stored, "a"), { GsiPropagationDelayMillis: 5000, ItemCollectionSizeLimitBytes: 4096, TransactionDurationMillis: 10_000 });
+  assert.deepEqual(savedKnobs(JSON.stringify({ a: { GsiPropagationDelayMillis: "5000", TransactionDurationMillis: Infinity } }), "a"), {});
+
+  const v1 = JSON.stringify({ a: { AdaptiveCapacity: false, Throttling: true, PartitionSizeLimitBytes: 4096 } });
+  const only = (records: Record<string, string>) => (key: string) => records[key] ?? null;
+  assert.equal(currentRecord(only({})), null);
+  const migrated = currentRecord(only({ "dynaplay.knobs.v1": v1 }));
+  assert.equal(migrated, v1);
+  assert.deepEqual(savedKnobs(migrated, "a"), { AdaptiveCapacity: false, Throttling: true, PartitionSizeLimitBytes: 4096 });
+  // Saving on top of the v1 record keeps its other databases; then the old record is ignored.
+  const v2 = withKnobs(migrated, "b", { TransactionDurationMillis: 1 });
+  assert.deepEqual(savedKnobs(v2, "a"), { AdaptiveCapacity: false, Throttling: true, PartitionSizeLimitBytes: 4096 });
+  assert.equal(currentRecord(only({ [KNOBS_KEY]: v2, "dynaplay.knobs.v1": v1 })), v2);
+  assert.deepEqual(OLD_KNOBS_KEYS, ["dynaplay.knobs.v1"]);
 });

@@ -35,9 +35,10 @@ function optionWords(value: unknown): string[] {
   return [shellQuote(JSON.stringify(value))];
 }
 
-/** `aws dynamodb create-table --table-name Music ...`, one option per line. */
-export function toCli(operation: string, request: Record<string, unknown>): string {
-  const lines = [`aws dynamodb ${kebab(operation)}`];
+/** `aws dynamodb create-table --table-name Music ...`, one option per line (another AWS CLI
+ *  command group, such as application-autoscaling, with `service`). */
+export function toCli(operation: string, request: Record<string, unknown>, service = "dynamodb"): string {
+  const lines = [`aws ${service} ${kebab(operation)}`];
   for (const [key, value] of Object.entries(request)) {
     if (value === undefined) continue;
     const option = kebab(key);

@@ -1,14 +1,16 @@
 // The Console (DynamoDB API mode): pick an operation (with autocomplete), edit the request
 // in CodeMirror, run it with the button or Ctrl+Enter; see the response as JSON or as a
 // grid of its items, with Count, ScannedCount and ConsumedCapacity always in view when the
-// response has them. Requests run are kept in a history in localStorage.
+// response has them. A cancelled transaction's reasons are listed per action under the
+// error. Requests run are kept in a history in localStorage.
+import { type CancellationReason, cancelledActions } from "./cancellation";
 import { prettyJson } from "./codegen";
 import { h, uid } from "./dom";
 import { createJsonEditor } from "./editor";
-import { isUnknownOperation, type ThrottlingReason } from "./engine";
+import { type ApiError, isUnknownOperation, type ThrottlingReason } from "./engine";
 import { locateExpressionError } from "./exprerrors";
 import { ItemGrid } from "./grid";
-import { ALL_OPERATIONS, example, OPERATIONS, PARAMETERS } from "./ops";
+import { ALL_OPERATIONS, examples, OPERATIONS, PARAMETERS } from "./ops";
 import type { AppState } from "./state";
 
 const HISTORY_KEY = "dynaplay.history.v1";
@@ -70,6 +72,7 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
   const opList = h("datalist", { id: opListId }, ...ALL_OPERATIONS.map((op) => h("option", { value: op })));
   const runButton = h("button", { type: "submit", "data-testid": "run", disabled: true }, "Run");
   const exampleButton = h("button", { type: "button", class: "secondary", "data-testid": "reset-example" }, "Example");
+  const examplePick = h("select", { "data-testid": "example-pick", "aria-label": "Which example", hidden: true });
   const formatButton = h("button", { type: "button", class: "secondary", "data-testid": "format-request" }, "Format");
   const editorHost = h("div", { class: "dp-editor-host" });
   const editorHintId = uid("editor-hint");
@@ -81,7 +84,8 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
   const errorMessage = h("span", { "data-testid": "error-message" });
   const errorHint = h("p", { class: "hint", "data-testid": "error-hint", hidden: true });
   const throttlingReasons = h("dl", { class: "dp-throttling-reasons", "data-testid": "throttling-reasons", hidden: true });
-  const errorBox = h("div", { class: "error", role: "alert", hidden: true, "data-testid": "error" }, errorName, errorMessage, throttlingReasons, errorHint);
+  const cancellationReasons = h("ol", { class: "dp-cancellation", "data-testid": "cancellation-reasons", "aria-label": "Why each action was cancelled", hidden: true });
+  const errorBox = h("div", { class: "error", role: "alert", hidden: true, "data-testid": "error" }, errorName, errorMessage, throttlingReasons, cancellationReasons, errorHint);
   const viewJson = h("button", { type: "button", class: "dp-seg", "aria-pressed": "true", "data-testid": "view-json" }, "JSON");
   const viewGrid = h("button", { type: "button", class: "dp-seg", "aria-pressed": "false", "data-testid": "view-grid", disabled: true }, "Grid");
   const responsePre = h("pre", { class: "dp-code dp-response", tabindex: 0, "data-testid": "response", "aria-label": "Response JSON" });
@@ -103,7 +107,7 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
     h("div", { class: "field" }, h("label", { for: opInput.id }, "Operation"), h("div", { class: "dp-row" }, opInput, opList), opHint),
     h("div", { class: "field" }, h("span", { class: "label", id: uid("req-label") }, "Request (DynamoDB JSON)"), editorHost,
       h("p", { class: "hint", id: editorHintId }, h("kbd", {}, "Ctrl"), "+", h("kbd", {}, "Enter"), " runs the request; ", h("kbd", {}, "Esc"), " then ", h("kbd", {}, "Tab"), " leaves the editor. Drafts are kept per operation.")),
-    h("div", { class: "actions" }, runButton, exampleButton, formatButton),
+    h("div", { class: "actions" }, runButton, exampleButton, examplePick, formatButton),
   );
   const element = h("div", { class: "dp-console" },
     h("div", { class: "dp-mode-bar" }, h("h2", { class: "panel-title" }, "Console"), h("span", { class: "dp-mode" }, "DynamoDB API"), h("span", { class: "hint" }, "PartiQL and AWS CLI modes arrive later.")),
@@ -133,7 +137,17 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
   });
   editor.view.contentDOM.setAttribute("aria-describedby", editorHintId);
 
-  const exampleText = (op: string) => JSON.stringify(example(op, state.shape()), null, 2);
+  /** The operation's example picked in the list (the first when it has just one). */
+  const exampleText = (op: string) => {
+    const all = examples(op, state.shape());
+    return JSON.stringify((all[examplePick.selectedIndex] ?? all[0]!).request, null, 2);
+  };
+  /** Lists the operation's examples when it has more than one. */
+  function showExampleChoices(op: string) {
+    const all = examples(op, state.shape());
+    examplePick.replaceChildren(...all.map((e, i) => h("option", { value: i }, e.label)));
+    examplePick.hidden = all.length < 2;
+  }
   /** Sets the editor's text without counting it as the person's draft. */
   function setText(text: string) {
     settingText = true;
@@ -155,6 +169,7 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
     const op = opInput.value.trim();
     if (op !== currentOp && ALL_OPERATIONS.includes(op)) {
       currentOp = op;
+      showExampleChoices(op);
       showRequestFor(op);
     }
   }
@@ -208,7 +223,7 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
     try {
       JSON.parse(text);
     } catch (err) {
-      showError({ name: "Invalid JSON", message: `${(err as Error).message} (checked in the page; nothing was sent)` }, null);
+      showError({ name: "Invalid JSON", type: null, message: `${(err as Error).message} (checked in the page; nothing was sent)` }, text);
       finish("error", `${operation} was not sent.`);
       return;
     }
@@ -234,7 +249,7 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
       setView(showingGrid && lastItems !== null);
       finish("ok", `${operation} succeeded in ${ms} ms.`);
     } else {
-      showError(outcome.error, ms);
+      showError(outcome.error, text);
       // An expression error: underline its token in the request, if the text is unchanged.
       if (editor.text === sentText) {
         const ranges = locateExpressionError(sentText, outcome.error.message);
@@ -254,10 +269,25 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
     throttlingReasons.hidden = !reasons?.length;
   }
 
-  function showError(e: { name: string; type?: string | null; message: string; throttlingReasons?: ThrottlingReason[] }, ms: number | null) {
+  /** A cancelled transaction's reasons, one per action in TransactItems order (numbered from 0, as the reasons are). */
+  function showCancellationReasons(reasons: CancellationReason[] | undefined, requestText: string) {
+    const actions = cancelledActions(reasons ?? [], requestText);
+    cancellationReasons.replaceChildren(...actions.map(({ index, action, table, reason }) => {
+      const what = `${action ?? "Action"}${table ? ` on ${table}` : ""}`;
+      const outcome = reason.Code === "None" ? "None (this action would have succeeded)" : reason.Code;
+      return h("li", { "data-testid": "cancellation-reason", "data-code": reason.Code, "data-index": index },
+        h("strong", {}, `TransactItems[${index}] ${what}: `), h("code", {}, outcome),
+        reason.Message ? ` ${reason.Message}` : "",
+        reason.Item ? h("pre", { "aria-label": `Item of TransactItems[${index}]` }, prettyJson(reason.Item)) : null);
+    }));
+    cancellationReasons.hidden = actions.length === 0;
+  }
+
+  function showError(e: ApiError, requestText: string) {
     errorName.textContent = e.name;
     errorMessage.textContent = e.message;
     showThrottlingReasons(e.throttlingReasons);
+    showCancellationReasons(e.cancellationReasons, requestText);
     errorBox.hidden = false;
     if (isUnknownOperation({ name: e.name, type: e.type ?? null, message: e.message })) {
       errorHint.hidden = false;
@@ -265,14 +295,18 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
         ? "DynamoDB has this operation, but this build of the Dynaplay engine does not implement it yet."
         : "Check the operation's name: DynamoDB has no operation by this name.";
     }
-    // The error body as DynamoDB sends it, ThrottlingReasons included.
-    const body = { __type: e.type, message: e.message, ...(e.throttlingReasons?.length ? { ThrottlingReasons: e.throttlingReasons } : {}) };
+    // The error body as DynamoDB sends it, ThrottlingReasons and CancellationReasons included.
+    const body = {
+      __type: e.type,
+      message: e.message,
+      ...(e.throttlingReasons?.length ? { ThrottlingReasons: e.throttlingReasons } : {}),
+      ...(e.cancellationReasons?.length ? { CancellationReasons: e.cancellationReasons } : {}),
+    };
     responsePre.textContent = e.type ? JSON.stringify(body, null, 2) : "";
     metricsBar.hidden = true;
     lastItems = null;
     viewGrid.disabled = true;
     setView(false);
-    void ms;
   }
 
   function addHistory(entry: HistoryEntry) {
@@ -294,6 +328,7 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
         button.addEventListener("click", () => {
           opInput.value = e.operation;
           currentOp = e.operation;
+          showExampleChoices(e.operation);
           syncOperationHint();
           editor.text = e.request;
           editor.focus();
@@ -318,11 +353,13 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
       run();
     }
   });
-  exampleButton.addEventListener("click", () => {
+  const useExample = () => {
     drafts.delete(currentOp);
     setText(exampleText(currentOp));
     editor.focus();
-  });
+  };
+  exampleButton.addEventListener("click", useExample);
+  examplePick.addEventListener("change", useExample);
   formatButton.addEventListener("click", () => {
     try {
       editor.text = JSON.stringify(JSON.parse(editor.text), null, 2);
@@ -339,6 +376,7 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
     if (!drafts.has(currentOp)) setText(exampleText(currentOp));
   });
 
+  showExampleChoices(opInput.value);
   showRequestFor(opInput.value);
   syncOperationHint();
   renderHistory();

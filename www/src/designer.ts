@@ -5,7 +5,7 @@
 // delete the table (DeleteTable, confirmed).
 // The engine validates: its errors are placed next to the field whose parameter they name.
 import { prettyJson, toCli, toSdk } from "./codegen";
-import { confirmDialog, copyText, h, uid } from "./dom";
+import { confirmDialog, copyButton, h, uid } from "./dom";
 import { DESIGNER_FIELDS, type FieldMatchers, mapErrorToFields } from "./fielderrors";
 import { attributeDefinitions, createGsiRequest, createIndexRow, describeIndex, indexKeys, indexMatcher, indexParameters, type IndexRow, LSI_LOCKED } from "./indexes";
 import type { AppState } from "./state";
@@ -101,12 +101,8 @@ function createPreview(testId: string, get: () => { operation: string; request: 
     return b;
   });
   const copy = h("button", { type: "button", class: "small secondary" }, "Copy");
-  copy.addEventListener("click", async () => {
-    copied.textContent = (await copyText(code.textContent ?? "")) ? "Copied." : "Copying is blocked here: select the text and copy it.";
-    setTimeout(() => (copied.textContent = ""), 3000);
-  });
   const element = h("section", { class: "dp-preview", "aria-label": "Request preview" },
-    h("div", { class: "dp-preview-head" }, h("div", { class: "dp-segmented", role: "group", "aria-label": "Preview format" }, ...buttons), copy, copied),
+    h("div", { class: "dp-preview-head" }, h("div", { class: "dp-segmented", role: "group", "aria-label": "Preview format" }, ...buttons), copyButton(() => code.textContent ?? "")),
     code,
   );
   function update() {

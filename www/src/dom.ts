@@ -63,6 +63,17 @@ export async function copyText(text: string): Promise<boolean> {
   }
 }
 
+/** A Copy button and the line that says whether copying `text()` worked. */
+export function copyButton(text: () => string, testId?: string): HTMLElement {
+  const button = h("button", { type: "button", class: "small secondary", "data-testid": testId }, "Copy");
+  const copied = h("span", { class: "hint", role: "status" });
+  button.addEventListener("click", async () => {
+    copied.textContent = (await copyText(text())) ? "Copied." : "Copying is blocked here: select the text and copy it.";
+    setTimeout(() => (copied.textContent = ""), 3000);
+  });
+  return h("span", { class: "dp-copy" }, button, copied);
+}
+
 /**
  * Asks for confirmation in a modal <dialog> (not window.confirm: it stays inside the page,
  * styled and keyboard-usable). Resolves to true when the person confirmed.

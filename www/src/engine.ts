@@ -3,6 +3,7 @@
 // The engine is www/pkg/dynaplay.js (scripts/build.sh builds it). Its import starts as soon
 // as this module is evaluated, so fetching and compiling the wasm overlaps building the UI.
 import type { Database } from "../pkg/dynaplay.js";
+import { type CancellationReason, cancellationReasonsOf } from "./cancellation";
 
 type EngineModule = typeof import("../pkg/dynaplay.js");
 
@@ -26,6 +27,8 @@ export interface ApiError {
   item?: unknown;
   /** Why a throttled request was throttled (reason and the table or index ARN). */
   throttlingReasons?: ThrottlingReason[];
+  /** Why a cancelled transaction's actions failed, one reason per action. */
+  cancellationReasons?: CancellationReason[];
 }
 
 export interface ThrottlingReason {
@@ -46,7 +49,7 @@ export function toApiError(err: unknown): ApiError {
     const e = err as Record<string, unknown>;
     const name = String(e.code ?? e.name ?? "Error");
     const message = "message" in e ? String(e.message) : String(err);
-    return { name, type: typeof e.__type === "string" ? e.__type : null, message, item: e.Item, throttlingReasons: throttlingReasonsOf(e.ThrottlingReasons) };
+    return { name, type: typeof e.__type === "string" ? e.__type : null, message, item: e.Item, throttlingReasons: throttlingReasonsOf(e.ThrottlingReasons), cancellationReasons: cancellationReasonsOf(e.CancellationReasons) };
   }
   return { name: "Error", type: null, message: String(err) };
 }

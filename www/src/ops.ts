@@ -67,7 +67,35 @@ function itemOf(t: TableShape) {
   for (const k of t.key) delete extra[k.name];
   return { ...keyOf(t), ...extra };
 }
+/** A second key: the first one with another partition key value. */
+function otherKeyOf(t: TableShape) {
+  const other = (k: TableShape["key"][number]) => (k.type === "N" ? String(Number(k.sample) + 1) : k.type === "B" ? "AQIE" : `${k.sample} 2`);
+  return Object.fromEntries(t.key.map((k) => [k.name, { [k.type]: k.keyType === "HASH" ? other(k) : k.sample }]));
+}
 const arnOf = (t: TableShape) => t.arn ?? `arn:aws:dynamodb:us-east-1:000000000000:table/${t.name}`;
+
+export interface Example {
+  label: string;
+  request: object;
+}
+
+/** The examples of an operation, the plain one first; some operations have more. */
+export function examples(operation: string, current: TableShape | null): Example[] {
+  const t = current ?? MUSIC;
+  const hash = t.key.find((k) => k.keyType === "HASH") ?? t.key[0]!;
+  const more: Example[] = operation === "TransactWriteItems"
+    ? [{
+        label: "Cancelled by a failed condition (after the first example ran)",
+        request: {
+          TransactItems: [
+            { Put: { TableName: t.name, Item: itemOf(t), ConditionExpression: "attribute_not_exists(#pk)", ExpressionAttributeNames: { "#pk": hash.name }, ReturnValuesOnConditionCheckFailure: "ALL_OLD" } },
+            { ConditionCheck: { TableName: t.name, Key: otherKeyOf(t), ConditionExpression: "attribute_exists(#pk)", ExpressionAttributeNames: { "#pk": hash.name } } },
+          ],
+        },
+      }]
+    : [];
+  return [{ label: "Example", request: example(operation, current) }, ...more];
+}
 
 export function example(operation: string, current: TableShape | null): object {
   const t = current ?? MUSIC;
@@ -121,9 +149,15 @@ export function example(operation: string, current: TableShape | null): object {
     case "BatchWriteItem":
       return { RequestItems: { [TableName]: [{ PutRequest: { Item: itemOf(t) } }] }, ReturnConsumedCapacity: "TOTAL" };
     case "TransactGetItems":
-      return { TransactItems: [{ Get: { TableName, Key: keyOf(t) } }] };
+      return { TransactItems: [{ Get: { TableName, Key: keyOf(t) } }, { Get: { TableName, Key: otherKeyOf(t) } }], ReturnConsumedCapacity: "TOTAL" };
     case "TransactWriteItems":
-      return { TransactItems: [{ Put: { TableName, Item: itemOf(t) } }] };
+      return {
+        TransactItems: [
+          { Put: { TableName, Item: itemOf(t) } },
+          { Update: { TableName, Key: otherKeyOf(t), UpdateExpression: "SET #n = :v", ExpressionAttributeNames: { "#n": nonKey }, ExpressionAttributeValues: { ":v": { S: "updated" } } } },
+        ],
+        ReturnConsumedCapacity: "TOTAL",
+      };
     case "ExecuteStatement":
       return { Statement: `SELECT * FROM "${TableName}" WHERE "${hash.name}" = ?`, Parameters: [{ [hash.type]: hash.sample }] };
     case "TagResource":

@@ -1,16 +1,21 @@
 // Simulation controls: the engine clock (pause, 1x to 600x, advance) and the knobs that
-// AWS hides (AdaptiveCapacity, Throttling, PartitionSizeLimitBytes), set through the
-// engine's Dynaplay.SetClock and Dynaplay.Configure (docs/differences.md).
+// AWS hides (AdaptiveCapacity, Throttling, PartitionSizeLimitBytes, GsiPropagationDelayMillis,
+// ItemCollectionSizeLimitBytes, TransactionDurationMillis), set through the engine's
+// Dynaplay.SetClock and Dynaplay.Configure (docs/differences.md).
 //
 // The engine keeps knobs in memory only, so the page remembers them in localStorage per
 // database and applies them again each time it opens that database.
-import { clockText, formatBytes } from "./capacitymath";
+import { clockText, formatBytes, formatDuration } from "./capacitymath";
 import { checkbox, h, uid } from "./dom";
 import type { AppState } from "./state";
 
-const KNOBS_KEY = "dynaplay.knobs.v1";
+/** The record of every database's knobs. v1 held only the first three knobs; its entries
+ *  are valid v2 entries, so reading v1 once (then dropping it) migrates it. */
+export const KNOBS_KEY = "dynaplay.knobs.v2";
+export const OLD_KNOBS_KEYS = ["dynaplay.knobs.v1"];
 const GB10 = 10 * 1024 ** 3;
 const TINY = 4 * 1024;
+const DAY_MILLIS = 86_400_000;
 const RATES = [
   [0, "Pause"],
   [1, "1x"],
@@ -24,7 +29,13 @@ export interface Knobs {
   AdaptiveCapacity?: boolean;
   Throttling?: boolean;
   PartitionSizeLimitBytes?: number;
+  GsiPropagationDelayMillis?: number;
+  ItemCollectionSizeLimitBytes?: number;
+  TransactionDurationMillis?: number;
 }
+
+const FLAG_KNOBS = ["AdaptiveCapacity", "Throttling"] as const;
+const NUMBER_KNOBS = ["PartitionSizeLimitBytes", "GsiPropagationDelayMillis", "ItemCollectionSizeLimitBytes", "TransactionDurationMillis"] as const;
 
 export interface Configuration extends Required<Knobs> {
   Clock: { NowMillis: number; Rate: number };
@@ -40,12 +51,33 @@ export function savedKnobs(stored: string | null, db: string): Knobs {
   }
   const mine = all && typeof all === "object" ? (all as Record<string, unknown>)[db] : undefined;
   if (!mine || typeof mine !== "object") return {};
-  const { AdaptiveCapacity, Throttling, PartitionSizeLimitBytes } = mine as Record<string, unknown>;
+  return knobsOf(mine as Record<string, unknown>);
+}
+
+/** The well-typed knobs of a record (a stored entry, or a Configuration), and nothing else. */
+function knobsOf(record: Record<string, unknown>): Knobs {
   const knobs: Knobs = {};
-  if (typeof AdaptiveCapacity === "boolean") knobs.AdaptiveCapacity = AdaptiveCapacity;
-  if (typeof Throttling === "boolean") knobs.Throttling = Throttling;
-  if (typeof PartitionSizeLimitBytes === "number" && Number.isFinite(PartitionSizeLimitBytes)) knobs.PartitionSizeLimitBytes = PartitionSizeLimitBytes;
+  for (const name of FLAG_KNOBS) {
+    const value = record[name];
+    if (typeof value === "boolean") knobs[name] = value;
+  }
+  for (const name of NUMBER_KNOBS) {
+    const value = record[name];
+    if (typeof value === "number" && Number.isFinite(value)) knobs[name] = value;
+  }
   return knobs;
+}
+
+/**
+ * The knobs record to read: the current one, or else the newest older version's, whose
+ * entries the current version reads as they are (the next save writes the current one).
+ */
+export function currentRecord(read: (key: string) => string | null): string | null {
+  for (const key of [KNOBS_KEY, ...OLD_KNOBS_KEYS]) {
+    const stored = read(key);
+    if (stored !== null) return stored;
+  }
+  return null;
 }
 
 /** The stored JSON with `db`'s knobs replaced. */
@@ -62,20 +94,81 @@ export function withKnobs(stored: string | null, db: string, knobs: Knobs): stri
 
 function readStore(): string | null {
   try {
-    return localStorage.getItem(KNOBS_KEY);
+    return currentRecord((key) => localStorage.getItem(key));
   } catch {
     return null;
   }
 }
 
 function remember(db: string, config: Configuration) {
-  const { AdaptiveCapacity, Throttling, PartitionSizeLimitBytes } = config;
   try {
-    localStorage.setItem(KNOBS_KEY, withKnobs(readStore(), db, { AdaptiveCapacity, Throttling, PartitionSizeLimitBytes }));
+    localStorage.setItem(KNOBS_KEY, withKnobs(readStore(), db, knobsOf({ ...config })));
+    // The current record now holds everything the old ones did.
+    for (const key of OLD_KNOBS_KEYS) localStorage.removeItem(key);
   } catch {
     // storage full or disabled: the knobs then last until the page closes
   }
 }
+
+/** A knob preset: a button that sets the knob to `value`. */
+interface Preset {
+  label: string;
+  value: number;
+  testId: string;
+}
+
+interface NumberKnobSpec {
+  knob: (typeof NUMBER_KNOBS)[number];
+  label: string;
+  min: number;
+  max: number;
+  step: number;
+  /** The value in words, next to the field ("4.0 KB", "5 s"). */
+  describe: (value: number) => string;
+  testId: string;
+  presets: Preset[];
+}
+
+/** A number field for one knob, its value in words, and its preset buttons. */
+function numberKnob(spec: NumberKnobSpec, configure: (knobs: Knobs) => void) {
+  const input = h("input", { type: "number", id: uid(spec.testId), min: spec.min, max: spec.max, step: spec.step, "data-testid": spec.testId });
+  const text = h("span", { class: "hint", "data-testid": `${spec.testId}-text` });
+  const buttons = spec.presets.map((preset) => {
+    const button = h("button", { type: "button", class: "small secondary", "data-testid": preset.testId }, preset.label);
+    button.addEventListener("click", () => configure({ [spec.knob]: preset.value }));
+    return button;
+  });
+  input.addEventListener("change", () => configure({ [spec.knob]: Number(input.value) }));
+  const element = h("span", { class: "dp-row dp-knob" }, h("label", { for: input.id }, spec.label), input, text, ...buttons);
+  const show = (config: Configuration) => {
+    const value = config[spec.knob];
+    // Polls must not overwrite what the person is typing.
+    if (document.activeElement !== input) input.value = String(value);
+    text.textContent = spec.describe(value);
+  };
+  return { element, show };
+}
+
+const millisText = (millis: number) => (millis === 0 ? "instant" : formatDuration(millis / 1000));
+
+const NUMBER_KNOB_SPECS: NumberKnobSpec[] = [
+  {
+    knob: "PartitionSizeLimitBytes", label: "Split size (bytes)", min: 1024, max: GB10, step: 1024, describe: formatBytes, testId: "knob-partition-size",
+    presets: [{ label: "Tiny partitions (4 KB)", value: TINY, testId: "knob-tiny" }, { label: "DynamoDB: 10 GB", value: GB10, testId: "knob-default-size" }],
+  },
+  {
+    knob: "GsiPropagationDelayMillis", label: "GSI propagation delay (ms)", min: 0, max: DAY_MILLIS, step: 100, describe: millisText, testId: "knob-gsi-delay",
+    presets: [{ label: "Stale GSI reads: 5 s", value: 5000, testId: "knob-gsi-stale" }, { label: "No delay", value: 0, testId: "knob-gsi-instant" }],
+  },
+  {
+    knob: "ItemCollectionSizeLimitBytes", label: "Item collection limit (bytes)", min: 1024, max: GB10, step: 1024, describe: formatBytes, testId: "knob-collection-size",
+    presets: [{ label: "Tiny item collections: 4 KB", value: TINY, testId: "knob-collection-tiny" }, { label: "DynamoDB: 10 GB", value: GB10, testId: "knob-collection-default" }],
+  },
+  {
+    knob: "TransactionDurationMillis", label: "Transaction duration (ms)", min: 0, max: DAY_MILLIS, step: 100, describe: millisText, testId: "knob-transaction-duration",
+    presets: [{ label: "Slow transactions: 10 s", value: 10_000, testId: "knob-transaction-slow" }, { label: "Instant", value: 0, testId: "knob-transaction-instant" }],
+  },
+];
 
 export interface SimulationControls {
   element: HTMLElement;
@@ -92,10 +185,7 @@ export function createSimulationControls(state: AppState): SimulationControls {
   const time = h("output", { class: "dp-clock", "data-testid": "clock-time", "aria-live": "off" }, "…");
   const adaptive = h("input", { type: "checkbox", id: uid("adaptive"), "data-testid": "knob-adaptive" });
   const throttling = h("input", { type: "checkbox", id: uid("throttling"), "data-testid": "knob-throttling" });
-  const sizeLimit = h("input", { type: "number", id: uid("split-size"), min: 1024, max: GB10, step: 1024, "data-testid": "knob-partition-size" });
-  const sizeText = h("span", { class: "hint", "data-testid": "knob-partition-size-text" });
-  const tiny = h("button", { type: "button", class: "small secondary", "data-testid": "knob-tiny" }, "Tiny partitions (4 KB)");
-  const standard = h("button", { type: "button", class: "small secondary", "data-testid": "knob-default-size" }, "DynamoDB: 10 GB");
+  const numberKnobs = NUMBER_KNOB_SPECS.map((spec) => numberKnob(spec, configure));
   const error = h("p", { class: "field-error", role: "alert", hidden: true, "data-testid": "simulation-error" });
   const clockLabel = uid("clock-label");
 
@@ -110,12 +200,21 @@ export function createSimulationControls(state: AppState): SimulationControls {
     h("div", { class: "dp-sim-row" },
       checkbox(adaptive, "Adaptive capacity"),
       checkbox(throttling, "Throttling"),
-      h("span", { class: "dp-row dp-split-size" }, h("label", { for: sizeLimit.id }, "Split size (bytes)"), sizeLimit, sizeText, tiny, standard),
     ),
+    ...numberKnobs.map((knob) => h("div", { class: "dp-sim-row" }, knob.element)),
     h("details", { class: "hint" },
       h("summary", {}, "How the clock and the knobs work"),
       h("p", {}, "The engine clock drives refill and burst: at 60x, a minute of units refills every real second, and +5 min refills a whole 300 s burst at once. Paused, nothing refills. Without adaptive capacity a partition may only use its even share of the table's units; without throttling every request is admitted. Partitions split for size as items are written, so a 4 KB split size shows splits after a few dozen items (DynamoDB splits at 10 GB)."),
+      h("p", {}, "A GSI propagation delay makes a write reach the global indexes that long later on the engine clock: until then Query and Scan through an index see the item as it was. A tiny item collection limit makes a table with a local index refuse writes past 4 KB per partition key (ItemCollectionSizeLimitExceededException). A transaction duration keeps a committed transaction's items held, so that a write to one of them fails with TransactionConflictException and another transaction touching one is cancelled with TransactionConflict."),
       h("p", {}, "Knobs live in the engine's memory; the page remembers them for this database and sets them again whenever it opens it.")),
+    h("details", { class: "hint", "data-testid": "try-stale-gsi" },
+      h("summary", {}, "Try it: a stale GSI read"),
+      h("ol", {},
+        h("li", {}, "Pause the clock and pick \"Stale GSI reads: 5 s\"."),
+        h("li", {}, "In the Console, PutItem an item into a table with a global index, giving it the index's key attributes."),
+        h("li", {}, "Query the index (IndexName) for that key: Count is 0, the write has not reached the index yet."),
+        h("li", {}, "Press +1 min (or wait 5 s at 1x): the delay passes on the engine clock."),
+        h("li", {}, "Query again: the item is there. The table itself (GetItem, or Query without IndexName) had it at once."))),
     error,
   );
 
@@ -126,8 +225,7 @@ export function createSimulationControls(state: AppState): SimulationControls {
     for (const button of rateButtons) button.setAttribute("aria-pressed", String(Number(button.dataset.rate) === rate));
     adaptive.checked = config.AdaptiveCapacity;
     throttling.checked = config.Throttling;
-    if (document.activeElement !== sizeLimit) sizeLimit.value = String(config.PartitionSizeLimitBytes);
-    sizeText.textContent = formatBytes(config.PartitionSizeLimitBytes);
+    for (const knob of numberKnobs) knob.show(config);
     showTime(config.Clock.NowMillis);
   }
 
@@ -172,9 +270,6 @@ export function createSimulationControls(state: AppState): SimulationControls {
   advance5.addEventListener("click", () => apply("Dynaplay.SetClock", { AdvanceMillis: 300_000 }));
   adaptive.addEventListener("change", () => configure({ AdaptiveCapacity: adaptive.checked }));
   throttling.addEventListener("change", () => configure({ Throttling: throttling.checked }));
-  sizeLimit.addEventListener("change", () => configure({ PartitionSizeLimitBytes: Number(sizeLimit.value) }));
-  tiny.addEventListener("click", () => configure({ PartitionSizeLimitBytes: TINY }));
-  standard.addEventListener("click", () => configure({ PartitionSizeLimitBytes: GB10 }));
   state.addEventListener("session", restore);
 
   return { element, showTime, refresh };
