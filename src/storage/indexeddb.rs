@@ -331,6 +331,11 @@ fn request_error(request: &IdbOpenDbRequest) -> JsValue {
 fn backend(error: JsValue) -> StorageError {
     let field = |name: &str| Reflect::get(&error, &name.into()).ok().and_then(|value| value.as_string());
     let reason = match (field("name"), field("message")) {
+        // Chromium aborts a transaction over quota with an empty message.
+        (Some(name), Some(message)) if name == "QuotaExceededError" && message.is_empty() => {
+            format!("{name}: the browser's storage quota for this site is used up")
+        }
+        (Some(name), Some(message)) if message.is_empty() => name,
         (Some(name), Some(message)) => format!("{name}: {message}"),
         (_, Some(message)) => message,
         _ => error.as_string().unwrap_or_else(|| format!("{error:?}")),
