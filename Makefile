@@ -27,6 +27,7 @@ help:
 	@echo "            Chromium, the release build (engine + page, typechecked), the page's unit tests and"
 	@echo "            its end-to-end tests"
 	@echo "make bench  the benchmarks: release build, native figures, browser figures (docs/benchmarks.md)"
+	@echo "make soak   the 1,000,000-operation soak against a reference model (docs/reliability.md)"
 	@echo "Single steps: make setup | setup-test | build | build-web | serve | test-host | test-wasm | test-web | test-e2e"
 	@echo "             (build-web: the page's TypeScript only, without rebuilding the engine)"
 
@@ -70,6 +71,11 @@ test-e2e:
 # kept in target/bench/ for bench/run.mjs, which adds the browser figures (headless
 # Chromium), prints every figure and writes docs/benchmarks.md.
 # BENCH_SCALE=small make bench: small sizes, for development (writes target/bench/ only).
+.PHONY: soak
+# The 1,000,000-operation soak (tests/soak.rs) in a release build; prints the rate.
+soak:
+	$(call stage,soak (1,000,000 operations),DYNAPLAY_SOAK_OPS=1000000 cargo test --release --test soak -- --nocapture)
+
 .PHONY: bench
 bench: setup-test
 	@mkdir -p target/bench

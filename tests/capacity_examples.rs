@@ -56,8 +56,7 @@ fn reads_round_up_to_4_kb_a_3500_byte_item_is_one_unit_a_10_kb_item_three() {
     let mut harness = table();
     units(&mut harness, "PutItem", json!({"TableName": "Tbl", "Item": item(1, 3500)}));
     units(&mut harness, "PutItem", json!({"TableName": "Tbl", "Item": item(2, 10 * 1024)}));
-    let get =
-        |sk: u64| json!({"TableName": "Tbl", "Key": key(sk), "ConsistentRead": true, "ReturnConsumedCapacity": "TOTAL"});
+    let get = |sk: u64| json!({"TableName": "Tbl", "Key": key(sk), "ConsistentRead": true, "ReturnConsumedCapacity": "TOTAL"});
     assert_eq!(units(&mut harness, "GetItem", get(1)), 1.0);
     assert_eq!(units(&mut harness, "GetItem", get(2)), 3.0);
 }
