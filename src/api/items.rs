@@ -17,7 +17,7 @@
 
 use crate::api::capacity::{self, Consumed, ConsumedCapacity, Detail, ItemCollectionMetrics};
 use crate::api::render;
-use crate::api::validate::{check_expression_mix, required, Violations};
+use crate::api::validate::{check_expression_mix, required, Violations, CONDITIONAL_OPERATORS};
 use crate::engine::{check_put_item_size, Access, Engine, Precondition, ReturnValues, Updated};
 use crate::error::Result;
 use crate::expr::legacy::{self, AttributeUpdate, ExpectedAttribute, ATTRIBUTE_ACTIONS};
@@ -31,9 +31,6 @@ use std::collections::BTreeMap;
 
 const RETURN_VALUES: [&str; 5] = ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"];
 pub(super) const ON_CONDITION_CHECK_FAILURE: [&str; 2] = ["ALL_OLD", "NONE"];
-/// In the order AWS lists them (captured in us-east-1 and eu-west-2, 2026-10, by the
-/// nubo-db/dynamodb-conformance suite).
-const CONDITIONAL_OPERATORS: [&str; 2] = ["OR", "AND"];
 /// AttributesToGet holds 1 to 255 names.
 const MAX_ATTRIBUTES_TO_GET: usize = 255;
 

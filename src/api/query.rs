@@ -27,7 +27,7 @@
 
 use crate::api::capacity::{self, Consumed, ConsumedCapacity, Detail};
 use crate::api::render;
-use crate::api::validate::{check_expression_mix, required, Violations};
+use crate::api::validate::{check_expression_mix, required, Violations, CONDITIONAL_OPERATORS};
 use crate::engine::{
     no_such_index, starting_key_invalid, Access, Engine, IndexChoice, IndexKind, IndexRead, Page, PageOptions,
     Projection as IndexProjection, QuerySpec, ScanSpec, SecondaryIndex, Segment,
@@ -42,7 +42,6 @@ use serde_json::{Map, Value};
 
 /// Select's values, in the order DynamoDB lists them in its enum message.
 const SELECT: [&str; 4] = ["SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES"];
-const CONDITIONAL_OPERATORS: [&str; 2] = ["OR", "AND"];
 /// Most names AttributesToGet may list.
 const MAX_ATTRIBUTES_TO_GET: usize = 255;
 /// TotalSegments may be at most this; Segment at most one less.

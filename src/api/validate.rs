@@ -6,6 +6,10 @@ use crate::error::{Error, Result};
 use crate::expr::legacy::COMPARISON_OPERATORS;
 use std::fmt::Display;
 
+/// ConditionalOperator's values, in the order AWS lists them (captured in us-east-1 and
+/// eu-west-2, 2026-10, by the nubo-db/dynamodb-conformance suite).
+pub const CONDITIONAL_OPERATORS: [&str; 2] = ["OR", "AND"];
+
 /// Collects every constraint violation of one request, as DynamoDB reports them all at once.
 #[derive(Default)]
 pub struct Violations {
