@@ -181,7 +181,7 @@ fn index(
         KeyAttribute { name: key.0.clone(), scalar }
     };
     let key_schema = KeySchema { partition: attribute(&keys[0]), sort: keys.get(1).map(attribute) };
-    Ok(SecondaryIndex { name, kind, key_schema, projection, throughput })
+    Ok(SecondaryIndex { name, kind, key_schema, projection, throughput, backfilling_until_millis: None })
 }
 
 fn projection(input: ProjectionInput) -> Result<Projection> {

@@ -396,6 +396,9 @@ fn select_index(engine: &Engine, select: &Select, run: &Run) -> Result<Option<Se
     if index.kind == IndexKind::Global && run.consistent {
         bail_validation!("Strongly consistent read is not supported on Global Secondary Indexes");
     }
+    if index.backfilling_until_millis.is_some() {
+        bail_validation!("Cannot read from backfilling global secondary index: {name}");
+    }
     Ok(Some(index))
 }
 

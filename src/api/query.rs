@@ -305,6 +305,9 @@ impl ReadParameters {
             if self.consistent_read == Some(true) {
                 bail_validation!("Consistent reads are not supported on global secondary indexes");
             }
+            if index.backfilling_until_millis.is_some() {
+                bail_validation!("Cannot read from backfilling global secondary index: {name}");
+            }
             if self.select.as_deref() == Some("ALL_ATTRIBUTES") && index.projection != IndexProjection::All {
                 bail_validation!(
                     "One or more parameter values were invalid: Select type ALL_ATTRIBUTES is not supported for global secondary index {name} because its projection type is not ALL"

@@ -30,6 +30,7 @@ pub fn dispatch(engine: &mut Engine, name: &str, body: &str) -> Result<String> {
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct ConfigureRequest {
     gsi_propagation_delay_millis: Option<u64>,
+    gsi_backfill_millis: Option<u64>,
     item_collection_size_limit_bytes: Option<u64>,
     transaction_duration_millis: Option<u64>,
     partition_size_limit_bytes: Option<u64>,
@@ -49,6 +50,7 @@ pub struct SetClockRequest {
 #[serde(rename_all = "PascalCase")]
 struct Configuration {
     gsi_propagation_delay_millis: u64,
+    gsi_backfill_millis: u64,
     item_collection_size_limit_bytes: u64,
     transaction_duration_millis: u64,
     partition_size_limit_bytes: u64,
@@ -75,6 +77,8 @@ fn configure(engine: &mut Engine, request: ConfigureRequest) -> Result<String> {
     let (duration, size) = (request.transaction_duration_millis, request.partition_size_limit_bytes);
     let delay = request.gsi_propagation_delay_millis;
     set(&mut knobs.gsi_propagation_delay_millis, delay, "GsiPropagationDelayMillis", 0, MAX_DELAY_MILLIS)?;
+    let backfill = request.gsi_backfill_millis;
+    set(&mut knobs.gsi_backfill_millis, backfill, "GsiBackfillMillis", 0, MAX_DELAY_MILLIS)?;
     set(&mut knobs.transaction_duration_millis, duration, "TransactionDurationMillis", 0, MAX_DELAY_MILLIS)?;
     set(&mut knobs.partition_size_limit_bytes, size, "PartitionSizeLimitBytes", MIN_SIZE_LIMIT, TEN_GB)?;
     let collection = request.item_collection_size_limit_bytes;
@@ -123,6 +127,7 @@ fn set_clock(engine: &mut Engine, request: SetClockRequest) -> Result<String> {
 fn describe(engine: &Engine) -> Result<String> {
     let Knobs {
         gsi_propagation_delay_millis,
+        gsi_backfill_millis,
         item_collection_size_limit_bytes,
         transaction_duration_millis,
         partition_size_limit_bytes,
@@ -132,6 +137,7 @@ fn describe(engine: &Engine) -> Result<String> {
     let clock = ClockState { now_millis: engine.now_millis(), rate: engine.clock().rate() };
     render(&Configuration {
         gsi_propagation_delay_millis,
+        gsi_backfill_millis,
         item_collection_size_limit_bytes,
         transaction_duration_millis,
         partition_size_limit_bytes,

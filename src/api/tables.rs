@@ -554,6 +554,9 @@ impl<'a> IndexDescription<'a> {
         index_status: &'static str,
     ) -> Self {
         let global = index.kind == IndexKind::Global;
+        let backfilling = index.backfilling_until_millis.is_some();
+        // A backfilling index reports nothing in it yet, as in UpdateTable's answer.
+        let (item_count, index_size_bytes) = if backfilling { (0, 0) } else { (item_count, index_size_bytes) };
         let throughput = index
             .throughput
             .map_or(BillingMode::PayPerRequest, |(read, write)| BillingMode::Provisioned { read, write });
@@ -567,8 +570,8 @@ impl<'a> IndexDescription<'a> {
                     _ => None,
                 },
             },
-            index_status: global.then_some(index_status),
-            backfilling: None,
+            index_status: global.then_some(if backfilling { CREATING } else { index_status }),
+            backfilling: backfilling.then_some(true),
             provisioned_throughput: global.then(|| ThroughputDescription::of(&throughput)),
             index_size_bytes,
             item_count,

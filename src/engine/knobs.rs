@@ -10,6 +10,9 @@ pub struct Knobs {
     /// How long a write takes to reach global secondary indexes, in milliseconds on the
     /// engine clock (0: at once, so ordinary use reads exact indexes).
     pub gsi_propagation_delay_millis: u64,
+    /// How long a global index added by UpdateTable stays CREATING (backfilling, not
+    /// readable), in milliseconds on the engine clock (0: it is ACTIVE at once).
+    pub gsi_backfill_millis: u64,
     /// The size an item collection (the items sharing a partition key value in a table
     /// with local secondary indexes, with their index entries) may reach, in bytes
     /// (DynamoDB: 10 GB).
@@ -33,6 +36,7 @@ impl Default for Knobs {
     fn default() -> Self {
         Knobs {
             gsi_propagation_delay_millis: 0,
+            gsi_backfill_millis: 0,
             item_collection_size_limit_bytes: TEN_GB,
             transaction_duration_millis: 0,
             partition_size_limit_bytes: TEN_GB,

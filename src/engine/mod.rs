@@ -90,11 +90,12 @@ impl Engine {
     }
 
     /// What time passing does before each operation: writes due at global indexes
-    /// arrive, and scaling policies act. Their changes (a capacity change) are recorded
+    /// arrive, backfills finish, and scaling policies act. Their changes (a capacity change) are recorded
     /// like any other and belong to no request: storage keeps them even when the
     /// request that follows fails.
     pub fn advance_simulation(&mut self) {
         self.propagate_indexes();
+        self.finish_backfills();
         self.auto_scale();
     }
 

@@ -56,6 +56,11 @@ pub struct SecondaryIndex {
     pub projection: Projection,
     /// A global index's provisioned (read, write) capacity; `None` when on-demand.
     pub throughput: Option<(u64, u64)>,
+    /// When a global index added by UpdateTable finishes backfilling, in epoch
+    /// milliseconds on the engine clock (the GsiBackfillMillis knob); until then it is
+    /// CREATING and cannot be read. Absent once it is ACTIVE.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backfilling_until_millis: Option<u64>,
 }
 
 impl SecondaryIndex {
@@ -326,6 +331,7 @@ mod tests {
             },
             projection: Projection::KeysOnly,
             throughput: None,
+            backfilling_until_millis: None,
         });
         engine.create_table(meta).unwrap();
         engine.take_changes();

@@ -40,6 +40,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("expr_paths_placeholders.txt", include_str!("../golden/expr_paths_placeholders.txt")),
     ("expr_update_actions.txt", include_str!("../golden/expr_update_actions.txt")),
     ("expr_update_errors.txt", include_str!("../golden/expr_update_errors.txt")),
+    ("index_backfill.txt", include_str!("../golden/index_backfill.txt")),
     ("index_capacity_batch.txt", include_str!("../golden/index_capacity_batch.txt")),
     ("index_capacity_metrics.txt", include_str!("../golden/index_capacity_metrics.txt")),
     ("index_capacity_reads.txt", include_str!("../golden/index_capacity_reads.txt")),

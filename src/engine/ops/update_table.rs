@@ -54,10 +54,33 @@ impl Engine {
 
     /// Stores settings whose global secondary indexes UpdateTable's
     /// GlobalSecondaryIndexUpdates changed (the api layer checks them against the table).
-    /// A new index is backfilled from the items at once; a deleted one's entries go.
-    pub fn update_global_indexes(&mut self, new: TableMeta) -> Result<(TableMeta, &Table)> {
-        self.table_for_control(&new.name)?;
+    /// A new index is backfilled from the items at once (though with the GsiBackfillMillis
+    /// knob it stays CREATING that long); a deleted one's entries go.
+    pub fn update_global_indexes(&mut self, mut new: TableMeta) -> Result<(TableMeta, &Table)> {
+        let old = &self.table_for_control(&new.name)?.meta;
+        let backfill = self.knobs.gsi_backfill_millis;
+        let until = (backfill > 0).then(|| self.now_millis().saturating_add(backfill));
+        for index in new.indexes.iter_mut().filter(|index| old.index(&index.name).is_none()) {
+            index.backfilling_until_millis = until;
+        }
         self.replace_meta(new)
+    }
+
+    /// Global indexes whose backfill time has passed become ACTIVE.
+    pub(in crate::engine) fn finish_backfills(&mut self) {
+        let now = self.now_millis();
+        let done = |meta: &TableMeta| {
+            meta.indexes.iter().any(|index| index.backfilling_until_millis.is_some_and(|until| until <= now))
+        };
+        let finished: Vec<TableMeta> =
+            self.tables.values().map(|table| &table.meta).filter(|meta| done(meta)).cloned().collect();
+        for mut meta in finished {
+            for index in &mut meta.indexes {
+                index.backfilling_until_millis = index.backfilling_until_millis.filter(|until| *until > now);
+            }
+            // The table exists: it was just read from the same map.
+            let _ = self.replace_meta(meta);
+        }
     }
 
     /// Sets the table class; returns the old settings and the table.
