@@ -158,11 +158,8 @@ fn index_costs(puts: &[String], queries: &[String]) {
             base = median;
         }
         let units = write_units(count, &puts[0]);
-        println!(
-            "PutItem with {count} GSIs {:>29.0} ops/s  {:.2}x of no index  {units} write units per put",
-            median,
-            median / base
-        );
+        let label = format!("PutItem, {count} GSIs ({:.2}x of none; {units} write units a put)", median / base);
+        println!("{label:<60} {median:>10.0} ops/s");
     }
     let mut db = database_with_indexes(1);
     rate(&mut db, "PutItem", puts);
@@ -173,8 +170,9 @@ fn index_costs(puts: &[String], queries: &[String]) {
     table_rates.sort_by(f64::total_cmp);
     index_rates.sort_by(f64::total_cmp);
     let (table, index) = (table_rates[RUNS / 2], index_rates[RUNS / 2]);
-    println!("Query ({PARTITION} items) on the table {table:>24.0} ops/s");
-    println!("Query ({PARTITION} items) through a GSI {index:>23.0} ops/s  {:.2}x of the table", index / table);
+    println!("{:<60} {table:>10.0} ops/s", format!("Query ({PARTITION} items) of the table"));
+    let label = format!("Query ({PARTITION} items) through a GSI ({:.2}x of the table)", index / table);
+    println!("{label:<60} {index:>10.0} ops/s");
 }
 
 /// The write units one put of `put` consumes on a fresh table with `count` indexes.
