@@ -18,6 +18,7 @@ import {
   launchBrowser,
   openPlayground,
   outputDir,
+  pickConsoleMode,
   repo,
   runRequest,
   setEditor,
@@ -72,6 +73,33 @@ async function createTableInDesigner(page, { name, pk, sk = null, provisioned = 
   }
   await page.getByTestId("designer-create").click();
   await page.getByTestId("designer-edit-title").filter({ hasText: `Table ${name}` }).waitFor();
+}
+
+/** Creates the Music table (Artist, SongTitle) with three songs, through the API console. */
+async function createMusic(page) {
+  expectOk(await runRequest(page, "CreateTable", {
+    TableName: "Music",
+    AttributeDefinitions: [{ AttributeName: "Artist", AttributeType: "S" }, { AttributeName: "SongTitle", AttributeType: "S" }],
+    KeySchema: [{ AttributeName: "Artist", KeyType: "HASH" }, { AttributeName: "SongTitle", KeyType: "RANGE" }],
+    BillingMode: "PAY_PER_REQUEST",
+  }), "CreateTable Music");
+  const song = (artist, title, year) => ({ PutRequest: { Item: { Artist: { S: artist }, SongTitle: { S: title }, Year: { N: String(year) } } } });
+  expectOk(await runRequest(page, "BatchWriteItem", {
+    RequestItems: { Music: [song("Acme Band", "Happy Day", 2019), song("Acme Band", "Rainy Night", 2021), song("No One You Know", "Call Me Today", 2015)] },
+  }), "BatchWriteItem Music");
+}
+
+/** Does ACT (which runs something in the Console) and waits for the run to finish; returns what it shows. */
+async function runIn(page, act) {
+  const output = page.getByTestId("output");
+  const before = Number(await output.getAttribute("data-seq"));
+  await act();
+  await page.waitForFunction((seq) => Number(document.querySelector("[data-testid=output]").dataset.seq) > seq, before);
+  return {
+    result: await output.getAttribute("data-result"),
+    responseText: (await page.getByTestId("response").textContent()) ?? "",
+    metrics: (await page.getByTestId("metrics").isVisible()) ? await page.getByTestId("metrics").textContent() : "",
+  };
 }
 
 describe("playground page", { timeout: 240_000 }, () => {
@@ -823,6 +851,102 @@ describe("playground page", { timeout: 240_000 }, () => {
       assert.equal(config.TransactionDurationMillis, 10_000);
       await showPanel(page, "capacity");
       await page.waitForFunction(() => document.querySelector("[data-testid=knob-transaction-duration]").value === "10000");
+      assertClean(t, seen);
+    }));
+
+  test("console modes: PartiQL with ConsumedCapacity, paging and a batch; an AWS CLI query; a history per mode", (t) =>
+    withPage("console-modes", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-modes#console`);
+      await createMusic(page);
+
+      // PartiQL: one statement with a parameter; ConsumedCapacity in view; highlighted tokens.
+      await pickConsoleMode(page, "partiql");
+      await setEditor(page, "partiql-statement", `SELECT * FROM "Music" WHERE Artist = ? AND SongTitle >= 'A'`);
+      await page.getByTestId("partiql-parameters").fill('[{"S": "Acme Band"}]');
+      const first = await runIn(page, () => page.getByTestId("partiql-statement").press("Control+Enter"));
+      assert.equal(first.result, "ok", await page.getByTestId("error").textContent());
+      assert.equal(JSON.parse(first.responseText).Items.length, 2);
+      assert.match(first.metrics, /ConsumedCapacity0.5 capacity units on Music/);
+      assert.match(await page.getByTestId("partiql-request").textContent(), /"Statement": "SELECT \* FROM \\"Music\\" WHERE Artist = \? AND SongTitle >= 'A'"/);
+      const editor = page.getByTestId("partiql-statement");
+      assert.deepEqual(await editor.locator(".tok-keyword").allTextContents(), ["SELECT", "FROM", "WHERE", "AND"]);
+      assert.deepEqual(await editor.locator(".tok-string").allTextContents(), ["'A'"]);
+      assert.deepEqual(await editor.locator(".tok-propertyName").allTextContents(), ['"Music"']);
+      assert.deepEqual(await editor.locator(".tok-atom").allTextContents(), ["?"], "the ? parameter is marked");
+
+      // Limit 1: NextToken, and More adds the next page to the grid.
+      await page.getByTestId("partiql-limit").fill("1");
+      const paged = await runIn(page, () => page.getByTestId("partiql-run").click());
+      assert.equal(JSON.parse(paged.responseText).Items.length, 1);
+      await page.getByTestId("view-grid").click();
+      await runIn(page, () => page.getByTestId("partiql-more").click());
+      assert.equal(await page.getByTestId("response-grid").locator("tbody tr").count(), 2, "the grid holds both pages");
+      await page.getByTestId("partiql-limit").fill("");
+
+      // Completion offers keywords and table names.
+      await setEditor(page, "partiql-statement", "SEL");
+      await editor.press("End");
+      await editor.press("Control+Space");
+      await page.locator(".cm-tooltip-autocomplete").getByText("SELECT").first().waitFor();
+      await editor.press("Escape");
+
+      // Two statements as a batch (BatchExecuteStatement), then as a transaction.
+      await setEditor(page, "partiql-statement", `INSERT INTO "Music" VALUE {'Artist': 'Batch', 'SongTitle': ?};\nINSERT INTO "Music" VALUE {'Artist': 'Batch', 'SongTitle': ?}`);
+      await page.getByTestId("partiql-parameters").fill('[{"S": "one"}, {"S": "two"}]');
+      await page.getByTestId("partiql-kind-batch").check();
+      const batch = await runIn(page, () => page.getByTestId("partiql-run").click());
+      assert.equal(batch.result, "ok");
+      assert.match(await page.getByTestId("partiql-request").textContent(), /"Statements"/);
+      assert.match(await page.getByTestId("output-meta").textContent(), /^BatchExecuteStatement succeeded/);
+      await page.getByTestId("partiql-kind-transaction").check();
+      await setEditor(page, "partiql-statement", `UPDATE "Music" SET Plays = 1 WHERE Artist = 'Batch' AND SongTitle = ?;\nUPDATE "Music" SET Plays = 2 WHERE Artist = 'Batch' AND SongTitle = ?`);
+      const transaction = await runIn(page, () => page.getByTestId("partiql-run").click());
+      assert.equal(transaction.result, "ok", await page.getByTestId("error").textContent());
+      assert.match(await page.getByTestId("output-meta").textContent(), /^ExecuteTransaction succeeded/);
+      await page.getByTestId("partiql-kind-single").check();
+      await setEditor(page, "partiql-statement", `SELECT * FROM "Music" WHERE Artist = ?`);
+      await page.getByTestId("partiql-parameters").fill('[{"S": "Acme Band"}]');
+      await runIn(page, () => page.getByTestId("partiql-run").click());
+      await screenshot(t, page, "console-partiql");
+
+      // AWS CLI: the issue's command, parsed before running, run with Ctrl+Enter.
+      await pickConsoleMode(page, "cli");
+      const command = page.getByTestId("cli-command");
+      await command.fill(`aws dynamodb query --table-name Music --key-condition-expression "Artist = :a" \\\n  --expression-attribute-values '{":a":{"S":"Acme Band"}}' --return-consumed-capacity TOTAL`);
+      assert.deepEqual(JSON.parse(await page.getByTestId("cli-parsed").textContent()), {
+        TableName: "Music", KeyConditionExpression: "Artist = :a", ExpressionAttributeValues: { ":a": { S: "Acme Band" } }, ReturnConsumedCapacity: "TOTAL",
+      });
+      assert.equal(await page.getByTestId("cli-operation").textContent(), "Parsed: Query request");
+      const query = await runIn(page, () => command.press("Control+Enter"));
+      assert.equal(query.result, "ok");
+      assert.match(query.metrics, /Count\s*2.*ScannedCount\s*2.*ConsumedCapacity/s);
+      assert.equal(await page.getByTestId("cli-parsed").isVisible(), true, "the parsed request stays in view after the run");
+      await screenshot(t, page, "console-cli");
+      await command.fill("aws dynamodb scan --table-nme Music");
+      assert.equal(await page.getByTestId("cli-error").textContent(), "Unknown option --table-nme for scan.");
+      const refused = await runIn(page, () => page.getByTestId("cli-run").click());
+      assert.equal(refused.result, "error");
+      assert.equal(await page.getByTestId("error-name").textContent(), "Invalid command");
+
+      // Each mode has its own history, kept across a reload.
+      assert.match((await page.getByTestId("history").locator("button .op").first().textContent()), /^aws dynamodb query --table-name Music/);
+      await page.reload();
+      await waitUntilReady(page);
+      assert.equal(await page.getByTestId("console-mode-cli").getAttribute("aria-pressed"), "true", "the mode is remembered");
+      await pickConsoleMode(page, "partiql");
+      assert.match(await page.getByTestId("history").locator("button .op").first().textContent(), /^SELECT \* FROM "Music" WHERE Artist = \?$/);
+      await page.getByTestId("history").locator("button").first().click();
+      assert.equal(await page.getByTestId("partiql-parameters").inputValue(), '[{"S": "Acme Band"}]');
+      await pickConsoleMode(page, "api");
+      assert.equal(await page.getByTestId("history").locator("button .op").first().textContent(), "BatchWriteItem");
+      await pickConsoleMode(page, "cli");
+      await page.emulateMedia({ colorScheme: "dark" });
+      await screenshot(t, page, "console-cli-dark");
+      await page.emulateMedia({ colorScheme: "light" });
+      await page.setViewportSize({ width: 400, height: 800 });
+      await screenshot(t, page, "console-cli-narrow", { fullPage: true });
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1), "no sideways scrolling at 400 px");
+      await pickConsoleMode(page, "api");
       assertClean(t, seen);
     }));
 

@@ -2,13 +2,13 @@
 // JSON syntax linter, undo history, search, autocomplete of request parameter and table
 // names, and Ctrl/Cmd+Enter to run. Colours come from the page's CSS variables
 // (classHighlighter emits tok-* classes), so the editor follows the light/dark theme.
-import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
+import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, type CompletionContext, type CompletionResult, type CompletionSource } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { json, jsonParseLinter } from "@codemirror/lang-json";
 import { bracketMatching, foldGutter, foldKeymap, indentOnInput, syntaxHighlighting } from "@codemirror/language";
-import { linter, lintKeymap } from "@codemirror/lint";
+import { linter, lintKeymap, type LintSource } from "@codemirror/lint";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
-import { EditorState, type Range, StateEffect, StateField } from "@codemirror/state";
+import { EditorState, type Extension, type Range, StateEffect, StateField } from "@codemirror/state";
 import { Decoration, type DecorationSet, drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers, placeholder, WidgetType } from "@codemirror/view";
 import { classHighlighter } from "@lezer/highlight";
 
@@ -22,6 +22,12 @@ export interface JsonEditorOptions {
   onChange?: (text: string) => void;
   /** Words offered by autocomplete inside strings (parameter names, table names). */
   words?: () => string[];
+  /** Completion in place of `words` (the PartiQL editor completes outside strings). */
+  complete?: CompletionSource;
+  /** The language in place of JSON and its syntax linter (PartiQL). */
+  language?: Extension;
+  /** More diagnostics, such as reserved words used as names, with their quick fixes. */
+  lint?: LintSource;
   placeholder?: string;
   minLines?: number;
 }
@@ -117,8 +123,8 @@ export function createJsonEditor(parent: HTMLElement, options: JsonEditorOptions
     highlightActiveLine(),
     highlightSelectionMatches(),
     syntaxHighlighting(classHighlighter),
-    json(),
-    linter(jsonParseLinter(), { delay: 300 }),
+    options.language ?? [json(), linter(jsonParseLinter(), { delay: 300 })],
+    options.lint ? linter(options.lint, { delay: 400 }) : [],
     EditorView.lineWrapping,
     errorMarks,
     keymap.of([
@@ -140,7 +146,8 @@ export function createJsonEditor(parent: HTMLElement, options: JsonEditorOptions
       if (update.docChanged) options.onChange?.(update.state.doc.toString());
     }),
   ];
-  if (options.words) extensions.push(autocompletion({ override: [wordCompletions(options.words)], activateOnTyping: true }));
+  const complete = options.complete ?? (options.words ? wordCompletions(options.words) : null);
+  if (complete) extensions.push(autocompletion({ override: [complete], activateOnTyping: true }));
   if (options.placeholder) extensions.push(placeholder(options.placeholder));
   if (options.minLines) {
     extensions.push(EditorView.theme({ ".cm-content, .cm-gutter": { minHeight: `${options.minLines * 1.45}em` } }));
