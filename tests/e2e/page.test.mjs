@@ -950,6 +950,45 @@ describe("playground page", { timeout: 240_000 }, () => {
       assertClean(t, seen);
     }));
 
+  test("console: a reserved word as a bare name is marked as you type, with a quick fix", (t) =>
+    withPage("console-reserved", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-reserved#console`);
+      await createMusic(page);
+      const request = { TableName: "Music", FilterExpression: "Year > :y AND status <> :s", ExpressionAttributeValues: { ":y": { N: "2016" }, ":s": { S: "gone" } } };
+      // The engine refuses it; the word is underlined and the hint offers the fix.
+      const refused = await runRequest(page, "Scan", request);
+      assert.equal(refused.errorMessage, "Invalid FilterExpression: Attribute name is a reserved keyword; reserved keyword: Year");
+      const hint = page.getByTestId("reserved-hint");
+      await hint.waitFor();
+      assert.equal(await page.getByTestId("reserved-hint-text").textContent(), "Reserved words used as a bare name: Year (FilterExpression), status (FilterExpression). DynamoDB refuses them there.");
+      const marks = page.locator("[data-testid=request] .cm-lintRange-warning");
+      await marks.first().waitFor();
+      assert.deepEqual(await marks.allTextContents(), ["Year", "status"]);
+      await screenshot(t, page, "console-reserved");
+      // The quick fix in the underline's tooltip rewrites the request.
+      await marks.first().hover();
+      const action = page.locator(".cm-tooltip-lint .cm-diagnosticAction").first();
+      await action.waitFor();
+      assert.equal(await action.textContent(), "Use #Year");
+      await action.click();
+      const fixed = JSON.parse(await editorText(page, "request"));
+      assert.equal(fixed.FilterExpression, "#Year > :y AND #status <> :s");
+      assert.deepEqual(fixed.ExpressionAttributeNames, { "#Year": "Year", "#status": "status" });
+      await hint.waitFor({ state: "hidden" });
+      const ran = await runIn(page, () => page.getByTestId("run").click());
+      assert.equal(ran.result, "ok");
+      assert.match(ran.metrics, /Count\s*2.*ScannedCount\s*3/s);
+      // The button does the same, and completion offers a reserved attribute as its placeholder.
+      await setEditor(page, "request", JSON.stringify({ TableName: "Music", ProjectionExpression: "Artist, Year" }));
+      await page.getByTestId("reserved-fix").click();
+      assert.equal(JSON.parse(await editorText(page, "request")).ProjectionExpression, "Artist, #Year");
+      await setEditor(page, "request", `{"ProjectionExpression": "#Ye`);
+      await page.getByTestId("request").press("End");
+      await page.locator(".cm-tooltip-autocomplete").getByText("#Year").first().waitFor();
+      await page.getByTestId("request").press("Escape");
+      assertClean(t, seen);
+    }));
+
   test("placeholder panel, narrow screen, dark theme and keyboard tabs", (t) =>
     withPage("layout", async (page, seen) => {
       await openPlayground(page, `${server.url}?db=e2e-layout#streams`);

@@ -1,14 +1,54 @@
 // The Console's DynamoDB API mode: pick an operation (with autocomplete), edit the request
 // JSON in CodeMirror, run it with the button or Ctrl+Enter. Drafts are kept per operation; an
-// expression error's token is underlined in the request after a failed run.
+// expression error's token is underlined in the request after a failed run. A reserved word
+// used as a bare name in an expression is marked as you type, with a quick fix that names it
+// through ExpressionAttributeNames (the engine would refuse the request).
+import type { Completion } from "@codemirror/autocomplete";
+import type { Diagnostic } from "@codemirror/lint";
 import type { ConsoleMode, ConsoleOutput } from "./console";
 import { h, uid } from "./dom";
 import { createJsonEditor } from "./editor";
-import { locateExpressionError } from "./exprerrors";
+import { findParameterStrings, locateExpressionError } from "./exprerrors";
 import { ALL_OPERATIONS, examples, OPERATIONS, PARAMETERS } from "./ops";
+import { bareReservedNames, EXPRESSION_MEMBERS, isReserved, withPlaceholders } from "./reserved";
 import type { AppState } from "./state";
 
 const HISTORY_KEY = "dynaplay.history.v1";
+
+/** A reserved word used as a bare name, where it is in the request text. */
+interface ReservedUse {
+  word: string;
+  member: string;
+  from: number;
+  to: number;
+}
+
+/** Every bare reserved name in the expressions of the request TEXT (at any depth). */
+export function reservedUses(text: string): ReservedUse[] {
+  return EXPRESSION_MEMBERS.flatMap((member) =>
+    findParameterStrings(text, member).flatMap((s) =>
+      bareReservedNames(s.value).map((bare) => ({ word: bare.word, member, from: s.rawFrom[bare.from] ?? s.start, to: s.rawTo[bare.to - 1] ?? s.end })),
+    ),
+  );
+}
+
+/** The request TEXT with placeholders for its bare reserved names; null if it is not JSON. */
+function fixedText(text: string): string | null {
+  try {
+    return JSON.stringify(withPlaceholders(JSON.parse(text)), null, 2);
+  } catch {
+    return null;
+  }
+}
+
+/** Attribute names to complete: a reserved one also as its `#placeholder`. */
+function attributeCompletions(names: Iterable<string>): Completion[] {
+  return [...new Set(names)].flatMap((name) =>
+    isReserved(name)
+      ? [{ label: `#${name}`, type: "variable", detail: `placeholder for ${name} (reserved word)` }, { label: name, type: "variable", detail: "reserved word: needs a #placeholder in expressions" }]
+      : [{ label: name, type: "variable", detail: "attribute" }],
+  );
+}
 
 export function createApiMode(state: AppState, output: ConsoleOutput): ConsoleMode {
   const opListId = uid("ops");
@@ -30,10 +70,13 @@ export function createApiMode(state: AppState, output: ConsoleOutput): ConsoleMo
   const formatButton = h("button", { type: "button", class: "secondary", "data-testid": "format-request" }, "Format");
   const editorHost = h("div", { class: "dp-editor-host" });
   const editorHintId = uid("editor-hint");
+  const reservedText = h("span", { "data-testid": "reserved-hint-text" });
+  const reservedFix = h("button", { type: "button", class: "small secondary", "data-testid": "reserved-fix" }, "Use #placeholders");
+  const reservedHint = h("p", { class: "notice dp-reserved-hint", role: "status", hidden: true, "data-testid": "reserved-hint" }, reservedText, " ", reservedFix);
 
   const form = h("form", { class: "dp-form dp-console-form", "aria-label": "DynamoDB API request", novalidate: true },
     h("div", { class: "field" }, h("label", { for: opInput.id }, "Operation"), h("div", { class: "dp-row" }, opInput, opList), opHint),
-    h("div", { class: "field" }, h("span", { class: "label" }, "Request (DynamoDB JSON)"), editorHost,
+    h("div", { class: "field" }, h("span", { class: "label" }, "Request (DynamoDB JSON)"), editorHost, reservedHint,
       h("p", { class: "hint", id: editorHintId }, h("kbd", {}, "Ctrl"), "+", h("kbd", {}, "Enter"), " runs the request; ", h("kbd", {}, "Esc"), " then ", h("kbd", {}, "Tab"), " leaves the editor. Drafts are kept per operation.")),
     h("div", { class: "actions" }, runButton, exampleButton, examplePick, formatButton),
   );
@@ -50,11 +93,43 @@ export function createApiMode(state: AppState, output: ConsoleOutput): ConsoleMo
     onRun: () => run(),
     onChange: (text) => {
       if (!settingText) drafts.set(currentOp, text);
+      showReservedHint(text);
     },
-    words: () => [...PARAMETERS, ...state.tables, "PAY_PER_REQUEST", "PROVISIONED", "HASH", "RANGE", "ALL_OLD", "ALL_NEW", "UPDATED_OLD", "UPDATED_NEW", "NONE", "TOTAL", "INDEXES"],
+    words: () => [
+      ...PARAMETERS, ...state.tables, "PAY_PER_REQUEST", "PROVISIONED", "HASH", "RANGE", "ALL_OLD", "ALL_NEW", "UPDATED_OLD", "UPDATED_NEW", "NONE", "TOTAL", "INDEXES",
+      ...attributeCompletions(seenAttributeNames()),
+    ],
+    lint: (view) => reservedUses(view.state.doc.toString()).map((use): Diagnostic => ({
+      from: use.from,
+      to: use.to,
+      severity: "warning",
+      message: `${use.word} is a DynamoDB reserved word: as a bare name in ${use.member} the request is refused. Name it through ExpressionAttributeNames.`,
+      actions: [{ name: `Use #${use.word}`, apply: () => fixReserved() }],
+    })),
     minLines: 10,
   });
   editor.view.contentDOM.setAttribute("aria-describedby", editorHintId);
+
+  /** Attribute names of the tables described and of the items in the response. */
+  function seenAttributeNames(): string[] {
+    const fromTables = [...state.descriptions.values()].flatMap((d) => (d.AttributeDefinitions ?? []).map((a: any) => String(a.AttributeName)));
+    return [...fromTables, ...output.items().flatMap((item) => Object.keys(item))];
+  }
+
+  /** Says which reserved words the request uses as bare names (the linter marks each one). */
+  function showReservedHint(text: string) {
+    const words = [...new Set(reservedUses(text).map((u) => `${u.word} (${u.member})`))];
+    reservedHint.hidden = words.length === 0;
+    reservedText.textContent = `Reserved word${words.length > 1 ? "s" : ""} used as a bare name: ${words.join(", ")}. DynamoDB refuses ${words.length > 1 ? "them" : "it"} there.`;
+  }
+
+  /** The quick fix: every bare reserved name becomes a #placeholder in ExpressionAttributeNames. */
+  function fixReserved() {
+    const fixed = fixedText(editor.text);
+    if (fixed !== null) editor.text = fixed;
+    editor.focus();
+  }
+  reservedFix.addEventListener("click", fixReserved);
 
   /** The operation's example picked in the list (the first when it has just one). */
   const exampleText = (op: string) => {

@@ -2,7 +2,7 @@
 // JSON syntax linter, undo history, search, autocomplete of request parameter and table
 // names, and Ctrl/Cmd+Enter to run. Colours come from the page's CSS variables
 // (classHighlighter emits tok-* classes), so the editor follows the light/dark theme.
-import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, type CompletionContext, type CompletionResult, type CompletionSource } from "@codemirror/autocomplete";
+import { autocompletion, closeBrackets, closeBracketsKeymap, type Completion, completionKeymap, type CompletionContext, type CompletionResult, type CompletionSource } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { json, jsonParseLinter } from "@codemirror/lang-json";
 import { bracketMatching, foldGutter, foldKeymap, indentOnInput, syntaxHighlighting } from "@codemirror/language";
@@ -20,8 +20,9 @@ export interface JsonEditorOptions {
   testId?: string;
   onRun?: () => void;
   onChange?: (text: string) => void;
-  /** Words offered by autocomplete inside strings (parameter names, table names). */
-  words?: () => string[];
+  /** Words offered by autocomplete inside strings (parameter names, table names), or
+   *  completions with a detail (a reserved attribute name's placeholder). */
+  words?: () => (string | Completion)[];
   /** Completion in place of `words` (the PartiQL editor completes outside strings). */
   complete?: CompletionSource;
   /** The language in place of JSON and its syntax linter (PartiQL). */
@@ -96,14 +97,14 @@ const errorMarks = StateField.define<DecorationSet>({
   provide: (field) => EditorView.decorations.from(field),
 });
 
-function wordCompletions(words: () => string[]) {
+function wordCompletions(words: () => (string | Completion)[]) {
   return (context: CompletionContext): CompletionResult | null => {
     // Complete inside a string: property names and values alike.
     const word = context.matchBefore(/"[A-Za-z0-9_.#:-]*/);
     if (!word || (word.from === word.to && !context.explicit)) return null;
     return {
       from: word.from + 1,
-      options: [...new Set(words())].map((label) => ({ label, type: /^[A-Z]/.test(label) ? "property" : "variable" })),
+      options: [...new Set(words())].map((word) => (typeof word === "string" ? { label: word, type: /^[A-Z]/.test(word) ? "property" : "variable" } : word)),
       validFor: /^[A-Za-z0-9_.#:-]*$/,
     };
   };
