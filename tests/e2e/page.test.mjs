@@ -989,6 +989,59 @@ describe("playground page", { timeout: 240_000 }, () => {
       assertClean(t, seen);
     }));
 
+  test("items: the query builder shows its Query request and CLI, and runs it into the grid", (t) =>
+    withPage("items-query", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-query#console`);
+      await createMusic(page);
+      await page.getByTestId("table-list").getByRole("button", { name: "Music" }).click();
+      await showPanel(page, "items");
+      await page.getByTestId("query-builder").locator("summary").click();
+      await page.getByTestId("query-pk").fill("Acme Band");
+      await page.getByTestId("query-sk-op").selectOption("begins_with");
+      await page.getByTestId("query-sk").fill("Ha");
+      assert.deepEqual(JSON.parse(await page.getByTestId("query-json").textContent()), {
+        TableName: "Music",
+        KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :sk)",
+        ExpressionAttributeNames: { "#pk": "Artist", "#sk": "SongTitle" },
+        ExpressionAttributeValues: { ":pk": { S: "Acme Band" }, ":sk": { S: "Ha" } },
+        ReturnConsumedCapacity: "TOTAL",
+      });
+      assert.match(await page.getByTestId("query-cli").textContent(), /^aws dynamodb query \\\n\s+--table-name Music \\\n\s+--key-condition-expression '#pk = :pk AND begins_with\(#sk, :sk\)'/);
+      const rows = page.getByTestId("items-grid").locator("tbody tr[data-row]");
+      const metrics = page.getByTestId("items-metrics");
+      await page.getByTestId("query-run").click();
+      await page.getByTestId("items-page").filter({ hasText: "Query results" }).waitFor();
+      assert.match(await metrics.textContent(), /^Count 1 · ScannedCount 1 · ConsumedCapacity 0.5 capacity units on Music/);
+      assert.equal(await rows.count(), 1);
+      assert.match(await rows.first().textContent(), /Happy Day/);
+
+      // Descending, a filter and Limit 1: a page at a time, newest title first.
+      await page.getByTestId("query-sk-op").selectOption("");
+      await page.getByTestId("query-order").selectOption("descending");
+      await page.getByTestId("query-filter-name").fill("Year");
+      await page.getByTestId("query-filter-op").selectOption(">");
+      await page.getByTestId("query-filter-type").selectOption("N");
+      await page.getByTestId("query-filter-value").fill("2000");
+      await page.getByTestId("query-limit").fill("1");
+      const request = JSON.parse(await page.getByTestId("query-json").textContent());
+      assert.equal(request.ScanIndexForward, false);
+      assert.equal(request.FilterExpression, "#f > :f");
+      await page.getByTestId("query-run").click();
+      await page.getByTestId("query-next").waitFor();
+      assert.match(await rows.first().textContent(), /Rainy Night/);
+      await screenshot(t, page, "items-query", { fullPage: true });
+      await page.getByTestId("query-next").click();
+      await page.waitForFunction(() => /Happy Day/.test(document.querySelector("[data-testid=items-grid] tbody tr[data-row]")?.textContent ?? ""));
+      assert.match(await metrics.textContent(), /^Count 1 · ScannedCount 1/);
+      await page.emulateMedia({ colorScheme: "dark" });
+      await screenshot(t, page, "items-query-dark", { fullPage: true });
+      await page.emulateMedia({ colorScheme: "light" });
+      await page.setViewportSize({ width: 400, height: 800 });
+      await screenshot(t, page, "items-query-narrow", { fullPage: true });
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1), "no sideways scrolling at 400 px");
+      assertClean(t, seen);
+    }));
+
   test("placeholder panel, narrow screen, dark theme and keyboard tabs", (t) =>
     withPage("layout", async (page, seen) => {
       await openPlayground(page, `${server.url}?db=e2e-layout#streams`);
