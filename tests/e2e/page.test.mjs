@@ -8,7 +8,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   assertClean,
@@ -1039,6 +1039,84 @@ describe("playground page", { timeout: 240_000 }, () => {
       await page.setViewportSize({ width: 400, height: 800 });
       await screenshot(t, page, "items-query-narrow", { fullPage: true });
       assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1), "no sideways scrolling at 400 px");
+      assertClean(t, seen);
+    }));
+
+  test("databases: export to a file and import it into a new database (throttling paused meanwhile)", (t) =>
+    withPage("transfer", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-export#console`);
+      await createMusic(page);
+      // A provisioned 1/1 table with a GSI and 60 items: three batches, and throttled without the pause.
+      expectOk(await runRequest(page, "CreateTable", {
+        TableName: "Events",
+        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }, { AttributeName: "kind", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+        GlobalSecondaryIndexes: [{ IndexName: "ByKind", KeySchema: [{ AttributeName: "kind", KeyType: "HASH" }], Projection: { ProjectionType: "KEYS_ONLY" }, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } }],
+        BillingMode: "PROVISIONED",
+        ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+      }), "CreateTable Events");
+      for (let batch = 0; batch < 3; batch++) {
+        const puts = Array.from({ length: 20 }, (_, i) => ({ PutRequest: { Item: { id: { S: `e${batch * 20 + i}` }, kind: { S: i % 2 ? "click" : "view" }, n: { N: "12345678901234567890123456789012345678" } } } }));
+        // One line: the editor only renders the lines in view, and the helper reads them back.
+        expectOk(await runRequest(page, "BatchWriteItem", JSON.stringify({ RequestItems: { Events: puts } })), "BatchWriteItem Events");
+      }
+      // Record the Configure calls the page makes from here on.
+      await page.evaluate(() => {
+        window.configureCalls = [];
+        const send = dynaplay.Database.prototype.send;
+        dynaplay.Database.prototype.send = function (operation, request) {
+          if (operation === "Dynaplay.Configure") window.configureCalls.push(typeof request === "string" ? JSON.parse(request) : request);
+          return send.call(this, operation, request);
+        };
+      });
+
+      await page.getByTestId("transfer").locator("summary").click();
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-run").click()]);
+      assert.equal(download.suggestedFilename(), "dynaplay-e2e-export.json");
+      const file = join(outputDir, "dynaplay-e2e-export.json");
+      await download.saveAs(file);
+      await page.getByTestId("transfer-status").filter({ hasText: "Exported 2 tables and 63 items" }).waitFor();
+      const exported = JSON.parse(await readFile(file, "utf8"));
+      assert.equal(exported.format, "dynaplay-export");
+      assert.deepEqual(exported.tables.map((t) => [t.create.TableName, t.items.length]), [["Events", 60], ["Music", 3]]);
+      assert.deepEqual(exported.tables[0].create.GlobalSecondaryIndexes[0].ProvisionedThroughput, { ReadCapacityUnits: 1, WriteCapacityUnits: 1 });
+      assert.deepEqual(await page.evaluate(() => window.configureCalls.splice(0)), [{ Throttling: false }, { Throttling: true }]);
+
+      await page.getByTestId("import-file").setInputFiles(file);
+      await page.getByTestId("transfer-status").filter({ hasText: '2 tables and 63 items, exported from "e2e-export"' }).waitFor();
+      assert.equal(await page.getByTestId("import-name").inputValue(), "e2e-export-copy");
+      await page.getByTestId("import-name").fill("e2e-export");
+      await page.getByTestId("import-run").click();
+      await page.getByTestId("transfer-status").filter({ hasText: "exists already" }).waitFor();
+      await page.getByTestId("import-name").fill("e2e-imported");
+      await page.getByTestId("import-run").click();
+      await page.getByTestId("transfer-status").filter({ hasText: 'Imported 2 tables and 63 items into "e2e-imported"' }).waitFor();
+      assert.equal(await page.getByTestId("db-name").textContent(), "e2e-imported");
+      assert.equal(await page.getByTestId("transfer-progress").evaluate((p) => p.value === p.max), true);
+      await screenshot(t, page, "transfer");
+      assert.deepEqual(await page.evaluate(() => window.configureCalls.splice(0)), [{ Throttling: false }, { Throttling: true }]);
+
+      // The copy: same tables, indexes and items (the 38-digit number intact).
+      const copy = expectOk(await runRequest(page, "DescribeTable", { TableName: "Events" }), "DescribeTable").Table;
+      assert.equal(copy.GlobalSecondaryIndexes[0].IndexName, "ByKind");
+      assert.equal(copy.ProvisionedThroughput.WriteCapacityUnits, 1);
+      const scanned = expectOk(await runRequest(page, "Scan", { TableName: "Events", ConsistentRead: true }), "Scan Events");
+      const byId = (items) => [...items].sort((a, b) => a.id.S.localeCompare(b.id.S));
+      assert.deepEqual(byId(scanned.Items), byId(exported.tables[0].items));
+      assert.equal(scanned.Items[0].n.N, "12345678901234567890123456789012345678");
+      assert.equal(expectOk(await runRequest(page, "Scan", { TableName: "Music" }), "Scan Music").Count, 3);
+      const config = expectOk(await runRequest(page, "Dynaplay.DescribeConfiguration", {}), "DescribeConfiguration");
+      assert.equal(config.Throttling, true, "throttling is on again after the import");
+
+      // A file that is not an export is refused with the reason.
+      await page.getByTestId("import-file").setInputFiles({ name: "other.json", mimeType: "application/json", buffer: Buffer.from('{"format":"csv"}') });
+      await page.getByTestId("transfer-status").filter({ hasText: "not a Dynaplay export" }).waitFor();
+      assert.equal(await page.getByTestId("import-run").isDisabled(), true);
+      await page.emulateMedia({ colorScheme: "dark" });
+      await screenshot(t, page, "transfer-dark");
+      await page.emulateMedia({ colorScheme: "light" });
+      await page.setViewportSize({ width: 400, height: 800 });
+      await screenshot(t, page, "transfer-narrow");
       assertClean(t, seen);
     }));
 
