@@ -1120,6 +1120,39 @@ describe("playground page", { timeout: 240_000 }, () => {
       assertClean(t, seen);
     }));
 
+  test("header: a badge lists the simulation settings that are not DynamoDB's defaults", (t) =>
+    withPage("sim-badge", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-badge#capacity`);
+      const badge = page.getByTestId("sim-badge");
+      const list = page.getByTestId("sim-badge-list");
+      await page.getByTestId("clock-time").filter({ hasNotText: "…" }).waitFor();
+      assert.equal(await badge.isVisible(), false, "no badge with the defaults");
+      await page.getByTestId("clock-rate-0").click();
+      await list.filter({ hasText: "clock paused" }).waitFor();
+      await page.getByTestId("knob-throttling").uncheck();
+      await list.filter({ hasText: "clock paused, throttling off" }).waitFor();
+      // A change made in the console shows too, and the badge leads to the controls.
+      await showPanel(page, "console");
+      expectOk(await runRequest(page, "Dynaplay.Configure", { GsiPropagationDelayMillis: 5000 }), "Configure");
+      assert.equal(await list.textContent(), "clock paused, throttling off, GSI delay 5 s");
+      await screenshot(t, page, "sim-badge");
+      await page.emulateMedia({ colorScheme: "dark" });
+      await screenshot(t, page, "sim-badge-dark", { clip: { x: 0, y: 0, width: 1280, height: 90 } });
+      await page.emulateMedia({ colorScheme: "light" });
+      await page.setViewportSize({ width: 400, height: 700 });
+      await screenshot(t, page, "sim-badge-narrow");
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1), "no sideways scrolling at 400 px");
+      await page.setViewportSize({ width: 1280, height: 720 });
+      await badge.click();
+      await page.getByTestId("panel-capacity").waitFor({ state: "visible" });
+      // Back to the defaults: the badge goes away.
+      await page.getByTestId("knob-gsi-instant").click();
+      await page.getByTestId("knob-throttling").check();
+      await page.getByTestId("clock-rate-1").click();
+      await badge.waitFor({ state: "hidden" });
+      assertClean(t, seen);
+    }));
+
   test("placeholder panel, narrow screen, dark theme and keyboard tabs", (t) =>
     withPage("layout", async (page, seen) => {
       await openPlayground(page, `${server.url}?db=e2e-layout#streams`);

@@ -14,6 +14,7 @@ import { h } from "./dom";
 import { loadEngine } from "./engine";
 import { createItems } from "./items";
 import { createSidebar } from "./sidebar";
+import { createSimulationBadge } from "./simbadge";
 import { AppState } from "./state";
 import { createThemeToggle } from "./theme";
 
@@ -45,9 +46,11 @@ class DynaplayPlayground extends HTMLElement {
     const status = h("p", { class: "dp-status", role: "status", "data-testid": "status", "data-state": "loading" }, "Loading the engine…");
     const themeButton = h("button", { type: "button", class: "small secondary", "data-testid": "theme-toggle" });
     createThemeToggle(themeButton);
+    const simulationBadge = createSimulationBadge(state, () => show("capacity", false));
     const header = h("header", { class: "dp-header" },
       h("h1", {}, "Dynaplay ", h("span", { class: "tagline" }, "DynamoDB in a browser tab")),
       status,
+      simulationBadge,
       themeButton,
     );
     state.addEventListener("status", () => {
