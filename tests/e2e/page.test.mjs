@@ -1153,6 +1153,31 @@ describe("playground page", { timeout: 240_000 }, () => {
       assertClean(t, seen);
     }));
 
+  test("offline: after a first visit the page reloads and runs requests without the network", (t) =>
+    withPage("offline", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-offline#console`);
+      // The worker installs after the load event, caches the build, and takes over the page.
+      await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 20_000 });
+      const cacheNames = await page.evaluate(async () => (await caches.keys()).filter((name) => name.startsWith("dynaplay-")));
+      assert.equal(cacheNames.length, 1, `one versioned cache: ${cacheNames}`);
+      await browser.context.setOffline(true);
+      try {
+        // Really offline: what the worker does not cache fails.
+        assert.equal(await page.evaluate(() => fetch("dist/playground.js.map").then(() => "fetched", () => "failed")), "failed");
+        // That failed fetch is the one console error this scenario expects.
+        assert.deepEqual(seen.errors.splice(0), ["Failed to load resource: net::ERR_INTERNET_DISCONNECTED"]);
+        await page.reload();
+        await waitUntilReady(page);
+        expectOk(await runRequest(page, "CreateTable", { TableName: "Offline", AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }], KeySchema: [{ AttributeName: "id", KeyType: "HASH" }], BillingMode: "PAY_PER_REQUEST" }), "CreateTable offline");
+        const listed = expectOk(await runRequest(page, "ListTables", {}, { keyboard: true }), "ListTables offline");
+        assert.deepEqual(listed.TableNames, ["Offline"]);
+        await screenshot(t, page, "offline");
+      } finally {
+        await browser.context.setOffline(false);
+      }
+      assertClean(t, seen);
+    }));
+
   test("placeholder panel, narrow screen, dark theme and keyboard tabs", (t) =>
     withPage("layout", async (page, seen) => {
       await openPlayground(page, `${server.url}?db=e2e-layout#streams`);

@@ -152,3 +152,12 @@ class DynaplayPlayground extends HTMLElement {
 }
 
 customElements.define("dynaplay-playground", DynaplayPlayground);
+
+// Offline use after the first visit (www/sw.js, built from sw.ts). Service workers need an
+// http(s) origin; the page is registered once it has loaded, so caching never competes with
+// the start-up. A failure only means no offline copy, so it is not reported as an error.
+if ("serviceWorker" in navigator && /^https?:$/.test(location.protocol)) {
+  addEventListener("load", () => {
+    navigator.serviceWorker.register(new URL("../sw.js", import.meta.url)).catch(() => {});
+  });
+}
