@@ -78,6 +78,7 @@ test("the CLI's own options are set aside; errors name what is wrong", () => {
   assert.throws(() => parseCli(`aws dynamodb put-item --table-name T --item '{"a":'`), /--item: the value is not valid JSON/);
   assert.throws(() => parseCli("aws dynamodb put-item --table-name T --item file://item.json"), /files cannot be read/);
   assert.throws(() => parseCli("aws dynamodb scan --table-name T --limit 1,2=3"), CliError);
+  assert.throws(() => parseCli("aws dynamodb scan --table-name T --max-items 5"), /use --limit and --exclusive-start-key/);
 });
 
 test("every DynamoDB command name maps to its operation", () => {

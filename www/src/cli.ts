@@ -96,6 +96,8 @@ const MEMBERS: ReadonlyMap<string, string> = new Map(
 /** Options of the CLI itself, which say nothing about the request: taken and set aside. */
 const GLOBAL_WITH_VALUE = new Set(["region", "endpoint-url", "profile", "output", "query", "cli-read-timeout", "cli-connect-timeout"]);
 const GLOBAL_FLAGS = new Set(["no-cli-pager", "debug", "no-verify-ssl", "no-paginate", "no-sign-request"]);
+/** The CLI's own paging, which sends several requests: the page sends one. */
+const CLI_PAGING = new Set(["max-items", "page-size", "starting-token"]);
 
 export interface CliCommand {
   operation: string;
@@ -177,6 +179,9 @@ export function parseCli(text: string): CliCommand {
     if (GLOBAL_FLAGS.has(option) || GLOBAL_WITH_VALUE.has(option)) {
       ignored.push([word, ...values].join(" "));
       continue;
+    }
+    if (CLI_PAGING.has(option)) {
+      throw new CliError(`--${option} is the CLI's own paging (several requests); here one request is sent: use --limit and --exclusive-start-key.`);
     }
     if (option === "cli-input-json") {
       const input = values.length === 1 ? parseJsonValue(option, values[0]!) : null;

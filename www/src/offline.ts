@@ -15,12 +15,12 @@ export function pathInScope(url: string, scope: string): string | null {
   return url.slice(scope.length).replace(/[?#].*$/, "");
 }
 
-/** How to answer a GET of URL (NAVIGATION: a page load) under SCOPE, given the PRECACHED paths. */
-export function strategyFor(url: string, scope: string, precached: readonly string[], navigation: boolean): Strategy {
+/** How to answer a GET of URL under SCOPE, given the PRECACHED paths. Only the page itself is
+ *  network-first: its copy is what an offline load gets, so no other page may replace it. */
+export function strategyFor(url: string, scope: string, precached: readonly string[]): Strategy {
   const path = pathInScope(url, scope);
-  if (path === null) return "network";
-  if (navigation || path === "" || path === "index.html") return "network-first";
-  return precached.includes(path) ? "cache-first" : "network";
+  if (path === null || !precached.includes(path === "index.html" ? "" : path)) return "network";
+  return path === "" || path === "index.html" ? "network-first" : "cache-first";
 }
 
 /** The cache's name for a build VERSION; older names are deleted when a new worker activates. */

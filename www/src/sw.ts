@@ -61,7 +61,7 @@ async function cacheFirst(request: Request): Promise<Response> {
 worker.addEventListener("fetch", (event) => {
   const { request } = event;
   if (request.method !== "GET") return;
-  const strategy = strategyFor(request.url, scope, PRECACHE, request.mode === "navigate");
+  const strategy = strategyFor(request.url, scope, PRECACHE);
   if (strategy === "network-first") event.respondWith(networkFirst(request));
   else if (strategy === "cache-first") event.respondWith(cacheFirst(request));
 });
