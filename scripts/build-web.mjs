@@ -8,11 +8,14 @@
 //    with a source map. The engine (www/pkg/dynaplay.js, built by scripts/build.sh) stays a
 //    separate module the page imports with a relative URL, so www/ works from any static host.
 // 2. esbuild bundles each www/src/**/*.test.ts into .build/unit/ for `node --test .build/unit/`.
+// 2b. esbuild bundles the service worker www/src/sw.ts into www/sw.js with a version hashed
+//    from the files it caches (docs/playground.md, "Offline use").
 // 3. `tsc --noEmit -p www` typechecks everything (it needs www/pkg/dynaplay.d.ts).
 // 4. Prints the page weight: every file the page loads, raw and gzipped.
 // Each step prints how long it took; any error fails the build.
 import { build, context } from "esbuild";
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +26,31 @@ const www = join(repo, "www");
 const dist = join(www, "dist");
 const unitOut = join(repo, ".build", "unit");
 const watch = process.argv.includes("--watch");
+
+/** A hash of everything the worker may cache: the page, its CSS, dist/ and pkg/. */
+function buildVersion() {
+  const hash = createHash("sha256");
+  const files = [join(www, "index.html"), join(www, "style.css")];
+  for (const dir of [dist, join(www, "pkg")]) if (existsSync(dir)) files.push(...readdirSync(dir).sort().map((f) => join(dir, f)));
+  for (const file of files) hash.update(readFileSync(file));
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** Bundles the service worker; in watch mode it caches nothing, so every rebuild shows. */
+async function buildServiceWorker() {
+  const version = watch ? `watch-${Date.now()}` : buildVersion();
+  await build({
+    entryPoints: [join(www, "src", "sw.ts")],
+    outfile: join(www, "sw.js"),
+    bundle: true,
+    format: "iife",
+    target: "es2022",
+    minify: true,
+    logLevel: "warning",
+    define: { SW_VERSION: JSON.stringify(version), SW_CACHES: String(!watch) },
+  });
+  say(`service worker: www/sw.js, cache version ${version}`);
+}
 
 const say = (text) => console.log(`[build-web] ${text}`);
 async function timed(what, fn) {
@@ -50,10 +78,12 @@ const pageOptions = {
 if (watch) {
   const ctx = await context({ ...pageOptions, minify: false, logLevel: "info" });
   await ctx.watch();
+  await buildServiceWorker();
   say("watching www/src/ (Ctrl+C stops)");
 } else {
   rmSync(dist, { recursive: true, force: true });
   await timed("esbuild (page bundle)", () => build(pageOptions));
+  await timed("esbuild (service worker)", buildServiceWorker);
 
   const tests = [];
   const walk = (dir) => {

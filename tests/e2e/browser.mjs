@@ -143,10 +143,17 @@ export async function editorText(page, testId) {
   return page.getByTestId(testId).evaluate((el) => [...el.querySelectorAll(".cm-line")].map((l) => l.textContent).join("\n"));
 }
 
+/** Switches the Console to MODE ("api", "partiql", "cli"); the page remembers the last one. */
+export async function pickConsoleMode(page, mode) {
+  const button = page.getByTestId(`console-mode-${mode}`);
+  if ((await button.getAttribute("aria-pressed")) !== "true") await button.click();
+}
+
 /** Runs one request in the Console (Run button or Ctrl+Enter); returns what it shows. */
 export async function runRequest(page, operation, request, { keyboard = false } = {}) {
   const output = page.getByTestId("output");
   const before = Number(await output.getAttribute("data-seq"));
+  await pickConsoleMode(page, "api");
   await page.getByTestId("operation").fill(operation);
   await setEditor(page, "request", typeof request === "string" ? request : JSON.stringify(request, null, 2));
   if (keyboard) await page.getByTestId("request").press("Control+Enter");

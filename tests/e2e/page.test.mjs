@@ -8,7 +8,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   assertClean,
@@ -18,6 +18,7 @@ import {
   launchBrowser,
   openPlayground,
   outputDir,
+  pickConsoleMode,
   repo,
   runRequest,
   setEditor,
@@ -72,6 +73,33 @@ async function createTableInDesigner(page, { name, pk, sk = null, provisioned = 
   }
   await page.getByTestId("designer-create").click();
   await page.getByTestId("designer-edit-title").filter({ hasText: `Table ${name}` }).waitFor();
+}
+
+/** Creates the Music table (Artist, SongTitle) with three songs, through the API console. */
+async function createMusic(page) {
+  expectOk(await runRequest(page, "CreateTable", {
+    TableName: "Music",
+    AttributeDefinitions: [{ AttributeName: "Artist", AttributeType: "S" }, { AttributeName: "SongTitle", AttributeType: "S" }],
+    KeySchema: [{ AttributeName: "Artist", KeyType: "HASH" }, { AttributeName: "SongTitle", KeyType: "RANGE" }],
+    BillingMode: "PAY_PER_REQUEST",
+  }), "CreateTable Music");
+  const song = (artist, title, year) => ({ PutRequest: { Item: { Artist: { S: artist }, SongTitle: { S: title }, Year: { N: String(year) } } } });
+  expectOk(await runRequest(page, "BatchWriteItem", {
+    RequestItems: { Music: [song("Acme Band", "Happy Day", 2019), song("Acme Band", "Rainy Night", 2021), song("No One You Know", "Call Me Today", 2015)] },
+  }), "BatchWriteItem Music");
+}
+
+/** Does ACT (which runs something in the Console) and waits for the run to finish; returns what it shows. */
+async function runIn(page, act) {
+  const output = page.getByTestId("output");
+  const before = Number(await output.getAttribute("data-seq"));
+  await act();
+  await page.waitForFunction((seq) => Number(document.querySelector("[data-testid=output]").dataset.seq) > seq, before);
+  return {
+    result: await output.getAttribute("data-result"),
+    responseText: (await page.getByTestId("response").textContent()) ?? "",
+    metrics: (await page.getByTestId("metrics").isVisible()) ? await page.getByTestId("metrics").textContent() : "",
+  };
 }
 
 describe("playground page", { timeout: 240_000 }, () => {
@@ -823,6 +851,330 @@ describe("playground page", { timeout: 240_000 }, () => {
       assert.equal(config.TransactionDurationMillis, 10_000);
       await showPanel(page, "capacity");
       await page.waitForFunction(() => document.querySelector("[data-testid=knob-transaction-duration]").value === "10000");
+      assertClean(t, seen);
+    }));
+
+  test("console modes: PartiQL with ConsumedCapacity, paging and a batch; an AWS CLI query; a history per mode", (t) =>
+    withPage("console-modes", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-modes#console`);
+      await createMusic(page);
+
+      // PartiQL: one statement with a parameter; ConsumedCapacity in view; highlighted tokens.
+      await pickConsoleMode(page, "partiql");
+      await setEditor(page, "partiql-statement", `SELECT * FROM "Music" WHERE Artist = ? AND SongTitle >= 'A'`);
+      await page.getByTestId("partiql-parameters").fill('[{"S": "Acme Band"}]');
+      const first = await runIn(page, () => page.getByTestId("partiql-statement").press("Control+Enter"));
+      assert.equal(first.result, "ok", await page.getByTestId("error").textContent());
+      assert.equal(JSON.parse(first.responseText).Items.length, 2);
+      assert.match(first.metrics, /ConsumedCapacity0.5 capacity units on Music/);
+      assert.match(await page.getByTestId("partiql-request").textContent(), /"Statement": "SELECT \* FROM \\"Music\\" WHERE Artist = \? AND SongTitle >= 'A'"/);
+      const editor = page.getByTestId("partiql-statement");
+      assert.deepEqual(await editor.locator(".tok-keyword").allTextContents(), ["SELECT", "FROM", "WHERE", "AND"]);
+      assert.deepEqual(await editor.locator(".tok-string").allTextContents(), ["'A'"]);
+      assert.deepEqual(await editor.locator(".tok-propertyName").allTextContents(), ['"Music"']);
+      assert.deepEqual(await editor.locator(".tok-atom").allTextContents(), ["?"], "the ? parameter is marked");
+
+      // Limit 1: NextToken, and More adds the next page to the grid.
+      await page.getByTestId("partiql-limit").fill("1");
+      const paged = await runIn(page, () => page.getByTestId("partiql-run").click());
+      assert.equal(JSON.parse(paged.responseText).Items.length, 1);
+      await page.getByTestId("view-grid").click();
+      await runIn(page, () => page.getByTestId("partiql-more").click());
+      assert.equal(await page.getByTestId("response-grid").locator("tbody tr").count(), 2, "the grid holds both pages");
+      await page.getByTestId("partiql-limit").fill("");
+
+      // Completion offers keywords and table names.
+      await setEditor(page, "partiql-statement", "SEL");
+      await editor.press("End");
+      await editor.press("Control+Space");
+      await page.locator(".cm-tooltip-autocomplete").getByText("SELECT").first().waitFor();
+      await editor.press("Escape");
+
+      // Two statements as a batch (BatchExecuteStatement), then as a transaction.
+      await setEditor(page, "partiql-statement", `INSERT INTO "Music" VALUE {'Artist': 'Batch', 'SongTitle': ?};\nINSERT INTO "Music" VALUE {'Artist': 'Batch', 'SongTitle': ?}`);
+      await page.getByTestId("partiql-parameters").fill('[{"S": "one"}, {"S": "two"}]');
+      await page.getByTestId("partiql-kind-batch").check();
+      const batch = await runIn(page, () => page.getByTestId("partiql-run").click());
+      assert.equal(batch.result, "ok");
+      assert.match(await page.getByTestId("partiql-request").textContent(), /"Statements"/);
+      assert.match(await page.getByTestId("output-meta").textContent(), /^BatchExecuteStatement succeeded/);
+      await page.getByTestId("partiql-kind-transaction").check();
+      await setEditor(page, "partiql-statement", `UPDATE "Music" SET Plays = 1 WHERE Artist = 'Batch' AND SongTitle = ?;\nUPDATE "Music" SET Plays = 2 WHERE Artist = 'Batch' AND SongTitle = ?`);
+      const transaction = await runIn(page, () => page.getByTestId("partiql-run").click());
+      assert.equal(transaction.result, "ok", await page.getByTestId("error").textContent());
+      assert.match(await page.getByTestId("output-meta").textContent(), /^ExecuteTransaction succeeded/);
+      await page.getByTestId("partiql-kind-single").check();
+      await setEditor(page, "partiql-statement", `SELECT * FROM "Music" WHERE Artist = ?`);
+      await page.getByTestId("partiql-parameters").fill('[{"S": "Acme Band"}]');
+      await runIn(page, () => page.getByTestId("partiql-run").click());
+      await screenshot(t, page, "console-partiql");
+
+      // AWS CLI: the issue's command, parsed before running, run with Ctrl+Enter.
+      await pickConsoleMode(page, "cli");
+      const command = page.getByTestId("cli-command");
+      await command.fill(`aws dynamodb query --table-name Music --key-condition-expression "Artist = :a" \\\n  --expression-attribute-values '{":a":{"S":"Acme Band"}}' --return-consumed-capacity TOTAL`);
+      assert.deepEqual(JSON.parse(await page.getByTestId("cli-parsed").textContent()), {
+        TableName: "Music", KeyConditionExpression: "Artist = :a", ExpressionAttributeValues: { ":a": { S: "Acme Band" } }, ReturnConsumedCapacity: "TOTAL",
+      });
+      assert.equal(await page.getByTestId("cli-operation").textContent(), "Parsed: Query request");
+      const query = await runIn(page, () => command.press("Control+Enter"));
+      assert.equal(query.result, "ok");
+      assert.match(query.metrics, /Count\s*2.*ScannedCount\s*2.*ConsumedCapacity/s);
+      assert.equal(await page.getByTestId("cli-parsed").isVisible(), true, "the parsed request stays in view after the run");
+      await screenshot(t, page, "console-cli");
+      await command.fill("aws dynamodb scan --table-nme Music");
+      assert.equal(await page.getByTestId("cli-error").textContent(), "Unknown option --table-nme for scan.");
+      const refused = await runIn(page, () => page.getByTestId("cli-run").click());
+      assert.equal(refused.result, "error");
+      assert.equal(await page.getByTestId("error-name").textContent(), "Invalid command");
+
+      // Each mode has its own history, kept across a reload.
+      assert.match((await page.getByTestId("history").locator("button .op").first().textContent()), /^aws dynamodb query --table-name Music/);
+      await page.reload();
+      await waitUntilReady(page);
+      assert.equal(await page.getByTestId("console-mode-cli").getAttribute("aria-pressed"), "true", "the mode is remembered");
+      await pickConsoleMode(page, "partiql");
+      assert.match(await page.getByTestId("history").locator("button .op").first().textContent(), /^SELECT \* FROM "Music" WHERE Artist = \?$/);
+      await page.getByTestId("history").locator("button").first().click();
+      assert.equal(await page.getByTestId("partiql-parameters").inputValue(), '[{"S": "Acme Band"}]');
+      await pickConsoleMode(page, "api");
+      assert.equal(await page.getByTestId("history").locator("button .op").first().textContent(), "BatchWriteItem");
+      await pickConsoleMode(page, "cli");
+      await page.emulateMedia({ colorScheme: "dark" });
+      await screenshot(t, page, "console-cli-dark");
+      await page.emulateMedia({ colorScheme: "light" });
+      await page.setViewportSize({ width: 400, height: 800 });
+      await screenshot(t, page, "console-cli-narrow", { fullPage: true });
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1), "no sideways scrolling at 400 px");
+      await pickConsoleMode(page, "api");
+      assertClean(t, seen);
+    }));
+
+  test("console: a reserved word as a bare name is marked as you type, with a quick fix", (t) =>
+    withPage("console-reserved", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-reserved#console`);
+      await createMusic(page);
+      const request = { TableName: "Music", FilterExpression: "Year > :y AND status <> :s", ExpressionAttributeValues: { ":y": { N: "2016" }, ":s": { S: "gone" } } };
+      // The engine refuses it; the word is underlined and the hint offers the fix.
+      const refused = await runRequest(page, "Scan", request);
+      assert.equal(refused.errorMessage, "Invalid FilterExpression: Attribute name is a reserved keyword; reserved keyword: Year");
+      const hint = page.getByTestId("reserved-hint");
+      await hint.waitFor();
+      assert.equal(await page.getByTestId("reserved-hint-text").textContent(), "Reserved words used as a bare name: Year (FilterExpression), status (FilterExpression). DynamoDB refuses them there.");
+      const marks = page.locator("[data-testid=request] .cm-lintRange-warning");
+      await marks.first().waitFor();
+      assert.deepEqual(await marks.allTextContents(), ["Year", "status"]);
+      await screenshot(t, page, "console-reserved");
+      // The quick fix in the underline's tooltip rewrites the request.
+      await marks.first().hover();
+      const action = page.locator(".cm-tooltip-lint .cm-diagnosticAction").first();
+      await action.waitFor();
+      assert.equal(await action.textContent(), "Use #Year");
+      await action.click();
+      const fixed = JSON.parse(await editorText(page, "request"));
+      assert.equal(fixed.FilterExpression, "#Year > :y AND #status <> :s");
+      assert.deepEqual(fixed.ExpressionAttributeNames, { "#Year": "Year", "#status": "status" });
+      await hint.waitFor({ state: "hidden" });
+      const ran = await runIn(page, () => page.getByTestId("run").click());
+      assert.equal(ran.result, "ok");
+      assert.match(ran.metrics, /Count\s*2.*ScannedCount\s*3/s);
+      // The button does the same, and completion offers a reserved attribute as its placeholder.
+      await setEditor(page, "request", JSON.stringify({ TableName: "Music", ProjectionExpression: "Artist, Year" }));
+      await page.getByTestId("reserved-fix").click();
+      assert.equal(JSON.parse(await editorText(page, "request")).ProjectionExpression, "Artist, #Year");
+      await setEditor(page, "request", `{"ProjectionExpression": "#Ye`);
+      await page.getByTestId("request").press("End");
+      await page.locator(".cm-tooltip-autocomplete").getByText("#Year").first().waitFor();
+      await page.getByTestId("request").press("Escape");
+      assertClean(t, seen);
+    }));
+
+  test("items: the query builder shows its Query request and CLI, and runs it into the grid", (t) =>
+    withPage("items-query", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-query#console`);
+      await createMusic(page);
+      await page.getByTestId("table-list").getByRole("button", { name: "Music" }).click();
+      await showPanel(page, "items");
+      await page.getByTestId("query-builder").locator("summary").click();
+      await page.getByTestId("query-pk").fill("Acme Band");
+      await page.getByTestId("query-sk-op").selectOption("begins_with");
+      await page.getByTestId("query-sk").fill("Ha");
+      assert.deepEqual(JSON.parse(await page.getByTestId("query-json").textContent()), {
+        TableName: "Music",
+        KeyConditionExpression: "#pk = :pk AND begins_with(#sk, :sk)",
+        ExpressionAttributeNames: { "#pk": "Artist", "#sk": "SongTitle" },
+        ExpressionAttributeValues: { ":pk": { S: "Acme Band" }, ":sk": { S: "Ha" } },
+        ReturnConsumedCapacity: "TOTAL",
+      });
+      assert.match(await page.getByTestId("query-cli").textContent(), /^aws dynamodb query \\\n\s+--table-name Music \\\n\s+--key-condition-expression '#pk = :pk AND begins_with\(#sk, :sk\)'/);
+      const rows = page.getByTestId("items-grid").locator("tbody tr[data-row]");
+      const metrics = page.getByTestId("items-metrics");
+      await page.getByTestId("query-run").click();
+      await page.getByTestId("items-page").filter({ hasText: "Query results" }).waitFor();
+      assert.match(await metrics.textContent(), /^Count 1 · ScannedCount 1 · ConsumedCapacity 0.5 capacity units on Music/);
+      assert.equal(await rows.count(), 1);
+      assert.match(await rows.first().textContent(), /Happy Day/);
+
+      // Descending, a filter and Limit 1: a page at a time, newest title first.
+      await page.getByTestId("query-sk-op").selectOption("");
+      await page.getByTestId("query-order").selectOption("descending");
+      await page.getByTestId("query-filter-name").fill("Year");
+      await page.getByTestId("query-filter-op").selectOption(">");
+      await page.getByTestId("query-filter-type").selectOption("N");
+      await page.getByTestId("query-filter-value").fill("2000");
+      await page.getByTestId("query-limit").fill("1");
+      const request = JSON.parse(await page.getByTestId("query-json").textContent());
+      assert.equal(request.ScanIndexForward, false);
+      assert.equal(request.FilterExpression, "#f > :f");
+      await page.getByTestId("query-run").click();
+      await page.getByTestId("query-next").waitFor();
+      assert.match(await rows.first().textContent(), /Rainy Night/);
+      await screenshot(t, page, "items-query", { fullPage: true });
+      await page.getByTestId("query-next").click();
+      await page.waitForFunction(() => /Happy Day/.test(document.querySelector("[data-testid=items-grid] tbody tr[data-row]")?.textContent ?? ""));
+      assert.match(await metrics.textContent(), /^Count 1 · ScannedCount 1/);
+      await page.emulateMedia({ colorScheme: "dark" });
+      await screenshot(t, page, "items-query-dark", { fullPage: true });
+      await page.emulateMedia({ colorScheme: "light" });
+      await page.setViewportSize({ width: 400, height: 800 });
+      await screenshot(t, page, "items-query-narrow", { fullPage: true });
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1), "no sideways scrolling at 400 px");
+      assertClean(t, seen);
+    }));
+
+  test("databases: export to a file and import it into a new database (throttling paused meanwhile)", (t) =>
+    withPage("transfer", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-export#console`);
+      await createMusic(page);
+      // A provisioned 1/1 table with a GSI and 60 items: three batches, and throttled without the pause.
+      expectOk(await runRequest(page, "CreateTable", {
+        TableName: "Events",
+        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }, { AttributeName: "kind", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+        GlobalSecondaryIndexes: [{ IndexName: "ByKind", KeySchema: [{ AttributeName: "kind", KeyType: "HASH" }], Projection: { ProjectionType: "KEYS_ONLY" }, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } }],
+        BillingMode: "PROVISIONED",
+        ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+      }), "CreateTable Events");
+      for (let batch = 0; batch < 3; batch++) {
+        const puts = Array.from({ length: 20 }, (_, i) => ({ PutRequest: { Item: { id: { S: `e${batch * 20 + i}` }, kind: { S: i % 2 ? "click" : "view" }, n: { N: "12345678901234567890123456789012345678" } } } }));
+        // One line: the editor only renders the lines in view, and the helper reads them back.
+        expectOk(await runRequest(page, "BatchWriteItem", JSON.stringify({ RequestItems: { Events: puts } })), "BatchWriteItem Events");
+      }
+      // Record the Configure calls the page makes from here on.
+      await page.evaluate(() => {
+        window.configureCalls = [];
+        const send = dynaplay.Database.prototype.send;
+        dynaplay.Database.prototype.send = function (operation, request) {
+          if (operation === "Dynaplay.Configure") window.configureCalls.push(typeof request === "string" ? JSON.parse(request) : request);
+          return send.call(this, operation, request);
+        };
+      });
+
+      await page.getByTestId("transfer").locator("summary").click();
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-run").click()]);
+      assert.equal(download.suggestedFilename(), "dynaplay-e2e-export.json");
+      const file = join(outputDir, "dynaplay-e2e-export.json");
+      await download.saveAs(file);
+      await page.getByTestId("transfer-status").filter({ hasText: "Exported 2 tables and 63 items" }).waitFor();
+      const exported = JSON.parse(await readFile(file, "utf8"));
+      assert.equal(exported.format, "dynaplay-export");
+      assert.deepEqual(exported.tables.map((t) => [t.create.TableName, t.items.length]), [["Events", 60], ["Music", 3]]);
+      assert.deepEqual(exported.tables[0].create.GlobalSecondaryIndexes[0].ProvisionedThroughput, { ReadCapacityUnits: 1, WriteCapacityUnits: 1 });
+      assert.deepEqual(await page.evaluate(() => window.configureCalls.splice(0)), [{ Throttling: false }, { Throttling: true }]);
+
+      await page.getByTestId("import-file").setInputFiles(file);
+      await page.getByTestId("transfer-status").filter({ hasText: '2 tables and 63 items, exported from "e2e-export"' }).waitFor();
+      assert.equal(await page.getByTestId("import-name").inputValue(), "e2e-export-copy");
+      await page.getByTestId("import-name").fill("e2e-export");
+      await page.getByTestId("import-run").click();
+      await page.getByTestId("transfer-status").filter({ hasText: "exists already" }).waitFor();
+      await page.getByTestId("import-name").fill("e2e-imported");
+      await page.getByTestId("import-run").click();
+      await page.getByTestId("transfer-status").filter({ hasText: 'Imported 2 tables and 63 items into "e2e-imported"' }).waitFor();
+      assert.equal(await page.getByTestId("db-name").textContent(), "e2e-imported");
+      assert.equal(await page.getByTestId("transfer-progress").evaluate((p) => p.value === p.max), true);
+      await screenshot(t, page, "transfer");
+      assert.deepEqual(await page.evaluate(() => window.configureCalls.splice(0)), [{ Throttling: false }, { Throttling: true }]);
+
+      // The copy: same tables, indexes and items (the 38-digit number intact).
+      const copy = expectOk(await runRequest(page, "DescribeTable", { TableName: "Events" }), "DescribeTable").Table;
+      assert.equal(copy.GlobalSecondaryIndexes[0].IndexName, "ByKind");
+      assert.equal(copy.ProvisionedThroughput.WriteCapacityUnits, 1);
+      const scanned = expectOk(await runRequest(page, "Scan", { TableName: "Events", ConsistentRead: true }), "Scan Events");
+      const byId = (items) => [...items].sort((a, b) => a.id.S.localeCompare(b.id.S));
+      assert.deepEqual(byId(scanned.Items), byId(exported.tables[0].items));
+      assert.equal(scanned.Items[0].n.N, "12345678901234567890123456789012345678");
+      assert.equal(expectOk(await runRequest(page, "Scan", { TableName: "Music" }), "Scan Music").Count, 3);
+      const config = expectOk(await runRequest(page, "Dynaplay.DescribeConfiguration", {}), "DescribeConfiguration");
+      assert.equal(config.Throttling, true, "throttling is on again after the import");
+
+      // A file that is not an export is refused with the reason.
+      await page.getByTestId("import-file").setInputFiles({ name: "other.json", mimeType: "application/json", buffer: Buffer.from('{"format":"csv"}') });
+      await page.getByTestId("transfer-status").filter({ hasText: "not a Dynaplay export" }).waitFor();
+      assert.equal(await page.getByTestId("import-run").isDisabled(), true);
+      await page.emulateMedia({ colorScheme: "dark" });
+      await screenshot(t, page, "transfer-dark");
+      await page.emulateMedia({ colorScheme: "light" });
+      await page.setViewportSize({ width: 400, height: 800 });
+      await screenshot(t, page, "transfer-narrow");
+      assertClean(t, seen);
+    }));
+
+  test("header: a badge lists the simulation settings that are not DynamoDB's defaults", (t) =>
+    withPage("sim-badge", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-badge#capacity`);
+      const badge = page.getByTestId("sim-badge");
+      const list = page.getByTestId("sim-badge-list");
+      await page.getByTestId("clock-time").filter({ hasNotText: "…" }).waitFor();
+      assert.equal(await badge.isVisible(), false, "no badge with the defaults");
+      await page.getByTestId("clock-rate-0").click();
+      await list.filter({ hasText: "clock paused" }).waitFor();
+      await page.getByTestId("knob-throttling").uncheck();
+      await list.filter({ hasText: "clock paused, throttling off" }).waitFor();
+      // A change made in the console shows too, and the badge leads to the controls.
+      await showPanel(page, "console");
+      expectOk(await runRequest(page, "Dynaplay.Configure", { GsiPropagationDelayMillis: 5000 }), "Configure");
+      assert.equal(await list.textContent(), "clock paused, throttling off, GSI delay 5 s");
+      await screenshot(t, page, "sim-badge");
+      await page.emulateMedia({ colorScheme: "dark" });
+      await screenshot(t, page, "sim-badge-dark", { clip: { x: 0, y: 0, width: 1280, height: 90 } });
+      await page.emulateMedia({ colorScheme: "light" });
+      await page.setViewportSize({ width: 400, height: 700 });
+      await screenshot(t, page, "sim-badge-narrow");
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1), "no sideways scrolling at 400 px");
+      await page.setViewportSize({ width: 1280, height: 720 });
+      await badge.click();
+      await page.getByTestId("panel-capacity").waitFor({ state: "visible" });
+      // Back to the defaults: the badge goes away.
+      await page.getByTestId("knob-gsi-instant").click();
+      await page.getByTestId("knob-throttling").check();
+      await page.getByTestId("clock-rate-1").click();
+      await badge.waitFor({ state: "hidden" });
+      assertClean(t, seen);
+    }));
+
+  test("offline: after a first visit the page reloads and runs requests without the network", (t) =>
+    withPage("offline", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-offline#console`);
+      // The worker installs after the load event, caches the build, and takes over the page.
+      await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 20_000 });
+      const cacheNames = await page.evaluate(async () => (await caches.keys()).filter((name) => name.startsWith("dynaplay-")));
+      assert.equal(cacheNames.length, 1, `one versioned cache: ${cacheNames}`);
+      await browser.context.setOffline(true);
+      try {
+        // Really offline: what the worker does not cache fails.
+        assert.equal(await page.evaluate(() => fetch("dist/playground.js.map").then(() => "fetched", () => "failed")), "failed");
+        // That failed fetch is the one console error this scenario expects.
+        assert.deepEqual(seen.errors.splice(0), ["Failed to load resource: net::ERR_INTERNET_DISCONNECTED"]);
+        await page.reload();
+        await waitUntilReady(page);
+        expectOk(await runRequest(page, "CreateTable", { TableName: "Offline", AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }], KeySchema: [{ AttributeName: "id", KeyType: "HASH" }], BillingMode: "PAY_PER_REQUEST" }), "CreateTable offline");
+        const listed = expectOk(await runRequest(page, "ListTables", {}, { keyboard: true }), "ListTables offline");
+        assert.deepEqual(listed.TableNames, ["Offline"]);
+        await screenshot(t, page, "offline");
+      } finally {
+        await browser.context.setOffline(false);
+      }
       assertClean(t, seen);
     }));
 

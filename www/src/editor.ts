@@ -2,13 +2,13 @@
 // JSON syntax linter, undo history, search, autocomplete of request parameter and table
 // names, and Ctrl/Cmd+Enter to run. Colours come from the page's CSS variables
 // (classHighlighter emits tok-* classes), so the editor follows the light/dark theme.
-import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, type CompletionContext, type CompletionResult } from "@codemirror/autocomplete";
+import { autocompletion, closeBrackets, closeBracketsKeymap, type Completion, completionKeymap, type CompletionContext, type CompletionResult, type CompletionSource } from "@codemirror/autocomplete";
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { json, jsonParseLinter } from "@codemirror/lang-json";
 import { bracketMatching, foldGutter, foldKeymap, indentOnInput, syntaxHighlighting } from "@codemirror/language";
-import { linter, lintKeymap } from "@codemirror/lint";
+import { linter, lintKeymap, type LintSource } from "@codemirror/lint";
 import { highlightSelectionMatches, searchKeymap } from "@codemirror/search";
-import { EditorState, type Range, StateEffect, StateField } from "@codemirror/state";
+import { EditorState, type Extension, type Range, StateEffect, StateField } from "@codemirror/state";
 import { Decoration, type DecorationSet, drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers, placeholder, WidgetType } from "@codemirror/view";
 import { classHighlighter } from "@lezer/highlight";
 
@@ -20,8 +20,15 @@ export interface JsonEditorOptions {
   testId?: string;
   onRun?: () => void;
   onChange?: (text: string) => void;
-  /** Words offered by autocomplete inside strings (parameter names, table names). */
-  words?: () => string[];
+  /** Words offered by autocomplete inside strings (parameter names, table names), or
+   *  completions with a detail (a reserved attribute name's placeholder). */
+  words?: () => (string | Completion)[];
+  /** Completion in place of `words` (the PartiQL editor completes outside strings). */
+  complete?: CompletionSource;
+  /** The language in place of JSON and its syntax linter (PartiQL). */
+  language?: Extension;
+  /** More diagnostics, such as reserved words used as names, with their quick fixes. */
+  lint?: LintSource;
   placeholder?: string;
   minLines?: number;
 }
@@ -90,14 +97,14 @@ const errorMarks = StateField.define<DecorationSet>({
   provide: (field) => EditorView.decorations.from(field),
 });
 
-function wordCompletions(words: () => string[]) {
+function wordCompletions(words: () => (string | Completion)[]) {
   return (context: CompletionContext): CompletionResult | null => {
     // Complete inside a string: property names and values alike.
     const word = context.matchBefore(/"[A-Za-z0-9_.#:-]*/);
     if (!word || (word.from === word.to && !context.explicit)) return null;
     return {
       from: word.from + 1,
-      options: [...new Set(words())].map((label) => ({ label, type: /^[A-Z]/.test(label) ? "property" : "variable" })),
+      options: [...new Set(words())].map((word) => (typeof word === "string" ? { label: word, type: /^[A-Z]/.test(word) ? "property" : "variable" } : word)),
       validFor: /^[A-Za-z0-9_.#:-]*$/,
     };
   };
@@ -117,8 +124,8 @@ export function createJsonEditor(parent: HTMLElement, options: JsonEditorOptions
     highlightActiveLine(),
     highlightSelectionMatches(),
     syntaxHighlighting(classHighlighter),
-    json(),
-    linter(jsonParseLinter(), { delay: 300 }),
+    options.language ?? [json(), linter(jsonParseLinter(), { delay: 300 })],
+    options.lint ? linter(options.lint, { delay: 400 }) : [],
     EditorView.lineWrapping,
     errorMarks,
     keymap.of([
@@ -140,7 +147,8 @@ export function createJsonEditor(parent: HTMLElement, options: JsonEditorOptions
       if (update.docChanged) options.onChange?.(update.state.doc.toString());
     }),
   ];
-  if (options.words) extensions.push(autocompletion({ override: [wordCompletions(options.words)], activateOnTyping: true }));
+  const complete = options.complete ?? (options.words ? wordCompletions(options.words) : null);
+  if (complete) extensions.push(autocompletion({ override: [complete], activateOnTyping: true }));
   if (options.placeholder) extensions.push(placeholder(options.placeholder));
   if (options.minLines) {
     extensions.push(EditorView.theme({ ".cm-content, .cm-gutter": { minHeight: `${options.minLines * 1.45}em` } }));

@@ -1,16 +1,19 @@
 // The Items panel: the picked table's items in a grid (Scan, paged through
-// LastEvaluatedKey), and an editor to add, open (by key), edit and delete one item in
-// DynamoDB JSON or plain JSON.
+// LastEvaluatedKey, or the query builder's Query), and an editor to add, open (by key), edit
+// and delete one item in DynamoDB JSON or plain JSON.
 import { ConversionError, dynamoTextToPlainText, JsonSyntaxError, plainTextToDynamoText, type Item } from "./convert";
 import { confirmDialog, fill, h, uid } from "./dom";
 import { createJsonEditor, type JsonEditor } from "./editor";
-import { isUnknownOperation } from "./engine";
+import { isUnknownOperation, type Outcome } from "./engine";
 import { ItemGrid } from "./grid";
 import { type TableShape } from "./ops";
+import { createQueryBuilder } from "./querybuilder";
 import type { AppState } from "./state";
 import { capacityText } from "./console";
 
 type Format = "dynamo" | "plain";
+/** What a Scan or Query page answers. */
+type ReadPage = { Items?: Item[]; Count?: number; ScannedCount?: number; LastEvaluatedKey?: Record<string, unknown>; ConsumedCapacity?: unknown };
 
 export function createItems(state: AppState): HTMLElement {
   const title = h("h2", { class: "panel-title", "data-testid": "items-title" }, "Items");
@@ -58,10 +61,20 @@ export function createItems(state: AppState): HTMLElement {
   /** The key of the item being edited (null for a new item). */
   let originalKey: Record<string, unknown> | null = null;
 
+  const queryBuilder = createQueryBuilder(state, (outcome) => {
+    loading++; // a Scan still under way must not overwrite the query's items
+    body.removeAttribute("aria-busy");
+    showResult(outcome);
+    pageLabel.textContent = "Query results (Refresh scans again)";
+    prev.disabled = true;
+    next.disabled = true;
+  });
+
   const noTable = h("p", { class: "hint", "data-testid": "items-no-table" }, "Pick a table in the sidebar (or create one in the Designer) to see its items.");
   const body = h("div", { class: "dp-items" },
     h("div", { class: "dp-panel-head" }, title, h("div", { class: "dp-row" }, refresh, addButton)),
     keyForm,
+    queryBuilder.element,
     editorSection,
     editorResult,
     h("div", { class: "dp-row dp-pager" }, indexField, h("label", { for: pageSize.id }, "Page size"), pageSize, prev, pageLabel, next),
@@ -90,9 +103,15 @@ export function createItems(state: AppState): HTMLElement {
     if (pages[page]) request.ExclusiveStartKey = pages[page];
     if (indexPick.value) request.IndexName = indexPick.value;
     body.setAttribute("aria-busy", "true");
-    const outcome = await state.send<{ Items?: Item[]; Count?: number; ScannedCount?: number; LastEvaluatedKey?: Record<string, unknown>; ConsumedCapacity?: unknown }>("Scan", request);
+    const outcome = await state.send<ReadPage>("Scan", request);
     if (ticket !== loading) return;
     body.removeAttribute("aria-busy");
+    showResult(outcome);
+    syncPager();
+  }
+
+  /** A Scan's or Query's page in the grid, with its metrics; or its error. */
+  function showResult(outcome: Outcome<ReadPage>) {
     if (!outcome.ok) {
       grid.setItems([], keyNames());
       grid.element.hidden = true;
@@ -110,9 +129,9 @@ export function createItems(state: AppState): HTMLElement {
           : null,
       );
       notice.dataset.kind = isUnknownOperation(outcome.error) ? "unavailable" : "error";
-      syncPager();
       return;
     }
+    notice.hidden = true;
     const r = outcome.response;
     grid.element.hidden = false;
     grid.setItems(r.Items ?? [], keyNames());
@@ -122,7 +141,6 @@ export function createItems(state: AppState): HTMLElement {
     if (r.ConsumedCapacity) parts.push(`ConsumedCapacity ${capacityText(r.ConsumedCapacity)}`);
     parts.push(`${Math.round(outcome.ms)} ms`);
     metrics.textContent = parts.join(" · ");
-    syncPager();
   }
 
   function syncPager() {
@@ -329,6 +347,7 @@ export function createItems(state: AppState): HTMLElement {
     editorSection.hidden = true;
     editorResult.textContent = "";
     renderKeyForm();
+    queryBuilder.render();
     load();
   }
   indexPick.addEventListener("change", () => {

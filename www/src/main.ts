@@ -14,6 +14,7 @@ import { h } from "./dom";
 import { loadEngine } from "./engine";
 import { createItems } from "./items";
 import { createSidebar } from "./sidebar";
+import { createSimulationBadge } from "./simbadge";
 import { AppState } from "./state";
 import { createThemeToggle } from "./theme";
 
@@ -45,9 +46,11 @@ class DynaplayPlayground extends HTMLElement {
     const status = h("p", { class: "dp-status", role: "status", "data-testid": "status", "data-state": "loading" }, "Loading the engine…");
     const themeButton = h("button", { type: "button", class: "small secondary", "data-testid": "theme-toggle" });
     createThemeToggle(themeButton);
+    const simulationBadge = createSimulationBadge(state, () => show("capacity", false));
     const header = h("header", { class: "dp-header" },
       h("h1", {}, "Dynaplay ", h("span", { class: "tagline" }, "DynamoDB in a browser tab")),
       status,
+      simulationBadge,
       themeButton,
     );
     state.addEventListener("status", () => {
@@ -149,3 +152,12 @@ class DynaplayPlayground extends HTMLElement {
 }
 
 customElements.define("dynaplay-playground", DynaplayPlayground);
+
+// Offline use after the first visit (www/sw.js, built from sw.ts). Service workers need an
+// http(s) origin; the page is registered once it has loaded, so caching never competes with
+// the start-up. A failure only means no offline copy, so it is not reported as an error.
+if ("serviceWorker" in navigator && /^https?:$/.test(location.protocol)) {
+  addEventListener("load", () => {
+    navigator.serviceWorker.register(new URL("../sw.js", import.meta.url)).catch(() => {});
+  });
+}

@@ -1,7 +1,8 @@
-// The sidebar: databases (switch, create, reset), the open database's tables with their
+// The sidebar: databases (switch, create, reset, export and import), the open database's tables with their
 // secondary indexes under each, and the place where streams will be listed.
 import { confirmDialog, h, uid } from "./dom";
 import type { AppState } from "./state";
+import { createTransfer } from "./transfer";
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
@@ -30,6 +31,7 @@ export function createSidebar(state: AppState, goTo: (panel: string) => void): H
       dbSelect,
       h("div", { class: "dp-side-head" }, h("p", { class: "hint" }, "Open: ", h("code", { "data-testid": "db-name" }, state.dbName)), resetButton),
       newForm,
+      createTransfer(state, (name) => switchTo(name)),
     ),
     h("section", { class: "dp-side-section" },
       h("div", { class: "dp-side-head" }, h("h2", {}, "Tables"), newTable),

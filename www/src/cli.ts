@@ -1,0 +1,212 @@
+// The console's AWS CLI mode: `aws dynamodb query --table-name Music ...` read into the
+// operation and its request JSON, so a command copied from the AWS docs (or from the
+// designer's CLI preview) runs as it would against DynamoDB.
+//
+// Shell words follow POSIX quoting (single quotes literal, double quotes with \" \\ \$ \`
+// escapes, a backslash outside quotes escaping the next character, backslash-newline a line
+// continuation). Options map to request members by the CLI's own rule (kebab-case of the
+// member name, the reverse of codegen's `kebab`); values that look like JSON are parsed as
+// JSON, `Key=Value,...` as the CLI's flat shorthand, several words after one option as a list.
+import { kebab } from "./codegen";
+import { ALL_OPERATIONS } from "./ops";
+
+export class CliError extends Error {
+  override name = "CliError";
+}
+
+/** The shell words of TEXT, quotes removed. */
+export function shellWords(text: string): string[] {
+  const words: string[] = [];
+  let word = "";
+  let inWord = false;
+  let i = 0;
+  const next = () => text[i++] ?? "";
+  while (i < text.length) {
+    const c = next();
+    if (c === "'") {
+      const end = text.indexOf("'", i);
+      if (end < 0) throw new CliError("A single quote is not closed.");
+      word += text.slice(i, end);
+      i = end + 1;
+      inWord = true;
+    } else if (c === '"') {
+      word += readDoubleQuoted();
+      inWord = true;
+    } else if (c === "\\") {
+      const escaped = next();
+      // Backslash-newline continues the line; anything else is taken literally.
+      if (escaped !== "\n") {
+        word += escaped;
+        inWord = true;
+      }
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(word);
+      word = "";
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(word);
+  return words;
+
+  function readDoubleQuoted(): string {
+    let out = "";
+    while (i < text.length) {
+      const c = next();
+      if (c === '"') return out;
+      if (c === "\\" && /["\\$`\n]/.test(text[i] ?? "")) {
+        const escaped = next();
+        if (escaped !== "\n") out += escaped;
+      } else {
+        out += c;
+      }
+    }
+    throw new CliError("A double quote is not closed.");
+  }
+}
+
+/** Every DynamoDB operation by its CLI command name: "batch-write-item" -> "BatchWriteItem". */
+export const COMMANDS: ReadonlyMap<string, string> = new Map(ALL_OPERATIONS.map((op) => [kebab(op), op]));
+
+/** Top-level request members of DynamoDB's operations, by the type the CLI reads them as. */
+const BOOLEAN_MEMBERS = ["ConsistentRead", "ScanIndexForward", "DeletionProtectionEnabled", "StreamEnabled"];
+const NUMBER_MEMBERS = ["Limit", "Segment", "TotalSegments"];
+const LIST_MEMBERS = [
+  "AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes", "GlobalSecondaryIndexUpdates",
+  "ReplicaUpdates", "Tags", "TagKeys", "TransactItems", "Statements", "TransactStatements", "Parameters", "AttributesToGet",
+];
+const OTHER_MEMBERS = [
+  "TableName", "Key", "Item", "BillingMode", "ProvisionedThroughput", "TableClass", "StreamSpecification", "SSESpecification",
+  "ResourceArn", "ExclusiveStartKey", "ExclusiveStartTableName", "ReturnValues", "ReturnConsumedCapacity",
+  "ReturnItemCollectionMetrics", "ReturnValuesOnConditionCheckFailure", "ConditionExpression", "KeyConditionExpression",
+  "FilterExpression", "ProjectionExpression", "UpdateExpression", "ExpressionAttributeNames", "ExpressionAttributeValues",
+  "IndexName", "Select", "RequestItems", "ClientRequestToken", "Statement", "NextToken", "TimeToLiveSpecification",
+  "Expected", "AttributeUpdates", "ConditionalOperator", "KeyConditions", "QueryFilter", "ScanFilter",
+  "OnDemandThroughput", "WarmThroughput", "ResourcePolicy", "Policy", "ExpectedRevisionId", "ConfirmRemoveSelfResourceAccess",
+  "BackupName", "BackupArn", "TableArn", "ContributorInsightsAction", "Enabled",
+];
+/** Members whose text may hold "=" without being shorthand. */
+const TEXT_MEMBERS = /Expression$|^(Statement|TableName|IndexName|NextToken|ClientRequestToken|ExclusiveStartTableName)$/;
+const MEMBERS: ReadonlyMap<string, string> = new Map(
+  [...BOOLEAN_MEMBERS, ...NUMBER_MEMBERS, ...LIST_MEMBERS, ...OTHER_MEMBERS].map((m) => [kebab(m), m]),
+);
+
+/** Options of the CLI itself, which say nothing about the request: taken and set aside. */
+const GLOBAL_WITH_VALUE = new Set(["region", "endpoint-url", "profile", "output", "query", "cli-read-timeout", "cli-connect-timeout"]);
+const GLOBAL_FLAGS = new Set(["no-cli-pager", "debug", "no-verify-ssl", "no-paginate", "no-sign-request"]);
+/** The CLI's own paging, which sends several requests: the page sends one. */
+const CLI_PAGING = new Set(["max-items", "page-size", "starting-token"]);
+
+export interface CliCommand {
+  operation: string;
+  request: Record<string, unknown>;
+  /** The CLI's own options found (--region ...): they do not apply in the page. */
+  ignored: string[];
+}
+
+const looksLikeJson = (v: string) => /^\s*[[{"]/.test(v);
+
+function parseJsonValue(option: string, value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch (err) {
+    throw new CliError(`--${option}: the value is not valid JSON (${(err as Error).message}).`);
+  }
+}
+
+/** `Key=Value,Key2=Value2` (the CLI's flat shorthand), numbers and booleans typed. */
+function parseShorthand(option: string, value: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const pair of value.split(",")) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new CliError(`--${option}: expected Key=Value pairs separated by commas, or JSON; got "${value}".`);
+    const raw = pair.slice(eq + 1);
+    out[pair.slice(0, eq)] = /^-?\d+(\.\d+)?$/.test(raw) ? Number(raw) : raw === "true" ? true : raw === "false" ? false : raw;
+  }
+  return out;
+}
+
+/** One value word of MEMBER. */
+function parseValue(option: string, member: string, word: string): unknown {
+  if (word.startsWith("file://") || word.startsWith("fileb://")) throw new CliError(`--${option}: files cannot be read in the page; paste the JSON instead.`);
+  if (NUMBER_MEMBERS.includes(member)) {
+    if (!/^-?\d+$/.test(word)) throw new CliError(`--${option} takes a whole number; got "${word}".`);
+    return Number(word);
+  }
+  if (BOOLEAN_MEMBERS.includes(member)) {
+    if (word !== "true" && word !== "false") throw new CliError(`--${option} takes true or false (or write --${option} / --no-${option}); got "${word}".`);
+    return word === "true";
+  }
+  if (looksLikeJson(word)) return parseJsonValue(option, word);
+  if (/^[#:\w.-]+=/.test(word) && !TEXT_MEMBERS.test(member)) return parseShorthand(option, word);
+  return word;
+}
+
+/** The operation name from `aws dynamodb COMMAND` (or `dynamodb COMMAND`) at the start of WORDS. */
+function readCommand(words: string[]): { operation: string; rest: string[] } {
+  const start = words[0] === "aws" ? 1 : 0;
+  const service = words[start];
+  if (service !== "dynamodb") {
+    throw new CliError(service === undefined ? "Type a command such as: aws dynamodb scan --table-name Music" : `Only "aws dynamodb" commands run here; got "${words.slice(0, start + 1).join(" ")}".`);
+  }
+  const command = words[start + 1];
+  if (command === undefined) throw new CliError("Which command? For example: aws dynamodb scan --table-name Music");
+  const operation = COMMANDS.get(command);
+  if (!operation) throw new CliError(`"${command}" is not an aws dynamodb command (commands are kebab-case, like put-item).`);
+  return { operation, rest: words.slice(start + 2) };
+}
+
+/** Parses an `aws dynamodb ...` command line into the operation and its request. */
+export function parseCli(text: string): CliCommand {
+  const { operation, rest } = readCommand(shellWords(text));
+  let base: Record<string, unknown> = {};
+  const request: Record<string, unknown> = {};
+  const ignored: string[] = [];
+  let i = 0;
+  // The words after an option up to the next option.
+  const valuesAfter = () => {
+    const values: string[] = [];
+    while (i < rest.length && !rest[i]!.startsWith("--")) values.push(rest[i++]!);
+    return values;
+  };
+  while (i < rest.length) {
+    const word = rest[i++]!;
+    if (!word.startsWith("--")) throw new CliError(`Unexpected "${word}": values follow an --option.`);
+    const option = word.slice(2);
+    const values = valuesAfter();
+    if (GLOBAL_FLAGS.has(option) || GLOBAL_WITH_VALUE.has(option)) {
+      ignored.push([word, ...values].join(" "));
+      continue;
+    }
+    if (CLI_PAGING.has(option)) {
+      throw new CliError(`--${option} is the CLI's own paging (several requests); here one request is sent: use --limit and --exclusive-start-key.`);
+    }
+    if (option === "cli-input-json") {
+      const input = values.length === 1 ? parseJsonValue(option, values[0]!) : null;
+      if (!input || typeof input !== "object" || Array.isArray(input)) throw new CliError("--cli-input-json takes one JSON object.");
+      base = input as Record<string, unknown>;
+      continue;
+    }
+    const negated = option.startsWith("no-") && MEMBERS.has(option.slice(3)) && !MEMBERS.has(option);
+    const member = MEMBERS.get(negated ? option.slice(3) : option);
+    if (!member) throw new CliError(`Unknown option --${option} for ${kebab(operation)}.`);
+    request[member] = optionValue(option, member, values, negated);
+  }
+  return { operation, request: { ...base, ...request }, ignored };
+}
+
+/** The value of one option from the words that follow it. */
+function optionValue(option: string, member: string, values: string[], negated: boolean): unknown {
+  if (BOOLEAN_MEMBERS.includes(member) && values.length === 0) return !negated;
+  if (negated) throw new CliError(`--${option} takes no value.`);
+  if (values.length === 0) throw new CliError(`--${option} needs a value.`);
+  if (LIST_MEMBERS.includes(member)) {
+    // A JSON list as one word, or each word one element.
+    if (values.length === 1 && values[0]!.trimStart().startsWith("[")) return parseJsonValue(option, values[0]!);
+    return values.map((v) => parseValue(option, member, v));
+  }
+  if (values.length > 1) throw new CliError(`--${option} takes one value; got ${values.length} (quote a value that has spaces).`);
+  return parseValue(option, member, values[0]!);
+}

@@ -1,0 +1,65 @@
+// Unit tests of the export file: CreateTable requests rebuilt from descriptions, reading a
+// file back, and the BatchWriteItem chunks of an import.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { batchWrites, createRequestOf, ExportFileError, parseExportFile } from "./exportfile";
+
+test("a provisioned table with a GSI and an LSI, from its description", () => {
+  const description = {
+    TableName: "Music",
+    TableStatus: "ACTIVE",
+    AttributeDefinitions: [{ AttributeName: "Artist", AttributeType: "S" }, { AttributeName: "Year", AttributeType: "N" }],
+    KeySchema: [{ AttributeName: "Artist", KeyType: "HASH" }],
+    ProvisionedThroughput: { NumberOfDecreasesToday: 0, ReadCapacityUnits: 5, WriteCapacityUnits: 3 },
+    TableClassSummary: { TableClass: "STANDARD_INFREQUENT_ACCESS" },
+    DeletionProtectionEnabled: true,
+    ItemCount: 3,
+    GlobalSecondaryIndexes: [{ IndexName: "ByYear", KeySchema: [{ AttributeName: "Year", KeyType: "HASH" }], Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: ["Title"] }, IndexStatus: "ACTIVE", ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 1 }, IndexArn: "arn" }],
+    LocalSecondaryIndexes: [{ IndexName: "L", KeySchema: [{ AttributeName: "Artist", KeyType: "HASH" }, { AttributeName: "Year", KeyType: "RANGE" }], Projection: { ProjectionType: "KEYS_ONLY" } }],
+  };
+  assert.deepEqual(createRequestOf(description), {
+    TableName: "Music",
+    AttributeDefinitions: [{ AttributeName: "Artist", AttributeType: "S" }, { AttributeName: "Year", AttributeType: "N" }],
+    KeySchema: [{ AttributeName: "Artist", KeyType: "HASH" }],
+    BillingMode: "PROVISIONED",
+    ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 3 },
+    GlobalSecondaryIndexes: [{ IndexName: "ByYear", KeySchema: [{ AttributeName: "Year", KeyType: "HASH" }], Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: ["Title"] }, ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 1 } }],
+    LocalSecondaryIndexes: [{ IndexName: "L", KeySchema: [{ AttributeName: "Artist", KeyType: "HASH" }, { AttributeName: "Year", KeyType: "RANGE" }], Projection: { ProjectionType: "KEYS_ONLY" } }],
+    TableClass: "STANDARD_INFREQUENT_ACCESS",
+    DeletionProtectionEnabled: true,
+  });
+});
+
+test("an on-demand table has no throughput, in the table or its GSIs", () => {
+  const request = createRequestOf({
+    TableName: "T",
+    BillingModeSummary: { BillingMode: "PAY_PER_REQUEST" },
+    AttributeDefinitions: [{ AttributeName: "k", AttributeType: "S" }],
+    KeySchema: [{ AttributeName: "k", KeyType: "HASH" }],
+    ProvisionedThroughput: { ReadCapacityUnits: 0, WriteCapacityUnits: 0 },
+    GlobalSecondaryIndexes: [{ IndexName: "G", KeySchema: [{ AttributeName: "k", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } }],
+    DeletionProtectionEnabled: false,
+  });
+  assert.equal(request.BillingMode, "PAY_PER_REQUEST");
+  assert.equal("ProvisionedThroughput" in request, false);
+  assert.equal("ProvisionedThroughput" in request.GlobalSecondaryIndexes[0], false);
+  assert.equal("DeletionProtectionEnabled" in request, false);
+});
+
+test("reading a file back: what is wrong is said", () => {
+  const good = { format: "dynaplay-export", version: 1, database: "d", exportedAt: "x", tables: [{ create: { TableName: "T" }, items: [{ k: { S: "1" } }] }] };
+  assert.deepEqual(parseExportFile(JSON.stringify(good)), good);
+  assert.throws(() => parseExportFile("{"), /not JSON/);
+  assert.throws(() => parseExportFile(`{"format":"other"}`), /not a Dynaplay export/);
+  assert.throws(() => parseExportFile(`{"format":"dynaplay-export","version":2,"tables":[]}`), /version 2/);
+  assert.throws(() => parseExportFile(JSON.stringify({ ...good, tables: [{ create: {}, items: [] }] })), /tables\[0\] has no CreateTable/);
+  assert.throws(() => parseExportFile(JSON.stringify({ ...good, tables: [{ create: { TableName: "T" }, items: [1] }] })), ExportFileError);
+});
+
+test("items are written 25 to a BatchWriteItem", () => {
+  const items = Array.from({ length: 60 }, (_, i) => ({ k: { S: String(i) } }));
+  const batches = batchWrites("T", items);
+  assert.deepEqual(batches.map((b) => b.RequestItems.T.length), [25, 25, 10]);
+  assert.deepEqual(batches[2]!.RequestItems.T[9], { PutRequest: { Item: { k: { S: "59" } } } });
+  assert.deepEqual(batchWrites("T", []), []);
+});
