@@ -8,6 +8,7 @@ const DEFAULTS = {
   Throttling: true,
   PartitionSizeLimitBytes: 10 * 1024 ** 3,
   GsiPropagationDelayMillis: 0,
+  GsiBackfillMillis: 0,
   ItemCollectionSizeLimitBytes: 10 * 1024 ** 3,
   TransactionDurationMillis: 0,
   Clock: { Rate: 1 },
@@ -24,11 +25,12 @@ test("each knob and the clock rate, in words", () => {
       Throttling: false,
       PartitionSizeLimitBytes: 4096,
       GsiPropagationDelayMillis: 5000,
+      GsiBackfillMillis: 60_000,
       ItemCollectionSizeLimitBytes: 4096,
       TransactionDurationMillis: 250,
       Clock: { Rate: 0 },
     }),
-    ["clock paused", "adaptive capacity off", "throttling off", "partitions split at 4.0 KB", "GSI delay 5 s", "item collections limited to 4.0 KB", "transactions last 250 ms"],
+    ["clock paused", "adaptive capacity off", "throttling off", "partitions split at 4.0 KB", "GSI delay 5 s", "new GSIs backfill for 1 min", "item collections limited to 4.0 KB", "transactions last 250 ms"],
   );
   assert.deepEqual(nonDefaultSettings({ ...DEFAULTS, Clock: { Rate: 60 } }), ["clock 60x"]);
 });

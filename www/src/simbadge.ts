@@ -15,6 +15,7 @@ export interface SimulationSettings {
   Throttling: boolean;
   PartitionSizeLimitBytes: number;
   GsiPropagationDelayMillis: number;
+  GsiBackfillMillis: number;
   ItemCollectionSizeLimitBytes: number;
   TransactionDurationMillis: number;
   Clock: { Rate: number };
@@ -32,6 +33,7 @@ export function nonDefaultSettings(config: SimulationSettings): string[] {
   if (!config.Throttling) changed.push("throttling off");
   if (config.PartitionSizeLimitBytes !== TEN_GB) changed.push(`partitions split at ${formatBytes(config.PartitionSizeLimitBytes)}`);
   if (config.GsiPropagationDelayMillis !== 0) changed.push(`GSI delay ${millis(config.GsiPropagationDelayMillis)}`);
+  if (config.GsiBackfillMillis !== 0) changed.push(`new GSIs backfill for ${millis(config.GsiBackfillMillis)}`);
   if (config.ItemCollectionSizeLimitBytes !== TEN_GB) changed.push(`item collections limited to ${formatBytes(config.ItemCollectionSizeLimitBytes)}`);
   if (config.TransactionDurationMillis !== 0) changed.push(`transactions last ${millis(config.TransactionDurationMillis)}`);
   return changed;

@@ -1,5 +1,5 @@
 // Simulation controls: the engine clock (pause, 1x to 600x, advance) and the knobs that
-// AWS hides (AdaptiveCapacity, Throttling, PartitionSizeLimitBytes, GsiPropagationDelayMillis,
+// AWS hides (AdaptiveCapacity, Throttling, PartitionSizeLimitBytes, GsiPropagationDelayMillis, GsiBackfillMillis,
 // ItemCollectionSizeLimitBytes, TransactionDurationMillis), set through the engine's
 // Dynaplay.SetClock and Dynaplay.Configure (docs/differences.md).
 //
@@ -30,12 +30,13 @@ export interface Knobs {
   Throttling?: boolean;
   PartitionSizeLimitBytes?: number;
   GsiPropagationDelayMillis?: number;
+  GsiBackfillMillis?: number;
   ItemCollectionSizeLimitBytes?: number;
   TransactionDurationMillis?: number;
 }
 
 const FLAG_KNOBS = ["AdaptiveCapacity", "Throttling"] as const;
-const NUMBER_KNOBS = ["PartitionSizeLimitBytes", "GsiPropagationDelayMillis", "ItemCollectionSizeLimitBytes", "TransactionDurationMillis"] as const;
+const NUMBER_KNOBS = ["PartitionSizeLimitBytes", "GsiPropagationDelayMillis", "GsiBackfillMillis", "ItemCollectionSizeLimitBytes", "TransactionDurationMillis"] as const;
 
 export interface Configuration extends Required<Knobs> {
   Clock: { NowMillis: number; Rate: number };
@@ -159,6 +160,10 @@ const NUMBER_KNOB_SPECS: NumberKnobSpec[] = [
   {
     knob: "GsiPropagationDelayMillis", label: "GSI propagation delay (ms)", min: 0, max: DAY_MILLIS, step: 100, describe: millisText, testId: "knob-gsi-delay",
     presets: [{ label: "Stale GSI reads: 5 s", value: 5000, testId: "knob-gsi-stale" }, { label: "No delay", value: 0, testId: "knob-gsi-instant" }],
+  },
+  {
+    knob: "GsiBackfillMillis", label: "New GSI backfill (ms)", min: 0, max: DAY_MILLIS, step: 1000, describe: millisText, testId: "knob-gsi-backfill",
+    presets: [{ label: "Slow backfill: 1 min", value: 60_000, testId: "knob-gsi-backfill-slow" }, { label: "Instant", value: 0, testId: "knob-gsi-backfill-instant" }],
   },
   {
     knob: "ItemCollectionSizeLimitBytes", label: "Item collection limit (bytes)", min: 1024, max: GB10, step: 1024, describe: formatBytes, testId: "knob-collection-size",
