@@ -21,6 +21,7 @@ pub mod expr;
 pub mod index;
 pub mod model;
 pub mod storage;
+pub mod stream;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -6,6 +6,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Condition;
 use crate::index::{check_index_keys, EmptyKeyWording, IndexKind};
 use crate::model::{item_size, Item, KeyCode};
+use crate::stream::{EventName, Origin, StreamRecord};
+use std::rc::Rc;
 
 /// The largest item DynamoDB stores, in bytes.
 pub const MAX_ITEM_SIZE: usize = 400 * 1024;
@@ -107,7 +109,20 @@ impl Engine {
         key: KeyCode,
         new: Option<Item>,
     ) -> Result<Option<Item>> {
+        self.store_item_from(table_name, key, new, Origin::Request)
+    }
+
+    /// [`Engine::store_item`] for a change made by `origin`; when the table's stream is
+    /// enabled, the change's stream record goes into the log and into the change.
+    pub(in crate::engine) fn store_item_from(
+        &mut self,
+        table_name: &str,
+        key: KeyCode,
+        new: Option<Item>,
+        origin: Origin,
+    ) -> Result<Option<Item>> {
         let limit = self.knobs.item_collection_size_limit_bytes;
+        let now = self.now_millis();
         let table = items_table_mut(&mut self.tables, table_name)?;
         if table.get(&key) == new.as_ref() {
             return Ok(new);
@@ -115,7 +130,25 @@ impl Engine {
         check_collection_growth(table, &key, new.as_ref(), limit)?;
         let table_id = table.meta.id.clone();
         let old = table.set(key.clone(), new.clone());
-        self.changes.push(Change::Item { table: table_name.to_string(), table_id, key, old: old.clone(), new });
+        let record = table.meta.enabled_stream().map(|stream| {
+            let view_type = stream.view_type;
+            let record = Rc::new(StreamRecord {
+                stream: stream.arn(table_name).into(),
+                sequence: self.streams.next_sequence(now),
+                event_id: self.ids.hex128(),
+                event: EventName::of(old.as_ref(), new.as_ref()),
+                origin,
+                created_millis: now,
+                view_type,
+                keys: table.meta.key_schema.key_attributes(new.as_ref().or(old.as_ref()).unwrap_or(&Item::new())),
+                new_image: new.clone().filter(|_| view_type.has_new_image()),
+                old_image: old.clone().filter(|_| view_type.has_old_image()),
+            });
+            self.streams.append(record.clone());
+            record
+        });
+        let change = Change::Item { table: table_name.to_string(), table_id, key, old: old.clone(), new, record };
+        self.changes.push(change);
         Ok(old)
     }
 }

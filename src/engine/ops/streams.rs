@@ -1,0 +1,56 @@
+//! StreamSpecification: a table's stream enabled at CreateTable, and enabled or disabled
+//! by UpdateTable. Enabling always creates a new stream; a disabled one stays readable
+//! (DISABLED) for 24 hours.
+
+use crate::engine::{Engine, Table, TableMeta};
+use crate::error::Result;
+use crate::stream::{iso_millis, sequence_text, StreamInfo, ViewType};
+
+impl Engine {
+    /// Creates a table whose stream, when `stream` names a view type, is enabled from
+    /// the start.
+    pub fn create_table_with_stream(&mut self, mut meta: TableMeta, stream: Option<ViewType>) -> Result<&Table> {
+        if let Some(view_type) = stream {
+            let info = self.new_stream(&meta, view_type);
+            meta.streams.push(info);
+        }
+        self.create_table(meta)
+    }
+
+    /// Enables a new stream with `view_type` (`Some`) or disables the enabled one
+    /// (`None`); returns the old settings and the table.
+    pub fn update_stream(&mut self, name: &str, view_type: Option<ViewType>) -> Result<(TableMeta, &Table)> {
+        let mut new = self.table_for_control(name)?.meta.clone();
+        match (view_type, new.enabled_stream().is_some()) {
+            (Some(_), true) => crate::bail_validation!("Table already has an enabled stream: TableName: {name}"),
+            (None, false) => crate::bail_validation!("Table has no stream to disable: TableName: {name}"),
+            (Some(view_type), false) => {
+                let info = self.new_stream(&new, view_type);
+                new.streams.push(info);
+            }
+            (None, true) => {
+                let now = self.now_millis();
+                let end = sequence_text(self.streams.next_sequence(now));
+                if let Some(stream) = new.streams.last_mut() {
+                    stream.disabled = Some((now, end));
+                }
+            }
+        }
+        self.replace_meta(new)
+    }
+
+    /// A stream created now for the table `meta` describes. A label names its stream,
+    /// so a stream created in the same millisecond as the table's previous one is dated
+    /// a millisecond later.
+    fn new_stream(&mut self, meta: &TableMeta, view_type: ViewType) -> StreamInfo {
+        let now = self.now_millis();
+        let created_millis = meta.streams.last().map_or(now, |previous| now.max(previous.created_millis + 1));
+        StreamInfo {
+            label: iso_millis(created_millis),
+            view_type,
+            created_millis,
+            first_sequence: sequence_text(self.streams.next_sequence(now)),
+            disabled: None,
+        }
+    }
+}
