@@ -199,6 +199,7 @@ fn get_shard_iterator(engine: &mut Engine, request: GetShardIteratorRequest) -> 
             let sequence =
                 parse_sequence(text).ok_or_else(|| Error::validation(format!("Invalid SequenceNumber: {text}")))?;
             let from = if at_or_after == "AT_SEQUENCE_NUMBER" { sequence } else { sequence.saturating_add(1) };
+            // An empty read checks the position alone: a trimmed one is refused now.
             log.read(&arn, from, 0).map_err(trimmed)?;
             from
         }

@@ -78,7 +78,6 @@ impl Log {
                 trimmed.extend(shard.records.pop_front());
             }
         }
-        self.shards.retain(|_, shard| !shard.records.is_empty() || shard.trimmed_through > 0);
         trimmed
     }
 
@@ -89,6 +88,11 @@ impl Log {
             shard.trimmed_through = shard.trimmed_through.min(record.sequence.saturating_sub(1));
             shard.records.push_front(record);
         }
+    }
+
+    /// Whether the stream `arn` ever had a record (kept or trimmed).
+    pub fn knows(&self, arn: &str) -> bool {
+        self.shards.contains_key(arn)
     }
 
     /// Every stream's records, stream by stream.

@@ -22,7 +22,9 @@
 //!
 //! Streams hand out values a later request must quote (iterators, stream ARNs, sequence
 //! numbers), which differ in the browser's real time. A request names the latest value
-//! of such a member seen in any response as `"$Member"` (see [`Captures`]). Shard
+//! of such a member seen in any response as `"$Member"` (see [`Captures`]), and the
+//! engine clock of the latest `Dynaplay.` response in epoch seconds, give or take some,
+//! as `"$NowSeconds"`, `"$NowSeconds+100"` or `"$NowSeconds-10"` (for time to live). Shard
 //! iterators are opaque: their values are never compared, only their presence, so an
 //! expected response writes them as `"(opaque)"`.
 
@@ -73,6 +75,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("scan_errors.txt", include_str!("../golden/scan_errors.txt")),
     ("simulation_knobs.txt", include_str!("../golden/simulation_knobs.txt")),
     ("streams_basic.txt", include_str!("../golden/streams_basic.txt")),
+    ("streams_errors.txt", include_str!("../golden/streams_errors.txt")),
     ("tables_create.txt", include_str!("../golden/tables_create.txt")),
     ("tables_create_errors.txt", include_str!("../golden/tables_create_errors.txt")),
     ("tables_delete.txt", include_str!("../golden/tables_delete.txt")),
@@ -86,6 +89,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("transact_indexes.txt", include_str!("../golden/transact_indexes.txt")),
     ("transact_write.txt", include_str!("../golden/transact_write.txt")),
     ("transact_write_errors.txt", include_str!("../golden/transact_write_errors.txt")),
+    ("ttl_basic.txt", include_str!("../golden/ttl_basic.txt")),
     ("update_basic.txt", include_str!("../golden/update_basic.txt")),
     ("update_expressions.txt", include_str!("../golden/update_expressions.txt")),
 ];
@@ -93,7 +97,7 @@ pub const FILES: &[(&str, &str)] = &[
 /// Response members that depend on the clock or the TableId generator: the browser
 /// runner uses real time, so it compares everything but these. It also compares
 /// numbers by value, since JavaScript's JSON turns `1.0` into `1`.
-const VOLATILE: [&str; 17] = [
+const VOLATILE: [&str; 18] = [
     "CreationDateTime",
     "LastUpdateToPayPerRequestDateTime",
     "LastIncreaseDateTime",
@@ -111,11 +115,12 @@ const VOLATILE: [&str; 17] = [
     "SequenceNumber",
     "ApproximateCreationDateTime",
     "eventID",
+    "LastEvaluatedStreamArn",
 ];
 
 /// Response members whose latest values a request can quote as `"$Member"`.
-const CAPTURED: [&str; 6] =
-    ["ShardIterator", "NextShardIterator", "LatestStreamArn", "StreamArn", "ShardId", "SequenceNumber"];
+const CAPTURED: [&str; 7] =
+    ["ShardIterator", "NextShardIterator", "LatestStreamArn", "StreamArn", "ShardId", "SequenceNumber", "NowMillis"];
 
 /// Members whose values are opaque tokens: compared by presence alone.
 const OPAQUE: [&str; 2] = ["ShardIterator", "NextShardIterator"];
@@ -125,11 +130,22 @@ const OPAQUE: [&str; 2] = ["ShardIterator", "NextShardIterator"];
 pub struct Captures(BTreeMap<String, String>);
 
 impl Captures {
-    /// Replaces each `"$Member"` in `request` with the latest value of that member.
+    /// Replaces each `"$Member"` in `request` with the latest value of that member, and
+    /// each `"$NowSeconds"` (with an optional `+n` or `-n`) with that time.
     pub fn substitute(&self, request: &str) -> String {
-        self.0.iter().fold(request.to_string(), |request, (name, value)| {
+        let request = self.0.iter().fold(request.to_string(), |request, (name, value)| {
             request.replace(&format!("\"${name}\""), &Value::String(value.clone()).to_string())
-        })
+        });
+        let now_seconds = self.0.get("NowMillis").and_then(|millis| millis.parse::<i64>().ok()).map(|ms| ms / 1000);
+        let mut parts = request.split("\"$NowSeconds");
+        let mut substituted = parts.next().unwrap_or_default().to_string();
+        for part in parts {
+            let (offset, rest) = part.split_once('"').expect("\"$NowSeconds...\" is closed by a quote");
+            let offset: i64 = offset.trim_start_matches('+').parse().unwrap_or(0);
+            let now = now_seconds.expect("$NowSeconds follows a Dynaplay. response");
+            substituted.push_str(&format!("\"{}\"{rest}", now + offset));
+        }
+        substituted
     }
 
     /// Remembers the captured members of a successful response (the last one wins).
@@ -146,6 +162,9 @@ impl Captures {
                     match (CAPTURED.contains(&name.as_str()), member) {
                         (true, Value::String(text)) => {
                             self.0.insert(name.clone(), text.clone());
+                        }
+                        (true, Value::Number(number)) => {
+                            self.0.insert(name.clone(), number.to_string());
                         }
                         _ => self.walk(member),
                     }

@@ -1,6 +1,7 @@
 //! PutItem: create or replace a whole item; and what every item write shares: the
 //! precondition it checks and the one place that stores an item and records the change.
 
+use crate::clock::Clock;
 use crate::engine::{items_table_mut, Change, Engine, Table};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Condition;
@@ -122,7 +123,6 @@ impl Engine {
         origin: Origin,
     ) -> Result<Option<Item>> {
         let limit = self.knobs.item_collection_size_limit_bytes;
-        let now = self.now_millis();
         let table = items_table_mut(&mut self.tables, table_name)?;
         if table.get(&key) == new.as_ref() {
             return Ok(new);
@@ -130,8 +130,9 @@ impl Engine {
         check_collection_growth(table, &key, new.as_ref(), limit)?;
         let table_id = table.meta.id.clone();
         let old = table.set(key.clone(), new.clone());
+        // Only a table with a stream pays for the record (a clock read and the images).
         let record = table.meta.enabled_stream().map(|stream| {
-            let view_type = stream.view_type;
+            let (view_type, now) = (stream.view_type, self.clock.now_millis());
             let record = Rc::new(StreamRecord {
                 stream: stream.arn(table_name).into(),
                 sequence: self.streams.next_sequence(now),

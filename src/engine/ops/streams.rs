@@ -4,7 +4,7 @@
 
 use crate::engine::{Engine, Table, TableMeta};
 use crate::error::Result;
-use crate::stream::{iso_millis, sequence_text, StreamInfo, ViewType};
+use crate::stream::{iso_millis, sequence_text, stream_arn, StreamInfo, ViewType};
 
 impl Engine {
     /// Creates a table whose stream, when `stream` names a view type, is enabled from
@@ -40,11 +40,15 @@ impl Engine {
     }
 
     /// A stream created now for the table `meta` describes. A label names its stream,
-    /// so a stream created in the same millisecond as the table's previous one is dated
-    /// a millisecond later.
+    /// so a stream created in the same millisecond as the table's previous one (or as a
+    /// deleted table's of the same name, whose records may still be kept) is dated a
+    /// millisecond later.
     fn new_stream(&mut self, meta: &TableMeta, view_type: ViewType) -> StreamInfo {
         let now = self.now_millis();
-        let created_millis = meta.streams.last().map_or(now, |previous| now.max(previous.created_millis + 1));
+        let mut created_millis = meta.streams.last().map_or(now, |previous| now.max(previous.created_millis + 1));
+        while self.streams.knows(&stream_arn(&meta.name, &iso_millis(created_millis))) {
+            created_millis += 1;
+        }
         StreamInfo {
             label: iso_millis(created_millis),
             view_type,
