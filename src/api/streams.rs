@@ -11,7 +11,6 @@ use crate::engine::{table_not_found, Engine, TableMeta};
 use crate::error::{Error, ErrorKind, Result};
 use crate::stream::{parse_sequence, parse_stream_arn, ReadError, ShardIterator, StreamInfo, ITERATOR_LIFETIME_MILLIS};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// ListStreams' and DescribeStream's largest Limit (and default).
 const MAX_LIST_LIMIT: i64 = 100;
@@ -230,14 +229,18 @@ fn get_records(engine: &mut Engine, request: GetRecordsRequest) -> Result<String
     let log = engine.stream_log();
     let records = log.read(&iterator.stream_arn, iterator.from, limit).map_err(trimmed)?;
     let next_from = records.last().map_or(iterator.from, |record| record.sequence + 1);
-    let records: Vec<Value> = records.iter().map(|record| record.to_wire()).collect();
+    let wire: Vec<&str> = records.iter().map(|record| record.wire.as_str()).collect();
     let finished = closed && log.read(&iterator.stream_arn, next_from, 1).is_ok_and(|rest| rest.is_empty());
-    let mut response = serde_json::json!({ "Records": records });
-    if !finished {
-        let next = ShardIterator { from: next_from, issued_millis: now, ..iterator };
-        response["NextShardIterator"] = Value::String(next.encode());
-    }
-    render(&response)
+    // The records are JSON text already, and an iterator is hex digits: the response is
+    // put together as text.
+    let next = match finished {
+        true => String::new(),
+        false => {
+            let next = ShardIterator { from: next_from, issued_millis: now, ..iterator };
+            format!(",\"NextShardIterator\":\"{}\"", next.encode())
+        }
+    };
+    Ok(format!("{{\"Records\":[{}]{next}}}", wire.join(",")))
 }
 
 /// The table and the visible stream an ARN names; DynamoDB's not-found error otherwise.

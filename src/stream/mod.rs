@@ -17,7 +17,7 @@ mod log;
 mod record;
 
 pub use log::{Log, ReadError};
-pub use record::{EventName, Origin, StreamRecord};
+pub use record::{ItemEvent, Origin, StreamRecord};
 
 use crate::engine::table_arn;
 use serde::{Deserialize, Serialize};

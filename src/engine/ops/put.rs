@@ -7,7 +7,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Condition;
 use crate::index::{check_index_keys, EmptyKeyWording, IndexKind};
 use crate::model::{item_size, Item, KeyCode};
-use crate::stream::{EventName, Origin, StreamRecord};
+use crate::stream::{ItemEvent, Origin, StreamRecord};
 use std::rc::Rc;
 
 /// The largest item DynamoDB stores, in bytes.
@@ -130,21 +130,20 @@ impl Engine {
         check_collection_growth(table, &key, new.as_ref(), limit)?;
         let table_id = table.meta.id.clone();
         let old = table.set(key.clone(), new.clone());
-        // Only a table with a stream pays for the record (a clock read and the images).
+        // Only a table with a stream pays for a record (a clock read and the record's text).
         let record = table.meta.enabled_stream().map(|stream| {
-            let (view_type, now) = (stream.view_type, self.clock.now_millis());
-            let record = Rc::new(StreamRecord {
-                stream: stream.arn(table_name).into(),
-                sequence: self.streams.next_sequence(now),
+            let now = self.clock.now_millis();
+            let keys = table.meta.key_schema.key_attributes(new.as_ref().or(old.as_ref()).unwrap_or(&Item::new()));
+            let event = ItemEvent {
                 event_id: self.ids.hex128(),
-                event: EventName::of(old.as_ref(), new.as_ref()),
                 origin,
-                created_millis: now,
-                view_type,
-                keys: table.meta.key_schema.key_attributes(new.as_ref().or(old.as_ref()).unwrap_or(&Item::new())),
-                new_image: new.clone().filter(|_| view_type.has_new_image()),
-                old_image: old.clone().filter(|_| view_type.has_old_image()),
-            });
+                view_type: stream.view_type,
+                old: old.as_ref(),
+                new: new.as_ref(),
+                keys,
+            };
+            let record =
+                Rc::new(StreamRecord::new(stream.arn(table_name).into(), self.streams.next_sequence(now), now, event));
             self.streams.append(record.clone());
             record
         });
