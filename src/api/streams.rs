@@ -193,7 +193,7 @@ fn get_shard_iterator(engine: &mut Engine, request: GetShardIteratorRequest) -> 
     let log = engine.stream_log();
     let from = match (iterator_type.as_str(), request.sequence_number.as_deref()) {
         ("TRIM_HORIZON", _) => log.horizon(&arn),
-        ("LATEST", _) => log.last_sequence(&arn).map_or(log.horizon(&arn), |last| last + 1),
+        ("LATEST", _) => log.last_sequence(&arn).map_or(log.horizon(&arn), |last| last.saturating_add(1)),
         (at_or_after, Some(text)) => {
             let sequence =
                 parse_sequence(text).ok_or_else(|| Error::validation(format!("Invalid SequenceNumber: {text}")))?;
@@ -228,7 +228,7 @@ fn get_records(engine: &mut Engine, request: GetRecordsRequest) -> Result<String
     let limit = usize::try_from(request.limit.unwrap_or(MAX_RECORDS_LIMIT)).unwrap_or_default();
     let log = engine.stream_log();
     let records = log.read(&iterator.stream_arn, iterator.from, limit).map_err(trimmed)?;
-    let next_from = records.last().map_or(iterator.from, |record| record.sequence + 1);
+    let next_from = records.last().map_or(iterator.from, |record| record.sequence.saturating_add(1));
     let wire: Vec<&str> = records.iter().map(|record| record.wire.as_str()).collect();
     let finished = closed && log.read(&iterator.stream_arn, next_from, 1).is_ok_and(|rest| rest.is_empty());
     // The records are JSON text already, and an iterator is hex digits: the response is

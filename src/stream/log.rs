@@ -34,7 +34,7 @@ pub enum ReadError {
 impl Log {
     /// A new sequence number, greater than every one handed out before.
     pub fn next_sequence(&mut self, now_millis: u64) -> u128 {
-        self.last_sequence = (self.last_sequence + 1).max(u128::from(now_millis) * SEQUENCES_PER_MILLI);
+        self.last_sequence = self.last_sequence.saturating_add(1).max(u128::from(now_millis) * SEQUENCES_PER_MILLI);
         self.last_sequence
     }
 
@@ -107,7 +107,7 @@ impl Log {
 
     /// The first position a TRIM_HORIZON iterator of the stream `arn` reads from.
     pub fn horizon(&self, arn: &str) -> u128 {
-        self.shards.get(arn).map_or(0, |shard| shard.trimmed_through) + 1
+        self.shards.get(arn).map_or(0, |shard| shard.trimmed_through).saturating_add(1)
     }
 
     pub fn last_sequence(&self, arn: &str) -> Option<u128> {

@@ -45,8 +45,9 @@ impl Engine {
     /// millisecond later.
     fn new_stream(&mut self, meta: &TableMeta, view_type: ViewType) -> StreamInfo {
         let now = self.now_millis();
-        let mut created_millis = meta.streams.last().map_or(now, |previous| now.max(previous.created_millis + 1));
-        while self.streams.knows(&stream_arn(&meta.name, &iso_millis(created_millis))) {
+        let mut created_millis =
+            meta.streams.last().map_or(now, |previous| now.max(previous.created_millis.saturating_add(1)));
+        while created_millis < u64::MAX && self.streams.knows(&stream_arn(&meta.name, &iso_millis(created_millis))) {
             created_millis += 1;
         }
         StreamInfo {
