@@ -1,6 +1,7 @@
 //! Simulation knobs: the deliberate, switchable differences from DynamoDB that let the
 //! playground show mechanics AWS hides (a stale GSI read, a transaction conflict, a hot partition throttled,
-//! a partition splitting, an item collection outgrowing its limit, an expired item waiting for its deletion). Every default behaves as DynamoDB does, or as close
+//! a partition splitting, an item collection outgrowing its limit, an expired item waiting
+//! for its deletion). Every default behaves as DynamoDB does, or as close
 //! as a single browser tab can; docs/differences.md describes each knob.
 
 /// The knobs of one database. They live in memory only: a reopened database starts
