@@ -33,23 +33,24 @@ fn ready(db: &mut Database, operation: &str, body: &str) -> Value {
 }
 
 /// The ids of the items in the records of the table's latest stream, read from its
-/// trim horizon, with each record's sequence number.
+/// trim horizon shard by shard, with each record's sequence number.
 fn stream_ids(db: &mut Database) -> Vec<(String, String)> {
     let table = ready(db, "DescribeTable", r#"{"TableName":"tbl"}"#);
     let arn = table["Table"]["LatestStreamArn"].as_str().expect("a stream").to_string();
     let described = ready(db, "DynamoDBStreams_20120810.DescribeStream", &format!(r#"{{"StreamArn":"{arn}"}}"#));
-    let shard = described["StreamDescription"]["Shards"][0]["ShardId"].as_str().expect("a shard").to_string();
-    let body = format!(r#"{{"StreamArn":"{arn}","ShardId":"{shard}","ShardIteratorType":"TRIM_HORIZON"}}"#);
-    let iterator = ready(db, "DynamoDBStreams_20120810.GetShardIterator", &body)["ShardIterator"].clone();
-    let records = ready(db, "DynamoDBStreams_20120810.GetRecords", &format!(r#"{{"ShardIterator":{iterator}}}"#));
-    let records = records["Records"].as_array().cloned().unwrap_or_default();
-    records
-        .iter()
-        .map(|record| {
+    let shards = described["StreamDescription"]["Shards"].as_array().cloned().unwrap_or_default();
+    let mut ids = Vec::new();
+    for shard in shards {
+        let shard = shard["ShardId"].as_str().expect("a shard id");
+        let body = format!(r#"{{"StreamArn":"{arn}","ShardId":"{shard}","ShardIteratorType":"TRIM_HORIZON"}}"#);
+        let iterator = ready(db, "DynamoDBStreams_20120810.GetShardIterator", &body)["ShardIterator"].clone();
+        let records = ready(db, "DynamoDBStreams_20120810.GetRecords", &format!(r#"{{"ShardIterator":{iterator}}}"#));
+        for record in records["Records"].as_array().cloned().unwrap_or_default() {
             let id = record["dynamodb"]["Keys"]["id"]["S"].as_str().unwrap_or_default().to_string();
-            (id, record["dynamodb"]["SequenceNumber"].as_str().unwrap_or_default().to_string())
-        })
-        .collect()
+            ids.push((id, record["dynamodb"]["SequenceNumber"].as_str().unwrap_or_default().to_string()));
+        }
+    }
+    ids
 }
 
 fn ids(records: &[(String, String)]) -> Vec<&str> {

@@ -9,7 +9,10 @@ use crate::api::validate::{required, Violations};
 use crate::api::{parse, render};
 use crate::engine::{table_not_found, Engine, TableMeta};
 use crate::error::{Error, ErrorKind, Result};
-use crate::stream::{parse_sequence, parse_stream_arn, ReadError, ShardIterator, StreamInfo, ITERATOR_LIFETIME_MILLIS};
+use crate::stream::{
+    parse_sequence, parse_stream_arn, sequence_text, ReadError, Shard, ShardIterator, StreamInfo,
+    ITERATOR_LIFETIME_MILLIS,
+};
 use serde::{Deserialize, Serialize};
 
 /// ListStreams' and DescribeStream's largest Limit (and default).
@@ -91,14 +94,18 @@ struct StreamDescription<'a> {
     creation_request_date_time: f64,
     table_name: &'a str,
     key_schema: Vec<KeySchemaElement<'a>>,
-    shards: Vec<Shard>,
+    shards: Vec<ShardDescription>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_evaluated_shard_id: Option<String>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct Shard {
+struct ShardDescription {
     shard_id: String,
     sequence_number_range: SequenceNumberRange,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent_shard_id: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -150,17 +157,28 @@ fn describe_stream(engine: &mut Engine, request: DescribeStreamRequest) -> Resul
     violations.finish()?;
     let arn = required(request.stream_arn, "streamArn")?;
     let (meta, stream) = find_stream(engine, &arn)?;
-    let shard_id = stream.shard_id(&meta.name);
-    let shards = match request.exclusive_start_shard_id {
-        Some(start) if start >= shard_id => Vec::new(),
-        _ => vec![Shard {
-            shard_id,
+    let now = engine.now_millis();
+    let mut shards = stream.shards(&meta.name).into_iter().filter(|shard| shard.is_visible(now)).peekable();
+    if let Some(start) = &request.exclusive_start_shard_id {
+        // Shards after the one named; a name not listed starts from the first.
+        if shards.clone().any(|shard| shard.id == *start) {
+            shards.by_ref().find(|shard| shard.id == *start);
+        }
+    }
+    let limit = usize::try_from(request.limit.unwrap_or(MAX_LIST_LIMIT)).unwrap_or_default();
+    let page: Vec<ShardDescription> = shards
+        .by_ref()
+        .take(limit)
+        .map(|shard| ShardDescription {
+            shard_id: shard.id,
             sequence_number_range: SequenceNumberRange {
-                starting_sequence_number: stream.first_sequence.clone(),
-                ending_sequence_number: stream.disabled.as_ref().map(|(_, end)| end.clone()),
+                starting_sequence_number: sequence_text(shard.first),
+                ending_sequence_number: shard.end.map(|(end, _)| sequence_text(end)),
             },
-        }],
-    };
+            parent_shard_id: shard.parent_id,
+        })
+        .collect();
+    let last_evaluated_shard_id = shards.peek().and(page.last().map(|shard| shard.shard_id.clone()));
     let description = StreamDescription {
         stream_arn: arn.clone(),
         stream_label: &stream.label,
@@ -169,7 +187,8 @@ fn describe_stream(engine: &mut Engine, request: DescribeStreamRequest) -> Resul
         creation_request_date_time: seconds(stream.created_millis),
         table_name: &meta.name,
         key_schema: key_schema_elements(&meta.key_schema),
-        shards,
+        shards: page,
+        last_evaluated_shard_id,
     };
     render(&serde_json::json!({ "StreamDescription": description }))
 }
@@ -185,15 +204,15 @@ fn get_shard_iterator(engine: &mut Engine, request: GetShardIteratorRequest) -> 
     violations.finish()?;
     let arn = required(request.stream_arn, "streamArn")?;
     let iterator_type = required(request.shard_iterator_type, "shardIteratorType")?;
-    let (meta, stream) = find_stream(engine, &arn)?;
-    let shard_id = stream.shard_id(&meta.name);
-    if request.shard_id.as_deref() != Some(shard_id.as_str()) {
-        return Err(Error::new(ErrorKind::ResourceNotFound, "Requested resource not found: Shard does not exist"));
-    }
+    let shard = find_shard(engine, &arn, request.shard_id.as_deref().unwrap_or_default())?;
     let log = engine.stream_log();
+    let after_shard = shard.end.map(|(end, _)| end.saturating_add(1));
     let from = match (iterator_type.as_str(), request.sequence_number.as_deref()) {
-        ("TRIM_HORIZON", _) => log.horizon(&arn),
-        ("LATEST", _) => log.last_sequence(&arn).map_or(log.horizon(&arn), |last| last.saturating_add(1)),
+        ("TRIM_HORIZON", _) => log.horizon(&arn).max(shard.first),
+        ("LATEST", _) => after_shard.unwrap_or_else(|| {
+            let after_last = log.last_sequence(&arn).map_or(0, |last| last.saturating_add(1));
+            after_last.max(log.horizon(&arn)).max(shard.first)
+        }),
         (at_or_after, Some(text)) => {
             let sequence =
                 parse_sequence(text).ok_or_else(|| Error::validation(format!("Invalid SequenceNumber: {text}")))?;
@@ -204,7 +223,7 @@ fn get_shard_iterator(engine: &mut Engine, request: GetShardIteratorRequest) -> 
         }
         (_, None) => crate::bail_validation!("SequenceNumber must be specified for ShardIteratorType {iterator_type}"),
     };
-    let iterator = ShardIterator { stream_arn: arn, shard_id, from, issued_millis: engine.now_millis() };
+    let iterator = ShardIterator { stream_arn: arn, shard_id: shard.id, from, issued_millis: engine.now_millis() };
     render(&serde_json::json!({ "ShardIterator": iterator.encode() }))
 }
 
@@ -223,14 +242,18 @@ fn get_records(engine: &mut Engine, request: GetRecordsRequest) -> Result<String
             "The shard iterator has expired and can no longer be used to retrieve stream records",
         ));
     }
-    let (_, stream) = find_stream(engine, &iterator.stream_arn)?;
-    let closed = !stream.is_enabled();
+    let shard = find_shard(engine, &iterator.stream_arn, &iterator.shard_id)?;
+    let end = shard.end.map(|(end, _)| end);
+    let in_shard = |sequence: u128| end.is_none_or(|end| sequence <= end);
     let limit = usize::try_from(request.limit.unwrap_or(MAX_RECORDS_LIMIT)).unwrap_or_default();
     let log = engine.stream_log();
     let records = log.read(&iterator.stream_arn, iterator.from, limit).map_err(trimmed)?;
+    let records: Vec<_> = records.into_iter().take_while(|record| in_shard(record.sequence)).collect();
     let next_from = records.last().map_or(iterator.from, |record| record.sequence.saturating_add(1));
     let wire: Vec<&str> = records.iter().map(|record| record.wire.as_str()).collect();
-    let finished = closed && log.read(&iterator.stream_arn, next_from, 1).is_ok_and(|rest| rest.is_empty());
+    // A closed shard read to its end has no next iterator: the reader moves to its child.
+    let rest = log.read(&iterator.stream_arn, next_from, 1).unwrap_or_default();
+    let finished = end.is_some() && !rest.iter().any(|record| in_shard(record.sequence));
     // The records are JSON text already, and an iterator is hex digits: the response is
     // put together as text.
     let next = match finished {
@@ -254,6 +277,14 @@ fn find_stream<'a>(engine: &'a Engine, arn: &str) -> Result<(&'a TableMeta, &'a 
         true => Ok((meta, stream)),
         false => Err(not_found()),
     }
+}
+
+/// The visible shard `shard_id` of the stream `arn`; DynamoDB's not-found error otherwise.
+fn find_shard(engine: &Engine, arn: &str, shard_id: &str) -> Result<Shard> {
+    let (meta, stream) = find_stream(engine, arn)?;
+    let now = engine.now_millis();
+    let shard = stream.shards(&meta.name).into_iter().find(|shard| shard.id == shard_id && shard.is_visible(now));
+    shard.ok_or_else(|| Error::new(ErrorKind::ResourceNotFound, "Requested resource not found: Shard does not exist"))
 }
 
 fn check_stream_arn(violations: &mut Violations, arn: &Option<String>) {

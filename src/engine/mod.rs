@@ -114,13 +114,15 @@ impl Engine {
     }
 
     /// What time passing does before each operation: writes due at global indexes
-    /// arrive, scaling policies act, stream records older than 24 hours go and time to
+    /// arrive, scaling policies act, stream shards roll over, stream records older than
+    /// 24 hours go and time to
     /// live deletes expired items. Their changes (a capacity change, a trim, a deletion)
     /// are recorded like any other and belong to no request: storage keeps them even
     /// when the request that follows fails.
     pub fn advance_simulation(&mut self) {
         self.propagate_indexes();
         self.auto_scale();
+        self.roll_over_shards();
         self.trim_streams();
         self.sweep_expired_items();
     }

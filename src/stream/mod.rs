@@ -7,11 +7,13 @@
 //!    [`Log`] and hands it to the change log inside the `Change::Item` it records.
 //! 2. Storage persists the record with the item; a failed commit reverts the change, and
 //!    the revert takes the record back out of the log, so no reader sees it again.
-//! 3. `GetShardIterator` turns a position into a [`ShardIterator`] and `GetRecords`
-//!    reads the log from it (api/streams.rs).
+//! 3. `GetShardIterator` turns a position in a [`Shard`] into a [`ShardIterator`] and
+//!    `GetRecords` reads the log from it (api/streams.rs).
 //! 4. Before each operation the engine trims records older than 24 hours on its clock.
 //!
-//! Each stream has a single shard in this release (docs/differences.md).
+//! A stream's shard is closed and succeeded by a child shard every 4 hours of engine
+//! clock while the stream is enabled, as on DynamoDB; a closed shard is listed until its
+//! records have expired.
 
 mod log;
 mod record;
@@ -26,6 +28,8 @@ use serde::{Deserialize, Serialize};
 pub const RETENTION_MILLIS: u64 = 24 * 60 * 60 * 1000;
 /// How long a shard iterator stays valid: 15 minutes.
 pub const ITERATOR_LIFETIME_MILLIS: u64 = 15 * 60 * 1000;
+/// How long a shard stays open before a child shard succeeds it: 4 hours.
+pub const SHARD_LIFETIME_MILLIS: u64 = 4 * 60 * 60 * 1000;
 
 /// What a stream record carries of the item (StreamViewType).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,10 +80,33 @@ pub struct StreamInfo {
     pub label: String,
     pub view_type: ViewType,
     pub created_millis: u64,
-    /// The StartingSequenceNumber of its shard, reserved when the stream was created.
+    /// The StartingSequenceNumber of its first shard, reserved when the stream was created.
     pub first_sequence: String,
-    /// When the stream was disabled, and the EndingSequenceNumber its shard closed at.
+    /// The shards that succeeded the first, oldest first: when each opened, and its
+    /// StartingSequenceNumber. Absent from streams that never rolled over.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub child_shards: Vec<(u64, String)>,
+    /// When the stream was disabled, and the EndingSequenceNumber its last shard closed at.
     pub disabled: Option<(u64, String)>,
+}
+
+/// One shard of a stream, as DescribeStream and the shard iterators see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shard {
+    pub id: String,
+    pub parent_id: Option<String>,
+    /// Its StartingSequenceNumber.
+    pub first: u128,
+    /// Its EndingSequenceNumber and when it closed; None while it is open.
+    pub end: Option<(u128, u64)>,
+}
+
+impl Shard {
+    /// Whether the shard is listed at `now`: open, or closed less than 24 hours ago
+    /// (while records of it may be kept).
+    pub fn is_visible(&self, now: u64) -> bool {
+        self.end.is_none_or(|(_, closed)| now < closed.saturating_add(RETENTION_MILLIS))
+    }
 }
 
 impl StreamInfo {
@@ -97,11 +124,36 @@ impl StreamInfo {
         stream_arn(table_name, &self.label)
     }
 
-    /// The ShardId of the stream's one shard: `shardId-` then the creation time in
-    /// 20 digits and 8 hex digits, the shape DynamoDB's shard ids have.
-    pub fn shard_id(&self, table_name: &str) -> String {
-        let hash = fnv1a(self.arn(table_name).as_bytes());
-        format!("shardId-{:020}-{:08x}", self.created_millis, hash as u32)
+    /// When the open (or last) shard opened.
+    pub fn last_shard_opened(&self) -> u64 {
+        self.child_shards.last().map_or(self.created_millis, |(opened, _)| *opened)
+    }
+
+    /// The stream's shards, oldest first. Each ShardId is `shardId-`, the time the shard
+    /// opened in 20 digits and 8 hex digits, the shape DynamoDB's shard ids have; a
+    /// parent ends just before its child starts.
+    pub fn shards(&self, table_name: &str) -> Vec<Shard> {
+        let arn = self.arn(table_name);
+        let starts = std::iter::once((self.created_millis, &self.first_sequence))
+            .chain(self.child_shards.iter().map(|(opened, first)| (*opened, first)));
+        let starts: Vec<(u64, u128)> =
+            starts.map(|(opened, first)| (opened, parse_sequence(first).unwrap_or_default())).collect();
+        let last_end = self.disabled.as_ref().map(|(at, end)| (parse_sequence(end).unwrap_or_default(), *at));
+        let mut shards: Vec<Shard> = Vec::with_capacity(starts.len());
+        for (position, (opened, first)) in starts.iter().enumerate() {
+            let end = match starts.get(position + 1) {
+                Some((next_opened, next_first)) => Some((next_first.saturating_sub(1), *next_opened)),
+                None => last_end,
+            };
+            let hash = match position {
+                0 => fnv1a(arn.as_bytes()),
+                _ => fnv1a(format!("{arn}/{position}").as_bytes()),
+            };
+            let id = format!("shardId-{opened:020}-{:08x}", hash as u32);
+            let parent_id = shards.last().map(|parent| parent.id.clone());
+            shards.push(Shard { id, parent_id, first: *first, end });
+        }
+        shards
     }
 }
 

@@ -97,7 +97,7 @@ pub const FILES: &[(&str, &str)] = &[
 /// Response members that depend on the clock or the TableId generator: the browser
 /// runner uses real time, so it compares everything but these. It also compares
 /// numbers by value, since JavaScript's JSON turns `1.0` into `1`.
-const VOLATILE: [&str; 18] = [
+const VOLATILE: [&str; 20] = [
     "CreationDateTime",
     "LastUpdateToPayPerRequestDateTime",
     "LastIncreaseDateTime",
@@ -116,6 +116,8 @@ const VOLATILE: [&str; 18] = [
     "ApproximateCreationDateTime",
     "eventID",
     "LastEvaluatedStreamArn",
+    "LastEvaluatedShardId",
+    "ParentShardId",
 ];
 
 /// Response members whose latest values a request can quote as `"$Member"`.

@@ -2,9 +2,9 @@
 //! by UpdateTable. Enabling always creates a new stream; a disabled one stays readable
 //! (DISABLED) for 24 hours.
 
-use crate::engine::{Engine, Table, TableMeta};
+use crate::engine::{Change, Engine, Table, TableMeta};
 use crate::error::Result;
-use crate::stream::{iso_millis, sequence_text, stream_arn, StreamInfo, ViewType};
+use crate::stream::{iso_millis, sequence_text, stream_arn, StreamInfo, ViewType, SHARD_LIFETIME_MILLIS};
 
 impl Engine {
     /// Creates a table whose stream, when `stream` names a view type, is enabled from
@@ -55,7 +55,31 @@ impl Engine {
             view_type,
             created_millis,
             first_sequence: sequence_text(self.streams.next_sequence(now)),
+            child_shards: Vec::new(),
             disabled: None,
+        }
+    }
+
+    /// Closes the open shard of every enabled stream that has been open for 4 hours and
+    /// opens its child shard. The table's settings change without an UpdateTable: the
+    /// change is recorded directly, leaving the rest of the table (its index delays) be.
+    pub(in crate::engine) fn roll_over_shards(&mut self) {
+        let now = self.now_millis();
+        let due = |stream: &StreamInfo| now >= stream.last_shard_opened().saturating_add(SHARD_LIFETIME_MILLIS);
+        let tables: Vec<String> = self
+            .tables
+            .values()
+            .filter(|table| table.meta.enabled_stream().is_some_and(due))
+            .map(|table| table.meta.name.clone())
+            .collect();
+        for name in tables {
+            let first = sequence_text(self.streams.next_sequence(now));
+            let Some(table) = self.tables.get_mut(&name) else { continue };
+            let old = Box::new(table.meta.clone());
+            if let Some(stream) = table.meta.streams.last_mut() {
+                stream.child_shards.push((now, first));
+            }
+            self.changes.push(Change::TableMeta { old: Some(old), new: Box::new(table.meta.clone()) });
         }
     }
 }
