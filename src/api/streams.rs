@@ -250,12 +250,12 @@ fn get_records(engine: &mut Engine, request: GetRecordsRequest) -> Result<String
     let records = log.read(&iterator.stream_arn, iterator.from, limit).map_err(trimmed)?;
     let records: Vec<_> = records.into_iter().take_while(|record| in_shard(record.sequence)).collect();
     let next_from = records.last().map_or(iterator.from, |record| record.sequence.saturating_add(1));
-    let wire: Vec<&str> = records.iter().map(|record| record.wire.as_str()).collect();
+    let wire: Vec<String> = records.iter().map(|record| record.wire()).collect();
     // A closed shard read to its end has no next iterator: the reader moves to its child.
     let rest = log.read(&iterator.stream_arn, next_from, 1).unwrap_or_default();
     let finished = end.is_some() && !rest.iter().any(|record| in_shard(record.sequence));
-    // The records are JSON text already, and an iterator is hex digits: the response is
-    // put together as text.
+    // Each record is JSON text and an iterator is hex digits: the response is put
+    // together as text.
     let next = match finished {
         true => String::new(),
         false => {

@@ -17,12 +17,13 @@ pub enum Change {
     TableDeleted { table: Box<Table> },
     /// An item was written (`new` is Some) or deleted (`new` is None); `record` is what
     /// the table's stream (when enabled) published about it, and leaves with a revert.
+    /// The record shares the images rather than copying them.
     Item {
         table: String,
         table_id: Rc<str>,
         key: KeyCode,
-        old: Option<Item>,
-        new: Option<Item>,
+        old: Option<Rc<Item>>,
+        new: Option<Rc<Item>>,
         record: Option<Rc<StreamRecord>>,
     },
     /// Stream records reached the end of their 24 hours, oldest first.

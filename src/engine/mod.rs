@@ -185,11 +185,12 @@ impl Engine {
             }
             Change::TableDeleted { table } => self.restore_table(*table),
             Change::Item { table, key, old, record, .. } => {
-                if let Some(table) = self.tables.get_mut(&table) {
-                    table.set(key, old);
-                }
+                // The record goes first: it may share the old image, which is then not copied.
                 if let Some(record) = record {
                     self.streams.remove(&record);
+                }
+                if let Some(table) = self.tables.get_mut(&table) {
+                    table.set(key, old.map(Rc::unwrap_or_clone));
                 }
             }
             Change::StreamTrimmed { records } => self.streams.untrim(records),

@@ -1,14 +1,13 @@
-//! One stream record: its wire JSON (an element of GetRecords' `Records`), written once
-//! when the change is made, and the stored form that brings it back when a database
+//! One stream record: what it says about an item change, its wire JSON (an element of
+//! GetRecords' `Records`) and the stored form that brings it back when a database
 //! reopens.
 //!
-//! A record is kept as text rather than as item images: a stream keeps 24 hours of
-//! records, and one string per record costs the allocator far less than thousands of
-//! retained attribute maps (measured: a NEW_AND_OLD_IMAGES UpdateItem took twice as long
-//! with images kept as maps). Storage and GetRecords then use the text as it is.
+//! A record shares its images with the change that made it (no copy), and becomes text
+//! only when read or stored: serializing two images on every write took longer than the
+//! write itself in the engine bench.
 
 use crate::engine::REGION;
-use crate::model::{item_size, Item};
+use crate::model::{item_from_json, item_size, Item};
 use crate::stream::{parse_sequence, sequence_text, ViewType};
 use serde::Serialize;
 use serde_json::Value;
@@ -34,6 +33,10 @@ impl EventName {
         }
     }
 
+    fn from_wire(name: &str) -> Option<EventName> {
+        [EventName::Insert, EventName::Modify, EventName::Remove].into_iter().find(|event| event.wire_name() == name)
+    }
+
     /// The event a change from `old` to `new` is.
     pub fn of(old: Option<&Item>, new: Option<&Item>) -> EventName {
         match (old, new) {
@@ -53,26 +56,31 @@ pub enum Origin {
     TimeToLive,
 }
 
-/// One item change as a stream describes it, borrowing the images from the change.
-pub struct ItemEvent<'a> {
+/// One item change as a stream describes it, sharing the images of the change.
+pub struct ItemEvent {
     pub event_id: String,
     pub origin: Origin,
     pub view_type: ViewType,
-    pub old: Option<&'a Item>,
-    pub new: Option<&'a Item>,
+    pub old: Option<Rc<Item>>,
+    pub new: Option<Rc<Item>>,
     /// The key attributes of the item.
     pub keys: Item,
 }
 
 /// One record of a stream.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamRecord {
     /// The ARN of the stream the record belongs to.
     pub stream: Rc<str>,
     pub sequence: u128,
     pub created_millis: u64,
-    /// The record as GetRecords returns it, as JSON text.
-    pub wire: String,
+    pub event_id: String,
+    pub event: EventName,
+    pub origin: Origin,
+    pub view_type: ViewType,
+    pub keys: Item,
+    pub new_image: Option<Rc<Item>>,
+    pub old_image: Option<Rc<Item>>,
 }
 
 #[derive(Serialize)]
@@ -112,52 +120,78 @@ struct UserIdentity {
 }
 
 impl StreamRecord {
-    /// The record of `event` with its sequence number, made at `created_millis`.
+    /// The record of `event` with its sequence number, made at `created_millis`: the
+    /// images its view type asks for.
     pub fn new(stream: Rc<str>, sequence: u128, created_millis: u64, event: ItemEvent) -> StreamRecord {
         let view_type = event.view_type;
-        let new_image = event.new.filter(|_| view_type.has_new_image());
-        let old_image = event.old.filter(|_| view_type.has_old_image());
+        StreamRecord {
+            stream,
+            sequence,
+            created_millis,
+            event: EventName::of(event.old.as_deref(), event.new.as_deref()),
+            event_id: event.event_id,
+            origin: event.origin,
+            view_type,
+            keys: event.keys,
+            new_image: event.new.filter(|_| view_type.has_new_image()),
+            old_image: event.old.filter(|_| view_type.has_old_image()),
+        }
+    }
+
+    /// The record as GetRecords returns it, as JSON text.
+    pub fn wire(&self) -> String {
         let size = |image: Option<&Item>| image.map_or(0, item_size);
+        let (new_image, old_image) = (self.new_image.as_deref(), self.old_image.as_deref());
         let record = WireRecord {
-            event_id: &event.event_id,
-            event_name: EventName::of(event.old, event.new).wire_name(),
+            event_id: &self.event_id,
+            event_name: self.event.wire_name(),
             event_version: "1.1",
             event_source: "aws:dynamodb",
             aws_region: REGION,
             dynamodb: WireChange {
-                approximate_creation_date_time: (created_millis / 1000) as f64,
-                keys: &event.keys,
+                approximate_creation_date_time: (self.created_millis / 1000) as f64,
+                keys: &self.keys,
                 new_image,
                 old_image,
-                sequence_number: sequence_text(sequence),
+                sequence_number: sequence_text(self.sequence),
                 // DynamoDB's own measure is not documented: the sizes of what the record carries.
-                size_bytes: item_size(&event.keys) + size(new_image) + size(old_image),
-                stream_view_type: view_type.wire_name(),
+                size_bytes: item_size(&self.keys) + size(new_image) + size(old_image),
+                stream_view_type: self.view_type.wire_name(),
             },
-            user_identity: (event.origin == Origin::TimeToLive)
+            user_identity: (self.origin == Origin::TimeToLive)
                 .then_some(UserIdentity { kind: "Service", principal_id: "dynamodb.amazonaws.com" }),
         };
-        let wire = serde_json::to_string(&record).unwrap_or_default();
-        StreamRecord { stream, sequence, created_millis, wire }
+        serde_json::to_string(&record).unwrap_or_default()
     }
 
     /// The stored form: the creation time in milliseconds, which retention needs and the
     /// wire rounds to seconds, and the wire record.
     pub fn to_stored(&self) -> String {
-        format!("{{\"CreatedMillis\":{},\"Record\":{}}}", self.created_millis, self.wire)
+        format!("{{\"CreatedMillis\":{},\"Record\":{}}}", self.created_millis, self.wire())
     }
 
-    /// A record from its stored form (as [`StreamRecord::to_stored`] writes it, the
-    /// wire text kept byte for byte); None when the text is not one.
+    /// A record from its stored form; None when the text is not one.
     pub fn from_stored(stream: Rc<str>, text: &str) -> Option<StreamRecord> {
-        let (created, wire) = text.strip_prefix("{\"CreatedMillis\":")?.split_once(",\"Record\":")?;
-        let wire = wire.strip_suffix('}')?;
-        let record: Value = serde_json::from_str(wire).ok()?;
+        let stored: Value = serde_json::from_str(text).ok()?;
+        let record = &stored["Record"];
+        let dynamodb = &record["dynamodb"];
+        let image = |name: &str| -> Option<Option<Item>> {
+            match dynamodb.get(name) {
+                None => Some(None),
+                Some(value) => item_from_json(value.as_object()?).ok().map(Some),
+            }
+        };
         Some(StreamRecord {
             stream,
-            sequence: parse_sequence(record["dynamodb"]["SequenceNumber"].as_str()?)?,
-            created_millis: created.parse().ok()?,
-            wire: wire.to_string(),
+            sequence: parse_sequence(dynamodb["SequenceNumber"].as_str()?)?,
+            created_millis: stored["CreatedMillis"].as_u64()?,
+            event_id: record["eventID"].as_str()?.to_string(),
+            event: EventName::from_wire(record["eventName"].as_str()?)?,
+            origin: if record.get("userIdentity").is_some() { Origin::TimeToLive } else { Origin::Request },
+            view_type: ViewType::from_wire(dynamodb["StreamViewType"].as_str()?)?,
+            keys: image("Keys")??,
+            new_image: image("NewImage")?.map(Rc::new),
+            old_image: image("OldImage")?.map(Rc::new),
         })
     }
 }
@@ -172,22 +206,21 @@ mod tests {
     }
 
     fn removal(origin: Origin) -> StreamRecord {
-        let (old, keys) = (item("a"), item("a"));
-        let event =
-            ItemEvent { event_id: "e".into(), origin, view_type: ViewType::OldImage, old: Some(&old), new: None, keys };
+        let (old, keys) = (Some(Rc::new(item("a"))), item("a"));
+        let event = ItemEvent { event_id: "e".into(), origin, view_type: ViewType::OldImage, old, new: None, keys };
         StreamRecord::new(Rc::from("arn"), 170_000_000_000_000_000_001, 1_700_000_000_123, event)
     }
 
     #[test]
     fn a_record_says_what_its_view_type_and_origin_ask() {
-        let wire: Value = serde_json::from_str(&removal(Origin::TimeToLive).wire).unwrap();
+        let wire: Value = serde_json::from_str(&removal(Origin::TimeToLive).wire()).unwrap();
         assert_eq!(wire["eventName"], "REMOVE");
         assert_eq!(wire["dynamodb"]["OldImage"]["id"]["S"], "a");
         assert_eq!(wire["dynamodb"].get("NewImage"), None);
         assert_eq!(wire["dynamodb"]["SequenceNumber"], "170000000000000000001");
         assert_eq!(wire["dynamodb"]["ApproximateCreationDateTime"], 1_700_000_000.0);
         assert_eq!(wire["userIdentity"]["principalId"], "dynamodb.amazonaws.com");
-        let by_request: Value = serde_json::from_str(&removal(Origin::Request).wire).unwrap();
+        let by_request: Value = serde_json::from_str(&removal(Origin::Request).wire()).unwrap();
         assert_eq!(by_request.get("userIdentity"), None);
     }
 

@@ -130,24 +130,26 @@ impl Engine {
         check_collection_growth(table, &key, new.as_ref(), limit)?;
         let table_id = table.meta.id.clone();
         let old = table.set(key.clone(), new.clone());
-        // Only a table with a stream pays for a record (a clock read and the record's text).
+        let (old_image, new_image) = (old.clone().map(Rc::new), new.map(Rc::new));
+        // Only a table with a stream pays for a record (a clock read; the images are shared).
         let record = table.meta.enabled_stream().map(|stream| {
             let now = self.clock.now_millis();
-            let keys = table.meta.key_schema.key_attributes(new.as_ref().or(old.as_ref()).unwrap_or(&Item::new()));
+            let item = new_image.as_deref().or(old_image.as_deref());
             let event = ItemEvent {
                 event_id: self.ids.hex128(),
                 origin,
                 view_type: stream.view_type,
-                old: old.as_ref(),
-                new: new.as_ref(),
-                keys,
+                old: old_image.clone(),
+                new: new_image.clone(),
+                keys: table.meta.key_schema.key_attributes(item.unwrap_or(&Item::new())),
             };
             let record =
                 Rc::new(StreamRecord::new(stream.arn(table_name).into(), self.streams.next_sequence(now), now, event));
             self.streams.append(record.clone());
             record
         });
-        let change = Change::Item { table: table_name.to_string(), table_id, key, old: old.clone(), new, record };
+        let change =
+            Change::Item { table: table_name.to_string(), table_id, key, old: old_image, new: new_image, record };
         self.changes.push(change);
         Ok(old)
     }
