@@ -1,8 +1,9 @@
 //! The DynamoDB Streams API (target prefix `DynamoDBStreams_20120810.`): ListStreams,
 //! DescribeStream, GetShardIterator and GetRecords over the engine's stream log.
 //!
-//! A stream has one shard; its iterators are opaque text that stays valid for 15
-//! minutes of engine clock (docs/differences.md).
+//! A stream has one open shard at a time (a child succeeds it every 4 hours); shard
+//! iterators are opaque text bound to one shard and valid for 15 minutes of engine clock
+//! (docs/differences.md).
 
 use crate::api::tables::{check_range, key_schema_elements, seconds, KeySchemaElement};
 use crate::api::validate::{required, Violations};
