@@ -42,6 +42,10 @@ pub enum ErrorKind {
     TransactionConflict,
     /// A ClientRequestToken was reused while its transaction is still in flight.
     TransactionInProgress,
+    /// A stream's shard iterator is older than 15 minutes.
+    ExpiredIterator,
+    /// A stream read starts before the oldest record kept: the records were trimmed.
+    TrimmedDataAccess,
     /// Dynaplay itself failed (storage, a broken invariant).
     InternalServerError,
 }

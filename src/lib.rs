@@ -22,6 +22,7 @@ pub mod index;
 pub mod model;
 pub mod partiql;
 pub mod storage;
+pub mod stream;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

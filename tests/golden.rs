@@ -6,19 +6,24 @@ mod common;
 mod golden_format;
 
 use common::Harness;
-use golden_format::{check, parse_steps, FILES};
+use golden_format::{check, parse_steps, Captures, FILES};
 use std::path::Path;
 
 fn run_file(name: &str, text: &str) {
     let mut harness = Harness::new();
+    let mut captures = Captures::default();
     for step in parse_steps(text) {
+        let request = captures.substitute(&step.request);
         let outcome =
-            harness.send(&step.operation, &step.request).map_err(|error| match error.cancellation_reasons.is_empty() {
+            harness.send(&step.operation, &request).map_err(|error| match error.cancellation_reasons.is_empty() {
                 true => format!("{}: {}", error.kind.short_name(), error.message),
                 false => {
                     format!("{}: {}\n{}", error.kind.short_name(), error.message, error.cancellation_reasons_json())
                 }
             });
+        if let Ok(response) = &outcome {
+            captures.record(response);
+        }
         check(&step, name, outcome, false);
     }
     harness.assert_memory_equals_store();

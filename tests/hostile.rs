@@ -11,14 +11,14 @@ mod common;
 use common::{state_of, Harness};
 use std::time::{Duration, Instant};
 
-const SEEDS: [(&str, &str); 21] = [
+const SEEDS: [(&str, &str); 27] = [
     (
         "CreateTable",
-        r#"{"TableName":"Music","KeySchema":[{"AttributeName":"a","KeyType":"HASH"},{"AttributeName":"s","KeyType":"RANGE"}],"AttributeDefinitions":[{"AttributeName":"a","AttributeType":"S"},{"AttributeName":"s","AttributeType":"N"}],"BillingMode":"PAY_PER_REQUEST","Tags":[{"Key":"k","Value":"v"}]}"#,
+        r#"{"TableName":"Music","KeySchema":[{"AttributeName":"a","KeyType":"HASH"},{"AttributeName":"s","KeyType":"RANGE"}],"AttributeDefinitions":[{"AttributeName":"a","AttributeType":"S"},{"AttributeName":"s","AttributeType":"N"}],"BillingMode":"PAY_PER_REQUEST","Tags":[{"Key":"k","Value":"v"}],"StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"}}"#,
     ),
     (
         "PutItem",
-        r#"{"TableName":"Music","Item":{"a":{"S":"x"},"s":{"N":"1.5e3"},"m":{"M":{"l":{"L":[{"NS":["1","2"]},{"B":"AAEC"},{"NULL":true}]}}}},"ReturnValues":"ALL_OLD"}"#,
+        r#"{"TableName":"Music","Item":{"a":{"S":"x"},"s":{"N":"1.5e3"},"ttl":{"N":"1800000000.5"},"m":{"M":{"l":{"L":[{"NS":["1","2"]},{"B":"AAEC"},{"NULL":true}]}}}},"ReturnValues":"ALL_OLD"}"#,
     ),
     ("GetItem", r#"{"TableName":"Music","Key":{"a":{"S":"x"},"s":{"N":"1500"}},"ConsistentRead":true}"#),
     (
@@ -56,10 +56,25 @@ const SEEDS: [(&str, &str); 21] = [
     ),
     (
         "Dynaplay.Configure",
-        r#"{"PartitionSizeLimitBytes":4096,"AdaptiveCapacity":false,"ItemCollectionSizeLimitBytes":2048,"Throttling":true}"#,
+        r#"{"PartitionSizeLimitBytes":4096,"AdaptiveCapacity":false,"ItemCollectionSizeLimitBytes":2048,"Throttling":true,"TtlSweepDelayMillis":0}"#,
     ),
     ("Dynaplay.SetClock", r#"{"Rate":0,"AdvanceMillis":1000}"#),
     ("Dynaplay.DescribeMetrics", r#"{"TableName":"Music"}"#),
+    ("UpdateTimeToLive", r#"{"TableName":"Music","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"ttl"}}"#),
+    ("DescribeTimeToLive", r#"{"TableName":"Music"}"#),
+    ("DynamoDBStreams_20120810.ListStreams", r#"{"TableName":"Music","Limit":5}"#),
+    (
+        "DynamoDBStreams_20120810.DescribeStream",
+        r#"{"StreamArn":"arn:aws:dynamodb:us-east-1:000000000000:table/Music/stream/2023-11-14T22:13:20.000","Limit":1}"#,
+    ),
+    (
+        "DynamoDBStreams_20120810.GetShardIterator",
+        r#"{"StreamArn":"arn:aws:dynamodb:us-east-1:000000000000:table/Music/stream/2023-11-14T22:13:20.000","ShardId":"shardId-00000001700000000000-5e9a37bb","ShardIteratorType":"AFTER_SEQUENCE_NUMBER","SequenceNumber":"170000000000000000001"}"#,
+    ),
+    (
+        "DynamoDBStreams_20120810.GetRecords",
+        r#"{"ShardIterator":"61726e3a6177733a64796e616d6f64623a75732d656173742d313a3030303030303030303030303a7461626c652f4d757369632f73747265616d2f323032332d31312d31345432323a31333a32302e3030307c736861726449642d30303030303030313730303030303030303030302d35653961333762627c317c31373030303030303030303030","Limit":2}"#,
+    ),
     (
         "BatchGetItem",
         r##"{"RequestItems":{"Music":{"Keys":[{"a":{"S":"y"},"s":{"N":"2"}}],"ProjectionExpression":"a, #s","ExpressionAttributeNames":{"#s":"s"},"ConsistentRead":true}}}"##,

@@ -6,7 +6,7 @@
 mod golden_format;
 
 use dynaplay::wasm::Database;
-use golden_format::{check, parse_steps, FILES};
+use golden_format::{check, parse_steps, Captures, FILES};
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -36,8 +36,12 @@ async fn golden_files_against_indexeddb() {
     for (name, text) in FILES {
         let db_name = format!("golden-{name}-{}", js_sys::Math::random().to_bits());
         let db = Database::open(db_name).await.expect("the database opens");
+        let mut captures = Captures::default();
         for step in parse_steps(text) {
-            let outcome = send(&db, &step.operation, &step.request).await;
+            let outcome = send(&db, &step.operation, &captures.substitute(&step.request)).await;
+            if let Ok(response) = &outcome {
+                captures.record(response);
+            }
             check(&step, name, outcome, true);
         }
         JsFuture::from(db.close()).await.expect("the database closes");

@@ -16,9 +16,11 @@ mod partiql;
 mod partiql_transaction;
 mod query;
 mod simulation;
+mod streams;
 mod tables;
 mod tags;
 mod transact;
+mod ttl;
 mod validate;
 
 use crate::engine::Engine;
@@ -35,6 +37,9 @@ pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<Stri
     if let Some(name) = operation.strip_prefix("AnyScaleFrontendService.") {
         return autoscaling::dispatch(engine, name, body);
     }
+    if let Some(name) = operation.strip_prefix("DynamoDBStreams_20120810.") {
+        return streams::dispatch(engine, name, body);
+    }
     match operation {
         "CreateTable" => tables::create_table(engine, parse(body)?),
         "DescribeTable" => tables::describe_table(engine, parse(body)?),
@@ -44,6 +49,8 @@ pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<Stri
         "TagResource" => tags::tag_resource(engine, parse(body)?),
         "UntagResource" => tags::untag_resource(engine, parse(body)?),
         "ListTagsOfResource" => tags::list_tags_of_resource(engine, parse(body)?),
+        "UpdateTimeToLive" => ttl::update_time_to_live(engine, parse(body)?),
+        "DescribeTimeToLive" => ttl::describe_time_to_live(engine, parse(body)?),
         "DescribeLimits" => account::describe_limits(parse(body)?),
         "DescribeEndpoints" => account::describe_endpoints(parse(body)?),
         "PutItem" => items::put_item(engine, parse(body)?),

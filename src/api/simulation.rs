@@ -36,6 +36,7 @@ pub struct ConfigureRequest {
     partition_size_limit_bytes: Option<u64>,
     adaptive_capacity: Option<bool>,
     throttling: Option<bool>,
+    ttl_sweep_delay_millis: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -56,6 +57,7 @@ struct Configuration {
     partition_size_limit_bytes: u64,
     adaptive_capacity: bool,
     throttling: bool,
+    ttl_sweep_delay_millis: u64,
     clock: ClockState,
 }
 
@@ -71,6 +73,8 @@ struct ClockState {
 const MIN_SIZE_LIMIT: u64 = 1024;
 /// The longest delay a knob accepts: one day.
 const MAX_DELAY_MILLIS: u64 = 24 * 60 * 60 * 1000;
+/// The longest time to live sweep delay: a week, beyond the few days DynamoDB may take.
+const MAX_TTL_SWEEP_DELAY_MILLIS: u64 = 7 * MAX_DELAY_MILLIS;
 
 fn configure(engine: &mut Engine, request: ConfigureRequest) -> Result<String> {
     let mut knobs = engine.knobs.clone();
@@ -89,6 +93,8 @@ fn configure(engine: &mut Engine, request: ConfigureRequest) -> Result<String> {
         MIN_SIZE_LIMIT,
         TEN_GB,
     )?;
+    let sweep_delay = request.ttl_sweep_delay_millis;
+    set(&mut knobs.ttl_sweep_delay_millis, sweep_delay, "TtlSweepDelayMillis", 0, MAX_TTL_SWEEP_DELAY_MILLIS)?;
     knobs.adaptive_capacity = request.adaptive_capacity.unwrap_or(knobs.adaptive_capacity);
     knobs.throttling = request.throttling.unwrap_or(knobs.throttling);
     engine.knobs = knobs;
@@ -133,6 +139,7 @@ fn describe(engine: &Engine) -> Result<String> {
         partition_size_limit_bytes,
         adaptive_capacity,
         throttling,
+        ttl_sweep_delay_millis,
     } = engine.knobs;
     let clock = ClockState { now_millis: engine.now_millis(), rate: engine.clock().rate() };
     render(&Configuration {
@@ -143,6 +150,7 @@ fn describe(engine: &Engine) -> Result<String> {
         partition_size_limit_bytes,
         adaptive_capacity,
         throttling,
+        ttl_sweep_delay_millis,
         clock,
     })
 }

@@ -12,6 +12,7 @@ use crate::api::{not_yet, render};
 use crate::engine::{table_arn, table_not_found, BillingMode, Engine, IndexKind, Table, TableClass, TableMeta};
 use crate::error::Result;
 use crate::model::{KeyAttribute, KeySchema, ScalarType};
+use crate::stream::ViewType;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::ops::RangeInclusive;
@@ -55,10 +56,36 @@ pub struct CreateTableRequest {
     sse_specification: Option<SseSpecification>,
     local_secondary_indexes: Option<Vec<IndexInput>>,
     global_secondary_indexes: Option<Vec<IndexInput>>,
-    stream_specification: Option<Value>,
+    stream_specification: Option<StreamSpecificationInput>,
     on_demand_throughput: Option<Value>,
     warm_throughput: Option<Value>,
     resource_policy: Option<Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct StreamSpecificationInput {
+    stream_enabled: Option<bool>,
+    stream_view_type: Option<String>,
+}
+
+impl StreamSpecificationInput {
+    fn check_shape(violations: &mut Violations, specification: &Option<StreamSpecificationInput>) {
+        let Some(specification) = specification else { return };
+        violations.not_null(&specification.stream_enabled, "streamSpecification.streamEnabled");
+        violations.one_of(&specification.stream_view_type, "streamSpecification.streamViewType", &ViewType::WIRE_NAMES);
+    }
+
+    /// The view type of the stream to enable, or None to have (or leave) none. `enabled`
+    /// and `disabled` are DynamoDB's messages for a missing and for a superfluous view type.
+    fn view_type(self, enabled: &str, disabled: &str) -> Result<Option<ViewType>> {
+        let view_type = self.stream_view_type.as_deref().and_then(ViewType::from_wire);
+        match (self.stream_enabled.unwrap_or(false), view_type) {
+            (true, None) => crate::bail_validation!("One or more parameter values were invalid: {enabled}"),
+            (false, Some(_)) => crate::bail_validation!("One or more parameter values were invalid: {disabled}"),
+            (_, view_type) => Ok(view_type),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -88,7 +115,7 @@ pub struct UpdateTableRequest {
     /// and so does Dynaplay once they are well formed.
     attribute_definitions: Option<Vec<AttributeDefinitionInput>>,
     global_secondary_index_updates: Option<Vec<IndexUpdateInput>>,
-    stream_specification: Option<Value>,
+    stream_specification: Option<StreamSpecificationInput>,
     replica_updates: Option<Value>,
     on_demand_throughput: Option<Value>,
     warm_throughput: Option<Value>,
@@ -151,6 +178,8 @@ enum TableChange {
         on_demand: Option<bool>,
         throughput: Option<ThroughputInput>,
     },
+    /// StreamSpecification: enable a stream with this view type, or disable (None).
+    Stream(Option<ViewType>),
     /// GlobalSecondaryIndexUpdates, with the request's AttributeDefinitions.
     Indexes {
         updates: Vec<IndexUpdateInput>,
@@ -183,6 +212,20 @@ struct TableDescription<'a> {
     local_secondary_indexes: Option<Vec<IndexDescription<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     global_secondary_indexes: Option<Vec<IndexDescription<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stream_specification: Option<StreamSpecificationDescription>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    latest_stream_label: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    latest_stream_arn: Option<String>,
+}
+
+/// The enabled stream's settings; a table without one has no StreamSpecification.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct StreamSpecificationDescription {
+    stream_enabled: bool,
+    stream_view_type: &'static str,
 }
 
 /// One secondary index in a table description. Global indexes have a status and
@@ -221,7 +264,7 @@ struct AttributeDefinition<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct KeySchemaElement<'a> {
+pub(super) struct KeySchemaElement<'a> {
     attribute_name: &'a str,
     key_type: &'static str,
 }
@@ -269,10 +312,17 @@ struct ListTablesResponse<'a> {
 }
 
 /// Creates a table; the response describes it as CREATING, though it is ACTIVE at once.
-pub fn create_table(engine: &mut Engine, request: CreateTableRequest) -> Result<String> {
+pub fn create_table(engine: &mut Engine, mut request: CreateTableRequest) -> Result<String> {
     request.check_shape()?;
     request.refuse_later()?;
-    let table = engine.create_table(request.into_meta()?)?;
+    let stream = match request.stream_specification.take() {
+        Some(specification) => specification.view_type(
+            "Table is being created with a stream enabled, UpdateViewType is required",
+            "Table is being created with a stream disabled, UpdateViewType should not be specified",
+        )?,
+        None => None,
+    };
+    let table = engine.create_table_with_stream(request.into_meta()?, stream)?;
     // CreateTable answers before DynamoDB records when the table became on-demand.
     let description = TableDescription::of(table, CREATING).without_switch_time();
     render(&TableDescriptionResponse { table_description: description })
@@ -319,6 +369,7 @@ pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<
             TableDescription::of(table, UPDATING)
         }
         // DynamoDB applies deletion protection at once, without an UPDATING phase.
+        TableChange::Stream(view_type) => TableDescription::of(engine.update_stream(&name, view_type)?.1, UPDATING),
         TableChange::DeletionProtection(enabled) => {
             TableDescription::of(engine.update_deletion_protection(&name, enabled)?.1, ACTIVE)
         }
@@ -357,6 +408,7 @@ impl CreateTableRequest {
         check_key_schema(&mut violations, &self.key_schema, "keySchema", true);
         indexes::check_shape(&mut violations, &self.local_secondary_indexes, "localSecondaryIndexes", false);
         indexes::check_shape(&mut violations, &self.global_secondary_indexes, "globalSecondaryIndexes", true);
+        StreamSpecificationInput::check_shape(&mut violations, &self.stream_specification);
         violations.one_of(&self.billing_mode, "billingMode", &BILLING_MODES);
         violations.finish()
     }
@@ -364,7 +416,6 @@ impl CreateTableRequest {
     fn refuse_later(&self) -> Result<()> {
         let operation = "CreateTable";
         indexes::refuse_later(&self.global_secondary_indexes)?;
-        not_yet(&self.stream_specification, "StreamSpecification", operation)?;
         not_yet(&custom_encryption(&self.sse_specification), "SSESpecification", operation)?;
         not_yet(&self.on_demand_throughput, "OnDemandThroughput", operation)?;
         not_yet(&self.warm_throughput, "WarmThroughput", operation)?;
@@ -401,6 +452,8 @@ impl CreateTableRequest {
             table_class,
             indexes,
             auto_scaling: Vec::new(),
+            streams: Vec::new(),
+            time_to_live: None,
         })
     }
 }
@@ -412,6 +465,7 @@ impl UpdateTableRequest {
         violations.table_name(&self.table_name, "tableName");
         check_throughput(&mut violations, &self.provisioned_throughput);
         indexes::check_update_shape(&mut violations, &self.global_secondary_index_updates);
+        StreamSpecificationInput::check_shape(&mut violations, &self.stream_specification);
         violations.one_of(&self.billing_mode, "billingMode", &BILLING_MODES);
         violations.finish()
     }
@@ -419,7 +473,6 @@ impl UpdateTableRequest {
     fn refuse_later(&self) -> Result<()> {
         let operation = "UpdateTable";
         indexes::refuse_later_updates(&self.global_secondary_index_updates)?;
-        not_yet(&self.stream_specification, "StreamSpecification", operation)?;
         not_yet(&custom_encryption(&self.sse_specification), "SSESpecification", operation)?;
         not_yet(&self.replica_updates, "ReplicaUpdates", operation)?;
         not_yet(&self.on_demand_throughput, "OnDemandThroughput", operation)?;
@@ -440,9 +493,11 @@ impl UpdateTableRequest {
         let billing = self.billing_mode.is_some() || self.provisioned_throughput.is_some();
         // An empty list of index updates asks for nothing, as on DynamoDB.
         let index_updates = self.global_secondary_index_updates.filter(|updates| !updates.is_empty());
+        let stream = self.stream_specification.is_some();
         let kinds = exclusive.iter().filter(|(present, _)| *present).count()
             + usize::from(billing)
-            + usize::from(index_updates.is_some());
+            + usize::from(index_updates.is_some())
+            + usize::from(stream);
         if kinds == 0 {
             crate::bail_validation!("{NOTHING_TO_UPDATE}");
         }
@@ -453,6 +508,10 @@ impl UpdateTableRequest {
             if let Some((_, kind)) = exclusive.iter().find(|(present, _)| *present) {
                 crate::bail_validation!("One or more parameter values were invalid: {kind} modification must be the only operation in the request");
             }
+        }
+        if stream && kinds > 1 {
+            let iops = self.provisioned_throughput.is_some() || self.billing_mode.as_deref() == Some("PROVISIONED");
+            check_stream_combination(iops, index_updates.is_some())?;
         }
         if let (Some(updates), true) = (&index_updates, billing) {
             if self.provisioned_throughput.is_some() && indexes::has_online_update(updates) {
@@ -470,6 +529,12 @@ impl UpdateTableRequest {
             (Some(_), _, _) => TableChange::Encryption,
             (_, Some(class), _) => TableChange::Class(class),
             (_, _, Some(enabled)) => TableChange::DeletionProtection(enabled),
+            _ if stream => TableChange::Stream(self.stream_specification.map_or(Ok(None), |specification| {
+                specification.view_type(
+                    "If stream is being enabled then UpdateViewType is required",
+                    "If stream is being disabled, then UpdateViewType must not be specified",
+                )
+            })?),
             _ if index_updates.is_some() => TableChange::Indexes {
                 updates: index_updates.unwrap_or_default(),
                 definitions: self.attribute_definitions,
@@ -481,6 +546,22 @@ impl UpdateTableRequest {
         };
         Ok((name, change))
     }
+}
+
+/// Refuses StreamSpecification with another change: DynamoDB takes it together with
+/// BillingMode PAY_PER_REQUEST alone, which Dynaplay does not take yet.
+fn check_stream_combination(iops: bool, index_updates: bool) -> Result<()> {
+    if iops {
+        crate::bail_validation!(
+            "One or more parameter values were invalid: You cannot modify stream status while updating table IOPS"
+        );
+    }
+    if index_updates {
+        crate::bail_validation!(
+            "One or more parameter values were invalid: You cannot create or delete index while changing stream status"
+        );
+    }
+    not_yet(&Some(()), "StreamSpecification parameter together with BillingMode", "UpdateTable")
 }
 
 impl<'a> TableDescription<'a> {
@@ -512,6 +593,12 @@ impl<'a> TableDescription<'a> {
             deletion_protection_enabled: meta.deletion_protection,
             local_secondary_indexes: IndexDescription::list(table, IndexKind::Local, status),
             global_secondary_indexes: IndexDescription::list(table, IndexKind::Global, status),
+            stream_specification: meta.enabled_stream().map(|stream| StreamSpecificationDescription {
+                stream_enabled: true,
+                stream_view_type: stream.view_type.wire_name(),
+            }),
+            latest_stream_label: meta.streams.last().map(|stream| stream.label.as_str()),
+            latest_stream_arn: meta.streams.last().map(|stream| stream.arn(&meta.name)),
         }
     }
 
@@ -649,14 +736,14 @@ fn billing_mode_name(billing: &BillingMode) -> &'static str {
     }
 }
 
-fn key_schema_elements(schema: &KeySchema) -> Vec<KeySchemaElement<'_>> {
+pub(super) fn key_schema_elements(schema: &KeySchema) -> Vec<KeySchemaElement<'_>> {
     let hash = KeySchemaElement { attribute_name: &schema.partition.name, key_type: "HASH" };
     let range = schema.sort.as_ref().map(|sort| KeySchemaElement { attribute_name: &sort.name, key_type: "RANGE" });
     std::iter::once(hash).chain(range).collect()
 }
 
 /// Epoch milliseconds as the epoch seconds, with fraction, that DynamoDB's JSON carries.
-fn seconds(millis: u64) -> f64 {
+pub(super) fn seconds(millis: u64) -> f64 {
     millis as f64 / 1000.0
 }
 
@@ -714,7 +801,7 @@ pub(super) fn check_throughput_at(violations: &mut Violations, throughput: &Opti
 }
 
 /// A number's range constraint, worded as the request framework words it.
-fn check_range(violations: &mut Violations, value: i64, path: &str, range: RangeInclusive<i64>) {
+pub(super) fn check_range(violations: &mut Violations, value: i64, path: &str, range: RangeInclusive<i64>) {
     if value < *range.start() {
         violations.add(
             format!("'{value}'"),

@@ -46,6 +46,18 @@ impl Violations {
         }
     }
 
+    /// A string whose length must lie in `min..=max` characters.
+    pub fn length(&mut self, value: &Option<String>, path: &str, min: usize, max: usize) {
+        let Some(value) = value else { return };
+        let length = value.chars().count();
+        if length < min {
+            self.add(format!("'{value}'"), path, &format!("Member must have length greater than or equal to {min}"));
+        }
+        if length > max {
+            self.add(format!("'{value}'"), path, &format!("Member must have length less than or equal to {max}"));
+        }
+    }
+
     /// A value that must be one of an enumeration's names.
     pub fn one_of(&mut self, value: &Option<String>, path: &str, allowed: &[&str]) {
         if let Some(value) = value {

@@ -5,6 +5,7 @@
 
 use crate::engine::table::{Table, TableMeta};
 use crate::model::{Item, KeyCode};
+use crate::stream::StreamRecord;
 use std::rc::Rc;
 
 /// One mutation made by an operation.
@@ -14,6 +15,17 @@ pub enum Change {
     TableMeta { old: Option<Box<TableMeta>>, new: Box<TableMeta> },
     /// A table was deleted; it is kept whole so that a failed commit can restore it.
     TableDeleted { table: Box<Table> },
-    /// An item was written (`new` is Some) or deleted (`new` is None).
-    Item { table: String, table_id: Rc<str>, key: KeyCode, old: Option<Item>, new: Option<Item> },
+    /// An item was written (`new` is Some) or deleted (`new` is None); `record` is what
+    /// the table's stream (when enabled) published about it, and leaves with a revert.
+    /// The record shares the images rather than copying them.
+    Item {
+        table: String,
+        table_id: Rc<str>,
+        key: KeyCode,
+        old: Option<Rc<Item>>,
+        new: Option<Rc<Item>>,
+        record: Option<Rc<StreamRecord>>,
+    },
+    /// Stream records reached the end of their 24 hours, oldest first.
+    StreamTrimmed { records: Vec<Rc<StreamRecord>> },
 }

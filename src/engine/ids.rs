@@ -19,6 +19,11 @@ impl IdGenerator {
         z ^ (z >> 31)
     }
 
+    /// 128 random bits as 32 hex digits: a stream record's eventID.
+    pub fn hex128(&mut self) -> String {
+        format!("{:016x}{:016x}", self.next_u64(), self.next_u64())
+    }
+
     /// A random (version 4) UUID in its usual text form.
     pub fn uuid(&mut self) -> String {
         let high = (self.next_u64() & !0xF000) | 0x4000;

@@ -1,6 +1,7 @@
 //! Simulation knobs: the deliberate, switchable differences from DynamoDB that let the
 //! playground show mechanics AWS hides (a stale GSI read, a transaction conflict, a hot partition throttled,
-//! a partition splitting, an item collection outgrowing its limit). Every default behaves as DynamoDB does, or as close
+//! a partition splitting, an item collection outgrowing its limit, an expired item waiting
+//! for its deletion). Every default behaves as DynamoDB does, or as close
 //! as a single browser tab can; docs/differences.md describes each knob.
 
 /// The knobs of one database. They live in memory only: a reopened database starts
@@ -27,6 +28,10 @@ pub struct Knobs {
     pub adaptive_capacity: bool,
     /// Whether requests are throttled at all when they exceed throughput.
     pub throttling: bool,
+    /// How long after an item's time to live passes the sweeper deletes it, in
+    /// milliseconds on the engine clock (0: within a second; DynamoDB takes up to a few
+    /// days).
+    pub ttl_sweep_delay_millis: u64,
 }
 
 /// Ten gigabytes: DynamoDB's partition and item collection size limits.
@@ -42,6 +47,7 @@ impl Default for Knobs {
             partition_size_limit_bytes: TEN_GB,
             adaptive_capacity: true,
             throttling: true,
+            ttl_sweep_delay_millis: 0,
         }
     }
 }

@@ -24,12 +24,14 @@ pub use ops::scan::{ScanSpec, Segment};
 pub use ops::throttle::Usage;
 pub use ops::transact::{ActionOutcome, ClientToken, TransactAction, TransactOutcome, TransactWrite};
 pub use ops::update::Updated;
-pub use table::{BillingMode, IndexRead, Table, TableClass, TableMeta};
+pub use table::{BillingMode, IndexRead, Table, TableClass, TableMeta, TimeToLive};
 pub use throughput::Access;
 
 use crate::clock::{Clock, SimulatedClock};
 use crate::error::{Error, ErrorKind, Result};
+use crate::stream::{self, StreamRecord};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// The account every local ARN names.
 pub const ACCOUNT_ID: &str = "000000000000";
@@ -46,6 +48,10 @@ pub struct Engine {
     pub knobs: Knobs,
     /// Transactions in flight and recent ClientRequestTokens.
     transactions: ledger::TransactionLedger,
+    /// The records of every table's streams.
+    streams: stream::Log,
+    /// The engine-clock second of the last time to live sweep.
+    swept_second: u64,
 }
 
 impl Engine {
@@ -59,6 +65,8 @@ impl Engine {
             changes: Vec::new(),
             knobs: Knobs::default(),
             transactions: Default::default(),
+            streams: Default::default(),
+            swept_second: 0,
         }
     }
 
@@ -76,6 +84,16 @@ impl Engine {
         std::mem::take(&mut self.changes)
     }
 
+    /// The records of every stream.
+    pub fn stream_log(&self) -> &stream::Log {
+        &self.streams
+    }
+
+    /// Puts a stream record back as storage held it (when a database is reopened).
+    pub fn restore_stream_record(&mut self, record: StreamRecord) {
+        self.streams.restore(Rc::new(record));
+    }
+
     pub fn table(&self, name: &str) -> Option<&Table> {
         self.tables.get(name)
     }
@@ -86,17 +104,35 @@ impl Engine {
 
     /// Puts a table back as storage held it (when a database is reopened).
     pub fn restore_table(&mut self, table: Table) {
+        for stream in &table.meta.streams {
+            let sequences = [Some(&stream.first_sequence), stream.disabled.as_ref().map(|(_, end)| end)];
+            sequences.into_iter().flatten().filter_map(|text| stream::parse_sequence(text)).for_each(|sequence| {
+                self.streams.observe_sequence(sequence);
+            });
+        }
         self.tables.insert(table.meta.name.clone(), table);
     }
 
     /// What time passing does before each operation: writes due at global indexes
-    /// arrive, backfills finish, and scaling policies act. Their changes (a capacity change) are recorded
-    /// like any other and belong to no request: storage keeps them even when the
-    /// request that follows fails.
+    /// arrive, backfills finish, scaling policies act, stream shards roll over, stream
+    /// records older than 24 hours go and time to live deletes expired items. Their
+    /// changes (a capacity change, a trim, a deletion) are recorded like any other and
+    /// belong to no request: storage keeps them even when the request that follows fails.
     pub fn advance_simulation(&mut self) {
         self.propagate_indexes();
         self.finish_backfills();
         self.auto_scale();
+        self.roll_over_shards();
+        self.trim_streams();
+        self.sweep_expired_items();
+    }
+
+    /// Drops the stream records older than 24 hours on the engine clock.
+    fn trim_streams(&mut self) {
+        let records = self.streams.trim(self.now_millis());
+        if !records.is_empty() {
+            self.changes.push(Change::StreamTrimmed { records });
+        }
     }
 
     /// Brings the global indexes up to the engine clock: writes whose propagation delay
@@ -148,11 +184,16 @@ impl Engine {
                 }
             }
             Change::TableDeleted { table } => self.restore_table(*table),
-            Change::Item { table, key, old, .. } => {
+            Change::Item { table, key, old, record, .. } => {
+                // The record goes first: it may share the old image, which is then not copied.
+                if let Some(record) = record {
+                    self.streams.remove(&record);
+                }
                 if let Some(table) = self.tables.get_mut(&table) {
-                    table.set(key, old);
+                    table.set(key, old.map(Rc::unwrap_or_clone));
                 }
             }
+            Change::StreamTrimmed { records } => self.streams.untrim(records),
         }
     }
 

@@ -4,6 +4,7 @@ use crate::engine::autoscaling::ScalableTarget;
 use crate::engine::throughput::{partition_hash, Traffic};
 use crate::index::{IndexEntries, IndexKind, Projection, SecondaryIndex, INDEX_ENTRY_OVERHEAD};
 use crate::model::{item_size, AttributeValue, Item, KeyCode, KeySchema, ScalarType};
+use crate::stream::StreamInfo;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -70,12 +71,34 @@ pub struct TableMeta {
     /// global indexes. Absent from records of tables that never had one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub auto_scaling: Vec<ScalableTarget>,
+    /// The table's streams, oldest first; only the last can be enabled. Absent from
+    /// records of tables that never had one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub streams: Vec<StreamInfo>,
+    /// The time to live setting. Absent from records of tables that never had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_to_live: Option<TimeToLive>,
+}
+
+/// A table's time to live setting, as UpdateTimeToLive last left it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeToLive {
+    /// The attribute holding each item's expiry, in epoch seconds.
+    pub attribute_name: String,
+    pub enabled: bool,
+    /// When the setting last changed, on the engine clock.
+    pub changed_millis: u64,
 }
 
 impl TableMeta {
     /// The secondary index named `name`, with its position in [`TableMeta::indexes`].
     pub fn index(&self, name: &str) -> Option<(usize, &SecondaryIndex)> {
         self.indexes.iter().enumerate().find(|(_, index)| index.name == name)
+    }
+
+    /// The latest stream, when it is enabled.
+    pub fn enabled_stream(&self) -> Option<&StreamInfo> {
+        self.streams.last().filter(|stream| stream.is_enabled())
     }
 
     /// The indexes of one kind.

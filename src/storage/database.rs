@@ -52,8 +52,9 @@ impl Database {
     pub fn open(snapshot: &Snapshot, clock: Box<dyn Clock>) -> Result<Self, StorageError> {
         let mut engine = Engine::new(clock);
         let preamble = match records::decode(snapshot)? {
-            Some(tables) => {
-                tables.into_iter().for_each(|table| engine.restore_table(table));
+            Some(decoded) => {
+                decoded.tables.into_iter().for_each(|table| engine.restore_table(table));
+                decoded.stream_records.into_iter().for_each(|record| engine.restore_stream_record(record));
                 Vec::new()
             }
             None => vec![records::format_record()],

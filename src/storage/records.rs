@@ -4,6 +4,7 @@
 use crate::engine::{Change, Table, TableMeta};
 use crate::model::{item_from_json, Item, KeyCode};
 use crate::storage::StorageError;
+use crate::stream::{sequence_text, StreamRecord};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -15,6 +16,8 @@ pub const FORMAT_KEY: &str = "format";
 
 /// The prefix of `meta` records that hold a table's settings.
 const TABLE_PREFIX: &str = "table/";
+/// The prefix of `meta` records that hold a stream record.
+const STREAM_PREFIX: &str = "stream/";
 
 /// One write to the two object stores, `meta` and `items`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,15 +69,28 @@ pub fn writes_for(change: &Change, out: &mut Vec<Write>) {
             out.push(Write::DeleteMeta { key: table_key(&table.meta.name) });
             out.push(Write::DeleteTableItems { table_id: table.meta.id.clone() });
         }
-        Change::Item { table_id, key, new: Some(item), .. } => out.push(Write::PutItem {
-            table_id: table_id.clone(),
-            key: key.to_hex(),
-            value: serde_json::to_string(item).unwrap_or_default(),
-        }),
-        Change::Item { table_id, key, new: None, .. } => {
-            out.push(Write::DeleteItem { table_id: table_id.clone(), key: key.to_hex() })
+        Change::Item { table_id, key, new, record, .. } => {
+            out.push(match new {
+                Some(item) => Write::PutItem {
+                    table_id: table_id.clone(),
+                    key: key.to_hex(),
+                    value: serde_json::to_string(item).unwrap_or_default(),
+                },
+                None => Write::DeleteItem { table_id: table_id.clone(), key: key.to_hex() },
+            });
+            if let Some(record) = record {
+                out.push(Write::PutMeta { key: stream_record_key(record), value: record.to_stored() });
+            }
+        }
+        Change::StreamTrimmed { records } => {
+            out.extend(records.iter().map(|record| Write::DeleteMeta { key: stream_record_key(record) }))
         }
     }
+}
+
+/// The `meta` key of a stream record: `stream/<stream arn>/<sequence number>`.
+fn stream_record_key(record: &StreamRecord) -> String {
+    format!("{STREAM_PREFIX}{}/{}", record.stream, sequence_text(record.sequence))
 }
 
 fn table_key(name: &str) -> String {
@@ -85,8 +101,14 @@ fn meta_json(meta: &TableMeta) -> String {
     serde_json::to_string(meta).unwrap_or_default()
 }
 
-/// Decodes a snapshot into tables. `Ok(None)` means the store is empty (a new database).
-pub fn decode(snapshot: &Snapshot) -> Result<Option<Vec<Table>>, StorageError> {
+/// What a snapshot holds: the tables with their items, and the stream records.
+pub struct Decoded {
+    pub tables: Vec<Table>,
+    pub stream_records: Vec<StreamRecord>,
+}
+
+/// Decodes a snapshot. `Ok(None)` means the store is empty (a new database).
+pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
     let Some(version) = format_version(snapshot)? else {
         return Ok(None);
     };
@@ -108,7 +130,20 @@ pub fn decode(snapshot: &Snapshot) -> Result<Option<Vec<Table>>, StorageError> {
         let (key, item) = decode_item(stored)?;
         table.set(key, Some(item));
     }
-    Ok(Some(tables.into_values().collect()))
+    let stream_records = snapshot
+        .meta
+        .iter()
+        .filter_map(|(key, value)| Some((key.strip_prefix(STREAM_PREFIX)?, value)))
+        .map(|(key, value)| decode_stream_record(key, value))
+        .collect::<Result<_, _>>()?;
+    Ok(Some(Decoded { tables: tables.into_values().collect(), stream_records }))
+}
+
+/// A stream record from its `meta` key (after the prefix) and value.
+fn decode_stream_record(key: &str, value: &str) -> Result<StreamRecord, StorageError> {
+    let corrupt = || StorageError::Corrupt(format!("stream record {key}"));
+    let (stream, _) = key.rsplit_once('/').ok_or_else(corrupt)?;
+    StreamRecord::from_stored(Rc::from(stream), value).ok_or_else(corrupt)
 }
 
 fn format_version(snapshot: &Snapshot) -> Result<Option<u32>, StorageError> {
@@ -155,7 +190,7 @@ mod tests {
                 value: r#"{"id":{"S":"a"}}"#.to_string(),
             }],
         };
-        let tables = decode(&snapshot).unwrap().unwrap();
+        let tables = decode(&snapshot).unwrap().unwrap().tables;
         assert_eq!(tables.len(), 1);
         assert!(tables[0].meta.indexes.is_empty());
         assert_eq!(tables[0].item_count(), 1);

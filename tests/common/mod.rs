@@ -46,11 +46,18 @@ impl Harness {
         Database::open(&self.store.snapshot(), Box::new(self.clock.clone())).expect("the store reopens")
     }
 
-    /// Asserts that reopening the store gives exactly the tables and items in memory.
+    /// Asserts that reopening the store gives exactly the tables, items and stream
+    /// records in memory.
     pub fn assert_memory_equals_store(&self) {
         let reopened = self.reopen();
         assert_eq!(state_of(&self.db), state_of(&reopened), "memory and the reopened store differ");
+        assert_eq!(stream_records_of(&self.db), stream_records_of(&reopened), "stream records differ");
     }
+}
+
+/// Every stream record in memory, as (stream ARN, stored form).
+pub fn stream_records_of(db: &Database) -> Vec<(String, String)> {
+    db.engine().stream_log().all().map(|record| (record.stream.to_string(), record.to_stored())).collect()
 }
 
 /// A table's settings, items, and each index's entries, count and size.

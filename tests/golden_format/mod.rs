@@ -19,8 +19,17 @@
 //! `ShortExceptionName: message`. A TransactionCanceledException's runner adds a second
 //! line, its CancellationReasons as JSON, which an expected error's following lines
 //! match as JSON.
+//!
+//! Streams hand out values a later request must quote (iterators, stream ARNs, sequence
+//! numbers), which differ in the browser's real time. A request names the latest value
+//! of such a member seen in any response as `"$Member"` (see [`Captures`]), and the
+//! engine clock of the latest `Dynaplay.` response in epoch seconds, give or take some,
+//! as `"$NowSeconds"`, `"$NowSeconds+100"` or `"$NowSeconds-10"` (for time to live). Shard
+//! iterators are opaque: their values are never compared, only their presence, so an
+//! expected response writes them as `"(opaque)"`.
 
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// Every golden file, embedded so that the browser runner (which has no file system)
 /// can run them too. `every_golden_file_is_listed` in tests/golden.rs keeps it complete.
@@ -71,6 +80,8 @@ pub const FILES: &[(&str, &str)] = &[
     ("scan_basic.txt", include_str!("../golden/scan_basic.txt")),
     ("scan_errors.txt", include_str!("../golden/scan_errors.txt")),
     ("simulation_knobs.txt", include_str!("../golden/simulation_knobs.txt")),
+    ("streams_basic.txt", include_str!("../golden/streams_basic.txt")),
+    ("streams_errors.txt", include_str!("../golden/streams_errors.txt")),
     ("tables_create.txt", include_str!("../golden/tables_create.txt")),
     ("tables_create_errors.txt", include_str!("../golden/tables_create_errors.txt")),
     ("tables_delete.txt", include_str!("../golden/tables_delete.txt")),
@@ -84,6 +95,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("transact_indexes.txt", include_str!("../golden/transact_indexes.txt")),
     ("transact_write.txt", include_str!("../golden/transact_write.txt")),
     ("transact_write_errors.txt", include_str!("../golden/transact_write_errors.txt")),
+    ("ttl_basic.txt", include_str!("../golden/ttl_basic.txt")),
     ("update_basic.txt", include_str!("../golden/update_basic.txt")),
     ("update_expressions.txt", include_str!("../golden/update_expressions.txt")),
 ];
@@ -91,14 +103,86 @@ pub const FILES: &[(&str, &str)] = &[
 /// Response members that depend on the clock or the TableId generator: the browser
 /// runner uses real time, so it compares everything but these. It also compares
 /// numbers by value, since JavaScript's JSON turns `1.0` into `1`.
-const VOLATILE: [&str; 6] = [
+const VOLATILE: [&str; 20] = [
     "CreationDateTime",
     "LastUpdateToPayPerRequestDateTime",
     "LastIncreaseDateTime",
     "LastDecreaseDateTime",
     "TableId",
     "NowMillis",
+    "LatestStreamLabel",
+    "LatestStreamArn",
+    "StreamLabel",
+    "StreamArn",
+    "CreationRequestDateTime",
+    "ShardId",
+    "StartingSequenceNumber",
+    "EndingSequenceNumber",
+    "SequenceNumber",
+    "ApproximateCreationDateTime",
+    "eventID",
+    "LastEvaluatedStreamArn",
+    "LastEvaluatedShardId",
+    "ParentShardId",
 ];
+
+/// Response members whose latest values a request can quote as `"$Member"`.
+const CAPTURED: [&str; 7] =
+    ["ShardIterator", "NextShardIterator", "LatestStreamArn", "StreamArn", "ShardId", "SequenceNumber", "NowMillis"];
+
+/// Members whose values are opaque tokens: compared by presence alone.
+const OPAQUE: [&str; 2] = ["ShardIterator", "NextShardIterator"];
+
+/// The latest value of each [`CAPTURED`] member seen in a response of one golden file.
+#[derive(Default)]
+pub struct Captures(BTreeMap<String, String>);
+
+impl Captures {
+    /// Replaces each `"$Member"` in `request` with the latest value of that member, and
+    /// each `"$NowSeconds"` (with an optional `+n` or `-n`) with that time.
+    pub fn substitute(&self, request: &str) -> String {
+        let request = self.0.iter().fold(request.to_string(), |request, (name, value)| {
+            request.replace(&format!("\"${name}\""), &Value::String(value.clone()).to_string())
+        });
+        let now_seconds = self.0.get("NowMillis").and_then(|millis| millis.parse::<i64>().ok()).map(|ms| ms / 1000);
+        let mut parts = request.split("\"$NowSeconds");
+        let mut substituted = parts.next().unwrap_or_default().to_string();
+        for part in parts {
+            let (offset, rest) = part.split_once('"').expect("\"$NowSeconds...\" is closed by a quote");
+            let offset: i64 = offset.trim_start_matches('+').parse().unwrap_or(0);
+            let now = now_seconds.expect("$NowSeconds follows a Dynaplay. response");
+            substituted.push_str(&format!("\"{}\"{rest}", now + offset));
+        }
+        substituted
+    }
+
+    /// Remembers the captured members of a successful response (the last one wins).
+    pub fn record(&mut self, response: &str) {
+        if let Ok(value) = serde_json::from_str::<Value>(response) {
+            self.walk(&value);
+        }
+    }
+
+    fn walk(&mut self, value: &Value) {
+        match value {
+            Value::Object(members) => {
+                for (name, member) in members {
+                    match (CAPTURED.contains(&name.as_str()), member) {
+                        (true, Value::String(text)) => {
+                            self.0.insert(name.clone(), text.clone());
+                        }
+                        (true, Value::Number(number)) => {
+                            self.0.insert(name.clone(), number.to_string());
+                        }
+                        _ => self.walk(member),
+                    }
+                }
+            }
+            Value::Array(elements) => elements.iter().for_each(|element| self.walk(element)),
+            _ => {}
+        }
+    }
+}
 
 pub struct Step {
     pub operation: String,
@@ -147,6 +231,8 @@ pub fn check(step: &Step, file: &str, outcome: Result<String, String>, browser: 
             Ok(response) => serde_json::from_str(response).unwrap_or_else(|e| panic!("{place}: {e}: {response}")),
             Err(error) => panic!("{place}: expected a response, got {error}"),
         };
+        blank_opaque(&mut expected);
+        blank_opaque(&mut actual_json);
         if browser {
             loosen(&mut expected);
             loosen(&mut actual_json);
@@ -161,6 +247,22 @@ pub fn check(step: &Step, file: &str, outcome: Result<String, String>, browser: 
             text => serde_json::from_str(text).unwrap_or_else(|e| panic!("{place}: bad error members JSON: {e}")),
         };
         assert_eq!(as_json(actual_members), as_json(expected_members), "{place}\nactual: {actual}");
+    }
+}
+
+/// Replaces each opaque member's value with `"(opaque)"`.
+fn blank_opaque(value: &mut Value) {
+    match value {
+        Value::Object(members) => {
+            for (name, member) in members.iter_mut() {
+                match OPAQUE.contains(&name.as_str()) {
+                    true => *member = Value::String("(opaque)".into()),
+                    false => blank_opaque(member),
+                }
+            }
+        }
+        Value::Array(elements) => elements.iter_mut().for_each(blank_opaque),
+        _ => {}
     }
 }
 

@@ -143,6 +143,8 @@ pub(crate) fn sample_meta(name: &str, billing: BillingMode) -> TableMeta {
         table_class: None,
         indexes: Vec::new(),
         auto_scaling: Vec::new(),
+        streams: Vec::new(),
+        time_to_live: None,
     }
 }
 

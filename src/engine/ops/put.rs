@@ -1,11 +1,14 @@
 //! PutItem: create or replace a whole item; and what every item write shares: the
 //! precondition it checks and the one place that stores an item and records the change.
 
+use crate::clock::Clock;
 use crate::engine::{items_table_mut, Change, Engine, Table};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Condition;
 use crate::index::{check_index_keys, EmptyKeyWording, IndexKind};
 use crate::model::{item_size, Item, KeyCode};
+use crate::stream::{ItemEvent, Origin, StreamRecord};
+use std::rc::Rc;
 
 /// The largest item DynamoDB stores, in bytes.
 pub const MAX_ITEM_SIZE: usize = 400 * 1024;
@@ -107,6 +110,18 @@ impl Engine {
         key: KeyCode,
         new: Option<Item>,
     ) -> Result<Option<Item>> {
+        self.store_item_from(table_name, key, new, Origin::Request)
+    }
+
+    /// [`Engine::store_item`] for a change made by `origin`; when the table's stream is
+    /// enabled, the change's stream record goes into the log and into the change.
+    pub(in crate::engine) fn store_item_from(
+        &mut self,
+        table_name: &str,
+        key: KeyCode,
+        new: Option<Item>,
+        origin: Origin,
+    ) -> Result<Option<Item>> {
         let limit = self.knobs.item_collection_size_limit_bytes;
         let table = items_table_mut(&mut self.tables, table_name)?;
         if table.get(&key) == new.as_ref() {
@@ -115,7 +130,27 @@ impl Engine {
         check_collection_growth(table, &key, new.as_ref(), limit)?;
         let table_id = table.meta.id.clone();
         let old = table.set(key.clone(), new.clone());
-        self.changes.push(Change::Item { table: table_name.to_string(), table_id, key, old: old.clone(), new });
+        let (old_image, new_image) = (old.clone().map(Rc::new), new.map(Rc::new));
+        // Only a table with a stream pays for a record (a clock read; the images are shared).
+        let record = table.meta.enabled_stream().map(|stream| {
+            let now = self.clock.now_millis();
+            let item = new_image.as_deref().or(old_image.as_deref());
+            let event = ItemEvent {
+                event_id: self.ids.hex128(),
+                origin,
+                view_type: stream.view_type,
+                old: old_image.clone(),
+                new: new_image.clone(),
+                keys: table.meta.key_schema.key_attributes(item.unwrap_or(&Item::new())),
+            };
+            let record =
+                Rc::new(StreamRecord::new(stream.arn(table_name).into(), self.streams.next_sequence(now), now, event));
+            self.streams.append(record.clone());
+            record
+        });
+        let change =
+            Change::Item { table: table_name.to_string(), table_id, key, old: old_image, new: new_image, record };
+        self.changes.push(change);
         Ok(old)
     }
 }

@@ -1,0 +1,116 @@
+//! Time to live: UpdateTimeToLive's setting, the status DescribeTimeToLive reports, and
+//! the sweeper that deletes expired items as time passes on the engine clock.
+
+use crate::engine::{Engine, Table, TableMeta, TimeToLive};
+use crate::error::Result;
+use crate::model::{AttributeValue, Item, KeyCode};
+use crate::stream::Origin;
+
+/// How long after a change UpdateTimeToLive refuses another one, and a disabled setting
+/// reports DISABLING: one hour.
+const CHANGE_INTERVAL_MILLIS: u64 = 60 * 60 * 1000;
+/// Expiry times further in the past than five years are ignored, as on DynamoDB.
+const IGNORED_AFTER_MILLIS: f64 = 5.0 * 365.0 * 24.0 * 60.0 * 60.0 * 1000.0;
+
+/// A table's time to live status (TimeToLiveStatus).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeToLiveStatus {
+    /// Expired items are deleted.
+    Enabled,
+    /// Turned off less than an hour ago.
+    Disabling,
+    /// Never enabled, or turned off over an hour ago.
+    Disabled,
+}
+
+impl TimeToLiveStatus {
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            TimeToLiveStatus::Enabled => "ENABLED",
+            TimeToLiveStatus::Disabling => "DISABLING",
+            TimeToLiveStatus::Disabled => "DISABLED",
+        }
+    }
+}
+
+impl TableMeta {
+    /// The time to live status at `now`, with the attribute it names while it has one.
+    pub fn time_to_live_status(&self, now: u64) -> (TimeToLiveStatus, Option<&str>) {
+        match &self.time_to_live {
+            Some(ttl) if ttl.enabled => (TimeToLiveStatus::Enabled, Some(&ttl.attribute_name)),
+            Some(ttl) if now < ttl.changed_millis.saturating_add(CHANGE_INTERVAL_MILLIS) => {
+                (TimeToLiveStatus::Disabling, Some(&ttl.attribute_name))
+            }
+            _ => (TimeToLiveStatus::Disabled, None),
+        }
+    }
+}
+
+impl Engine {
+    /// Turns time to live on (on `attribute_name`) or off, refusing a change that changes
+    /// nothing and a second change within the hour.
+    pub fn update_time_to_live(&mut self, name: &str, enabled: bool, attribute_name: String) -> Result<()> {
+        let now = self.now_millis();
+        let mut new = self.table_for_control(name)?.meta.clone();
+        match (&new.time_to_live, enabled) {
+            (Some(ttl), true) if ttl.enabled && ttl.attribute_name == attribute_name => {
+                crate::bail_validation!("TimeToLive is already enabled")
+            }
+            (Some(ttl), true) if ttl.enabled => crate::bail_validation!(
+                "TimeToLive is active on a different AttributeName: current AttributeName is {}",
+                ttl.attribute_name
+            ),
+            (None, false) => crate::bail_validation!("TimeToLive is already disabled"),
+            (Some(ttl), false) if !ttl.enabled => crate::bail_validation!("TimeToLive is already disabled"),
+            _ => {}
+        }
+        if new.time_to_live.as_ref().is_some_and(|ttl| now < ttl.changed_millis.saturating_add(CHANGE_INTERVAL_MILLIS))
+        {
+            crate::bail_validation!("Time to live has been modified multiple times within a fixed interval");
+        }
+        new.time_to_live = Some(TimeToLive { attribute_name, enabled, changed_millis: now });
+        self.replace_meta(new).map(|_| ())
+    }
+
+    /// Deletes the items whose time to live has passed (by the sweep delay knob), at
+    /// most once per second of engine clock: each sweep reads every item of the tables
+    /// with time to live enabled. The deletions consume no capacity, and their stream
+    /// records name the DynamoDB service as their userIdentity.
+    pub(in crate::engine) fn sweep_expired_items(&mut self) {
+        let now = self.now_millis();
+        if now / 1000 == self.swept_second {
+            return;
+        }
+        self.swept_second = now / 1000;
+        let due = now.saturating_sub(self.knobs.ttl_sweep_delay_millis);
+        let expired: Vec<(String, KeyCode)> = self
+            .tables
+            .values()
+            .flat_map(|table| expired_keys(table, due, now).map(|key| (table.meta.name.clone(), key)))
+            .collect();
+        for (table, key) in expired {
+            // A deletion cannot fail (it only shrinks item collections); should it, the
+            // item simply waits for the next sweep.
+            let _ = self.store_item_from(&table, key, None, Origin::TimeToLive);
+        }
+    }
+}
+
+/// The keys of the items of `table` that expired by `due`, skipping expiry times more
+/// than five years before `now`.
+fn expired_keys(table: &Table, due: u64, now: u64) -> impl Iterator<Item = KeyCode> + '_ {
+    let attribute = table.meta.time_to_live.as_ref().filter(|ttl| ttl.enabled).map(|ttl| &ttl.attribute_name);
+    let oldest = now as f64 - IGNORED_AFTER_MILLIS;
+    table.items().filter_map(move |(key, item)| {
+        let expiry = expiry_millis(item, attribute?)?;
+        (expiry <= due as f64 && expiry >= oldest).then(|| key.clone())
+    })
+}
+
+/// An item's expiry in epoch milliseconds: its time to live attribute when that is a
+/// Number (epoch seconds); None otherwise, and then the item never expires.
+fn expiry_millis(item: &Item, attribute: &str) -> Option<f64> {
+    let AttributeValue::N(number) = item.get(attribute)? else { return None };
+    let seconds: f64 = number.to_string().parse().ok()?;
+    Some(seconds * 1000.0)
+}
