@@ -1242,6 +1242,14 @@ describe("playground page", { timeout: 240_000 }, () => {
       await page.getByTestId("streams-pause").click();
       await page.getByTestId("streams-filter").fill("");
       await records.nth(4).waitFor();
+      // The same records as a table, the diff on one line.
+      await page.getByTestId("streams-layout").selectOption("table");
+      const rows = page.getByTestId("stream-row");
+      await rows.nth(4).waitFor();
+      assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => `${e.dataset.event}${e.dataset.ttl === "true" ? " TTL" : ""}`)), ["REMOVE TTL", "INSERT", "REMOVE", "MODIFY", "INSERT"]);
+      assert.match(await rows.nth(3).textContent(), /\+added=true; -gone=x; n: 1 -> 2/);
+      await screenshot(t, page, "streams-table");
+      await page.getByTestId("streams-layout").selectOption("feed");
       await screenshot(t, page, "streams", { fullPage: true });
       await page.emulateMedia({ colorScheme: "dark" });
       await screenshot(t, page, "streams-dark", { fullPage: true });
@@ -1249,6 +1257,22 @@ describe("playground page", { timeout: 240_000 }, () => {
       await page.setViewportSize({ width: 400, height: 800 });
       await screenshot(t, page, "streams-narrow", { fullPage: true });
       assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1), "no sideways scrolling at 400 px");
+      await page.setViewportSize({ width: 1280, height: 720 });
+
+      // A table without a stream: the panel explains and enables one.
+      await showPanel(page, "designer");
+      await page.getByTestId("designer-new").click();
+      await page.getByTestId("designer-stream-enabled").uncheck();
+      await createTableInDesigner(page, { name: "Plain", pk: "id" });
+      await showPanel(page, "streams");
+      await page.getByTestId("streams-none").waitFor({ state: "visible" });
+      await page.getByTestId("streams-view-type").selectOption("KEYS_ONLY");
+      await page.getByTestId("streams-enable").click();
+      await page.getByTestId("streams-info").filter({ hasText: "KEYS_ONLY stream" }).waitFor();
+      await page.getByTestId("stream-list").getByText("Plain").waitFor();
+      await page.evaluate(() => globalThis.dynaplay.db.send("PutItem", { TableName: "Plain", Item: { id: { S: "k1" }, big: { S: "not in a KEYS_ONLY record" } } }));
+      await records.first().waitFor();
+      assert.equal(await records.first().textContent().then((text) => text.includes("not in a KEYS_ONLY record")), false);
       assertClean(t, seen);
     }));
 

@@ -1,7 +1,7 @@
 // Unit tests of the Streams panel's record logic: diffs, TTL deletions, key text, filtering.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { imageDiff, isTtlDeletion, attributesText, matchesPartitionKey, recordTime, type StreamRecord } from "./streamrecords";
+import { attributesText, changesText, imageDiff, isTtlDeletion, matchesPartitionKey, recordTime, type StreamRecord } from "./streamrecords";
 
 const record = (over: Partial<StreamRecord> = {}): StreamRecord => ({
   eventID: "1",
@@ -20,6 +20,7 @@ test("a diff lists added, removed and changed attributes by name, unchanged ones
   ]);
   assert.deepEqual(imageDiff(undefined, { a: { S: "x" } }), [{ name: "a", change: "added", after: "x" }]);
   assert.deepEqual(imageDiff(before, before), []);
+  assert.equal(changesText(imageDiff(before, after)), '+added={"n":1}; -gone=true; year: 2019 -> 2020');
 });
 
 test("a diff keeps markup as plain text", () => {

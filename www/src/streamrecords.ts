@@ -52,6 +52,11 @@ export function imageDiff(oldImage: Image = {}, newImage: Image = {}): Attribute
   return changes;
 }
 
+/** A diff in one line: "+added=true; -gone=x; n: 1 -> 2". */
+export function changesText(changes: AttributeChange[]): string {
+  return changes.map((c) => (c.change === "added" ? `+${c.name}=${c.after}` : c.change === "removed" ? `-${c.name}=${c.before}` : `${c.name}: ${c.before} -> ${c.after}`)).join("; ");
+}
+
 /** Whether the record is a time to live deletion (made by the DynamoDB service, not a request). */
 export function isTtlDeletion(record: StreamRecord): boolean {
   return record.eventName === "REMOVE" && record.userIdentity?.type === "Service" && record.userIdentity.principalId === "dynamodb.amazonaws.com";

@@ -2,12 +2,12 @@
 // 500 ms while the panel shows, read from the oldest record each time it opens. Each record
 // shows its event (INSERT / MODIFY / REMOVE, coloured and named), key, sequence number, shard,
 // engine-clock time and size; a MODIFY the attributes it added, removed or changed; a time
-// to live deletion is marked. Pause, a partition key filter and the order are the reader's
-// controls. A table without a stream gets an explanation and an "Enable stream" form.
+// to live deletion is marked. Pause, a partition key filter, the order and a feed or table
+// layout are the reader's controls. A table without a stream gets an explanation and an "Enable stream" form.
 import { checkbox, h, labelled } from "./dom";
 import type { AppState } from "./state";
 import { StreamReader } from "./streamreader";
-import { attributesText, imageDiff, isTtlDeletion, matchesPartitionKey, type ReadRecord, recordTime } from "./streamrecords";
+import { attributesText, changesText, imageDiff, isTtlDeletion, matchesPartitionKey, type ReadRecord, recordTime } from "./streamrecords";
 
 const POLL_MILLIS = 500;
 /** The records drawn at most (the reader keeps more). */
@@ -63,6 +63,30 @@ function recordEntry({ record, shardId }: ReadRecord, keyOrder: string[]): HTMLE
     recordBody(record, keyOrder));
 }
 
+const TABLE_COLUMNS = ["Event", "Key", "Time (engine clock)", "Sequence number", "Shard", "Size", "Changes"];
+
+/** The one-line form of a record's content: its diff, or the image it carries. */
+function contentText(record: ReadRecord["record"], keyOrder: string[]): string {
+  const { OldImage, NewImage } = record.dynamodb;
+  if (record.eventName === "MODIFY" && OldImage && NewImage) return changesText(imageDiff(OldImage, NewImage));
+  const image = NewImage ?? OldImage;
+  return image ? attributesText(image, keyOrder) : "";
+}
+
+function recordRow({ record, shardId }: ReadRecord, keyOrder: string[]): HTMLElement {
+  const ttl = isTtlDeletion(record);
+  const d = record.dynamodb;
+  return h("tr", { "data-event": record.eventName, "data-ttl": String(ttl), "data-testid": "stream-row" },
+    h("td", {}, h("span", { class: "dp-event", "data-event": record.eventName }, record.eventName), ttl ? h("span", { class: "dp-event-ttl" }, "TTL") : null),
+    ...[attributesText(d.Keys, keyOrder), recordTime(d.ApproximateCreationDateTime), d.SequenceNumber, shardId, `${d.SizeBytes} B`, contentText(record, keyOrder)].map((text) => h("td", {}, text)));
+}
+
+function recordTable(records: ReadRecord[], keyOrder: string[]): HTMLElement {
+  return h("div", { class: "dp-table-scroll" }, h("table", { class: "dp-stream-table", "data-testid": "stream-table" },
+    h("thead", {}, h("tr", {}, ...TABLE_COLUMNS.map((c) => h("th", { scope: "col" }, c)))),
+    h("tbody", {}, ...records.map((r) => recordRow(r, keyOrder)))));
+}
+
 export interface StreamsPanel {
   element: HTMLElement;
   /** Polls while shown (and the browser tab is in front), from the oldest record each time it shows. */
@@ -82,11 +106,12 @@ export function createStreams(state: AppState): StreamsPanel {
   const pause = h("button", { type: "button", class: "small secondary", "aria-pressed": "false", "data-testid": "streams-pause" }, "Pause");
   const filter = h("input", { type: "search", autocomplete: "off", spellcheck: "false", placeholder: "part of a partition key value", "data-testid": "streams-filter" });
   const newestFirst = h("input", { type: "checkbox", checked: true, "data-testid": "streams-newest-first" });
+  const layout = h("select", { "data-testid": "streams-layout" }, h("option", { value: "feed" }, "Feed"), h("option", { value: "table" }, "Table"));
   const info = h("p", { class: "hint", role: "status", "data-testid": "streams-info" });
   const error = h("p", { class: "field-error", role: "alert", hidden: true, "data-testid": "streams-error" });
-  const list = h("ol", { class: "dp-stream-list", "data-testid": "stream-records", "aria-label": "Stream records" });
+  const list = h("div", { "data-testid": "stream-records" });
   const feed = h("section", { "data-testid": "streams-feed", hidden: true },
-    h("div", { class: "dp-row dp-stream-controls" }, pause, labelled("Filter by partition key", filter), checkbox(newestFirst, "Newest first")),
+    h("div", { class: "dp-row dp-stream-controls" }, pause, labelled("Filter by partition key", filter), checkbox(newestFirst, "Newest first"), labelled("Layout", layout)),
     info, error, list);
   const element = h("div", { class: "dp-streams" }, title, explanation(), empty, noStream, feed);
 
@@ -103,7 +128,9 @@ export function createStreams(state: AppState): StreamsPanel {
     const [partitionKey = ""] = keyOrder();
     const matching = reader.records.filter((r) => matchesPartitionKey(r.record, partitionKey, filter.value));
     const shown = newestFirst.checked ? matching.slice(-MAX_SHOWN).reverse() : matching.slice(0, MAX_SHOWN);
-    list.replaceChildren(...shown.map((r) => recordEntry(r, keyOrder())));
+    list.replaceChildren(layout.value === "table"
+      ? recordTable(shown, keyOrder())
+      : h("ol", { class: "dp-stream-list", "aria-label": "Stream records" }, ...shown.map((r) => recordEntry(r, keyOrder()))));
     const view = described()?.StreamSpecification?.StreamViewType ?? "";
     info.textContent = `${view} stream, ${reader.shardCount} shard(s) read; ${reader.records.length} record(s), ${matching.length} matching${paused ? "; paused" : ""}.`;
   }
@@ -125,8 +152,17 @@ export function createStreams(state: AppState): StreamsPanel {
     render();
   }
 
+  /** Without a stream: describes the table again, so a stream enabled elsewhere (the console) shows. */
+  async function watchForStream() {
+    const table = state.selected;
+    if (!table || !state.session) return;
+    const d = await state.describe(table);
+    if (d?.StreamSpecification?.StreamEnabled && state.selected === table && !reader) showTable();
+  }
+
   async function poll() {
-    if (!reader || paused) return;
+    if (!reader) return watchForStream();
+    if (paused) return;
     const current = reader;
     try {
       if ((await current.poll()) && current === reader) render();
@@ -152,7 +188,6 @@ export function createStreams(state: AppState): StreamsPanel {
 
   /** Starts over from the oldest record of the picked table's stream. */
   function restart() {
-    reader = null;
     showTable();
     restartPolling();
   }
@@ -175,6 +210,7 @@ export function createStreams(state: AppState): StreamsPanel {
   });
   filter.addEventListener("input", render);
   newestFirst.addEventListener("change", render);
+  layout.addEventListener("change", render);
   document.addEventListener("visibilitychange", restartPolling);
   state.addEventListener("selected", () => visible && restart());
   state.addEventListener("session", () => visible && restart());
