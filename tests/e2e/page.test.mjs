@@ -1205,6 +1205,7 @@ describe("playground page", { timeout: 240_000 }, () => {
       assert.deepEqual(JSON.parse(await page.getByTestId("edit-ttl-preview").textContent()), { TableName: "Events", TimeToLiveSpecification: { Enabled: true, AttributeName: "expires" } });
       await page.getByTestId("edit-ttl-apply").click();
       await page.getByTestId("edit-ttl-status").filter({ hasText: "ENABLED on expires" }).waitFor();
+      await screenshot(t, page, "designer-streams-ttl", { fullPage: true });
 
       await page.evaluate(async () => {
         const db = globalThis.dynaplay.db;

@@ -545,7 +545,7 @@ export function createDesigner(state: AppState): HTMLElement {
   ttlErrors.add("timeToLive", editTtl.element, [editTtl.attributeInput]);
   const editTtlPreview = createPreview("edit-ttl-preview", () => ({ operation: "UpdateTimeToLive", request: timeToLiveRequest(described?.TableName ?? "", editTtl.value()) }));
   const ttlForm = h("form", { class: "dp-form", "aria-label": "Time to live", novalidate: true, "data-testid": "edit-ttl-form" },
-    h("h3", {}, "Time to live"), ttlStatus, editTtl.element, editTtlPreview.element, ttlGeneral, h("div", { class: "actions" }, ttlApply), ttlResult);
+    ttlStatus, editTtl.element, editTtlPreview.element, ttlGeneral, h("div", { class: "actions" }, ttlApply), ttlResult);
   ttlForm.addEventListener("input", () => editTtlPreview.update());
   ttlForm.addEventListener("change", () => editTtlPreview.update());
 
