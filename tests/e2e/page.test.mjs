@@ -791,13 +791,16 @@ describe("playground page", { timeout: 240_000 }, () => {
       await page.getByTestId("knob-collection-size-text").filter({ hasText: "4.0 KB" }).waitFor();
       await page.getByTestId("knob-transaction-slow").click();
       await page.getByTestId("knob-transaction-duration-text").filter({ hasText: "10 s" }).waitFor();
+      await page.getByTestId("knob-ttl-lag").click();
+      await page.getByTestId("knob-ttl-sweep-text").filter({ hasText: "1 h" }).waitFor();
+      await page.getByTestId("sim-badge-list").filter({ hasText: "TTL deletions 1 h late" }).waitFor();
       const stored = await page.evaluate(() => ({ v1: localStorage.getItem("dynaplay.knobs.v1"), v2: JSON.parse(localStorage.getItem("dynaplay.knobs.v2")) }));
       assert.equal(stored.v1, null, "the v1 record is dropped once v2 is written");
       // The knobs this scenario set (the record holds the others too).
-      const { AdaptiveCapacity, GsiPropagationDelayMillis, ItemCollectionSizeLimitBytes, TransactionDurationMillis } = stored.v2[db];
+      const { AdaptiveCapacity, GsiPropagationDelayMillis, ItemCollectionSizeLimitBytes, TransactionDurationMillis, TtlSweepDelayMillis } = stored.v2[db];
       assert.deepEqual(
-        { AdaptiveCapacity, GsiPropagationDelayMillis, ItemCollectionSizeLimitBytes, TransactionDurationMillis },
-        { AdaptiveCapacity: false, GsiPropagationDelayMillis: 5000, ItemCollectionSizeLimitBytes: 4096, TransactionDurationMillis: 10_000 },
+        { AdaptiveCapacity, GsiPropagationDelayMillis, ItemCollectionSizeLimitBytes, TransactionDurationMillis, TtlSweepDelayMillis },
+        { AdaptiveCapacity: false, GsiPropagationDelayMillis: 5000, ItemCollectionSizeLimitBytes: 4096, TransactionDurationMillis: 10_000, TtlSweepDelayMillis: 3_600_000 },
       );
 
       // A stale GSI read, as the "Try it" steps tell (the clock is still paused).
@@ -853,6 +856,7 @@ describe("playground page", { timeout: 240_000 }, () => {
       assert.equal(config.TransactionDurationMillis, 10_000);
       await showPanel(page, "capacity");
       await page.waitForFunction(() => document.querySelector("[data-testid=knob-transaction-duration]").value === "10000");
+      await page.waitForFunction(() => document.querySelector("[data-testid=knob-ttl-sweep]").value === "3600000");
       assertClean(t, seen);
     }));
 
@@ -1180,11 +1184,105 @@ describe("playground page", { timeout: 240_000 }, () => {
       assertClean(t, seen);
     }));
 
-  test("placeholder panel, narrow screen, dark theme and keyboard tabs", (t) =>
+  test("streams: a table made in the designer with a stream and time to live, its records live in the Streams panel", (t) =>
+    withPage("streams", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-streams#designer`);
+      await page.getByTestId("designer-table-name").fill("Events");
+      await page.getByTestId("designer-pk-name").fill("pk");
+      await page.getByTestId("designer-has-sort").setChecked(false);
+      await page.getByTestId("designer-stream-enabled").check();
+      await page.getByTestId("designer-stream-view-type").selectOption("NEW_AND_OLD_IMAGES");
+      const request = JSON.parse(await page.getByTestId("designer-preview").textContent());
+      assert.deepEqual(request.StreamSpecification, { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" });
+      await page.getByTestId("designer-preview-cli").click();
+      assert.match(await page.getByTestId("designer-preview").textContent(), /--stream-specification StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES/);
+      await page.getByTestId("designer-create").click();
+      await page.getByTestId("designer-edit-title").filter({ hasText: "Table Events" }).waitFor();
+      await page.getByTestId("stream-list").getByText("Events").waitFor();
+
+      // Time to live, enabled in the edit view through its previewed UpdateTimeToLive.
+      await page.getByTestId("edit-ttl-status").filter({ hasText: "DISABLED" }).waitFor();
+      await page.getByTestId("edit-ttl-enabled").check();
+      await page.getByTestId("edit-ttl-attribute").fill("expires");
+      assert.deepEqual(JSON.parse(await page.getByTestId("edit-ttl-preview").textContent()), { TableName: "Events", TimeToLiveSpecification: { Enabled: true, AttributeName: "expires" } });
+      await page.getByTestId("edit-ttl-apply").click();
+      await page.getByTestId("edit-ttl-status").filter({ hasText: "ENABLED on expires" }).waitFor();
+      await screenshot(t, page, "designer-streams-ttl", { fullPage: true });
+
+      await page.evaluate(async () => {
+        const db = globalThis.dynaplay.db;
+        await db.send("PutItem", { TableName: "Events", Item: { pk: { S: "a<b>" }, n: { N: "1" }, gone: { S: "x" } } });
+        await db.send("UpdateItem", { TableName: "Events", Key: { pk: { S: "a<b>" } }, UpdateExpression: "SET n = :two, added = :y REMOVE gone", ExpressionAttributeValues: { ":two": { N: "2" }, ":y": { BOOL: true } } });
+        await db.send("DeleteItem", { TableName: "Events", Key: { pk: { S: "a<b>" } } });
+      });
+      await page.getByTestId("stream-list").getByText("Events").click();
+      await page.getByTestId("panel-streams").waitFor({ state: "visible" });
+      const records = page.getByTestId("stream-record");
+      await records.nth(2).waitFor();
+      assert.deepEqual(await records.evaluateAll((els) => els.map((e) => e.dataset.event)), ["REMOVE", "MODIFY", "INSERT"]);
+      const diff = await page.getByTestId("stream-diff").locator("tbody tr").evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+      assert.deepEqual(diff, [["added", "added", "", "true"], ["gone", "removed", "x", ""], ["n", "changed", "1", "2"]]);
+      assert.match(await records.first().textContent(), /REMOVE.*pk=a<b>/);
+
+      // An expired item: swept once the clock passes its time to live, marked as such.
+      await page.evaluate(async () => {
+        const db = globalThis.dynaplay.db;
+        const now = (await db.send("Dynaplay.DescribeConfiguration", {})).Clock.NowMillis;
+        await db.send("PutItem", { TableName: "Events", Item: { pk: { S: "short-lived" }, expires: { N: String(Math.floor(now / 1000) + 30) } } });
+        await db.send("Dynaplay.SetClock", { AdvanceMillis: 120_000 });
+        await db.send("GetItem", { TableName: "Events", Key: { pk: { S: "other" } } });
+      });
+      await page.getByTestId("stream-ttl").waitFor();
+      const ttlRecord = records.filter({ has: page.getByTestId("stream-ttl") });
+      assert.equal(await ttlRecord.getAttribute("data-event"), "REMOVE");
+      assert.match(await ttlRecord.textContent(), /pk=short-lived/);
+
+      // The filter and Pause.
+      await page.getByTestId("streams-filter").fill("short");
+      await page.waitForFunction(() => document.querySelectorAll("[data-testid=stream-record]").length === 2);
+      await page.getByTestId("streams-pause").click();
+      assert.equal(await page.getByTestId("streams-pause").textContent(), "Resume");
+      await page.getByTestId("streams-pause").click();
+      await page.getByTestId("streams-filter").fill("");
+      await records.nth(4).waitFor();
+      // The same records as a table, the diff on one line.
+      await page.getByTestId("streams-layout").selectOption("table");
+      const rows = page.getByTestId("stream-row");
+      await rows.nth(4).waitFor();
+      assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => `${e.dataset.event}${e.dataset.ttl === "true" ? " TTL" : ""}`)), ["REMOVE TTL", "INSERT", "REMOVE", "MODIFY", "INSERT"]);
+      assert.match(await rows.nth(3).textContent(), /\+added=true; -gone=x; n: 1 -> 2/);
+      await screenshot(t, page, "streams-table");
+      await page.getByTestId("streams-layout").selectOption("feed");
+      await screenshot(t, page, "streams", { fullPage: true });
+      await page.emulateMedia({ colorScheme: "dark" });
+      await screenshot(t, page, "streams-dark", { fullPage: true });
+      await page.emulateMedia({ colorScheme: "light" });
+      await page.setViewportSize({ width: 400, height: 800 });
+      await screenshot(t, page, "streams-narrow", { fullPage: true });
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1), "no sideways scrolling at 400 px");
+      await page.setViewportSize({ width: 1280, height: 720 });
+
+      // A table without a stream: the panel explains and enables one.
+      await showPanel(page, "designer");
+      await page.getByTestId("designer-new").click();
+      await page.getByTestId("designer-stream-enabled").uncheck();
+      await createTableInDesigner(page, { name: "Plain", pk: "id" });
+      await showPanel(page, "streams");
+      await page.getByTestId("streams-none").waitFor({ state: "visible" });
+      await page.getByTestId("streams-view-type").selectOption("KEYS_ONLY");
+      await page.getByTestId("streams-enable").click();
+      await page.getByTestId("streams-info").filter({ hasText: "KEYS_ONLY stream" }).waitFor();
+      await page.getByTestId("stream-list").getByText("Plain").waitFor();
+      await page.evaluate(() => globalThis.dynaplay.db.send("PutItem", { TableName: "Plain", Item: { id: { S: "k1" }, big: { S: "not in a KEYS_ONLY record" } } }));
+      await records.first().waitFor();
+      assert.equal(await records.first().textContent().then((text) => text.includes("not in a KEYS_ONLY record")), false);
+      assertClean(t, seen);
+    }));
+
+  test("a table without a stream, narrow screen, dark theme and keyboard tabs", (t) =>
     withPage("layout", async (page, seen) => {
       await openPlayground(page, `${server.url}?db=e2e-layout#streams`);
-      assert.match(await page.getByTestId("panel-streams").textContent(), /arrives with DynamoDB Streams/);
-      await screenshot(t, page, "streams");
+      await page.getByTestId("streams-empty").waitFor({ state: "visible" });
       // Arrow keys move between the tabs.
       await page.getByTestId("tab-streams").focus();
       await page.keyboard.press("ArrowRight");

@@ -2,13 +2,15 @@
 // request as JSON, AWS CLI and SDK v3 code), with its LSIs and GSIs (rows from indexes.ts);
 // update a picked table's billing, capacity, deletion protection and class (UpdateTable),
 // list its indexes (LSIs read-only), add a GSI (previewed) or delete one (confirmed), and
-// delete the table (DeleteTable, confirmed).
+// delete the table (DeleteTable, confirmed). Both modes set the table's stream
+// (StreamSpecification) and time to live (UpdateTimeToLive, previewed on its own).
 // The engine validates: its errors are placed next to the field whose parameter they name.
 import { prettyJson, toCli, toSdk } from "./codegen";
 import { confirmDialog, copyButton, h, uid } from "./dom";
 import { DESIGNER_FIELDS, type FieldMatchers, mapErrorToFields } from "./fielderrors";
 import { attributeDefinitions, createGsiRequest, createIndexRow, describeIndex, indexKeys, indexMatcher, indexParameters, type IndexRow, LSI_LOCKED } from "./indexes";
 import type { AppState } from "./state";
+import { createStreamFields, createTtlFields, describedStream, streamSpecification, timeToLiveRequest, type TtlFields } from "./streamttl";
 
 type Billing = "PAY_PER_REQUEST" | "PROVISIONED";
 const KEY_TYPES = [
@@ -123,18 +125,6 @@ function select(options: readonly (readonly [string, string])[], value: string, 
   return h("select", { "data-testid": testId }, ...options.map(([v, l]) => h("option", { value: v, selected: v === value }, l)));
 }
 
-function notes(): HTMLElement {
-  return h("section", { class: "dp-notes", "aria-label": "Arriving later" },
-    h("h3", {}, "Coming with later engine releases"),
-    h("dl", {},
-      h("dt", {}, "Time to live"),
-      h("dd", {}, "Arrives with TTL support: pick a Number attribute holding an expiry time in epoch seconds."),
-      h("dt", {}, "DynamoDB Streams"),
-      h("dd", {}, "Arrive with streams: choose the view type (keys only, new image, old image, or both)."),
-    ),
-  );
-}
-
 export function createDesigner(state: AppState): HTMLElement {
   const root = h("div", { class: "dp-designer" });
 
@@ -172,6 +162,8 @@ export function createDesigner(state: AppState): HTMLElement {
   const result = h("p", { class: "hint ok", role: "status", "data-testid": "designer-result" });
   const createButton = h("button", { type: "submit", "data-testid": "designer-create" }, "Create table");
   const errors = new FieldErrors(general);
+  const streamFields = createStreamFields("designer");
+  const ttlFields = createTtlFields("designer");
 
   function addTagRow(key = "", value = "") {
     const k = h("input", { type: "text", value: key, "aria-label": "Tag key", autocomplete: "off", "data-testid": "tag-key" });
@@ -246,10 +238,14 @@ export function createDesigner(state: AppState): HTMLElement {
       return { Key: k!.value, Value: v!.value };
     });
     if (tags.length) request.Tags = tags;
+    const stream = streamFields.value();
+    if (stream.enabled) request.StreamSpecification = { StreamEnabled: true, StreamViewType: stream.viewType };
     return request;
   }
 
   const preview = createPreview("designer-preview", () => ({ operation: "CreateTable", request: createRequest() }));
+  const ttlPreview = createPreview("designer-ttl-preview", () => ({ operation: "UpdateTimeToLive", request: timeToLiveRequest(name.value, ttlFields.value()) }));
+  const ttlPreviewBox = h("div", { hidden: true }, h("h3", {}, "Then UpdateTimeToLive"), ttlPreview.element);
   const capacityFields = h("div", { class: "dp-row dp-capacity" },
     labelled("Read capacity units", rcu),
     labelled("Write capacity units", wcu),
@@ -271,6 +267,8 @@ export function createDesigner(state: AppState): HTMLElement {
   errors.add("tableClass", classField, [tableClass]);
   errors.add("deletionProtection", protectField, [protection]);
   errors.add("tags", tagsField, []);
+  errors.add("stream", streamFields.element, []);
+  errors.add("timeToLive", ttlFields.element, [ttlFields.attributeInput]);
   const lsiSection = h("div", { class: "field-group", "data-testid": "designer-lsi-section" },
     h("h4", {}, "Local secondary indexes ", h("span", { class: "hint" }, "(up to 5, only at creation)")),
     h("p", { class: "hint", "data-testid": "designer-lsi-locked" }, LSI_LOCKED),
@@ -290,14 +288,15 @@ export function createDesigner(state: AppState): HTMLElement {
     h("fieldset", { class: "field-set" }, h("legend", {}, "Table and primary key"), nameField, pkField, sortWrap),
     h("fieldset", { class: "field-set", "data-testid": "designer-indexes" }, h("legend", {}, "Secondary indexes"), lsiSection, gsiSection),
     h("fieldset", { class: "field-set" }, h("legend", {}, "Capacity and settings"), billing.fieldset, capacityFields, classField, protectField),
+    h("fieldset", { class: "field-set" }, h("legend", {}, "Streams and time to live"), streamFields.element, ttlFields.element),
     tagsField,
     general,
     h("div", { class: "actions" }, createButton),
     result,
   );
   const createView = h("div", { class: "dp-designer-grid" },
-    h("div", {}, h("h2", { class: "panel-title" }, "New table"), createForm, notes()),
-    h("div", { class: "dp-sticky" }, h("h3", {}, "CreateTable request"), preview.element),
+    h("div", {}, h("h2", { class: "panel-title" }, "New table"), createForm, ),
+    h("div", { class: "dp-sticky" }, h("h3", {}, "CreateTable request"), preview.element, ttlPreviewBox),
   );
 
   function syncCreate() {
@@ -310,6 +309,8 @@ export function createDesigner(state: AppState): HTMLElement {
     addLsi.disabled = indexRows.filter((r) => r.row.kind === "lsi").length >= 5;
     addGsi.disabled = indexRows.filter((r) => r.row.kind === "gsi").length >= 20;
     preview.update();
+    ttlPreviewBox.hidden = !ttlFields.value().enabled;
+    ttlPreview.update();
   }
   createForm.addEventListener("input", syncCreate);
   createForm.addEventListener("change", syncCreate);
@@ -324,6 +325,11 @@ export function createDesigner(state: AppState): HTMLElement {
     if (!outcome.ok) {
       errors.show(outcome.error.name, outcome.error.message, createMatchers());
       return;
+    }
+    if (ttlFields.value().enabled) {
+      const ttl = await state.send("UpdateTimeToLive", timeToLiveRequest(String(request.TableName), ttlFields.value()));
+      if (!ttl.ok) errors.show(ttl.error.name, `The table was created, but time to live was not enabled: ${ttl.error.message}`, { timeToLive: /[\s\S]/ });
+      if (!ttl.ok) return;
     }
     await state.select(String(request.TableName));
     // The edit view now shows the new table; say so there.
@@ -346,6 +352,8 @@ export function createDesigner(state: AppState): HTMLElement {
   const deleteButton = h("button", { type: "button", class: "danger", "data-testid": "edit-delete" }, "Delete table…");
   const newButton = h("button", { type: "button", class: "secondary", "data-testid": "designer-new" }, "New table");
   const editErrors = new FieldErrors(editGeneral);
+  const editStream = createStreamFields("edit");
+  editErrors.add("stream", editStream.element, []);
   const editCapacity = h("div", { class: "dp-row dp-capacity" }, labelled("Read capacity units", editRcu), labelled("Write capacity units", editWcu));
   const editClassField = labelled("Table class", editClass);
   const editProtectField = h("div", { class: "dp-check" }, editProtection, h("label", { for: editProtection.id }, "Deletion protection"));
@@ -374,6 +382,8 @@ export function createDesigner(state: AppState): HTMLElement {
     const cls = d?.TableClassSummary?.TableClass ?? "STANDARD";
     if (editClass.value !== cls) request.TableClass = editClass.value;
     if (editProtection.checked !== Boolean(d?.DeletionProtectionEnabled)) request.DeletionProtectionEnabled = editProtection.checked;
+    const stream = streamSpecification(describedStream(d), editStream.value());
+    if (stream) request.StreamSpecification = stream;
     return request;
   }
   const editPreview = createPreview("edit-preview", () => ({ operation: "UpdateTable", request: updateRequest() }));
@@ -387,7 +397,7 @@ export function createDesigner(state: AppState): HTMLElement {
   }
 
   const editForm = h("form", { class: "dp-form", "aria-label": "Table settings", novalidate: true, "data-testid": "edit-form" },
-    h("fieldset", { class: "field-set" }, h("legend", {}, "Settings you can change"), editBilling.fieldset, editCapacity, editClassField, editProtectField),
+    h("fieldset", { class: "field-set" }, h("legend", {}, "Settings you can change"), editBilling.fieldset, editCapacity, editClassField, editProtectField, editStream.element),
     editGeneral,
     h("div", { class: "actions" }, applyButton, deleteButton),
     editResult,
@@ -525,6 +535,41 @@ export function createDesigner(state: AppState): HTMLElement {
     }
   }
 
+  // Time to live of the picked table: its own UpdateTimeToLive request, previewed.
+  const editTtl: TtlFields = createTtlFields("edit");
+  const ttlStatus = h("p", { class: "hint", "data-testid": "edit-ttl-status" });
+  const ttlGeneral = h("div", { class: "error", role: "alert", hidden: true, "data-testid": "edit-ttl-error" });
+  const ttlResult = h("p", { class: "hint ok", role: "status", "data-testid": "edit-ttl-result" });
+  const ttlApply = h("button", { type: "submit", "data-testid": "edit-ttl-apply" }, "Apply time to live");
+  const ttlErrors = new FieldErrors(ttlGeneral);
+  ttlErrors.add("timeToLive", editTtl.element, [editTtl.attributeInput]);
+  const editTtlPreview = createPreview("edit-ttl-preview", () => ({ operation: "UpdateTimeToLive", request: timeToLiveRequest(described?.TableName ?? "", editTtl.value()) }));
+  const ttlForm = h("form", { class: "dp-form", "aria-label": "Time to live", novalidate: true, "data-testid": "edit-ttl-form" },
+    ttlStatus, editTtl.element, editTtlPreview.element, ttlGeneral, h("div", { class: "actions" }, ttlApply), ttlResult);
+  ttlForm.addEventListener("input", () => editTtlPreview.update());
+  ttlForm.addEventListener("change", () => editTtlPreview.update());
+
+  /** Shows TABLE's time to live (DescribeTimeToLive) in the form. */
+  async function showTtl(table: string) {
+    const outcome = await state.send<{ TimeToLiveDescription: { TimeToLiveStatus: string; AttributeName?: string } }>("DescribeTimeToLive", { TableName: table });
+    if (!outcome.ok || described?.TableName !== table) return;
+    const { TimeToLiveStatus, AttributeName } = outcome.response.TimeToLiveDescription;
+    ttlStatus.textContent = `DescribeTimeToLive: ${TimeToLiveStatus}${AttributeName ? ` on ${AttributeName}` : ""}.`;
+    editTtl.set({ enabled: TimeToLiveStatus === "ENABLED", attribute: AttributeName ?? editTtl.value().attribute });
+    editTtlPreview.update();
+  }
+  ttlForm.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const table = described?.TableName;
+    if (!table) return;
+    ttlErrors.clear();
+    ttlResult.textContent = "";
+    const outcome = await state.send("UpdateTimeToLive", timeToLiveRequest(table, editTtl.value()));
+    if (!outcome.ok) return ttlErrors.show(outcome.error.name, outcome.error.message, { timeToLive: /[\s\S]/ });
+    ttlResult.textContent = `Time to live ${editTtl.value().enabled ? "enabled" : "disabled"} on ${table}.`;
+    await showTtl(table);
+  });
+
   const editView = h("div", { class: "dp-designer-grid" },
     h("div", {},
       h("div", { class: "dp-panel-head" }, editTitle, newButton),
@@ -532,7 +577,7 @@ export function createDesigner(state: AppState): HTMLElement {
       editForm,
       h("p", { class: "hint" }, "The table name, key schema and local secondary indexes are fixed once a table exists."),
       indexesView,
-      notes(),
+      ttlForm,
     ),
     h("div", { class: "dp-sticky" }, h("h3", {}, "UpdateTable request"), noChange, editPreview.element),
   );
@@ -557,7 +602,9 @@ export function createDesigner(state: AppState): HTMLElement {
     editWcu.value = String(d.ProvisionedThroughput?.WriteCapacityUnits || 5);
     editClass.value = d.TableClassSummary?.TableClass ?? "STANDARD";
     editProtection.checked = Boolean(d.DeletionProtectionEnabled);
+    editStream.set(describedStream(d));
     fillIndexes(d);
+    void showTtl(d.TableName);
     syncEdit();
   }
 
@@ -606,6 +653,8 @@ export function createDesigner(state: AppState): HTMLElement {
         editErrors.clear();
         gsiResult.textContent = "";
         gsiListError.hidden = true;
+        ttlResult.textContent = "";
+        ttlErrors.clear();
         closeNewGsi();
       }
       fillEdit(d);

@@ -10,6 +10,8 @@ export type FieldMatchers = Record<string, RegExp>;
 
 /** The designer's fields and the parameter names that point at each one, most specific first. */
 export const DESIGNER_FIELDS: FieldMatchers = {
+  // Before tableName: "Table already has an enabled stream: TableName: T" is about the stream.
+  stream: /streamSpecification|StreamSpecification|ViewType|\bstream\b/,
   tableName: /\btableName\b|\bTableName\b|Table already exists|table name/i,
   readCapacity: /readCapacityUnits|ReadCapacityUnits/,
   writeCapacity: /writeCapacityUnits|WriteCapacityUnits/,

@@ -16,6 +16,7 @@ import { createItems } from "./items";
 import { createSidebar } from "./sidebar";
 import { createSimulationBadge } from "./simbadge";
 import { AppState } from "./state";
+import { createStreams } from "./streams";
 import { createThemeToggle } from "./theme";
 
 const PANELS = [
@@ -27,10 +28,6 @@ const PANELS = [
 ] as const;
 type Panel = (typeof PANELS)[number][0];
 const LAST_PANEL = "dynaplay.panel";
-
-function placeholder(title: string, text: string, more: string) {
-  return h("div", { class: "dp-placeholder" }, h("h2", { class: "panel-title" }, title), h("p", {}, text), h("p", { class: "hint" }, more));
-}
 
 class DynaplayPlayground extends HTMLElement {
   private started = false;
@@ -64,11 +61,12 @@ class DynaplayPlayground extends HTMLElement {
     const tabs = new Map<Panel, HTMLButtonElement>();
     const console_ = createConsole(state);
     const capacity = createCapacity(state);
+    const streams = createStreams(state);
     const content: Record<Panel, HTMLElement> = {
       designer: createDesigner(state),
       items: createItems(state),
       console: console_.element,
-      streams: placeholder("Streams", "The stream viewer arrives with DynamoDB Streams: a live feed of each table's INSERT, MODIFY and REMOVE records with old and new images, and JS triggers.", "Until then, the Console shows each write's response."),
+      streams: streams.element,
       capacity: capacity.element,
     };
     for (const [id, label] of PANELS) {
@@ -95,8 +93,9 @@ class DynaplayPlayground extends HTMLElement {
         tab.tabIndex = on ? 0 : -1;
         panels.get(pid)!.hidden = !on;
       }
-      // The Capacity panel polls the engine and may run a load generator only while shown.
+      // The Capacity and Streams panels poll the engine (and run a load generator) only while shown.
       capacity.setVisible(id === "capacity");
+      streams.setVisible(id === "streams");
       if (focusTab) tabs.get(id)!.focus();
       if (location.hash !== `#${id}`) history.replaceState(null, "", `#${id}`);
       try {

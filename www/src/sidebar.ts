@@ -1,5 +1,5 @@
 // The sidebar: databases (switch, create, reset, export and import), the open database's tables with their
-// secondary indexes under each, and the place where streams will be listed.
+// secondary indexes under each, and the tables with an enabled stream (a click opens the Streams panel).
 import { confirmDialog, h, uid } from "./dom";
 import type { AppState } from "./state";
 import { createTransfer } from "./transfer";
@@ -23,6 +23,8 @@ export function createSidebar(state: AppState, goTo: (panel: string) => void): H
   const tableList = h("ul", { class: "dp-table-list", "data-testid": "table-list", "aria-label": "Tables" });
   const tablesEmpty = h("p", { class: "hint", "data-testid": "tables-empty" }, "No tables yet.");
   const newTable = h("button", { type: "button", class: "small", "data-testid": "new-table" }, "New table");
+  const streamList = h("ul", { class: "dp-side-streams", "data-testid": "stream-list", "aria-label": "Tables with a stream" });
+  const streamsEmpty = h("p", { class: "hint", "data-testid": "streams-side-empty" }, "No table has a stream enabled.");
 
   const element = h("aside", { class: "dp-sidebar", "aria-label": "Databases and tables" },
     h("section", { class: "dp-side-section" },
@@ -38,9 +40,10 @@ export function createSidebar(state: AppState, goTo: (panel: string) => void): H
       tableList,
       tablesEmpty,
     ),
-    h("section", { class: "dp-side-section dp-side-later" },
+    h("section", { class: "dp-side-section" },
       h("h2", {}, "Streams"),
-      h("p", { class: "hint" }, "Tables with DynamoDB Streams appear here once the engine supports streams."),
+      streamList,
+      streamsEmpty,
     ),
   );
 
@@ -56,7 +59,7 @@ export function createSidebar(state: AppState, goTo: (panel: string) => void): H
         const button = h("button", { type: "button", class: "dp-table-button", "data-table": name, "aria-pressed": String(state.selected === name) }, name);
         button.addEventListener("click", async () => {
           await state.select(name);
-          if (!["designer", "items", "capacity"].includes(currentPanel())) goTo("items");
+          if (!["designer", "items", "capacity", "streams"].includes(currentPanel())) goTo("items");
         });
         const d = state.descriptions.get(name);
         const indexes = [
@@ -71,6 +74,22 @@ export function createSidebar(state: AppState, goTo: (panel: string) => void): H
       }),
     );
     tablesEmpty.hidden = state.tables.length > 0;
+    renderStreams();
+  }
+
+  /** The described tables whose stream is enabled, each with its view type. */
+  function renderStreams() {
+    const streamed = state.tables.filter((name) => state.descriptions.get(name)?.StreamSpecification?.StreamEnabled);
+    streamList.replaceChildren(...streamed.map((name) => {
+      const view = String(state.descriptions.get(name).StreamSpecification.StreamViewType ?? "");
+      const button = h("button", { type: "button", class: "dp-table-button", "data-table": name, "aria-label": `Stream of ${name} (${view})` }, name, h("span", { class: "hint" }, ` ${view}`));
+      button.addEventListener("click", async () => {
+        await state.select(name);
+        goTo("streams");
+      });
+      return h("li", {}, button);
+    }));
+    streamsEmpty.hidden = streamed.length > 0;
   }
 
   /** Fetches the descriptions the sidebar lacks (for their indexes), then lists again. */

@@ -11,6 +11,7 @@ const DEFAULTS = {
   GsiBackfillMillis: 0,
   ItemCollectionSizeLimitBytes: 10 * 1024 ** 3,
   TransactionDurationMillis: 0,
+  TtlSweepDelayMillis: 0,
   Clock: { Rate: 1 },
 };
 
@@ -28,9 +29,10 @@ test("each knob and the clock rate, in words", () => {
       GsiBackfillMillis: 60_000,
       ItemCollectionSizeLimitBytes: 4096,
       TransactionDurationMillis: 250,
+      TtlSweepDelayMillis: 3_600_000,
       Clock: { Rate: 0 },
     }),
-    ["clock paused", "adaptive capacity off", "throttling off", "partitions split at 4.0 KB", "GSI delay 5 s", "new GSIs backfill for 1 min", "item collections limited to 4.0 KB", "transactions last 250 ms"],
+    ["clock paused", "adaptive capacity off", "throttling off", "partitions split at 4.0 KB", "GSI delay 5 s", "new GSIs backfill for 1 min", "item collections limited to 4.0 KB", "transactions last 250 ms", "TTL deletions 1 h late"],
   );
   assert.deepEqual(nonDefaultSettings({ ...DEFAULTS, Clock: { Rate: 60 } }), ["clock 60x"]);
 });

@@ -18,6 +18,7 @@ export interface SimulationSettings {
   GsiBackfillMillis: number;
   ItemCollectionSizeLimitBytes: number;
   TransactionDurationMillis: number;
+  TtlSweepDelayMillis: number;
   Clock: { Rate: number };
 }
 
@@ -36,6 +37,7 @@ export function nonDefaultSettings(config: SimulationSettings): string[] {
   if (config.GsiBackfillMillis !== 0) changed.push(`new GSIs backfill for ${millis(config.GsiBackfillMillis)}`);
   if (config.ItemCollectionSizeLimitBytes !== TEN_GB) changed.push(`item collections limited to ${formatBytes(config.ItemCollectionSizeLimitBytes)}`);
   if (config.TransactionDurationMillis !== 0) changed.push(`transactions last ${millis(config.TransactionDurationMillis)}`);
+  if (config.TtlSweepDelayMillis !== 0) changed.push(`TTL deletions ${millis(config.TtlSweepDelayMillis)} late`);
   return changed;
 }
 

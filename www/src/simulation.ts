@@ -1,6 +1,6 @@
 // Simulation controls: the engine clock (pause, 1x to 600x, advance) and the knobs that
 // AWS hides (AdaptiveCapacity, Throttling, PartitionSizeLimitBytes, GsiPropagationDelayMillis, GsiBackfillMillis,
-// ItemCollectionSizeLimitBytes, TransactionDurationMillis), set through the engine's
+// ItemCollectionSizeLimitBytes, TransactionDurationMillis, TtlSweepDelayMillis), set through the engine's
 // Dynaplay.SetClock and Dynaplay.Configure (docs/differences.md).
 //
 // The engine keeps knobs in memory only, so the page remembers them in localStorage per
@@ -16,6 +16,7 @@ export const OLD_KNOBS_KEYS = ["dynaplay.knobs.v1"];
 const GB10 = 10 * 1024 ** 3;
 const TINY = 4 * 1024;
 const DAY_MILLIS = 86_400_000;
+const HOUR_MILLIS = 3_600_000;
 const RATES = [
   [0, "Pause"],
   [1, "1x"],
@@ -33,10 +34,11 @@ export interface Knobs {
   GsiBackfillMillis?: number;
   ItemCollectionSizeLimitBytes?: number;
   TransactionDurationMillis?: number;
+  TtlSweepDelayMillis?: number;
 }
 
 const FLAG_KNOBS = ["AdaptiveCapacity", "Throttling"] as const;
-const NUMBER_KNOBS = ["PartitionSizeLimitBytes", "GsiPropagationDelayMillis", "GsiBackfillMillis", "ItemCollectionSizeLimitBytes", "TransactionDurationMillis"] as const;
+const NUMBER_KNOBS = ["PartitionSizeLimitBytes", "GsiPropagationDelayMillis", "GsiBackfillMillis", "ItemCollectionSizeLimitBytes", "TransactionDurationMillis", "TtlSweepDelayMillis"] as const;
 
 export interface Configuration extends Required<Knobs> {
   Clock: { NowMillis: number; Rate: number };
@@ -173,6 +175,10 @@ const NUMBER_KNOB_SPECS: NumberKnobSpec[] = [
     knob: "TransactionDurationMillis", label: "Transaction duration (ms)", min: 0, max: DAY_MILLIS, step: 100, describe: millisText, testId: "knob-transaction-duration",
     presets: [{ label: "Slow transactions: 10 s", value: 10_000, testId: "knob-transaction-slow" }, { label: "Instant", value: 0, testId: "knob-transaction-instant" }],
   },
+  {
+    knob: "TtlSweepDelayMillis", label: "TTL sweep delay (ms)", min: 0, max: 7 * DAY_MILLIS, step: 1000, describe: millisText, testId: "knob-ttl-sweep",
+    presets: [{ label: "TTL lag: 1 h", value: HOUR_MILLIS, testId: "knob-ttl-lag" }, { label: "Sweep at once", value: 0, testId: "knob-ttl-instant" }],
+  },
 ];
 
 export interface SimulationControls {
@@ -210,7 +216,7 @@ export function createSimulationControls(state: AppState): SimulationControls {
     h("details", { class: "hint" },
       h("summary", {}, "How the clock and the knobs work"),
       h("p", {}, "The engine clock drives refill and burst: at 60x, a minute of units refills every real second, and +5 min refills a whole 300 s burst at once. Paused, nothing refills. Without adaptive capacity a partition may only use its even share of the table's units; without throttling every request is admitted. Partitions split for size as items are written, so a 4 KB split size shows splits after a few dozen items (DynamoDB splits at 10 GB)."),
-      h("p", {}, "A GSI propagation delay makes a write reach the global indexes that long later on the engine clock: until then Query and Scan through an index see the item as it was. A tiny item collection limit makes a table with a local index refuse writes past 4 KB per partition key (ItemCollectionSizeLimitExceededException). A transaction duration keeps a committed transaction's items held, so that a write to one of them fails with TransactionConflictException and another transaction touching one is cancelled with TransactionConflict."),
+      h("p", {}, "A GSI propagation delay makes a write reach the global indexes that long later on the engine clock: until then Query and Scan through an index see the item as it was. A tiny item collection limit makes a table with a local index refuse writes past 4 KB per partition key (ItemCollectionSizeLimitExceededException). A transaction duration keeps a committed transaction's items held, so that a write to one of them fails with TransactionConflictException and another transaction touching one is cancelled with TransactionConflict. A TTL sweep delay leaves expired items in place (still read, as on DynamoDB, which may take days) until that long after their time to live has passed on the engine clock."),
       h("p", {}, "Knobs live in the engine's memory; the page remembers them for this database and sets them again whenever it opens it.")),
     h("details", { class: "hint", "data-testid": "try-stale-gsi" },
       h("summary", {}, "Try it: a stale GSI read"),
