@@ -47,7 +47,7 @@ function settingsText(o: TriggerOptions): string {
 function stateText(trigger: Trigger): string {
   const s = trigger.state();
   const at = s.shardId ? `${s.shardId} after ${s.lastSequenceNumber}` : "nothing processed yet";
-  return `${s.running ? "Running" : "Paused"} · position ${at} · ${s.pending} pending · ${s.invocations} invocation(s), ${s.delivered} delivered, ${s.errors} error(s), ${s.retries} retr(ies), ${s.batchesSplit} split(s), ${s.sentToFailure} sent to failure`;
+  return `${s.running ? "Running" : "Paused"} · position ${at} · ${s.pending} pending · ${s.invocations} invocation(s), ${s.delivered} delivered, ${s.errors} error(s), ${s.retries} retried, ${s.batchesSplit} split, ${s.sentToFailure} sent to failure`;
 }
 
 const keysText = (event: StreamEvent) => event.Records.map((r) => attributesText(r.dynamodb.Keys, [])).join("; ");
