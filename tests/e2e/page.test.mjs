@@ -1279,6 +1279,54 @@ describe("playground page", { timeout: 240_000 }, () => {
       assertClean(t, seen);
     }));
 
+  test("triggers: a function on a NEW_IMAGE stream, one bad record bisected out to the failure list", (t) =>
+    withPage("triggers", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-triggers#designer`);
+      await page.getByTestId("designer-stream-enabled").check();
+      await page.getByTestId("designer-stream-view-type").selectOption("NEW_IMAGE");
+      await createTableInDesigner(page, { name: "Orders", pk: "id" });
+      await page.getByTestId("stream-list").getByText("Orders").click();
+      await page.getByTestId("panel-streams").waitFor({ state: "visible" });
+      await page.getByTestId("trigger-body").fill('for (const r of event.Records) if (r.dynamodb.NewImage.id.S === "bad") throw new Error("cannot ship " + r.dynamodb.Keys.id.S);');
+      await page.getByTestId("trigger-retries").fill("1");
+      await page.getByTestId("trigger-bisect").check();
+      await page.getByTestId("trigger-add").click();
+      await page.getByTestId("trigger").filter({ hasText: "Orders · batch 100 · TRIM_HORIZON · 1 retry · bisect on error" }).waitFor();
+      await page.evaluate(async () => {
+        const items = ["a", "b", "bad", "c", "d"].map((id) => ({ PutRequest: { Item: { id: { S: id } } } }));
+        await globalThis.dynaplay.db.send("BatchWriteItem", { RequestItems: { Orders: items } });
+      });
+      const status = page.getByTestId("trigger-state");
+      await status.filter({ hasText: "4 delivered" }).filter({ hasText: "1 sent to failure" }).waitFor();
+      assert.match(await status.textContent(), /0 pending/);
+      const failures = page.getByTestId("trigger-failure");
+      assert.equal(await failures.count(), 1);
+      assert.match(await failures.first().textContent(), /Orders · 1 record\(s\): id=bad · Error: cannot ship bad/);
+      const log = await page.getByTestId("trigger-invocation").evaluateAll((els) => els.map((e) => e.dataset.ok));
+      assert.ok(log.includes("false") && log.includes("true"), `ok and failed invocations: ${log}`);
+      assert.match(await page.getByTestId("trigger-error").textContent(), /Last error: Error: cannot ship bad/);
+
+      // Paused, then resumed: what was written meanwhile is delivered; then deleted.
+      await page.getByTestId("trigger-pause").click();
+      assert.match(await status.textContent(), /^Paused/);
+      await page.evaluate(() => globalThis.dynaplay.db.send("PutItem", { TableName: "Orders", Item: { id: { S: "e" } } }));
+      await page.getByTestId("trigger-pause").click();
+      await status.filter({ hasText: "5 delivered" }).waitFor();
+      await page.getByTestId("triggers").scrollIntoViewIfNeeded();
+      await page.getByTestId("triggers").screenshot({ path: join(outputDir, "triggers.png") });
+      t.diagnostic(`screenshot: ${join(outputDir, "triggers.png")}`);
+
+      // A trigger from page code, with a real function.
+      const received = await page.evaluate(() => new Promise((resolve) => {
+        const trigger = globalThis.dynaplay.triggers.create({ tableName: "Orders", handler: (event) => { trigger.stop(); resolve(event.Records.length); } });
+      }));
+      assert.equal(received, 6);
+      assert.equal(await page.getByTestId("trigger").count(), 2);
+      await page.getByTestId("trigger-delete").first().click();
+      assert.equal(await page.getByTestId("trigger").count(), 1);
+      assertClean(t, seen);
+    }));
+
   test("a table without a stream, narrow screen, dark theme and keyboard tabs", (t) =>
     withPage("layout", async (page, seen) => {
       await openPlayground(page, `${server.url}?db=e2e-layout#streams`);

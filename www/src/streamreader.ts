@@ -4,6 +4,8 @@
 // without NextShardIterator, then DescribeStream again for the child that the 4-hourly
 // rollover opened. An expired iterator (15 minutes of engine clock) is replaced by one
 // after the last sequence number read; a trimmed position (24 hours) starts at the oldest.
+// A reader may start at LATEST instead (the shards open at its first DescribeStream, from
+// their tip; shards already closed are skipped) and may hand each page of records to a sink.
 import type { Outcome } from "./engine";
 import type { ReadRecord, StreamRecord } from "./streamrecords";
 
@@ -16,6 +18,15 @@ type Send = <T = any>(operation: string, request: object) => Promise<Outcome<T>>
 interface Shard {
   ShardId: string;
   ParentShardId?: string;
+  SequenceNumberRange?: { EndingSequenceNumber?: string };
+}
+
+export type StartingPosition = "TRIM_HORIZON" | "LATEST";
+
+export interface ReaderOptions {
+  startingPosition?: StartingPosition;
+  /** Called with each page of records read (in order, one shard's records per call). */
+  onRecords?: (records: ReadRecord[]) => void;
 }
 
 export class StreamReader {
@@ -24,8 +35,11 @@ export class StreamReader {
   private finished = new Set<string>();
   private lastSequence = new Map<string, string>();
   private mustDescribe = true;
+  private fromLatest: boolean;
 
-  constructor(readonly streamArn: string, private send: Send) {}
+  constructor(readonly streamArn: string, private send: Send, private options: ReaderOptions = {}) {
+    this.fromLatest = options.startingPosition === "LATEST";
+  }
 
   /** Reads what is new; resolves to whether records arrived, or throws the first error. */
   async poll(): Promise<boolean> {
@@ -48,14 +62,17 @@ export class StreamReader {
     for (const shard of shards) {
       const parentPending = shard.ParentShardId && listed.has(shard.ParentShardId) && !this.finished.has(shard.ParentShardId);
       if (this.finished.has(shard.ShardId) || this.iterators.has(shard.ShardId) || parentPending) continue;
-      this.iterators.set(shard.ShardId, await this.iteratorFor(shard.ShardId));
+      if (this.fromLatest && shard.SequenceNumberRange?.EndingSequenceNumber) this.finished.add(shard.ShardId);
+      else this.iterators.set(shard.ShardId, await this.iteratorFor(shard.ShardId));
     }
     this.mustDescribe = false;
+    this.fromLatest = false;
   }
 
   private async iteratorFor(shardId: string): Promise<string> {
     const after = this.lastSequence.get(shardId);
-    const position = after ? { ShardIteratorType: "AFTER_SEQUENCE_NUMBER", SequenceNumber: after } : { ShardIteratorType: "TRIM_HORIZON" };
+    const start = this.fromLatest ? "LATEST" : "TRIM_HORIZON";
+    const position = after ? { ShardIteratorType: "AFTER_SEQUENCE_NUMBER", SequenceNumber: after } : { ShardIteratorType: start };
     const outcome = await this.send<{ ShardIterator: string }>(`${STREAMS}.GetShardIterator`, { StreamArn: this.streamArn, ShardId: shardId, ...position });
     if (!outcome.ok) throw outcome.error;
     return outcome.response.ShardIterator;
@@ -65,10 +82,10 @@ export class StreamReader {
     const outcome = await this.send<{ Records: StreamRecord[]; NextShardIterator?: string }>(`${STREAMS}.GetRecords`, { ShardIterator: iterator, Limit: 1000 });
     if (!outcome.ok) return this.recover(shardId, outcome.error);
     const { Records, NextShardIterator } = outcome.response;
-    for (const record of Records) {
-      this.records.push({ record, shardId });
-      this.lastSequence.set(shardId, record.dynamodb.SequenceNumber);
-    }
+    const read = Records.map((record) => ({ record, shardId }));
+    for (const { record } of read) this.lastSequence.set(shardId, record.dynamodb.SequenceNumber);
+    this.records.push(...read);
+    if (read.length) this.options.onRecords?.(read);
     this.records.splice(0, Math.max(0, this.records.length - MAX_RECORDS));
     if (NextShardIterator) this.iterators.set(shardId, NextShardIterator);
     else this.finishShard(shardId);

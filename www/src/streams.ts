@@ -4,9 +4,11 @@
 // engine-clock time and size; a MODIFY the attributes it added, removed or changed; a time
 // to live deletion is marked. Pause, a partition key filter, the order and a feed or table
 // layout are the reader's controls. A table without a stream gets an explanation and an "Enable stream" form.
+// Below, the Triggers section (triggerspanel.ts).
 import { checkbox, h, labelled } from "./dom";
 import type { AppState } from "./state";
 import { StreamReader } from "./streamreader";
+import { createTriggersSection } from "./triggerspanel";
 import { attributesText, changesText, imageDiff, isTtlDeletion, matchesPartitionKey, type ReadRecord, recordTime } from "./streamrecords";
 
 const POLL_MILLIS = 500;
@@ -113,7 +115,7 @@ export function createStreams(state: AppState): StreamsPanel {
   const feed = h("section", { "data-testid": "streams-feed", hidden: true },
     h("div", { class: "dp-row dp-stream-controls" }, pause, labelled("Filter by partition key", filter), checkbox(newestFirst, "Newest first"), labelled("Layout", layout)),
     info, error, list);
-  const element = h("div", { class: "dp-streams" }, title, explanation(), empty, noStream, feed);
+  const element = h("div", { class: "dp-streams" }, title, explanation(), empty, noStream, feed, createTriggersSection(state).element);
 
   let reader: StreamReader | null = null;
   let visible = false;

@@ -1,0 +1,174 @@
+// The Streams panel's Triggers section: a JavaScript function body typed in a textarea,
+// subscribed to the picked table's stream (triggers.ts) with a batch size, a starting
+// position, retries and bisect-on-error; the triggers with their position, counts and last
+// error (Pause / Resume / Delete); the latest 50 invocations and the batches given up on (the
+// on-failure destination). The body runs as an async function of `event` made with the
+// AsyncFunction constructor: the person's own code in their own page. Page code registers
+// a trigger with a real function through `dynaplay.triggers.create(options)`. Triggers live
+// in memory: a reload or another database ends them.
+import { attributesText } from "./streamrecords";
+import { checkbox, h, labelled, uid } from "./dom";
+import type { AppState } from "./state";
+import { createTrigger, errorText, type Invocation, type StreamEvent, type Trigger, type TriggerDb, type TriggerOptions } from "./triggers";
+
+const MAX_LOG = 50;
+const REFRESH_MILLIS = 500;
+const DEFAULT_BODY = "// event.Records: the records as GetRecords answers them.\nfor (const record of event.Records) console.log(record.eventName, record.dynamodb.Keys);";
+const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (...args: string[]) => (event: StreamEvent) => Promise<void>;
+
+interface Entry {
+  trigger: Trigger;
+  element: HTMLElement;
+  refresh(): void;
+}
+
+interface LogLine {
+  time: number;
+  text: string;
+  ok: boolean;
+}
+
+/** The database as triggers see it: through the page's session, errors thrown. */
+function sessionDb(state: AppState): TriggerDb {
+  return {
+    async send(operation, request) {
+      const outcome = await state.send(operation, request);
+      if (!outcome.ok) throw outcome.error;
+      return outcome.response;
+    },
+  };
+}
+
+function settingsText(o: TriggerOptions): string {
+  const retries = (o.maximumRetryAttempts ?? -1) < 0 ? "retries forever" : `${o.maximumRetryAttempts} retr${o.maximumRetryAttempts === 1 ? "y" : "ies"}`;
+  return `${o.tableName} · batch ${o.batchSize} · ${o.startingPosition} · ${retries}${o.bisectBatchOnFunctionError ? " · bisect on error" : ""}`;
+}
+
+function stateText(trigger: Trigger): string {
+  const s = trigger.state();
+  const at = s.shardId ? `${s.shardId} after ${s.lastSequenceNumber}` : "nothing processed yet";
+  return `${s.running ? "Running" : "Paused"} · position ${at} · ${s.pending} pending · ${s.invocations} invocation(s), ${s.delivered} delivered, ${s.errors} error(s), ${s.retries} retried, ${s.batchesSplit} split, ${s.sentToFailure} sent to failure`;
+}
+
+const keysText = (event: StreamEvent) => event.Records.map((r) => attributesText(r.dynamodb.Keys, [])).join("; ");
+const timeText = (time: number) => new Date(time).toISOString().slice(11, 23);
+
+function logList(lines: LogLine[], testId: string, label: string): HTMLElement {
+  return h("ol", { class: "dp-trigger-log", "aria-label": label }, ...lines.map((line) =>
+    h("li", { "data-testid": testId, "data-ok": String(line.ok) }, h("span", { class: "hint" }, timeText(line.time)), " ", line.text)));
+}
+
+export interface TriggersSection {
+  element: HTMLElement;
+}
+
+export function createTriggersSection(state: AppState): TriggersSection {
+  const bodyInput = h("textarea", { id: uid("trigger-body"), rows: 5, spellcheck: "false", class: "dp-trigger-body", "data-testid": "trigger-body" });
+  bodyInput.value = DEFAULT_BODY;
+  const batchSize = h("input", { type: "number", min: 1, max: 10000, value: 100, "data-testid": "trigger-batch-size" });
+  const position = h("select", { "data-testid": "trigger-position" }, h("option", { value: "TRIM_HORIZON" }, "TRIM_HORIZON (oldest)"), h("option", { value: "LATEST" }, "LATEST (new only)"));
+  const retries = h("input", { type: "number", min: -1, value: -1, "data-testid": "trigger-retries" });
+  const bisect = h("input", { type: "checkbox", "data-testid": "trigger-bisect" });
+  const add = h("button", { type: "button", "data-testid": "trigger-add" }, "Add trigger");
+  const formError = h("p", { class: "field-error", role: "alert", hidden: true, "data-testid": "trigger-form-error" });
+  const list = h("ul", { class: "dp-trigger-list", "data-testid": "trigger-list" });
+  const invocationsBox = h("div", { "data-testid": "trigger-invocations" });
+  const failuresBox = h("div", { "data-testid": "trigger-failures" });
+  const element = h("section", { class: "dp-form dp-triggers", "data-testid": "triggers" },
+    h("h3", {}, "Triggers"),
+    h("p", { class: "hint" }, "A trigger calls a JavaScript function with each batch of the picked table's stream records, as Lambda does for an event source mapping: in order, retried when it throws (the same records again), split in halves with bisect on, given up on after the retries (to the failure list below). The body is your own code, run in this page; triggers are kept in memory until a reload."),
+    h("div", { class: "field" }, h("label", { for: bodyInput.id }, "Function body (async, argument event)"), bodyInput),
+    h("div", { class: "dp-row dp-stream-controls" }, labelled("Batch size", batchSize), labelled("Starting position", position), labelled("Retries (-1: forever)", retries), checkbox(bisect, "Bisect batch on error"), add),
+    formError, list,
+    h("h4", {}, "Invocations (latest 50)"), invocationsBox,
+    h("h4", {}, "Failures (the on-failure destination, latest 50)"), failuresBox);
+
+  const entries: Entry[] = [];
+  const invocations: LogLine[] = [];
+  const failures: LogLine[] = [];
+  let timer: ReturnType<typeof setInterval> | null = null;
+
+  function pushLine(lines: LogLine[], line: LogLine) {
+    lines.unshift(line);
+    lines.splice(MAX_LOG);
+  }
+
+  function refresh() {
+    for (const entry of entries) entry.refresh();
+    invocationsBox.replaceChildren(logList(invocations, "trigger-invocation", "Invocations"));
+    failuresBox.replaceChildren(logList(failures, "trigger-failure", "Failures"));
+  }
+
+  function remove(entry: Entry) {
+    entry.trigger.stop();
+    entries.splice(entries.indexOf(entry), 1);
+    entry.element.remove();
+    if (!entries.length && timer) clearInterval(timer);
+    if (!entries.length) timer = null;
+  }
+
+  function entryFor(trigger: Trigger): Entry {
+    const status = h("p", { class: "hint", "data-testid": "trigger-state" });
+    const lastError = h("p", { class: "field-error", "data-testid": "trigger-error" });
+    const pause = h("button", { type: "button", class: "small secondary", "data-testid": "trigger-pause" }, "Pause");
+    const del = h("button", { type: "button", class: "small secondary", "data-testid": "trigger-delete" }, "Delete");
+    const element = h("li", { class: "dp-trigger", "data-testid": "trigger" }, h("div", { class: "dp-row" }, h("strong", {}, settingsText(trigger.options)), pause, del), status, lastError);
+    const entry: Entry = {
+      trigger,
+      element,
+      refresh() {
+        const s = trigger.state();
+        status.textContent = stateText(trigger);
+        lastError.hidden = !s.lastError;
+        lastError.textContent = s.lastError ? `Last error: ${s.lastError}` : "";
+        pause.textContent = s.running ? "Pause" : "Resume";
+      },
+    };
+    pause.addEventListener("click", () => (trigger.state().running ? trigger.stop() : trigger.start(), refresh()));
+    del.addEventListener("click", () => remove(entry));
+    return entry;
+  }
+
+  /** Registers and starts a trigger, listed here, its invocations and failures logged. */
+  function create(options: TriggerOptions): Trigger {
+    const tableName = options.tableName;
+    const trigger = createTrigger(sessionDb(state), {
+      ...options,
+      onInvocation: (i: Invocation) => {
+        pushLine(invocations, { time: i.time, ok: i.ok, text: `${tableName} · ${i.size} record(s) · ${i.ok ? "ok" : i.error}` });
+        options.onInvocation?.(i);
+      },
+      onFailure: (batch, error) => {
+        pushLine(failures, { time: Date.now(), ok: false, text: `${tableName} · ${batch.Records.length} record(s): ${keysText(batch)} · ${errorText(error)}` });
+        options.onFailure?.(batch, error);
+      },
+    });
+    const entry = entryFor(trigger);
+    entries.push(entry);
+    list.append(entry.element);
+    trigger.start();
+    timer ??= setInterval(refresh, REFRESH_MILLIS);
+    refresh();
+    return trigger;
+  }
+
+  function createFromForm() {
+    try {
+      if (!state.selected) throw new Error("Pick a table with a stream in the sidebar first.");
+      const handler = new AsyncFunction("event", bodyInput.value);
+      create({ tableName: state.selected, handler, batchSize: Number(batchSize.value), startingPosition: position.value as TriggerOptions["startingPosition"], maximumRetryAttempts: Number(retries.value), bisectBatchOnFunctionError: bisect.checked });
+      formError.hidden = true;
+    } catch (err) {
+      formError.hidden = false;
+      formError.textContent = errorText(err);
+    }
+  }
+
+  add.addEventListener("click", createFromForm);
+  state.addEventListener("session", () => {
+    for (const entry of [...entries]) remove(entry);
+    const page = (globalThis as any).dynaplay;
+    if (state.session && page) page.triggers = { create };
+  });
+  return { element };
+}
