@@ -18,6 +18,8 @@ pub mod clock;
 pub mod engine;
 pub mod error;
 pub mod expr;
+#[cfg(test)]
+mod fuzz;
 pub mod index;
 pub mod model;
 pub mod partiql;

@@ -1,6 +1,7 @@
 //! Tests of the public entry points: per construct, per error, round trips and a fuzz.
 
 use super::*;
+use crate::fuzz::{self, keep_going, Rng};
 use crate::model::{item_from_json, AttributeValue, Item, KeyAttribute, KeySchema, ScalarType};
 use serde_json::{json, Value};
 
@@ -489,22 +490,6 @@ fn printed_trees_parse_back_to_themselves() {
     assert_eq!(parser::parse_update(&tree.to_string()).unwrap(), tree);
 }
 
-/// A small deterministic generator (xorshift64*), so the fuzz needs no crate.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, bound: usize) -> usize {
-        (self.next() % bound as u64) as usize
-    }
-}
-
 const SOUP: [&str; 40] = [
     "a",
     "b",
@@ -568,16 +553,6 @@ fn exercise(text: &str, placeholders: &Placeholders, item: &Item) {
     let _ = syntax_error(text, ExpressionKind::Update);
 }
 
-/// Whether the fuzz should go on after `done` cases: a fixed count by default, or for
-/// DYNAPLAY_FUZZ_SECONDS seconds (`DYNAPLAY_FUZZ_SECONDS=600 cargo test --release --lib
-/// fuzz -- --nocapture`).
-fn keep_going(done: u64, started: std::time::Instant) -> bool {
-    match std::env::var("DYNAPLAY_FUZZ_SECONDS").ok().and_then(|seconds| seconds.parse().ok()) {
-        Some(seconds) => started.elapsed() < std::time::Duration::from_secs(seconds),
-        None => done < 20_000,
-    }
-}
-
 #[test]
 fn fuzz_never_panics() {
     let placeholders = placeholders(json!({"#n": "n", "#m": "m"}), values());
@@ -591,23 +566,7 @@ fn fuzz_never_panics() {
     let (started, mut done) = (std::time::Instant::now(), 0u64);
     while keep_going(done, started) {
         done += 1;
-        let text = if rng.below(2) == 0 {
-            (0..rng.below(14)).map(|_| SOUP[rng.below(SOUP.len())]).collect::<Vec<_>>().join(" ")
-        } else {
-            let mut words: Vec<&str> = seeds[rng.below(seeds.len())].split(' ').collect();
-            for _ in 0..=rng.below(3) {
-                let at = rng.below(words.len());
-                match rng.below(3) {
-                    0 => drop(words.remove(at)),
-                    1 => words.insert(at, SOUP[rng.below(SOUP.len())]),
-                    _ => words[at] = SOUP[rng.below(SOUP.len())],
-                }
-                if words.is_empty() {
-                    break;
-                }
-            }
-            words.join(" ")
-        };
+        let text = fuzz::input(&mut rng, &SOUP, &seeds, 14);
         exercise(&text, &placeholders, &item);
     }
     for hostile in ["(".repeat(3000), "NOT ".repeat(1000), "a.".repeat(2000) + "a", "a[0]".repeat(1000)] {

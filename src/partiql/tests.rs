@@ -1,6 +1,7 @@
 //! Parser tests: statements, DynamoDB's syntax errors, the Display round trip and a fuzz.
 
 use super::*;
+use crate::fuzz::{self, keep_going, Rng};
 
 fn parsed(text: &str) -> Statement {
     parse(text).unwrap_or_else(|error| panic!("{text}: {}", error.message)).statement
@@ -100,18 +101,6 @@ fn display_round_trips() {
     }
 }
 
-/// A small deterministic generator (xorshift64*), so the fuzz needs no crate.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, bound: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % bound as u64) as usize
-    }
-}
-
 const SOUP: [&str; 42] = [
     "SELECT",
     "FROM",
@@ -157,15 +146,6 @@ const SOUP: [&str; 42] = [
     "MISSING",
 ];
 
-/// Whether the fuzz should go on after `done` cases: a fixed count by default, or for
-/// DYNAPLAY_FUZZ_SECONDS seconds.
-fn keep_going(done: u64, started: std::time::Instant) -> bool {
-    match std::env::var("DYNAPLAY_FUZZ_SECONDS").ok().and_then(|seconds| seconds.parse().ok()) {
-        Some(seconds) => started.elapsed() < std::time::Duration::from_secs(seconds),
-        None => done < 20_000,
-    }
-}
-
 /// Random and mutated statements never panic, and whatever parses prints back to an
 /// equal tree.
 #[test]
@@ -174,23 +154,7 @@ fn fuzz_never_panics() {
     let (started, mut done) = (std::time::Instant::now(), 0u64);
     while keep_going(done, started) {
         done += 1;
-        let text = if rng.below(2) == 0 {
-            (0..rng.below(16)).map(|_| SOUP[rng.below(SOUP.len())]).collect::<Vec<_>>().join(" ")
-        } else {
-            let mut words: Vec<&str> = STATEMENTS[rng.below(STATEMENTS.len())].split(' ').collect();
-            for _ in 0..=rng.below(3) {
-                let at = rng.below(words.len());
-                match rng.below(3) {
-                    0 => drop(words.remove(at)),
-                    1 => words.insert(at, SOUP[rng.below(SOUP.len())]),
-                    _ => words[at] = SOUP[rng.below(SOUP.len())],
-                }
-                if words.is_empty() {
-                    break;
-                }
-            }
-            words.join(" ")
-        };
+        let text = fuzz::input(&mut rng, &SOUP, &STATEMENTS, 16);
         if let Ok(tree) = parse(&text) {
             let printed = tree.statement.to_string();
             assert_eq!(parse(&printed).ok(), Some(tree), "{text}\nprinted: {printed}");
