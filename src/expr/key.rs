@@ -146,19 +146,8 @@ fn term(op: KeyOp, operands: Vec<Operand>, terms: &[KeyTerm]) -> Result<KeyTerm>
         bail_validation!("KeyConditionExpressions must only contain one condition per key");
     }
     let op = match (op, position) {
-        (KeyOp::Compare(comparator), 1) => KeyOp::Compare(flip(comparator)),
+        (KeyOp::Compare(comparator), 1) => KeyOp::Compare(comparator.flipped()),
         _ => op,
     };
     Ok(KeyTerm { name, op, values })
-}
-
-/// `:v < k` is `k > :v`.
-fn flip(comparator: Comparator) -> Comparator {
-    match comparator {
-        Comparator::Lt => Comparator::Gt,
-        Comparator::Le => Comparator::Ge,
-        Comparator::Gt => Comparator::Lt,
-        Comparator::Ge => Comparator::Le,
-        other => other,
-    }
 }

@@ -156,6 +156,17 @@ impl Comparator {
             Comparator::Ge => ">=",
         }
     }
+
+    /// The comparator with its operands swapped: `:v < k` is `k > :v`.
+    pub fn flipped(self) -> Comparator {
+        match self {
+            Comparator::Lt => Comparator::Gt,
+            Comparator::Le => Comparator::Ge,
+            Comparator::Gt => Comparator::Lt,
+            Comparator::Ge => Comparator::Le,
+            other => other,
+        }
+    }
 }
 
 impl fmt::Display for Path {

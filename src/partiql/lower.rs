@@ -430,7 +430,7 @@ impl<'p> Binder<'p> {
             ExprKind::Compare(left, op, right) => {
                 let (op, value) = match (named(left), named(right)) {
                     (true, false) => (*op, right),
-                    (false, true) => (flip(*op), left),
+                    (false, true) => (op.flipped(), left),
                     _ => return Ok(None),
                 };
                 let Some(value) = bound(value)? else { return Ok(None) };
@@ -469,17 +469,6 @@ fn sort_values(condition: &SortKeyCondition) -> Vec<&AttributeValue> {
         | SortKeyCondition::GreaterOrEqual(value)
         | SortKeyCondition::BeginsWith(value) => vec![value],
         SortKeyCondition::Between(low, high) => vec![low, high],
-    }
-}
-
-/// `:v < k` is `k > :v`.
-fn flip(comparator: Comparator) -> Comparator {
-    match comparator {
-        Comparator::Lt => Comparator::Gt,
-        Comparator::Le => Comparator::Ge,
-        Comparator::Gt => Comparator::Lt,
-        Comparator::Ge => Comparator::Le,
-        other => other,
     }
 }
 
