@@ -49,15 +49,9 @@ pub struct SetClockRequest {
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct Configuration {
-    gsi_propagation_delay_millis: u64,
-    gsi_backfill_millis: u64,
-    item_collection_size_limit_bytes: u64,
-    transaction_duration_millis: u64,
-    partition_size_limit_bytes: u64,
-    adaptive_capacity: bool,
-    throttling: bool,
-    ttl_sweep_delay_millis: u64,
+struct Configuration<'a> {
+    #[serde(flatten)]
+    knobs: &'a Knobs,
     clock: ClockState,
 }
 
@@ -131,28 +125,8 @@ fn set_clock(engine: &mut Engine, request: SetClockRequest) -> Result<String> {
 }
 
 fn describe(engine: &Engine) -> Result<String> {
-    let Knobs {
-        gsi_propagation_delay_millis,
-        gsi_backfill_millis,
-        item_collection_size_limit_bytes,
-        transaction_duration_millis,
-        partition_size_limit_bytes,
-        adaptive_capacity,
-        throttling,
-        ttl_sweep_delay_millis,
-    } = engine.knobs;
     let clock = ClockState { now_millis: engine.now_millis(), rate: engine.clock().rate() };
-    render(&Configuration {
-        gsi_propagation_delay_millis,
-        gsi_backfill_millis,
-        item_collection_size_limit_bytes,
-        transaction_duration_millis,
-        partition_size_limit_bytes,
-        adaptive_capacity,
-        throttling,
-        ttl_sweep_delay_millis,
-        clock,
-    })
+    render(&Configuration { knobs: &engine.knobs, clock })
 }
 
 #[derive(Deserialize)]

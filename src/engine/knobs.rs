@@ -4,9 +4,12 @@
 //! for its deletion). Every default behaves as DynamoDB does, or as close
 //! as a single browser tab can; docs/differences.md describes each knob.
 
+use serde::Serialize;
+
 /// The knobs of one database. They live in memory only: a reopened database starts
-/// from the defaults.
-#[derive(Debug, Clone, PartialEq)]
+/// from the defaults. They serialize as `Dynaplay.DescribeConfiguration` answers them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct Knobs {
     /// How long a write takes to reach global secondary indexes, in milliseconds on the
     /// engine clock (0: at once, so ordinary use reads exact indexes).
