@@ -183,19 +183,16 @@ pub struct Throughput {
 impl Throughput {
     pub fn new(billing: &BillingMode) -> Throughput {
         let count = partitions_for(billing).min(MAX_PARTITIONS);
-        let mut throughput = Throughput {
+        let rates = pool_rates(billing, [0.0; 2]);
+        let shares = rates.map(|rate| rate / count as f64);
+        Throughput {
             billing: billing.clone(),
-            pool: [Bucket::full(0.0, 0.0); 2],
-            partitions: (0..count).map(|i| Partition::new(range_start(i, count), [0.0; 2])).collect(),
+            pool: rates.map(|rate| Bucket::full(rate, pool_capacity(billing, rate))),
+            partitions: (0..count).map(|i| Partition::new(range_start(i, count), shares)).collect(),
             peak: [0.0; 2],
             this_second: (0, [0.0; 2]),
             minutes: VecDeque::new(),
-        };
-        let rates = throughput.pool_rates();
-        throughput.pool = [0, 1].map(|slot| Bucket::full(rates[slot], pool_capacity(billing, rates[slot])));
-        let shares = rates.map(|rate| rate / count as f64);
-        throughput.partitions = (0..count).map(|i| Partition::new(range_start(i, count), shares)).collect();
-        throughput
+        }
     }
 
     /// New billing settings: the pool and shares follow, partitions split as the new
@@ -325,15 +322,9 @@ impl Throughput {
         }
     }
 
-    /// Units per second of the pool: provisioned, or what on-demand serves at once
-    /// (twice the previous peak, at least the initial level, at most the quota).
+    /// Units per second of the pool now ([`pool_rates`] after this pool's peak).
     fn pool_rates(&self) -> [f64; 2] {
-        match self.billing {
-            BillingMode::Provisioned { read, write } => [read as f64, write as f64],
-            BillingMode::PayPerRequest => {
-                [0, 1].map(|slot| (2.0 * self.peak[slot]).clamp(ON_DEMAND_INITIAL[slot], ON_DEMAND_TABLE_QUOTA[slot]))
-            }
-        }
+        pool_rates(&self.billing, self.peak)
     }
 
     fn track_minute(&mut self, access: Access, units: f64, now: u64) {
@@ -447,6 +438,17 @@ impl Traffic {
 
 /// How many throttle events a table keeps for the metrics.
 const MAX_THROTTLE_EVENTS: usize = 100;
+
+/// Units per second of a pool: provisioned, or what on-demand serves at once after a
+/// previous `peak` (twice it, at least the initial level, at most the quota).
+fn pool_rates(billing: &BillingMode, peak: [f64; 2]) -> [f64; 2] {
+    match billing {
+        BillingMode::Provisioned { read, write } => [*read as f64, *write as f64],
+        BillingMode::PayPerRequest => {
+            [0, 1].map(|slot| (2.0 * peak[slot]).clamp(ON_DEMAND_INITIAL[slot], ON_DEMAND_TABLE_QUOTA[slot]))
+        }
+    }
+}
 
 /// What a pool keeps: 300 seconds of provisioned units, one second of on-demand ones.
 fn pool_capacity(billing: &BillingMode, rate: f64) -> f64 {
