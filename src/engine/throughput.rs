@@ -384,14 +384,14 @@ pub struct Traffic {
 
 impl Traffic {
     pub fn new(meta: &TableMeta) -> Traffic {
-        let mut traffic = Traffic {
+        let indexes =
+            global_indexes(meta).map(|(name, billing)| (name.to_string(), Throughput::new(&billing))).collect();
+        Traffic {
             table: Throughput::new(&meta.billing),
-            indexes: BTreeMap::new(),
+            indexes,
             throttles: VecDeque::new(),
             activities: VecDeque::new(),
-        };
-        let _ = traffic.reconfigure(meta, 0);
-        traffic
+        }
     }
 
     /// Follows new settings: a global index keeps its throughput, gains one when new,
@@ -400,14 +400,10 @@ impl Traffic {
         let partitions = self.table.partitions.len();
         self.table.reconfigure(&meta.billing, now);
         let mut indexes = BTreeMap::new();
-        for index in meta.indexes.iter().filter(|index| index.kind == IndexKind::Global) {
-            let billing = match index.throughput {
-                Some((read, write)) => BillingMode::Provisioned { read, write },
-                None => BillingMode::PayPerRequest,
-            };
-            let mut throughput = self.indexes.remove(&index.name).unwrap_or_else(|| Throughput::new(&billing));
+        for (name, billing) in global_indexes(meta) {
+            let mut throughput = self.indexes.remove(name).unwrap_or_else(|| Throughput::new(&billing));
             throughput.reconfigure(&billing, now);
-            indexes.insert(index.name.clone(), throughput);
+            indexes.insert(name.to_string(), throughput);
         }
         self.indexes = indexes;
         self.table.partitions.len() != partitions
@@ -434,6 +430,17 @@ impl Traffic {
         }
         self.throttles.push_back(event);
     }
+}
+
+/// The table's global indexes by name, each with its own billing.
+fn global_indexes(meta: &TableMeta) -> impl Iterator<Item = (&str, BillingMode)> {
+    meta.indexes.iter().filter(|index| index.kind == IndexKind::Global).map(|index| {
+        let billing = match index.throughput {
+            Some((read, write)) => BillingMode::Provisioned { read, write },
+            None => BillingMode::PayPerRequest,
+        };
+        (index.name.as_str(), billing)
+    })
 }
 
 /// How many throttle events a table keeps for the metrics.
