@@ -10,6 +10,7 @@ import { ConsumptionChart } from "./chart";
 import { createCostBox } from "./cost";
 import { checkbox, h, uid } from "./dom";
 import { createLoadGenerator } from "./loadgen";
+import { createPoller } from "./poller";
 import { createSimulationControls } from "./simulation";
 import type { AppState } from "./state";
 
@@ -220,9 +221,7 @@ export function createCapacity(state: AppState): CapacityPanel {
 
   let view = TABLE_VIEW;
   let cards: PartitionCard[] = [];
-  let visible = false;
-  /** Bumped to end the running poll loop. */
-  let pollRun = 0;
+  const poller = createPoller(poll, POLL_MILLIS);
 
   function renderViews(metrics: Metrics) {
     const names = [TABLE_VIEW, ...Object.keys(metrics.GlobalSecondaryIndexes)];
@@ -314,38 +313,23 @@ export function createCapacity(state: AppState): CapacityPanel {
     render(outcome.response);
   }
 
-  /** Polls until the panel hides or the browser tab goes to the background. */
-  async function pollWhileShown(run: number) {
-    while (run === pollRun) {
-      await poll();
-      await new Promise((resolve) => setTimeout(resolve, POLL_MILLIS));
-    }
-  }
-
-  function restartPolling() {
-    pollRun++;
-    if (visible && !document.hidden) void pollWhileShown(pollRun);
-  }
-
   function setVisible(now: boolean) {
-    if (now === visible) return;
-    visible = now;
-    restartPolling();
-    if (!visible) return loadGenerator.stop();
+    if (now === poller.shown) return;
+    poller.show(now);
+    if (!now) return loadGenerator.stop();
     void simulation.refresh();
     void cost.refresh();
   }
 
   document.addEventListener("visibilitychange", () => {
     if (document.hidden) loadGenerator.stop();
-    restartPolling();
   });
   state.addEventListener("selected", () => {
     view = TABLE_VIEW;
     cards = [];
     partitionList.replaceChildren();
     autoScaling.reset();
-    if (visible) {
+    if (poller.shown) {
       void cost.refresh();
       void poll();
     }

@@ -6,6 +6,7 @@
 // layout are the reader's controls. A table without a stream gets an explanation and an "Enable stream" form.
 // Below, the Triggers section (triggerspanel.ts).
 import { checkbox, h, labelled } from "./dom";
+import { createPoller } from "./poller";
 import type { AppState } from "./state";
 import { StreamReader } from "./streamreader";
 import { createTriggersSection } from "./triggerspanel";
@@ -118,9 +119,8 @@ export function createStreams(state: AppState): StreamsPanel {
   const element = h("div", { class: "dp-streams" }, title, explanation(), empty, noStream, feed, createTriggersSection(state).element);
 
   let reader: StreamReader | null = null;
-  let visible = false;
   let paused = false;
-  let pollRun = 0;
+  const poller = createPoller(poll, POLL_MILLIS);
 
   const described = () => (state.selected ? state.descriptions.get(state.selected) : null);
   const keyOrder = (): string[] => (described()?.KeySchema ?? []).map((k: any) => String(k.AttributeName));
@@ -176,22 +176,10 @@ export function createStreams(state: AppState): StreamsPanel {
     }
   }
 
-  async function pollWhileShown(run: number) {
-    while (run === pollRun) {
-      await poll();
-      await new Promise((resolve) => setTimeout(resolve, POLL_MILLIS));
-    }
-  }
-
-  function restartPolling() {
-    pollRun++;
-    if (visible && !document.hidden) void pollWhileShown(pollRun);
-  }
-
   /** Starts over from the oldest record of the picked table's stream. */
   function restart() {
     showTable();
-    restartPolling();
+    poller.restart();
   }
 
   enableButton.addEventListener("click", async () => {
@@ -213,15 +201,13 @@ export function createStreams(state: AppState): StreamsPanel {
   filter.addEventListener("input", render);
   newestFirst.addEventListener("change", render);
   layout.addEventListener("change", render);
-  document.addEventListener("visibilitychange", restartPolling);
-  state.addEventListener("selected", () => visible && restart());
-  state.addEventListener("session", () => visible && restart());
+  state.addEventListener("selected", () => poller.shown && restart());
+  state.addEventListener("session", () => poller.shown && restart());
 
   function setVisible(now: boolean) {
-    if (now === visible) return;
-    visible = now;
-    if (visible) restart();
-    else pollRun++;
+    if (now === poller.shown) return;
+    if (now) showTable();
+    poller.show(now);
   }
   return { element, setVisible };
 }
