@@ -18,8 +18,9 @@
 //!    failed, memory is reverted and they reject with an `InternalServerError`.
 //!
 //! Rejections are `Error`s with `name` and `code` set to the exception's short name,
-//! `__type` to DynamoDB's full type, `message` to DynamoDB's message, and `Item` for a
-//! failed condition that asked for it.
+//! `__type` to DynamoDB's full type, `message` to DynamoDB's message, `Item` for a
+//! failed condition that asked for it, and `responseBody` to the error body DynamoDB
+//! would send (the SDK request handler and `dynaplay serve` answer with it).
 
 use crate::clock::Clock;
 use crate::error::{Error, ErrorKind};
@@ -46,6 +47,9 @@ export interface DynaplayError extends Error {
     CancellationReasons?: { Code: string; Message?: string; Item?: Record<string, any> }[];
     /** Why a throttled request was throttled, as DynamoDB reports it. */
     ThrottlingReasons?: { reason: string; resource: string }[];
+    /** The error response body exactly as DynamoDB's HTTP JSON protocol sends it (JSON
+     *  text); absent for errors of the database itself (closed, in use). */
+    responseBody?: string;
 }
 
 /** Counters of a database's work since it opened. */
@@ -295,6 +299,7 @@ fn commit_error(error: &StorageError) -> Error {
 fn api_error(error: &Error) -> JsValue {
     let js = named_error(error.kind.short_name(), &error.message);
     set(&js, "__type", &error.kind.type_name().into());
+    set(&js, "responseBody", &error.to_json().into());
     if let Some(item) = &error.item {
         let item = serde_json::to_string(item).ok().and_then(|json| JSON::parse(&json).ok());
         set(&js, "Item", &item.unwrap_or(JsValue::NULL));

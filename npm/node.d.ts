@@ -1,0 +1,6 @@
+export { Database } from "./dynaplay.js";
+export type { DynaplayError, DatabaseStats } from "./dynaplay.js";
+export { dynaplayHandler, answerRequest } from "./sdkhandler.js";
+export type { DynaplayDatabase, DynaplayRequestHandler, ProtocolAnswer, SdkHttpRequest, SdkHttpResponse } from "./sdkhandler.js";
+export { serve } from "./server.js";
+export type { Endpoint, ServeOptions } from "./server.js";

@@ -1,0 +1,10 @@
+// Dynaplay in Node: the engine is compiled from the package's .wasm file when this module
+// loads, so Database.memory() works at once; `serve` answers DynamoDB's HTTP protocol.
+import { readFileSync } from "node:fs";
+import { initSync, Database } from "./dynaplay.js";
+
+initSync({ module: readFileSync(new URL("./dynaplay_bg.wasm", import.meta.url)) });
+
+export { Database };
+export { dynaplayHandler, answerRequest } from "./sdkhandler.js";
+export { serve } from "./server.js";
