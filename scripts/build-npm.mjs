@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Builds the npm package `dynaplay` into dist-npm/ (docs/sdk.md describes it):
 // 1. the engine as wasm-pack built it (www/pkg: dynaplay.js, dynaplay_bg.wasm, types),
-// 2. the SDK request handler and the HTTP server (www/src/sdkhandler.ts, server.ts) as ES
-//    modules (esbuild) with their declarations (tsc),
+// 2. the SDK request handler, the HTTP server and the file store (www/src/sdkhandler.ts,
+//    server.ts, filestore.ts) as ES modules (esbuild) with their declarations (tsc),
 // 3. the package's own files from npm/ (entry points for browsers/bundlers and Node, the
 //    `dynaplay` command, README), package.json taking its version from Cargo.toml.
 // Run by scripts/build.sh after the page; `npm pack dist-npm/` packs it.
@@ -25,7 +25,8 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 for (const file of ["dynaplay.js", "dynaplay.d.ts", "dynaplay_bg.wasm", "dynaplay_bg.wasm.d.ts"]) cpSync(join(pkg, file), join(out, file));
 
-const sources = ["sdkhandler", "server"].map((name) => join(repo, "www", "src", `${name}.ts`));
+const modules = ["sdkhandler", "server", "filestore"];
+const sources = modules.map((name) => join(repo, "www", "src", `${name}.ts`));
 await build({
   entryPoints: sources,
   outdir: out,
@@ -40,6 +41,11 @@ await build({
 const tsc = join(repo, "node_modules", ".bin", "tsc");
 const declarationFlags = ["--declaration", "--emitDeclarationOnly", "--target", "es2022", "--module", "esnext", "--moduleResolution", "bundler", "--types", "node", "--skipLibCheck", "--strict"];
 execFileSync(tsc, [...declarationFlags, "--outDir", out, ...sources], { stdio: "inherit" });
+// In the package the engine's module sits beside them.
+for (const name of modules) {
+  const file = join(out, `${name}.d.ts`);
+  writeFileSync(file, readFileSync(file, "utf8").replaceAll('"../pkg/dynaplay.js"', '"./dynaplay.js"'));
+}
 
 cpSync(join(repo, "npm"), out, { recursive: true, filter: (src) => !src.endsWith("package.json") });
 const cargo = readFileSync(join(repo, "Cargo.toml"), "utf8");
