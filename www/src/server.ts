@@ -19,7 +19,8 @@ export interface Endpoint {
   /** http://HOST:PORT, the endpoint SDKs are given. */
   url: string;
   port: number;
-  /** Stops listening; resolves once open connections are closed. */
+  /** Stops listening; resolves once the requests in flight are answered and every
+   *  connection is closed. */
   close(): Promise<void>;
 }
 
@@ -31,11 +32,12 @@ export function serve(database: DynaplayDatabase, options: ServeOptions = {}): P
       response.destroy(err instanceof Error ? err : new Error(String(err)));
     });
   });
-  // SDKs keep connections alive between requests; close() must not wait for them.
+  // SDKs keep connections alive between requests: close() ends the idle ones at once, and
+  // the busy ones once their request is answered.
   const close = () =>
     new Promise<void>((resolve, reject) => {
       server.close((err) => (err ? reject(err) : resolve()));
-      server.closeAllConnections();
+      server.closeIdleConnections();
     });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
