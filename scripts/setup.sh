@@ -106,6 +106,7 @@ ensure_python_clients() {
   # (tests/e2e/serve.test.mjs, which skips that step without them). Optional: a machine
   # without python3 or PyPI still passes the rest.
   if [ -x .venv-clients/bin/aws ] && .venv-clients/bin/python3 -c 'import boto3' 2>/dev/null; then return; fi
+  if command -v aws >/dev/null && python3 -c 'import boto3' 2>/dev/null; then return; fi
   if ! command -v python3 >/dev/null; then
     say "no python3: the boto3 and AWS CLI checks of dynaplay serve will be skipped"
     return

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { appendFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
@@ -139,6 +139,29 @@ test("--file keeps the database: answered writes survive a clean stop and a SIGK
     const { Item } = await client.send(new GetItemCommand({ TableName: "Things", Key: { pk: { S: `k${puts - 1}` } } }));
     assert.deepEqual(Item, { pk: { S: `k${puts - 1}` } }, "the last answered write survived SIGKILL");
     await server.stop();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("--file drops a batch a crash cut short, and refuses a file that is not a database", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "dynaplay-serve-"));
+  const file = join(dir, "db.dynaplay");
+  try {
+    let server = await startServe("--file", file);
+    await createTable(clientFor(server.url));
+    await clientFor(server.url).send(new PutItemCommand({ TableName: "Things", Item: { pk: { S: "answered" } } }));
+    await server.stop();
+    // What a crash in the middle of an append leaves: a last line without its newline.
+    await appendFile(file, '[{"op":"putItem","tableId":"x","key":"00","val');
+    server = await startServe("--file", file);
+    const { Item } = await clientFor(server.url).send(new GetItemCommand({ TableName: "Things", Key: { pk: { S: "answered" } } }));
+    assert.deepEqual(Item, { pk: { S: "answered" } });
+    await server.stop();
+    assert.doesNotMatch(await readFile(file, "utf8"), /"val$/, "opening compacted the torn batch away");
+
+    await writeFile(file, "not a batch\n[]\n");
+    await assert.rejects(startServe("--file", file), /is not a Dynaplay database file: line 1 is not a batch of writes/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
