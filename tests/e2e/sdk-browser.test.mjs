@@ -42,7 +42,10 @@ test("the AWS SDK bundled for the browser runs against the page's database", asy
   const seen = watch(page);
   await openPlayground(page, server.url);
   await page.addScriptTag({ content: script });
+  const requests = [];
+  page.on("request", (request) => requests.push(request.url()));
   const result = await page.evaluate(() => globalThis.sdkScenario.run(globalThis.dynaplay.db));
+  assert.deepEqual(requests, [], "the SDK sent nothing over the network");
   assert.deepEqual(result, {
     status: 200,
     item: { id: "n1", text: "hello", stars: 3 },
