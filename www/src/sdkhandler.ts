@@ -24,7 +24,6 @@ export interface SdkHttpRequest {
 /** An HttpResponse as the SDK's deserializers read it (headers in lower case). */
 export interface SdkHttpResponse {
   statusCode: number;
-  reason?: string;
   headers: Record<string, string>;
   body: Uint8Array;
 }
