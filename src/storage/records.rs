@@ -1,8 +1,11 @@
 //! The stored format (docs/storage-format.md): which records the change log becomes,
 //! and how a snapshot of them becomes tables again.
 
-use crate::engine::{Change, Table, TableMeta};
+use crate::engine::history::HistoryEntry;
+use crate::engine::{Backup, BackupType, Change, Table, TableMeta};
 use crate::model::{item_from_json, Item, KeyCode};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use crate::storage::StorageError;
 use crate::stream::{sequence_text, StreamRecord};
 use std::collections::BTreeMap;
@@ -18,6 +21,10 @@ pub const FORMAT_KEY: &str = "format";
 const TABLE_PREFIX: &str = "table/";
 /// The prefix of `meta` records that hold a stream record.
 const STREAM_PREFIX: &str = "stream/";
+/// The prefix of `meta` records that hold a point-in-time recovery history entry.
+const HISTORY_PREFIX: &str = "history/";
+/// The prefix of `meta` records that hold a backup.
+const BACKUP_PREFIX: &str = "backup/";
 
 /// One write to the two object stores, `meta` and `items`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,7 +76,7 @@ pub fn writes_for(change: &Change, out: &mut Vec<Write>) {
             out.push(Write::DeleteMeta { key: table_key(&table.meta.name) });
             out.push(Write::DeleteTableItems { table_id: table.meta.id.clone() });
         }
-        Change::Item { table_id, key, new, record, .. } => {
+        Change::Item { table_id, key, new, record, history, .. } => {
             out.push(match new {
                 Some(item) => Write::PutItem {
                     table_id: table_id.clone(),
@@ -81,6 +88,16 @@ pub fn writes_for(change: &Change, out: &mut Vec<Write>) {
             if let Some(record) = record {
                 out.push(Write::PutMeta { key: stream_record_key(record), value: record.to_stored() });
             }
+            if let Some(entry) = history {
+                out.push(Write::PutMeta { key: history_key(entry), value: history_json(entry) });
+            }
+        }
+        Change::HistoryTrimmed { entries } => {
+            out.extend(entries.iter().map(|entry| Write::DeleteMeta { key: history_key(entry) }))
+        }
+        Change::Backup { old, new } => {
+            out.extend(old.iter().map(|backup| Write::DeleteMeta { key: backup_key(&backup.arn) }));
+            out.extend(new.iter().map(|backup| Write::PutMeta { key: backup_key(&backup.arn), value: backup_json(backup) }));
         }
         Change::StreamTrimmed { records } => {
             out.extend(records.iter().map(|record| Write::DeleteMeta { key: stream_record_key(record) }))
@@ -93,6 +110,63 @@ fn stream_record_key(record: &StreamRecord) -> String {
     format!("{STREAM_PREFIX}{}/{}", record.stream, sequence_text(record.sequence))
 }
 
+/// The `meta` key of a history entry: `history/<table id>/<sequence, 20 digits>`.
+fn history_key(entry: &HistoryEntry) -> String {
+    format!("{HISTORY_PREFIX}{}/{:020}", entry.table_id, entry.sequence)
+}
+
+fn backup_key(arn: &str) -> String {
+    format!("{BACKUP_PREFIX}{arn}")
+}
+
+/// A history entry's stored value (its table and sequence number are in its key).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct StoredHistoryEntry {
+    millis: u64,
+    /// The hex key code.
+    key: String,
+    old: Option<Value>,
+}
+
+/// A backup's stored value; items as (hex key code, DynamoDB JSON item) pairs.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct StoredBackup {
+    arn: String,
+    name: String,
+    kind: BackupType,
+    created_millis: u64,
+    expiry_millis: Option<u64>,
+    size_bytes: u64,
+    table: TableMeta,
+    items: Vec<(String, Value)>,
+}
+
+fn item_json(item: &Item) -> Value {
+    serde_json::to_value(item).unwrap_or_default()
+}
+
+fn history_json(entry: &HistoryEntry) -> String {
+    let stored =
+        StoredHistoryEntry { millis: entry.millis, key: entry.key.to_hex(), old: entry.old.as_deref().map(item_json) };
+    serde_json::to_string(&stored).unwrap_or_default()
+}
+
+fn backup_json(backup: &Backup) -> String {
+    let stored = StoredBackup {
+        arn: backup.arn.clone(),
+        name: backup.name.clone(),
+        kind: backup.kind,
+        created_millis: backup.created_millis,
+        expiry_millis: backup.expiry_millis,
+        size_bytes: backup.size_bytes,
+        table: backup.table.clone(),
+        items: backup.items.iter().map(|(key, item)| (key.to_hex(), item_json(item))).collect(),
+    };
+    serde_json::to_string(&stored).unwrap_or_default()
+}
+
 fn table_key(name: &str) -> String {
     format!("{TABLE_PREFIX}{name}")
 }
@@ -101,10 +175,13 @@ fn meta_json(meta: &TableMeta) -> String {
     serde_json::to_string(meta).unwrap_or_default()
 }
 
-/// What a snapshot holds: the tables with their items, and the stream records.
+/// What a snapshot holds: the tables with their items, the stream records, the
+/// point-in-time recovery history and the backups.
 pub struct Decoded {
     pub tables: Vec<Table>,
     pub stream_records: Vec<StreamRecord>,
+    pub history: Vec<HistoryEntry>,
+    pub backups: Vec<Backup>,
 }
 
 /// Decodes a snapshot. `Ok(None)` means the store is empty (a new database).
@@ -136,7 +213,57 @@ pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
         .filter_map(|(key, value)| Some((key.strip_prefix(STREAM_PREFIX)?, value)))
         .map(|(key, value)| decode_stream_record(key, value))
         .collect::<Result<_, _>>()?;
-    Ok(Some(Decoded { tables: tables.into_values().collect(), stream_records }))
+    let with_prefix = |prefix: &'static str| {
+        snapshot.meta.iter().filter_map(move |(key, value)| Some((key.strip_prefix(prefix)?, value.as_str())))
+    };
+    let history = with_prefix(HISTORY_PREFIX).map(|(key, value)| decode_history_entry(key, value)).collect::<Result<_, _>>()?;
+    let backups = with_prefix(BACKUP_PREFIX).map(|(key, value)| decode_backup(key, value)).collect::<Result<_, _>>()?;
+    Ok(Some(Decoded { tables: tables.into_values().collect(), stream_records, history, backups }))
+}
+
+/// A history entry from its `meta` key (after the prefix) and value.
+fn decode_history_entry(key: &str, value: &str) -> Result<HistoryEntry, StorageError> {
+    let corrupt = || StorageError::Corrupt(format!("history entry {key}"));
+    let (table_id, sequence) = key.rsplit_once('/').ok_or_else(corrupt)?;
+    let stored: StoredHistoryEntry = serde_json::from_str(value).map_err(|_| corrupt())?;
+    let old = match &stored.old {
+        Some(old) => Some(Rc::new(decode_item_json(old).ok_or_else(corrupt)?)),
+        None => None,
+    };
+    Ok(HistoryEntry {
+        table_id: Rc::from(table_id),
+        sequence: sequence.parse().map_err(|_| corrupt())?,
+        millis: stored.millis,
+        key: KeyCode::from_hex(&stored.key).ok_or_else(corrupt)?,
+        old,
+    })
+}
+
+/// A backup from its `meta` key (after the prefix, its ARN) and value.
+fn decode_backup(key: &str, value: &str) -> Result<Backup, StorageError> {
+    let corrupt = || StorageError::Corrupt(format!("backup {key}"));
+    let stored: StoredBackup = serde_json::from_str(value).map_err(|_| corrupt())?;
+    let items = stored
+        .items
+        .iter()
+        .map(|(key, item)| Some((KeyCode::from_hex(key)?, decode_item_json(item)?)))
+        .collect::<Option<_>>()
+        .ok_or_else(corrupt)?;
+    Ok(Backup {
+        arn: stored.arn,
+        name: stored.name,
+        kind: stored.kind,
+        created_millis: stored.created_millis,
+        expiry_millis: stored.expiry_millis,
+        table: stored.table,
+        items,
+        size_bytes: stored.size_bytes,
+    })
+}
+
+/// An item in DynamoDB JSON, None when it is not one.
+fn decode_item_json(value: &Value) -> Option<Item> {
+    item_from_json(value.as_object()?).ok()
 }
 
 /// A stream record from its `meta` key (after the prefix) and value.

@@ -1,4 +1,5 @@
-//! DeleteTable: remove a table and all its items, unless deletion protection is on.
+//! DeleteTable: remove a table and all its items, unless deletion protection is on;
+//! with point-in-time recovery enabled, a system backup keeps them for 35 days.
 
 use crate::engine::{table_not_found, Change, Engine, Table};
 use crate::error::Result;
@@ -16,6 +17,10 @@ impl Engine {
         // The change log keeps its own copy, so that a failed commit can put the table back;
         // deleting a table is rare enough for the copy not to matter.
         self.changes.push(Change::TableDeleted { table: Box::new(table.clone()) });
+        if table.meta.point_in_time_recovery.is_some() {
+            self.keep_system_backup(&table);
+        }
+        self.forget_history(&table.meta.id);
         Ok(table)
     }
 }
