@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{state_of, Harness};
+use common::{state_of, Harness, START_MILLIS};
 use dynaplay::clock::ManualClock;
 use dynaplay::storage::{Database, Outcome};
 use dynaplay::ErrorKind;
@@ -132,4 +132,34 @@ fn a_failed_commit_reverts_a_whole_transaction_and_a_reopen_never_shows_half_of_
     h.send("TransactWriteItems", transaction).unwrap();
     h.assert_memory_equals_store();
     assert_eq!(state_of(&h.reopen())[0].1.len(), 2);
+}
+
+#[test]
+fn backups_and_point_in_time_history_survive_a_reopen() {
+    let mut h = Harness::new();
+    h.send("CreateTable", CREATE).unwrap();
+    h.send("UpdateContinuousBackups", r#"{"TableName":"tbl","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true}}"#)
+        .unwrap();
+    h.send("PutItem", &put("a")).unwrap();
+    let created = h.send("CreateBackup", r#"{"TableName":"tbl","BackupName":"kept"}"#).unwrap();
+    let arn = serde_json::from_str::<serde_json::Value>(&created).unwrap()["BackupDetails"]["BackupArn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    h.clock.advance(60_000);
+    h.send("PutItem", &put("b")).unwrap();
+    h.clock.advance(10 * 60_000);
+    h.assert_memory_equals_store();
+    h.db = h.reopen();
+    let restore_backup = format!(r#"{{"TargetTableName":"fromBackup","BackupArn":"{arn}"}}"#);
+    h.send("RestoreTableFromBackup", &restore_backup).unwrap();
+    let at = START_MILLIS / 1000 + 30;
+    let restore_pitr = format!(r#"{{"SourceTableName":"tbl","TargetTableName":"fromHistory","RestoreDateTime":{at}}}"#);
+    h.send("RestoreTableToPointInTime", &restore_pitr).unwrap();
+    for name in ["fromBackup", "fromHistory"] {
+        let ids: Vec<String> =
+            h.db.engine().table(name).unwrap().items().map(|(_, item)| format!("{:?}", item["id"])).collect();
+        assert_eq!(ids, vec![r#"S("a")"#.to_string()], "{name}");
+    }
+    h.assert_memory_equals_store();
 }

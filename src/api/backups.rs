@@ -137,6 +137,7 @@ struct IndexDetails<'a> {
 /// CreateBackup: a snapshot of the table now, AVAILABLE at once.
 pub fn create_backup(engine: &mut Engine, request: CreateBackupRequest) -> Result<String> {
     let mut violations = Violations::default();
+    violations.not_null(&request.table_name, "tableName");
     check_table_arn(&mut violations, &request.table_name, "tableName");
     violations.table_name(&request.backup_name, "backupName");
     violations.finish()?;

@@ -36,6 +36,7 @@ use std::collections::BTreeMap;
 /// can run them too. `every_golden_file_is_listed` in tests/golden.rs keeps it complete.
 pub const FILES: &[(&str, &str)] = &[
     ("backups_basic.txt", include_str!("../golden/backups_basic.txt")),
+    ("backups_errors.txt", include_str!("../golden/backups_errors.txt")),
     ("batch_get.txt", include_str!("../golden/batch_get.txt")),
     ("batch_get_errors.txt", include_str!("../golden/batch_get_errors.txt")),
     ("batch_projection.txt", include_str!("../golden/batch_projection.txt")),
@@ -77,6 +78,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("partiql_select.txt", include_str!("../golden/partiql_select.txt")),
     ("partiql_transaction.txt", include_str!("../golden/partiql_transaction.txt")),
     ("partiql_writes.txt", include_str!("../golden/partiql_writes.txt")),
+    ("pitr_basic.txt", include_str!("../golden/pitr_basic.txt")),
     ("query_basic.txt", include_str!("../golden/query_basic.txt")),
     ("query_errors.txt", include_str!("../golden/query_errors.txt")),
     ("scan_basic.txt", include_str!("../golden/scan_basic.txt")),
