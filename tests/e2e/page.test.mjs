@@ -1279,6 +1279,36 @@ describe("playground page", { timeout: 240_000 }, () => {
       assertClean(t, seen);
     }));
 
+  test("designer: backups created, restored and deleted; point-in-time recovery on and a restore to a second", (t) =>
+    withPage("backups", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-backups#designer`);
+      await createTableInDesigner(page, { name: "Shelf", pk: "id" });
+      await page.evaluate(() => globalThis.dynaplay.db.send("PutItem", { TableName: "Shelf", Item: { id: { S: "book" } } }));
+      await page.getByTestId("backups-section").getByText("No backups of this table yet.").waitFor();
+      assert.equal(await page.getByTestId("backup-name").inputValue(), "Shelf-backup");
+      await page.getByTestId("backup-create").click();
+      await page.getByTestId("backups-result").filter({ hasText: "Created backup Shelf-backup." }).waitFor();
+      assert.match(await page.getByTestId("backup-row").textContent(), /Shelf-backup.*USER/);
+      await page.getByTestId("backup-restore").click();
+      await page.getByTestId("backups-result").filter({ hasText: "into table Shelf-restored" }).waitFor();
+      const count = (table) => page.evaluate(async (name) => (await globalThis.dynaplay.db.send("Scan", { TableName: name })).Count, table);
+      assert.equal(await count("Shelf-restored"), 1);
+
+      await page.getByTestId("pitr-status").filter({ hasText: "off" }).waitFor();
+      await page.getByTestId("pitr-toggle").click();
+      await page.getByTestId("pitr-status").filter({ hasText: "restorable from" }).waitFor();
+      await page.getByTestId("restore-target").fill("Shelf-then");
+      await page.getByTestId("pitr-restore").click();
+      await page.getByTestId("backups-result").filter({ hasText: "into table Shelf-then" }).waitFor();
+      assert.equal(await count("Shelf-then"), 1);
+      await screenshot(t, page, "designer-backups", { fullPage: true });
+
+      await page.getByTestId("backup-delete").click();
+      await page.getByTestId("dialog-confirm").click();
+      await page.getByTestId("backups-section").getByText("No backups of this table yet.").waitFor();
+      assertClean(t, seen);
+    }));
+
   test("triggers: a function on a NEW_IMAGE stream, one bad record bisected out to the failure list", (t) =>
     withPage("triggers", async (page, seen) => {
       await openPlayground(page, `${server.url}?db=e2e-triggers#designer`);

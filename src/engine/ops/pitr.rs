@@ -47,12 +47,13 @@ pub struct ItemChange {
 }
 
 impl PointInTimeRecovery {
-    /// The restorable window at `now`: from when recovery was enabled, or the start of
-    /// the recovery period if later, to five minutes ago (never before the start).
+    /// The restorable window at `now`, in whole seconds as DynamoDB reports it: from the
+    /// first second after recovery was enabled or the recovery period began, whichever
+    /// is later, to five minutes ago (never before the start).
     pub fn window(&self, now: u64) -> RestorableWindow {
         let period_start = now.saturating_sub(u64::from(self.recovery_period_days) * DAY_MILLIS);
-        let earliest_millis = self.enabled_millis.max(period_start);
-        let latest_millis = now.saturating_sub(LATEST_RESTORABLE_LAG_MILLIS).max(earliest_millis);
+        let earliest_millis = self.enabled_millis.max(period_start).div_ceil(1000) * 1000;
+        let latest_millis = (now.saturating_sub(LATEST_RESTORABLE_LAG_MILLIS) / 1000 * 1000).max(earliest_millis);
         RestorableWindow { earliest_millis, latest_millis }
     }
 }
