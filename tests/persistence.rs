@@ -138,8 +138,11 @@ fn a_failed_commit_reverts_a_whole_transaction_and_a_reopen_never_shows_half_of_
 fn backups_and_point_in_time_history_survive_a_reopen() {
     let mut h = Harness::new();
     h.send("CreateTable", CREATE).unwrap();
-    h.send("UpdateContinuousBackups", r#"{"TableName":"tbl","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true}}"#)
-        .unwrap();
+    h.send(
+        "UpdateContinuousBackups",
+        r#"{"TableName":"tbl","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true}}"#,
+    )
+    .unwrap();
     h.send("PutItem", &put("a")).unwrap();
     let created = h.send("CreateBackup", r#"{"TableName":"tbl","BackupName":"kept"}"#).unwrap();
     let arn = serde_json::from_str::<serde_json::Value>(&created).unwrap()["BackupDetails"]["BackupArn"]

@@ -43,8 +43,11 @@ fn write_for_a_minute(h: &mut Harness) -> Vec<Oracle> {
         "KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}]}"#)
         .unwrap();
     h.send("PutItem", r#"{"TableName":"tbl","Item":{"id":{"S":"before"},"v":{"N":"0"}}}"#).unwrap();
-    h.send("UpdateContinuousBackups", r#"{"TableName":"tbl","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true}}"#)
-        .unwrap();
+    h.send(
+        "UpdateContinuousBackups",
+        r#"{"TableName":"tbl","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true}}"#,
+    )
+    .unwrap();
     let mut oracle = Oracle::from([("before".to_string(), "0".to_string())]);
     let mut random = Random(0x2545_F491_4F6C_DD1D);
     let mut at_second = Vec::new();

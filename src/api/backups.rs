@@ -244,9 +244,10 @@ impl Overrides {
 
     pub(super) fn refuse_later(&self, operation: &str) -> Result<()> {
         not_yet(&self.on_demand_throughput_override, "OnDemandThroughputOverride", operation)?;
-        let custom = self.sse_specification_override.as_ref().filter(|sse| {
-            sse.enabled == Some(true) || sse.sse_type.is_some() || sse.kms_master_key_id.is_some()
-        });
+        let custom = self
+            .sse_specification_override
+            .as_ref()
+            .filter(|sse| sse.enabled == Some(true) || sse.sse_type.is_some() || sse.kms_master_key_id.is_some());
         not_yet(&custom, "SSESpecificationOverride", operation)
     }
 
@@ -261,9 +262,10 @@ impl Overrides {
             (None, None, billing) => billing.clone(),
         };
         let mut indexes = Vec::new();
-        for (kind, choice) in
-            [(IndexKind::Local, self.local_secondary_index_override), (IndexKind::Global, self.global_secondary_index_override)]
-        {
+        for (kind, choice) in [
+            (IndexKind::Local, self.local_secondary_index_override),
+            (IndexKind::Global, self.global_secondary_index_override),
+        ] {
             indexes.extend(chosen_indexes(&meta, kind, choice)?);
         }
         let table_units = match meta.billing {
@@ -287,7 +289,11 @@ impl Overrides {
 
 /// The source's indexes of `kind` that an override keeps (all of them without one),
 /// each with the override's capacity.
-fn chosen_indexes(meta: &TableMeta, kind: IndexKind, choice: Option<Vec<IndexOverride>>) -> Result<Vec<SecondaryIndex>> {
+fn chosen_indexes(
+    meta: &TableMeta,
+    kind: IndexKind,
+    choice: Option<Vec<IndexOverride>>,
+) -> Result<Vec<SecondaryIndex>> {
     let source: Vec<&SecondaryIndex> = meta.indexes_of(kind).map(|(_, index)| index).collect();
     let Some(choice) = choice else {
         return Ok(source.into_iter().cloned().collect());

@@ -2,9 +2,9 @@
 //! DescribeContinuousBackups and RestoreTableToPointInTime.
 
 use crate::api::backups::{check_table_arn, millis, table_name_of, Overrides};
+use crate::api::render;
 use crate::api::tables::{restored_table, seconds};
 use crate::api::validate::{required, Violations};
-use crate::api::render;
 use crate::engine::{Engine, PointInTimeRecovery, MAX_RECOVERY_PERIOD_DAYS};
 use crate::error::Result;
 use serde::Deserialize;
@@ -86,7 +86,10 @@ pub fn describe_continuous_backups(engine: &mut Engine, request: DescribeContinu
 
 /// RestoreTableToPointInTime: a new table with the source's items at a moment of its
 /// restorable window, and its settings (as overridden).
-pub fn restore_table_to_point_in_time(engine: &mut Engine, request: RestoreTableToPointInTimeRequest) -> Result<String> {
+pub fn restore_table_to_point_in_time(
+    engine: &mut Engine,
+    request: RestoreTableToPointInTimeRequest,
+) -> Result<String> {
     let mut violations = Violations::default();
     violations.table_name(&request.target_table_name, "targetTableName");
     if request.source_table_name.is_some() {

@@ -82,7 +82,13 @@ mod tests {
 
     fn entry(history: &mut History, millis: u64) -> Rc<HistoryEntry> {
         let sequence = history.next_sequence();
-        Rc::new(HistoryEntry { table_id: "t".into(), sequence, millis, key: KeyCode::from_hex("00").unwrap(), old: None })
+        Rc::new(HistoryEntry {
+            table_id: "t".into(),
+            sequence,
+            millis,
+            key: KeyCode::from_hex("00").unwrap(),
+            old: None,
+        })
     }
 
     #[test]

@@ -4,10 +4,10 @@
 use crate::engine::history::HistoryEntry;
 use crate::engine::{Backup, BackupType, Change, Table, TableMeta};
 use crate::model::{item_from_json, Item, KeyCode};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use crate::storage::StorageError;
 use crate::stream::{sequence_text, StreamRecord};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -97,7 +97,9 @@ pub fn writes_for(change: &Change, out: &mut Vec<Write>) {
         }
         Change::Backup { old, new } => {
             out.extend(old.iter().map(|backup| Write::DeleteMeta { key: backup_key(&backup.arn) }));
-            out.extend(new.iter().map(|backup| Write::PutMeta { key: backup_key(&backup.arn), value: backup_json(backup) }));
+            out.extend(
+                new.iter().map(|backup| Write::PutMeta { key: backup_key(&backup.arn), value: backup_json(backup) }),
+            );
         }
         Change::StreamTrimmed { records } => {
             out.extend(records.iter().map(|record| Write::DeleteMeta { key: stream_record_key(record) }))
@@ -216,7 +218,8 @@ pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
     let with_prefix = |prefix: &'static str| {
         snapshot.meta.iter().filter_map(move |(key, value)| Some((key.strip_prefix(prefix)?, value.as_str())))
     };
-    let history = with_prefix(HISTORY_PREFIX).map(|(key, value)| decode_history_entry(key, value)).collect::<Result<_, _>>()?;
+    let history =
+        with_prefix(HISTORY_PREFIX).map(|(key, value)| decode_history_entry(key, value)).collect::<Result<_, _>>()?;
     let backups = with_prefix(BACKUP_PREFIX).map(|(key, value)| decode_backup(key, value)).collect::<Result<_, _>>()?;
     Ok(Some(Decoded { tables: tables.into_values().collect(), stream_records, history, backups }))
 }

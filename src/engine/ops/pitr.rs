@@ -258,7 +258,11 @@ impl TableMeta {
             streams: Vec::new(),
             time_to_live: None,
             point_in_time_recovery: None,
-            indexes: self.indexes.iter().map(|index| SecondaryIndex { backfilling_until_millis: None, ..index.clone() }).collect(),
+            indexes: self
+                .indexes
+                .iter()
+                .map(|index| SecondaryIndex { backfilling_until_millis: None, ..index.clone() })
+                .collect(),
             restore_summary: Some(RestoreSummary {
                 source_backup_arn,
                 source_table_arn: table_arn(&self.name),
