@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{state_of, Harness, START_MILLIS};
+use common::{backups_of, history_of, state_of, Harness, START_MILLIS};
 use dynaplay::clock::ManualClock;
 use dynaplay::storage::{Database, Outcome};
 use dynaplay::ErrorKind;
@@ -164,5 +164,30 @@ fn backups_and_point_in_time_history_survive_a_reopen() {
             h.db.engine().table(name).unwrap().items().map(|(_, item)| format!("{:?}", item["id"])).collect();
         assert_eq!(ids, vec![r#"S("a")"#.to_string()], "{name}");
     }
+    h.assert_memory_equals_store();
+}
+
+#[test]
+fn a_failed_commit_takes_back_backups_history_and_a_deleted_tables_system_backup() {
+    let mut h = Harness::new();
+    h.send("CreateTable", CREATE).unwrap();
+    h.send(
+        "UpdateContinuousBackups",
+        r#"{"TableName":"tbl","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true}}"#,
+    )
+    .unwrap();
+    h.send("PutItem", &put("a")).unwrap();
+    let (tables, history) = (state_of(&h.db), history_of(&h.db));
+    queued(h.db.execute("PutItem", &put("b")).unwrap());
+    let batch = h.db.take_batch().unwrap();
+    queued(h.db.execute("CreateBackup", r#"{"TableName":"tbl","BackupName":"lost"}"#).unwrap());
+    queued(h.db.execute("DeleteTable", r#"{"TableName":"tbl"}"#).unwrap());
+    assert_eq!(backups_of(&h.db).len(), 2, "the user backup and the deleted table's system backup");
+    h.store.fail_next_commit("QuotaExceededError");
+    assert!(h.store.commit(&batch).is_err());
+    assert_eq!(h.db.commit_failed(batch.id).len(), 3);
+    assert_eq!(state_of(&h.db), tables);
+    assert_eq!(history_of(&h.db), history);
+    assert!(backups_of(&h.db).is_empty());
     h.assert_memory_equals_store();
 }
