@@ -25,6 +25,12 @@ impl ErrorKind {
             ErrorKind::TransactionInProgress => "TransactionInProgressException",
             ErrorKind::ExpiredIterator => "ExpiredIteratorException",
             ErrorKind::TrimmedDataAccess => "TrimmedDataAccessException",
+            ErrorKind::TableNotFound => "TableNotFoundException",
+            ErrorKind::TableAlreadyExists => "TableAlreadyExistsException",
+            ErrorKind::SourceTableNotFound => "SourceTableNotFoundException",
+            ErrorKind::BackupNotFound => "BackupNotFoundException",
+            ErrorKind::PointInTimeRecoveryUnavailable => "PointInTimeRecoveryUnavailableException",
+            ErrorKind::InvalidRestoreTime => "InvalidRestoreTimeException",
             ErrorKind::InternalServerError => "InternalServerError",
         }
     }

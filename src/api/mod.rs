@@ -7,6 +7,7 @@
 
 mod account;
 mod autoscaling;
+mod backups;
 mod batch;
 mod capacity;
 mod error;
@@ -14,6 +15,7 @@ mod indexes;
 mod items;
 mod partiql;
 mod partiql_transaction;
+mod pitr;
 mod query;
 mod simulation;
 mod streams;
@@ -51,6 +53,14 @@ pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<Stri
         "ListTagsOfResource" => tags::list_tags_of_resource(engine, parse(body)?),
         "UpdateTimeToLive" => ttl::update_time_to_live(engine, parse(body)?),
         "DescribeTimeToLive" => ttl::describe_time_to_live(engine, parse(body)?),
+        "CreateBackup" => backups::create_backup(engine, parse(body)?),
+        "DescribeBackup" => backups::describe_backup(engine, parse(body)?),
+        "ListBackups" => backups::list_backups(engine, parse(body)?),
+        "DeleteBackup" => backups::delete_backup(engine, parse(body)?),
+        "RestoreTableFromBackup" => backups::restore_table_from_backup(engine, parse(body)?),
+        "UpdateContinuousBackups" => pitr::update_continuous_backups(engine, parse(body)?),
+        "DescribeContinuousBackups" => pitr::describe_continuous_backups(engine, parse(body)?),
+        "RestoreTableToPointInTime" => pitr::restore_table_to_point_in_time(engine, parse(body)?),
         "DescribeLimits" => account::describe_limits(parse(body)?),
         "DescribeEndpoints" => account::describe_endpoints(parse(body)?),
         "PutItem" => items::put_item(engine, parse(body)?),

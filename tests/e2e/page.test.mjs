@@ -522,7 +522,7 @@ describe("playground page", { timeout: 240_000 }, () => {
       assert.equal(missing.errorMessage, "Requested resource not found");
       assert.match(missing.responseText, /com\.amazonaws\.dynamodb\.v20120810#ResourceNotFoundException/);
 
-      const unknown = await runRequest(page, "CreateBackup", { TableName: "t", BackupName: "b" });
+      const unknown = await runRequest(page, "DescribeContributorInsights", { TableName: "t" });
       assert.equal(unknown.errorName, "UnknownOperationException");
       assert.match(await page.getByTestId("error-hint").textContent(), /does not implement it yet/);
       await screenshot(t, page, "error");
@@ -1276,6 +1276,36 @@ describe("playground page", { timeout: 240_000 }, () => {
       await page.evaluate(() => globalThis.dynaplay.db.send("PutItem", { TableName: "Plain", Item: { id: { S: "k1" }, big: { S: "not in a KEYS_ONLY record" } } }));
       await records.first().waitFor();
       assert.equal(await records.first().textContent().then((text) => text.includes("not in a KEYS_ONLY record")), false);
+      assertClean(t, seen);
+    }));
+
+  test("designer: backups created, restored and deleted; point-in-time recovery on and a restore to a second", (t) =>
+    withPage("backups", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-backups#designer`);
+      await createTableInDesigner(page, { name: "Shelf", pk: "id" });
+      await page.evaluate(() => globalThis.dynaplay.db.send("PutItem", { TableName: "Shelf", Item: { id: { S: "book" } } }));
+      await page.getByTestId("backups-section").getByText("No backups of this table yet.").waitFor();
+      assert.equal(await page.getByTestId("backup-name").inputValue(), "Shelf-backup");
+      await page.getByTestId("backup-create").click();
+      await page.getByTestId("backups-result").filter({ hasText: "Created backup Shelf-backup." }).waitFor();
+      assert.match(await page.getByTestId("backup-row").textContent(), /Shelf-backup.*USER/);
+      await page.getByTestId("backup-restore").click();
+      await page.getByTestId("backups-result").filter({ hasText: "into table Shelf-restored" }).waitFor();
+      const count = (table) => page.evaluate(async (name) => (await globalThis.dynaplay.db.send("Scan", { TableName: name })).Count, table);
+      assert.equal(await count("Shelf-restored"), 1);
+
+      await page.getByTestId("pitr-status").filter({ hasText: "off" }).waitFor();
+      await page.getByTestId("pitr-toggle").click();
+      await page.getByTestId("pitr-status").filter({ hasText: "restorable from" }).waitFor();
+      await page.getByTestId("restore-target").fill("Shelf-then");
+      await page.getByTestId("pitr-restore").click();
+      await page.getByTestId("backups-result").filter({ hasText: "into table Shelf-then" }).waitFor();
+      assert.equal(await count("Shelf-then"), 1);
+      await screenshot(t, page, "designer-backups", { fullPage: true });
+
+      await page.getByTestId("backup-delete").click();
+      await page.getByTestId("dialog-confirm").click();
+      await page.getByTestId("backups-section").getByText("No backups of this table yet.").waitFor();
       assertClean(t, seen);
     }));
 

@@ -3,8 +3,10 @@
 // update a picked table's billing, capacity, deletion protection and class (UpdateTable),
 // list its indexes (LSIs read-only), add a GSI (previewed) or delete one (confirmed), and
 // delete the table (DeleteTable, confirmed). Both modes set the table's stream
-// (StreamSpecification) and time to live (UpdateTimeToLive, previewed on its own).
+// (StreamSpecification) and time to live (UpdateTimeToLive, previewed on its own); the
+// edit mode also shows the table's backups and point-in-time recovery (backups.ts).
 // The engine validates: its errors are placed next to the field whose parameter they name.
+import { createBackupsSection } from "./backups";
 import { prettyJson, toCli, toSdk } from "./codegen";
 import { confirmDialog, copyButton, h, uid } from "./dom";
 import { DESIGNER_FIELDS, type FieldMatchers, mapErrorToFields } from "./fielderrors";
@@ -570,6 +572,7 @@ export function createDesigner(state: AppState): HTMLElement {
     await showTtl(table);
   });
 
+  const backups = createBackupsSection(state);
   const editView = h("div", { class: "dp-designer-grid" },
     h("div", {},
       h("div", { class: "dp-panel-head" }, editTitle, newButton),
@@ -578,6 +581,7 @@ export function createDesigner(state: AppState): HTMLElement {
       h("p", { class: "hint" }, "The table name, key schema and local secondary indexes are fixed once a table exists."),
       indexesView,
       ttlForm,
+      backups.element,
     ),
     h("div", { class: "dp-sticky" }, h("h3", {}, "UpdateTable request"), noChange, editPreview.element),
   );
@@ -605,6 +609,7 @@ export function createDesigner(state: AppState): HTMLElement {
     editStream.set(describedStream(d));
     fillIndexes(d);
     void showTtl(d.TableName);
+    void backups.show(d.TableName);
     syncEdit();
   }
 

@@ -148,8 +148,17 @@ impl Engine {
             self.streams.append(record.clone());
             record
         });
-        let change =
-            Change::Item { table: table_name.to_string(), table_id, key, old: old_image, new: new_image, record };
+        let recovering = table.meta.point_in_time_recovery.is_some();
+        let history = recovering.then(|| self.record_history(&table_id, &key, &old_image));
+        let change = Change::Item {
+            table: table_name.to_string(),
+            table_id,
+            key,
+            old: old_image,
+            new: new_image,
+            record,
+            history,
+        };
         self.changes.push(change);
         Ok(old)
     }
