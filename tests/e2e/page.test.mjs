@@ -699,6 +699,52 @@ describe("playground page", { timeout: 240_000 }, () => {
       assertClean(t, seen);
     }));
 
+  test("capacity: each request's consumed units, and consumption next to the provisioned units over time", (t) =>
+    withPage("capacity-meter", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-meter#console`);
+      expectOk(await runRequest(page, "CreateTable", {
+        TableName: "Metered", AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }], KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+      }), "CreateTable");
+      expectOk(await runRequest(page, "PutItem", { TableName: "Metered", Item: { pk: { S: "a" }, big: { S: "x".repeat(1500) } }, ReturnConsumedCapacity: "TOTAL" }), "PutItem");
+      expectOk(await runRequest(page, "GetItem", { TableName: "Metered", Key: { pk: { S: "a" } }, ReturnConsumedCapacity: "TOTAL" }), "GetItem");
+      expectOk(await runRequest(page, "UpdateTable", { TableName: "Metered", ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 12 } }), "UpdateTable");
+
+      await page.getByTestId("table-list").getByRole("button", { name: "Metered" }).click();
+      await showPanel(page, "capacity");
+      // The meter, newest first: the Items panel's Scan of the picked table, an eventually
+      // consistent get (0.5 RCU), a 1.5 KB put (2 WCU).
+      const rows = page.getByTestId("meter-row");
+      await rows.nth(2).waitFor();
+      assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => [tr.dataset.operation, tr.querySelector("[data-testid=meter-read]").textContent, tr.querySelector("[data-testid=meter-write]").textContent])), [["Scan", "0.5", "0"], ["GetItem", "0.5", "0"], ["PutItem", "0", "2"]]);
+      assert.match(await page.getByTestId("meter-totals").textContent(), /These 3 requests: 1 RCU and 2 WCU/);
+      assert.equal(await rows.nth(1).locator("[role=meter]").first().getAttribute("aria-label"), "GetItem: 0.5 read units");
+
+      // The table chart: consumption and the provisioned units in force (12 WCU now).
+      const chart = page.getByTestId("table-chart");
+      await page.waitForFunction(() => document.querySelector("[data-testid=table-chart] .dp-chart-prov-write")?.getAttribute("points"));
+      assert.match(await chart.locator("title").textContent(), /Provisioned now: 5 RCU and 12 WCU/);
+      // Scaled to the highest line (12 WCU): the top label says 20 units/s.
+      assert.match(await chart.locator(".dp-chart-label").first().textContent(), /^20 units\/s$/);
+      // Auto scaling's or an UpdateTable's change shows as a step in the provisioned line.
+      // (a second later on the engine clock, so the two settings are two samples).
+      await page.waitForTimeout(1100);
+      await page.evaluate(() => globalThis.dynaplay.db.send("UpdateTable", { TableName: "Metered", ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 6 } }));
+      await page.waitForFunction(() => {
+        const points = document.querySelector("[data-testid=table-chart] .dp-chart-prov-write").getAttribute("points").split(" ");
+        return new Set(points.map((p) => p.split(",")[1])).size > 1;
+      });
+      for (const [testId, name] of [["request-meter", "capacity-meter"], ["capacity-pool", "capacity-table-chart"]]) {
+        await page.getByTestId(testId).screenshot({ path: join(outputDir, `${name}.png`) });
+        t.diagnostic(`screenshot: ${name}.png`);
+      }
+      await page.setViewportSize({ width: 390, height: 844 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `the Capacity panel scrolls sideways by ${overflow} px at 390 px`);
+      await screenshot(t, page, "capacity-meter-narrow", { fullPage: true });
+      assertClean(t, seen);
+    }));
+
   test("auto scaling acts on the engine clock; new knobs kept (v1 record migrated); stale GSI read; a cancelled transaction's reasons", (t) =>
     withPage("autoscaling", async (page, seen) => {
       const db = "e2e-autoscaling";

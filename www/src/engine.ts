@@ -76,7 +76,7 @@ export class Session extends EventTarget {
     try {
       const response = (await this.db.send(operation, request)) as T;
       const outcome: Outcome<T> = { ok: true, response, ms: performance.now() - started };
-      this.dispatchEvent(new CustomEvent("sent", { detail: { operation, outcome } }));
+      this.dispatchEvent(new CustomEvent("sent", { detail: { operation, request, outcome } }));
       return outcome;
     } catch (err) {
       if (err instanceof WebAssembly.RuntimeError) {
@@ -85,7 +85,7 @@ export class Session extends EventTarget {
         this.dispatchEvent(new CustomEvent("dead"));
       }
       const outcome: Outcome<T> = { ok: false, error: toApiError(err), ms: performance.now() - started };
-      this.dispatchEvent(new CustomEvent("sent", { detail: { operation, outcome } }));
+      this.dispatchEvent(new CustomEvent("sent", { detail: { operation, request, outcome } }));
       return outcome;
     }
   }
