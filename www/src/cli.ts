@@ -14,53 +14,74 @@ export class CliError extends Error {
   override name = "CliError";
 }
 
+/** A shell word: its text (quotes removed) and, per character of it, where it came from. */
+export interface ShellWord {
+  text: string;
+  /** rawFrom[i] / rawTo[i]: the range of the command line that character i of the text came from. */
+  rawFrom: number[];
+  rawTo: number[];
+  /** Where the word starts and ends in the command line (its quotes included). */
+  start: number;
+  end: number;
+}
+
 /** The shell words of TEXT, quotes removed. */
 export function shellWords(text: string): string[] {
-  const words: string[] = [];
-  let word = "";
-  let inWord = false;
+  return shellTokens(text).map((w) => w.text);
+}
+
+/** The shell words of TEXT with the offsets of each of their characters in TEXT. */
+export function shellTokens(text: string): ShellWord[] {
+  const words: ShellWord[] = [];
+  let word: ShellWord | null = null;
   let i = 0;
-  const next = () => text[i++] ?? "";
+  /** Adds CHARS (from TEXT[from, to)) to the current word, starting one at FROM if there is none. */
+  const add = (chars: string, from: number, to: number) => {
+    word ??= { text: "", rawFrom: [], rawTo: [], start: from, end: to };
+    word.text += chars;
+    for (let k = 0; k < chars.length; k++) {
+      word.rawFrom.push(chars.length === to - from ? from + k : from);
+      word.rawTo.push(chars.length === to - from ? from + k + 1 : to);
+    }
+    word.end = to;
+  };
   while (i < text.length) {
-    const c = next();
+    const at = i;
+    const c = text[i++] ?? "";
     if (c === "'") {
       const end = text.indexOf("'", i);
       if (end < 0) throw new CliError("A single quote is not closed.");
-      word += text.slice(i, end);
+      add("", at, at + 1);
+      add(text.slice(i, end), i, end);
+      add("", end, end + 1);
       i = end + 1;
-      inWord = true;
     } else if (c === '"') {
-      word += readDoubleQuoted();
-      inWord = true;
+      add("", at, at + 1);
+      readDoubleQuoted();
     } else if (c === "\\") {
-      const escaped = next();
+      const escaped = text[i++] ?? "";
       // Backslash-newline continues the line; anything else is taken literally.
-      if (escaped !== "\n") {
-        word += escaped;
-        inWord = true;
-      }
+      if (escaped !== "\n") add(escaped, at, i);
     } else if (/\s/.test(c)) {
-      if (inWord) words.push(word);
-      word = "";
-      inWord = false;
+      if (word) words.push(word);
+      word = null;
     } else {
-      word += c;
-      inWord = true;
+      add(c, at, i);
     }
   }
-  if (inWord) words.push(word);
+  if (word) words.push(word);
   return words;
 
-  function readDoubleQuoted(): string {
-    let out = "";
+  function readDoubleQuoted() {
     while (i < text.length) {
-      const c = next();
-      if (c === '"') return out;
+      const at = i;
+      const c = text[i++] ?? "";
+      if (c === '"') return add("", at, i);
       if (c === "\\" && /["\\$`\n]/.test(text[i] ?? "")) {
-        const escaped = next();
-        if (escaped !== "\n") out += escaped;
+        const escaped = text[i++] ?? "";
+        if (escaped !== "\n") add(escaped, at, i);
       } else {
-        out += c;
+        add(c, at, i);
       }
     }
     throw new CliError("A double quote is not closed.");

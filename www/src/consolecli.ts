@@ -1,11 +1,16 @@
 // The Console's AWS CLI mode: an `aws dynamodb ...` command line, read by cli.ts into the
 // operation and its request as the person types; the parsed request stays in view while it
-// runs and after, so what the command meant is never a guess.
+// runs and after, so what the command meant is never a guess. Under the command, a marked
+// copy of it underlines an expression error's token after a failed run and, as you type, the
+// reserved words used as bare names (with a fix that names them through placeholders).
 import { CliError, parseCli } from "./cli";
+import { cliExpressionMarks, cliReservedUses } from "./climarks";
 import { prettyJson, toCli } from "./codegen";
 import type { ConsoleMode, ConsoleOutput } from "./console";
 import { h, uid } from "./dom";
+import type { TextRange } from "./exprerrors";
 import { example } from "./ops";
+import { withPlaceholders } from "./reserved";
 import type { AppState } from "./state";
 
 const HISTORY_KEY = "dynaplay.history.cli.v1";
@@ -26,10 +31,14 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
   const parsed = h("pre", { class: "dp-code", tabindex: 0, "data-testid": "cli-parsed", "aria-label": "The request the command makes" });
   const parseError = h("p", { class: "field-error", role: "status", "data-testid": "cli-error", hidden: true });
   const ignored = h("p", { class: "hint", "data-testid": "cli-ignored", hidden: true });
+  const marked = h("pre", { class: "dp-code dp-cli-marked", tabindex: 0, hidden: true, "data-testid": "cli-marked", "aria-label": "The command, its marked words underlined" });
+  const reservedText = h("span", { "data-testid": "cli-reserved-text" });
+  const reservedFix = h("button", { type: "button", class: "small secondary", "data-testid": "cli-reserved-fix" }, "Use #placeholders");
+  const reservedHint = h("p", { class: "notice dp-reserved-hint", role: "status", hidden: true, "data-testid": "cli-reserved-hint" }, reservedText, " ", reservedFix);
   const runButton = h("button", { type: "submit", "data-testid": "cli-run", disabled: true }, "Run");
   const exampleButton = h("button", { type: "button", class: "secondary", "data-testid": "cli-example" }, "Example");
   const form = h("form", { class: "dp-form dp-console-form", "aria-label": "AWS CLI command", novalidate: true },
-    h("div", { class: "field" }, h("label", { for: command.id }, "AWS CLI command"), command, hint),
+    h("div", { class: "field" }, h("label", { for: command.id }, "AWS CLI command"), command, marked, reservedHint, hint),
     h("div", { class: "field" }, parsedTitle, parseError, parsed, ignored),
     h("div", { class: "actions" }, runButton, exampleButton),
   );
@@ -56,6 +65,42 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
     }
   }
 
+  /** The last failed run's error marks (for the command as it was sent) and their message. */
+  let errorMarks: { ranges: TextRange[]; message: string } | null = null;
+
+  /** Draws the marked copy of the command: error marks, then reserved words as you type. */
+  function showMarks() {
+    const text = command.value;
+    const uses = cliReservedUses(text);
+    const words = [...new Set(uses.map((u) => `${u.word} (${u.member})`))];
+    reservedHint.hidden = words.length === 0;
+    reservedText.textContent = `Reserved word${words.length > 1 ? "s" : ""} used as a bare name: ${words.join(", ")}. DynamoDB refuses ${words.length > 1 ? "them" : "it"} there.`;
+    const marks = [
+      ...(errorMarks?.ranges ?? []).map((r) => ({ ...r, kind: "error", title: errorMarks?.message ?? "" })),
+      ...uses.map((u) => ({ from: u.from, to: u.to, eof: false, kind: "reserved", title: `${u.word} is a DynamoDB reserved word: as a bare name in ${u.member} the request is refused.` })),
+    ].sort((a, b) => a.from - b.from);
+    const children: (Node | string)[] = [];
+    let at = 0;
+    for (const mark of marks) {
+      if (mark.from < at) continue;
+      children.push(text.slice(at, mark.from));
+      const testId = mark.kind === "error" ? "expression-error" : "reserved-mark";
+      children.push(h("mark", { class: mark.kind === "error" ? "dp-expr-error" : "dp-reserved-mark", title: mark.title, "data-testid": testId }, mark.eof ? "\u2002" : text.slice(mark.from, mark.to)));
+      at = mark.to;
+    }
+    children.push(text.slice(at));
+    marked.replaceChildren(...children);
+    marked.hidden = marks.length === 0;
+  }
+
+  /** The fix: the command again, every bare reserved name a #placeholder (in the CLI form the designer shows). */
+  reservedFix.addEventListener("click", () => {
+    const result = showParsed();
+    if (!result) return;
+    setCommand(toCli(result.operation, withPlaceholders(result.request) as Record<string, unknown>));
+    command.focus();
+  });
+
   async function run() {
     const result = showParsed();
     if (!result) {
@@ -63,16 +108,33 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
       return;
     }
     runButton.disabled = true;
-    await output.run(result.operation, JSON.stringify(result.request), { key: HISTORY_KEY, input: command.value });
+    const sent = command.value;
+    errorMarks = null;
+    const outcome = await output.run(result.operation, JSON.stringify(result.request), { key: HISTORY_KEY, input: sent });
     runButton.disabled = !state.session;
+    // An expression error: underline its token in the command, if the text is unchanged.
+    if (outcome && !outcome.ok && command.value === sent) {
+      const ranges = cliExpressionMarks(sent, outcome.error.message);
+      if (ranges.length) {
+        errorMarks = { ranges, message: `${outcome.error.name}: ${outcome.error.message}` };
+        output.hint("The token it is about is underlined in the marked copy of the command, under it.");
+      }
+    }
+    showMarks();
   }
 
   function setCommand(text: string) {
     command.value = text;
+    errorMarks = null;
     showParsed();
+    showMarks();
   }
 
-  command.addEventListener("input", () => showParsed());
+  command.addEventListener("input", () => {
+    errorMarks = null;
+    showParsed();
+    showMarks();
+  });
   command.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();

@@ -18,6 +18,16 @@ export function loadEngine(): Promise<EngineModule> {
   return loading;
 }
 
+/** A PartiQL statement's syntax error and the UTF-16 range of its token, as the engine's
+ *  parser sees it; null when the statement parses (or the engine is not loaded). */
+export async function partiqlSyntaxError(statement: string): Promise<{ message: string; start: number; end: number } | null> {
+  try {
+    return (await loading).partiqlSyntaxError(statement);
+  } catch {
+    return null;
+  }
+}
+
 /** What a failed request tells: DynamoDB's exception name, full type and message. */
 export interface ApiError {
   name: string;
