@@ -1002,6 +1002,106 @@ describe("playground page", { timeout: 240_000 }, () => {
       assertClean(t, seen);
     }));
 
+  test("console: PartiQL and CLI modes underline the error's token and hint reserved words; the CLI pages and reads picked files", (t) =>
+    withPage("console-modes-marks", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-marks#console`);
+      await createMusic(page);
+
+      // PartiQL: the engine's parser stops at `pad`, a reserved word: underlined, hinted, quoted.
+      await pickConsoleMode(page, "partiql");
+      await setEditor(page, "partiql-statement", `SELECT * FROM "Music" WHERE pad = 'x'`);
+      await page.getByTestId("partiql-parameters").fill("");
+      const refused = await runIn(page, () => page.getByTestId("partiql-run").click());
+      assert.equal(refused.result, "error");
+      assert.equal(await page.getByTestId("error-message").textContent(), "Statement wasn't well formed, can't be processed: Unexpected keyword");
+      const marks = page.locator("[data-testid=partiql-statement] [data-testid=expression-error]");
+      await marks.first().waitFor();
+      assert.deepEqual(await marks.allTextContents(), ["pad"]);
+      assert.match(await page.getByTestId("partiql-reserved-text").textContent(), /^pad is a PartiQL reserved word/);
+      assert.match(await page.getByTestId("error-hint").textContent(), /underlined in the statement/);
+      await screenshot(t, page, "console-partiql-error");
+      await page.getByTestId("partiql-reserved-fix").click();
+      assert.equal(await editorText(page, "partiql-statement"), `SELECT * FROM "Music" WHERE "pad" = 'x'`);
+      assert.equal(await marks.count(), 0);
+      assert.equal((await runIn(page, () => page.getByTestId("partiql-run").click())).result, "ok");
+      // A batch: the second statement's bad token, at its place in the text.
+      await page.getByTestId("partiql-kind-batch").check();
+      await setEditor(page, "partiql-statement", `SELECT * FROM "Music" WHERE Artist = 'a';\nSELECT * FROM "Music" WHERE Artist = 'a' junk`);
+      await runIn(page, () => page.getByTestId("partiql-run").click());
+      await marks.first().waitFor();
+      assert.deepEqual(await marks.allTextContents(), ["junk"]);
+      await page.getByTestId("partiql-kind-single").check();
+
+      // CLI: the expression's bad token underlined in the marked copy of the command.
+      await pickConsoleMode(page, "cli");
+      const command = page.getByTestId("cli-command");
+      await command.fill(`aws dynamodb scan --table-name Music --filter-expression "Artist = :a AND = :a" --expression-attribute-values '{":a":{"S":"x"}}'`);
+      const bad = await runIn(page, () => page.getByTestId("cli-run").click());
+      assert.equal(bad.result, "error");
+      const cliMarks = page.locator("[data-testid=cli-marked] [data-testid=expression-error]");
+      assert.deepEqual(await cliMarks.allTextContents(), ["="]);
+      assert.equal(await page.getByTestId("cli-marked").evaluate((el) => el.firstChild.textContent), `aws dynamodb scan --table-name Music --filter-expression "Artist = :a AND `);
+      await screenshot(t, page, "console-cli-error");
+      await command.fill(`aws dynamodb scan --table-name Music --filter-expression "Year > :y" --expression-attribute-values '{":y":{"N":"2016"}}'`);
+      assert.equal(await cliMarks.count(), 0, "an edit clears the error mark");
+      assert.deepEqual(await page.locator("[data-testid=cli-marked] [data-testid=reserved-mark]").allTextContents(), ["Year"]);
+      assert.match(await page.getByTestId("cli-reserved-text").textContent(), /Year \(FilterExpression\)/);
+      await page.getByTestId("cli-reserved-fix").click();
+      assert.match(await command.inputValue(), /--filter-expression '#Year > :y'/);
+      assert.match(await command.inputValue(), /--expression-attribute-names '#Year=Year'$/, "quoted: a word starting with # is a shell comment");
+      const fixed = await runIn(page, () => page.getByTestId("cli-run").click());
+      assert.equal(fixed.result, "ok", await page.getByTestId("error").textContent());
+      assert.equal(JSON.parse(fixed.responseText).Count, 2);
+
+      // Paging as the CLI: --max-items 2 --page-size 1 sends pages and prints a NextToken.
+      await command.fill("aws dynamodb scan --table-name Music --max-items 2 --page-size 1 --return-consumed-capacity TOTAL");
+      assert.match(await page.getByTestId("cli-paging").textContent(), /until 2 items are printed, 1 per request/);
+      const paged = await runIn(page, () => page.getByTestId("cli-run").click());
+      const first = JSON.parse(paged.responseText);
+      assert.equal(first.Items.length, 2);
+      assert.ok(first.NextToken, "a NextToken for --starting-token");
+      assert.equal(first.ConsumedCapacity.CapacityUnits, 1, "two pages of 0.5 RCU");
+      assert.match(await page.getByTestId("cli-paging-result").textContent(), /^2 requests sent/);
+      await page.getByTestId("cli-next-page").click();
+      assert.match(await command.inputValue(), /--starting-token \S+$/);
+      const rest = JSON.parse((await runIn(page, () => page.getByTestId("cli-run").click())).responseText);
+      assert.equal(rest.Items.length, 1, "the third song");
+      assert.equal(rest.NextToken, undefined);
+      const songs = [...first.Items, ...rest.Items].map((i) => i.SongTitle.S).sort();
+      assert.deepEqual(songs, ["Call Me Today", "Happy Day", "Rainy Night"]);
+
+      // file://: the page asks for the file, then reads its text as the value.
+      await command.fill("aws dynamodb put-item --table-name Music --item file://song.json");
+      assert.match(await page.getByTestId("cli-error").textContent(), /a web page cannot open song\.json on your disk/);
+      assert.equal(await page.getByTestId("cli-file-field").isVisible(), true);
+      assert.equal(await page.getByTestId("cli-file").evaluate((el) => el.labels[0].textContent), "Pick song.json (file://song.json)");
+      await page.getByTestId("cli-file").setInputFiles({ name: "song.json", mimeType: "application/json", buffer: Buffer.from('{"Artist": {"S": "Filed"}, "SongTitle": {"S": "From disk"}}') });
+      await page.getByTestId("cli-files").filter({ hasText: "file://song.json" }).waitFor();
+      assert.deepEqual(JSON.parse(await page.getByTestId("cli-parsed").textContent()).Item, { Artist: { S: "Filed" }, SongTitle: { S: "From disk" } });
+      assert.equal((await runIn(page, () => page.getByTestId("cli-run").click())).result, "ok");
+      await screenshot(t, page, "console-cli-file");
+
+      // The designer changes an enabled stream's view type with two UpdateTables.
+      await createTableInDesigner(page, { name: "Streamed", pk: "pk" });
+      await page.getByTestId("edit-stream-enabled").check();
+      await page.getByTestId("edit-stream-view-type").selectOption("NEW_IMAGE");
+      await page.getByTestId("edit-apply").click();
+      await page.getByTestId("edit-result").filter({ hasText: "Updated table Streamed." }).waitFor();
+      assert.equal(await page.getByTestId("edit-stream-two-steps").isVisible(), false);
+      await page.getByTestId("edit-stream-view-type").selectOption("KEYS_ONLY");
+      assert.deepEqual(JSON.parse(await page.getByTestId("edit-preview").textContent()), { TableName: "Streamed", StreamSpecification: { StreamEnabled: false } });
+      assert.deepEqual(JSON.parse(await page.getByTestId("edit-preview-then").textContent()), { TableName: "Streamed", StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } });
+      assert.match(await page.getByTestId("edit-stream-explain").textContent(), /cannot change the view type of an enabled stream/);
+      await screenshot(t, page, "designer-stream-view-type", { fullPage: true });
+      const before = await page.evaluate(() => globalThis.dynaplay.db.send("DescribeTable", { TableName: "Streamed" }).then((r) => r.Table.LatestStreamArn));
+      await page.getByTestId("edit-apply").click();
+      await page.getByTestId("edit-result").filter({ hasText: "disabled, then enabled with KEYS_ONLY" }).waitFor();
+      const after = await page.evaluate(() => globalThis.dynaplay.db.send("DescribeTable", { TableName: "Streamed" }).then((r) => r.Table));
+      assert.deepEqual(after.StreamSpecification, { StreamEnabled: true, StreamViewType: "KEYS_ONLY" });
+      assert.notEqual(after.LatestStreamArn, before, "a new stream");
+      assertClean(t, seen);
+    }));
+
   test("console: a reserved word as a bare name is marked as you type, with a quick fix", (t) =>
     withPage("console-reserved", async (page, seen) => {
       await openPlayground(page, `${server.url}?db=e2e-reserved#console`);

@@ -3,7 +3,8 @@
 // runs and after, so what the command meant is never a guess. Under the command, a marked
 // copy of it underlines an expression error's token after a failed run and, as you type, the
 // reserved words used as bare names (with a fix that names them through placeholders).
-import { CliError, parseCli } from "./cli";
+import { CliError, MissingFileError, parseCli } from "./cli";
+import { paginate, PAGINATORS } from "./clipaging";
 import { cliExpressionMarks, cliReservedUses } from "./climarks";
 import { prettyJson, toCli } from "./codegen";
 import type { ConsoleMode, ConsoleOutput } from "./console";
@@ -31,6 +32,14 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
   const parsed = h("pre", { class: "dp-code", tabindex: 0, "data-testid": "cli-parsed", "aria-label": "The request the command makes" });
   const parseError = h("p", { class: "field-error", role: "status", "data-testid": "cli-error", hidden: true });
   const ignored = h("p", { class: "hint", "data-testid": "cli-ignored", hidden: true });
+  const pagingNote = h("p", { class: "hint", "data-testid": "cli-paging", hidden: true });
+  const pagingResult = h("span", { "data-testid": "cli-paging-result" });
+  const nextPage = h("button", { type: "button", class: "small secondary", "data-testid": "cli-next-page" }, "Continue with --starting-token");
+  const pagingRun = h("p", { class: "hint", role: "status", hidden: true }, pagingResult, " ", nextPage);
+  const filePick = h("input", { type: "file", id: uid("cli-file"), "data-testid": "cli-file" });
+  const filePickLabel = h("label", { for: filePick.id });
+  const fileField = h("div", { class: "field dp-cli-file", hidden: true, "data-testid": "cli-file-field" }, filePickLabel, filePick);
+  const filesList = h("p", { class: "hint", "data-testid": "cli-files", hidden: true });
   const marked = h("pre", { class: "dp-code dp-cli-marked", tabindex: 0, hidden: true, "data-testid": "cli-marked", "aria-label": "The command, its marked words underlined" });
   const reservedText = h("span", { "data-testid": "cli-reserved-text" });
   const reservedFix = h("button", { type: "button", class: "small secondary", "data-testid": "cli-reserved-fix" }, "Use #placeholders");
@@ -39,15 +48,35 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
   const exampleButton = h("button", { type: "button", class: "secondary", "data-testid": "cli-example" }, "Example");
   const form = h("form", { class: "dp-form dp-console-form", "aria-label": "AWS CLI command", novalidate: true },
     h("div", { class: "field" }, h("label", { for: command.id }, "AWS CLI command"), command, marked, reservedHint, hint),
-    h("div", { class: "field" }, parsedTitle, parseError, parsed, ignored),
+    h("div", { class: "field" }, parsedTitle, parseError, fileField, filesList, parsed, ignored, pagingNote, pagingRun),
     h("div", { class: "actions" }, runButton, exampleButton),
   );
 
+  /** The text of the files picked for the command's file:// values, by the path it names. */
+  const files = new Map<string, string>();
+  /** The path the file picker is asking for. */
+  let wantedPath = "";
+
+  /** Says how the command will be sent: one request, or pages as the CLI sends them. */
+  function describePaging(result: ReturnType<typeof parseCli>) {
+    const paginator = PAGINATORS[result.operation];
+    pagingNote.hidden = !paginator;
+    if (!paginator) return;
+    if (!result.paging) {
+      pagingNote.textContent = `One ${result.operation} request, as the CLI sends with --no-paginate, --${paginator.limitKey ? "limit" : "next-token"} or a start key given; its ${paginator.outputToken} says where the next page starts.`;
+      return;
+    }
+    const { maxItems, pageSize, startingToken } = result.paging;
+    pagingNote.textContent = `As the AWS CLI does, the page sends ${result.operation} requests following ${paginator.outputToken} until ${maxItems ? `${maxItems} items are printed` : "the last page"}${pageSize ? `, ${pageSize} per request` : ""}${startingToken ? ", starting where the --starting-token left off" : ""}, and shows one merged result${maxItems ? " with a NextToken for --starting-token" : ""}. --no-paginate sends one request.`;
+  }
+
   /** Shows what the command means now; returns it, or null when it does not parse. */
   function showParsed(): ReturnType<typeof parseCli> | null {
+    fileField.hidden = true;
     try {
-      const result = parseCli(command.value);
+      const result = parseCli(command.value, files);
       parseError.hidden = true;
+      describePaging(result);
       parsedTitle.textContent = `Parsed: ${result.operation} request`;
       parsed.hidden = false;
       parsed.textContent = prettyJson(result.request);
@@ -56,6 +85,12 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
       return result;
     } catch (err) {
       if (!(err instanceof CliError)) throw err;
+      if (err instanceof MissingFileError) {
+        wantedPath = err.path;
+        filePickLabel.textContent = `Pick ${err.path} (file://${err.path})`;
+        fileField.hidden = false;
+      }
+      pagingNote.hidden = true;
       parsedTitle.textContent = "Parsed request";
       parseError.hidden = false;
       parseError.textContent = err.message;
@@ -110,7 +145,10 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
     runButton.disabled = true;
     const sent = command.value;
     errorMarks = null;
-    const outcome = await output.run(result.operation, JSON.stringify(result.request), { key: HISTORY_KEY, input: sent });
+    const paging = result.paging;
+    const send = paging ? () => paginate((operation, request) => state.send(operation, request), result.operation, result.request, paging) : undefined;
+    const outcome = await output.run(result.operation, JSON.stringify(result.request), { key: HISTORY_KEY, input: sent }, undefined, send);
+    showPagingRun(outcome);
     runButton.disabled = !state.session;
     // An expression error: underline its token in the command, if the text is unchanged.
     if (outcome && !outcome.ok && command.value === sent) {
@@ -125,10 +163,40 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
 
   function setCommand(text: string) {
     command.value = text;
+    pagingRun.hidden = true;
     errorMarks = null;
     showParsed();
     showMarks();
   }
+
+  /** The NextToken of the last paged run, which "Continue" puts into the command. */
+  let nextToken: string | null = null;
+
+  /** After a paged run: how many requests it sent, and its NextToken to continue from. */
+  function showPagingRun(outcome: Awaited<ReturnType<ConsoleOutput["run"]>>) {
+    const requests = outcome && "requests" in outcome ? Number(outcome.requests) : 0;
+    pagingRun.hidden = requests === 0;
+    nextToken = outcome?.ok && typeof outcome.response?.NextToken === "string" ? outcome.response.NextToken : null;
+    nextPage.hidden = nextToken === null;
+    pagingResult.textContent = `${requests} request${requests === 1 ? "" : "s"} sent.${nextToken ? " The NextToken says where the next items start." : ""}`;
+  }
+
+  nextPage.addEventListener("click", () => {
+    if (!nextToken) return;
+    const without = command.value.replace(/\s+--starting-token(\s+\S+)?/g, "");
+    setCommand(`${without} --starting-token ${nextToken}`);
+    command.focus();
+  });
+
+  filePick.addEventListener("change", async () => {
+    const file = filePick.files?.[0];
+    if (!file || !wantedPath) return;
+    files.set(wantedPath, await file.text());
+    filePick.value = "";
+    filesList.hidden = false;
+    filesList.textContent = `Files picked (kept until a reload, never uploaded): ${[...files.keys()].map((p) => `file://${p}`).join(", ")}.`;
+    showParsed();
+  });
 
   command.addEventListener("input", () => {
     errorMarks = null;

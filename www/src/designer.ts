@@ -3,14 +3,15 @@
 // update a picked table's billing, capacity, deletion protection and class (UpdateTable),
 // list its indexes (LSIs read-only), add a GSI (previewed) or delete one (confirmed), and
 // delete the table (DeleteTable, confirmed). Both modes set the table's stream
-// (StreamSpecification) and time to live (UpdateTimeToLive, previewed on its own).
+// (StreamSpecification; a new view type is two UpdateTables, disable then enable, both
+// previewed) and time to live (UpdateTimeToLive, previewed on its own).
 // The engine validates: its errors are placed next to the field whose parameter they name.
 import { prettyJson, toCli, toSdk } from "./codegen";
 import { confirmDialog, copyButton, h, uid } from "./dom";
 import { DESIGNER_FIELDS, type FieldMatchers, mapErrorToFields } from "./fielderrors";
 import { attributeDefinitions, createGsiRequest, createIndexRow, describeIndex, indexKeys, indexMatcher, indexParameters, type IndexRow, LSI_LOCKED } from "./indexes";
 import type { AppState } from "./state";
-import { createStreamFields, createTtlFields, describedStream, streamSpecification, timeToLiveRequest, type TtlFields } from "./streamttl";
+import { createStreamFields, createTtlFields, describedStream, streamSteps, timeToLiveRequest, type TtlFields } from "./streamttl";
 
 type Billing = "PAY_PER_REQUEST" | "PROVISIONED";
 const KEY_TYPES = [
@@ -367,6 +368,15 @@ export function createDesigner(state: AppState): HTMLElement {
 
   const currentBilling = (d: any): Billing => d?.BillingModeSummary?.BillingMode ?? "PROVISIONED";
 
+  /** The settings' UpdateTable, then (for a new stream view type) the one that enables the stream again. */
+  function updateRequests(): Record<string, unknown>[] {
+    const [first, then] = streamSteps(describedStream(described), editStream.value());
+    const settings = updateRequest();
+    if (first) settings.StreamSpecification = first;
+    return then ? [settings, { TableName: settings.TableName, StreamSpecification: then }] : [settings];
+  }
+
+  /** The UpdateTable of the settings form, the stream's first step included. */
   function updateRequest(): Record<string, unknown> {
     const d = described;
     const request: Record<string, unknown> = { TableName: d?.TableName ?? "" };
@@ -382,18 +392,33 @@ export function createDesigner(state: AppState): HTMLElement {
     const cls = d?.TableClassSummary?.TableClass ?? "STANDARD";
     if (editClass.value !== cls) request.TableClass = editClass.value;
     if (editProtection.checked !== Boolean(d?.DeletionProtectionEnabled)) request.DeletionProtectionEnabled = editProtection.checked;
-    const stream = streamSpecification(describedStream(d), editStream.value());
-    if (stream) request.StreamSpecification = stream;
     return request;
   }
-  const editPreview = createPreview("edit-preview", () => ({ operation: "UpdateTable", request: updateRequest() }));
+  const editPreview = createPreview("edit-preview", () => ({ operation: "UpdateTable", request: updateRequests()[0]! }));
+  const thenPreview = createPreview("edit-preview-then", () => ({ operation: "UpdateTable", request: updateRequests()[1] ?? {} }));
+  const thenBox = h("div", { hidden: true, "data-testid": "edit-stream-two-steps" },
+    h("p", { class: "notice", "data-testid": "edit-stream-explain" }, "DynamoDB cannot change the view type of an enabled stream (it answers \"Table already has an enabled stream\"). Apply sends two UpdateTable requests: the first disables the stream, the second enables a new one with the new view type once the table is ACTIVE again. The new stream has a new ARN and starts empty; the old one stays readable for 24 hours."),
+    h("h3", {}, "Then UpdateTable"),
+    thenPreview.element);
 
   function syncEdit() {
     editCapacity.hidden = editBilling.value() !== "PROVISIONED";
-    const changed = Object.keys(updateRequest()).length > 1;
+    const requests = updateRequests();
+    const changed = Object.keys(requests[0]!).length > 1;
     applyButton.disabled = !changed;
     noChange.hidden = changed;
+    thenBox.hidden = requests.length < 2;
     editPreview.update();
+    thenPreview.update();
+  }
+
+  /** Waits (up to 10 s) until TABLE is ACTIVE again after an UpdateTable. */
+  async function untilActive(table: string) {
+    for (let tries = 0; tries < 50; tries++) {
+      const d = await state.describe(table);
+      if (!d || d.TableStatus === "ACTIVE") return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 
   const editForm = h("form", { class: "dp-form", "aria-label": "Table settings", novalidate: true, "data-testid": "edit-form" },
@@ -579,7 +604,7 @@ export function createDesigner(state: AppState): HTMLElement {
       indexesView,
       ttlForm,
     ),
-    h("div", { class: "dp-sticky" }, h("h3", {}, "UpdateTable request"), noChange, editPreview.element),
+    h("div", { class: "dp-sticky" }, h("h3", {}, "UpdateTable request"), noChange, editPreview.element, thenBox),
   );
 
   function fillEdit(d: any) {
@@ -614,7 +639,8 @@ export function createDesigner(state: AppState): HTMLElement {
     e.preventDefault();
     editErrors.clear();
     editResult.textContent = "";
-    const request = updateRequest();
+    const [request, then] = updateRequests();
+    if (!request) return;
     applyButton.disabled = true;
     const outcome = await state.send("UpdateTable", request);
     if (!outcome.ok) {
@@ -622,8 +648,18 @@ export function createDesigner(state: AppState): HTMLElement {
       editErrors.show(outcome.error.name, outcome.error.message);
       return;
     }
-    await state.select(String(request.TableName));
-    editResult.textContent = `Updated table ${request.TableName}.`;
+    const table = String(request.TableName);
+    if (then) {
+      await untilActive(table);
+      const enabled = await state.send("UpdateTable", then);
+      if (!enabled.ok) {
+        await state.select(table);
+        editErrors.show(enabled.error.name, `The stream was disabled, but enabling it again failed: ${enabled.error.message}`, { stream: /[\s\S]/ });
+        return;
+      }
+    }
+    await state.select(table);
+    editResult.textContent = then ? `Updated table ${table}: the stream was disabled, then enabled with ${String((then.StreamSpecification as Record<string, unknown>).StreamViewType)} (two UpdateTable requests).` : `Updated table ${table}.`;
   });
   deleteButton.addEventListener("click", async () => {
     const tableName = described?.TableName;
