@@ -734,10 +734,15 @@ describe("playground page", { timeout: 240_000 }, () => {
         const points = document.querySelector("[data-testid=table-chart] .dp-chart-prov-write").getAttribute("points").split(" ");
         return new Set(points.map((p) => p.split(",")[1])).size > 1;
       });
-      for (const [testId, name] of [["request-meter", "capacity-meter"], ["capacity-pool", "capacity-table-chart"]]) {
-        await page.getByTestId(testId).screenshot({ path: join(outputDir, `${name}.png`) });
-        t.diagnostic(`screenshot: ${name}.png`);
+      for (const scheme of ["light", "dark"]) {
+        await page.emulateMedia({ colorScheme: scheme });
+        for (const [testId, name] of [["request-meter", "capacity-meter"], ["capacity-pool", "capacity-table-chart"]]) {
+          const file = `${name}${scheme === "dark" ? "-dark" : ""}.png`;
+          await page.getByTestId(testId).screenshot({ path: join(outputDir, file) });
+          t.diagnostic(`screenshot: ${file}`);
+        }
       }
+      await page.emulateMedia({ colorScheme: "light" });
       await page.setViewportSize({ width: 390, height: 844 });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `the Capacity panel scrolls sideways by ${overflow} px at 390 px`);

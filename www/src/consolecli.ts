@@ -63,7 +63,7 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
     pagingNote.hidden = !paginator;
     if (!paginator) return;
     if (!result.paging) {
-      pagingNote.textContent = `One ${result.operation} request, as the CLI sends with --no-paginate, --${paginator.limitKey ? "limit" : "next-token"} or a start key given; its ${paginator.outputToken} says where the next page starts.`;
+      pagingNote.textContent = `One ${result.operation} request: with ${paginator.limitKey ? "--limit, " : ""}a start key or --no-paginate the CLI does not page. Its ${paginator.outputToken} says where the next page starts.`;
       return;
     }
     const { maxItems, pageSize, startingToken } = result.paging;

@@ -69,7 +69,7 @@ export function createRequestMeter(state: AppState): RequestMeter {
   const rows = h("tbody", { "data-testid": "meter-rows" });
   const table = h("div", { class: "dp-table-scroll", hidden: true },
     h("table", { class: "dp-index-table dp-meter-table" },
-      h("thead", {}, h("tr", {}, ...["Time", "Request", "Table", "RCU", "WCU"].map((t) => h("th", { scope: "col" }, t)))),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col", class: "dp-meter-time" }, "Time"), ...["Request", "Table", "RCU", "WCU"].map((t) => h("th", { scope: "col" }, t)))),
       rows));
   const empty = h("p", { class: "hint", "data-testid": "meter-empty" }, "No request has reported its consumed capacity yet. Run a request with ReturnConsumedCapacity TOTAL or INDEXES (the Console's examples, the Items grid and the query builder ask for it).");
   const totals = h("p", { class: "hint", "data-testid": "meter-totals", "aria-live": "polite" });
@@ -92,7 +92,7 @@ export function createRequestMeter(state: AppState): RequestMeter {
   function render() {
     const max = Math.max(0, ...requests.flatMap((r) => [r.read, r.write]));
     rows.replaceChildren(...requests.map((r) => h("tr", { "data-testid": "meter-row", "data-operation": r.operation, title: r.text },
-      h("td", {}, new Date(r.at).toLocaleTimeString()),
+      h("td", { class: "dp-meter-time" }, new Date(r.at).toLocaleTimeString()),
       h("td", {}, r.operation),
       h("td", {}, r.tables.join(", ")),
       bar(r.read, max, "read", `${r.operation}: ${r.read} read units`),
