@@ -969,7 +969,7 @@ describe("playground page", { timeout: 240_000 }, () => {
       // AWS CLI: the issue's command, parsed before running, run with Ctrl+Enter.
       await pickConsoleMode(page, "cli");
       const command = page.getByTestId("cli-command");
-      await command.fill(`aws dynamodb query --table-name Music --key-condition-expression "Artist = :a" \\\n  --expression-attribute-values '{":a":{"S":"Acme Band"}}' --return-consumed-capacity TOTAL`);
+      await setEditor(page, "cli-command", `aws dynamodb query --table-name Music --key-condition-expression "Artist = :a" \\\n  --expression-attribute-values '{":a":{"S":"Acme Band"}}' --return-consumed-capacity TOTAL`);
       assert.deepEqual(JSON.parse(await page.getByTestId("cli-parsed").textContent()), {
         TableName: "Music", KeyConditionExpression: "Artist = :a", ExpressionAttributeValues: { ":a": { S: "Acme Band" } }, ReturnConsumedCapacity: "TOTAL",
       });
@@ -979,7 +979,7 @@ describe("playground page", { timeout: 240_000 }, () => {
       assert.match(query.metrics, /Count\s*2.*ScannedCount\s*2.*ConsumedCapacity/s);
       assert.equal(await page.getByTestId("cli-parsed").isVisible(), true, "the parsed request stays in view after the run");
       await screenshot(t, page, "console-cli");
-      await command.fill("aws dynamodb scan --table-nme Music");
+      await setEditor(page, "cli-command", "aws dynamodb scan --table-nme Music");
       assert.equal(await page.getByTestId("cli-error").textContent(), "Unknown option --table-nme for scan.");
       const refused = await runIn(page, () => page.getByTestId("cli-run").click());
       assert.equal(refused.result, "error");
@@ -1039,27 +1039,38 @@ describe("playground page", { timeout: 240_000 }, () => {
 
       // CLI: the expression's bad token underlined in the marked copy of the command.
       await pickConsoleMode(page, "cli");
-      const command = page.getByTestId("cli-command");
-      await command.fill(`aws dynamodb scan --table-name Music --filter-expression "Artist = :a AND = :a" --expression-attribute-values '{":a":{"S":"x"}}'`);
+      await setEditor(page, "cli-command", `aws dynamodb scan --table-name Music --filter-expression "Artist = :a AND = :a" --expression-attribute-values '{":a":{"S":"x"}}'`);
       const bad = await runIn(page, () => page.getByTestId("cli-run").click());
       assert.equal(bad.result, "error");
-      const cliMarks = page.locator("[data-testid=cli-marked] [data-testid=expression-error]");
+      const cliMarks = page.locator("[data-testid=cli-command] [data-testid=expression-error]");
+      await cliMarks.first().waitFor();
       assert.deepEqual(await cliMarks.allTextContents(), ["="]);
-      assert.equal(await page.getByTestId("cli-marked").evaluate((el) => el.firstChild.textContent), `aws dynamodb scan --table-name Music --filter-expression "Artist = :a AND `);
+      const beforeMark = await cliMarks.first().evaluate((el) => {
+        const range = document.createRange();
+        range.setStart(el.closest(".cm-line"), 0);
+        range.setEndBefore(el);
+        return range.toString();
+      });
+      assert.equal(beforeMark, `aws dynamodb scan --table-name Music --filter-expression "Artist = :a AND `);
+      assert.match(await page.getByTestId("error-hint").textContent(), /underlined in the command/);
+      const editor = page.getByTestId("cli-command");
+      assert.deepEqual(await editor.locator(".tok-propertyName").allTextContents(), ["--table-name", "--filter-expression", "--expression-attribute-values"], "options highlighted");
+      assert.deepEqual(await editor.locator(".tok-keyword").allTextContents(), ["scan"]);
       await screenshot(t, page, "console-cli-error");
-      await command.fill(`aws dynamodb scan --table-name Music --filter-expression "Year > :y" --expression-attribute-values '{":y":{"N":"2016"}}'`);
+      await setEditor(page, "cli-command", `aws dynamodb scan --table-name Music --filter-expression "Year > :y" --expression-attribute-values '{":y":{"N":"2016"}}'`);
       assert.equal(await cliMarks.count(), 0, "an edit clears the error mark");
-      assert.deepEqual(await page.locator("[data-testid=cli-marked] [data-testid=reserved-mark]").allTextContents(), ["Year"]);
+      await editor.locator(".cm-lintRange-warning").first().waitFor();
+      assert.deepEqual(await editor.locator(".cm-lintRange-warning").allTextContents(), ["Year"]);
       assert.match(await page.getByTestId("cli-reserved-text").textContent(), /Year \(FilterExpression\)/);
       await page.getByTestId("cli-reserved-fix").click();
-      assert.match(await command.inputValue(), /--filter-expression '#Year > :y'/);
-      assert.match(await command.inputValue(), /--expression-attribute-names '#Year=Year'$/, "quoted: a word starting with # is a shell comment");
+      assert.match(await editorText(page, "cli-command"), /--filter-expression '#Year > :y'/);
+      assert.match(await editorText(page, "cli-command"), /--expression-attribute-names '#Year=Year'$/, "quoted: a word starting with # is a shell comment");
       const fixed = await runIn(page, () => page.getByTestId("cli-run").click());
       assert.equal(fixed.result, "ok", await page.getByTestId("error").textContent());
       assert.equal(JSON.parse(fixed.responseText).Count, 2);
 
       // Paging as the CLI: --max-items 2 --page-size 1 sends pages and prints a NextToken.
-      await command.fill("aws dynamodb scan --table-name Music --max-items 2 --page-size 1 --return-consumed-capacity TOTAL");
+      await setEditor(page, "cli-command", "aws dynamodb scan --table-name Music --max-items 2 --page-size 1 --return-consumed-capacity TOTAL");
       assert.match(await page.getByTestId("cli-paging").textContent(), /until 2 items are printed, 1 per request/);
       const paged = await runIn(page, () => page.getByTestId("cli-run").click());
       const first = JSON.parse(paged.responseText);
@@ -1068,7 +1079,7 @@ describe("playground page", { timeout: 240_000 }, () => {
       assert.equal(first.ConsumedCapacity.CapacityUnits, 1, "two pages of 0.5 RCU");
       assert.match(await page.getByTestId("cli-paging-result").textContent(), /^2 requests sent/);
       await page.getByTestId("cli-next-page").click();
-      assert.match(await command.inputValue(), /--starting-token \S+$/);
+      assert.match(await editorText(page, "cli-command"), /--starting-token \S+$/);
       const rest = JSON.parse((await runIn(page, () => page.getByTestId("cli-run").click())).responseText);
       assert.equal(rest.Items.length, 1, "the third song");
       assert.equal(rest.NextToken, undefined);
@@ -1076,7 +1087,19 @@ describe("playground page", { timeout: 240_000 }, () => {
       assert.deepEqual(songs, ["Call Me Today", "Happy Day", "Rainy Night"]);
 
       // file://: the page asks for the file, then reads its text as the value.
-      await command.fill("aws dynamodb put-item --table-name Music --item file://song.json");
+      // Completion: commands after dynamodb, options after --, table names.
+      await setEditor(page, "cli-command", "aws dynamodb put-it");
+      await editor.press("End");
+      await editor.press("Control+Space");
+      await page.locator(".cm-tooltip-autocomplete").getByText("put-item").first().waitFor();
+      await editor.press("Escape");
+      await setEditor(page, "cli-command", "aws dynamodb put-item --table-name Mu");
+      await editor.press("End");
+      await editor.press("Control+Space");
+      await page.locator(".cm-tooltip-autocomplete").getByText("Music").first().waitFor();
+      await editor.press("Escape");
+
+      await setEditor(page, "cli-command", "aws dynamodb put-item --table-name Music --item file://song.json");
       assert.match(await page.getByTestId("cli-error").textContent(), /a web page cannot open song\.json on your disk/);
       assert.equal(await page.getByTestId("cli-file-field").isVisible(), true);
       assert.equal(await page.getByTestId("cli-file").evaluate((el) => el.labels[0].textContent), "Pick song.json (file://song.json)");

@@ -130,6 +130,11 @@ const MEMBERS: ReadonlyMap<string, string> = new Map(
   [...BOOLEAN_MEMBERS, ...NUMBER_MEMBERS, ...LIST_MEMBERS, ...OTHER_MEMBERS].map((m) => [kebab(m), m]),
 );
 
+/** Every option the CLI mode reads, for completion: request members, paging, the CLI's own. */
+export function cliOptionNames(): string[] {
+  return [...MEMBERS.keys(), "cli-input-json", ...PAGING_OPTIONS, "no-paginate", ...GLOBAL_WITH_VALUE, ...GLOBAL_FLAGS].map((o) => `--${o}`);
+}
+
 /** Options of the CLI itself, which say nothing about the request: taken and set aside. */
 const GLOBAL_WITH_VALUE = new Set(["region", "endpoint-url", "profile", "output", "query", "cli-read-timeout", "cli-connect-timeout"]);
 const GLOBAL_FLAGS = new Set(["no-cli-pager", "debug", "no-verify-ssl", "no-sign-request"]);

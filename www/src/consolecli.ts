@@ -1,15 +1,21 @@
 // The Console's AWS CLI mode: an `aws dynamodb ...` command line, read by cli.ts into the
 // operation and its request as the person types; the parsed request stays in view while it
-// runs and after, so what the command meant is never a guess. Under the command, a marked
-// copy of it underlines an expression error's token after a failed run and, as you type, the
-// reserved words used as bare names (with a fix that names them through placeholders).
-import { CliError, MissingFileError, parseCli } from "./cli";
+// runs and after, so what the command meant is never a guess. The command is edited in
+// CodeMirror: highlighted (clilanguage.ts), completed (commands, options, table and attribute
+// names, a reserved name also as its #placeholder), an expression error's token underlined
+// after a failed run and, as you type, the reserved words used as bare names marked, with a
+// fix that names them through placeholders.
+import type { CompletionContext, CompletionResult } from "@codemirror/autocomplete";
+import type { Diagnostic } from "@codemirror/lint";
+import { CliError, cliOptionNames, COMMANDS, MissingFileError, parseCli } from "./cli";
+import { cliLanguage } from "./clilanguage";
 import { paginate, PAGINATORS } from "./clipaging";
 import { cliExpressionMarks, cliReservedUses } from "./climarks";
 import { prettyJson, toCli } from "./codegen";
+import { attributeCompletions } from "./consoleapi";
 import type { ConsoleMode, ConsoleOutput } from "./console";
 import { h, uid } from "./dom";
-import type { TextRange } from "./exprerrors";
+import { createJsonEditor } from "./editor";
 import { example } from "./ops";
 import { withPlaceholders } from "./reserved";
 import type { AppState } from "./state";
@@ -17,17 +23,8 @@ import type { AppState } from "./state";
 const HISTORY_KEY = "dynaplay.history.cli.v1";
 
 export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMode {
-  const command = h("textarea", {
-    id: uid("cli"),
-    class: "dp-cli-input",
-    rows: 5,
-    spellcheck: "false",
-    autocomplete: "off",
-    "data-testid": "cli-command",
-    "aria-describedby": "",
-  });
-  const hint = h("p", { class: "hint", id: uid("cli-hint") }, "One command, as in a shell: quotes, backslash line breaks and JSON values work. ", h("kbd", {}, "Ctrl"), "+", h("kbd", {}, "Enter"), " runs it.");
-  command.setAttribute("aria-describedby", hint.id);
+  const editorHost = h("div", { class: "dp-editor-host" });
+  const hint = h("p", { class: "hint", id: uid("cli-hint") }, "One command, as in a shell: quotes, backslash line breaks and JSON values work. ", h("kbd", {}, "Ctrl"), "+", h("kbd", {}, "Enter"), " runs it; ", h("kbd", {}, "Ctrl"), "+", h("kbd", {}, "Space"), " completes commands, options and names.");
   const parsedTitle = h("span", { class: "label", "data-testid": "cli-operation" });
   const parsed = h("pre", { class: "dp-code", tabindex: 0, "data-testid": "cli-parsed", "aria-label": "The request the command makes" });
   const parseError = h("p", { class: "field-error", role: "status", "data-testid": "cli-error", hidden: true });
@@ -40,17 +37,53 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
   const filePickLabel = h("label", { for: filePick.id });
   const fileField = h("div", { class: "field dp-cli-file", hidden: true, "data-testid": "cli-file-field" }, filePickLabel, filePick);
   const filesList = h("p", { class: "hint", "data-testid": "cli-files", hidden: true });
-  const marked = h("pre", { class: "dp-code dp-cli-marked", tabindex: 0, hidden: true, "data-testid": "cli-marked", "aria-label": "The command, its marked words underlined" });
   const reservedText = h("span", { "data-testid": "cli-reserved-text" });
   const reservedFix = h("button", { type: "button", class: "small secondary", "data-testid": "cli-reserved-fix" }, "Use #placeholders");
   const reservedHint = h("p", { class: "notice dp-reserved-hint", role: "status", hidden: true, "data-testid": "cli-reserved-hint" }, reservedText, " ", reservedFix);
   const runButton = h("button", { type: "submit", "data-testid": "cli-run", disabled: true }, "Run");
   const exampleButton = h("button", { type: "button", class: "secondary", "data-testid": "cli-example" }, "Example");
   const form = h("form", { class: "dp-form dp-console-form", "aria-label": "AWS CLI command", novalidate: true },
-    h("div", { class: "field" }, h("label", { for: command.id }, "AWS CLI command"), command, marked, reservedHint, hint),
+    h("div", { class: "field" }, h("span", { class: "label" }, "AWS CLI command"), editorHost, reservedHint, hint),
     h("div", { class: "field" }, parsedTitle, parseError, fileField, filesList, parsed, ignored, pagingNote, pagingRun),
     h("div", { class: "actions" }, runButton, exampleButton),
   );
+
+  const editor = createJsonEditor(editorHost, {
+    label: "AWS CLI command",
+    testId: "cli-command",
+    onRun: () => run(),
+    onChange: () => {
+      pagingRun.hidden = true;
+      showParsed();
+      showReserved();
+    },
+    language: cliLanguage,
+    complete: (context) => complete(context),
+    lint: (view) => cliReservedUses(view.state.doc.toString()).map((use): Diagnostic => ({
+      from: use.from,
+      to: use.to,
+      severity: "warning",
+      message: `${use.word} is a DynamoDB reserved word: as a bare name in ${use.member} the request is refused. Name it through ExpressionAttributeNames.`,
+      actions: [{ name: `Use #${use.word}`, apply: () => fixReserved() }],
+    })),
+    minLines: 4,
+  });
+  editor.view.contentDOM.setAttribute("aria-describedby", hint.id);
+
+  /** Commands after `dynamodb`, options after `--`, else table and attribute names. */
+  function complete(context: CompletionContext): CompletionResult | null {
+    const word = context.matchBefore(/[#\w.:-]+/);
+    if (!word || (word.from === word.to && !context.explicit)) return null;
+    const before = context.state.doc.sliceString(0, word.from);
+    if (/(^|\s)dynamodb\s+$/.test(before)) return { from: word.from, options: [...COMMANDS.keys()].map((label) => ({ label, type: "keyword", detail: COMMANDS.get(label) })) };
+    if (word.text.startsWith("-")) return { from: word.from, options: cliOptionNames().map((label) => ({ label, type: "property" })) };
+    const names = [...state.descriptions.values()].flatMap((d) => (d.AttributeDefinitions ?? []).map((a: any) => String(a.AttributeName)));
+    return {
+      from: word.from,
+      options: [...state.tables.map((label) => ({ label, type: "class", detail: "table" })), ...attributeCompletions([...names, ...output.items().flatMap((item) => Object.keys(item))])],
+      validFor: /^[#\w.:-]*$/,
+    };
+  }
 
   /** The text of the files picked for the command's file:// values, by the path it names. */
   const files = new Map<string, string>();
@@ -74,7 +107,7 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
   function showParsed(): ReturnType<typeof parseCli> | null {
     fileField.hidden = true;
     try {
-      const result = parseCli(command.value, files);
+      const result = parseCli(editor.text, files);
       parseError.hidden = true;
       describePaging(result);
       parsedTitle.textContent = `Parsed: ${result.operation} request`;
@@ -100,41 +133,21 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
     }
   }
 
-  /** The last failed run's error marks (for the command as it was sent) and their message. */
-  let errorMarks: { ranges: TextRange[]; message: string } | null = null;
-
-  /** Draws the marked copy of the command: error marks, then reserved words as you type. */
-  function showMarks() {
-    const text = command.value;
-    const uses = cliReservedUses(text);
-    const words = [...new Set(uses.map((u) => `${u.word} (${u.member})`))];
+  /** Names, under the editor, the reserved words the command uses as bare names (the linter marks each). */
+  function showReserved() {
+    const words = [...new Set(cliReservedUses(editor.text).map((u) => `${u.word} (${u.member})`))];
     reservedHint.hidden = words.length === 0;
     reservedText.textContent = `Reserved word${words.length > 1 ? "s" : ""} used as a bare name: ${words.join(", ")}. DynamoDB refuses ${words.length > 1 ? "them" : "it"} there.`;
-    const marks = [
-      ...(errorMarks?.ranges ?? []).map((r) => ({ ...r, kind: "error", title: errorMarks?.message ?? "" })),
-      ...uses.map((u) => ({ from: u.from, to: u.to, eof: false, kind: "reserved", title: `${u.word} is a DynamoDB reserved word: as a bare name in ${u.member} the request is refused.` })),
-    ].sort((a, b) => a.from - b.from);
-    const children: (Node | string)[] = [];
-    let at = 0;
-    for (const mark of marks) {
-      if (mark.from < at) continue;
-      children.push(text.slice(at, mark.from));
-      const testId = mark.kind === "error" ? "expression-error" : "reserved-mark";
-      children.push(h("mark", { class: mark.kind === "error" ? "dp-expr-error" : "dp-reserved-mark", title: mark.title, "data-testid": testId }, mark.eof ? "\u2002" : text.slice(mark.from, mark.to)));
-      at = mark.to;
-    }
-    children.push(text.slice(at));
-    marked.replaceChildren(...children);
-    marked.hidden = marks.length === 0;
   }
 
   /** The fix: the command again, every bare reserved name a #placeholder (in the CLI form the designer shows). */
-  reservedFix.addEventListener("click", () => {
+  function fixReserved() {
     const result = showParsed();
     if (!result) return;
     setCommand(toCli(result.operation, withPlaceholders(result.request) as Record<string, unknown>));
-    command.focus();
-  });
+    editor.focus();
+  }
+  reservedFix.addEventListener("click", fixReserved);
 
   async function run() {
     const result = showParsed();
@@ -143,30 +156,26 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
       return;
     }
     runButton.disabled = true;
-    const sent = command.value;
-    errorMarks = null;
+    const sent = editor.text;
+    editor.clearErrors();
     const paging = result.paging;
     const send = paging ? () => paginate((operation, request) => state.send(operation, request), result.operation, result.request, paging) : undefined;
     const outcome = await output.run(result.operation, JSON.stringify(result.request), { key: HISTORY_KEY, input: sent }, undefined, send);
     showPagingRun(outcome);
     runButton.disabled = !state.session;
     // An expression error: underline its token in the command, if the text is unchanged.
-    if (outcome && !outcome.ok && command.value === sent) {
+    if (outcome && !outcome.ok && editor.text === sent) {
       const ranges = cliExpressionMarks(sent, outcome.error.message);
       if (ranges.length) {
-        errorMarks = { ranges, message: `${outcome.error.name}: ${outcome.error.message}` };
-        output.hint("The token it is about is underlined in the marked copy of the command, under it.");
+        editor.markErrors(ranges, `${outcome.error.name}: ${outcome.error.message}`);
+        output.hint("The token it is about is underlined in the command.");
       }
     }
-    showMarks();
   }
 
+  /** Puts TEXT in the editor (its change handler parses it anew). */
   function setCommand(text: string) {
-    command.value = text;
-    pagingRun.hidden = true;
-    errorMarks = null;
-    showParsed();
-    showMarks();
+    editor.text = text;
   }
 
   /** The NextToken of the last paged run, which "Continue" puts into the command. */
@@ -183,9 +192,9 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
 
   nextPage.addEventListener("click", () => {
     if (!nextToken) return;
-    const without = command.value.replace(/\s+--starting-token(\s+\S+)?/g, "");
+    const without = editor.text.replace(/\s+--starting-token(\s+\S+)?/g, "");
     setCommand(`${without} --starting-token ${nextToken}`);
-    command.focus();
+    editor.focus();
   });
 
   filePick.addEventListener("change", async () => {
@@ -198,17 +207,6 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
     showParsed();
   });
 
-  command.addEventListener("input", () => {
-    errorMarks = null;
-    showParsed();
-    showMarks();
-  });
-  command.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-      e.preventDefault();
-      run();
-    }
-  });
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     run();
@@ -224,9 +222,9 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
     title: (e) => (e.input ?? e.operation).replace(/\s*\\\n\s*/g, " ").slice(0, 80),
     restore(e) {
       setCommand(e.input ?? "");
-      command.focus();
+      editor.focus();
     },
-    focus: () => command.focus(),
+    focus: () => editor.focus(),
     setRunnable: (runnable) => (runButton.disabled = !runnable),
   };
 }
