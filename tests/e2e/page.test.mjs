@@ -703,8 +703,9 @@ describe("playground page", { timeout: 240_000 }, () => {
     withPage("capacity-meter", async (page, seen) => {
       await openPlayground(page, `${server.url}?db=e2e-meter#console`);
       expectOk(await runRequest(page, "CreateTable", {
-        TableName: "Metered", AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }], KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        TableName: "Metered", AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "other", AttributeType: "S" }], KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
         BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+        GlobalSecondaryIndexes: [{ IndexName: "ByOther", KeySchema: [{ AttributeName: "other", KeyType: "HASH" }], Projection: { ProjectionType: "KEYS_ONLY" }, ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } }],
       }), "CreateTable");
       expectOk(await runRequest(page, "PutItem", { TableName: "Metered", Item: { pk: { S: "a" }, big: { S: "x".repeat(1500) } }, ReturnConsumedCapacity: "TOTAL" }), "PutItem");
       expectOk(await runRequest(page, "GetItem", { TableName: "Metered", Key: { pk: { S: "a" } }, ReturnConsumedCapacity: "TOTAL" }), "GetItem");
@@ -747,6 +748,25 @@ describe("playground page", { timeout: 240_000 }, () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `the Capacity panel scrolls sideways by ${overflow} px at 390 px`);
       await screenshot(t, page, "capacity-meter-narrow", { fullPage: true });
+      await page.setViewportSize({ width: 1280, height: 720 });
+
+      // The designer changes the GSI's own units through its previewed UpdateTable.
+      await showPanel(page, "designer");
+      const gsiRow = page.getByTestId("edit-gsi-table").locator("tr[data-index=ByOther]");
+      assert.match(await gsiRow.textContent(), /5 \/ 5/);
+      await gsiRow.getByTestId("gsi-capacity").click();
+      await page.getByTestId("gsi-capacity-rcu").fill("7");
+      await page.getByTestId("gsi-capacity-wcu").fill("0");
+      assert.deepEqual(JSON.parse(await page.getByTestId("gsi-capacity-preview").textContent()), { TableName: "Metered", GlobalSecondaryIndexUpdates: [{ Update: { IndexName: "ByOther", ProvisionedThroughput: { ReadCapacityUnits: 7, WriteCapacityUnits: 0 } } }] });
+      await page.getByTestId("gsi-capacity-apply").click();
+      await page.locator("[data-testid=gsi-capacity-form] .field-error:not([hidden])").first().waitFor();
+      assert.match(await page.getByTestId("gsi-capacity-form").textContent(), /ValidationException/);
+      await page.getByTestId("gsi-capacity-wcu").fill("8");
+      await page.getByTestId("gsi-capacity-apply").click();
+      await page.getByTestId("edit-gsi-result").filter({ hasText: "Index ByOther now has 7 RCU and 8 WCU." }).waitFor();
+      const gsi = await page.evaluate(() => globalThis.dynaplay.db.send("DescribeTable", { TableName: "Metered" }).then((r) => r.Table.GlobalSecondaryIndexes[0].ProvisionedThroughput));
+      assert.deepEqual([gsi.ReadCapacityUnits, gsi.WriteCapacityUnits], [7, 8]);
+      assert.match(await page.getByTestId("edit-gsi-table").locator("tr[data-index=ByOther]").textContent(), /7 \/ 8/);
       assertClean(t, seen);
     }));
 
