@@ -1506,6 +1506,19 @@ describe("playground page", { timeout: 240_000 }, () => {
       await page.evaluate(() => globalThis.dynaplay.db.send("PutItem", { TableName: "Orders", Item: { id: { S: "e" } } }));
       await page.getByTestId("trigger-pause").click();
       await status.filter({ hasText: "5 delivered" }).waitFor();
+
+      // Edited in place: a new body and batch size from the next batch, the position kept.
+      await page.getByTestId("trigger-edit").click();
+      assert.match(await page.getByTestId("trigger-body").inputValue(), /cannot ship/, "the form holds the trigger's body");
+      assert.equal(await page.getByTestId("trigger-position").isDisabled(), true, "the starting position cannot change");
+      await page.getByTestId("trigger-body").fill("globalThis.edited = (globalThis.edited ?? 0) + event.Records.length;");
+      await page.getByTestId("trigger-batch-size").fill("10");
+      await page.getByTestId("trigger-add").click();
+      await page.getByTestId("trigger-settings").filter({ hasText: "Orders · batch 10 · TRIM_HORIZON · 1 retry · bisect on error" }).waitFor();
+      assert.equal(await page.getByTestId("trigger-add").textContent(), "Add trigger");
+      await page.evaluate(() => globalThis.dynaplay.db.send("PutItem", { TableName: "Orders", Item: { id: { S: "f" } } }));
+      await status.filter({ hasText: "6 delivered" }).waitFor();
+      assert.equal(await page.evaluate(() => globalThis.edited), 1, "the edited body got only the new record");
       await page.getByTestId("triggers").scrollIntoViewIfNeeded();
       await page.getByTestId("triggers").screenshot({ path: join(outputDir, "triggers.png") });
       t.diagnostic(`screenshot: ${join(outputDir, "triggers.png")}`);
@@ -1514,7 +1527,7 @@ describe("playground page", { timeout: 240_000 }, () => {
       const received = await page.evaluate(() => new Promise((resolve) => {
         const trigger = globalThis.dynaplay.triggers.create({ tableName: "Orders", handler: (event) => { trigger.stop(); resolve(event.Records.length); } });
       }));
-      assert.equal(received, 6);
+      assert.equal(received, 7);
       assert.equal(await page.getByTestId("trigger").count(), 2);
       await page.getByTestId("trigger-delete").first().click();
       assert.equal(await page.getByTestId("trigger").count(), 1);
