@@ -760,6 +760,8 @@ describe("playground page", { timeout: 240_000 }, () => {
       assert.deepEqual(JSON.parse(await page.getByTestId("gsi-capacity-preview").textContent()), { TableName: "Metered", GlobalSecondaryIndexUpdates: [{ Update: { IndexName: "ByOther", ProvisionedThroughput: { ReadCapacityUnits: 7, WriteCapacityUnits: 0 } } }] });
       await page.getByTestId("gsi-capacity-apply").click();
       await page.locator("[data-testid=gsi-capacity-form] .field-error:not([hidden])").first().waitFor();
+      await page.getByTestId("edit-indexes").screenshot({ path: join(outputDir, "designer-gsi-capacity.png") });
+      t.diagnostic("screenshot: designer-gsi-capacity.png");
       assert.match(await page.getByTestId("gsi-capacity-form").textContent(), /ValidationException/);
       await page.getByTestId("gsi-capacity-wcu").fill("8");
       await page.getByTestId("gsi-capacity-apply").click();
