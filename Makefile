@@ -28,6 +28,7 @@ help:
 	@echo "            its end-to-end tests"
 	@echo "make bench  the benchmarks: release build, native figures, browser figures (docs/benchmarks.md)"
 	@echo "make soak   the 1,000,000-operation soak against a reference model (docs/reliability.md)"
+	@echo "make fuzz   the cargo-fuzz targets, 10 minutes each (FUZZ_SECONDS to change it)"
 	@echo "Single steps: make setup | setup-test | build | build-web | serve | test-host | test-wasm | test-web | test-e2e"
 	@echo "             (build-web: the page's TypeScript only, without rebuilding the engine)"
 
@@ -71,6 +72,12 @@ test-e2e:
 # kept in target/bench/ for bench/run.mjs, which adds the browser figures (headless
 # Chromium), prints every figure and writes docs/benchmarks.md.
 # BENCH_SCALE=small make bench: small sizes, for development (writes target/bench/ only).
+.PHONY: fuzz
+# The cargo-fuzz targets in fuzz/ (API requests, expressions, PartiQL), FUZZ_SECONDS each
+# (default 600: 30 minutes in all); docs/reliability.md.
+fuzz:
+	$(call stage,cargo fuzz (3 targets),scripts/fuzz.sh)
+
 .PHONY: soak
 # The 1,000,000-operation soak (tests/soak.rs) in a release build; prints the rate.
 soak:

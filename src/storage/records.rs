@@ -18,6 +18,9 @@ pub const FORMAT_KEY: &str = "format";
 const TABLE_PREFIX: &str = "table/";
 /// The prefix of `meta` records that hold a stream record.
 const STREAM_PREFIX: &str = "stream/";
+/// The prefix of `meta` records that hold a deleted table's settings while its stream is
+/// kept, by TableId.
+const RETIRED_PREFIX: &str = "retired/";
 
 /// One write to the two object stores, `meta` and `items`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,9 +68,15 @@ pub fn format_record() -> Write {
 pub fn writes_for(change: &Change, out: &mut Vec<Write>) {
     match change {
         Change::TableMeta { new, .. } => out.push(Write::PutMeta { key: table_key(&new.name), value: meta_json(new) }),
-        Change::TableDeleted { table } => {
+        Change::TableDeleted { table, retired } => {
             out.push(Write::DeleteMeta { key: table_key(&table.meta.name) });
             out.push(Write::DeleteTableItems { table_id: table.meta.id.clone() });
+            if let Some(meta) = retired {
+                out.push(Write::PutMeta { key: retired_key(meta), value: meta_json(meta) });
+            }
+        }
+        Change::RetiredExpired { metas } => {
+            out.extend(metas.iter().map(|meta| Write::DeleteMeta { key: retired_key(meta) }))
         }
         Change::Item { table_id, key, new, record, .. } => {
             out.push(match new {
@@ -93,6 +102,10 @@ fn stream_record_key(record: &StreamRecord) -> String {
     format!("{STREAM_PREFIX}{}/{}", record.stream, sequence_text(record.sequence))
 }
 
+fn retired_key(meta: &TableMeta) -> String {
+    format!("{RETIRED_PREFIX}{}", meta.id)
+}
+
 fn table_key(name: &str) -> String {
     format!("{TABLE_PREFIX}{name}")
 }
@@ -101,10 +114,12 @@ fn meta_json(meta: &TableMeta) -> String {
     serde_json::to_string(meta).unwrap_or_default()
 }
 
-/// What a snapshot holds: the tables with their items, and the stream records.
+/// What a snapshot holds: the tables with their items, the stream records, and the
+/// settings of deleted tables whose streams are kept.
 pub struct Decoded {
     pub tables: Vec<Table>,
     pub stream_records: Vec<StreamRecord>,
+    pub retired: Vec<TableMeta>,
 }
 
 /// Decodes a snapshot. `Ok(None)` means the store is empty (a new database).
@@ -116,11 +131,13 @@ pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
         return Err(StorageError::NewerFormat(version));
     }
     let mut tables = BTreeMap::new();
+    let mut retired = Vec::new();
     for (key, value) in &snapshot.meta {
         if key.starts_with(TABLE_PREFIX) {
-            let meta: TableMeta = serde_json::from_str(value)
-                .map_err(|error| StorageError::Corrupt(format!("meta record {key}: {error}")))?;
+            let meta = decode_meta(key, value)?;
             tables.insert(meta.id.to_string(), Table::new(meta));
+        } else if key.starts_with(RETIRED_PREFIX) {
+            retired.push(decode_meta(key, value)?);
         }
     }
     for stored in &snapshot.items {
@@ -136,7 +153,11 @@ pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
         .filter_map(|(key, value)| Some((key.strip_prefix(STREAM_PREFIX)?, value)))
         .map(|(key, value)| decode_stream_record(key, value))
         .collect::<Result<_, _>>()?;
-    Ok(Some(Decoded { tables: tables.into_values().collect(), stream_records }))
+    Ok(Some(Decoded { tables: tables.into_values().collect(), stream_records, retired }))
+}
+
+fn decode_meta(key: &str, value: &str) -> Result<TableMeta, StorageError> {
+    serde_json::from_str(value).map_err(|error| StorageError::Corrupt(format!("meta record {key}: {error}")))
 }
 
 /// A stream record from its `meta` key (after the prefix) and value.

@@ -6,12 +6,17 @@
 // position); the latest 50 invocations and the batches given up on (the
 // on-failure destination). The body runs as an async function of `event` made with the
 // AsyncFunction constructor: the person's own code in their own page. Page code registers
-// a trigger with a real function through `dynaplay.triggers.create(options)`. Triggers live
-// in memory: a reload or another database ends them.
+// a trigger with a real function through `dynaplay.triggers.create(options)`. Triggers made
+// with the form are saved per database with a checkpoint (triggerstore.ts): a reload brings
+// them back where they stopped; another database ends them until it is opened again.
 import { attributesText } from "./streamrecords";
 import { checkbox, h, labelled, uid } from "./dom";
 import type { AppState } from "./state";
-import { createTrigger, errorText, type Invocation, type StreamEvent, type Trigger, type TriggerChanges, type TriggerDb, type TriggerOptions } from "./triggers";
+import { type CheckpointStore, createTrigger, errorText, type Invocation, type StreamEvent, type Trigger, type TriggerChanges, type TriggerDb, type TriggerOptions } from "./triggers";
+import { checkpointOf, loadTriggers, newTriggerId, type SavedTrigger, saveTriggers } from "./triggerstore";
+
+/** `dynaplay.triggers.create`'s options: a checkpoint may be a name, kept in localStorage. */
+type PageTriggerOptions = Omit<TriggerOptions, "checkpoint"> & { checkpoint?: CheckpointStore | string };
 
 const MAX_LOG = 50;
 const REFRESH_MILLIS = 500;
@@ -22,6 +27,8 @@ interface Entry {
   trigger: Trigger;
   element: HTMLElement;
   refresh(): void;
+  /** The saved form trigger's id; none for one made through the JS API. */
+  savedId?: string;
 }
 
 interface LogLine {
@@ -80,7 +87,7 @@ export function createTriggersSection(state: AppState): TriggersSection {
   const failuresBox = h("div", { "data-testid": "trigger-failures" });
   const element = h("section", { class: "dp-form dp-triggers", "data-testid": "triggers" },
     h("h3", {}, "Triggers"),
-    h("p", { class: "hint" }, "A trigger calls a JavaScript function with each batch of the picked table's stream records, as Lambda does for an event source mapping: in order, retried when it throws (the same records again), split in halves with bisect on, given up on after the retries (to the failure list below). The body is your own code, run in this page; triggers are kept in memory until a reload."),
+    h("p", { class: "hint" }, "A trigger calls a JavaScript function with each batch of the picked table's stream records, as Lambda does for an event source mapping: in order, retried when it throws (the same records again), split in halves with bisect on, given up on after the retries (to the failure list below). The body is your own code, run in this page; triggers are kept in memory until a reload; the ones made here are saved with their position and come back after a reload, going on after the last batch that finished."),
     h("div", { class: "field" }, h("label", { for: bodyInput.id }, "Function body (async, argument event)"), bodyInput),
     h("div", { class: "dp-row dp-stream-controls" }, labelled("Batch size", batchSize), labelled("Starting position", position), labelled("Retries (-1: forever)", retries), checkbox(bisect, "Bisect batch on error"), add, cancelEdit),
     editNote, formError, list,
@@ -91,8 +98,6 @@ export function createTriggersSection(state: AppState): TriggersSection {
   const invocations: LogLine[] = [];
   const failures: LogLine[] = [];
   let timer: ReturnType<typeof setInterval> | null = null;
-  /** The function bodies typed for the triggers made from the form (page code's have none). */
-  const bodies = new Map<Trigger, string>();
   /** The trigger the form edits, or null when it adds one. */
   let editing: Entry | null = null;
 
@@ -111,8 +116,9 @@ export function createTriggersSection(state: AppState): TriggersSection {
   function startEditing(entry: Entry) {
     const o = entry.trigger.options;
     editing = entry;
-    bodyInput.value = bodies.get(entry.trigger) ?? "";
-    bodyInput.placeholder = bodies.has(entry.trigger) ? "" : "A function from page code: leave this empty to keep it, or type a body to replace it.";
+    const id = entry.savedId;
+    bodyInput.value = (id && loadTriggers(state.dbName).find((t) => t.id === id)?.body) || "";
+    bodyInput.placeholder = id ? "" : "A function from page code: leave this empty to keep it, or type a body to replace it.";
     batchSize.value = String(o.batchSize);
     retries.value = String(o.maximumRetryAttempts);
     bisect.checked = Boolean(o.bisectBatchOnFunctionError);
@@ -136,9 +142,24 @@ export function createTriggersSection(state: AppState): TriggersSection {
     failuresBox.replaceChildren(logList(failures, "trigger-failure", "Failures"));
   }
 
+  /** Changes the saved form triggers of the open database. */
+  function updateSaved(change: (saved: SavedTrigger[]) => SavedTrigger[]) {
+    saveTriggers(state.dbName, change(loadTriggers(state.dbName)));
+  }
+
+  /** Deletes a trigger: a saved one is forgotten with its checkpoint. */
   function remove(entry: Entry) {
     if (editing === entry) stopEditing();
-    bodies.delete(entry.trigger);
+    if (entry.savedId) {
+      const id = entry.savedId;
+      updateSaved((saved) => saved.filter((t) => t.id !== id));
+      checkpointOf(state.dbName, id).clear();
+    }
+    drop(entry);
+  }
+
+  /** Stops a trigger and takes it off the list (its saved form stays). */
+  function drop(entry: Entry) {
     entry.trigger.stop();
     entries.splice(entries.indexOf(entry), 1);
     entry.element.remove();
@@ -146,7 +167,7 @@ export function createTriggersSection(state: AppState): TriggersSection {
     if (!entries.length) timer = null;
   }
 
-  function entryFor(trigger: Trigger): Entry {
+  function entryFor(trigger: Trigger, savedId?: string): Entry {
     const status = h("p", { class: "hint", "data-testid": "trigger-state" });
     const lastError = h("p", { class: "field-error", "data-testid": "trigger-error" });
     const pause = h("button", { type: "button", class: "small secondary", "data-testid": "trigger-pause" }, "Pause");
@@ -157,6 +178,7 @@ export function createTriggersSection(state: AppState): TriggersSection {
     const entry: Entry = {
       trigger,
       element,
+      savedId,
       refresh() {
         const s = trigger.state();
         settings.textContent = settingsText(trigger.options);
@@ -166,17 +188,25 @@ export function createTriggersSection(state: AppState): TriggersSection {
         pause.textContent = s.running ? "Pause" : "Resume";
       },
     };
-    pause.addEventListener("click", () => (trigger.state().running ? trigger.stop() : trigger.start(), refresh()));
+    pause.addEventListener("click", () => {
+      const running = trigger.state().running;
+      running ? trigger.stop() : trigger.start();
+      if (savedId) updateSaved((saved) => saved.map((t) => (t.id === savedId ? { ...t, paused: running } : t)));
+      refresh();
+    });
     edit.addEventListener("click", () => startEditing(entry));
     del.addEventListener("click", () => remove(entry));
     return entry;
   }
 
-  /** Registers and starts a trigger, listed here, its invocations and failures logged. */
-  function create(options: TriggerOptions): Trigger {
+  /** Registers and starts a trigger (unless `paused`), listed here, its invocations and
+   *  failures logged. */
+  function create(options: PageTriggerOptions, savedId?: string, paused = false): Trigger {
     const tableName = options.tableName;
+    const checkpoint = typeof options.checkpoint === "string" ? checkpointOf(state.dbName, options.checkpoint) : options.checkpoint;
     const trigger = createTrigger(sessionDb(state), {
       ...options,
+      checkpoint,
       onInvocation: (i: Invocation) => {
         pushLine(invocations, { time: i.time, ok: i.ok, text: `${tableName} · ${i.size} record(s) · ${i.ok ? "ok" : i.error}` });
         options.onInvocation?.(i);
@@ -186,18 +216,24 @@ export function createTriggersSection(state: AppState): TriggersSection {
         options.onFailure?.(batch, error);
       },
     });
-    const entry = entryFor(trigger);
+    const entry = entryFor(trigger, savedId);
     entries.push(entry);
     list.append(entry.element);
-    trigger.start();
+    if (!paused) trigger.start();
     timer ??= setInterval(refresh, REFRESH_MILLIS);
     refresh();
     return trigger;
   }
 
+  /** Starts a saved form trigger; a body that no longer compiles is reported, not run. */
+  function createSaved(saved: SavedTrigger) {
+    const { id, body, paused, ...settings } = saved;
+    create({ ...settings, handler: new AsyncFunction("event", body), checkpoint: id }, id, paused);
+  }
+
   /** The form's settings as changes to a trigger (the body only when one is typed, for page code's). */
   function formChanges(): TriggerChanges {
-    const typed = bodyInput.value.trim() !== "" || editing === null || bodies.has(editing.trigger);
+    const typed = bodyInput.value.trim() !== "" || editing === null || editing.savedId !== undefined;
     return {
       ...(typed ? { handler: new AsyncFunction("event", bodyInput.value) } : {}),
       batchSize: Number(batchSize.value),
@@ -206,20 +242,24 @@ export function createTriggersSection(state: AppState): TriggersSection {
     };
   }
 
+  /** Applies the form to the trigger being edited, and to its saved form. */
+  function saveEdit(entry: Entry) {
+    const changes = formChanges();
+    entry.trigger.update(changes);
+    const id = entry.savedId;
+    const { batchSize, maximumRetryAttempts, bisectBatchOnFunctionError } = entry.trigger.options;
+    if (id) updateSaved((saved) => saved.map((t) => (t.id === id ? { ...t, body: bodyInput.value, batchSize: batchSize ?? t.batchSize, maximumRetryAttempts: maximumRetryAttempts ?? t.maximumRetryAttempts, bisectBatchOnFunctionError: Boolean(bisectBatchOnFunctionError) } : t)));
+    stopEditing();
+    refresh();
+  }
+
   function createFromForm() {
     try {
-      const changes = formChanges();
-      if (editing) {
-        editing.trigger.update(changes);
-        if (changes.handler) bodies.set(editing.trigger, bodyInput.value);
-        stopEditing();
-        refresh();
-        return;
-      }
+      if (editing) return saveEdit(editing);
       if (!state.selected) throw new Error("Pick a table with a stream in the sidebar first.");
-      const handler = changes.handler!;
-      const trigger = create({ tableName: state.selected, ...changes, handler, startingPosition: position.value as TriggerOptions["startingPosition"] });
-      bodies.set(trigger, bodyInput.value);
+      const saved: SavedTrigger = { id: newTriggerId(), tableName: state.selected, body: bodyInput.value, batchSize: Number(batchSize.value), startingPosition: position.value as SavedTrigger["startingPosition"], maximumRetryAttempts: Number(retries.value), bisectBatchOnFunctionError: bisect.checked, paused: false };
+      createSaved(saved);
+      updateSaved((list) => [...list, saved]);
       formError.hidden = true;
     } catch (err) {
       formError.hidden = false;
@@ -227,12 +267,25 @@ export function createTriggersSection(state: AppState): TriggersSection {
     }
   }
 
+  function restoreSaved() {
+    for (const saved of loadTriggers(state.dbName)) {
+      try {
+        createSaved(saved);
+      } catch (err) {
+        formError.hidden = false;
+        formError.textContent = `A saved trigger on ${saved.tableName} cannot start: ${errorText(err)}`;
+      }
+    }
+  }
+
   add.addEventListener("click", createFromForm);
   cancelEdit.addEventListener("click", stopEditing);
   state.addEventListener("session", () => {
-    for (const entry of [...entries]) remove(entry);
+    for (const entry of [...entries]) drop(entry);
     const page = (globalThis as any).dynaplay;
-    if (state.session && page) page.triggers = { create };
+    if (!state.session) return;
+    if (page) page.triggers = { create: (options: PageTriggerOptions) => create(options) };
+    restoreSaved();
   });
   return { element };
 }
