@@ -1521,6 +1521,8 @@ describe("playground page", { timeout: 240_000 }, () => {
       await page.evaluate(() => globalThis.dynaplay.db.send("PutItem", { TableName: "Orders", Item: { id: { S: "f" } } }));
       await status.filter({ hasText: "6 delivered" }).waitFor();
       assert.equal(await page.evaluate(() => globalThis.edited), 1, "the edited body got only the new record");
+      const savedForm = await page.evaluate(() => JSON.parse(localStorage.getItem("dynaplay.triggers.e2e-triggers"))[0]);
+      assert.deepEqual([savedForm.batchSize, savedForm.body], [10, "globalThis.edited = (globalThis.edited ?? 0) + event.Records.length;"], "the saved trigger follows the edit");
       await page.getByTestId("triggers").scrollIntoViewIfNeeded();
       await page.getByTestId("triggers").screenshot({ path: join(outputDir, "triggers.png") });
       t.diagnostic(`screenshot: ${join(outputDir, "triggers.png")}`);
