@@ -46,6 +46,22 @@ pub enum ErrorKind {
     ExpiredIterator,
     /// A stream read starts before the oldest record kept: the records were trimmed.
     TrimmedDataAccess,
+    /// ExportTableToPointInTime: the table has no point-in-time recovery.
+    PointInTimeRecoveryUnavailable,
+    /// An export's ClientToken was reused with other parameters.
+    ExportConflict,
+    /// An export's time is outside the point-in-time recovery window.
+    InvalidExportTime,
+    /// An export names a table ARN that does not exist.
+    TableNotFound,
+    /// DescribeExport names an export that does not exist.
+    ExportNotFound,
+    /// An import's ClientToken was reused with other parameters.
+    ImportConflict,
+    /// DescribeImport names an import that does not exist.
+    ImportNotFound,
+    /// A Dynaplay S3 operation names an object that does not exist.
+    NoSuchKey,
     /// Dynaplay itself failed (storage, a broken invariant).
     InternalServerError,
 }

@@ -25,6 +25,14 @@ impl ErrorKind {
             ErrorKind::TransactionInProgress => "TransactionInProgressException",
             ErrorKind::ExpiredIterator => "ExpiredIteratorException",
             ErrorKind::TrimmedDataAccess => "TrimmedDataAccessException",
+            ErrorKind::PointInTimeRecoveryUnavailable => "PointInTimeRecoveryUnavailableException",
+            ErrorKind::ExportConflict => "ExportConflictException",
+            ErrorKind::InvalidExportTime => "InvalidExportTimeException",
+            ErrorKind::TableNotFound => "TableNotFoundException",
+            ErrorKind::ExportNotFound => "ExportNotFoundException",
+            ErrorKind::ImportConflict => "ImportConflictException",
+            ErrorKind::ImportNotFound => "ImportNotFoundException",
+            ErrorKind::NoSuchKey => "NoSuchKey",
             ErrorKind::InternalServerError => "InternalServerError",
         }
     }
@@ -37,6 +45,7 @@ impl ErrorKind {
             ErrorKind::Serialization | ErrorKind::UnknownOperation => "com.amazon.coral.service",
             ErrorKind::Throttling => "com.amazon.coral.availability",
             ErrorKind::ObjectNotFound => "com.amazonaws.applicationautoscaling",
+            ErrorKind::NoSuchKey => "com.amazonaws.s3",
             _ => "com.amazonaws.dynamodb.v20120810",
         };
         format!("{namespace}#{}", self.short_name())

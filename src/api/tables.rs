@@ -10,7 +10,7 @@ use crate::api::tags::{tag_pairs, TagInput};
 use crate::api::validate::{required, Violations};
 use crate::api::{not_yet, render};
 use crate::engine::{table_arn, table_not_found, BillingMode, Engine, IndexKind, Table, TableClass, TableMeta};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{KeyAttribute, KeySchema, ScalarType};
 use crate::stream::ViewType;
 use serde::{Deserialize, Serialize};
@@ -396,6 +396,16 @@ pub fn delete_table(engine: &mut Engine, request: DeleteTableRequest) -> Result<
     let table = engine.delete_table(&name)?;
     let description = TableDescription::of(&table, DELETING).without_schema();
     render(&TableDescriptionResponse { table_description: description })
+}
+
+/// The settings of the table an ImportTable request creates: its TableCreationParameters
+/// are CreateTable's members, checked as CreateTable checks them.
+pub(super) fn import_table_meta(parameters: &Value) -> Result<TableMeta> {
+    let request: CreateTableRequest =
+        serde_json::from_value(parameters.clone()).map_err(|error| Error::serialization(error.to_string()))?;
+    request.check_shape()?;
+    request.refuse_later()?;
+    request.into_meta()
 }
 
 impl CreateTableRequest {

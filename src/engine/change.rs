@@ -4,6 +4,7 @@
 //! TTL, backups and replication read it.
 
 use crate::engine::table::{Table, TableMeta};
+use crate::engine::transfers::TransferChange;
 use crate::model::{Item, KeyCode};
 use crate::stream::StreamRecord;
 use std::rc::Rc;
@@ -28,4 +29,6 @@ pub enum Change {
     },
     /// Stream records reached the end of their 24 hours, oldest first.
     StreamTrimmed { records: Vec<Rc<StreamRecord>> },
+    /// An S3 object, an export or an import changed.
+    Transfer(TransferChange),
 }

@@ -13,6 +13,7 @@ pub(crate) mod ops;
 pub mod pricing;
 pub mod table;
 pub mod throughput;
+pub mod transfers;
 
 pub use crate::index::{IndexKind, Projection, SecondaryIndex};
 pub use change::Change;
@@ -26,6 +27,7 @@ pub use ops::transact::{ActionOutcome, ClientToken, TransactAction, TransactOutc
 pub use ops::update::Updated;
 pub use table::{BillingMode, IndexRead, Table, TableClass, TableMeta, TimeToLive};
 pub use throughput::Access;
+pub use transfers::{TransferChange, Transfers};
 
 use crate::clock::{Clock, SimulatedClock};
 use crate::error::{Error, ErrorKind, Result};
@@ -52,6 +54,8 @@ pub struct Engine {
     streams: stream::Log,
     /// The engine-clock second of the last time to live sweep.
     swept_second: u64,
+    /// The simulated S3 buckets, and the exports and imports made.
+    transfers: Transfers,
 }
 
 impl Engine {
@@ -67,6 +71,7 @@ impl Engine {
             transactions: Default::default(),
             streams: Default::default(),
             swept_second: 0,
+            transfers: Transfers::default(),
         }
     }
 
@@ -92,6 +97,22 @@ impl Engine {
     /// Puts a stream record back as storage held it (when a database is reopened).
     pub fn restore_stream_record(&mut self, record: StreamRecord) {
         self.streams.restore(Rc::new(record));
+    }
+
+    /// The simulated S3 buckets, and the exports and imports made.
+    pub fn transfers(&self) -> &Transfers {
+        &self.transfers
+    }
+
+    /// Puts the buckets, exports and imports back as storage held them.
+    pub fn restore_transfers(&mut self, transfers: Transfers) {
+        self.transfers = transfers;
+    }
+
+    /// Makes a change to the buckets, exports or imports, and records it.
+    pub(crate) fn record_transfer(&mut self, change: TransferChange) {
+        self.transfers.apply(&change);
+        self.changes.push(Change::Transfer(change));
     }
 
     pub fn table(&self, name: &str) -> Option<&Table> {
@@ -194,6 +215,7 @@ impl Engine {
                 }
             }
             Change::StreamTrimmed { records } => self.streams.untrim(records),
+            Change::Transfer(change) => self.transfers.revert(change),
         }
     }
 

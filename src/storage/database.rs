@@ -55,6 +55,7 @@ impl Database {
             Some(decoded) => {
                 decoded.tables.into_iter().for_each(|table| engine.restore_table(table));
                 decoded.stream_records.into_iter().for_each(|record| engine.restore_stream_record(record));
+                engine.restore_transfers(decoded.transfers);
                 Vec::new()
             }
             None => vec![records::format_record()],

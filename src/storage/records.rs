@@ -1,8 +1,9 @@
 //! The stored format (docs/storage-format.md): which records the change log becomes,
 //! and how a snapshot of them becomes tables again.
 
-use crate::engine::{Change, Table, TableMeta};
-use crate::model::{item_from_json, Item, KeyCode};
+use crate::engine::transfers::{ExportDescription, ImportRecord};
+use crate::engine::{Change, Table, TableMeta, TransferChange, Transfers};
+use crate::model::{base64_decode, base64_encode, item_from_json, Item, KeyCode};
 use crate::storage::StorageError;
 use crate::stream::{sequence_text, StreamRecord};
 use std::collections::BTreeMap;
@@ -18,6 +19,12 @@ pub const FORMAT_KEY: &str = "format";
 const TABLE_PREFIX: &str = "table/";
 /// The prefix of `meta` records that hold a stream record.
 const STREAM_PREFIX: &str = "stream/";
+/// The prefix of `meta` records that hold an object of a simulated S3 bucket.
+const OBJECT_PREFIX: &str = "s3/";
+/// The prefix of `meta` records that hold an export's description.
+const EXPORT_PREFIX: &str = "export/";
+/// The prefix of `meta` records that hold an import's description and errors.
+const IMPORT_PREFIX: &str = "import/";
 
 /// One write to the two object stores, `meta` and `items`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +92,27 @@ pub fn writes_for(change: &Change, out: &mut Vec<Write>) {
         Change::StreamTrimmed { records } => {
             out.extend(records.iter().map(|record| Write::DeleteMeta { key: stream_record_key(record) }))
         }
+        Change::Transfer(change) => out.push(transfer_write(change)),
+    }
+}
+
+fn transfer_write(change: &TransferChange) -> Write {
+    match change {
+        TransferChange::Object { bucket, key, new: Some(body), .. } => Write::PutMeta {
+            key: format!("{OBJECT_PREFIX}{bucket}/{key}"),
+            value: serde_json::json!({ "Body": base64_encode(body) }).to_string(),
+        },
+        TransferChange::Object { bucket, key, new: None, .. } => {
+            Write::DeleteMeta { key: format!("{OBJECT_PREFIX}{bucket}/{key}") }
+        }
+        TransferChange::Export(description) => Write::PutMeta {
+            key: format!("{EXPORT_PREFIX}{}", description.export_arn),
+            value: serde_json::to_string(description).unwrap_or_default(),
+        },
+        TransferChange::Import(record) => Write::PutMeta {
+            key: format!("{IMPORT_PREFIX}{}", record.description.import_arn),
+            value: serde_json::to_string(record).unwrap_or_default(),
+        },
     }
 }
 
@@ -101,10 +129,12 @@ fn meta_json(meta: &TableMeta) -> String {
     serde_json::to_string(meta).unwrap_or_default()
 }
 
-/// What a snapshot holds: the tables with their items, and the stream records.
+/// What a snapshot holds: the tables with their items, the stream records, and the
+/// buckets, exports and imports.
 pub struct Decoded {
     pub tables: Vec<Table>,
     pub stream_records: Vec<StreamRecord>,
+    pub transfers: Transfers,
 }
 
 /// Decodes a snapshot. `Ok(None)` means the store is empty (a new database).
@@ -136,7 +166,32 @@ pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
         .filter_map(|(key, value)| Some((key.strip_prefix(STREAM_PREFIX)?, value)))
         .map(|(key, value)| decode_stream_record(key, value))
         .collect::<Result<_, _>>()?;
-    Ok(Some(Decoded { tables: tables.into_values().collect(), stream_records }))
+    let transfers = decode_transfers(snapshot)?;
+    Ok(Some(Decoded { tables: tables.into_values().collect(), stream_records, transfers }))
+}
+
+/// The buckets' objects, and the exports and imports oldest first.
+fn decode_transfers(snapshot: &Snapshot) -> Result<Transfers, StorageError> {
+    let mut transfers = Transfers::default();
+    for (key, value) in &snapshot.meta {
+        let corrupt = |what: &str| StorageError::Corrupt(format!("meta record {key}: {what}"));
+        if let Some(path) = key.strip_prefix(OBJECT_PREFIX) {
+            let (bucket, object) = path.split_once('/').ok_or_else(|| corrupt("no object key"))?;
+            let record: serde_json::Value = serde_json::from_str(value).map_err(|error| corrupt(&error.to_string()))?;
+            let body =
+                record["Body"].as_str().and_then(|text| base64_decode(text).ok()).ok_or_else(|| corrupt("bad body"))?;
+            transfers.buckets.entry(bucket.to_string()).or_default().insert(object.to_string(), body.into());
+        } else if key.starts_with(EXPORT_PREFIX) {
+            let description: ExportDescription =
+                serde_json::from_str(value).map_err(|error| corrupt(&error.to_string()))?;
+            transfers.exports.push(description);
+        } else if key.starts_with(IMPORT_PREFIX) {
+            let record: ImportRecord = serde_json::from_str(value).map_err(|error| corrupt(&error.to_string()))?;
+            transfers.imports.push(record);
+        }
+    }
+    transfers.order();
+    Ok(transfers)
 }
 
 /// A stream record from its `meta` key (after the prefix) and value.

@@ -7,3 +7,4 @@ pub mod gzip;
 pub mod ion;
 pub mod lines;
 pub mod md5;
+pub mod source;

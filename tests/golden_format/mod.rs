@@ -103,7 +103,7 @@ pub const FILES: &[(&str, &str)] = &[
 /// Response members that depend on the clock or the TableId generator: the browser
 /// runner uses real time, so it compares everything but these. It also compares
 /// numbers by value, since JavaScript's JSON turns `1.0` into `1`.
-const VOLATILE: [&str; 20] = [
+const VOLATILE: [&str; 26] = [
     "CreationDateTime",
     "LastUpdateToPayPerRequestDateTime",
     "LastIncreaseDateTime",
@@ -124,11 +124,26 @@ const VOLATILE: [&str; 20] = [
     "LastEvaluatedStreamArn",
     "LastEvaluatedShardId",
     "ParentShardId",
+    "ExportArn",
+    "ImportArn",
+    "ExportManifest",
+    "StartTime",
+    "EndTime",
+    "ExportTime",
 ];
 
 /// Response members whose latest values a request can quote as `"$Member"`.
-const CAPTURED: [&str; 7] =
-    ["ShardIterator", "NextShardIterator", "LatestStreamArn", "StreamArn", "ShardId", "SequenceNumber", "NowMillis"];
+const CAPTURED: [&str; 9] = [
+    "ShardIterator",
+    "NextShardIterator",
+    "LatestStreamArn",
+    "StreamArn",
+    "ShardId",
+    "SequenceNumber",
+    "NowMillis",
+    "ExportArn",
+    "ImportArn",
+];
 
 /// Members whose values are opaque tokens: compared by presence alone.
 const OPAQUE: [&str; 2] = ["ShardIterator", "NextShardIterator"];
