@@ -46,12 +46,14 @@ impl Harness {
         Database::open(&self.store.snapshot(), Box::new(self.clock.clone())).expect("the store reopens")
     }
 
-    /// Asserts that reopening the store gives exactly the tables, items and stream
-    /// records in memory.
+    /// Asserts that reopening the store gives exactly the tables, items, stream records,
+    /// buckets, exports and imports in memory.
     pub fn assert_memory_equals_store(&self) {
         let reopened = self.reopen();
         assert_eq!(state_of(&self.db), state_of(&reopened), "memory and the reopened store differ");
         assert_eq!(stream_records_of(&self.db), stream_records_of(&reopened), "stream records differ");
+        let transfers_differ = "buckets, exports and imports differ";
+        assert_eq!(self.db.engine().transfers(), reopened.engine().transfers(), "{transfers_differ}");
     }
 }
 

@@ -24,7 +24,8 @@
 //! numbers), which differ in the browser's real time. A request names the latest value
 //! of such a member seen in any response as `"$Member"` (see [`Captures`]), and the
 //! engine clock of the latest `Dynaplay.` response in epoch seconds, give or take some,
-//! as `"$NowSeconds"`, `"$NowSeconds+100"` or `"$NowSeconds-10"` (for time to live). Shard
+//! as `"$NowSeconds"`, `"$NowSeconds+100"` or `"$NowSeconds-10"` (for time to live), or
+//! as a JSON number with `"$NowTimestamp"` (for timestamp members such as ExportTime). Shard
 //! iterators are opaque: their values are never compared, only their presence, so an
 //! expected response writes them as `"(opaque)"`.
 
@@ -41,6 +42,8 @@ pub const FILES: &[(&str, &str)] = &[
     ("batch_write_errors.txt", include_str!("../golden/batch_write_errors.txt")),
     ("conditions_parameters.txt", include_str!("../golden/conditions_parameters.txt")),
     ("conditions_writes.txt", include_str!("../golden/conditions_writes.txt")),
+    ("export_basic.txt", include_str!("../golden/export_basic.txt")),
+    ("export_errors.txt", include_str!("../golden/export_errors.txt")),
     ("expr_between_in_logic.txt", include_str!("../golden/expr_between_in_logic.txt")),
     ("expr_comparisons.txt", include_str!("../golden/expr_comparisons.txt")),
     ("expr_conditions_writes.txt", include_str!("../golden/expr_conditions_writes.txt")),
@@ -49,6 +52,8 @@ pub const FILES: &[(&str, &str)] = &[
     ("expr_paths_placeholders.txt", include_str!("../golden/expr_paths_placeholders.txt")),
     ("expr_update_actions.txt", include_str!("../golden/expr_update_actions.txt")),
     ("expr_update_errors.txt", include_str!("../golden/expr_update_errors.txt")),
+    ("import_basic.txt", include_str!("../golden/import_basic.txt")),
+    ("import_errors.txt", include_str!("../golden/import_errors.txt")),
     ("index_backfill.txt", include_str!("../golden/index_backfill.txt")),
     ("index_capacity_batch.txt", include_str!("../golden/index_capacity_batch.txt")),
     ("index_capacity_metrics.txt", include_str!("../golden/index_capacity_metrics.txt")),
@@ -159,14 +164,23 @@ impl Captures {
         let request = self.0.iter().fold(request.to_string(), |request, (name, value)| {
             request.replace(&format!("\"${name}\""), &Value::String(value.clone()).to_string())
         });
+        let request = self.substitute_now(&request, "NowSeconds", true);
+        self.substitute_now(&request, "NowTimestamp", false)
+    }
+
+    /// Replaces each `"$<token>"` (with an optional `+n` or `-n`) with the engine clock in
+    /// epoch seconds: a string (`"$NowSeconds"`, for Number attributes) or a number
+    /// (`"$NowTimestamp"`, for timestamp members).
+    fn substitute_now(&self, request: &str, token: &str, quoted: bool) -> String {
         let now_seconds = self.0.get("NowMillis").and_then(|millis| millis.parse::<i64>().ok()).map(|ms| ms / 1000);
-        let mut parts = request.split("\"$NowSeconds");
+        let marker = format!("\"${token}");
+        let mut parts = request.split(marker.as_str());
         let mut substituted = parts.next().unwrap_or_default().to_string();
         for part in parts {
-            let (offset, rest) = part.split_once('"').expect("\"$NowSeconds...\" is closed by a quote");
+            let (offset, rest) = part.split_once('"').expect("\"$Now...\" is closed by a quote");
             let offset: i64 = offset.trim_start_matches('+').parse().unwrap_or(0);
-            let now = now_seconds.expect("$NowSeconds follows a Dynaplay. response");
-            substituted.push_str(&format!("\"{}\"{rest}", now + offset));
+            let now = now_seconds.expect("$Now... follows a Dynaplay. response") + offset;
+            substituted.push_str(&if quoted { format!("\"{now}\"{rest}") } else { format!("{now}{rest}") });
         }
         substituted
     }
