@@ -28,8 +28,7 @@ fn record(
     let mut fields = vec![String::new()];
     let mut error = None;
     let mut quoted_field = false;
-    loop {
-        let Some(c) = chars.next() else { break };
+    while let Some(c) = chars.next() {
         let field = fields.last_mut().filter(|_| error.is_none());
         match (c, field) {
             ('\n', _) => {
