@@ -250,4 +250,28 @@ mod tests {
         assert!(tables[0].meta.indexes.is_empty());
         assert_eq!(tables[0].item_count(), 1);
     }
+
+    /// Objects come back in their buckets; records under a prefix this version does not
+    /// know (written by a later one) are ignored.
+    #[test]
+    fn objects_open_and_unknown_prefixes_are_ignored() {
+        let snapshot = Snapshot {
+            meta: vec![
+                (FORMAT_KEY.to_string(), r#"{"version":1}"#.to_string()),
+                ("s3/bucket/a/b.json".to_string(), r#"{"Body":"aGk="}"#.to_string()),
+                ("later/anything".to_string(), "not even JSON".to_string()),
+            ],
+            items: Vec::new(),
+        };
+        let transfers = decode(&snapshot).unwrap().unwrap().transfers;
+        assert_eq!(transfers.object("bucket", "a/b.json").map(|body| body.to_vec()), Some(b"hi".to_vec()));
+        let broken = Snapshot {
+            meta: vec![
+                (FORMAT_KEY.to_string(), r#"{"version":1}"#.to_string()),
+                ("s3/bucket/k".to_string(), r#"{"Body":"%%"}"#.to_string()),
+            ],
+            items: Vec::new(),
+        };
+        assert!(matches!(decode(&broken), Err(StorageError::Corrupt(_))));
+    }
 }
