@@ -93,12 +93,7 @@ pub fn list_buckets(engine: &mut Engine) -> Result<String> {
 /// An import's error count and its first error messages (at most 100).
 pub fn get_import_errors(engine: &mut Engine, request: ImportErrorsRequest) -> Result<String> {
     let arn = required(request.import_arn, "ImportArn")?;
-    let record = engine
-        .transfers()
-        .imports
-        .iter()
-        .find(|record| record.description.import_arn == arn)
-        .ok_or_else(|| Error::new(ErrorKind::ImportNotFound, format!("Import not found: {arn}")))?;
+    let record = engine.import(&arn)?;
     let errors: Vec<Value> =
         record.errors.iter().take(KEPT_ERRORS).map(|message| json!({"Message": message})).collect();
     render(&json!({"ImportArn": arn, "ErrorCount": record.description.error_count, "Events": errors}))

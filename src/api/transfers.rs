@@ -11,7 +11,7 @@ use crate::engine::ops::export::{ExportRequest, IncrementalPeriod};
 use crate::engine::ops::import::{Compression, ImportEcho, ImportRequest};
 use crate::engine::transfers::{ExportDescription, ImportDescription, IN_PROGRESS};
 use crate::engine::Engine;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::transfer::lines::{Format, ViewType};
 use crate::transfer::source::InputFormat;
 use serde::Deserialize;
@@ -174,18 +174,8 @@ fn export_in_progress(description: ExportDescription) -> ExportDescription {
 }
 
 pub fn describe_export(engine: &mut Engine, request: DescribeExportRequest) -> Result<String> {
-    let mut violations = Violations::default();
-    violations.not_null(&request.export_arn, "exportArn");
-    violations.length(&request.export_arn, "exportArn", 37, 1024);
-    violations.finish()?;
-    let arn = required(request.export_arn, "exportArn")?;
-    let description = engine
-        .transfers()
-        .exports
-        .iter()
-        .find(|export| export.export_arn == arn)
-        .ok_or_else(|| Error::new(ErrorKind::ExportNotFound, format!("Export not found: {arn}")))?;
-    render(&json!({ "ExportDescription": description }))
+    let arn = checked_arn(request.export_arn, "exportArn")?;
+    render(&json!({ "ExportDescription": engine.export(&arn)? }))
 }
 
 pub fn list_exports(engine: &mut Engine, request: ListExportsRequest) -> Result<String> {
@@ -204,11 +194,7 @@ pub fn list_exports(engine: &mut Engine, request: ListExportsRequest) -> Result<
                    "ExportType": export.export_type})
         })
         .collect();
-    let mut response = json!({ "ExportSummaries": summaries });
-    if let Some(token) = next_token {
-        response["NextToken"] = Value::String(token);
-    }
-    render(&response)
+    listing("ExportSummaries", summaries, next_token)
 }
 
 /// Creates a table from S3 files (at once); the response describes the import IN_PROGRESS.
@@ -300,18 +286,17 @@ fn import_in_progress(description: ImportDescription) -> ImportDescription {
 }
 
 pub fn describe_import(engine: &mut Engine, request: DescribeImportRequest) -> Result<String> {
+    let arn = checked_arn(request.import_arn, "importArn")?;
+    render(&json!({ "ImportTableDescription": engine.import(&arn)?.description }))
+}
+
+/// An export's or import's ARN, present and 37 to 1024 characters long.
+fn checked_arn(arn: Option<String>, path: &str) -> Result<String> {
     let mut violations = Violations::default();
-    violations.not_null(&request.import_arn, "importArn");
-    violations.length(&request.import_arn, "importArn", 37, 1024);
+    violations.not_null(&arn, path);
+    violations.length(&arn, path, 37, 1024);
     violations.finish()?;
-    let arn = required(request.import_arn, "importArn")?;
-    let record = engine
-        .transfers()
-        .imports
-        .iter()
-        .find(|import| import.description.import_arn == arn)
-        .ok_or_else(|| Error::new(ErrorKind::ImportNotFound, format!("Import not found: {arn}")))?;
-    render(&json!({ "ImportTableDescription": record.description }))
+    required(arn, path)
 }
 
 pub fn list_imports(engine: &mut Engine, request: ListImportsRequest) -> Result<String> {
@@ -337,7 +322,12 @@ pub fn list_imports(engine: &mut Engine, request: ListImportsRequest) -> Result<
             summary
         })
         .collect();
-    let mut response = json!({ "ImportSummaryList": summaries });
+    listing("ImportSummaryList", summaries, next_token)
+}
+
+/// A list response: the page's summaries under `member`, and NextToken when more follow.
+fn listing(member: &str, summaries: Vec<Value>, next_token: Option<String>) -> Result<String> {
+    let mut response = json!({ member: summaries });
     if let Some(token) = next_token {
         response["NextToken"] = Value::String(token);
     }

@@ -5,6 +5,7 @@
 //! Buckets need no creating: a bucket is there while it holds an object, so an export
 //! to a new bucket name simply fills it, and deleting its last object removes it.
 
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::base64_encode;
 use crate::transfer::md5;
 use serde::{Deserialize, Serialize};
@@ -190,6 +191,18 @@ impl crate::engine::Engine {
         let old = self.transfers.object(bucket, key).cloned();
         let (bucket, key) = (bucket.to_string(), key.to_string());
         self.record_transfer(TransferChange::Object { bucket, key, old, new: Some(body.into()) });
+    }
+
+    /// The export an ExportArn names; ExportNotFoundException when there is none.
+    pub fn export(&self, arn: &str) -> Result<&ExportDescription> {
+        let found = self.transfers.exports.iter().find(|export| export.export_arn == arn);
+        found.ok_or_else(|| Error::new(ErrorKind::ExportNotFound, format!("Export not found: {arn}")))
+    }
+
+    /// The import an ImportArn names; ImportNotFoundException when there is none.
+    pub fn import(&self, arn: &str) -> Result<&ImportRecord> {
+        let found = self.transfers.imports.iter().find(|record| record.description.import_arn == arn);
+        found.ok_or_else(|| Error::new(ErrorKind::ImportNotFound, format!("Import not found: {arn}")))
     }
 
     /// Deletes an object; deleting one that is not there changes nothing, as on S3.
