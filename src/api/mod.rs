@@ -71,7 +71,7 @@ pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<Stri
         "ExportTableToPointInTime" => transfers::export_table_to_point_in_time(engine, parse(body)?),
         "DescribeExport" => transfers::describe_export(engine, parse(body)?),
         "ListExports" => transfers::list_exports(engine, parse(body)?),
-        "ImportTable" => transfers::import_table(engine, parse(body)?),
+        "ImportTable" => transfers::import_table(engine, parse(body)?, body),
         "DescribeImport" => transfers::describe_import(engine, parse(body)?),
         "ListImports" => transfers::list_imports(engine, parse(body)?),
         _ => Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: {operation}"))),

@@ -10,7 +10,7 @@ use crate::api::tags::{tag_pairs, TagInput};
 use crate::api::validate::{required, Violations};
 use crate::api::{not_yet, render};
 use crate::engine::{table_arn, table_not_found, BillingMode, Engine, IndexKind, Table, TableClass, TableMeta};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{KeyAttribute, KeySchema, ScalarType};
 use crate::stream::ViewType;
 use serde::{Deserialize, Serialize};
@@ -400,9 +400,7 @@ pub fn delete_table(engine: &mut Engine, request: DeleteTableRequest) -> Result<
 
 /// The settings of the table an ImportTable request creates: its TableCreationParameters
 /// are CreateTable's members, checked as CreateTable checks them.
-pub(super) fn import_table_meta(parameters: &Value) -> Result<TableMeta> {
-    let request: CreateTableRequest =
-        serde_json::from_value(parameters.clone()).map_err(|error| Error::serialization(error.to_string()))?;
+pub(super) fn import_table_meta(request: CreateTableRequest) -> Result<TableMeta> {
     request.check_shape()?;
     request.refuse_later()?;
     request.into_meta()

@@ -5,7 +5,7 @@
 //! one answers IN_PROGRESS, as DynamoDB does, and Describe* shows it COMPLETED.
 
 use crate::api::render;
-use crate::api::tables::import_table_meta;
+use crate::api::tables::{import_table_meta, CreateTableRequest};
 use crate::api::validate::{required, Violations};
 use crate::engine::ops::export::{ExportRequest, IncrementalPeriod};
 use crate::engine::ops::import::{Compression, ImportEcho, ImportRequest};
@@ -66,11 +66,11 @@ pub struct ListExportsRequest {
 #[serde(rename_all = "PascalCase")]
 pub struct ImportTableRequest {
     client_token: Option<String>,
-    s3_bucket_source: Option<Value>,
+    s3_bucket_source: Option<BucketSource>,
     input_format: Option<String>,
-    input_format_options: Option<Value>,
+    input_format_options: Option<FormatOptions>,
     input_compression_type: Option<String>,
-    table_creation_parameters: Option<Value>,
+    table_creation_parameters: Option<CreateTableRequest>,
 }
 
 #[derive(Deserialize)]
@@ -198,13 +198,13 @@ pub fn list_exports(engine: &mut Engine, request: ListExportsRequest) -> Result<
 }
 
 /// Creates a table from S3 files (at once); the response describes the import IN_PROGRESS.
-pub fn import_table(engine: &mut Engine, request: ImportTableRequest) -> Result<String> {
-    let source: Option<BucketSource> = request.s3_bucket_source.clone().map(from_value).transpose()?;
-    let options: Option<FormatOptions> = request.input_format_options.clone().map(from_value).transpose()?;
-    let csv = options.and_then(|options| options.csv);
+/// `body` is the request as sent: the description repeats some members as given.
+pub fn import_table(engine: &mut Engine, request: ImportTableRequest, body: &str) -> Result<String> {
+    let source = request.s3_bucket_source;
+    let csv = request.input_format_options.and_then(|options| options.csv);
     let mut violations = Violations::default();
     check_client_token(&mut violations, &request.client_token);
-    violations.not_null(&request.s3_bucket_source, "s3BucketSource");
+    violations.not_null(&source, "s3BucketSource");
     if let Some(source) = &source {
         violations.not_null(&source.s3_bucket, "s3BucketSource.s3Bucket");
         check_bucket(&mut violations, &source.s3_bucket, "s3BucketSource.s3Bucket");
@@ -228,14 +228,14 @@ pub fn import_table(engine: &mut Engine, request: ImportTableRequest) -> Result<
     if request.input_compression_type.as_deref() == Some("ZSTD") {
         crate::bail_validation!("Dynaplay does not support the ZSTD InputCompressionType yet");
     }
-    let parameters = required(request.table_creation_parameters, "tableCreationParameters")?;
-    let meta = import_table_meta(&parameters)?;
+    let meta = import_table_meta(required(request.table_creation_parameters, "tableCreationParameters")?)?;
     let format = match request.input_format.as_deref() {
         Some("CSV") => csv_format(csv)?,
         Some("ION") => InputFormat::Ion,
         _ => InputFormat::DynamoDbJson,
     };
     let source = required(source, "s3BucketSource")?;
+    let sent: Value = serde_json::from_str(body).map_err(|error| Error::serialization(error.to_string()))?;
     let compression_name = request.input_compression_type.unwrap_or_else(|| "NONE".to_string());
     let import = ImportRequest {
         bucket: required(source.s3_bucket, "s3BucketSource.s3Bucket")?,
@@ -245,11 +245,11 @@ pub fn import_table(engine: &mut Engine, request: ImportTableRequest) -> Result<
         meta,
         client_token: request.client_token,
         echo: ImportEcho {
-            s3_bucket_source: request.s3_bucket_source.unwrap_or_default(),
+            s3_bucket_source: sent["S3BucketSource"].clone(),
             input_format: required(request.input_format, "inputFormat")?,
-            input_format_options: request.input_format_options,
+            input_format_options: sent.get("InputFormatOptions").cloned(),
             input_compression_type: compression_name,
-            table_creation_parameters: parameters,
+            table_creation_parameters: sent["TableCreationParameters"].clone(),
         },
     };
     let (description, started) = engine.import_table(import)?;
@@ -405,8 +405,4 @@ fn check_client_token(violations: &mut Violations, token: &Option<String>) {
 /// Epoch seconds (with fraction) as epoch milliseconds; negative times are the epoch.
 fn millis(seconds: f64) -> u64 {
     (seconds * 1000.0).round().max(0.0) as u64
-}
-
-fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T> {
-    serde_json::from_value(value).map_err(|error| Error::serialization(error.to_string()))
 }
