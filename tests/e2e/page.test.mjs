@@ -1159,9 +1159,9 @@ describe("playground page", { timeout: 240_000 }, () => {
       assert.match(shown, /"ErrorCount": 1/);
       assert.match(shown, /in\/people\.csv line 4: /);
       await page.getByTestId("table-list").locator("button", { hasText: "People" }).waitFor();
-      assert.equal(expectOk(await runRequest(page, "Scan", { TableName: "People" }), "Scan People").Count, 2);
-      await showPanel(page, "s3");
       await screenshot(t, page, "s3");
+      await showPanel(page, "console");
+      assert.equal(expectOk(await runRequest(page, "Scan", { TableName: "People" }), "Scan People").Count, 2);
       assertClean(t, seen);
     }));
 
