@@ -127,22 +127,26 @@ impl Transfers {
     pub fn apply(&mut self, change: &TransferChange) {
         match change {
             TransferChange::Object { bucket, key, new, .. } => self.set_object(bucket, key, new.clone()),
-            TransferChange::Export(description) => self.exports.push((**description).clone()),
-            TransferChange::Import(record) => self.imports.push((**record).clone()),
+            TransferChange::Export(description) => self.add_export((**description).clone()),
+            TransferChange::Import(record) => self.add_import((**record).clone()),
         }
-        self.order();
     }
 
-    /// Puts the exports and imports in their listing order: by start time, then ARN
-    /// (the order a reopened database finds them in, whatever order storage keeps).
-    pub fn order(&mut self) {
-        self.exports
-            .sort_by(|a, b| a.start_time.total_cmp(&b.start_time).then_with(|| a.export_arn.cmp(&b.export_arn)));
-        let key = |record: &ImportRecord| (record.description.start_time, record.description.import_arn.clone());
-        self.imports.sort_by(|a, b| {
-            let ((a_time, a_arn), (b_time, b_arn)) = (key(a), key(b));
-            a_time.total_cmp(&b_time).then_with(|| a_arn.cmp(&b_arn))
-        });
+    /// Adds an export in listing order: by start time, then ARN (so a reopened database
+    /// lists them as memory did, whatever order storage keeps them in).
+    pub fn add_export(&mut self, description: ExportDescription) {
+        let new = (description.start_time, description.export_arn.as_str());
+        let at = self.exports.partition_point(|export| (export.start_time, export.export_arn.as_str()) <= new);
+        self.exports.insert(at, description);
+    }
+
+    /// Adds an import in listing order, as [`Transfers::add_export`] does.
+    pub fn add_import(&mut self, record: ImportRecord) {
+        let new = (record.description.start_time, record.description.import_arn.as_str());
+        let at = self
+            .imports
+            .partition_point(|import| (import.description.start_time, import.description.import_arn.as_str()) <= new);
+        self.imports.insert(at, record);
     }
 
     /// Undoes a change that storage failed to commit.

@@ -184,13 +184,12 @@ fn decode_transfers(snapshot: &Snapshot) -> Result<Transfers, StorageError> {
         } else if key.starts_with(EXPORT_PREFIX) {
             let description: ExportDescription =
                 serde_json::from_str(value).map_err(|error| corrupt(&error.to_string()))?;
-            transfers.exports.push(description);
+            transfers.add_export(description);
         } else if key.starts_with(IMPORT_PREFIX) {
             let record: ImportRecord = serde_json::from_str(value).map_err(|error| corrupt(&error.to_string()))?;
-            transfers.imports.push(record);
+            transfers.add_import(record);
         }
     }
-    transfers.order();
     Ok(transfers)
 }
 
