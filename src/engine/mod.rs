@@ -14,6 +14,7 @@ pub(crate) mod ops;
 pub mod pricing;
 pub mod table;
 pub mod throughput;
+pub mod transfers;
 
 pub use crate::index::{IndexKind, Projection, SecondaryIndex};
 pub use change::Change;
@@ -31,6 +32,7 @@ pub use table::{
     BillingMode, IndexRead, PointInTimeRecovery, RestoreSummary, Table, TableClass, TableMeta, TimeToLive,
 };
 pub use throughput::Access;
+pub use transfers::{TransferChange, Transfers};
 
 use crate::clock::{Clock, SimulatedClock};
 use crate::error::{Error, ErrorKind, Result};
@@ -64,6 +66,8 @@ pub struct Engine {
     history: history::History,
     /// Every backup, by ARN.
     backups: BTreeMap<String, Rc<Backup>>,
+    /// The simulated S3 buckets, and the exports and imports made.
+    transfers: Transfers,
 }
 
 impl Engine {
@@ -82,6 +86,7 @@ impl Engine {
             swept_second: 0,
             history: Default::default(),
             backups: BTreeMap::new(),
+            transfers: Transfers::default(),
         }
     }
 
@@ -107,6 +112,22 @@ impl Engine {
     /// Puts a stream record back as storage held it (when a database is reopened).
     pub fn restore_stream_record(&mut self, record: StreamRecord) {
         self.streams.restore(Rc::new(record));
+    }
+
+    /// The simulated S3 buckets, and the exports and imports made.
+    pub fn transfers(&self) -> &Transfers {
+        &self.transfers
+    }
+
+    /// Puts the buckets, exports and imports back as storage held them.
+    pub fn restore_transfers(&mut self, transfers: Transfers) {
+        self.transfers = transfers;
+    }
+
+    /// Makes a change to the buckets, exports or imports, and records it.
+    pub(crate) fn record_transfer(&mut self, change: TransferChange) {
+        self.transfers.apply(&change);
+        self.changes.push(Change::Transfer(change));
     }
 
     pub fn table(&self, name: &str) -> Option<&Table> {
@@ -137,7 +158,8 @@ impl Engine {
     pub fn restore_retired(&mut self, meta: TableMeta) {
         self.observe_stream_sequences(&meta);
         self.retired.push(meta);
-        self.retired.sort_by_key(|meta| meta.streams.last().and_then(|stream| stream.disabled.as_ref()).map(|(at, _)| *at));
+        self.retired
+            .sort_by_key(|meta| meta.streams.last().and_then(|stream| stream.disabled.as_ref()).map(|(at, _)| *at));
     }
 
     /// The settings of every table with streams: the tables, then the deleted tables
@@ -260,6 +282,7 @@ impl Engine {
                     self.backups.insert(old.arn.clone(), old);
                 }
             }
+            Change::Transfer(change) => self.transfers.revert(change),
         }
     }
 

@@ -20,8 +20,7 @@
 //! The encoding of an item is canonical (equal items, equal bytes), so byte equality is
 //! item equality.
 
-use crate::model::value::base64_encode;
-use crate::model::{item_size, AttributeValue, Item, Number};
+use crate::model::{base64_encode, item_size, AttributeValue, Item, Number};
 use serde::ser::{Error as _, SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 
