@@ -124,12 +124,13 @@ impl Engine {
     ) -> Result<Option<Item>> {
         let limit = self.knobs.item_collection_size_limit_bytes;
         let table = items_table_mut(&mut self.tables, table_name)?;
-        if table.get_packed(&key) == new.as_ref().map(PackedItem::pack).as_ref() {
+        let packed = new.as_ref().map(PackedItem::pack);
+        if table.get_packed(&key) == packed.as_ref() {
             return Ok(new);
         }
         check_collection_growth(table, &key, new.as_ref(), limit)?;
         let table_id = table.meta.id.clone();
-        let old = table.set(key.clone(), new.clone());
+        let old = table.set_packed(key.clone(), packed).map(|old| old.unpack());
         let (old_image, new_image) = (old.clone().map(Rc::new), new.map(Rc::new));
         // Only a table with a stream pays for a record (a clock read; the images are shared).
         let record = table.meta.enabled_stream().map(|stream| {
