@@ -3,8 +3,12 @@
 //! An [`Item`] is a BTreeMap with a heap string per name and value; a million small
 //! items cost gigabytes that way. A [`PackedItem`] holds the same item in one buffer,
 //! with its DynamoDB size cached in front, and renders its DynamoDB JSON straight from
-//! the bytes (its `Serialize` drives the same serializer calls an `Item` makes, so the
-//! output is byte-identical by construction). Callers that need an `Item` unpack one.
+//! the bytes. Callers that need an `Item` unpack one.
+//!
+//! Rendering is a `Serialize` implementation over the bytes rather than a hand-written
+//! JSON writer: it makes the very serializer calls an `Item` makes (so the output is
+//! byte-identical by construction, escaping included), and a packed item drops into the
+//! response structs that serde renders, with no JSON assembled by hand.
 //!
 //! The encoding (`varint`: unsigned LEB128; `u32`: little-endian):
 //!
@@ -53,6 +57,7 @@ enum Tag {
 }
 
 impl Tag {
+    /// Every tag, in discriminant order (1 up).
     const ALL: [Tag; 11] =
         [Tag::S, Tag::N, Tag::B, Tag::True, Tag::False, Tag::Null, Tag::M, Tag::L, Tag::Ss, Tag::Ns, Tag::Bs];
 
@@ -288,7 +293,7 @@ impl<'a> Iterator for Entries<'a> {
 fn elements<'a, T>(
     body: &'a [u8],
     read: impl Fn(&mut Reader<'a>) -> Option<T> + 'a,
-) -> Option<impl ExactSizeIterator<Item = Option<T>> + 'a> {
+) -> Option<impl Iterator<Item = Option<T>> + 'a> {
     let mut reader = Reader { bytes: body };
     let count = reader.varint()?;
     // A count beyond the body's bytes cannot be true: every element takes a byte.
