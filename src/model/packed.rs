@@ -89,10 +89,12 @@ pub struct PackedItem {
 }
 
 impl PackedItem {
+    /// The item, packed.
     pub fn pack(item: &Item) -> PackedItem {
-        let size = u32::try_from(item_size(item)).unwrap_or(u32::MAX);
-        let mut out = Vec::with_capacity(item_size(item) + 4 + 4 * item.len());
-        out.extend_from_slice(&size.to_le_bytes());
+        let size = item_size(item);
+        // The names and values, plus room for the size, the tags and short lengths.
+        let mut out = Vec::with_capacity(size + 4 + 3 * item.len());
+        out.extend_from_slice(&u32::try_from(size).unwrap_or(u32::MAX).to_le_bytes());
         write_map(&mut out, item);
         PackedItem { bytes: out.into_boxed_slice() }
     }
