@@ -178,11 +178,16 @@ pub fn read_page<I: Borrow<PackedItem>>(
     options: PageOptions,
 ) -> Page {
     let mut page = Page::default();
+    // The filter sees only the attributes it reads: the rest stay packed.
+    let filter = options.filter.map(|filter| (filter, filter.top_level_names()));
+    let passes = |item: &PackedItem| {
+        filter.as_ref().is_none_or(|(filter, names)| filter.matches(&item.select(|name| names.contains(&name))))
+    };
     for item in items {
         let item = item.borrow();
         page.scanned_count += 1;
         page.scanned_bytes += item.size();
-        if options.filter.is_none_or(|filter| filter.matches(&item.unpack())) {
+        if passes(item) {
             page.items.push(item.clone());
         }
         let full = options.limit == Some(page.scanned_count) || page.scanned_bytes >= MAX_PAGE_BYTES;
