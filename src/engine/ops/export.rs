@@ -187,11 +187,13 @@ impl Engine {
 fn export_period(earliest: u64, request: &ExportRequest, now: u64) -> Result<(u64, u64)> {
     let invalid = |message: &str| Err(Error::new(ErrorKind::InvalidExportTime, message));
     let Some(incremental) = request.incremental else {
-        let time = request.export_time_millis.unwrap_or(now);
-        return match time {
-            time if time > now => invalid("ExportTime cannot be in the future"),
-            time if time < earliest => invalid("ExportTime is before the earliest restorable time of the table"),
-            time => Ok((time, time)),
+        // Without an ExportTime the export is of now, which the table itself holds even in
+        // the second recovery was enabled, before the window's first whole second.
+        return match request.export_time_millis {
+            None => Ok((now, now)),
+            Some(time) if time > now => invalid("ExportTime cannot be in the future"),
+            Some(time) if time < earliest => invalid("ExportTime is before the earliest restorable time of the table"),
+            Some(time) => Ok((time, time)),
         };
     };
     if request.export_time_millis.is_some() {
