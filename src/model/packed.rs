@@ -24,9 +24,12 @@
 //! The encoding of an item is canonical (equal items, equal bytes), so byte equality is
 //! item equality.
 
-use crate::model::{base64_encode, item_size, AttributeValue, Item, Number};
+use crate::model::{base64_decode, base64_encode, item_size, AttributeValue, Item, Number};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Error as _, SerializeMap, SerializeSeq};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Cow;
+use std::fmt;
 
 /// The type tag of each encoded value, one per AttributeValue variant (BOOL has two).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +100,21 @@ impl PackedItem {
         out.extend_from_slice(&u32::try_from(size).unwrap_or(u32::MAX).to_le_bytes());
         write_map(&mut out, item);
         PackedItem { bytes: out.into_boxed_slice() }
+    }
+
+    /// Packs an item's DynamoDB JSON text straight into bytes, building no `Item`: how
+    /// stored items load. It takes only text as this engine writes an item (names in
+    /// order, one type member per value, numbers in canonical form) that DynamoDB's rules
+    /// accept (names of 1 to 65535 bytes, non-empty sets without duplicates, at most 32
+    /// levels); anything else is `None`, and the caller parses and validates the text the
+    /// usual way, errors included.
+    pub fn from_json_text(text: &str) -> Option<PackedItem> {
+        let mut out = vec![0; 4];
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let (_, size) = MapSeed { out: &mut out, depth: 0 }.deserialize(&mut deserializer).ok()?;
+        deserializer.end().ok()?;
+        out.get_mut(..4)?.copy_from_slice(&u32::try_from(size).ok()?.to_le_bytes());
+        Some(PackedItem { bytes: out.into_boxed_slice() })
     }
 
     /// The item, rebuilt.
@@ -194,10 +212,20 @@ fn write_scalar(out: &mut Vec<u8>, tag: Tag, bytes: &[u8]) {
 
 /// Writes the tag, a `u32` length placeholder, the body, then the body's real length.
 fn write_container(out: &mut Vec<u8>, tag: Tag, body: impl FnOnce(&mut Vec<u8>)) {
-    out.push(tag as u8);
-    let at = out.len();
-    out.extend_from_slice(&[0; 4]);
+    let at = begin_container(out, tag);
     body(out);
+    end_container(out, at);
+}
+
+/// Writes a container's tag and length placeholder; returns where the placeholder is.
+fn begin_container(out: &mut Vec<u8>, tag: Tag) -> usize {
+    out.push(tag as u8);
+    out.extend_from_slice(&[0; 4]);
+    out.len() - 4
+}
+
+/// Fills in the length placeholder at `at` once the body is written.
+fn end_container(out: &mut [u8], at: usize) {
     let length = u32::try_from(out.len() - at - 4).unwrap_or(u32::MAX);
     if let Some(slot) = out.get_mut(at..at + 4) {
         slot.copy_from_slice(&length.to_le_bytes());
@@ -411,6 +439,233 @@ impl Serialize for SeqView<'_> {
     }
 }
 
+/// DynamoDB allows 32 levels of nesting: a list or map at level 32 is refused.
+const NESTING_LIMIT: usize = 32;
+
+/// Longest attribute name, in UTF-8 bytes.
+const MAX_NAME_BYTES: usize = 65535;
+
+/// A JSON string, borrowed from the text unless it had escapes.
+struct Text<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+                formatter.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(text)))
+            }
+            fn visit_str<E>(self, text: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(text.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(TextVisitor)
+    }
+}
+
+/// Not what [`PackedItem::from_json_text`] takes.
+fn refused<E: serde::de::Error>() -> E {
+    E::custom("not an item as this engine writes it")
+}
+
+/// Number text, in canonical form only: its packed text and its size.
+fn canonical_number<E: serde::de::Error>(text: &str) -> Result<(String, usize), E> {
+    let number = Number::parse(text).map_err(|_| refused())?;
+    let canonical = number.to_string();
+    if canonical != text {
+        return Err(refused());
+    }
+    Ok((canonical, number.size()))
+}
+
+/// Writes a JSON object of attribute values as a map body (the entry count, then the
+/// entries); yields the entry count and the sum of the names' and values' sizes.
+struct MapSeed<'a> {
+    out: &'a mut Vec<u8>,
+    /// The level of the map's values minus one (0 for an item).
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for MapSeed<'_> {
+    type Value = (usize, usize);
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MapSeed<'_> {
+    type Value = (usize, usize);
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a map of attribute values")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+        let mut body = Vec::new();
+        let (mut count, mut size) = (0, 0);
+        let mut previous: Option<Text> = None;
+        while let Some(name) = access.next_key::<Text>()? {
+            let in_order = previous.as_ref().is_none_or(|previous| previous.0 < name.0);
+            if name.0.is_empty() || name.0.len() > MAX_NAME_BYTES || !in_order {
+                return Err(refused());
+            }
+            write_bytes(&mut body, name.0.as_bytes());
+            size += name.0.len() + access.next_value_seed(ValueSeed { out: &mut body, depth: self.depth + 1 })?;
+            count += 1;
+            previous = Some(name);
+        }
+        write_varint(self.out, count);
+        self.out.extend_from_slice(&body);
+        Ok((count, size))
+    }
+}
+
+/// Writes one attribute value object (`{"S": "text"}`); yields its size.
+struct ValueSeed<'a> {
+    out: &'a mut Vec<u8>,
+    /// The value's level (1 for an item's attributes).
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
+    type Value = usize;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed<'_> {
+    type Value = usize;
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("an attribute value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<usize, A::Error> {
+        let Some(member) = access.next_key::<Text>()? else { return Err(refused()) };
+        let out = self.out;
+        let nested = self.depth < NESTING_LIMIT;
+        let size = match member.0.as_ref() {
+            "S" => {
+                let text: Text = access.next_value()?;
+                write_scalar(out, Tag::S, text.0.as_bytes());
+                text.0.len()
+            }
+            "N" => {
+                let (canonical, size) = canonical_number(&access.next_value::<Text>()?.0)?;
+                write_scalar(out, Tag::N, canonical.as_bytes());
+                size
+            }
+            "B" => {
+                let bytes = base64_decode(&access.next_value::<Text>()?.0).map_err(|_| refused())?;
+                write_scalar(out, Tag::B, &bytes);
+                bytes.len()
+            }
+            "BOOL" => {
+                out.push(if access.next_value()? { Tag::True } else { Tag::False } as u8);
+                1
+            }
+            "NULL" if access.next_value()? => {
+                out.push(Tag::Null as u8);
+                1
+            }
+            "M" if nested => {
+                let at = begin_container(out, Tag::M);
+                let (count, size) = access.next_value_seed(MapSeed { out: &mut *out, depth: self.depth })?;
+                end_container(out, at);
+                3 + count + size
+            }
+            "L" if nested => {
+                let at = begin_container(out, Tag::L);
+                let size = access.next_value_seed(ElementsSeed { out: &mut *out, tag: Tag::L, depth: self.depth })?;
+                end_container(out, at);
+                size
+            }
+            "SS" | "NS" | "BS" => {
+                let tag = match member.0.as_ref() {
+                    "SS" => Tag::Ss,
+                    "NS" => Tag::Ns,
+                    _ => Tag::Bs,
+                };
+                let at = begin_container(out, tag);
+                let size = access.next_value_seed(ElementsSeed { out: &mut *out, tag, depth: self.depth })?;
+                end_container(out, at);
+                size
+            }
+            _ => return Err(refused()),
+        };
+        match access.next_key::<IgnoredAny>()? {
+            Some(_) => Err(refused()),
+            None => Ok(size),
+        }
+    }
+}
+
+/// Writes a list's or set's elements as its body (the count, then the elements); yields
+/// the value's size. Sets must be non-empty and without duplicates.
+struct ElementsSeed<'a> {
+    out: &'a mut Vec<u8>,
+    tag: Tag,
+    /// The level of the list or set.
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ElementsSeed<'_> {
+    type Value = usize;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ElementsSeed<'_> {
+    type Value = usize;
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a list or set")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<usize, A::Error> {
+        let mut body = Vec::new();
+        let (mut count, mut size) = (0, 0);
+        if self.tag == Tag::L {
+            while let Some(value_size) = access.next_element_seed(ValueSeed { out: &mut body, depth: self.depth + 1 })? {
+                count += 1;
+                size += 1 + value_size;
+            }
+            write_varint(self.out, count);
+            self.out.extend_from_slice(&body);
+            return Ok(3 + size);
+        }
+        // The set's elements as bytes, to find duplicates (canonical number texts are
+        // equal exactly when the numbers are).
+        let mut elements = Vec::new();
+        while let Some(text) = access.next_element::<Text>()? {
+            let (element, element_size) = match self.tag {
+                Tag::Ns => {
+                    let (canonical, number_size) = canonical_number(&text.0)?;
+                    (canonical.into_bytes(), number_size)
+                }
+                Tag::Bs => {
+                    let bytes = base64_decode(&text.0).map_err(|_| refused())?;
+                    let length = bytes.len();
+                    (bytes, length)
+                }
+                _ => (text.0.as_bytes().to_vec(), text.0.len()),
+            };
+            size += element_size;
+            write_bytes(&mut body, &element);
+            elements.push(element);
+        }
+        let count = elements.len();
+        elements.sort_unstable();
+        elements.dedup();
+        if count == 0 || elements.len() != count {
+            return Err(refused());
+        }
+        write_varint(self.out, count);
+        self.out.extend_from_slice(&body);
+        Ok(size)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -493,10 +748,48 @@ mod tests {
                 assert_eq!(packed.attribute(name).as_ref(), Some(value));
             }
             assert_eq!(packed.attribute("\u{0}absent"), None);
+            // Packing from the text takes exactly the items validation takes (the
+            // generator makes some that it does not, with empty names).
+            let text = serde_json::to_string(&item).unwrap();
+            let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let valid = item_from_json(parsed.as_object().unwrap()).is_ok();
+            assert_eq!(PackedItem::from_json_text(&text).as_ref(), valid.then_some(&packed), "{text}");
             let first = item.keys().next().cloned();
             let selected = packed.select(|name| Some(name) == first.as_deref());
             assert_eq!(selected, item.iter().take(1).map(|(n, v)| (n.clone(), v.clone())).collect::<Item>());
         }
+    }
+
+    #[test]
+    fn text_not_as_the_engine_writes_it_is_left_to_validation() {
+        let nested = |levels: usize| "{\"L\":[".repeat(levels) + &"]}".repeat(levels);
+        let refused = [
+            r#"{"b":{"S":"x"},"a":{"S":"y"}}"#.to_string(),
+            r#"{"a":{"S":"x"},"a":{"S":"y"}}"#.into(),
+            r#"{"":{"S":"x"}}"#.into(),
+            r#"{"a":{"N":"1.0"}}"#.into(),
+            r#"{"a":{"N":"x"}}"#.into(),
+            r#"{"a":{"S":"x","N":"1"}}"#.into(),
+            r#"{"a":{"S":null,"N":"1"}}"#.into(),
+            r#"{"a":{}}"#.into(),
+            r#"{"a":{"NULL":false}}"#.into(),
+            r#"{"a":{"BOOL":"true"}}"#.into(),
+            r#"{"a":{"B":"AB"}}"#.into(),
+            r#"{"a":{"SS":[]}}"#.into(),
+            r#"{"a":{"SS":["x","x"]}}"#.into(),
+            r#"{"a":{"NS":["1","2","1"]}}"#.into(),
+            r#"{"a":{"BS":["AQ==","AQ=="]}}"#.into(),
+            r#"{"a":{"X":"x"}}"#.into(),
+            r#"{"a":{"S":"x"}} trailing"#.into(),
+            format!(r#"{{"a":{}}}"#, nested(32)),
+        ];
+        for text in refused {
+            assert_eq!(PackedItem::from_json_text(&text), None, "{text}");
+        }
+        let deepest = format!(r#"{{"a":{}}}"#, nested(31));
+        let parsed: serde_json::Value = serde_json::from_str(&deepest).unwrap();
+        let item = item_from_json(parsed.as_object().unwrap()).unwrap();
+        assert_eq!(PackedItem::from_json_text(&deepest), Some(PackedItem::pack(&item)));
     }
 
     #[test]
