@@ -46,8 +46,19 @@ pub enum ErrorKind {
     ExpiredIterator,
     /// A stream read starts before the oldest record kept: the records were trimmed.
     TrimmedDataAccess,
+    /// A Kinesis request's argument is invalid (Kinesis's own validation failure).
+    InvalidArgument,
     /// Dynaplay itself failed (storage, a broken invariant).
     InternalServerError,
+}
+
+/// Which service answered, which decides how the error's `__type` is spelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// DynamoDB, DynamoDB Streams, Application Auto Scaling: namespaced types.
+    DynamoDb,
+    /// Kinesis Data Streams: bare exception names.
+    Kinesis,
 }
 
 /// A failed request: the exception, its message, for a failed condition the item as it
@@ -60,6 +71,7 @@ pub struct Error {
     pub item: Option<Item>,
     pub cancellation_reasons: Vec<CancellationReason>,
     pub throttling_reasons: Vec<ThrottlingReason>,
+    pub service: Service,
 }
 
 /// Why one action of a cancelled transaction failed, or `None` when it did not.
@@ -99,7 +111,13 @@ impl Error {
             item: None,
             cancellation_reasons: Vec::new(),
             throttling_reasons: Vec::new(),
+            service: Service::DynamoDb,
         }
+    }
+
+    /// The same error, answered by Kinesis Data Streams.
+    pub fn from_kinesis(self) -> Self {
+        Error { service: Service::Kinesis, ..self }
     }
 
     pub fn validation(message: impl Into<String>) -> Self {

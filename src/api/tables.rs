@@ -454,6 +454,7 @@ impl CreateTableRequest {
             auto_scaling: Vec::new(),
             streams: Vec::new(),
             time_to_live: None,
+            kinesis_destinations: Vec::new(),
         })
     }
 }

@@ -4,6 +4,7 @@
 //! TTL, backups and replication read it.
 
 use crate::engine::table::{Table, TableMeta};
+use crate::kinesis::{DataRecord, DataStream};
 use crate::model::{Item, KeyCode};
 use crate::stream::StreamRecord;
 use std::rc::Rc;
@@ -28,4 +29,13 @@ pub enum Change {
     },
     /// Stream records reached the end of their 24 hours, oldest first.
     StreamTrimmed { records: Vec<Rc<StreamRecord>> },
+    /// A Kinesis data stream was created (`old` is None) or its settings changed.
+    DataStream { old: Option<Box<DataStream>>, new: Box<DataStream> },
+    /// A Kinesis data stream was deleted with its records, kept so that a failed commit
+    /// can restore them.
+    DataStreamDeleted { stream: Box<DataStream>, records: Vec<Rc<DataRecord>> },
+    /// A record was put into a Kinesis data stream (by a user or a table's destination).
+    DataRecordPut { record: Rc<DataRecord> },
+    /// Kinesis records passed their stream's retention period.
+    DataRecordsTrimmed { records: Vec<Rc<DataRecord>> },
 }

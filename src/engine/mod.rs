@@ -24,11 +24,14 @@ pub use ops::scan::{ScanSpec, Segment};
 pub use ops::throttle::Usage;
 pub use ops::transact::{ActionOutcome, ClientToken, TransactAction, TransactOutcome, TransactWrite};
 pub use ops::update::Updated;
-pub use table::{BillingMode, IndexRead, Table, TableClass, TableMeta, TimeToLive};
+pub use table::{
+    BillingMode, IndexRead, KinesisDestination, Table, TableClass, TableMeta, TimeToLive, TimestampPrecision,
+};
 pub use throughput::Access;
 
 use crate::clock::{Clock, SimulatedClock};
 use crate::error::{Error, ErrorKind, Result};
+use crate::kinesis::{DataRecord, DataStream, Kinesis};
 use crate::stream::{self, StreamRecord};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -52,6 +55,8 @@ pub struct Engine {
     streams: stream::Log,
     /// The engine-clock second of the last time to live sweep.
     swept_second: u64,
+    /// The simulated Kinesis data streams and their records.
+    kinesis: Kinesis,
 }
 
 impl Engine {
@@ -67,6 +72,7 @@ impl Engine {
             transactions: Default::default(),
             streams: Default::default(),
             swept_second: 0,
+            kinesis: Kinesis::default(),
         }
     }
 
@@ -94,6 +100,21 @@ impl Engine {
         self.streams.restore(Rc::new(record));
     }
 
+    /// The Kinesis data streams and their records.
+    pub fn kinesis(&self) -> &Kinesis {
+        &self.kinesis
+    }
+
+    /// Puts a Kinesis data stream back as storage held it (when a database is reopened).
+    pub fn restore_data_stream(&mut self, stream: DataStream) {
+        self.kinesis.put_stream(stream);
+    }
+
+    /// Puts a Kinesis record back as storage held it (when a database is reopened).
+    pub fn restore_data_record(&mut self, record: DataRecord) {
+        self.kinesis.insert(Rc::new(record));
+    }
+
     pub fn table(&self, name: &str) -> Option<&Table> {
         self.tables.get(name)
     }
@@ -115,7 +136,8 @@ impl Engine {
 
     /// What time passing does before each operation: writes due at global indexes
     /// arrive, backfills finish, scaling policies act, stream shards roll over, stream
-    /// records older than 24 hours go and time to live deletes expired items. Their
+    /// records older than 24 hours go, Kinesis records older than their stream's
+    /// retention period go, and time to live deletes expired items. Their
     /// changes (a capacity change, a trim, a deletion) are recorded like any other and
     /// belong to no request: storage keeps them even when the request that follows fails.
     pub fn advance_simulation(&mut self) {
@@ -124,6 +146,7 @@ impl Engine {
         self.auto_scale();
         self.roll_over_shards();
         self.trim_streams();
+        self.trim_data_streams();
         self.sweep_expired_items();
     }
 
@@ -194,6 +217,20 @@ impl Engine {
                 }
             }
             Change::StreamTrimmed { records } => self.streams.untrim(records),
+            Change::DataStream { old: None, new } => {
+                self.kinesis.remove_stream(&new.name);
+            }
+            Change::DataStream { old: Some(old), .. } => {
+                self.kinesis.put_stream(*old);
+            }
+            Change::DataStreamDeleted { stream, records } => {
+                self.kinesis.put_stream(*stream);
+                records.into_iter().for_each(|record| self.kinesis.insert(record));
+            }
+            Change::DataRecordPut { record } => self.kinesis.remove(&record),
+            Change::DataRecordsTrimmed { records } => {
+                records.into_iter().for_each(|record| self.kinesis.insert(record));
+            }
         }
     }
 

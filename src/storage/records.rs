@@ -4,6 +4,7 @@
 use crate::engine::{Change, Table, TableMeta};
 use crate::model::{item_from_json, Item, KeyCode};
 use crate::storage::StorageError;
+use crate::kinesis::{self, DataRecord, DataStream};
 use crate::stream::{sequence_text, StreamRecord};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -18,6 +19,10 @@ pub const FORMAT_KEY: &str = "format";
 const TABLE_PREFIX: &str = "table/";
 /// The prefix of `meta` records that hold a stream record.
 const STREAM_PREFIX: &str = "stream/";
+/// The prefix of `meta` records that hold a Kinesis data stream's settings.
+const DATA_STREAM_PREFIX: &str = "kinesis-stream/";
+/// The prefix of `meta` records that hold a Kinesis record.
+const DATA_RECORD_PREFIX: &str = "kinesis-record/";
 
 /// One write to the two object stores, `meta` and `items`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +90,26 @@ pub fn writes_for(change: &Change, out: &mut Vec<Write>) {
         Change::StreamTrimmed { records } => {
             out.extend(records.iter().map(|record| Write::DeleteMeta { key: stream_record_key(record) }))
         }
+        Change::DataStream { new, .. } => out.push(Write::PutMeta {
+            key: format!("{DATA_STREAM_PREFIX}{}", new.name),
+            value: serde_json::to_string(new).unwrap_or_default(),
+        }),
+        Change::DataStreamDeleted { stream, records } => {
+            out.push(Write::DeleteMeta { key: format!("{DATA_STREAM_PREFIX}{}", stream.name) });
+            out.extend(records.iter().map(|record| Write::DeleteMeta { key: data_record_key(record) }));
+        }
+        Change::DataRecordPut { record } => {
+            out.push(Write::PutMeta { key: data_record_key(record), value: record.to_stored() })
+        }
+        Change::DataRecordsTrimmed { records } => {
+            out.extend(records.iter().map(|record| Write::DeleteMeta { key: data_record_key(record) }))
+        }
     }
+}
+
+/// The `meta` key of a Kinesis record: `kinesis-record/<stream name>/<sequence number>`.
+fn data_record_key(record: &DataRecord) -> String {
+    format!("{DATA_RECORD_PREFIX}{}/{}", record.stream, kinesis::sequence_text(record.sequence))
 }
 
 /// The `meta` key of a stream record: `stream/<stream arn>/<sequence number>`.
@@ -101,10 +125,13 @@ fn meta_json(meta: &TableMeta) -> String {
     serde_json::to_string(meta).unwrap_or_default()
 }
 
-/// What a snapshot holds: the tables with their items, and the stream records.
+/// What a snapshot holds: the tables with their items, the stream records, and the
+/// Kinesis data streams with their records.
 pub struct Decoded {
     pub tables: Vec<Table>,
     pub stream_records: Vec<StreamRecord>,
+    pub data_streams: Vec<DataStream>,
+    pub data_records: Vec<DataRecord>,
 }
 
 /// Decodes a snapshot. `Ok(None)` means the store is empty (a new database).
@@ -136,7 +163,24 @@ pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
         .filter_map(|(key, value)| Some((key.strip_prefix(STREAM_PREFIX)?, value)))
         .map(|(key, value)| decode_stream_record(key, value))
         .collect::<Result<_, _>>()?;
-    Ok(Some(Decoded { tables: tables.into_values().collect(), stream_records }))
+    let with_prefix = |prefix: &'static str| {
+        snapshot.meta.iter().filter_map(move |(key, value)| Some((key.strip_prefix(prefix)?, value.as_str())))
+    };
+    let data_streams = with_prefix(DATA_STREAM_PREFIX)
+        .map(|(key, value)| {
+            serde_json::from_str(value).map_err(|error| StorageError::Corrupt(format!("data stream {key}: {error}")))
+        })
+        .collect::<Result<_, _>>()?;
+    let data_records = with_prefix(DATA_RECORD_PREFIX).map(decode_data_record).collect::<Result<_, _>>()?;
+    Ok(Some(Decoded { tables: tables.into_values().collect(), stream_records, data_streams, data_records }))
+}
+
+/// A Kinesis record from its `meta` key (after the prefix) and value.
+fn decode_data_record((key, value): (&str, &str)) -> Result<DataRecord, StorageError> {
+    let corrupt = || StorageError::Corrupt(format!("Kinesis record {key}"));
+    let (stream, sequence) = key.rsplit_once('/').ok_or_else(corrupt)?;
+    let sequence = kinesis::parse_sequence(sequence).ok_or_else(corrupt)?;
+    DataRecord::from_stored(Rc::from(stream), sequence, value).ok_or_else(corrupt)
 }
 
 /// A stream record from its `meta` key (after the prefix) and value.

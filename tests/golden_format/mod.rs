@@ -66,6 +66,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("items_basic.txt", include_str!("../golden/items_basic.txt")),
     ("items_errors.txt", include_str!("../golden/items_errors.txt")),
     ("items_projection.txt", include_str!("../golden/items_projection.txt")),
+    ("kinesis_streams.txt", include_str!("../golden/kinesis_streams.txt")),
     ("legacy_attribute_updates.txt", include_str!("../golden/legacy_attribute_updates.txt")),
     ("legacy_expected.txt", include_str!("../golden/legacy_expected.txt")),
     ("legacy_query_scan.txt", include_str!("../golden/legacy_query_scan.txt")),
@@ -103,7 +104,7 @@ pub const FILES: &[(&str, &str)] = &[
 /// Response members that depend on the clock or the TableId generator: the browser
 /// runner uses real time, so it compares everything but these. It also compares
 /// numbers by value, since JavaScript's JSON turns `1.0` into `1`.
-const VOLATILE: [&str; 20] = [
+const VOLATILE: [&str; 25] = [
     "CreationDateTime",
     "LastUpdateToPayPerRequestDateTime",
     "LastIncreaseDateTime",
@@ -124,11 +125,25 @@ const VOLATILE: [&str; 20] = [
     "LastEvaluatedStreamArn",
     "LastEvaluatedShardId",
     "ParentShardId",
+    "StreamCreationTimestamp",
+    "ApproximateArrivalTimestamp",
+    "ConsumerCreationTimestamp",
+    "ConsumerARN",
+    "Data",
 ];
 
 /// Response members whose latest values a request can quote as `"$Member"`.
-const CAPTURED: [&str; 7] =
-    ["ShardIterator", "NextShardIterator", "LatestStreamArn", "StreamArn", "ShardId", "SequenceNumber", "NowMillis"];
+const CAPTURED: [&str; 9] = [
+    "ShardIterator",
+    "NextShardIterator",
+    "LatestStreamArn",
+    "StreamArn",
+    "StreamARN",
+    "ConsumerARN",
+    "ShardId",
+    "SequenceNumber",
+    "NowMillis",
+];
 
 /// Members whose values are opaque tokens: compared by presence alone.
 const OPAQUE: [&str; 2] = ["ShardIterator", "NextShardIterator"];

@@ -5,6 +5,7 @@ pub mod create_table;
 pub mod delete;
 pub mod delete_table;
 pub mod get;
+pub mod kinesis;
 pub mod put;
 pub mod query;
 pub mod scan;

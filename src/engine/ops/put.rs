@@ -148,9 +148,12 @@ impl Engine {
             self.streams.append(record.clone());
             record
         });
+        let event_id = record.as_ref().map(|record| record.event_id.clone());
+        let images = (old_image.clone(), new_image.clone());
         let change =
             Change::Item { table: table_name.to_string(), table_id, key, old: old_image, new: new_image, record };
         self.changes.push(change);
+        self.publish_to_kinesis(table_name, images.0.as_deref(), images.1.as_deref(), origin, event_id);
         Ok(old)
     }
 }
