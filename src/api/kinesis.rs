@@ -13,8 +13,8 @@ use crate::engine::ops::kinesis::{NewRecord, RetentionChange};
 use crate::engine::{Engine, ACCOUNT_ID};
 use crate::error::{Error, ErrorKind, Result};
 use crate::kinesis::{
-    codec, parse_sequence, parse_shard_id, parse_stream_arn, sequence_text, shard_id, Consumer, DataStream,
-    StreamMode, ITERATOR_LIFETIME_MILLIS,
+    codec, parse_sequence, parse_shard_id, parse_stream_arn, sequence_text, shard_id, Consumer, DataStream, StreamMode,
+    ITERATOR_LIFETIME_MILLIS,
 };
 use crate::stream::{civil_from_days, ShardIterator};
 use serde::{Deserialize, Serialize};
@@ -239,7 +239,9 @@ fn create_stream(engine: &mut Engine, request: CreateStreamRequest) -> Result<St
     let name = required(request.stream_name, "streamName")?;
     let (mode, shard_count) = match (mode.as_deref(), request.shard_count) {
         (Some("ON_DEMAND"), None) => (StreamMode::OnDemand, crate::kinesis::ON_DEMAND_SHARDS),
-        (Some("ON_DEMAND"), Some(_)) => return Err(invalid("ShardCount is not supported for streams in ON_DEMAND mode.")),
+        (Some("ON_DEMAND"), Some(_)) => {
+            return Err(invalid("ShardCount is not supported for streams in ON_DEMAND mode."))
+        }
         (_, Some(count)) => (StreamMode::Provisioned, count as u32),
         (_, None) => return Err(invalid("ShardCount is required for streams in PROVISIONED mode.")),
     };
@@ -307,7 +309,8 @@ fn list_streams(engine: &mut Engine, request: ListStreamsRequest) -> Result<Stri
     violations.finish()?;
     let after = request.next_token.or(request.exclusive_start_stream_name);
     let limit = request.limit.unwrap_or(100) as usize;
-    let mut streams = engine.kinesis().streams().filter(|stream| after.as_ref().is_none_or(|after| stream.name > *after));
+    let mut streams =
+        engine.kinesis().streams().filter(|stream| after.as_ref().is_none_or(|after| stream.name > *after));
     let page: Vec<&DataStream> = streams.by_ref().take(limit).collect();
     let more = streams.next().is_some();
     let summaries: Vec<_> = page
@@ -408,7 +411,11 @@ fn get_shard_iterator(engine: &mut Engine, request: GetShardIteratorRequest) -> 
                     stream.name
                 ))
             })?;
-            if at_or_after == "AT_SEQUENCE_NUMBER" { sequence } else { sequence.saturating_add(1) }
+            if at_or_after == "AT_SEQUENCE_NUMBER" {
+                sequence
+            } else {
+                sequence.saturating_add(1)
+            }
         }
         (_, None) => {
             return Err(invalid(format!("Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified {iterator_type} and no StartingSequenceNumber.")));
@@ -483,13 +490,14 @@ fn put_records(engine: &mut Engine, request: PutRecordsRequest) -> Result<String
     let mut violations = Violations::default();
     request.stream.check(&mut violations);
     violations.not_null(&request.records, "records");
+    let given = request.records.is_some();
     let inputs = request.records.unwrap_or_default();
-    if inputs.is_empty() || inputs.len() > MAX_BATCH_RECORDS {
-        let bound = match inputs.is_empty() {
-            true => "greater than or equal to 1",
-            false => "less than or equal to 500",
-        };
-        violations.add("'[...]'", "records", &format!("Member must have length {bound}"));
+    if given && inputs.is_empty() {
+        violations.add("'[]'", "records", "Member must have length greater than or equal to 1");
+    }
+    if inputs.len() > MAX_BATCH_RECORDS {
+        let constraint = format!("Member must have length less than or equal to {MAX_BATCH_RECORDS}");
+        violations.add(format!("'[{} records]'", inputs.len()), "records", &constraint);
     }
     let records: Vec<Result<NewRecord>> = inputs
         .iter()

@@ -89,7 +89,11 @@ pub fn change_destination(engine: &mut Engine, request: DestinationRequest, acti
     let precision = precision_text.as_deref().and_then(TimestampPrecision::from_wire);
     let status = match action {
         Action::Enable => {
-            engine.enable_kinesis_destination(&name, &stream_arn, precision.unwrap_or(TimestampPrecision::Millisecond))?;
+            engine.enable_kinesis_destination(
+                &name,
+                &stream_arn,
+                precision.unwrap_or(TimestampPrecision::Millisecond),
+            )?;
             "ENABLING"
         }
         Action::Disable => {

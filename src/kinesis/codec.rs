@@ -46,8 +46,7 @@ pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
 /// The MD5 digest of `input` (RFC 1321).
 pub fn md5(input: &[u8]) -> [u8; 16] {
     const SHIFTS: [u32; 16] = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
-    let constants: [u32; 64] =
-        std::array::from_fn(|i| ((i as f64 + 1.0).sin().abs() * 4_294_967_296.0) as u64 as u32);
+    let constants: [u32; 64] = std::array::from_fn(|i| ((i as f64 + 1.0).sin().abs() * 4_294_967_296.0) as u64 as u32);
     let mut message = input.to_vec();
     message.push(0x80);
     while message.len() % 64 != 56 {
@@ -71,7 +70,8 @@ pub fn md5(input: &[u8]) -> [u8; 16] {
             (a, d, c) = (d, c, b);
             b = b.wrapping_add(rotated.rotate_left(SHIFTS[(i / 16) * 4 + i % 4]));
         }
-        state = [state[0].wrapping_add(a), state[1].wrapping_add(b), state[2].wrapping_add(c), state[3].wrapping_add(d)];
+        state =
+            [state[0].wrapping_add(a), state[1].wrapping_add(b), state[2].wrapping_add(c), state[3].wrapping_add(d)];
     }
     let mut digest = [0u8; 16];
     for (word, bytes) in state.iter().zip(digest.chunks_mut(4)) {

@@ -2,9 +2,9 @@
 //! and how a snapshot of them becomes tables again.
 
 use crate::engine::{Change, Table, TableMeta};
+use crate::kinesis::{self, DataRecord, DataStream};
 use crate::model::{item_from_json, Item, KeyCode};
 use crate::storage::StorageError;
-use crate::kinesis::{self, DataRecord, DataStream};
 use crate::stream::{sequence_text, StreamRecord};
 use std::collections::BTreeMap;
 use std::rc::Rc;

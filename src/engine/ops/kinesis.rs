@@ -165,7 +165,9 @@ impl Engine {
         let shards: Vec<u32> = records
             .iter()
             .map(|record| {
-                stream.shard_for(record.explicit_hash_key.unwrap_or_else(|| crate::kinesis::hash_key(&record.partition_key)))
+                stream.shard_for(
+                    record.explicit_hash_key.unwrap_or_else(|| crate::kinesis::hash_key(&record.partition_key)),
+                )
             })
             .collect();
         let name: Rc<str> = Rc::from(name);
@@ -201,7 +203,11 @@ impl Engine {
             }
         }
         meta.kinesis_destinations.retain(|destination| destination.stream_arn != stream_arn);
-        meta.kinesis_destinations.push(KinesisDestination { stream_arn: stream_arn.to_string(), active: true, precision });
+        meta.kinesis_destinations.push(KinesisDestination {
+            stream_arn: stream_arn.to_string(),
+            active: true,
+            precision,
+        });
         self.replace_meta(meta).map(|_| ())
     }
 
