@@ -18,7 +18,7 @@ use crate::kinesis::{
 };
 use crate::stream::{civil_from_days, ShardIterator};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{json, Map, Value};
 
 const STREAM_NAME_LENGTH: (usize, usize) = (1, 128);
 const STREAM_ARN_LENGTH: (usize, usize) = (1, 2048);
@@ -71,7 +71,7 @@ impl StreamRef {
         violations.length(&self.stream_arn, "streamARN", STREAM_ARN_LENGTH.0, STREAM_ARN_LENGTH.1);
     }
 
-    /// The name of the stream named, which must exist.
+    /// The stream named, which must exist.
     fn resolve<'a>(&self, engine: &'a Engine) -> Result<&'a DataStream> {
         let name = match (&self.stream_name, &self.stream_arn) {
             (Some(name), _) => name.as_str(),
@@ -266,18 +266,10 @@ fn describe_stream(engine: &mut Engine, request: DescribeStreamRequest) -> Resul
     let stream = request.stream.resolve(engine)?;
     let limit = request.limit.unwrap_or(100) as usize;
     let (shards, more) = shard_page(stream, request.exclusive_start_shard_id.as_deref(), limit);
-    let description = json!({
-        "StreamName": stream.name,
-        "StreamARN": stream.arn(),
-        "StreamStatus": "ACTIVE",
-        "StreamModeDetails": { "StreamMode": stream.mode.wire_name() },
-        "Shards": shards,
-        "HasMoreShards": more,
-        "RetentionPeriodHours": stream.retention_hours,
-        "StreamCreationTimestamp": seconds(stream.created_millis),
-        "EnhancedMonitoring": [{ "ShardLevelMetrics": [] }],
-        "EncryptionType": "NONE",
-    });
+    let mut description = stream_fields(stream);
+    description.extend(settings_fields(stream));
+    description.insert("Shards".into(), json!(shards));
+    description.insert("HasMoreShards".into(), json!(more));
     render(&json!({ "StreamDescription": description }))
 }
 
@@ -286,18 +278,10 @@ fn describe_stream_summary(engine: &mut Engine, request: StreamRef) -> Result<St
     request.check(&mut violations);
     violations.finish()?;
     let stream = request.resolve(engine)?;
-    let summary = json!({
-        "StreamName": stream.name,
-        "StreamARN": stream.arn(),
-        "StreamStatus": "ACTIVE",
-        "StreamModeDetails": { "StreamMode": stream.mode.wire_name() },
-        "RetentionPeriodHours": stream.retention_hours,
-        "StreamCreationTimestamp": seconds(stream.created_millis),
-        "EnhancedMonitoring": [{ "ShardLevelMetrics": [] }],
-        "EncryptionType": "NONE",
-        "OpenShardCount": stream.shard_count,
-        "ConsumerCount": stream.consumers.len(),
-    });
+    let mut summary = stream_fields(stream);
+    summary.extend(settings_fields(stream));
+    summary.insert("OpenShardCount".into(), json!(stream.shard_count));
+    summary.insert("ConsumerCount".into(), json!(stream.consumers.len()));
     render(&json!({ "StreamDescriptionSummary": summary }))
 }
 
@@ -313,18 +297,7 @@ fn list_streams(engine: &mut Engine, request: ListStreamsRequest) -> Result<Stri
         engine.kinesis().streams().filter(|stream| after.as_ref().is_none_or(|after| stream.name > *after));
     let page: Vec<&DataStream> = streams.by_ref().take(limit).collect();
     let more = streams.next().is_some();
-    let summaries: Vec<_> = page
-        .iter()
-        .map(|stream| {
-            json!({
-                "StreamName": stream.name,
-                "StreamARN": stream.arn(),
-                "StreamStatus": "ACTIVE",
-                "StreamModeDetails": { "StreamMode": stream.mode.wire_name() },
-                "StreamCreationTimestamp": seconds(stream.created_millis),
-            })
-        })
-        .collect();
+    let summaries: Vec<_> = page.iter().map(|stream| stream_fields(stream)).collect();
     let mut response = json!({
         "StreamNames": page.iter().map(|stream| &stream.name).collect::<Vec<_>>(),
         "HasMoreStreams": more,
@@ -334,6 +307,30 @@ fn list_streams(engine: &mut Engine, request: ListStreamsRequest) -> Result<Stri
         response["NextToken"] = json!(last.name);
     }
     render(&response)
+}
+
+/// What every description of a stream says: its name, ARN, status, mode and age.
+fn stream_fields(stream: &DataStream) -> Map<String, Value> {
+    let fields = json!({
+        "StreamName": stream.name,
+        "StreamARN": stream.arn(),
+        "StreamStatus": "ACTIVE",
+        "StreamModeDetails": { "StreamMode": stream.mode.wire_name() },
+        "StreamCreationTimestamp": seconds(stream.created_millis),
+    });
+    match fields {
+        Value::Object(fields) => fields,
+        _ => Map::new(),
+    }
+}
+
+/// What DescribeStream and DescribeStreamSummary add: retention, monitoring, encryption.
+fn settings_fields(stream: &DataStream) -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert("RetentionPeriodHours".into(), json!(stream.retention_hours));
+    fields.insert("EnhancedMonitoring".into(), json!([{ "ShardLevelMetrics": [] }]));
+    fields.insert("EncryptionType".into(), json!("NONE"));
+    fields
 }
 
 /// The shards, a page at a time; NextToken is the last ShardId listed.

@@ -4,9 +4,9 @@
 //! How an item change reaches a Kinesis reader:
 //! 1. `Engine::store_item_from` changes an item; when the table has an active Kinesis
 //!    destination whose data stream exists, `Engine::publish_to_kinesis` builds the JSON
-//!    document DynamoDB writes ([`destination_record`]) and appends a [`DataRecord`] to
-//!    the [`Kinesis`] log, recording a `Change::KinesisRecord` (so storage keeps it and a
-//!    revert takes it out).
+//!    document DynamoDB writes and appends a [`DataRecord`] to the [`Kinesis`] log,
+//!    recording a `Change::DataRecordPut` (so storage keeps it and a revert takes it out).
+//!    PutRecord and PutRecords append records the same way.
 //! 2. `GetShardIterator` turns a position in a shard into a `ShardIterator` and
 //!    `GetRecords` reads the log from it (api/kinesis.rs).
 //! 3. Before each operation the engine trims records older than each stream's retention
