@@ -169,3 +169,22 @@ fn at_timestamp_starts_at_the_first_record_that_arrived_then() {
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].1, (START_MILLIS + 60_000) as f64 / 1000.0);
 }
+
+/// The expiry message prints both times, so it lives here rather than in a golden file
+/// (the browser runs those on real time).
+#[test]
+fn an_iterator_expires_after_five_minutes() {
+    let mut h = streaming_table();
+    let request = r#"{"StreamName":"changes","ShardId":"shardId-000000000000","ShardIteratorType":"LATEST"}"#;
+    let iterator = json(&h.send("Kinesis_20131202.GetShardIterator", request).unwrap())["ShardIterator"].clone();
+    let get_records = format!(r#"{{"ShardIterator":{iterator}}}"#);
+    h.clock.advance(300_000);
+    assert!(h.send("Kinesis_20131202.GetRecords", &get_records).is_ok());
+    h.clock.advance(1);
+    let error = h.send("Kinesis_20131202.GetRecords", &get_records).unwrap_err();
+    assert_eq!(error.type_name(), "ExpiredIteratorException");
+    assert_eq!(
+        error.message,
+        "Iterator expired. The iterator was created at time Tue Nov 14 22:13:20 UTC 2023 while right now it is Tue Nov 14 22:18:20 UTC 2023 which is further in the future than the tolerated delay of 300000 milliseconds."
+    );
+}

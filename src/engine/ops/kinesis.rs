@@ -125,9 +125,8 @@ impl Engine {
     /// Registers a consumer of the stream `name`; returns the stream and the consumer.
     pub fn register_consumer(&mut self, name: &str, consumer_name: &str) -> Result<(DataStream, Consumer)> {
         let mut stream = self.data_stream(name)?.clone();
-        if let Some(existing) = stream.consumers.iter().find(|consumer| consumer.name == consumer_name) {
-            let arn = stream.consumer_arn(existing);
-            let message = format!("Consumer {arn} under account {ACCOUNT_ID} already exists.");
+        if stream.consumers.iter().any(|consumer| consumer.name == consumer_name) {
+            let message = format!("Consumer {consumer_name} under account {ACCOUNT_ID} already exists.");
             return Err(Error::new(ErrorKind::ResourceInUse, message));
         }
         if stream.consumers.len() >= CONSUMER_LIMIT {
