@@ -331,3 +331,56 @@ fn active_destination<'a>(
 fn stream_error(kind: ErrorKind, name: &str, what: &str) -> Error {
     Error::new(kind, format!("Stream {name} under account {ACCOUNT_ID} {what}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::ops::create_table::{sample_engine, sample_meta};
+    use crate::engine::BillingMode;
+    use crate::model::AttributeValue;
+
+    fn item(id: &str) -> Item {
+        Item::from([("id".to_string(), AttributeValue::S(id.to_string()))])
+    }
+
+    /// An engine with table `t` streaming to the one-shard Kinesis stream `s`.
+    fn streaming_engine() -> Engine {
+        let mut engine = sample_engine();
+        engine.create_table(sample_meta("t", BillingMode::PayPerRequest)).unwrap();
+        engine.create_data_stream("s", StreamMode::Provisioned, 1).unwrap();
+        let arn = crate::kinesis::stream_arn("s");
+        engine.enable_kinesis_destination("t", &arn, TimestampPrecision::Millisecond).unwrap();
+        engine.take_changes();
+        engine
+    }
+
+    #[test]
+    fn a_request_that_fails_part_way_takes_its_records_back() {
+        let mut engine = streaming_engine();
+        engine.put_item("t", item("kept")).unwrap();
+        let failed = engine.all_or_nothing(|engine| {
+            engine.put_item("t", item("lost"))?;
+            let user_record = NewRecord { partition_key: "k".into(), data: b"lost".to_vec(), explicit_hash_key: None };
+            engine.put_data_records("s", vec![user_record])?;
+            Err::<(), _>(Error::validation("a later write broke a limit"))
+        });
+        assert!(failed.is_err());
+        let records: Vec<_> = engine.kinesis().all_records().collect();
+        assert_eq!(records.len(), 1);
+        assert!(String::from_utf8_lossy(&records[0].data).contains("\"kept\""));
+        assert_eq!(engine.table("t").map(|table| table.item_count()), Some(1));
+    }
+
+    #[test]
+    fn a_deleted_stream_comes_back_with_its_records_when_the_commit_fails() {
+        let mut engine = streaming_engine();
+        engine.put_item("t", item("a")).unwrap();
+        engine.take_changes();
+        engine.delete_data_stream("s", false).unwrap();
+        assert!(engine.kinesis().stream("s").is_none());
+        let changes = engine.take_changes();
+        engine.revert(changes);
+        assert!(engine.kinesis().stream("s").is_some());
+        assert_eq!(engine.kinesis().all_records().count(), 1);
+    }
+}
