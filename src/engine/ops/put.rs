@@ -148,12 +148,17 @@ impl Engine {
             self.streams.append(record.clone());
             record
         });
-        let event_id = record.as_ref().map(|record| record.event_id.clone());
-        let images = (old_image.clone(), new_image.clone());
+        // Only a table with a Kinesis destination pays for its record (the images are shared).
+        let kinesis = table.meta.active_kinesis_destination().is_some().then(|| {
+            let event_id = record.as_ref().map(|record| record.event_id.clone());
+            (old_image.clone(), new_image.clone(), event_id)
+        });
         let change =
             Change::Item { table: table_name.to_string(), table_id, key, old: old_image, new: new_image, record };
         self.changes.push(change);
-        self.publish_to_kinesis(table_name, images.0.as_deref(), images.1.as_deref(), origin, event_id);
+        if let Some((old_image, new_image, event_id)) = kinesis {
+            self.publish_to_kinesis(table_name, old_image.as_deref(), new_image.as_deref(), origin, event_id);
+        }
         Ok(old)
     }
 }
