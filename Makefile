@@ -25,9 +25,10 @@ help:
 	@echo "make play   install what is missing, build the engine, serve the playground on http://127.0.0.1:$(PORT)/"
 	@echo "make test   install what is missing (Chromium too), then cargo test, wasm tests in headless"
 	@echo "            Chromium, the release build (engine + page, typechecked), the page's unit tests and"
-	@echo "            its end-to-end tests"
+	@echo "            its end-to-end tests, the AWS SDK and dynaplay serve tests, the npm package test"
 	@echo "make bench  the benchmarks: release build, native figures, browser figures (docs/benchmarks.md)"
 	@echo "make soak   the 1,000,000-operation soak against a reference model (docs/reliability.md)"
+	@echo "make fuzz   the cargo-fuzz targets, 10 minutes each (FUZZ_SECONDS to change it)"
 	@echo "Single steps: make setup | setup-test | build | build-web | serve | test-host | test-wasm | test-web | test-e2e"
 	@echo "             (build-web: the page's TypeScript only, without rebuilding the engine)"
 
@@ -64,13 +65,20 @@ test-wasm:
 test-web:
 	$(call stage,page unit tests (node --test),node --test .build/unit/)
 
+# The page in Chromium, then the SDK (Node and Chromium), `dynaplay serve` and the npm package.
 test-e2e:
-	$(call stage,end-to-end tests of the page,node --test --test-concurrency=1 tests/e2e/)
+	$(call stage,end-to-end tests of the page and the package,node --test --test-concurrency=1 tests/e2e/)
 
 # Benchmarks (README "Benchmarks"): the release build and the native bench, their output
 # kept in target/bench/ for bench/run.mjs, which adds the browser figures (headless
 # Chromium), prints every figure and writes docs/benchmarks.md.
 # BENCH_SCALE=small make bench: small sizes, for development (writes target/bench/ only).
+.PHONY: fuzz
+# The cargo-fuzz targets in fuzz/ (API requests, expressions, PartiQL), FUZZ_SECONDS each
+# (default 600: 30 minutes in all); docs/reliability.md.
+fuzz:
+	$(call stage,cargo fuzz (3 targets),scripts/fuzz.sh)
+
 .PHONY: soak
 # The 1,000,000-operation soak (tests/soak.rs) in a release build; prints the rate.
 soak:

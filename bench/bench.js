@@ -104,10 +104,10 @@ async function load(db, count, bio, { deadline = Infinity, chunk = 10_000 } = {}
  * speed would be throttled as on DynamoDB (docs/capacity.md). */
 const UNTHROTTLED = { Throttling: false };
 
-async function memoryDb(count = 0, bio = BIO_1KB) {
+async function memoryDb(count = 0, bio = BIO_1KB, create = CREATE_TABLE) {
   const db = Database.memory();
   await db.send("Dynaplay.Configure", UNTHROTTLED);
-  await db.send("CreateTable", CREATE_TABLE);
+  await db.send("CreateTable", create);
   await load(db, count, bio);
   return db;
 }
@@ -185,6 +185,22 @@ async function putItem({ count, reps }) {
       return perSecond(count, ms);
     },
   );
+}
+
+/** PutItem time into an in-memory table whose stream carries both images vs the same puts
+ *  into a table without a stream; ms for `count` puts. */
+async function streamPuts({ count, reps }) {
+  const list = items(count);
+  const withStream = { ...CREATE_TABLE, StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" } };
+  const timedPuts = async (create) => {
+    const db = await memoryDb(0, BIO_1KB, create);
+    const ms = await elapsed(async () => {
+      for (const Item of list) await db.send("PutItem", { TableName: TABLE, Item });
+    });
+    await dispose(db);
+    return ms;
+  };
+  return repeat(reps, () => timedPuts(withStream), () => timedPuts(CREATE_TABLE));
 }
 
 /** GetItem from an in-memory table vs JSON.parse(map.get(key)); items/s, random order. */
@@ -425,4 +441,4 @@ async function itemSize() {
   return TableSizeBytes / ItemCount;
 }
 
-window.bench = { itemSize, putItem, getItem, query, scan, bulkImport, pipelinedPuts, putAck, coldOpen, memory };
+window.bench = { itemSize, putItem, streamPuts, getItem, query, scan, bulkImport, pipelinedPuts, putAck, coldOpen, memory };

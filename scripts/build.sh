@@ -3,7 +3,8 @@
 # wasm-pack.toml names (www/pkg), then shrinks the .wasm with wasm-opt (npm binaryen)
 # using the flags wasm-pack.toml lists, and prints the sizes, raw and gzipped; then the
 # page itself (scripts/build-web.mjs: esbuild bundles www/src/*.ts into www/dist/, tsc
-# typechecks it, and the page weight is printed).
+# typechecks it, and the page weight is printed); last the npm package in dist-npm/
+# (scripts/build-npm.mjs).
 # Usage: scripts/build.sh            (run scripts/setup.sh first; `make play` does both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -120,3 +121,6 @@ say "node scripts/build-web.mjs (esbuild + tsc --noEmit)"
 start=$SECONDS
 node scripts/build-web.mjs
 say "page build took $((SECONDS - start)) s"
+
+# The npm package (dist-npm/: the engine, the SDK request handler, `dynaplay serve`).
+node scripts/build-npm.mjs

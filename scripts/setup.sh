@@ -101,6 +101,22 @@ ensure_npm_packages() {
   fi
 }
 
+ensure_python_clients() {
+  # boto3 and the AWS CLI, for the test of `dynaplay serve` with real Python clients
+  # (tests/e2e/serve.test.mjs, which skips that step without them). Optional: a machine
+  # without python3 or PyPI still passes the rest.
+  if [ -x .venv-clients/bin/aws ] && .venv-clients/bin/python3 -c 'import boto3' 2>/dev/null; then return; fi
+  if command -v aws >/dev/null && python3 -c 'import boto3' 2>/dev/null; then return; fi
+  if ! command -v python3 >/dev/null; then
+    say "no python3: the boto3 and AWS CLI checks of dynaplay serve will be skipped"
+    return
+  fi
+  say "installing boto3 and awscli into .venv-clients/"
+  if ! timed "pip install boto3 awscli" bash -c 'python3 -m venv .venv-clients && .venv-clients/bin/pip install --quiet boto3 awscli'; then
+    say "could not install boto3 and awscli: the boto3 and AWS CLI checks of dynaplay serve will be skipped"
+  fi
+}
+
 ensure_chromium() {
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     say "installing chromium and chromium-driver from Debian; about a minute"
@@ -115,5 +131,8 @@ ensure_wasm_bindgen_cli
 ensure_wasm_pack
 ensure_node
 ensure_npm_packages
-if [ "$purpose" = test ]; then ensure_chromium; fi
+if [ "$purpose" = test ]; then
+  ensure_chromium
+  ensure_python_clients
+fi
 say "toolchain ready for '$purpose' ($((SECONDS - start)) s)"

@@ -18,11 +18,13 @@
 //!    failed, memory is reverted and they reject with an `InternalServerError`.
 //!
 //! Rejections are `Error`s with `name` and `code` set to the exception's short name,
-//! `__type` to DynamoDB's full type, `message` to DynamoDB's message, and `Item` for a
-//! failed condition that asked for it.
+//! `__type` to DynamoDB's full type, `message` to DynamoDB's message, `Item` for a
+//! failed condition that asked for it, and `responseBody` to the error body DynamoDB
+//! would send (the SDK request handler and `dynaplay serve` answer with it).
 
 use crate::clock::Clock;
 use crate::error::{Error, ErrorKind};
+use crate::storage::external::{self, ExternalStore};
 use crate::storage::indexeddb::{OpenError, Store};
 use crate::storage::{self, Outcome, StorageError};
 use js_sys::{Function, Promise, Reflect, JSON};
@@ -46,15 +48,34 @@ export interface DynaplayError extends Error {
     CancellationReasons?: { Code: string; Message?: string; Item?: Record<string, any> }[];
     /** Why a throttled request was throttled, as DynamoDB reports it. */
     ThrottlingReasons?: { reason: string; resource: string }[];
+    /** The error response body exactly as DynamoDB's HTTP JSON protocol sends it (JSON
+     *  text); absent for errors of the database itself (closed, in use). */
+    responseBody?: string;
 }
+
+/** Every record a host-persisted database holds (docs/storage-format.md), for `Database.openExternal`. */
+export interface StoredSnapshot {
+    /** `[key, value]` records of the `meta` store. */
+    meta: [string, string][];
+    /** `[tableId, key, value]` records of the `items` store. */
+    items: [string, string, string][];
+}
+
+/** One write of a committed batch, for the commit function of `Database.openExternal`. */
+export type StoredWrite =
+    | { op: "putMeta"; key: string; value: string }
+    | { op: "deleteMeta"; key: string }
+    | { op: "putItem"; tableId: string; key: string; value: string }
+    | { op: "deleteItem"; tableId: string; key: string }
+    | { op: "deleteTableItems"; tableId: string };
 
 /** Counters of a database's work since it opened. */
 export interface DatabaseStats {
     /** Operations sent. */
     requests: number;
-    /** IndexedDB transactions that committed (each holds one or more requests' writes). */
+    /** Commits to storage (IndexedDB transactions, or calls of the host's commit function), each holding one or more requests' writes. */
     commits: number;
-    /** IndexedDB transactions that failed; their requests were rejected and undone. */
+    /** Commits that failed; their requests were rejected and undone. */
     failedCommits: number;
 }
 "#;
@@ -68,7 +89,8 @@ impl Clock for JsClock {
     }
 }
 
-/// A Dynaplay database, persisted in IndexedDB or kept in memory only.
+/// A Dynaplay database, persisted in IndexedDB, persisted by the host's commit function,
+/// or kept in memory only.
 #[wasm_bindgen]
 pub struct Database {
     shared: Rc<Shared>,
@@ -79,7 +101,7 @@ struct Shared {
     name: String,
     db: RefCell<storage::Database>,
     /// None for an in-memory database, which never queues.
-    store: Option<Rc<Store>>,
+    store: Option<Rc<Backend>>,
     /// Each queued ticket's promise settlers.
     waiting: RefCell<HashMap<u64, Settlers>>,
     flushing: Cell<bool>,
@@ -92,6 +114,39 @@ struct Shared {
 struct Settlers {
     resolve: Function,
     reject: Function,
+}
+
+/// Where a persistent database commits its batches.
+enum Backend {
+    /// The browser's IndexedDB (`Database.open`).
+    IndexedDb(Store),
+    /// The host's commit function (`Database.openExternal`).
+    External(ExternalStore),
+}
+
+impl Backend {
+    async fn commit(&self, batch: &storage::Batch) -> Result<(), StorageError> {
+        match self {
+            Backend::IndexedDb(store) => store.commit(batch).await,
+            Backend::External(store) => store.commit(batch).await,
+        }
+    }
+
+    /// Releases the store; the promise resolves once another opener may take it.
+    fn close(&self) -> Promise {
+        match self {
+            Backend::IndexedDb(store) => store.close(),
+            Backend::External(_) => Promise::resolve(&JsValue::UNDEFINED),
+        }
+    }
+
+    /// Where the batches go, for the message of a failed commit.
+    fn medium(&self) -> &'static str {
+        match self {
+            Backend::IndexedDb(_) => "IndexedDB",
+            Backend::External(_) => "storage",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Default)]
@@ -110,7 +165,25 @@ impl Database {
         let (store, snapshot) = Store::open(&name).await.map_err(|error| open_error(&name, error))?;
         let db = storage::Database::open(&snapshot, Box::new(JsClock))
             .map_err(|error| open_error(&name, OpenError::Storage(error)))?;
-        Ok(Self::new(name, db, Some(Rc::new(store))))
+        Ok(Self::new(name, db, Some(Rc::new(Backend::IndexedDb(store)))))
+    }
+
+    /// Opens a database that the host persists: `snapshot` holds every stored record
+    /// (`{meta: [[key, value]...], items: [[tableId, key, value]...]}`, empty for a new
+    /// database), and `commit(writes)` stores one batch's writes, all or none, returning
+    /// or resolving once they are durable. A request is answered only after the batch
+    /// holding its writes has been committed; a failed commit rejects it and undoes it.
+    #[wasm_bindgen(js_name = openExternal)]
+    pub fn open_external(
+        name: String,
+        #[wasm_bindgen(unchecked_param_type = "StoredSnapshot")] snapshot: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "(writes: StoredWrite[]) => void | Promise<void>")] commit: Function,
+    ) -> Result<Database, JsValue> {
+        console_error_panic_hook::set_once();
+        let opened = external::snapshot_from_js(&snapshot)
+            .and_then(|snapshot| storage::Database::open(&snapshot, Box::new(JsClock)));
+        let db = opened.map_err(|error| open_error(&name, OpenError::Storage(error)))?;
+        Ok(Self::new(name, db, Some(Rc::new(Backend::External(ExternalStore::new(commit))))))
     }
 
     /// An ephemeral database in memory only: nothing is stored, and it needs no
@@ -120,7 +193,7 @@ impl Database {
         Self::new("memory".into(), storage::Database::ephemeral(Box::new(JsClock)), None)
     }
 
-    fn new(name: String, db: storage::Database, store: Option<Rc<Store>>) -> Self {
+    fn new(name: String, db: storage::Database, store: Option<Rc<Backend>>) -> Self {
         let shared = Shared {
             name,
             db: RefCell::new(db),
@@ -184,7 +257,7 @@ impl Database {
     #[doc(hidden)]
     #[wasm_bindgen(js_name = failNextCommit, skip_typescript)]
     pub fn fail_next_commit(&self) {
-        if let Some(store) = &self.shared.store {
+        if let Some(Backend::IndexedDb(store)) = self.shared.store.as_deref() {
             store.fail_next_commit();
         }
     }
@@ -205,7 +278,7 @@ impl Database {
 
 /// Commits batches until nothing waits, then closes the store if `close()` came
 /// meanwhile. Runs at most once per database at a time.
-async fn flush(shared: Rc<Shared>, store: Rc<Store>) {
+async fn flush(shared: Rc<Shared>, store: Rc<Backend>) {
     loop {
         let Some(batch) = shared.db.borrow_mut().take_batch() else { break };
         match store.commit(&batch).await {
@@ -217,7 +290,7 @@ async fn flush(shared: Rc<Shared>, store: Rc<Store>) {
             Err(error) => {
                 shared.update_stats(|stats| stats.failed_commits += 1);
                 let failed = shared.db.borrow_mut().commit_failed(batch.id);
-                let error = commit_error(&error);
+                let error = commit_error(store.medium(), &error);
                 failed.into_iter().for_each(|ticket| shared.settle(ticket, Err(api_error(&error))));
             }
         }
@@ -284,10 +357,9 @@ fn settled(result: Result<JsValue, JsValue>) -> Promise {
 }
 
 /// What a failed commit tells every request it rejects.
-fn commit_error(error: &StorageError) -> Error {
-    let message = format!(
-        "The change could not be saved to IndexedDB ({error}); it was not applied and the database is unchanged"
-    );
+fn commit_error(medium: &str, error: &StorageError) -> Error {
+    let message =
+        format!("The change could not be saved to {medium} ({error}); it was not applied and the database is unchanged");
     Error::new(ErrorKind::InternalServerError, message)
 }
 
@@ -295,6 +367,7 @@ fn commit_error(error: &StorageError) -> Error {
 fn api_error(error: &Error) -> JsValue {
     let js = named_error(error.kind.short_name(), &error.message);
     set(&js, "__type", &error.type_name().into());
+    set(&js, "responseBody", &error.to_json().into());
     if let Some(item) = &error.item {
         let item = serde_json::to_string(item).ok().and_then(|json| JSON::parse(&json).ok());
         set(&js, "Item", &item.unwrap_or(JsValue::NULL));

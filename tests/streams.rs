@@ -137,3 +137,55 @@ fn a_table_record_from_before_streams_opens_without_any() {
     assert!(!meta.contains("streams") && !meta.contains("time_to_live"), "{meta}");
     h.assert_memory_equals_store();
 }
+
+fn stored_retired_tables(h: &Harness) -> usize {
+    h.store.snapshot().meta.iter().filter(|(key, _)| key.starts_with("retired/")).count()
+}
+
+/// The stream ARNs ListStreams shows.
+fn listed_streams(db: &mut Database) -> Vec<String> {
+    let listed = ready(db, "DynamoDBStreams_20120810.ListStreams", "{}");
+    let streams = listed["Streams"].as_array().cloned().unwrap_or_default();
+    streams.iter().map(|stream| stream["StreamArn"].as_str().unwrap_or_default().to_string()).collect()
+}
+
+#[test]
+fn a_deleted_tables_stream_survives_a_reopen_and_leaves_the_store_a_day_later() {
+    let mut h = Harness::new();
+    h.send("CreateTable", CREATE).unwrap();
+    h.send("PutItem", &put("a")).unwrap();
+    h.send("DeleteTable", r#"{"TableName":"tbl"}"#).unwrap();
+    assert_eq!(stored_retired_tables(&h), 1);
+    let mut reopened = h.reopen();
+    let listed = listed_streams(&mut reopened);
+    assert_eq!(listed.len(), 1);
+    let described =
+        ready(&mut reopened, "DynamoDBStreams_20120810.DescribeStream", &format!(r#"{{"StreamArn":"{}"}}"#, listed[0]));
+    assert_eq!(described["StreamDescription"]["StreamStatus"], "DISABLED");
+    h.db = reopened;
+    h.clock.advance(DAY_MILLIS);
+    h.send("CreateTable", CREATE).unwrap();
+    assert_eq!(listed_streams(&mut h.db).len(), 1);
+    assert_eq!((stored_retired_tables(&h), stored_stream_records(&h)), (0, 0));
+    h.assert_memory_equals_store();
+}
+
+#[test]
+fn a_failed_deletion_keeps_the_table_and_its_enabled_stream() {
+    let mut h = Harness::new();
+    h.send("CreateTable", CREATE).unwrap();
+    let Outcome::Queued { .. } = h.db.execute("DeleteTable", r#"{"TableName":"tbl"}"#).unwrap() else {
+        panic!("not queued")
+    };
+    let batch = h.db.take_batch().unwrap();
+    h.store.fail_next_commit("QuotaExceededError");
+    assert!(h.store.commit(&batch).is_err());
+    h.db.commit_failed(batch.id);
+    let arn = listed_streams(&mut h.db);
+    assert_eq!(arn.len(), 1);
+    let described =
+        ready(&mut h.db, "DynamoDBStreams_20120810.DescribeStream", &format!(r#"{{"StreamArn":"{}"}}"#, arn[0]));
+    assert_eq!(described["StreamDescription"]["StreamStatus"], "ENABLED");
+    assert_eq!(stored_retired_tables(&h), 0);
+    h.assert_memory_equals_store();
+}

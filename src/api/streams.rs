@@ -127,20 +127,23 @@ fn list_streams(engine: &mut Engine, request: ListStreamsRequest) -> Result<Stri
     check_limit(&mut violations, request.limit, MAX_LIST_LIMIT);
     violations.length(&request.exclusive_start_stream_arn, "exclusiveStartStreamArn", ARN_LENGTH.0, ARN_LENGTH.1);
     violations.finish()?;
-    if let Some(name) = &request.table_name {
-        engine.table(name).ok_or_else(|| table_not_found(name))?;
+    let known = |name: &String| engine.stream_owners().any(|meta| meta.name == *name);
+    if let Some(name) = request.table_name.as_ref().filter(|name| !known(name)) {
+        return Err(table_not_found(name));
     }
     let now = engine.now_millis();
-    let mut streams = engine
-        .tables()
-        .filter(|table| request.table_name.as_ref().is_none_or(|name| *name == table.meta.name))
-        .flat_map(|table| table.meta.streams.iter().map(move |stream| (&table.meta, stream)))
+    let mut owned: Vec<(&TableMeta, &StreamInfo)> = engine
+        .stream_owners()
+        .filter(|meta| request.table_name.as_ref().is_none_or(|name| *name == meta.name))
+        .flat_map(|meta| meta.streams.iter().map(move |stream| (meta, stream)))
         .filter(|(_, stream)| stream.is_visible(now))
-        .map(|(meta, stream)| StreamSummary {
-            stream_arn: stream.arn(&meta.name),
-            table_name: &meta.name,
-            stream_label: &stream.label,
-        });
+        .collect();
+    owned.sort_by(|(a, first), (b, second)| (&a.name, first.created_millis).cmp(&(&b.name, second.created_millis)));
+    let mut streams = owned.into_iter().map(|(meta, stream)| StreamSummary {
+        stream_arn: stream.arn(&meta.name),
+        table_name: &meta.name,
+        stream_label: &stream.label,
+    });
     if let Some(start) = &request.exclusive_start_stream_arn {
         streams.by_ref().find(|summary| summary.stream_arn == *start);
     }
@@ -272,12 +275,10 @@ fn find_stream<'a>(engine: &'a Engine, arn: &str) -> Result<(&'a TableMeta, &'a 
     let not_found =
         || Error::new(ErrorKind::ResourceNotFound, format!("Requested resource not found: Stream: {arn} not found"));
     let (table_name, label) = parse_stream_arn(arn).ok_or_else(not_found)?;
-    let meta = &engine.table(table_name).ok_or_else(not_found)?.meta;
-    let stream = meta.streams.iter().find(|stream| stream.label == label).ok_or_else(not_found)?;
-    match stream.is_visible(engine.now_millis()) {
-        true => Ok((meta, stream)),
-        false => Err(not_found()),
-    }
+    let now = engine.now_millis();
+    let owners = engine.stream_owners().filter(|meta| meta.name == table_name);
+    let mut streams = owners.flat_map(|meta| meta.streams.iter().map(move |stream| (meta, stream)));
+    streams.find(|(_, stream)| stream.label == label && stream.is_visible(now)).ok_or_else(not_found)
 }
 
 /// The visible shard `shard_id` of the stream `arn`; DynamoDB's not-found error otherwise.

@@ -15,7 +15,11 @@ pub enum Change {
     /// A table was created (`old` is None) or its settings changed.
     TableMeta { old: Option<Box<TableMeta>>, new: Box<TableMeta> },
     /// A table was deleted; it is kept whole so that a failed commit can restore it.
-    TableDeleted { table: Box<Table> },
+    /// `retired` is its settings with its stream disabled, kept for 24 hours while the
+    /// stream stays readable (None: it had no stream).
+    TableDeleted { table: Box<Table>, retired: Option<Box<TableMeta>> },
+    /// The streams of deleted tables reached the end of their 24 hours.
+    RetiredExpired { metas: Vec<TableMeta> },
     /// An item was written (`new` is Some) or deleted (`new` is None); `record` is what
     /// the table's stream (when enabled) published about it, and leaves with a revert.
     /// The record shares the images rather than copying them.

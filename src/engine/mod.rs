@@ -53,6 +53,9 @@ pub struct Engine {
     transactions: ledger::TransactionLedger,
     /// The records of every table's streams.
     streams: stream::Log,
+    /// The settings of deleted tables whose last stream is still readable (24 hours after
+    /// the deletion disabled it), oldest deletion first.
+    retired: Vec<TableMeta>,
     /// The engine-clock second of the last time to live sweep.
     swept_second: u64,
     /// The simulated Kinesis data streams and their records.
@@ -71,6 +74,7 @@ impl Engine {
             knobs: Knobs::default(),
             transactions: Default::default(),
             streams: Default::default(),
+            retired: Vec::new(),
             swept_second: 0,
             kinesis: Kinesis::default(),
         }
@@ -125,13 +129,31 @@ impl Engine {
 
     /// Puts a table back as storage held it (when a database is reopened).
     pub fn restore_table(&mut self, table: Table) {
-        for stream in &table.meta.streams {
+        self.observe_stream_sequences(&table.meta);
+        self.tables.insert(table.meta.name.clone(), table);
+    }
+
+    /// Puts a deleted table's settings back as storage held them, while its stream is kept.
+    pub fn restore_retired(&mut self, meta: TableMeta) {
+        self.observe_stream_sequences(&meta);
+        self.retired.push(meta);
+        self.retired.sort_by_key(|meta| meta.streams.last().and_then(|stream| stream.disabled.as_ref()).map(|(at, _)| *at));
+    }
+
+    /// The settings of every table with streams: the tables, then the deleted tables
+    /// whose stream can still be read.
+    pub fn stream_owners(&self) -> impl Iterator<Item = &TableMeta> {
+        self.tables.values().map(|table| &table.meta).chain(&self.retired)
+    }
+
+    /// Makes later sequence numbers greater than the ones a table's streams reserved.
+    fn observe_stream_sequences(&mut self, meta: &TableMeta) {
+        for stream in &meta.streams {
             let sequences = [Some(&stream.first_sequence), stream.disabled.as_ref().map(|(_, end)| end)];
             sequences.into_iter().flatten().filter_map(|text| stream::parse_sequence(text)).for_each(|sequence| {
                 self.streams.observe_sequence(sequence);
             });
         }
-        self.tables.insert(table.meta.name.clone(), table);
     }
 
     /// What time passing does before each operation: writes due at global indexes
@@ -147,6 +169,7 @@ impl Engine {
         self.roll_over_shards();
         self.trim_streams();
         self.trim_data_streams();
+        self.expire_retired_streams();
         self.sweep_expired_items();
     }
 
@@ -206,7 +229,13 @@ impl Engine {
                     }
                 }
             }
-            Change::TableDeleted { table } => self.restore_table(*table),
+            Change::TableDeleted { table, retired } => {
+                if retired.is_some() {
+                    self.retired.retain(|meta| meta.id != table.meta.id);
+                }
+                self.restore_table(*table);
+            }
+            Change::RetiredExpired { metas } => metas.into_iter().for_each(|meta| self.restore_retired(meta)),
             Change::Item { table, key, old, record, .. } => {
                 // The record goes first: it may share the old image, which is then not copied.
                 if let Some(record) = record {

@@ -57,6 +57,7 @@ impl Database {
                 decoded.stream_records.into_iter().for_each(|record| engine.restore_stream_record(record));
                 decoded.data_streams.into_iter().for_each(|stream| engine.restore_data_stream(stream));
                 decoded.data_records.into_iter().for_each(|record| engine.restore_data_record(record));
+                decoded.retired.into_iter().for_each(|meta| engine.restore_retired(meta));
                 Vec::new()
             }
             None => vec![records::format_record()],

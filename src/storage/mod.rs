@@ -3,7 +3,9 @@
 //! The engine applies each operation in memory at once; [`Database`] queues the
 //! resulting changes and turns them into [`Batch`]es of [`Write`]s for a backend to
 //! commit as one transaction. The backends are thin: [`memory::MemoryStore`] natively
-//! and in tests, IndexedDB in the browser (`indexeddb.rs`, the only async code).
+//! and in tests, IndexedDB in the browser (`indexeddb.rs`), and a commit function the
+//! JavaScript host provides (`external.rs`, a file in `dynaplay serve`); the last two are
+//! the only async code.
 //!
 //! The protocol a backend driver follows:
 //! 1. Load everything into a [`Snapshot`] and call [`Database::open`].
@@ -18,6 +20,8 @@
 //! and rejects every waiting request.
 
 mod database;
+#[cfg(target_arch = "wasm32")]
+pub mod external;
 #[cfg(target_arch = "wasm32")]
 pub mod indexeddb;
 pub mod memory;

@@ -23,6 +23,9 @@ const STREAM_PREFIX: &str = "stream/";
 const DATA_STREAM_PREFIX: &str = "kinesis-stream/";
 /// The prefix of `meta` records that hold a Kinesis record.
 const DATA_RECORD_PREFIX: &str = "kinesis-record/";
+/// The prefix of `meta` records that hold a deleted table's settings while its stream is
+/// kept, by TableId.
+const RETIRED_PREFIX: &str = "retired/";
 
 /// One write to the two object stores, `meta` and `items`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,9 +73,15 @@ pub fn format_record() -> Write {
 pub fn writes_for(change: &Change, out: &mut Vec<Write>) {
     match change {
         Change::TableMeta { new, .. } => out.push(Write::PutMeta { key: table_key(&new.name), value: meta_json(new) }),
-        Change::TableDeleted { table } => {
+        Change::TableDeleted { table, retired } => {
             out.push(Write::DeleteMeta { key: table_key(&table.meta.name) });
             out.push(Write::DeleteTableItems { table_id: table.meta.id.clone() });
+            if let Some(meta) = retired {
+                out.push(Write::PutMeta { key: retired_key(meta), value: meta_json(meta) });
+            }
+        }
+        Change::RetiredExpired { metas } => {
+            out.extend(metas.iter().map(|meta| Write::DeleteMeta { key: retired_key(meta) }))
         }
         Change::Item { table_id, key, new, record, .. } => {
             out.push(match new {
@@ -117,6 +126,10 @@ fn stream_record_key(record: &StreamRecord) -> String {
     format!("{STREAM_PREFIX}{}/{}", record.stream, sequence_text(record.sequence))
 }
 
+fn retired_key(meta: &TableMeta) -> String {
+    format!("{RETIRED_PREFIX}{}", meta.id)
+}
+
 fn table_key(name: &str) -> String {
     format!("{TABLE_PREFIX}{name}")
 }
@@ -125,13 +138,15 @@ fn meta_json(meta: &TableMeta) -> String {
     serde_json::to_string(meta).unwrap_or_default()
 }
 
-/// What a snapshot holds: the tables with their items, the stream records, and the
-/// Kinesis data streams with their records.
+/// What a snapshot holds: the tables with their items, the stream records, the Kinesis
+/// data streams with their records, and the settings of deleted tables whose streams are
+/// kept.
 pub struct Decoded {
     pub tables: Vec<Table>,
     pub stream_records: Vec<StreamRecord>,
     pub data_streams: Vec<DataStream>,
     pub data_records: Vec<DataRecord>,
+    pub retired: Vec<TableMeta>,
 }
 
 /// Decodes a snapshot. `Ok(None)` means the store is empty (a new database).
@@ -143,11 +158,13 @@ pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
         return Err(StorageError::NewerFormat(version));
     }
     let mut tables = BTreeMap::new();
+    let mut retired = Vec::new();
     for (key, value) in &snapshot.meta {
         if key.starts_with(TABLE_PREFIX) {
-            let meta: TableMeta = serde_json::from_str(value)
-                .map_err(|error| StorageError::Corrupt(format!("meta record {key}: {error}")))?;
+            let meta = decode_meta(key, value)?;
             tables.insert(meta.id.to_string(), Table::new(meta));
+        } else if key.starts_with(RETIRED_PREFIX) {
+            retired.push(decode_meta(key, value)?);
         }
     }
     for stored in &snapshot.items {
@@ -172,7 +189,8 @@ pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
         })
         .collect::<Result<_, _>>()?;
     let data_records = with_prefix(DATA_RECORD_PREFIX).map(decode_data_record).collect::<Result<_, _>>()?;
-    Ok(Some(Decoded { tables: tables.into_values().collect(), stream_records, data_streams, data_records }))
+    let tables = tables.into_values().collect();
+    Ok(Some(Decoded { tables, stream_records, data_streams, data_records, retired }))
 }
 
 /// A Kinesis record from its `meta` key (after the prefix) and value.
@@ -181,6 +199,10 @@ fn decode_data_record((key, value): (&str, &str)) -> Result<DataRecord, StorageE
     let (stream, sequence) = key.rsplit_once('/').ok_or_else(corrupt)?;
     let sequence = kinesis::parse_sequence(sequence).ok_or_else(corrupt)?;
     DataRecord::from_stored(Rc::from(stream), sequence, value).ok_or_else(corrupt)
+}
+
+fn decode_meta(key: &str, value: &str) -> Result<TableMeta, StorageError> {
+    serde_json::from_str(value).map_err(|error| StorageError::Corrupt(format!("meta record {key}: {error}")))
 }
 
 /// A stream record from its `meta` key (after the prefix) and value.

@@ -1361,6 +1361,38 @@ describe("playground page", { timeout: 240_000 }, () => {
       assertClean(t, seen);
     }));
 
+  test("triggers: a saved trigger killed mid-batch by a reload goes on from its checkpoint", (t) =>
+    withPage("triggers-resume", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-trigger-resume#designer`);
+      await page.getByTestId("designer-stream-enabled").check();
+      await page.getByTestId("designer-stream-view-type").selectOption("NEW_IMAGE");
+      await createTableInDesigner(page, { name: "Jobs", pk: "id" });
+      await page.getByTestId("stream-list").getByText("Jobs").click();
+      await page.getByTestId("panel-streams").waitFor({ state: "visible" });
+      // Each batch is logged in localStorage; the batch holding "c" hangs until the reload.
+      await page.getByTestId("trigger-body").fill(`const log = JSON.parse(localStorage.getItem("e2e.batches") ?? "[]");
+log.push(event.Records.map((r) => r.dynamodb.Keys.id.S).join(","));
+localStorage.setItem("e2e.batches", JSON.stringify(log));
+if (!localStorage.getItem("e2e.reloaded") && event.Records.some((r) => r.dynamodb.Keys.id.S === "c")) await new Promise(() => {});`);
+      await page.getByTestId("trigger-batch-size").fill("2");
+      await page.getByTestId("trigger-add").click();
+      for (const id of ["a", "b", "c", "d", "e", "f"]) {
+        await page.evaluate((id) => globalThis.dynaplay.db.send("PutItem", { TableName: "Jobs", Item: { id: { S: id } } }), id);
+      }
+      const batches = () => page.evaluate(() => JSON.parse(localStorage.getItem("e2e.batches") ?? "[]"));
+      await page.waitForFunction(() => JSON.parse(localStorage.getItem("e2e.batches") ?? "[]").length === 2);
+      assert.deepEqual(await batches(), ["a,b", "c,d"]);
+      await page.evaluate(() => localStorage.setItem("e2e.reloaded", "1"));
+      await page.reload();
+      await page.getByTestId("trigger").filter({ hasText: "Jobs · batch 2" }).waitFor();
+      await page.waitForFunction(() => JSON.parse(localStorage.getItem("e2e.batches") ?? "[]").length === 4);
+      // The batch in flight is delivered again (at-least-once); nothing is lost or repeated before it.
+      assert.deepEqual(await batches(), ["a,b", "c,d", "c,d", "e,f"]);
+      await page.getByTestId("trigger-delete").click();
+      assert.equal(await page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith("dynaplay.trigger.e2e-trigger-resume")).length), 0);
+      assertClean(t, seen);
+    }));
+
   test("a table without a stream, narrow screen, dark theme and keyboard tabs", (t) =>
     withPage("layout", async (page, seen) => {
       await openPlayground(page, `${server.url}?db=e2e-layout#streams`);

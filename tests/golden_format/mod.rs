@@ -87,6 +87,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("scan_errors.txt", include_str!("../golden/scan_errors.txt")),
     ("simulation_knobs.txt", include_str!("../golden/simulation_knobs.txt")),
     ("streams_basic.txt", include_str!("../golden/streams_basic.txt")),
+    ("streams_deleted_table.txt", include_str!("../golden/streams_deleted_table.txt")),
     ("streams_errors.txt", include_str!("../golden/streams_errors.txt")),
     ("tables_create.txt", include_str!("../golden/tables_create.txt")),
     ("tables_create_errors.txt", include_str!("../golden/tables_create_errors.txt")),

@@ -25,6 +25,9 @@ export type StartingPosition = "TRIM_HORIZON" | "LATEST";
 
 export interface ReaderOptions {
   startingPosition?: StartingPosition;
+  /** Positions to go on from, by shard id: the last sequence number already handled
+   *  (a saved checkpoint). A reader given any starts after them, ignoring startingPosition. */
+  resumeAfter?: Record<string, string>;
   /** Called with each page of records read (in order, one shard's records per call). */
   onRecords?: (records: ReadRecord[]) => void;
 }
@@ -33,12 +36,13 @@ export class StreamReader {
   readonly records: ReadRecord[] = [];
   private iterators = new Map<string, string>();
   private finished = new Set<string>();
-  private lastSequence = new Map<string, string>();
+  private lastSequence: Map<string, string>;
   private mustDescribe = true;
   private fromLatest: boolean;
 
   constructor(readonly streamArn: string, private send: Send, private options: ReaderOptions = {}) {
-    this.fromLatest = options.startingPosition === "LATEST";
+    this.lastSequence = new Map(Object.entries(options.resumeAfter ?? {}));
+    this.fromLatest = options.startingPosition === "LATEST" && this.lastSequence.size === 0;
   }
 
   /** Reads what is new; resolves to whether records arrived, or throws the first error. */

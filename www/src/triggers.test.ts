@@ -2,7 +2,7 @@
 // parent and its child), iterators that are positions, GetRecords pages of at most Limit.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createTrigger, type StreamEvent, type TriggerOptions } from "./triggers";
+import { type Checkpoint, createTrigger, type StreamEvent, type TriggerOptions } from "./triggers";
 
 const ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/T/stream/label";
 
@@ -139,6 +139,40 @@ test("stop then start resumes from the saved position, losing and repeating noth
   await until(() => trigger.state().delivered === 4);
   trigger.stop();
   assert.deepEqual(batches.flat(), letters(4));
+});
+
+test("killed mid-batch, a trigger made again from its checkpoint redelivers that batch and nothing before it", async () => {
+  let saved: Checkpoint | null = null;
+  const checkpoint = { load: () => saved && structuredClone(saved), save: (c: Checkpoint) => void (saved = structuredClone(c)) };
+  const db = fakeDb([{ ShardId: "shard-1", records: [] }]);
+  db.write(...letters(5));
+  const first: string[][] = [];
+  // The second batch never finishes: the page dies while the handler runs.
+  const hung = createTrigger(db, { tableName: "T", pollMillis: 0, batchSize: 2, checkpoint, handler: (event) => {
+    first.push(keysOf(event));
+    return first.length === 2 ? new Promise<void>(() => {}) : undefined;
+  } });
+  hung.start();
+  await until(() => first.length === 2);
+  hung.stop();
+  assert.equal(saved!.streamArn, ARN);
+  assert.deepEqual(Object.keys(saved!.shards), ["shard-1"]);
+  db.write("k5");
+  const second: string[][] = [];
+  const resumed = createTrigger(db, { tableName: "T", pollMillis: 0, batchSize: 2, checkpoint, startingPosition: "LATEST", handler: (event) => void second.push(keysOf(event)) });
+  resumed.start();
+  await until(() => resumed.state().delivered === 4);
+  resumed.stop();
+  assert.deepEqual(first, [["k0", "k1"], ["k2", "k3"]]);
+  assert.deepEqual(second, [["k2", "k3"], ["k4", "k5"]]);
+});
+
+test("a checkpoint of another stream (the table's stream was enabled again) is not used", async () => {
+  const checkpoint = { load: () => ({ streamArn: `${ARN}-old`, shards: { "shard-1": "999" } }), save: () => {} };
+  const { trigger, batches } = started(["a"], { checkpoint });
+  await until(() => trigger.state().delivered === 1);
+  trigger.stop();
+  assert.deepEqual(batches, [["a"]]);
 });
 
 test("LATEST skips what was written before; TRIM_HORIZON reads from the oldest", async () => {

@@ -7,8 +7,11 @@
 // is split in two halves, each retried on its own; once a batch has been retried
 // maximumRetryAttempts times (-1: forever) it goes to onFailure and processing goes on. The
 // position (shard, last sequence number) only moves past records that succeeded or went to
-// onFailure, so a failure never loses records; stop() then start() resumes there. Pure logic
-// over `db.send`, so it is unit-tested in Node with a scripted stream.
+// onFailure, so a failure never loses records; stop() then start() resumes there. With a
+// checkpoint store the position also outlives the page, as an event source mapping's does:
+// a trigger made again after a reload (or a crash mid-batch) goes on after the last batch
+// that finished, so the batch in flight is delivered again (at-least-once) and nothing is
+// lost. Pure logic over `db.send`, so it is unit-tested in Node with a scripted stream.
 import type { Outcome } from "./engine";
 import { type StartingPosition, StreamReader } from "./streamreader";
 import type { ReadRecord, StreamRecord } from "./streamrecords";
@@ -35,6 +38,42 @@ export interface TriggerOptions {
   onInvocation?: (invocation: Invocation) => void;
   /** The wait between polls of an idle stream and before a retry; default 500. */
   pollMillis?: number;
+  /** Where the position is kept between page loads (see `localStorageCheckpoint`). */
+  checkpoint?: CheckpointStore;
+}
+
+/** The last processed sequence number of each shard of one stream. */
+export interface Checkpoint {
+  streamArn: string;
+  shards: Record<string, string>;
+}
+
+/** Keeps a trigger's checkpoint. */
+export interface CheckpointStore {
+  load(): Checkpoint | null;
+  save(checkpoint: Checkpoint): void;
+}
+
+/** A checkpoint kept in the page's localStorage under `name` (nothing kept without one). */
+export function localStorageCheckpoint(name: string): CheckpointStore & { clear(): void } {
+  const key = `dynaplay.trigger.${name}`;
+  const storage = (globalThis as { localStorage?: Storage }).localStorage;
+  return {
+    load() {
+      try {
+        const saved = JSON.parse(storage?.getItem(key) ?? "null");
+        return typeof saved?.streamArn === "string" && typeof saved.shards === "object" ? saved : null;
+      } catch {
+        return null;
+      }
+    },
+    save(checkpoint) {
+      storage?.setItem(key, JSON.stringify(checkpoint));
+    },
+    clear() {
+      storage?.removeItem(key);
+    },
+  };
 }
 
 export interface Invocation {
@@ -90,7 +129,7 @@ function outcomeSend(db: TriggerDb) {
   };
 }
 
-function checkedOptions(options: TriggerOptions): Required<Omit<TriggerOptions, "onFailure" | "onInvocation">> & TriggerOptions {
+function checkedOptions(options: TriggerOptions): Required<Omit<TriggerOptions, "onFailure" | "onInvocation" | "checkpoint">> & TriggerOptions {
   const checked = { batchSize: 100, startingPosition: "TRIM_HORIZON" as const, maximumRetryAttempts: -1, bisectBatchOnFunctionError: false, pollMillis: 500, ...options };
   if (!Number.isInteger(checked.batchSize) || checked.batchSize < 1 || checked.batchSize > MAX_BATCH) throw new RangeError(`batchSize must be an integer from 1 to ${MAX_BATCH}`);
   if (!Number.isInteger(checked.maximumRetryAttempts) || checked.maximumRetryAttempts < -1) throw new RangeError("maximumRetryAttempts must be -1 (forever) or an integer from 0");
@@ -109,6 +148,8 @@ export function createTrigger(db: TriggerDb, options: TriggerOptions): Trigger {
   const work: Batch[] = [];
   const counts = { invocations: 0, delivered: 0, errors: 0, retries: 0, batchesSplit: 0, sentToFailure: 0 };
   let position: ReadRecord | null = null;
+  /** The checkpoint being kept: the stream read and each shard's last processed record. */
+  let processed: Checkpoint | null = null;
   let lastError: string | null = null;
   let reader: StreamReader | null = null;
   let running = false;
@@ -119,7 +160,11 @@ export function createTrigger(db: TriggerDb, options: TriggerOptions): Trigger {
     if (reader) return reader;
     const { Table } = await db.send("DescribeTable", { TableName: opts.tableName });
     if (!Table.StreamSpecification?.StreamEnabled) throw new Error(`Table ${opts.tableName} has no stream enabled`);
-    reader = new StreamReader(String(Table.LatestStreamArn), send, { startingPosition: opts.startingPosition, onRecords: (read) => queue.push(...read) });
+    const streamArn = String(Table.LatestStreamArn);
+    const saved = opts.checkpoint?.load();
+    processed = { streamArn, shards: saved?.streamArn === streamArn ? { ...saved.shards } : {} };
+    const options = { startingPosition: opts.startingPosition, resumeAfter: processed.shards, onRecords: (read: ReadRecord[]) => queue.push(...read) };
+    reader = new StreamReader(streamArn, send, options);
     return reader;
   }
 
@@ -145,6 +190,10 @@ export function createTrigger(db: TriggerDb, options: TriggerOptions): Trigger {
   function settle(batch: Batch) {
     work.shift();
     position = batch.records[batch.records.length - 1]!;
+    if (processed) {
+      processed.shards[position.shardId] = position.record.dynamodb.SequenceNumber;
+      opts.checkpoint?.save(processed);
+    }
   }
 
   /** A failed batch: split, retried, or given to onFailure. Resolves to whether it moved on. */

@@ -4,12 +4,17 @@
 // error (Pause / Resume / Delete); the latest 50 invocations and the batches given up on (the
 // on-failure destination). The body runs as an async function of `event` made with the
 // AsyncFunction constructor: the person's own code in their own page. Page code registers
-// a trigger with a real function through `dynaplay.triggers.create(options)`. Triggers live
-// in memory: a reload or another database ends them.
+// a trigger with a real function through `dynaplay.triggers.create(options)`. Triggers made
+// with the form are saved per database with a checkpoint (triggerstore.ts): a reload brings
+// them back where they stopped; another database ends them until it is opened again.
 import { attributesText } from "./streamrecords";
 import { checkbox, h, labelled, uid } from "./dom";
 import type { AppState } from "./state";
-import { createTrigger, errorText, type Invocation, type StreamEvent, type Trigger, type TriggerDb, type TriggerOptions } from "./triggers";
+import { type CheckpointStore, createTrigger, errorText, type Invocation, type StreamEvent, type Trigger, type TriggerDb, type TriggerOptions } from "./triggers";
+import { checkpointOf, loadTriggers, newTriggerId, type SavedTrigger, saveTriggers } from "./triggerstore";
+
+/** `dynaplay.triggers.create`'s options: a checkpoint may be a name, kept in localStorage. */
+type PageTriggerOptions = Omit<TriggerOptions, "checkpoint"> & { checkpoint?: CheckpointStore | string };
 
 const MAX_LOG = 50;
 const REFRESH_MILLIS = 500;
@@ -20,6 +25,8 @@ interface Entry {
   trigger: Trigger;
   element: HTMLElement;
   refresh(): void;
+  /** The saved form trigger's id; none for one made through the JS API. */
+  savedId?: string;
 }
 
 interface LogLine {
@@ -76,7 +83,7 @@ export function createTriggersSection(state: AppState): TriggersSection {
   const failuresBox = h("div", { "data-testid": "trigger-failures" });
   const element = h("section", { class: "dp-form dp-triggers", "data-testid": "triggers" },
     h("h3", {}, "Triggers"),
-    h("p", { class: "hint" }, "A trigger calls a JavaScript function with each batch of the picked table's stream records, as Lambda does for an event source mapping: in order, retried when it throws (the same records again), split in halves with bisect on, given up on after the retries (to the failure list below). The body is your own code, run in this page; triggers are kept in memory until a reload."),
+    h("p", { class: "hint" }, "A trigger calls a JavaScript function with each batch of the picked table's stream records, as Lambda does for an event source mapping: in order, retried when it throws (the same records again), split in halves with bisect on, given up on after the retries (to the failure list below). The body is your own code, run in this page; triggers are kept in memory until a reload; the ones made here are saved with their position and come back after a reload, going on after the last batch that finished."),
     h("div", { class: "field" }, h("label", { for: bodyInput.id }, "Function body (async, argument event)"), bodyInput),
     h("div", { class: "dp-row dp-stream-controls" }, labelled("Batch size", batchSize), labelled("Starting position", position), labelled("Retries (-1: forever)", retries), checkbox(bisect, "Bisect batch on error"), add),
     formError, list,
@@ -99,7 +106,23 @@ export function createTriggersSection(state: AppState): TriggersSection {
     failuresBox.replaceChildren(logList(failures, "trigger-failure", "Failures"));
   }
 
+  /** Changes the saved form triggers of the open database. */
+  function updateSaved(change: (saved: SavedTrigger[]) => SavedTrigger[]) {
+    saveTriggers(state.dbName, change(loadTriggers(state.dbName)));
+  }
+
+  /** Deletes a trigger: a saved one is forgotten with its checkpoint. */
   function remove(entry: Entry) {
+    if (entry.savedId) {
+      const id = entry.savedId;
+      updateSaved((saved) => saved.filter((t) => t.id !== id));
+      checkpointOf(state.dbName, id).clear();
+    }
+    drop(entry);
+  }
+
+  /** Stops a trigger and takes it off the list (its saved form stays). */
+  function drop(entry: Entry) {
     entry.trigger.stop();
     entries.splice(entries.indexOf(entry), 1);
     entry.element.remove();
@@ -107,7 +130,7 @@ export function createTriggersSection(state: AppState): TriggersSection {
     if (!entries.length) timer = null;
   }
 
-  function entryFor(trigger: Trigger): Entry {
+  function entryFor(trigger: Trigger, savedId?: string): Entry {
     const status = h("p", { class: "hint", "data-testid": "trigger-state" });
     const lastError = h("p", { class: "field-error", "data-testid": "trigger-error" });
     const pause = h("button", { type: "button", class: "small secondary", "data-testid": "trigger-pause" }, "Pause");
@@ -116,6 +139,7 @@ export function createTriggersSection(state: AppState): TriggersSection {
     const entry: Entry = {
       trigger,
       element,
+      savedId,
       refresh() {
         const s = trigger.state();
         status.textContent = stateText(trigger);
@@ -124,16 +148,24 @@ export function createTriggersSection(state: AppState): TriggersSection {
         pause.textContent = s.running ? "Pause" : "Resume";
       },
     };
-    pause.addEventListener("click", () => (trigger.state().running ? trigger.stop() : trigger.start(), refresh()));
+    pause.addEventListener("click", () => {
+      const running = trigger.state().running;
+      running ? trigger.stop() : trigger.start();
+      if (savedId) updateSaved((saved) => saved.map((t) => (t.id === savedId ? { ...t, paused: running } : t)));
+      refresh();
+    });
     del.addEventListener("click", () => remove(entry));
     return entry;
   }
 
-  /** Registers and starts a trigger, listed here, its invocations and failures logged. */
-  function create(options: TriggerOptions): Trigger {
+  /** Registers and starts a trigger (unless `paused`), listed here, its invocations and
+   *  failures logged. */
+  function create(options: PageTriggerOptions, savedId?: string, paused = false): Trigger {
     const tableName = options.tableName;
+    const checkpoint = typeof options.checkpoint === "string" ? checkpointOf(state.dbName, options.checkpoint) : options.checkpoint;
     const trigger = createTrigger(sessionDb(state), {
       ...options,
+      checkpoint,
       onInvocation: (i: Invocation) => {
         pushLine(invocations, { time: i.time, ok: i.ok, text: `${tableName} · ${i.size} record(s) · ${i.ok ? "ok" : i.error}` });
         options.onInvocation?.(i);
@@ -143,20 +175,27 @@ export function createTriggersSection(state: AppState): TriggersSection {
         options.onFailure?.(batch, error);
       },
     });
-    const entry = entryFor(trigger);
+    const entry = entryFor(trigger, savedId);
     entries.push(entry);
     list.append(entry.element);
-    trigger.start();
+    if (!paused) trigger.start();
     timer ??= setInterval(refresh, REFRESH_MILLIS);
     refresh();
     return trigger;
   }
 
+  /** Starts a saved form trigger; a body that no longer compiles is reported, not run. */
+  function createSaved(saved: SavedTrigger) {
+    const { id, body, paused, ...settings } = saved;
+    create({ ...settings, handler: new AsyncFunction("event", body), checkpoint: id }, id, paused);
+  }
+
   function createFromForm() {
     try {
       if (!state.selected) throw new Error("Pick a table with a stream in the sidebar first.");
-      const handler = new AsyncFunction("event", bodyInput.value);
-      create({ tableName: state.selected, handler, batchSize: Number(batchSize.value), startingPosition: position.value as TriggerOptions["startingPosition"], maximumRetryAttempts: Number(retries.value), bisectBatchOnFunctionError: bisect.checked });
+      const saved: SavedTrigger = { id: newTriggerId(), tableName: state.selected, body: bodyInput.value, batchSize: Number(batchSize.value), startingPosition: position.value as SavedTrigger["startingPosition"], maximumRetryAttempts: Number(retries.value), bisectBatchOnFunctionError: bisect.checked, paused: false };
+      createSaved(saved);
+      updateSaved((list) => [...list, saved]);
       formError.hidden = true;
     } catch (err) {
       formError.hidden = false;
@@ -164,11 +203,24 @@ export function createTriggersSection(state: AppState): TriggersSection {
     }
   }
 
+  function restoreSaved() {
+    for (const saved of loadTriggers(state.dbName)) {
+      try {
+        createSaved(saved);
+      } catch (err) {
+        formError.hidden = false;
+        formError.textContent = `A saved trigger on ${saved.tableName} cannot start: ${errorText(err)}`;
+      }
+    }
+  }
+
   add.addEventListener("click", createFromForm);
   state.addEventListener("session", () => {
-    for (const entry of [...entries]) remove(entry);
+    for (const entry of [...entries]) drop(entry);
     const page = (globalThis as any).dynaplay;
-    if (state.session && page) page.triggers = { create };
+    if (!state.session) return;
+    if (page) page.triggers = { create: (options: PageTriggerOptions) => create(options) };
+    restoreSaved();
   });
   return { element };
 }

@@ -1,7 +1,9 @@
-//! DeleteTable: remove a table and all its items, unless deletion protection is on.
+//! DeleteTable: remove a table and all its items, unless deletion protection is on; its
+//! stream, disabled, stays readable for 24 hours.
 
-use crate::engine::{table_not_found, Change, Engine, Table};
+use crate::engine::{table_not_found, Change, Engine, Table, TableMeta};
 use crate::error::Result;
+use crate::stream::sequence_text;
 
 impl Engine {
     /// Deletes a table, returning it as it was. Deletion takes no time here: the name is
@@ -13,10 +15,29 @@ impl Engine {
             );
         }
         let table = self.tables.remove(name).ok_or_else(|| table_not_found(name))?;
+        let retired = self.retire_streams(&table.meta).map(Box::new);
         // The change log keeps its own copy, so that a failed commit can put the table back;
         // deleting a table is rare enough for the copy not to matter.
-        self.changes.push(Change::TableDeleted { table: Box::new(table.clone()) });
+        self.changes.push(Change::TableDeleted { table: Box::new(table.clone()), retired });
         Ok(table)
+    }
+
+    /// Keeps the settings of a deleted table whose stream can still be read: as on
+    /// DynamoDB, deleting the table disables its stream, which stays readable for 24 hours.
+    fn retire_streams(&mut self, meta: &TableMeta) -> Option<TableMeta> {
+        let now = self.now_millis();
+        let mut retired = meta.clone();
+        retired.indexes.clear();
+        retired.auto_scaling.clear();
+        if let Some(stream) = retired.streams.last_mut().filter(|stream| stream.is_enabled()) {
+            stream.disabled = Some((now, sequence_text(self.streams.next_sequence(now))));
+        }
+        retired.streams.retain(|stream| stream.is_visible(now));
+        if retired.streams.is_empty() {
+            return None;
+        }
+        self.retired.push(retired.clone());
+        Some(retired)
     }
 }
 

@@ -47,7 +47,7 @@ impl Engine {
         let now = self.now_millis();
         let mut created_millis =
             meta.streams.last().map_or(now, |previous| now.max(previous.created_millis.saturating_add(1)));
-        while created_millis < u64::MAX && self.streams.knows(&stream_arn(&meta.name, &iso_millis(created_millis))) {
+        while created_millis < u64::MAX && self.stream_exists(&meta.name, &iso_millis(created_millis)) {
             created_millis += 1;
         }
         StreamInfo {
@@ -58,6 +58,14 @@ impl Engine {
             child_shards: Vec::new(),
             disabled: None,
         }
+    }
+
+    /// Whether a stream with `label` on a table named `table_name` has records or is
+    /// still listed (a deleted table's).
+    fn stream_exists(&self, table_name: &str, label: &str) -> bool {
+        let retired = self.retired.iter().filter(|meta| meta.name == table_name);
+        self.streams.knows(&stream_arn(table_name, label))
+            || retired.flat_map(|meta| &meta.streams).any(|stream| stream.label == label)
     }
 
     /// Closes the open shard of every enabled stream that has been open for 4 hours and
@@ -81,5 +89,17 @@ impl Engine {
             }
             self.changes.push(Change::TableMeta { old: Some(old), new: Box::new(table.meta.clone()) });
         }
+    }
+
+    /// Forgets the deleted tables whose streams are all past their 24 hours.
+    pub(in crate::engine) fn expire_retired_streams(&mut self) {
+        let now = self.now_millis();
+        let expired = |meta: &TableMeta| !meta.streams.iter().any(|stream| stream.is_visible(now));
+        if !self.retired.iter().any(expired) {
+            return;
+        }
+        let (metas, kept) = std::mem::take(&mut self.retired).into_iter().partition(expired);
+        self.retired = kept;
+        self.changes.push(Change::RetiredExpired { metas });
     }
 }

@@ -1,0 +1,39 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { answerRequest, crc32, operationOf } from "./sdkhandler";
+
+test("crc32 is the IEEE CRC-32 that x-amz-crc32 carries", () => {
+  assert.equal(crc32(new TextEncoder().encode("The quick brown fox jumps over the lazy dog")), 0x414fa339);
+  assert.equal(crc32(new Uint8Array()), 0);
+});
+
+test("DynamoDB targets lose their prefix; Streams and unknown targets stay whole", () => {
+  assert.equal(operationOf("DynamoDB_20120810.PutItem"), "PutItem");
+  assert.equal(operationOf("DynamoDBStreams_20120810.GetRecords"), "DynamoDBStreams_20120810.GetRecords");
+  assert.equal(operationOf("Nonsense.PutItem"), "Nonsense.PutItem");
+  assert.equal(operationOf(""), "");
+});
+
+test("an engine error answers 400 with its wire body; anything else is a 500 InternalServerError", async () => {
+  const wire = '{"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException","message":"Requested resource not found"}';
+  const failing = (error: unknown) => ({ send: () => Promise.reject(error) });
+  const notFound = await answerRequest(failing(Object.assign(new Error("x"), { responseBody: wire })), "DynamoDB_20120810.GetItem", "{}");
+  assert.equal(notFound.status, 400);
+  assert.equal(notFound.body, wire);
+  assert.equal(notFound.headers["x-amzn-errortype"], "ResourceNotFoundException");
+  assert.equal(notFound.headers["x-amz-crc32"], String(crc32(new TextEncoder().encode(wire))));
+  const closed = await answerRequest(failing(new Error("Database 'x' is closed")), "DynamoDB_20120810.GetItem", "{}");
+  assert.equal(closed.status, 500);
+  assert.deepEqual(JSON.parse(closed.body), { __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", message: "Database 'x' is closed" });
+});
+
+test("a success answers 200 with the response as JSON, and an empty body is sent as {}", async () => {
+  const sent: [string, unknown][] = [];
+  const db = { send: (op: string, body: string | object) => (sent.push([op, body]), Promise.resolve({ TableNames: [] })) };
+  const answer = await answerRequest(db, "DynamoDB_20120810.ListTables", "");
+  assert.deepEqual(sent, [["ListTables", "{}"]]);
+  assert.equal(answer.status, 200);
+  assert.equal(answer.body, '{"TableNames":[]}');
+  assert.equal(answer.headers["content-type"], "application/x-amz-json-1.0");
+  assert.equal(answer.headers["x-amzn-errortype"], undefined);
+});
