@@ -48,6 +48,18 @@ pub enum ErrorKind {
     TrimmedDataAccess,
     /// A Kinesis request's argument is invalid (Kinesis's own validation failure).
     InvalidArgument,
+    /// A backup or point-in-time recovery operation names a table that does not exist.
+    TableNotFound,
+    /// A restore's target table exists already.
+    TableAlreadyExists,
+    /// RestoreTableToPointInTime names a source table that does not exist.
+    SourceTableNotFound,
+    /// No backup has the ARN given.
+    BackupNotFound,
+    /// Point-in-time recovery is not enabled on the table.
+    PointInTimeRecoveryUnavailable,
+    /// A restore time outside the restorable window.
+    InvalidRestoreTime,
     /// Dynaplay itself failed (storage, a broken invariant).
     InternalServerError,
 }

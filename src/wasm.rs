@@ -419,3 +419,16 @@ fn set(target: &JsValue, key: &str, value: &JsValue) {
 fn message_of(error: &JsValue) -> String {
     Reflect::get(error, &"message".into()).ok().and_then(|message| message.as_string()).unwrap_or_default()
 }
+
+/// A PartiQL statement's syntax error, for a console to underline its token: `{message,
+/// start, end}` with UTF-16 offsets into the statement, or `null` when it parses.
+#[wasm_bindgen(
+    js_name = partiqlSyntaxError,
+    unchecked_return_type = "{ message: string; start: number; end: number } | null"
+)]
+pub fn partiql_syntax_error(statement: &str) -> JsValue {
+    let Err(error) = crate::partiql::parse(statement) else { return JsValue::NULL };
+    let span = error.utf16_span(statement);
+    let json = serde_json::json!({ "message": error.message, "start": span.start, "end": span.end });
+    JSON::parse(&json.to_string()).unwrap_or(JsValue::NULL)
+}

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{state_of, Harness};
+use common::{backups_of, history_of, state_of, Harness, START_MILLIS};
 use dynaplay::clock::ManualClock;
 use dynaplay::storage::{Database, Outcome};
 use dynaplay::ErrorKind;
@@ -132,4 +132,62 @@ fn a_failed_commit_reverts_a_whole_transaction_and_a_reopen_never_shows_half_of_
     h.send("TransactWriteItems", transaction).unwrap();
     h.assert_memory_equals_store();
     assert_eq!(state_of(&h.reopen())[0].1.len(), 2);
+}
+
+#[test]
+fn backups_and_point_in_time_history_survive_a_reopen() {
+    let mut h = Harness::new();
+    h.send("CreateTable", CREATE).unwrap();
+    h.send(
+        "UpdateContinuousBackups",
+        r#"{"TableName":"tbl","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true}}"#,
+    )
+    .unwrap();
+    h.send("PutItem", &put("a")).unwrap();
+    let created = h.send("CreateBackup", r#"{"TableName":"tbl","BackupName":"kept"}"#).unwrap();
+    let arn = serde_json::from_str::<serde_json::Value>(&created).unwrap()["BackupDetails"]["BackupArn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    h.clock.advance(60_000);
+    h.send("PutItem", &put("b")).unwrap();
+    h.clock.advance(10 * 60_000);
+    h.assert_memory_equals_store();
+    h.db = h.reopen();
+    let restore_backup = format!(r#"{{"TargetTableName":"fromBackup","BackupArn":"{arn}"}}"#);
+    h.send("RestoreTableFromBackup", &restore_backup).unwrap();
+    let at = START_MILLIS / 1000 + 30;
+    let restore_pitr = format!(r#"{{"SourceTableName":"tbl","TargetTableName":"fromHistory","RestoreDateTime":{at}}}"#);
+    h.send("RestoreTableToPointInTime", &restore_pitr).unwrap();
+    for name in ["fromBackup", "fromHistory"] {
+        let ids: Vec<String> =
+            h.db.engine().table(name).unwrap().items().map(|(_, item)| format!("{:?}", item["id"])).collect();
+        assert_eq!(ids, vec![r#"S("a")"#.to_string()], "{name}");
+    }
+    h.assert_memory_equals_store();
+}
+
+#[test]
+fn a_failed_commit_takes_back_backups_history_and_a_deleted_tables_system_backup() {
+    let mut h = Harness::new();
+    h.send("CreateTable", CREATE).unwrap();
+    h.send(
+        "UpdateContinuousBackups",
+        r#"{"TableName":"tbl","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true}}"#,
+    )
+    .unwrap();
+    h.send("PutItem", &put("a")).unwrap();
+    let (tables, history) = (state_of(&h.db), history_of(&h.db));
+    queued(h.db.execute("PutItem", &put("b")).unwrap());
+    let batch = h.db.take_batch().unwrap();
+    queued(h.db.execute("CreateBackup", r#"{"TableName":"tbl","BackupName":"lost"}"#).unwrap());
+    queued(h.db.execute("DeleteTable", r#"{"TableName":"tbl"}"#).unwrap());
+    assert_eq!(backups_of(&h.db).len(), 2, "the user backup and the deleted table's system backup");
+    h.store.fail_next_commit("QuotaExceededError");
+    assert!(h.store.commit(&batch).is_err());
+    assert_eq!(h.db.commit_failed(batch.id).len(), 3);
+    assert_eq!(state_of(&h.db), tables);
+    assert_eq!(history_of(&h.db), history);
+    assert!(backups_of(&h.db).is_empty());
+    h.assert_memory_equals_store();
 }

@@ -26,6 +26,12 @@ impl ErrorKind {
             ErrorKind::ExpiredIterator => "ExpiredIteratorException",
             ErrorKind::TrimmedDataAccess => "TrimmedDataAccessException",
             ErrorKind::InvalidArgument => "InvalidArgumentException",
+            ErrorKind::TableNotFound => "TableNotFoundException",
+            ErrorKind::TableAlreadyExists => "TableAlreadyExistsException",
+            ErrorKind::SourceTableNotFound => "SourceTableNotFoundException",
+            ErrorKind::BackupNotFound => "BackupNotFoundException",
+            ErrorKind::PointInTimeRecoveryUnavailable => "PointInTimeRecoveryUnavailableException",
+            ErrorKind::InvalidRestoreTime => "InvalidRestoreTimeException",
             ErrorKind::InternalServerError => "InternalServerError",
         }
     }

@@ -7,6 +7,7 @@
 
 mod account;
 mod autoscaling;
+mod backups;
 mod batch;
 mod capacity;
 mod error;
@@ -16,6 +17,7 @@ mod kinesis;
 mod kinesis_destination;
 mod partiql;
 mod partiql_transaction;
+mod pitr;
 mod query;
 mod simulation;
 mod streams;
@@ -67,6 +69,14 @@ pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<Stri
             kinesis_destination::change_destination(engine, parse(body)?, Action::Update)
         }
         "DescribeKinesisStreamingDestination" => kinesis_destination::describe_destination(engine, parse(body)?),
+        "CreateBackup" => backups::create_backup(engine, parse(body)?),
+        "DescribeBackup" => backups::describe_backup(engine, parse(body)?),
+        "ListBackups" => backups::list_backups(engine, parse(body)?),
+        "DeleteBackup" => backups::delete_backup(engine, parse(body)?),
+        "RestoreTableFromBackup" => backups::restore_table_from_backup(engine, parse(body)?),
+        "UpdateContinuousBackups" => pitr::update_continuous_backups(engine, parse(body)?),
+        "DescribeContinuousBackups" => pitr::describe_continuous_backups(engine, parse(body)?),
+        "RestoreTableToPointInTime" => pitr::restore_table_to_point_in_time(engine, parse(body)?),
         "DescribeLimits" => account::describe_limits(parse(body)?),
         "DescribeEndpoints" => account::describe_endpoints(parse(body)?),
         "PutItem" => items::put_item(engine, parse(body)?),

@@ -9,7 +9,9 @@ use crate::api::indexes::{self, IndexInput, IndexUpdateInput, IndexUpdatePlan};
 use crate::api::tags::{tag_pairs, TagInput};
 use crate::api::validate::{required, Violations};
 use crate::api::{not_yet, render};
-use crate::engine::{table_arn, table_not_found, BillingMode, Engine, IndexKind, Table, TableClass, TableMeta};
+use crate::engine::{
+    table_arn, table_not_found, BillingMode, Engine, IndexKind, Projection, Table, TableClass, TableMeta,
+};
 use crate::error::Result;
 use crate::model::{KeyAttribute, KeySchema, ScalarType};
 use crate::stream::ViewType;
@@ -218,6 +220,8 @@ struct TableDescription<'a> {
     latest_stream_label: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     latest_stream_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    restore_summary: Option<RestoreSummaryDescription<'a>>,
 }
 
 /// The enabled stream's settings; a table without one has no StreamSpecification.
@@ -249,10 +253,33 @@ struct IndexDescription<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct ProjectionDescription<'a> {
+pub(super) struct ProjectionDescription<'a> {
     projection_type: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     non_key_attributes: Option<&'a [String]>,
+}
+
+impl<'a> ProjectionDescription<'a> {
+    pub(super) fn of(projection: &'a Projection) -> Self {
+        ProjectionDescription {
+            projection_type: projection.wire_name(),
+            non_key_attributes: match projection {
+                Projection::Include(names) => Some(names),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// DescribeTable's RestoreSummary of a restored table.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct RestoreSummaryDescription<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_backup_arn: Option<&'a str>,
+    source_table_arn: &'a str,
+    restore_date_time: f64,
+    restore_in_progress: bool,
 }
 
 #[derive(Serialize)]
@@ -326,6 +353,12 @@ pub fn create_table(engine: &mut Engine, mut request: CreateTableRequest) -> Res
     // CreateTable answers before DynamoDB records when the table became on-demand.
     let description = TableDescription::of(table, CREATING).without_switch_time();
     render(&TableDescriptionResponse { table_description: description })
+}
+
+/// The answer to a restore: the new table as CREATING, its restore in progress, though
+/// it is ACTIVE and complete at once.
+pub(super) fn restored_table(table: &Table) -> Result<String> {
+    render(&TableDescriptionResponse { table_description: TableDescription::of(table, CREATING).without_switch_time() })
 }
 
 /// Describes a table, with live ItemCount and TableSizeBytes.
@@ -455,6 +488,8 @@ impl CreateTableRequest {
             streams: Vec::new(),
             time_to_live: None,
             kinesis_destinations: Vec::new(),
+            point_in_time_recovery: None,
+            restore_summary: None,
         })
     }
 }
@@ -600,6 +635,12 @@ impl<'a> TableDescription<'a> {
             }),
             latest_stream_label: meta.streams.last().map(|stream| stream.label.as_str()),
             latest_stream_arn: meta.streams.last().map(|stream| stream.arn(&meta.name)),
+            restore_summary: meta.restore_summary.as_ref().map(|summary| RestoreSummaryDescription {
+                source_backup_arn: summary.source_backup_arn.as_deref(),
+                source_table_arn: &summary.source_table_arn,
+                restore_date_time: seconds(summary.restore_millis),
+                restore_in_progress: status == CREATING,
+            }),
         }
     }
 
@@ -651,13 +692,7 @@ impl<'a> IndexDescription<'a> {
         IndexDescription {
             index_name: &index.name,
             key_schema: key_schema_elements(&index.key_schema),
-            projection: ProjectionDescription {
-                projection_type: index.projection.wire_name(),
-                non_key_attributes: match &index.projection {
-                    crate::engine::Projection::Include(names) => Some(names),
-                    _ => None,
-                },
-            },
+            projection: ProjectionDescription::of(&index.projection),
             index_status: global.then_some(if backfilling { CREATING } else { index_status }),
             backfilling: backfilling.then_some(true),
             provisioned_throughput: global.then(|| ThroughputDescription::of(&throughput)),

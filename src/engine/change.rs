@@ -3,6 +3,8 @@
 //! Storage persists it, a failed commit reverts memory with it, and later streams,
 //! TTL, backups and replication read it.
 
+use crate::engine::history::HistoryEntry;
+use crate::engine::ops::backups::Backup;
 use crate::engine::table::{Table, TableMeta};
 use crate::kinesis::{DataRecord, DataStream};
 use crate::model::{Item, KeyCode};
@@ -22,7 +24,8 @@ pub enum Change {
     RetiredExpired { metas: Vec<TableMeta> },
     /// An item was written (`new` is Some) or deleted (`new` is None); `record` is what
     /// the table's stream (when enabled) published about it, and leaves with a revert.
-    /// The record shares the images rather than copying them.
+    /// The record shares the images rather than copying them; so does `history`, the
+    /// entry point-in-time recovery (when enabled) keeps of the change.
     Item {
         table: String,
         table_id: Rc<str>,
@@ -30,6 +33,7 @@ pub enum Change {
         old: Option<Rc<Item>>,
         new: Option<Rc<Item>>,
         record: Option<Rc<StreamRecord>>,
+        history: Option<Rc<HistoryEntry>>,
     },
     /// Stream records reached the end of their 24 hours, oldest first.
     StreamTrimmed { records: Vec<Rc<StreamRecord>> },
@@ -42,4 +46,9 @@ pub enum Change {
     DataRecordPut { record: Rc<DataRecord> },
     /// Kinesis records passed their stream's retention period.
     DataRecordsTrimmed { records: Vec<Rc<DataRecord>> },
+    /// Point-in-time recovery history left: older than the recovery period, or all of a
+    /// table's when recovery was disabled or the table deleted. Oldest first.
+    HistoryTrimmed { entries: Vec<Rc<HistoryEntry>> },
+    /// A backup was created (`old` is None) or deleted (`new` is None).
+    Backup { old: Option<Rc<Backup>>, new: Option<Rc<Backup>> },
 }

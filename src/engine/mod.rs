@@ -6,6 +6,7 @@
 
 pub mod autoscaling;
 mod change;
+pub mod history;
 mod ids;
 pub mod knobs;
 pub mod ledger;
@@ -17,7 +18,9 @@ pub mod throughput;
 pub use crate::index::{IndexKind, Projection, SecondaryIndex};
 pub use change::Change;
 pub use knobs::Knobs;
+pub use ops::backups::{Backup, BackupFilter, BackupType};
 pub use ops::batch::{BatchWrite, TableWrites};
+pub use ops::pitr::{ItemChange, RestorableWindow, MAX_RECOVERY_PERIOD_DAYS};
 pub use ops::put::{check_put_item_size, Precondition, ReturnValues};
 pub use ops::query::{no_such_index, starting_key_invalid, IndexChoice, Page, PageOptions, QuerySpec};
 pub use ops::scan::{ScanSpec, Segment};
@@ -25,7 +28,8 @@ pub use ops::throttle::Usage;
 pub use ops::transact::{ActionOutcome, ClientToken, TransactAction, TransactOutcome, TransactWrite};
 pub use ops::update::Updated;
 pub use table::{
-    BillingMode, IndexRead, KinesisDestination, Table, TableClass, TableMeta, TimeToLive, TimestampPrecision,
+    BillingMode, IndexRead, KinesisDestination, PointInTimeRecovery, RestoreSummary, Table, TableClass, TableMeta,
+    TimeToLive, TimestampPrecision,
 };
 pub use throughput::Access;
 
@@ -60,6 +64,10 @@ pub struct Engine {
     swept_second: u64,
     /// The simulated Kinesis data streams and their records.
     kinesis: Kinesis,
+    /// The item history of the tables with point-in-time recovery enabled.
+    history: history::History,
+    /// Every backup, by ARN.
+    backups: BTreeMap<String, Rc<Backup>>,
 }
 
 impl Engine {
@@ -77,6 +85,8 @@ impl Engine {
             retired: Vec::new(),
             swept_second: 0,
             kinesis: Kinesis::default(),
+            history: Default::default(),
+            backups: BTreeMap::new(),
         }
     }
 
@@ -127,6 +137,16 @@ impl Engine {
         self.tables.values()
     }
 
+    /// The history point-in-time recovery keeps.
+    pub fn history(&self) -> &history::History {
+        &self.history
+    }
+
+    /// Puts a history entry back as storage held it (when a database is reopened).
+    pub fn restore_history_entry(&mut self, entry: history::HistoryEntry) {
+        self.history.insert(Rc::new(entry));
+    }
+
     /// Puts a table back as storage held it (when a database is reopened).
     pub fn restore_table(&mut self, table: Table) {
         self.observe_stream_sequences(&table.meta);
@@ -159,7 +179,8 @@ impl Engine {
     /// What time passing does before each operation: writes due at global indexes
     /// arrive, backfills finish, scaling policies act, stream shards roll over, stream
     /// records older than 24 hours go, Kinesis records older than their stream's
-    /// retention period go, and time to live deletes expired items. Their
+    /// retention period go, point-in-time recovery history older than its recovery
+    /// period goes, system backups expire and time to live deletes expired items. Their
     /// changes (a capacity change, a trim, a deletion) are recorded like any other and
     /// belong to no request: storage keeps them even when the request that follows fails.
     pub fn advance_simulation(&mut self) {
@@ -170,6 +191,8 @@ impl Engine {
         self.trim_streams();
         self.trim_data_streams();
         self.expire_retired_streams();
+        self.trim_history();
+        self.expire_system_backups();
         self.sweep_expired_items();
     }
 
@@ -236,10 +259,14 @@ impl Engine {
                 self.restore_table(*table);
             }
             Change::RetiredExpired { metas } => metas.into_iter().for_each(|meta| self.restore_retired(meta)),
-            Change::Item { table, key, old, record, .. } => {
-                // The record goes first: it may share the old image, which is then not copied.
+            Change::Item { table, key, old, record, history, .. } => {
+                // The record and history entry go first: they may share the old image,
+                // which is then not copied.
                 if let Some(record) = record {
                     self.streams.remove(&record);
+                }
+                if let Some(entry) = history {
+                    self.history.remove(&entry);
                 }
                 if let Some(table) = self.tables.get_mut(&table) {
                     table.set(key, old.map(Rc::unwrap_or_clone));
@@ -259,6 +286,15 @@ impl Engine {
             Change::DataRecordPut { record } => self.kinesis.remove(&record),
             Change::DataRecordsTrimmed { records } => {
                 records.into_iter().for_each(|record| self.kinesis.insert(record));
+            }
+            Change::HistoryTrimmed { entries } => entries.into_iter().for_each(|entry| self.history.insert(entry)),
+            Change::Backup { old, new } => {
+                if let Some(new) = new {
+                    self.backups.remove(&new.arn);
+                }
+                if let Some(old) = old {
+                    self.backups.insert(old.arn.clone(), old);
+                }
             }
         }
     }

@@ -82,6 +82,13 @@ pub struct TableMeta {
     /// of tables that never had one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub kinesis_destinations: Vec<KinesisDestination>,
+    /// Point-in-time recovery, while enabled. Absent from records of tables that never
+    /// had it enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub point_in_time_recovery: Option<PointInTimeRecovery>,
+    /// Where a restored table's items came from. Absent from tables never restored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restore_summary: Option<RestoreSummary>,
 }
 
 /// A table's Kinesis streaming destination, as EnableKinesisStreamingDestination left it.
@@ -118,6 +125,25 @@ impl TimestampPrecision {
             .into_iter()
             .find(|precision| precision.wire_name() == name)
     }
+}
+
+/// A table's point-in-time recovery setting, as UpdateContinuousBackups last enabled it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointInTimeRecovery {
+    /// How many days back the table can be restored to (1 to 35).
+    pub recovery_period_days: u32,
+    /// When recovery was enabled, on the engine clock: nothing before it can be restored.
+    pub enabled_millis: u64,
+}
+
+/// What a restored table was restored from (DescribeTable's RestoreSummary).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestoreSummary {
+    /// The backup restored, for RestoreTableFromBackup.
+    pub source_backup_arn: Option<String>,
+    pub source_table_arn: String,
+    /// The moment whose items the table holds, in epoch milliseconds.
+    pub restore_millis: u64,
 }
 
 /// A table's time to live setting, as UpdateTimeToLive last left it.

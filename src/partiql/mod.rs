@@ -44,6 +44,13 @@ impl SyntaxError {
     pub fn refused(message: &str, span: Range<usize>) -> SyntaxError {
         SyntaxError { message: message.to_owned(), span }
     }
+
+    /// The span as UTF-16 offsets into `source`, the units a JavaScript string counts in
+    /// (the page underlines the token with them).
+    pub fn utf16_span(&self, source: &str) -> Range<usize> {
+        let utf16_len = |end: usize| source.get(..end).map_or(0, |prefix| prefix.encode_utf16().count());
+        utf16_len(self.span.start)..utf16_len(self.span.end)
+    }
 }
 
 impl From<SyntaxError> for crate::Error {

@@ -162,3 +162,14 @@ fn fuzz_never_panics() {
     }
     println!("fuzz: {done} statements in {:.0} s, no panic", started.elapsed().as_secs_f64());
 }
+
+#[test]
+fn utf16_spans_count_as_javascript_does() {
+    // "é" is 2 bytes in UTF-8 and 1 unit in UTF-16; "😀" 4 bytes and 2 units.
+    let source = "SELECT * FROM \"é😀\" WHERE a = 1 junk";
+    let error = parse(source).unwrap_err();
+    assert_eq!(&source[error.span.clone()], "junk");
+    let span = error.utf16_span(source);
+    let units: Vec<u16> = source.encode_utf16().collect();
+    assert_eq!(String::from_utf16_lossy(&units[span]), "junk");
+}

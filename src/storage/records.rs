@@ -1,11 +1,14 @@
 //! The stored format (docs/storage-format.md): which records the change log becomes,
 //! and how a snapshot of them becomes tables again.
 
-use crate::engine::{Change, Table, TableMeta};
+use crate::engine::history::HistoryEntry;
+use crate::engine::{Backup, BackupType, Change, Table, TableMeta};
 use crate::kinesis::{self, DataRecord, DataStream};
 use crate::model::{item_from_json, Item, KeyCode};
 use crate::storage::StorageError;
 use crate::stream::{sequence_text, StreamRecord};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -26,6 +29,10 @@ const DATA_RECORD_PREFIX: &str = "kinesis-record/";
 /// The prefix of `meta` records that hold a deleted table's settings while its stream is
 /// kept, by TableId.
 const RETIRED_PREFIX: &str = "retired/";
+/// The prefix of `meta` records that hold a point-in-time recovery history entry.
+const HISTORY_PREFIX: &str = "history/";
+/// The prefix of `meta` records that hold a backup.
+const BACKUP_PREFIX: &str = "backup/";
 
 /// One write to the two object stores, `meta` and `items`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,7 +90,7 @@ pub fn writes_for(change: &Change, out: &mut Vec<Write>) {
         Change::RetiredExpired { metas } => {
             out.extend(metas.iter().map(|meta| Write::DeleteMeta { key: retired_key(meta) }))
         }
-        Change::Item { table_id, key, new, record, .. } => {
+        Change::Item { table_id, key, new, record, history, .. } => {
             out.push(match new {
                 Some(item) => Write::PutItem {
                     table_id: table_id.clone(),
@@ -95,6 +102,18 @@ pub fn writes_for(change: &Change, out: &mut Vec<Write>) {
             if let Some(record) = record {
                 out.push(Write::PutMeta { key: stream_record_key(record), value: record.to_stored() });
             }
+            if let Some(entry) = history {
+                out.push(Write::PutMeta { key: history_key(entry), value: history_json(entry) });
+            }
+        }
+        Change::HistoryTrimmed { entries } => {
+            out.extend(entries.iter().map(|entry| Write::DeleteMeta { key: history_key(entry) }))
+        }
+        Change::Backup { old, new } => {
+            out.extend(old.iter().map(|backup| Write::DeleteMeta { key: backup_key(&backup.arn) }));
+            out.extend(
+                new.iter().map(|backup| Write::PutMeta { key: backup_key(&backup.arn), value: backup_json(backup) }),
+            );
         }
         Change::StreamTrimmed { records } => {
             out.extend(records.iter().map(|record| Write::DeleteMeta { key: stream_record_key(record) }))
@@ -130,6 +149,63 @@ fn retired_key(meta: &TableMeta) -> String {
     format!("{RETIRED_PREFIX}{}", meta.id)
 }
 
+/// The `meta` key of a history entry: `history/<table id>/<sequence, 20 digits>`.
+fn history_key(entry: &HistoryEntry) -> String {
+    format!("{HISTORY_PREFIX}{}/{:020}", entry.table_id, entry.sequence)
+}
+
+fn backup_key(arn: &str) -> String {
+    format!("{BACKUP_PREFIX}{arn}")
+}
+
+/// A history entry's stored value (its table and sequence number are in its key).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct StoredHistoryEntry {
+    millis: u64,
+    /// The hex key code.
+    key: String,
+    old: Option<Value>,
+}
+
+/// A backup's stored value; items as (hex key code, DynamoDB JSON item) pairs.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct StoredBackup {
+    arn: String,
+    name: String,
+    kind: BackupType,
+    created_millis: u64,
+    expiry_millis: Option<u64>,
+    size_bytes: u64,
+    table: TableMeta,
+    items: Vec<(String, Value)>,
+}
+
+fn item_json(item: &Item) -> Value {
+    serde_json::to_value(item).unwrap_or_default()
+}
+
+fn history_json(entry: &HistoryEntry) -> String {
+    let stored =
+        StoredHistoryEntry { millis: entry.millis, key: entry.key.to_hex(), old: entry.old.as_deref().map(item_json) };
+    serde_json::to_string(&stored).unwrap_or_default()
+}
+
+fn backup_json(backup: &Backup) -> String {
+    let stored = StoredBackup {
+        arn: backup.arn.clone(),
+        name: backup.name.clone(),
+        kind: backup.kind,
+        created_millis: backup.created_millis,
+        expiry_millis: backup.expiry_millis,
+        size_bytes: backup.size_bytes,
+        table: backup.table.clone(),
+        items: backup.items.iter().map(|(key, item)| (key.to_hex(), item_json(item))).collect(),
+    };
+    serde_json::to_string(&stored).unwrap_or_default()
+}
+
 fn table_key(name: &str) -> String {
     format!("{TABLE_PREFIX}{name}")
 }
@@ -138,15 +214,17 @@ fn meta_json(meta: &TableMeta) -> String {
     serde_json::to_string(meta).unwrap_or_default()
 }
 
-/// What a snapshot holds: the tables with their items, the stream records, the Kinesis
-/// data streams with their records, and the settings of deleted tables whose streams are
-/// kept.
+/// What a snapshot holds: the tables with their items, the stream records, the settings
+/// of deleted tables whose streams are kept, the point-in-time recovery history, the
+/// backups, and the Kinesis data streams with their records.
 pub struct Decoded {
     pub tables: Vec<Table>,
     pub stream_records: Vec<StreamRecord>,
     pub data_streams: Vec<DataStream>,
     pub data_records: Vec<DataRecord>,
     pub retired: Vec<TableMeta>,
+    pub history: Vec<HistoryEntry>,
+    pub backups: Vec<Backup>,
 }
 
 /// Decodes a snapshot. `Ok(None)` means the store is empty (a new database).
@@ -157,15 +235,13 @@ pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
     if version > FORMAT_VERSION {
         return Err(StorageError::NewerFormat(version));
     }
+    let with_prefix = |prefix: &'static str| {
+        snapshot.meta.iter().filter_map(move |(key, value)| Some((key.strip_prefix(prefix)?, value.as_str())))
+    };
     let mut tables = BTreeMap::new();
-    let mut retired = Vec::new();
-    for (key, value) in &snapshot.meta {
-        if key.starts_with(TABLE_PREFIX) {
-            let meta = decode_meta(key, value)?;
-            tables.insert(meta.id.to_string(), Table::new(meta));
-        } else if key.starts_with(RETIRED_PREFIX) {
-            retired.push(decode_meta(key, value)?);
-        }
+    for (key, value) in with_prefix(TABLE_PREFIX) {
+        let meta = decode_meta(key, value)?;
+        tables.insert(meta.id.to_string(), Table::new(meta));
     }
     for stored in &snapshot.items {
         let table = tables
@@ -174,15 +250,12 @@ pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
         let (key, item) = decode_item(stored)?;
         table.set(key, Some(item));
     }
-    let stream_records = snapshot
-        .meta
-        .iter()
-        .filter_map(|(key, value)| Some((key.strip_prefix(STREAM_PREFIX)?, value)))
-        .map(|(key, value)| decode_stream_record(key, value))
-        .collect::<Result<_, _>>()?;
-    let with_prefix = |prefix: &'static str| {
-        snapshot.meta.iter().filter_map(move |(key, value)| Some((key.strip_prefix(prefix)?, value.as_str())))
-    };
+    let stream_records =
+        with_prefix(STREAM_PREFIX).map(|(key, value)| decode_stream_record(key, value)).collect::<Result<_, _>>()?;
+    let retired = with_prefix(RETIRED_PREFIX).map(|(key, value)| decode_meta(key, value)).collect::<Result<_, _>>()?;
+    let history =
+        with_prefix(HISTORY_PREFIX).map(|(key, value)| decode_history_entry(key, value)).collect::<Result<_, _>>()?;
+    let backups = with_prefix(BACKUP_PREFIX).map(|(key, value)| decode_backup(key, value)).collect::<Result<_, _>>()?;
     let data_streams = with_prefix(DATA_STREAM_PREFIX)
         .map(|(key, value)| {
             serde_json::from_str(value).map_err(|error| StorageError::Corrupt(format!("data stream {key}: {error}")))
@@ -190,7 +263,7 @@ pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
         .collect::<Result<_, _>>()?;
     let data_records = with_prefix(DATA_RECORD_PREFIX).map(decode_data_record).collect::<Result<_, _>>()?;
     let tables = tables.into_values().collect();
-    Ok(Some(Decoded { tables, stream_records, data_streams, data_records, retired }))
+    Ok(Some(Decoded { tables, stream_records, retired, history, backups, data_streams, data_records }))
 }
 
 /// A Kinesis record from its `meta` key (after the prefix) and value.
@@ -201,8 +274,54 @@ fn decode_data_record((key, value): (&str, &str)) -> Result<DataRecord, StorageE
     DataRecord::from_stored(Rc::from(stream), sequence, value).ok_or_else(corrupt)
 }
 
+/// Table settings from a `meta` record (its key after the prefix names it in errors).
 fn decode_meta(key: &str, value: &str) -> Result<TableMeta, StorageError> {
     serde_json::from_str(value).map_err(|error| StorageError::Corrupt(format!("meta record {key}: {error}")))
+}
+
+/// A history entry from its `meta` key (after the prefix) and value.
+fn decode_history_entry(key: &str, value: &str) -> Result<HistoryEntry, StorageError> {
+    let corrupt = || StorageError::Corrupt(format!("history entry {key}"));
+    let (table_id, sequence) = key.rsplit_once('/').ok_or_else(corrupt)?;
+    let stored: StoredHistoryEntry = serde_json::from_str(value).map_err(|_| corrupt())?;
+    let old = match &stored.old {
+        Some(old) => Some(Rc::new(decode_item_json(old).ok_or_else(corrupt)?)),
+        None => None,
+    };
+    Ok(HistoryEntry {
+        table_id: Rc::from(table_id),
+        sequence: sequence.parse().map_err(|_| corrupt())?,
+        millis: stored.millis,
+        key: KeyCode::from_hex(&stored.key).ok_or_else(corrupt)?,
+        old,
+    })
+}
+
+/// A backup from its `meta` key (after the prefix, its ARN) and value.
+fn decode_backup(key: &str, value: &str) -> Result<Backup, StorageError> {
+    let corrupt = || StorageError::Corrupt(format!("backup {key}"));
+    let stored: StoredBackup = serde_json::from_str(value).map_err(|_| corrupt())?;
+    let items = stored
+        .items
+        .iter()
+        .map(|(key, item)| Some((KeyCode::from_hex(key)?, decode_item_json(item)?)))
+        .collect::<Option<_>>()
+        .ok_or_else(corrupt)?;
+    Ok(Backup {
+        arn: stored.arn,
+        name: stored.name,
+        kind: stored.kind,
+        created_millis: stored.created_millis,
+        expiry_millis: stored.expiry_millis,
+        table: stored.table,
+        items,
+        size_bytes: stored.size_bytes,
+    })
+}
+
+/// An item in DynamoDB JSON, None when it is not one.
+fn decode_item_json(value: &Value) -> Option<Item> {
+    item_from_json(value.as_object()?).ok()
 }
 
 /// A stream record from its `meta` key (after the prefix) and value.

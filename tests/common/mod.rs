@@ -2,7 +2,8 @@
 //! IndexedDB driver runs it in the browser, for tests.
 
 use dynaplay::clock::ManualClock;
-use dynaplay::engine::{Table, TableMeta};
+use dynaplay::engine::history::HistoryEntry;
+use dynaplay::engine::{Backup, Table, TableMeta};
 use dynaplay::kinesis::{DataRecord, DataStream};
 use dynaplay::model::{Item, KeyCode};
 use dynaplay::storage::memory::MemoryStore;
@@ -47,13 +48,15 @@ impl Harness {
         Database::open(&self.store.snapshot(), Box::new(self.clock.clone())).expect("the store reopens")
     }
 
-    /// Asserts that reopening the store gives exactly the tables, items and stream
-    /// records in memory.
+    /// Asserts that reopening the store gives exactly the tables, items, stream records,
+    /// point-in-time recovery history and backups in memory.
     pub fn assert_memory_equals_store(&self) {
         let reopened = self.reopen();
         assert_eq!(state_of(&self.db), state_of(&reopened), "memory and the reopened store differ");
         assert_eq!(stream_records_of(&self.db), stream_records_of(&reopened), "stream records differ");
         assert_eq!(kinesis_of(&self.db), kinesis_of(&reopened), "Kinesis streams or records differ");
+        assert_eq!(history_of(&self.db), history_of(&reopened), "point-in-time recovery history differs");
+        assert_eq!(backups_of(&self.db), backups_of(&reopened), "backups differ");
     }
 }
 
@@ -66,6 +69,16 @@ pub fn stream_records_of(db: &Database) -> Vec<(String, String)> {
 pub fn kinesis_of(db: &Database) -> (Vec<DataStream>, Vec<DataRecord>) {
     let kinesis = db.engine().kinesis();
     (kinesis.streams().cloned().collect(), kinesis.all_records().map(|record| (**record).clone()).collect())
+}
+
+/// Every point-in-time recovery history entry in memory, table by table.
+pub fn history_of(db: &Database) -> Vec<HistoryEntry> {
+    db.engine().history().all().map(|entry| HistoryEntry::clone(entry)).collect()
+}
+
+/// Every backup in memory, by ARN.
+pub fn backups_of(db: &Database) -> Vec<Backup> {
+    db.engine().backups().map(|backup| Backup::clone(backup)).collect()
 }
 
 /// A table's settings, items, and each index's entries, count and size.

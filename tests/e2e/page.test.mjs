@@ -522,7 +522,7 @@ describe("playground page", { timeout: 240_000 }, () => {
       assert.equal(missing.errorMessage, "Requested resource not found");
       assert.match(missing.responseText, /com\.amazonaws\.dynamodb\.v20120810#ResourceNotFoundException/);
 
-      const unknown = await runRequest(page, "CreateBackup", { TableName: "t", BackupName: "b" });
+      const unknown = await runRequest(page, "DescribeContributorInsights", { TableName: "t" });
       assert.equal(unknown.errorName, "UnknownOperationException");
       assert.match(await page.getByTestId("error-hint").textContent(), /does not implement it yet/);
       await screenshot(t, page, "error");
@@ -696,6 +696,79 @@ describe("playground page", { timeout: 240_000 }, () => {
       assert.equal(config.AdaptiveCapacity, false);
       assert.equal(config.PartitionSizeLimitBytes, 4096);
       assert.equal(await page.getByTestId("knob-adaptive").isChecked(), false);
+      assertClean(t, seen);
+    }));
+
+  test("capacity: each request's consumed units, and consumption next to the provisioned units over time", (t) =>
+    withPage("capacity-meter", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-meter#console`);
+      expectOk(await runRequest(page, "CreateTable", {
+        TableName: "Metered", AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }, { AttributeName: "other", AttributeType: "S" }], KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        BillingMode: "PROVISIONED", ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 },
+        GlobalSecondaryIndexes: [{ IndexName: "ByOther", KeySchema: [{ AttributeName: "other", KeyType: "HASH" }], Projection: { ProjectionType: "KEYS_ONLY" }, ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 5 } }],
+      }), "CreateTable");
+      expectOk(await runRequest(page, "PutItem", { TableName: "Metered", Item: { pk: { S: "a" }, big: { S: "x".repeat(1500) } }, ReturnConsumedCapacity: "TOTAL" }), "PutItem");
+      expectOk(await runRequest(page, "GetItem", { TableName: "Metered", Key: { pk: { S: "a" } }, ReturnConsumedCapacity: "TOTAL" }), "GetItem");
+      expectOk(await runRequest(page, "UpdateTable", { TableName: "Metered", ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 12 } }), "UpdateTable");
+
+      await page.getByTestId("table-list").getByRole("button", { name: "Metered" }).click();
+      await showPanel(page, "capacity");
+      // The meter, newest first: the Items panel's Scan of the picked table, an eventually
+      // consistent get (0.5 RCU), a 1.5 KB put (2 WCU).
+      const rows = page.getByTestId("meter-row");
+      await rows.nth(2).waitFor();
+      assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => [tr.dataset.operation, tr.querySelector("[data-testid=meter-read]").textContent, tr.querySelector("[data-testid=meter-write]").textContent])), [["Scan", "0.5", "0"], ["GetItem", "0.5", "0"], ["PutItem", "0", "2"]]);
+      assert.match(await page.getByTestId("meter-totals").textContent(), /These 3 requests: 1 RCU and 2 WCU/);
+      assert.equal(await rows.nth(1).locator("[role=meter]").first().getAttribute("aria-label"), "GetItem: 0.5 read units");
+
+      // The table chart: consumption and the provisioned units in force (12 WCU now).
+      const chart = page.getByTestId("table-chart");
+      await page.waitForFunction(() => document.querySelector("[data-testid=table-chart] .dp-chart-prov-write")?.getAttribute("points"));
+      assert.match(await chart.locator("title").textContent(), /Provisioned now: 5 RCU and 12 WCU/);
+      // Scaled to the highest line (12 WCU): the top label says 20 units/s.
+      assert.match(await chart.locator(".dp-chart-label").first().textContent(), /^20 units\/s$/);
+      // Auto scaling's or an UpdateTable's change shows as a step in the provisioned line.
+      // (a second later on the engine clock, so the two settings are two samples).
+      await page.waitForTimeout(1100);
+      await page.evaluate(() => globalThis.dynaplay.db.send("UpdateTable", { TableName: "Metered", ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 6 } }));
+      await page.waitForFunction(() => {
+        const points = document.querySelector("[data-testid=table-chart] .dp-chart-prov-write").getAttribute("points").split(" ");
+        return new Set(points.map((p) => p.split(",")[1])).size > 1;
+      });
+      for (const scheme of ["light", "dark"]) {
+        await page.emulateMedia({ colorScheme: scheme });
+        for (const [testId, name] of [["request-meter", "capacity-meter"], ["capacity-pool", "capacity-table-chart"]]) {
+          const file = `${name}${scheme === "dark" ? "-dark" : ""}.png`;
+          await page.getByTestId(testId).screenshot({ path: join(outputDir, file) });
+          t.diagnostic(`screenshot: ${file}`);
+        }
+      }
+      await page.emulateMedia({ colorScheme: "light" });
+      await page.setViewportSize({ width: 390, height: 844 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `the Capacity panel scrolls sideways by ${overflow} px at 390 px`);
+      await screenshot(t, page, "capacity-meter-narrow", { fullPage: true });
+      await page.setViewportSize({ width: 1280, height: 720 });
+
+      // The designer changes the GSI's own units through its previewed UpdateTable.
+      await showPanel(page, "designer");
+      const gsiRow = page.getByTestId("edit-gsi-table").locator("tr[data-index=ByOther]");
+      assert.match(await gsiRow.textContent(), /5 \/ 5/);
+      await gsiRow.getByTestId("gsi-capacity").click();
+      await page.getByTestId("gsi-capacity-rcu").fill("7");
+      await page.getByTestId("gsi-capacity-wcu").fill("0");
+      assert.deepEqual(JSON.parse(await page.getByTestId("gsi-capacity-preview").textContent()), { TableName: "Metered", GlobalSecondaryIndexUpdates: [{ Update: { IndexName: "ByOther", ProvisionedThroughput: { ReadCapacityUnits: 7, WriteCapacityUnits: 0 } } }] });
+      await page.getByTestId("gsi-capacity-apply").click();
+      await page.locator("[data-testid=gsi-capacity-form] .field-error:not([hidden])").first().waitFor();
+      await page.getByTestId("edit-indexes").screenshot({ path: join(outputDir, "designer-gsi-capacity.png") });
+      t.diagnostic("screenshot: designer-gsi-capacity.png");
+      assert.match(await page.getByTestId("gsi-capacity-form").textContent(), /ValidationException/);
+      await page.getByTestId("gsi-capacity-wcu").fill("8");
+      await page.getByTestId("gsi-capacity-apply").click();
+      await page.getByTestId("edit-gsi-result").filter({ hasText: "Index ByOther now has 7 RCU and 8 WCU." }).waitFor();
+      const gsi = await page.evaluate(() => globalThis.dynaplay.db.send("DescribeTable", { TableName: "Metered" }).then((r) => r.Table.GlobalSecondaryIndexes[0].ProvisionedThroughput));
+      assert.deepEqual([gsi.ReadCapacityUnits, gsi.WriteCapacityUnits], [7, 8]);
+      assert.match(await page.getByTestId("edit-gsi-table").locator("tr[data-index=ByOther]").textContent(), /7 \/ 8/);
       assertClean(t, seen);
     }));
 
@@ -918,7 +991,7 @@ describe("playground page", { timeout: 240_000 }, () => {
       // AWS CLI: the issue's command, parsed before running, run with Ctrl+Enter.
       await pickConsoleMode(page, "cli");
       const command = page.getByTestId("cli-command");
-      await command.fill(`aws dynamodb query --table-name Music --key-condition-expression "Artist = :a" \\\n  --expression-attribute-values '{":a":{"S":"Acme Band"}}' --return-consumed-capacity TOTAL`);
+      await setEditor(page, "cli-command", `aws dynamodb query --table-name Music --key-condition-expression "Artist = :a" \\\n  --expression-attribute-values '{":a":{"S":"Acme Band"}}' --return-consumed-capacity TOTAL`);
       assert.deepEqual(JSON.parse(await page.getByTestId("cli-parsed").textContent()), {
         TableName: "Music", KeyConditionExpression: "Artist = :a", ExpressionAttributeValues: { ":a": { S: "Acme Band" } }, ReturnConsumedCapacity: "TOTAL",
       });
@@ -928,7 +1001,7 @@ describe("playground page", { timeout: 240_000 }, () => {
       assert.match(query.metrics, /Count\s*2.*ScannedCount\s*2.*ConsumedCapacity/s);
       assert.equal(await page.getByTestId("cli-parsed").isVisible(), true, "the parsed request stays in view after the run");
       await screenshot(t, page, "console-cli");
-      await command.fill("aws dynamodb scan --table-nme Music");
+      await setEditor(page, "cli-command", "aws dynamodb scan --table-nme Music");
       assert.equal(await page.getByTestId("cli-error").textContent(), "Unknown option --table-nme for scan.");
       const refused = await runIn(page, () => page.getByTestId("cli-run").click());
       assert.equal(refused.result, "error");
@@ -953,6 +1026,129 @@ describe("playground page", { timeout: 240_000 }, () => {
       await screenshot(t, page, "console-cli-narrow", { fullPage: true });
       assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth + 1), "no sideways scrolling at 400 px");
       await pickConsoleMode(page, "api");
+      assertClean(t, seen);
+    }));
+
+  test("console: PartiQL and CLI modes underline the error's token and hint reserved words; the CLI pages and reads picked files", (t) =>
+    withPage("console-modes-marks", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-marks#console`);
+      await createMusic(page);
+
+      // PartiQL: the engine's parser stops at `pad`, a reserved word: underlined, hinted, quoted.
+      await pickConsoleMode(page, "partiql");
+      await setEditor(page, "partiql-statement", `SELECT * FROM "Music" WHERE pad = 'x'`);
+      await page.getByTestId("partiql-parameters").fill("");
+      const refused = await runIn(page, () => page.getByTestId("partiql-run").click());
+      assert.equal(refused.result, "error");
+      assert.equal(await page.getByTestId("error-message").textContent(), "Statement wasn't well formed, can't be processed: Unexpected keyword");
+      const marks = page.locator("[data-testid=partiql-statement] [data-testid=expression-error]");
+      await marks.first().waitFor();
+      assert.deepEqual(await marks.allTextContents(), ["pad"]);
+      assert.match(await page.getByTestId("partiql-reserved-text").textContent(), /^pad is a PartiQL reserved word/);
+      assert.match(await page.getByTestId("error-hint").textContent(), /underlined in the statement/);
+      await screenshot(t, page, "console-partiql-error");
+      await page.getByTestId("partiql-reserved-fix").click();
+      assert.equal(await editorText(page, "partiql-statement"), `SELECT * FROM "Music" WHERE "pad" = 'x'`);
+      assert.equal(await marks.count(), 0);
+      assert.equal((await runIn(page, () => page.getByTestId("partiql-run").click())).result, "ok");
+      // A batch: the second statement's bad token, at its place in the text.
+      await page.getByTestId("partiql-kind-batch").check();
+      await setEditor(page, "partiql-statement", `SELECT * FROM "Music" WHERE Artist = 'a';\nSELECT * FROM "Music" WHERE Artist = 'a' junk`);
+      await runIn(page, () => page.getByTestId("partiql-run").click());
+      await marks.first().waitFor();
+      assert.deepEqual(await marks.allTextContents(), ["junk"]);
+      await page.getByTestId("partiql-kind-single").check();
+
+      // CLI: the expression's bad token underlined in the marked copy of the command.
+      await pickConsoleMode(page, "cli");
+      await setEditor(page, "cli-command", `aws dynamodb scan --table-name Music --filter-expression "Artist = :a AND = :a" --expression-attribute-values '{":a":{"S":"x"}}'`);
+      const bad = await runIn(page, () => page.getByTestId("cli-run").click());
+      assert.equal(bad.result, "error");
+      const cliMarks = page.locator("[data-testid=cli-command] [data-testid=expression-error]");
+      await cliMarks.first().waitFor();
+      assert.deepEqual(await cliMarks.allTextContents(), ["="]);
+      const beforeMark = await cliMarks.first().evaluate((el) => {
+        const range = document.createRange();
+        range.setStart(el.closest(".cm-line"), 0);
+        range.setEndBefore(el);
+        return range.toString();
+      });
+      assert.equal(beforeMark, `aws dynamodb scan --table-name Music --filter-expression "Artist = :a AND `);
+      assert.match(await page.getByTestId("error-hint").textContent(), /underlined in the command/);
+      const editor = page.getByTestId("cli-command");
+      assert.deepEqual(await editor.locator(".tok-propertyName").allTextContents(), ["--table-name", "--filter-expression", "--expression-attribute-values"], "options highlighted");
+      assert.deepEqual(await editor.locator(".tok-keyword").allTextContents(), ["scan"]);
+      await screenshot(t, page, "console-cli-error");
+      await setEditor(page, "cli-command", `aws dynamodb scan --table-name Music --filter-expression "Year > :y" --expression-attribute-values '{":y":{"N":"2016"}}'`);
+      assert.equal(await cliMarks.count(), 0, "an edit clears the error mark");
+      await editor.locator(".cm-lintRange-warning").first().waitFor();
+      assert.deepEqual(await editor.locator(".cm-lintRange-warning").allTextContents(), ["Year"]);
+      assert.match(await page.getByTestId("cli-reserved-text").textContent(), /Year \(FilterExpression\)/);
+      await page.getByTestId("cli-reserved-fix").click();
+      assert.match(await editorText(page, "cli-command"), /--filter-expression '#Year > :y'/);
+      assert.match(await editorText(page, "cli-command"), /--expression-attribute-names '#Year=Year'$/, "quoted: a word starting with # is a shell comment");
+      const fixed = await runIn(page, () => page.getByTestId("cli-run").click());
+      assert.equal(fixed.result, "ok", await page.getByTestId("error").textContent());
+      assert.equal(JSON.parse(fixed.responseText).Count, 2);
+
+      // Paging as the CLI: --max-items 2 --page-size 1 sends pages and prints a NextToken.
+      await setEditor(page, "cli-command", "aws dynamodb scan --table-name Music --max-items 2 --page-size 1 --return-consumed-capacity TOTAL");
+      assert.match(await page.getByTestId("cli-paging").textContent(), /until 2 items are printed, 1 per request/);
+      const paged = await runIn(page, () => page.getByTestId("cli-run").click());
+      const first = JSON.parse(paged.responseText);
+      assert.equal(first.Items.length, 2);
+      assert.ok(first.NextToken, "a NextToken for --starting-token");
+      assert.equal(first.ConsumedCapacity.CapacityUnits, 1, "two pages of 0.5 RCU");
+      assert.match(await page.getByTestId("cli-paging-result").textContent(), /^2 requests sent/);
+      await page.getByTestId("cli-next-page").click();
+      assert.match(await editorText(page, "cli-command"), /--starting-token \S+$/);
+      const rest = JSON.parse((await runIn(page, () => page.getByTestId("cli-run").click())).responseText);
+      assert.equal(rest.Items.length, 1, "the third song");
+      assert.equal(rest.NextToken, undefined);
+      const songs = [...first.Items, ...rest.Items].map((i) => i.SongTitle.S).sort();
+      assert.deepEqual(songs, ["Call Me Today", "Happy Day", "Rainy Night"]);
+
+      // file://: the page asks for the file, then reads its text as the value.
+      // Completion: commands after dynamodb, options after --, table names.
+      await setEditor(page, "cli-command", "aws dynamodb put-it");
+      await editor.press("End");
+      await editor.press("Control+Space");
+      await page.locator(".cm-tooltip-autocomplete").getByText("put-item").first().waitFor();
+      await editor.press("Escape");
+      await setEditor(page, "cli-command", "aws dynamodb put-item --table-name Mu");
+      await editor.press("End");
+      await editor.press("Control+Space");
+      await page.locator(".cm-tooltip-autocomplete").getByText("Music").first().waitFor();
+      await editor.press("Escape");
+
+      await setEditor(page, "cli-command", "aws dynamodb put-item --table-name Music --item file://song.json");
+      assert.match(await page.getByTestId("cli-error").textContent(), /a web page cannot open song\.json on your disk/);
+      assert.equal(await page.getByTestId("cli-file-field").isVisible(), true);
+      assert.equal(await page.getByTestId("cli-file").evaluate((el) => el.labels[0].textContent), "Pick song.json (file://song.json)");
+      await page.getByTestId("cli-file").setInputFiles({ name: "song.json", mimeType: "application/json", buffer: Buffer.from('{"Artist": {"S": "Filed"}, "SongTitle": {"S": "From disk"}}') });
+      await page.getByTestId("cli-files").filter({ hasText: "file://song.json" }).waitFor();
+      assert.deepEqual(JSON.parse(await page.getByTestId("cli-parsed").textContent()).Item, { Artist: { S: "Filed" }, SongTitle: { S: "From disk" } });
+      assert.equal((await runIn(page, () => page.getByTestId("cli-run").click())).result, "ok");
+      await screenshot(t, page, "console-cli-file");
+
+      // The designer changes an enabled stream's view type with two UpdateTables.
+      await createTableInDesigner(page, { name: "Streamed", pk: "pk" });
+      await page.getByTestId("edit-stream-enabled").check();
+      await page.getByTestId("edit-stream-view-type").selectOption("NEW_IMAGE");
+      await page.getByTestId("edit-apply").click();
+      await page.getByTestId("edit-result").filter({ hasText: "Updated table Streamed." }).waitFor();
+      assert.equal(await page.getByTestId("edit-stream-two-steps").isVisible(), false);
+      await page.getByTestId("edit-stream-view-type").selectOption("KEYS_ONLY");
+      assert.deepEqual(JSON.parse(await page.getByTestId("edit-preview").textContent()), { TableName: "Streamed", StreamSpecification: { StreamEnabled: false } });
+      assert.deepEqual(JSON.parse(await page.getByTestId("edit-preview-then").textContent()), { TableName: "Streamed", StreamSpecification: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" } });
+      assert.match(await page.getByTestId("edit-stream-explain").textContent(), /cannot change the view type of an enabled stream/);
+      await screenshot(t, page, "designer-stream-view-type", { fullPage: true });
+      const before = await page.evaluate(() => globalThis.dynaplay.db.send("DescribeTable", { TableName: "Streamed" }).then((r) => r.Table.LatestStreamArn));
+      await page.getByTestId("edit-apply").click();
+      await page.getByTestId("edit-result").filter({ hasText: "disabled, then enabled with KEYS_ONLY" }).waitFor();
+      const after = await page.evaluate(() => globalThis.dynaplay.db.send("DescribeTable", { TableName: "Streamed" }).then((r) => r.Table));
+      assert.deepEqual(after.StreamSpecification, { StreamEnabled: true, StreamViewType: "KEYS_ONLY" });
+      assert.notEqual(after.LatestStreamArn, before, "a new stream");
       assertClean(t, seen);
     }));
 
@@ -1313,6 +1509,36 @@ describe("playground page", { timeout: 240_000 }, () => {
       assertClean(t, seen);
     }));
 
+  test("designer: backups created, restored and deleted; point-in-time recovery on and a restore to a second", (t) =>
+    withPage("backups", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-backups#designer`);
+      await createTableInDesigner(page, { name: "Shelf", pk: "id" });
+      await page.evaluate(() => globalThis.dynaplay.db.send("PutItem", { TableName: "Shelf", Item: { id: { S: "book" } } }));
+      await page.getByTestId("backups-section").getByText("No backups of this table yet.").waitFor();
+      assert.equal(await page.getByTestId("backup-name").inputValue(), "Shelf-backup");
+      await page.getByTestId("backup-create").click();
+      await page.getByTestId("backups-result").filter({ hasText: "Created backup Shelf-backup." }).waitFor();
+      assert.match(await page.getByTestId("backup-row").textContent(), /Shelf-backup.*USER/);
+      await page.getByTestId("backup-restore").click();
+      await page.getByTestId("backups-result").filter({ hasText: "into table Shelf-restored" }).waitFor();
+      const count = (table) => page.evaluate(async (name) => (await globalThis.dynaplay.db.send("Scan", { TableName: name })).Count, table);
+      assert.equal(await count("Shelf-restored"), 1);
+
+      await page.getByTestId("pitr-status").filter({ hasText: "off" }).waitFor();
+      await page.getByTestId("pitr-toggle").click();
+      await page.getByTestId("pitr-status").filter({ hasText: "restorable from" }).waitFor();
+      await page.getByTestId("restore-target").fill("Shelf-then");
+      await page.getByTestId("pitr-restore").click();
+      await page.getByTestId("backups-result").filter({ hasText: "into table Shelf-then" }).waitFor();
+      assert.equal(await count("Shelf-then"), 1);
+      await screenshot(t, page, "designer-backups", { fullPage: true });
+
+      await page.getByTestId("backup-delete").click();
+      await page.getByTestId("dialog-confirm").click();
+      await page.getByTestId("backups-section").getByText("No backups of this table yet.").waitFor();
+      assertClean(t, seen);
+    }));
+
   test("triggers: a function on a NEW_IMAGE stream, one bad record bisected out to the failure list", (t) =>
     withPage("triggers", async (page, seen) => {
       await openPlayground(page, `${server.url}?db=e2e-triggers#designer`);
@@ -1346,6 +1572,21 @@ describe("playground page", { timeout: 240_000 }, () => {
       await page.evaluate(() => globalThis.dynaplay.db.send("PutItem", { TableName: "Orders", Item: { id: { S: "e" } } }));
       await page.getByTestId("trigger-pause").click();
       await status.filter({ hasText: "5 delivered" }).waitFor();
+
+      // Edited in place: a new body and batch size from the next batch, the position kept.
+      await page.getByTestId("trigger-edit").click();
+      assert.match(await page.getByTestId("trigger-body").inputValue(), /cannot ship/, "the form holds the trigger's body");
+      assert.equal(await page.getByTestId("trigger-position").isDisabled(), true, "the starting position cannot change");
+      await page.getByTestId("trigger-body").fill("globalThis.edited = (globalThis.edited ?? 0) + event.Records.length;");
+      await page.getByTestId("trigger-batch-size").fill("10");
+      await page.getByTestId("trigger-add").click();
+      await page.getByTestId("trigger-settings").filter({ hasText: "Orders · batch 10 · TRIM_HORIZON · 1 retry · bisect on error" }).waitFor();
+      assert.equal(await page.getByTestId("trigger-add").textContent(), "Add trigger");
+      await page.evaluate(() => globalThis.dynaplay.db.send("PutItem", { TableName: "Orders", Item: { id: { S: "f" } } }));
+      await status.filter({ hasText: "6 delivered" }).waitFor();
+      assert.equal(await page.evaluate(() => globalThis.edited), 1, "the edited body got only the new record");
+      const savedForm = await page.evaluate(() => JSON.parse(localStorage.getItem("dynaplay.triggers.e2e-triggers"))[0]);
+      assert.deepEqual([savedForm.batchSize, savedForm.body], [10, "globalThis.edited = (globalThis.edited ?? 0) + event.Records.length;"], "the saved trigger follows the edit");
       await page.getByTestId("triggers").scrollIntoViewIfNeeded();
       await page.getByTestId("triggers").screenshot({ path: join(outputDir, "triggers.png") });
       t.diagnostic(`screenshot: ${join(outputDir, "triggers.png")}`);
@@ -1354,7 +1595,7 @@ describe("playground page", { timeout: 240_000 }, () => {
       const received = await page.evaluate(() => new Promise((resolve) => {
         const trigger = globalThis.dynaplay.triggers.create({ tableName: "Orders", handler: (event) => { trigger.stop(); resolve(event.Records.length); } });
       }));
-      assert.equal(received, 6);
+      assert.equal(received, 7);
       assert.equal(await page.getByTestId("trigger").count(), 2);
       await page.getByTestId("trigger-delete").first().click();
       assert.equal(await page.getByTestId("trigger").count(), 1);

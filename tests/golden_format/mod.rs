@@ -24,7 +24,8 @@
 //! numbers), which differ in the browser's real time. A request names the latest value
 //! of such a member seen in any response as `"$Member"` (see [`Captures`]), and the
 //! engine clock of the latest `Dynaplay.` response in epoch seconds, give or take some,
-//! as `"$NowSeconds"`, `"$NowSeconds+100"` or `"$NowSeconds-10"` (for time to live). Shard
+//! as `"$NowSeconds"`, `"$NowSeconds+100"` or `"$NowSeconds-10"` (for time to live), and
+//! without the quotes as a JSON number (for timestamps such as RestoreDateTime). Shard
 //! iterators are opaque: their values are never compared, only their presence, so an
 //! expected response writes them as `"(opaque)"`.
 
@@ -34,6 +35,8 @@ use std::collections::BTreeMap;
 /// Every golden file, embedded so that the browser runner (which has no file system)
 /// can run them too. `every_golden_file_is_listed` in tests/golden.rs keeps it complete.
 pub const FILES: &[(&str, &str)] = &[
+    ("backups_basic.txt", include_str!("../golden/backups_basic.txt")),
+    ("backups_errors.txt", include_str!("../golden/backups_errors.txt")),
     ("batch_get.txt", include_str!("../golden/batch_get.txt")),
     ("batch_get_errors.txt", include_str!("../golden/batch_get_errors.txt")),
     ("batch_projection.txt", include_str!("../golden/batch_projection.txt")),
@@ -81,6 +84,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("partiql_select.txt", include_str!("../golden/partiql_select.txt")),
     ("partiql_transaction.txt", include_str!("../golden/partiql_transaction.txt")),
     ("partiql_writes.txt", include_str!("../golden/partiql_writes.txt")),
+    ("pitr_basic.txt", include_str!("../golden/pitr_basic.txt")),
     ("query_basic.txt", include_str!("../golden/query_basic.txt")),
     ("query_errors.txt", include_str!("../golden/query_errors.txt")),
     ("scan_basic.txt", include_str!("../golden/scan_basic.txt")),
@@ -110,7 +114,7 @@ pub const FILES: &[(&str, &str)] = &[
 /// Response members that depend on the clock or the TableId generator: the browser
 /// runner uses real time, so it compares everything but these. It also compares
 /// numbers by value, since JavaScript's JSON turns `1.0` into `1`.
-const VOLATILE: [&str; 25] = [
+const VOLATILE: [&str; 34] = [
     "CreationDateTime",
     "LastUpdateToPayPerRequestDateTime",
     "LastIncreaseDateTime",
@@ -136,10 +140,19 @@ const VOLATILE: [&str; 25] = [
     "ConsumerCreationTimestamp",
     "ConsumerARN",
     "Data",
+    "BackupArn",
+    "SourceBackupArn",
+    "LastEvaluatedBackupArn",
+    "BackupCreationDateTime",
+    "BackupExpiryDateTime",
+    "TableCreationDateTime",
+    "EarliestRestorableDateTime",
+    "LatestRestorableDateTime",
+    "RestoreDateTime",
 ];
 
 /// Response members whose latest values a request can quote as `"$Member"`.
-const CAPTURED: [&str; 9] = [
+const CAPTURED: [&str; 11] = [
     "ShardIterator",
     "NextShardIterator",
     "LatestStreamArn",
@@ -149,6 +162,8 @@ const CAPTURED: [&str; 9] = [
     "ShardId",
     "SequenceNumber",
     "NowMillis",
+    "BackupArn",
+    "LastEvaluatedBackupArn",
 ];
 
 /// Members whose values are opaque tokens: compared by presence alone.
@@ -159,20 +174,22 @@ const OPAQUE: [&str; 2] = ["ShardIterator", "NextShardIterator"];
 pub struct Captures(BTreeMap<String, String>);
 
 impl Captures {
-    /// Replaces each `"$Member"` in `request` with the latest value of that member, and
-    /// each `"$NowSeconds"` (with an optional `+n` or `-n`) with that time.
+    /// Replaces each `"$Member"` in `request` with the latest value of that member, each
+    /// `"$NowSeconds"` (with an optional `+n` or `-n`) with that time as a string, and each
+    /// unquoted `$NowSeconds` likewise as a number.
     pub fn substitute(&self, request: &str) -> String {
         let request = self.0.iter().fold(request.to_string(), |request, (name, value)| {
             request.replace(&format!("\"${name}\""), &Value::String(value.clone()).to_string())
         });
         let now_seconds = self.0.get("NowMillis").and_then(|millis| millis.parse::<i64>().ok()).map(|ms| ms / 1000);
-        let mut parts = request.split("\"$NowSeconds");
+        let mut parts = request.split("$NowSeconds");
         let mut substituted = parts.next().unwrap_or_default().to_string();
         for part in parts {
-            let (offset, rest) = part.split_once('"').expect("\"$NowSeconds...\" is closed by a quote");
+            let offset_length = part.find(|c: char| !matches!(c, '+' | '-' | '0'..='9')).unwrap_or(part.len());
+            let (offset, rest) = part.split_at(offset_length);
             let offset: i64 = offset.trim_start_matches('+').parse().unwrap_or(0);
             let now = now_seconds.expect("$NowSeconds follows a Dynaplay. response");
-            substituted.push_str(&format!("\"{}\"{rest}", now + offset));
+            substituted.push_str(&format!("{}{rest}", now + offset));
         }
         substituted
     }

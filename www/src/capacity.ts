@@ -2,15 +2,17 @@
 // Dynaplay.DescribeMetrics every 500 ms while the panel shows. It draws the table's pool
 // (provisioned or on-demand units, burst left), a map of its partitions (and each global
 // index's) with their share of the key space, items, size, burst gauges and a per-second
-// chart, the latest throttled requests, and hosts the simulation controls, the load
+// chart, the table's consumption next to its provisioned units over time, the latest throttled
+// requests, what each recent request consumed, and hosts the simulation controls, the load
 // generator, the auto scaling box and the cost estimate. The model it shows is docs/capacity.md.
 import { createAutoScalingBox } from "./autoscaling";
-import { BURST_SECONDS, burstCapacity, consumptionWindow, counted, fillFraction, formatBytes, formatCompactUnits, formatPercent, formatUnits, LIMIT_TEXT, PARTITION_CEILING, rangeFraction } from "./capacitymath";
+import { BURST_SECONDS, burstCapacity, consumptionWindow, counted, fillFraction, formatBytes, formatCompactUnits, formatPercent, formatUnits, LIMIT_TEXT, PARTITION_CEILING, provisionedSeries, rangeFraction, type SecondUnits, sumWindows } from "./capacitymath";
 import { ConsumptionChart } from "./chart";
 import { createCostBox } from "./cost";
 import { checkbox, h, uid } from "./dom";
 import { createLoadGenerator } from "./loadgen";
 import { createPoller } from "./poller";
+import { createRequestMeter } from "./requestmeter";
 import { createSimulationControls } from "./simulation";
 import type { AppState } from "./state";
 
@@ -51,6 +53,8 @@ const POLL_MILLIS = 500;
 const MAX_CHARTS = 32;
 const MAX_EVENTS_SHOWN = 10;
 const TABLE_VIEW = "";
+/** Provisioned-units samples kept per table or index (one per poll that saw a new second). */
+const MAX_SAMPLES = 1000;
 
 /** A horizontal gauge of a bucket's units left (role=meter, so screen readers hear it). */
 class Gauge {
@@ -154,6 +158,7 @@ export function createCapacity(state: AppState): CapacityPanel {
   const loadGenerator = createLoadGenerator(state);
   const cost = createCostBox(state);
   const autoScaling = createAutoScalingBox(state);
+  const meter = createRequestMeter(state);
   const title = h("h2", { class: "panel-title", "data-testid": "capacity-title" }, "Capacity");
   const empty = h("p", { class: "notice", "data-testid": "capacity-empty" }, "Pick a table in the sidebar to see its partitions, burst capacity and throttling.");
 
@@ -163,7 +168,12 @@ export function createCapacity(state: AppState): CapacityPanel {
   const poolWrite = new Gauge("Write units left", "pool-write");
   const poolTitle = h("h3", { id: uid("pool-title") }, "Table throughput");
   const poolHint = h("p", { class: "hint" });
-  const pool = h("section", { class: "dp-cap-box", "aria-labelledby": poolTitle.id, "data-testid": "capacity-pool" }, poolTitle, billing, poolRead.element, poolWrite.element, poolHint);
+  const tableChart = new ConsumptionChart("table-chart");
+  const tableChartTitle = h("h4", {}, "Consumed vs provisioned");
+  const tableChartHint = h("p", { class: "hint", "data-testid": "table-chart-hint" });
+  const pool = h("section", { class: "dp-cap-box", "aria-labelledby": poolTitle.id, "data-testid": "capacity-pool" }, poolTitle, billing, poolRead.element, poolWrite.element, tableChartTitle, tableChart.element,
+    h("span", { class: "dp-legend", "aria-hidden": "true" }, h("span", { class: "dp-key-read" }, "reads"), h("span", { class: "dp-key-write" }, "writes"), h("span", { class: "dp-key-prov" }, "provisioned"), h("span", { class: "dp-key-throttle" }, "throttled")),
+    tableChartHint, poolHint);
 
   // The partition map.
   const viewPick = h("div", { class: "dp-segmented", role: "group", "aria-label": "Show the partitions of", "data-testid": "capacity-views" });
@@ -215,12 +225,15 @@ export function createCapacity(state: AppState): CapacityPanel {
   const element = h("div", { class: "dp-capacity-panel" },
     h("div", { class: "dp-mode-bar" }, title, h("span", { class: "hint" }, "Simulated: DynamoDB's partitions, burst capacity and throttling, on the engine clock.")),
     simulation.element,
+    meter.element,
     empty,
     tableSections,
   );
 
   let view = TABLE_VIEW;
   let cards: PartitionCard[] = [];
+  /** The provisioned units each poll saw, per view (table or GSI), oldest first. */
+  let provisionedSamples = new Map<string, SecondUnits[]>();
   const poller = createPoller(poll, POLL_MILLIS);
 
   function renderViews(metrics: Metrics) {
@@ -251,6 +264,40 @@ export function createCapacity(state: AppState): CapacityPanel {
     const capacity = (rate: number) => (provisioned ? burstCapacity(rate) : rate);
     poolRead.set(t.ReadUnitsAvailable, capacity(t.ReadUnitsPerSecond));
     poolWrite.set(t.WriteUnitsAvailable, capacity(t.WriteUnitsPerSecond));
+  }
+
+  /** Remembers the provisioned units now in force (the chart draws them as they were). */
+  function sampleProvisioned(t: ThroughputMetrics, second: number) {
+    const samples = provisionedSamples.get(view) ?? [];
+    const last = samples[samples.length - 1];
+    if (last && last.second >= second) samples.pop();
+    samples.push({ second, read: t.ReadUnitsPerSecond, write: t.WriteUnitsPerSecond });
+    provisionedSamples.set(view, samples.slice(-MAX_SAMPLES));
+  }
+
+  /** The whole table's (or index's) consumption per second next to its provisioned units. */
+  function renderTableChart(context: ViewContext) {
+    const t = context.throughput;
+    const second = Math.floor(context.nowMillis / 1000);
+    const window = sumWindows(t.Partitions.map((p) => consumptionWindow(p.ConsumedPerSecond, second, context.windowSeconds)));
+    const provisioned = t.BillingMode === "PROVISIONED";
+    if (provisioned) sampleProvisioned(t, second);
+    const series = provisioned ? provisionedSeries(provisionedSamples.get(view) ?? [], window) : null;
+    const peak = (pick: "read" | "write") => formatUnits(Math.max(0, ...window.map((s) => s[pick])));
+    const now = provisioned ? ` Provisioned now: ${formatUnits(t.ReadUnitsPerSecond)} RCU and ${formatUnits(t.WriteUnitsPerSecond)} WCU.` : " On-demand: no provisioned units to draw.";
+    const label = `${view ? `Index ${view}` : "Table"}, last ${context.windowSeconds} s: peak ${peak("read")} RCU/s and ${peak("write")} WCU/s consumed.${now} ${counted(context.throttles.length, "throttled request")}.`;
+    tableChart.update({
+      window,
+      share: null,
+      showCeilings: false,
+      ceiling: PARTITION_CEILING,
+      provisioned: series,
+      throttledSeconds: context.throttles.map((e) => ({ second: Math.floor(e.AtMillis / 1000), access: e.Access })),
+      label,
+    });
+    tableChartHint.textContent = provisioned
+      ? `Per second, the units all partitions consumed (solid) and the provisioned units in force (dashed; auto scaling or an UpdateTable moves them); throttles are red marks. Above the dashed line the burst capacity pays, until it runs out. Peaks: ${peak("read")} RCU/s, ${peak("write")} WCU/s.`
+      : `Per second, the units all partitions consumed; throttles are red marks. On-demand has no provisioned units to draw. Peaks: ${peak("read")} RCU/s, ${peak("write")} WCU/s.`;
   }
 
   function renderKeySpace(partitions: PartitionMetrics[], throttles: ThrottleEvent[]) {
@@ -295,7 +342,9 @@ export function createCapacity(state: AppState): CapacityPanel {
     const throttles = metrics.ThrottleEvents.filter((t) => (t.IndexName ?? TABLE_VIEW) === view);
     renderPool(throughput);
     renderKeySpace(throughput.Partitions, throttles);
-    renderPartitions({ isTable: view === TABLE_VIEW, throughput, throttles, nowMillis: metrics.NowMillis, windowSeconds: Number(windowPick.value), showCeilings: ceilings.checked });
+    const context = { isTable: view === TABLE_VIEW, throughput, throttles, nowMillis: metrics.NowMillis, windowSeconds: Number(windowPick.value), showCeilings: ceilings.checked };
+    renderTableChart(context);
+    renderPartitions(context);
     renderEvents(metrics.ThrottleEvents);
     autoScaling.update(metrics);
   }
@@ -327,6 +376,7 @@ export function createCapacity(state: AppState): CapacityPanel {
   state.addEventListener("selected", () => {
     view = TABLE_VIEW;
     cards = [];
+    provisionedSamples = new Map();
     partitionList.replaceChildren();
     autoScaling.reset();
     if (poller.shown) {

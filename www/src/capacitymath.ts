@@ -54,6 +54,27 @@ export function consumptionWindow(consumed: readonly (readonly number[])[], nowS
   return window;
 }
 
+/** Per second, the sum of several windows of the same seconds (a table's partitions). */
+export function sumWindows(windows: readonly (readonly SecondUnits[])[]): SecondUnits[] {
+  const [first, ...rest] = windows;
+  if (!first) return [];
+  return first.map((slot, i) => rest.reduce((sum, w) => ({ second: sum.second, read: sum.read + (w[i]?.read ?? 0), write: sum.write + (w[i]?.write ?? 0) }), { ...slot }));
+}
+
+/**
+ * The provisioned units in force in each second of WINDOW, from SAMPLES (what each poll saw,
+ * oldest first): the latest sample at or before the second, or the oldest one for seconds
+ * before any sample (the units were what they are now, as far as the page knows).
+ */
+export function provisionedSeries(samples: readonly SecondUnits[], window: readonly SecondUnits[]): SecondUnits[] {
+  let next = 0;
+  let current = samples[0];
+  return window.map(({ second }) => {
+    while (next < samples.length && samples[next]!.second <= second) current = samples[next++];
+    return { second, read: current?.read ?? 0, write: current?.write ?? 0 };
+  });
+}
+
 /** The smallest 1, 2 or 5 times a power of ten that is at least `value` (at least 1). */
 export function niceCeiling(value: number): number {
   if (!(value > 1)) return 1;

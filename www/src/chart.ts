@@ -1,7 +1,8 @@
-// A small per-second consumption chart for one partition, drawn as SVG with DOM calls
-// (createElementNS, attributes, textContent: no markup strings, no chart library). It
-// shows read and write units per second over a window, the partition's share of the
-// table's units and the 3,000 RCU / 1,000 WCU ceiling as lines, and throttles as marks.
+// A small per-second consumption chart, drawn as SVG with DOM calls (createElementNS,
+// attributes, textContent: no markup strings, no chart library). For a partition it shows
+// read and write units per second over a window, the partition's share of the table's
+// units and the 3,000 RCU / 1,000 WCU ceiling as lines, and throttles as marks; for the
+// whole table, consumption next to the provisioned units in force each second.
 import { chartMax, polylinePoints, type SecondUnits, yFor } from "./capacitymath";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -25,6 +26,8 @@ export interface ChartData {
   ceiling: { read: number; write: number };
   /** The seconds in which this partition (or its whole table) was throttled. */
   throttledSeconds: readonly { second: number; access: "READ" | "WRITE" }[];
+  /** Provisioned units per second, one per second of the window (the table chart). */
+  provisioned?: readonly SecondUnits[] | null;
   /** What a screen reader hears for the whole chart. */
   label: string;
 }
@@ -35,25 +38,30 @@ export class ConsumptionChart {
   private readonly reference = svg("g", { class: "dp-chart-lines" });
   private readonly read = svg("polyline", { class: "dp-chart-read" });
   private readonly write = svg("polyline", { class: "dp-chart-write" });
+  private readonly provisionedRead = svg("polyline", { class: "dp-chart-prov-read" });
+  private readonly provisionedWrite = svg("polyline", { class: "dp-chart-prov-write" });
   private readonly marks = svg("g", { class: "dp-chart-throttles" });
   private readonly top = svg("text", { x: 2, y: 9, class: "dp-chart-label" });
   private readonly since = svg("text", { x: 2, y: HEIGHT - 2, class: "dp-chart-label" });
   private readonly now = svg("text", { x: WIDTH - 2, y: HEIGHT - 2, "text-anchor": "end", class: "dp-chart-label" });
 
-  constructor() {
-    this.element = svg("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img", class: "dp-chart", "data-testid": "partition-chart" });
-    this.element.append(this.title, svg("rect", { x: 0, y: 0, width: WIDTH, height: HEIGHT, class: "dp-chart-bg" }), this.reference, this.read, this.write, this.marks, this.top, this.since, this.now);
+  constructor(testId = "partition-chart") {
+    this.element = svg("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img", class: "dp-chart", "data-testid": testId });
+    this.element.append(this.title, svg("rect", { x: 0, y: 0, width: WIDTH, height: HEIGHT, class: "dp-chart-bg" }), this.reference, this.provisionedRead, this.provisionedWrite, this.read, this.write, this.marks, this.top, this.since, this.now);
     this.now.textContent = "now";
   }
 
   update(data: ChartData) {
     const lines = this.referenceLines(data);
-    const max = chartMax(data.window, lines.map((line) => line.value));
+    const provisioned = data.provisioned ?? [];
+    const max = chartMax(data.window, [...lines.map((line) => line.value), ...provisioned.flatMap((s) => [s.read, s.write])]);
     this.title.textContent = data.label;
     this.top.textContent = `${max.toLocaleString("en-US")} units/s`;
     this.since.textContent = `${data.window.length} s ago`;
     this.read.setAttribute("points", polylinePoints(data.window.map((s) => s.read), max, WIDTH, HEIGHT));
     this.write.setAttribute("points", polylinePoints(data.window.map((s) => s.write), max, WIDTH, HEIGHT));
+    this.provisionedRead.setAttribute("points", polylinePoints(provisioned.map((s) => s.read), max, WIDTH, HEIGHT));
+    this.provisionedWrite.setAttribute("points", polylinePoints(provisioned.map((s) => s.write), max, WIDTH, HEIGHT));
     this.reference.replaceChildren(...lines.map((line) => this.horizontal(line.value, max, line.className)));
     this.marks.replaceChildren(...this.throttleMarks(data));
   }

@@ -2,7 +2,7 @@
 // JSON and shorthand values, booleans, --cli-input-json, every command name, errors.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CliError, COMMANDS, parseCli, shellWords } from "./cli";
+import { CliError, COMMANDS, MissingFileError, parseCli, shellWords } from "./cli";
 import { toCli } from "./codegen";
 import { ALL_OPERATIONS } from "./ops";
 
@@ -60,12 +60,13 @@ test("--cli-input-json is the base that the other options override", () => {
   const parsed = parseCli(`aws dynamodb scan --cli-input-json '{"TableName":"A","Limit":3}' --table-name B`);
   assert.deepEqual(parsed.request, { TableName: "B", Limit: 3 });
   assert.throws(() => parseCli(`aws dynamodb scan --cli-input-json '[1]'`), /one JSON object/);
-  assert.throws(() => parseCli(`aws dynamodb scan --cli-input-json file://x.json`), /not valid JSON/);
+  assert.throws(() => parseCli(`aws dynamodb scan --cli-input-json file://x.json`), /cannot open x\.json on your disk/);
+  assert.deepEqual(parseCli(`aws dynamodb scan --cli-input-json file://x.json`, new Map([["x.json", '{"TableName":"A"}\n']])).request, { TableName: "A" });
 });
 
 test("the CLI's own options are set aside; errors name what is wrong", () => {
   const parsed = parseCli("aws dynamodb list-tables --region eu-west-1 --no-cli-pager --output json");
-  assert.deepEqual(parsed, { operation: "ListTables", request: {}, ignored: ["--region eu-west-1", "--no-cli-pager", "--output json"] });
+  assert.deepEqual(parsed, { operation: "ListTables", request: {}, ignored: ["--region eu-west-1", "--no-cli-pager", "--output json"], paging: {} });
   assert.equal(parseCli("dynamodb list-tables").operation, "ListTables");
   assert.throws(() => parseCli("aws s3 ls"), /Only "aws dynamodb" commands/);
   assert.throws(() => parseCli(""), /Type a command/);
@@ -76,9 +77,35 @@ test("the CLI's own options are set aside; errors name what is wrong", () => {
   assert.throws(() => parseCli("aws dynamodb scan --table-name"), /needs a value/);
   assert.throws(() => parseCli("aws dynamodb scan --table-name a b"), /takes one value/);
   assert.throws(() => parseCli(`aws dynamodb put-item --table-name T --item '{"a":'`), /--item: the value is not valid JSON/);
-  assert.throws(() => parseCli("aws dynamodb put-item --table-name T --item file://item.json"), /files cannot be read/);
+  assert.throws(() => parseCli("aws dynamodb put-item --table-name T --item file://item.json"), MissingFileError);
+  assert.throws(() => parseCli("aws dynamodb put-item --table-name T --item fileb://item.bin"), /fileb:\/\/ \(binary files\) is not read/);
   assert.throws(() => parseCli("aws dynamodb scan --table-name T --limit 1,2=3"), CliError);
-  assert.throws(() => parseCli("aws dynamodb scan --table-name T --max-items 5"), /use --limit and --exclusive-start-key/);
+  assert.throws(() => parseCli("aws dynamodb put-item --table-name T --max-items 5"), /Unknown option --max-items for put-item/);
+  assert.throws(() => parseCli("aws dynamodb scan --table-name T --max-items 0"), /--max-items takes one whole number of at least 1/);
+});
+
+test("file:// values are the text of the files picked, read as the CLI reads the value", () => {
+  const files = new Map([["item.json", '{"k": {"S": "1"}}'], ["keys.txt", "k=1"], ["list.json", '[{"AttributeName":"k","AttributeType":"S"}]']]);
+  assert.deepEqual(parseCli("aws dynamodb put-item --table-name T --item file://item.json", files).request, { TableName: "T", Item: { k: { S: "1" } } });
+  assert.deepEqual(parseCli("aws dynamodb create-table --attribute-definitions file://list.json", files).request, { AttributeDefinitions: [{ AttributeName: "k", AttributeType: "S" }] });
+  try {
+    parseCli("aws dynamodb put-item --item file://other.json", files);
+    assert.fail("a file not picked is refused");
+  } catch (err) {
+    assert.ok(err instanceof MissingFileError);
+    assert.equal(err.path, "other.json");
+  }
+});
+
+test("paging: the CLI pages Scan, Query and the List commands unless a limit or start key is given", () => {
+  assert.deepEqual(parseCli("aws dynamodb scan --table-name T").paging, {});
+  assert.deepEqual(parseCli("aws dynamodb scan --table-name T --max-items 5 --page-size 2 --starting-token abc").paging, { maxItems: 5, pageSize: 2, startingToken: "abc" });
+  assert.equal(parseCli("aws dynamodb get-item --table-name T --key k=1").paging, null);
+  assert.equal(parseCli("aws dynamodb scan --table-name T --no-paginate").paging, null);
+  const limited = parseCli("aws dynamodb scan --table-name T --limit 2 --max-items 5");
+  assert.equal(limited.paging, null);
+  assert.deepEqual(limited.ignored, ["--max-items 5 (one request: --limit given)"]);
+  assert.equal(parseCli(`aws dynamodb scan --table-name T --exclusive-start-key '{"k":{"S":"1"}}'`).paging, null);
 });
 
 test("every DynamoDB command name maps to its operation", () => {

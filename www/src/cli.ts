@@ -7,6 +7,9 @@
 // continuation). Options map to request members by the CLI's own rule (kebab-case of the
 // member name, the reverse of codegen's `kebab`); values that look like JSON are parsed as
 // JSON, `Key=Value,...` as the CLI's flat shorthand, several words after one option as a list.
+// A `file://PATH` value is the text of a file the person picked in the page (a page cannot
+// open paths on the disk); the CLI's paging options are read into `paging` (clipaging.ts).
+import { PAGINATORS, type PagingOptions } from "./clipaging";
 import { kebab } from "./codegen";
 import { ALL_OPERATIONS } from "./ops";
 
@@ -14,53 +17,87 @@ export class CliError extends Error {
   override name = "CliError";
 }
 
+/** A `file://PATH` value whose file has not been picked in the page yet. */
+export class MissingFileError extends CliError {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The text of the files picked for `file://` values, by the path the command names. */
+export type PickedFiles = ReadonlyMap<string, string>;
+
+/** A shell word: its text (quotes removed) and, per character of it, where it came from. */
+export interface ShellWord {
+  text: string;
+  /** rawFrom[i] / rawTo[i]: the range of the command line that character i of the text came from. */
+  rawFrom: number[];
+  rawTo: number[];
+  /** Where the word starts and ends in the command line (its quotes included). */
+  start: number;
+  end: number;
+}
+
 /** The shell words of TEXT, quotes removed. */
 export function shellWords(text: string): string[] {
-  const words: string[] = [];
-  let word = "";
-  let inWord = false;
+  return shellTokens(text).map((w) => w.text);
+}
+
+/** The shell words of TEXT with the offsets of each of their characters in TEXT. */
+export function shellTokens(text: string): ShellWord[] {
+  const words: ShellWord[] = [];
+  let word: ShellWord | null = null;
   let i = 0;
-  const next = () => text[i++] ?? "";
+  /** Adds CHARS (from TEXT[from, to)) to the current word, starting one at FROM if there is none. */
+  const add = (chars: string, from: number, to: number) => {
+    word ??= { text: "", rawFrom: [], rawTo: [], start: from, end: to };
+    word.text += chars;
+    for (let k = 0; k < chars.length; k++) {
+      word.rawFrom.push(chars.length === to - from ? from + k : from);
+      word.rawTo.push(chars.length === to - from ? from + k + 1 : to);
+    }
+    word.end = to;
+  };
   while (i < text.length) {
-    const c = next();
+    const at = i;
+    const c = text[i++] ?? "";
     if (c === "'") {
       const end = text.indexOf("'", i);
       if (end < 0) throw new CliError("A single quote is not closed.");
-      word += text.slice(i, end);
+      add("", at, at + 1);
+      add(text.slice(i, end), i, end);
+      add("", end, end + 1);
       i = end + 1;
-      inWord = true;
     } else if (c === '"') {
-      word += readDoubleQuoted();
-      inWord = true;
+      add("", at, at + 1);
+      readDoubleQuoted();
     } else if (c === "\\") {
-      const escaped = next();
+      const escaped = text[i++] ?? "";
       // Backslash-newline continues the line; anything else is taken literally.
-      if (escaped !== "\n") {
-        word += escaped;
-        inWord = true;
-      }
+      if (escaped !== "\n") add(escaped, at, i);
     } else if (/\s/.test(c)) {
-      if (inWord) words.push(word);
-      word = "";
-      inWord = false;
+      if (word) words.push(word);
+      word = null;
     } else {
-      word += c;
-      inWord = true;
+      add(c, at, i);
     }
   }
-  if (inWord) words.push(word);
+  if (word) words.push(word);
   return words;
 
-  function readDoubleQuoted(): string {
-    let out = "";
+  function readDoubleQuoted() {
     while (i < text.length) {
-      const c = next();
-      if (c === '"') return out;
+      const at = i;
+      const c = text[i++] ?? "";
+      if (c === '"') return add("", at, i);
       if (c === "\\" && /["\\$`\n]/.test(text[i] ?? "")) {
-        const escaped = next();
-        if (escaped !== "\n") out += escaped;
+        const escaped = text[i++] ?? "";
+        if (escaped !== "\n") add(escaped, at, i);
       } else {
-        out += c;
+        add(c, at, i);
       }
     }
     throw new CliError("A double quote is not closed.");
@@ -93,17 +130,24 @@ const MEMBERS: ReadonlyMap<string, string> = new Map(
   [...BOOLEAN_MEMBERS, ...NUMBER_MEMBERS, ...LIST_MEMBERS, ...OTHER_MEMBERS].map((m) => [kebab(m), m]),
 );
 
+/** Every option the CLI mode reads, for completion: request members, paging, the CLI's own. */
+export function cliOptionNames(): string[] {
+  return [...MEMBERS.keys(), "cli-input-json", ...PAGING_OPTIONS, "no-paginate", ...GLOBAL_WITH_VALUE, ...GLOBAL_FLAGS].map((o) => `--${o}`);
+}
+
 /** Options of the CLI itself, which say nothing about the request: taken and set aside. */
 const GLOBAL_WITH_VALUE = new Set(["region", "endpoint-url", "profile", "output", "query", "cli-read-timeout", "cli-connect-timeout"]);
-const GLOBAL_FLAGS = new Set(["no-cli-pager", "debug", "no-verify-ssl", "no-paginate", "no-sign-request"]);
-/** The CLI's own paging, which sends several requests: the page sends one. */
-const CLI_PAGING = new Set(["max-items", "page-size", "starting-token"]);
+const GLOBAL_FLAGS = new Set(["no-cli-pager", "debug", "no-verify-ssl", "no-sign-request"]);
+/** The CLI's own paging options, which take a value. */
+const PAGING_OPTIONS = ["max-items", "page-size", "starting-token"] as const;
 
 export interface CliCommand {
   operation: string;
   request: Record<string, unknown>;
   /** The CLI's own options found (--region ...): they do not apply in the page. */
   ignored: string[];
+  /** Whether the CLI would page (send requests until done), and its paging options; null when it sends one request. */
+  paging: PagingOptions | null;
 }
 
 const looksLikeJson = (v: string) => /^\s*[[{"]/.test(v);
@@ -128,9 +172,19 @@ function parseShorthand(option: string, value: string): Record<string, unknown> 
   return out;
 }
 
+/** WORD, or the text of the file a `file://PATH` word names (which the person picked in the page). */
+function fileText(option: string, word: string, files: PickedFiles): string {
+  if (word.startsWith("fileb://")) throw new CliError(`--${option}: fileb:// (binary files) is not read in the page; give the value as JSON, with binary as base64 text.`);
+  if (!word.startsWith("file://")) return word;
+  const path = word.slice("file://".length);
+  const text = files.get(path);
+  if (text === undefined) throw new MissingFileError(`--${option}: a web page cannot open ${path} on your disk. Pick the file below: its text is used as the value, as the CLI would read it.`, path);
+  return text;
+}
+
 /** One value word of MEMBER. */
-function parseValue(option: string, member: string, word: string): unknown {
-  if (word.startsWith("file://") || word.startsWith("fileb://")) throw new CliError(`--${option}: files cannot be read in the page; paste the JSON instead.`);
+function parseValue(option: string, member: string, given: string, files: PickedFiles): unknown {
+  const word = fileText(option, given, files);
   if (NUMBER_MEMBERS.includes(member)) {
     if (!/^-?\d+$/.test(word)) throw new CliError(`--${option} takes a whole number; got "${word}".`);
     return Number(word);
@@ -158,12 +212,23 @@ function readCommand(words: string[]): { operation: string; rest: string[] } {
   return { operation, rest: words.slice(start + 2) };
 }
 
+/** A paging option's whole number (at least 1). */
+function pagingNumber(option: string, values: string[]): number {
+  const word = values.length === 1 ? values[0]! : "";
+  if (!/^[1-9]\d*$/.test(word)) throw new CliError(`--${option} takes one whole number of at least 1.`);
+  return Number(word);
+}
+
 /** Parses an `aws dynamodb ...` command line into the operation and its request. */
-export function parseCli(text: string): CliCommand {
+export function parseCli(text: string, files: PickedFiles = new Map()): CliCommand {
   const { operation, rest } = readCommand(shellWords(text));
   let base: Record<string, unknown> = {};
   const request: Record<string, unknown> = {};
   const ignored: string[] = [];
+  const paginator = PAGINATORS[operation];
+  const paging: PagingOptions = {};
+  const pagingGiven: string[] = [];
+  let noPaginate = false;
   let i = 0;
   // The words after an option up to the next option.
   const valuesAfter = () => {
@@ -180,11 +245,18 @@ export function parseCli(text: string): CliCommand {
       ignored.push([word, ...values].join(" "));
       continue;
     }
-    if (CLI_PAGING.has(option)) {
-      throw new CliError(`--${option} is the CLI's own paging (several requests); here one request is sent: use --limit and --exclusive-start-key.`);
+    if (option === "no-paginate") {
+      noPaginate = true;
+      continue;
+    }
+    if (paginator && (PAGING_OPTIONS as readonly string[]).includes(option)) {
+      pagingGiven.push([word, ...values].join(" "));
+      if (option === "starting-token") paging.startingToken = values.length === 1 ? values[0]! : "";
+      else paging[option === "max-items" ? "maxItems" : "pageSize"] = pagingNumber(option, values);
+      continue;
     }
     if (option === "cli-input-json") {
-      const input = values.length === 1 ? parseJsonValue(option, values[0]!) : null;
+      const input = values.length === 1 ? parseJsonValue(option, fileText(option, values[0]!, files)) : null;
       if (!input || typeof input !== "object" || Array.isArray(input)) throw new CliError("--cli-input-json takes one JSON object.");
       base = input as Record<string, unknown>;
       continue;
@@ -192,21 +264,28 @@ export function parseCli(text: string): CliCommand {
     const negated = option.startsWith("no-") && MEMBERS.has(option.slice(3)) && !MEMBERS.has(option);
     const member = MEMBERS.get(negated ? option.slice(3) : option);
     if (!member) throw new CliError(`Unknown option --${option} for ${kebab(operation)}.`);
-    request[member] = optionValue(option, member, values, negated);
+    request[member] = optionValue(option, member, values, negated, files);
   }
-  return { operation, request: { ...base, ...request }, ignored };
+  // As the CLI: a command that sets its own limit or start token (or --no-paginate) sends one request.
+  const manual = paginator ? [paginator.inputToken, paginator.limitKey].filter((m): m is string => m !== undefined && m in request) : [];
+  const pages = paginator !== undefined && !noPaginate && manual.length === 0;
+  if (!pages && pagingGiven.length) ignored.push(...pagingGiven.map((o) => `${o} (one request: ${noPaginate ? "--no-paginate" : manual.map((m) => `--${kebab(m)}`).join(" and ")} given)`));
+  return { operation, request: { ...base, ...request }, ignored, paging: pages ? paging : null };
 }
 
 /** The value of one option from the words that follow it. */
-function optionValue(option: string, member: string, values: string[], negated: boolean): unknown {
+function optionValue(option: string, member: string, values: string[], negated: boolean, files: PickedFiles): unknown {
   if (BOOLEAN_MEMBERS.includes(member) && values.length === 0) return !negated;
   if (negated) throw new CliError(`--${option} takes no value.`);
   if (values.length === 0) throw new CliError(`--${option} needs a value.`);
   if (LIST_MEMBERS.includes(member)) {
     // A JSON list as one word, or each word one element.
-    if (values.length === 1 && values[0]!.trimStart().startsWith("[")) return parseJsonValue(option, values[0]!);
-    return values.map((v) => parseValue(option, member, v));
+    if (values.length === 1) {
+      const text = fileText(option, values[0]!, files);
+      if (text.trimStart().startsWith("[")) return parseJsonValue(option, text);
+    }
+    return values.map((v) => parseValue(option, member, v, files));
   }
   if (values.length > 1) throw new CliError(`--${option} takes one value; got ${values.length} (quote a value that has spaces).`);
-  return parseValue(option, member, values[0]!);
+  return parseValue(option, member, values[0]!, files);
 }

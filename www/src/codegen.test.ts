@@ -79,3 +79,13 @@ test("prettyJson keeps short values on one line and parses back the same", async
   assert.ok(text.split("\n").length > 30, "a long array is split over lines");
   assert.equal(prettyJson({}), "{}");
 });
+
+test("shorthand starting with # is quoted, or the shell would read a comment", () => {
+  const cli = toCli("Scan", { TableName: "T", FilterExpression: "#y > :y", ExpressionAttributeNames: { "#y": "Year" } });
+  assert.match(cli, /--expression-attribute-names '#y=Year'$/);
+});
+
+test("a word starting with # is quoted", () => {
+  assert.equal(shellQuote("#n"), "'#n'");
+  assert.equal(shellQuote("a#n"), "a#n");
+});

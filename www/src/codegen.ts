@@ -10,7 +10,8 @@ export function kebab(name: string): string {
     .toLowerCase();
 }
 
-const SAFE = /^[A-Za-z0-9_.,:\/=@%+#-]+$/;
+/** Words the shell takes as they are; `#` only inside a word (at its start it begins a comment). */
+const SAFE = /^(?!#)[A-Za-z0-9_.,:\/=@%+#-]+$/;
 /** One shell word, single-quoted unless it is plainly safe. */
 export function shellQuote(word: string): string {
   return SAFE.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
@@ -21,14 +22,18 @@ const isScalar = (v: unknown) => typeof v === "number" || typeof v === "boolean"
 const isFlat = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v) && Object.keys(v).length > 0 && Object.values(v).every(isScalar);
 
+/** A flat structure in the CLI's shorthand; quoted when it starts with `#` (a shell comment otherwise). */
+function shorthand(value: Record<string, unknown>): string {
+  const word = Object.entries(value).map(([k, v]) => `${k}=${v}`).join(",");
+  return shellQuote(word);
+}
+
 /** The shell words of one option value: shorthand (Key=Value,...) when it is flat and safe. */
 function optionWords(value: unknown): string[] {
   if (typeof value === "string") return [shellQuote(value)];
   if (typeof value === "number") return [String(value)];
-  if (isFlat(value)) return [Object.entries(value).map(([k, v]) => `${k}=${v}`).join(",")];
-  if (Array.isArray(value) && value.length > 0 && value.every(isFlat)) {
-    return value.map((v) => Object.entries(v).map(([k, x]) => `${k}=${x}`).join(","));
-  }
+  if (isFlat(value)) return [shorthand(value)];
+  if (Array.isArray(value) && value.length > 0 && value.every(isFlat)) return value.map(shorthand);
   if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string" && SIMPLE_TOKEN.test(v))) {
     return value as string[];
   }

@@ -46,8 +46,9 @@ export interface ConsoleMode {
 /** What a mode asks of the shared response view. */
 export interface ConsoleOutput {
   /** Sends the request, shows the outcome and records it in HISTORYKEY's history.
-   *  EARLIERITEMS are shown before the new page's items (paging with NextToken). */
-  run(operation: string, request: string, history: { key: string; input?: string }, earlierItems?: Record<string, unknown>[]): Promise<Outcome | null>;
+   *  EARLIERITEMS are shown before the new page's items (paging with NextToken). SEND, when
+   *  given, sends it in place of one request (the CLI's paging sends several). */
+  run(operation: string, request: string, history: { key: string; input?: string }, earlierItems?: Record<string, unknown>[], send?: () => Promise<Outcome>): Promise<Outcome | null>;
   /** Shows an error found in the page before anything was sent. */
   refuse(name: string, message: string, what: string): void;
   /** A line under the error (what the page did about it). */
@@ -150,7 +151,7 @@ function createOutput(state: AppState, onHistory: () => void): { element: HTMLEl
       if (r.ScannedCount !== undefined) entries.push(["ScannedCount", String(r.ScannedCount)]);
       if (r.ConsumedCapacity !== undefined) entries.push(["ConsumedCapacity", capacityText(r.ConsumedCapacity)]);
       if (r.LastEvaluatedKey !== undefined) entries.push(["LastEvaluatedKey", JSON.stringify(r.LastEvaluatedKey)]);
-      if (r.NextToken !== undefined) entries.push(["NextToken", "more items: press More"]);
+      if (r.NextToken !== undefined) entries.push(["NextToken", "more items follow (More in PartiQL, --starting-token in the CLI)"]);
     }
     metricsBar.replaceChildren(...entries.flatMap(([k, v]) => [h("dt", {}, k), h("dd", { "data-metric": k }, v)]));
     metricsBar.hidden = entries.length === 0;
@@ -227,11 +228,11 @@ function createOutput(state: AppState, onHistory: () => void): { element: HTMLEl
   }
 
   const output: ConsoleOutput = {
-    async run(operation, request, history, earlierItems) {
+    async run(operation, request, history, earlierItems, send) {
       if (busy || !state.session) return null;
       busy = true;
       element.setAttribute("aria-busy", "true");
-      const outcome = await state.send(operation, request);
+      const outcome = await (send ? send() : state.send(operation, request));
       busy = false;
       element.removeAttribute("aria-busy");
       addHistory(history.key, { db: state.dbName, operation, request, ...(history.input !== undefined ? { input: history.input } : {}), at: Date.now(), ok: outcome.ok });

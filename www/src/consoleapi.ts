@@ -42,7 +42,7 @@ function fixedText(text: string): string | null {
 }
 
 /** Attribute names to complete: a reserved one also as its `#placeholder`. */
-function attributeCompletions(names: Iterable<string>): Completion[] {
+export function attributeCompletions(names: Iterable<string>): Completion[] {
   return [...new Set(names)].flatMap((name) =>
     isReserved(name)
       ? [{ label: `#${name}`, type: "variable", detail: `placeholder for ${name} (reserved word)` }, { label: name, type: "variable", detail: "reserved word: needs a #placeholder in expressions" }]

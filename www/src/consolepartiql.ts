@@ -2,13 +2,16 @@
 // keywords, table names and the attribute names seen), optional Parameters as a JSON array,
 // and how to run the text: one statement (ExecuteStatement, paged by NextToken with More),
 // or statements separated by `;` as a batch (BatchExecuteStatement) or a transaction
-// (ExecuteTransaction). The request sent is shown under the form.
+// (ExecuteTransaction). The request sent is shown under the form. After a run, a statement
+// the engine's parser refuses gets its token underlined (the parser's span), and a reserved
+// word used as a bare name gets a hint with a fix that quotes it.
 import type { CompletionContext, CompletionResult } from "@codemirror/autocomplete";
 import { prettyJson } from "./codegen";
 import type { ConsoleMode, ConsoleOutput } from "./console";
 import { h, uid } from "./dom";
-import { createJsonEditor } from "./editor";
-import { parseParameters, PARTIQL_FUNCTIONS, PARTIQL_KEYWORDS, PartiqlInputError, type PartiqlKind, partiqlLanguage, partiqlRequest } from "./partiql";
+import { createJsonEditor, type ErrorMark } from "./editor";
+import { partiqlSyntaxError } from "./engine";
+import { parseParameters, PARTIQL_FUNCTIONS, PARTIQL_KEYWORDS, PartiqlInputError, type PartiqlKind, partiqlLanguage, partiqlRequest, statementRanges } from "./partiql";
 import type { AppState } from "./state";
 
 const HISTORY_KEY = "dynaplay.history.partiql.v1";
@@ -34,10 +37,13 @@ export function createPartiqlMode(state: AppState, output: ConsoleOutput): Conso
   const kindInputs = KINDS.map(([kind]) => h("input", { type: "radio", name: kindGroup, value: kind, id: uid("kind"), checked: kind === "single", "data-testid": `partiql-kind-${kind}` }));
   const runButton = h("button", { type: "submit", "data-testid": "partiql-run", disabled: true }, "Run");
   const moreButton = h("button", { type: "button", class: "secondary", hidden: true, "data-testid": "partiql-more" }, "More");
+  const reservedText = h("span", { "data-testid": "partiql-reserved-text" });
+  const reservedFix = h("button", { type: "button", class: "small secondary", "data-testid": "partiql-reserved-fix" }, "Quote it");
+  const reservedHint = h("p", { class: "notice dp-reserved-hint", role: "status", hidden: true, "data-testid": "partiql-reserved-hint" }, reservedText, " ", reservedFix);
   const sentTitle = h("span", { class: "label" }, "Request");
   const sent = h("pre", { class: "dp-code", tabindex: 0, "data-testid": "partiql-request", "aria-label": "The request sent" }, "Nothing run yet.");
   const form = h("form", { class: "dp-form dp-console-form", "aria-label": "PartiQL statement", novalidate: true },
-    h("div", { class: "field" }, h("span", { class: "label" }, "Statement (PartiQL)"), editorHost,
+    h("div", { class: "field" }, h("span", { class: "label" }, "Statement (PartiQL)"), editorHost, reservedHint,
       h("p", { class: "hint" }, h("kbd", {}, "Ctrl"), "+", h("kbd", {}, "Enter"), " runs it. Several statements separated by ", h("code", {}, ";"), " run as a batch or a transaction.")),
     h("div", { class: "field" }, h("label", { for: parameters.id }, "Parameters (optional JSON array, one value per ?)"), parameters),
     h("div", { class: "dp-row" },
@@ -59,6 +65,10 @@ export function createPartiqlMode(state: AppState, output: ConsoleOutput): Conso
     label: "PartiQL statement",
     testId: "partiql-statement",
     onRun: () => run(false),
+    onChange: () => {
+      reservedHint.hidden = true;
+      reservedWord = null;
+    },
     language: partiqlLanguage,
     complete: (context) => complete(context),
     minLines: 4,
@@ -80,6 +90,46 @@ export function createPartiqlMode(state: AppState, output: ConsoleOutput): Conso
     };
   }
 
+  /** The reserved word the last run's syntax error is about, and where it is. */
+  let reservedWord: ErrorMark | null = null;
+
+  /**
+   * Underlines the token of each statement the engine's parser refuses (their messages are
+   * the ones DynamoDB answers with); a reserved word gets the hint and its fix. Returns
+   * whether anything was marked.
+   */
+  async function markSyntaxErrors(text: string): Promise<boolean> {
+    const found: { mark: ErrorMark; message: string }[] = [];
+    for (const { from, to } of statementRanges(text)) {
+      const error = await partiqlSyntaxError(text.slice(from, to));
+      if (error) found.push({ mark: { from: from + error.start, to: from + error.end }, message: error.message });
+    }
+    if (editor.text !== text || !found.length) return false;
+    editor.markErrors(found.map(({ mark, message }) => ({ ...mark, message: `ValidationException: ${message}` })), "");
+    const keyword = found.find(({ mark, message }) => /Unexpected keyword$/.test(message) && /^[A-Za-z_]\w*$/.test(text.slice(mark.from, mark.to)));
+    reservedWord = keyword?.mark ?? null;
+    if (keyword) {
+      const word = text.slice(keyword.mark.from, keyword.mark.to);
+      reservedText.textContent = `${word} is a PartiQL reserved word: as an attribute name it must be in double quotes ("${word}"), or the statement is refused.`;
+    }
+    reservedHint.hidden = !keyword;
+    return true;
+  }
+
+  function clearMarks() {
+    editor.clearErrors();
+    reservedHint.hidden = true;
+    reservedWord = null;
+  }
+
+  reservedFix.addEventListener("click", () => {
+    if (!reservedWord) return;
+    const { from, to } = reservedWord;
+    editor.view.dispatch({ changes: { from, to, insert: `"${editor.text.slice(from, to)}"` } });
+    clearMarks();
+    editor.focus();
+  });
+
   const kind = (): PartiqlKind => (kindInputs.find((i) => i.checked)?.value as PartiqlKind | undefined) ?? "single";
   const currentInput = (): PartiqlInput => ({ statement: editor.text, parameters: parameters.value, kind: kind(), limit: limit.value });
 
@@ -99,7 +149,9 @@ export function createPartiqlMode(state: AppState, output: ConsoleOutput): Conso
     sent.textContent = prettyJson(built.request);
     runButton.disabled = true;
     const earlier = more ? output.items() : undefined;
+    clearMarks();
     const outcome = await output.run(built.operation, text, { key: HISTORY_KEY, input: JSON.stringify(input) }, earlier);
+    if (outcome && (await markSyntaxErrors(input.statement))) output.hint("The token the engine's parser stopped at is underlined in the statement.");
     runButton.disabled = !state.session;
     nextToken = outcome?.ok ? outcome.response?.NextToken : undefined;
     pagedInput = nextToken ? input : null;

@@ -1,16 +1,20 @@
 // The table designer: create a table from a form (with a live preview of the CreateTable
 // request as JSON, AWS CLI and SDK v3 code), with its LSIs and GSIs (rows from indexes.ts);
 // update a picked table's billing, capacity, deletion protection and class (UpdateTable),
-// list its indexes (LSIs read-only), add a GSI (previewed) or delete one (confirmed), and
+// list its indexes (LSIs read-only), add a GSI (previewed), change a provisioned GSI's
+// capacity (previewed) or delete one (confirmed), and
 // delete the table (DeleteTable, confirmed). Both modes set the table's stream
-// (StreamSpecification) and time to live (UpdateTimeToLive, previewed on its own).
+// (StreamSpecification; a new view type is two UpdateTables, disable then enable, both
+// previewed) and time to live (UpdateTimeToLive, previewed on its own); the edit mode also
+// shows the table's backups and point-in-time recovery (backups.ts).
 // The engine validates: its errors are placed next to the field whose parameter they name.
+import { createBackupsSection } from "./backups";
 import { prettyJson, toCli, toSdk } from "./codegen";
 import { confirmDialog, copyButton, h, uid } from "./dom";
 import { DESIGNER_FIELDS, type FieldMatchers, mapErrorToFields } from "./fielderrors";
-import { attributeDefinitions, createGsiRequest, createIndexRow, describeIndex, indexKeys, indexMatcher, indexParameters, type IndexRow, LSI_LOCKED } from "./indexes";
+import { attributeDefinitions, createGsiRequest, createIndexRow, describeIndex, indexKeys, indexMatcher, indexParameters, type IndexRow, LSI_LOCKED, updateGsiCapacityRequest } from "./indexes";
 import type { AppState } from "./state";
-import { createStreamFields, createTtlFields, describedStream, streamSpecification, timeToLiveRequest, type TtlFields } from "./streamttl";
+import { createStreamFields, createTtlFields, describedStream, streamSteps, timeToLiveRequest, type TtlFields } from "./streamttl";
 
 type Billing = "PAY_PER_REQUEST" | "PROVISIONED";
 const KEY_TYPES = [
@@ -367,6 +371,15 @@ export function createDesigner(state: AppState): HTMLElement {
 
   const currentBilling = (d: any): Billing => d?.BillingModeSummary?.BillingMode ?? "PROVISIONED";
 
+  /** The settings' UpdateTable, then (for a new stream view type) the one that enables the stream again. */
+  function updateRequests(): Record<string, unknown>[] {
+    const [first, then] = streamSteps(describedStream(described), editStream.value());
+    const settings = updateRequest();
+    if (first) settings.StreamSpecification = first;
+    return then ? [settings, { TableName: settings.TableName, StreamSpecification: then }] : [settings];
+  }
+
+  /** The UpdateTable of the settings form, the stream's first step included. */
   function updateRequest(): Record<string, unknown> {
     const d = described;
     const request: Record<string, unknown> = { TableName: d?.TableName ?? "" };
@@ -382,18 +395,33 @@ export function createDesigner(state: AppState): HTMLElement {
     const cls = d?.TableClassSummary?.TableClass ?? "STANDARD";
     if (editClass.value !== cls) request.TableClass = editClass.value;
     if (editProtection.checked !== Boolean(d?.DeletionProtectionEnabled)) request.DeletionProtectionEnabled = editProtection.checked;
-    const stream = streamSpecification(describedStream(d), editStream.value());
-    if (stream) request.StreamSpecification = stream;
     return request;
   }
-  const editPreview = createPreview("edit-preview", () => ({ operation: "UpdateTable", request: updateRequest() }));
+  const editPreview = createPreview("edit-preview", () => ({ operation: "UpdateTable", request: updateRequests()[0]! }));
+  const thenPreview = createPreview("edit-preview-then", () => ({ operation: "UpdateTable", request: updateRequests()[1] ?? {} }));
+  const thenBox = h("div", { hidden: true, "data-testid": "edit-stream-two-steps" },
+    h("p", { class: "notice", "data-testid": "edit-stream-explain" }, "DynamoDB cannot change the view type of an enabled stream (it answers \"Table already has an enabled stream\"). Apply sends two UpdateTable requests: the first disables the stream, the second enables a new one with the new view type once the table is ACTIVE again. The new stream has a new ARN and starts empty; the old one stays readable for 24 hours."),
+    h("h3", {}, "Then UpdateTable"),
+    thenPreview.element);
 
   function syncEdit() {
     editCapacity.hidden = editBilling.value() !== "PROVISIONED";
-    const changed = Object.keys(updateRequest()).length > 1;
+    const requests = updateRequests();
+    const changed = Object.keys(requests[0]!).length > 1;
     applyButton.disabled = !changed;
     noChange.hidden = changed;
+    thenBox.hidden = requests.length < 2;
     editPreview.update();
+    thenPreview.update();
+  }
+
+  /** Waits (up to 10 s) until TABLE is ACTIVE again after an UpdateTable. */
+  async function untilActive(table: string) {
+    for (let tries = 0; tries < 50; tries++) {
+      const d = await state.describe(table);
+      if (!d || d.TableStatus === "ACTIVE") return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 
   const editForm = h("form", { class: "dp-form", "aria-label": "Table settings", novalidate: true, "data-testid": "edit-form" },
@@ -425,6 +453,59 @@ export function createDesigner(state: AppState): HTMLElement {
     newGsiPreview.element,
     h("div", { class: "actions" }, newGsiCreate, newGsiCancel),
   );
+  // A provisioned GSI's own units: UpdateTable GlobalSecondaryIndexUpdates Update, previewed.
+  const gsiRcu = h("input", { type: "number", min: 1, step: 1, inputmode: "numeric", "data-testid": "gsi-capacity-rcu" });
+  const gsiWcu = h("input", { type: "number", min: 1, step: 1, inputmode: "numeric", "data-testid": "gsi-capacity-wcu" });
+  const gsiCapacityTitle = h("h4", {});
+  const gsiCapacityGeneral = h("div", { class: "error", role: "alert", hidden: true, "data-testid": "gsi-capacity-error" });
+  const gsiCapacityErrors = new FieldErrors(gsiCapacityGeneral);
+  const gsiCapacityFields = h("div", { class: "dp-row dp-capacity" }, labelled("Read capacity units", gsiRcu), labelled("Write capacity units", gsiWcu));
+  gsiCapacityErrors.add("readCapacity", gsiCapacityFields.children[0] as HTMLElement, [gsiRcu]);
+  gsiCapacityErrors.add("writeCapacity", gsiCapacityFields.children[1] as HTMLElement, [gsiWcu]);
+  let gsiCapacityIndex = "";
+  const gsiCapacityRequest = () => updateGsiCapacityRequest(described?.TableName ?? "", gsiCapacityIndex, capacityNum(gsiRcu), capacityNum(gsiWcu));
+  const gsiCapacityPreview = createPreview("gsi-capacity-preview", () => ({ operation: "UpdateTable", request: gsiCapacityRequest() }));
+  const gsiCapacityApply = h("button", { type: "submit", "data-testid": "gsi-capacity-apply" }, "Update capacity");
+  const gsiCapacityCancel = h("button", { type: "button", class: "secondary", "data-testid": "gsi-capacity-cancel" }, "Cancel");
+  const gsiCapacityForm = h("form", { class: "dp-form dp-new-gsi", "aria-label": "Index capacity", novalidate: true, hidden: true, "data-testid": "gsi-capacity-form" },
+    gsiCapacityTitle,
+    h("p", { class: "hint" }, "A global secondary index of a provisioned table has read and write units of its own. Every table write that changes the index's items also spends the index's write units: an index short of them throttles the table's writes."),
+    gsiCapacityFields,
+    gsiCapacityGeneral,
+    h("h4", {}, "UpdateTable request"),
+    gsiCapacityPreview.element,
+    h("div", { class: "actions" }, gsiCapacityApply, gsiCapacityCancel),
+  );
+  const closeGsiCapacity = () => {
+    gsiCapacityForm.hidden = true;
+    gsiCapacityErrors.clear();
+  };
+  function openGsiCapacity(index: any) {
+    gsiCapacityIndex = String(index.IndexName);
+    gsiCapacityTitle.textContent = `Capacity of index ${gsiCapacityIndex}`;
+    gsiRcu.value = String(index.ProvisionedThroughput?.ReadCapacityUnits ?? 1);
+    gsiWcu.value = String(index.ProvisionedThroughput?.WriteCapacityUnits ?? 1);
+    gsiCapacityErrors.clear();
+    gsiCapacityForm.hidden = false;
+    gsiResult.textContent = "";
+    gsiCapacityPreview.update();
+    gsiRcu.focus();
+  }
+  gsiCapacityCancel.addEventListener("click", closeGsiCapacity);
+  gsiCapacityForm.addEventListener("input", () => gsiCapacityPreview.update());
+  gsiCapacityForm.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const request = gsiCapacityRequest();
+    gsiCapacityApply.disabled = true;
+    const outcome = await state.send("UpdateTable", request);
+    gsiCapacityApply.disabled = false;
+    if (!outcome.ok) return gsiCapacityErrors.show(outcome.error.name, outcome.error.message, { readCapacity: /readCapacityUnits|ReadCapacityUnits/, writeCapacity: /writeCapacityUnits|WriteCapacityUnits/ });
+    const index = gsiCapacityIndex;
+    closeGsiCapacity();
+    await state.select(String(request.TableName));
+    gsiResult.textContent = `Index ${index} now has ${gsiRcu.value} RCU and ${gsiWcu.value} WCU.`;
+  });
+
   const indexesView = h("section", { class: "dp-edit-indexes", "aria-label": "Secondary indexes", "data-testid": "edit-indexes" },
     h("h3", {}, "Global secondary indexes"),
     gsiList,
@@ -432,6 +513,7 @@ export function createDesigner(state: AppState): HTMLElement {
     gsiResult,
     addGsiOpen,
     newGsiForm,
+    gsiCapacityForm,
     h("h3", {}, "Local secondary indexes ", h("span", { class: "hint" }, "(locked)")),
     lsiList,
     h("p", { class: "hint", "data-testid": "edit-lsi-locked" }, LSI_LOCKED),
@@ -503,19 +585,22 @@ export function createDesigner(state: AppState): HTMLElement {
   }
 
   function indexTable(kind: "lsi" | "gsi", list: any[], types: (n: string) => string) {
-    const head = kind === "gsi" ? ["Name", "Keys", "Projection", "Status", "Backfill", "Items", ""] : ["Name", "Keys", "Projection", "Items", "Size"];
+    const provisioned = kind === "gsi" && currentBilling(described) === "PROVISIONED";
+    const head = kind === "gsi" ? ["Name", "Keys", "Projection", "Status", "Backfill", "Items", ...(provisioned ? ["RCU / WCU"] : []), ""] : ["Name", "Keys", "Projection", "Items", "Size"];
     return h("div", { class: "dp-table-scroll" }, h("table", { class: "dp-index-table", "data-testid": `edit-${kind}-table` },
       h("thead", {}, h("tr", {}, ...head.map((c) => h("th", { scope: "col" }, c)))),
       h("tbody", {}, ...list.map((ix) => {
         const { keys, projection } = describeIndex(ix, types);
         const cells = kind === "gsi"
-          ? [ix.IndexName, keys, projection, ix.IndexStatus ?? "", ix.Backfilling ? "yes" : "no", String(ix.ItemCount ?? 0)]
+          ? [ix.IndexName, keys, projection, ix.IndexStatus ?? "", ix.Backfilling ? "yes" : "no", String(ix.ItemCount ?? 0), ...(provisioned ? [`${ix.ProvisionedThroughput?.ReadCapacityUnits ?? "?"} / ${ix.ProvisionedThroughput?.WriteCapacityUnits ?? "?"}`] : [])]
           : [ix.IndexName, keys, projection, String(ix.ItemCount ?? 0), `${ix.IndexSizeBytes ?? 0} B`];
         const row = h("tr", { "data-index": ix.IndexName, title: `${ix.IndexName}: ${ix.ItemCount ?? 0} items, ${ix.IndexSizeBytes ?? 0} bytes` }, ...cells.map((c) => h("td", {}, c)));
         if (kind === "gsi") {
           const del = h("button", { type: "button", class: "small secondary danger-text", "data-testid": "gsi-delete", "aria-label": `Delete index ${ix.IndexName}…` }, "Delete");
           del.addEventListener("click", () => deleteGsi(ix.IndexName));
-          row.append(h("td", {}, del));
+          const capacity = provisioned ? h("button", { type: "button", class: "small secondary", "data-testid": "gsi-capacity", "aria-label": `Change the capacity of index ${ix.IndexName}` }, "Capacity") : null;
+          capacity?.addEventListener("click", () => openGsiCapacity(ix));
+          row.append(h("td", { class: "dp-row-actions" }, capacity, " ", del));
         }
         return row;
       })),
@@ -570,6 +655,7 @@ export function createDesigner(state: AppState): HTMLElement {
     await showTtl(table);
   });
 
+  const backups = createBackupsSection(state);
   const editView = h("div", { class: "dp-designer-grid" },
     h("div", {},
       h("div", { class: "dp-panel-head" }, editTitle, newButton),
@@ -578,8 +664,9 @@ export function createDesigner(state: AppState): HTMLElement {
       h("p", { class: "hint" }, "The table name, key schema and local secondary indexes are fixed once a table exists."),
       indexesView,
       ttlForm,
+      backups.element,
     ),
-    h("div", { class: "dp-sticky" }, h("h3", {}, "UpdateTable request"), noChange, editPreview.element),
+    h("div", { class: "dp-sticky" }, h("h3", {}, "UpdateTable request"), noChange, editPreview.element, thenBox),
   );
 
   function fillEdit(d: any) {
@@ -605,6 +692,7 @@ export function createDesigner(state: AppState): HTMLElement {
     editStream.set(describedStream(d));
     fillIndexes(d);
     void showTtl(d.TableName);
+    void backups.show(d.TableName);
     syncEdit();
   }
 
@@ -614,7 +702,8 @@ export function createDesigner(state: AppState): HTMLElement {
     e.preventDefault();
     editErrors.clear();
     editResult.textContent = "";
-    const request = updateRequest();
+    const [request, then] = updateRequests();
+    if (!request) return;
     applyButton.disabled = true;
     const outcome = await state.send("UpdateTable", request);
     if (!outcome.ok) {
@@ -622,8 +711,18 @@ export function createDesigner(state: AppState): HTMLElement {
       editErrors.show(outcome.error.name, outcome.error.message);
       return;
     }
-    await state.select(String(request.TableName));
-    editResult.textContent = `Updated table ${request.TableName}.`;
+    const table = String(request.TableName);
+    if (then) {
+      await untilActive(table);
+      const enabled = await state.send("UpdateTable", then);
+      if (!enabled.ok) {
+        await state.select(table);
+        editErrors.show(enabled.error.name, `The stream was disabled, but enabling it again failed: ${enabled.error.message}`, { stream: /[\s\S]/ });
+        return;
+      }
+    }
+    await state.select(table);
+    editResult.textContent = then ? `Updated table ${table}: the stream was disabled, then enabled with ${String((then.StreamSpecification as Record<string, unknown>).StreamViewType)} (two UpdateTable requests).` : `Updated table ${table}.`;
   });
   deleteButton.addEventListener("click", async () => {
     const tableName = described?.TableName;
@@ -656,6 +755,7 @@ export function createDesigner(state: AppState): HTMLElement {
         ttlResult.textContent = "";
         ttlErrors.clear();
         closeNewGsi();
+        closeGsiCapacity();
       }
       fillEdit(d);
       root.replaceChildren(editView);

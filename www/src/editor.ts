@@ -37,6 +37,8 @@ export interface JsonEditorOptions {
 export interface ErrorMark {
   from: number;
   to: number;
+  /** This range's own tooltip, in place of the one given for all. */
+  message?: string;
 }
 
 export interface JsonEditor {
@@ -87,8 +89,8 @@ const errorMarks = StateField.define<DecorationSet>({
         .filter((r) => r.from >= 0 && r.to <= length && r.from <= r.to)
         .map((r) =>
           r.from === r.to
-            ? Decoration.widget({ widget: new EndMark(message), side: 1 }).range(r.from)
-            : Decoration.mark({ class: "dp-expr-error", attributes: { title: message, "data-testid": "expression-error" } }).range(r.from, r.to),
+            ? Decoration.widget({ widget: new EndMark(r.message ?? message), side: 1 }).range(r.from)
+            : Decoration.mark({ class: "dp-expr-error", attributes: { title: r.message ?? message, "data-testid": "expression-error" } }).range(r.from, r.to),
         );
       marks = Decoration.set(decorations, true);
     }

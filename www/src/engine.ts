@@ -18,6 +18,16 @@ export function loadEngine(): Promise<EngineModule> {
   return loading;
 }
 
+/** A PartiQL statement's syntax error and the UTF-16 range of its token, as the engine's
+ *  parser sees it; null when the statement parses (or the engine is not loaded). */
+export async function partiqlSyntaxError(statement: string): Promise<{ message: string; start: number; end: number } | null> {
+  try {
+    return (await loading).partiqlSyntaxError(statement);
+  } catch {
+    return null;
+  }
+}
+
 /** What a failed request tells: DynamoDB's exception name, full type and message. */
 export interface ApiError {
   name: string;
@@ -76,7 +86,7 @@ export class Session extends EventTarget {
     try {
       const response = (await this.db.send(operation, request)) as T;
       const outcome: Outcome<T> = { ok: true, response, ms: performance.now() - started };
-      this.dispatchEvent(new CustomEvent("sent", { detail: { operation, outcome } }));
+      this.dispatchEvent(new CustomEvent("sent", { detail: { operation, request, outcome } }));
       return outcome;
     } catch (err) {
       if (err instanceof WebAssembly.RuntimeError) {
@@ -85,7 +95,7 @@ export class Session extends EventTarget {
         this.dispatchEvent(new CustomEvent("dead"));
       }
       const outcome: Outcome<T> = { ok: false, error: toApiError(err), ms: performance.now() - started };
-      this.dispatchEvent(new CustomEvent("sent", { detail: { operation, outcome } }));
+      this.dispatchEvent(new CustomEvent("sent", { detail: { operation, request, outcome } }));
       return outcome;
     }
   }

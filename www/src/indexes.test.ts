@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { toCli, toSdk } from "./codegen";
 import { mapErrorToFields } from "./fielderrors";
-import { attributeDefinitions, createGsiRequest, indexEntry, indexKeys, indexMatcher, indexParameters, type IndexSpec, splitNames } from "./indexes";
+import { attributeDefinitions, createGsiRequest, indexEntry, indexKeys, indexMatcher, indexParameters, type IndexSpec, splitNames, updateGsiCapacityRequest } from "./indexes";
 
 const LSI: IndexSpec = {
   kind: "lsi",
@@ -104,4 +104,10 @@ test("engine errors about an index land at that index's row", () => {
   assert.deepEqual(at("One or more parameter values were invalid: Duplicate index name: ByGenre"), ["row-gsi-1"]);
   assert.deepEqual(at("One or more parameter values were invalid: Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex"), ["lsis"]);
   assert.ok(!indexMatcher("gsi", 1, "By").test("for index: ByGenre"), "a name that is a prefix of another does not match it");
+});
+
+test("a GSI's capacity is its own UpdateTable Update", () => {
+  const request = updateGsiCapacityRequest("Music", "ByGenre", 3, 4);
+  assert.deepEqual(request, { TableName: "Music", GlobalSecondaryIndexUpdates: [{ Update: { IndexName: "ByGenre", ProvisionedThroughput: { ReadCapacityUnits: 3, WriteCapacityUnits: 4 } } }] });
+  assert.match(toCli("UpdateTable", request), /--global-secondary-index-updates '\[\{"Update":\{"IndexName":"ByGenre","ProvisionedThroughput":\{"ReadCapacityUnits":3,"WriteCapacityUnits":4\}\}\}\]'/);
 });

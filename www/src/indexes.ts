@@ -80,6 +80,14 @@ export function createGsiRequest(tableName: string, spec: IndexSpec): Record<str
   };
 }
 
+/** The UpdateTable that sets a provisioned global secondary index's own read and write units. */
+export function updateGsiCapacityRequest(tableName: string, indexName: string, read: unknown, write: unknown): Record<string, unknown> {
+  return {
+    TableName: tableName,
+    GlobalSecondaryIndexUpdates: [{ Update: { IndexName: indexName, ProvisionedThroughput: { ReadCapacityUnits: read, WriteCapacityUnits: write } } }],
+  };
+}
+
 /** A short text for an index's key schema and projection, from a DescribeTable entry. */
 export function describeIndex(index: any, types: (name: string) => string): { keys: string; projection: string } {
   const keys = (index?.KeySchema ?? [])

@@ -168,6 +168,14 @@ export function example(operation: string, current: TableShape | null): object {
       return { ResourceArn: arnOf(t) };
     case "UpdateTimeToLive":
       return { TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: "expiresAt" } };
+    case "CreateBackup":
+      return { TableName, BackupName: `${TableName}-backup` };
+    case "ListBackups":
+      return { TableName, BackupType: "ALL" };
+    case "UpdateContinuousBackups":
+      return { TableName, PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: 35 } };
+    case "RestoreTableToPointInTime":
+      return { SourceTableName: TableName, TargetTableName: `${TableName}-restored`, UseLatestRestorableTime: true };
     default:
       return {};
   }

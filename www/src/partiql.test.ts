@@ -1,7 +1,7 @@
 // Unit tests of the PartiQL mode's statement splitting, parameter hand-out and requests.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { countParameters, parseParameters, PartiqlInputError, partiqlRequest, splitStatements } from "./partiql";
+import { countParameters, parseParameters, PartiqlInputError, partiqlRequest, splitStatements, statementRanges } from "./partiql";
 
 test("statements split at ; outside strings, quoted names and comments", () => {
   assert.deepEqual(splitStatements(`SELECT * FROM "a;b" WHERE x = 'it''s; here';\n-- a comment; still\nDELETE FROM t WHERE k = 1;`), [
@@ -10,6 +10,14 @@ test("statements split at ; outside strings, quoted names and comments", () => {
   ]);
   assert.deepEqual(splitStatements("  ;; \n -- only a comment\n"), []);
   assert.deepEqual(splitStatements("SELECT * FROM t /* ; */"), ["SELECT * FROM t /* ; */"]);
+});
+
+test("statement ranges point into the text, blanks left out", () => {
+  const text = "  SELECT * FROM t ;\n\n DELETE FROM u WHERE k = 1  ";
+  assert.deepEqual(statementRanges(text).map(({ from, to }) => [from, to, text.slice(from, to)]), [
+    [2, 17, "SELECT * FROM t"],
+    [22, 47, "DELETE FROM u WHERE k = 1"],
+  ]);
 });
 
 test("parameters are counted outside strings and handed out in order", () => {

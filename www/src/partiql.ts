@@ -97,17 +97,24 @@ function eachCodeChar(text: string, on: (c: string, at: number) => void) {
 
 /** The statements of TEXT split at `;` (not inside quotes or comments), blank ones dropped. */
 export function splitStatements(text: string): string[] {
+  return statementRanges(text).map(({ from, to }) => text.slice(from, to));
+}
+
+/** Where each statement of TEXT is ([from, to), blanks around it left out), as splitStatements cuts them. */
+export function statementRanges(text: string): { from: number; to: number }[] {
   const cuts: number[] = [];
   eachCodeChar(text, (c, at) => {
     if (c === ";") cuts.push(at);
   });
-  const parts: string[] = [];
+  const ranges: { from: number; to: number }[] = [];
   let from = 0;
   for (const cut of [...cuts, text.length]) {
-    parts.push(text.slice(from, cut));
+    const part = text.slice(from, cut);
+    const start = from + (part.length - part.trimStart().length);
+    ranges.push({ from: start, to: Math.max(start, from + part.trimEnd().length) });
     from = cut + 1;
   }
-  return parts.map((p) => p.trim()).filter((p) => p.replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, "").trim() !== "");
+  return ranges.filter(({ from, to }) => text.slice(from, to).replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, "").trim() !== "");
 }
 
 /** How many `?` parameters STATEMENT has. */

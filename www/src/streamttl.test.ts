@@ -2,18 +2,18 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mapErrorToFields } from "./fielderrors";
-import { describedStream, streamSpecification, timeToLiveRequest } from "./streamttl";
+import { describedStream, streamSteps, timeToLiveRequest } from "./streamttl";
 
 const off = { enabled: false, viewType: "NEW_AND_OLD_IMAGES" };
 const both = { enabled: true, viewType: "NEW_AND_OLD_IMAGES" };
 const keys = { enabled: true, viewType: "KEYS_ONLY" };
 
-test("a StreamSpecification only for a change: enable with the view type, disable without", () => {
-  assert.deepEqual(streamSpecification(off, keys), { StreamEnabled: true, StreamViewType: "KEYS_ONLY" });
-  assert.deepEqual(streamSpecification(both, off), { StreamEnabled: false });
-  assert.deepEqual(streamSpecification(both, keys), { StreamEnabled: true, StreamViewType: "KEYS_ONLY" });
-  assert.equal(streamSpecification(both, both), null);
-  assert.equal(streamSpecification(off, { ...off, viewType: "KEYS_ONLY" }), null);
+test("StreamSpecifications only for a change; a new view type disables, then enables", () => {
+  assert.deepEqual(streamSteps(off, keys), [{ StreamEnabled: true, StreamViewType: "KEYS_ONLY" }]);
+  assert.deepEqual(streamSteps(both, off), [{ StreamEnabled: false }]);
+  assert.deepEqual(streamSteps(both, keys), [{ StreamEnabled: false }, { StreamEnabled: true, StreamViewType: "KEYS_ONLY" }]);
+  assert.deepEqual(streamSteps(both, both), []);
+  assert.deepEqual(streamSteps(off, { ...off, viewType: "KEYS_ONLY" }), []);
 });
 
 test("the stream setting of a description", () => {

@@ -39,11 +39,18 @@ export function createStreamFields(prefix: string): StreamFields {
   };
 }
 
-/** The StreamSpecification that turns the stream from BEFORE to AFTER, or null when nothing changes. */
-export function streamSpecification(before: StreamSetting, after: StreamSetting): Record<string, unknown> | null {
-  if (after.enabled && (!before.enabled || before.viewType !== after.viewType)) return { StreamEnabled: true, StreamViewType: after.viewType };
-  if (!after.enabled && before.enabled) return { StreamEnabled: false };
-  return null;
+/**
+ * The StreamSpecifications, one per UpdateTable, that turn the stream from BEFORE to AFTER:
+ * none when nothing changes; enable with the view type; disable without one. A new view type
+ * on an enabled stream takes two: DynamoDB refuses to change it in place ("Table already has
+ * an enabled stream"), so the stream is disabled, then enabled with the new type.
+ */
+export function streamSteps(before: StreamSetting, after: StreamSetting): Record<string, unknown>[] {
+  const enable = { StreamEnabled: true, StreamViewType: after.viewType };
+  if (after.enabled && !before.enabled) return [enable];
+  if (after.enabled && before.viewType !== after.viewType) return [{ StreamEnabled: false }, enable];
+  if (!after.enabled && before.enabled) return [{ StreamEnabled: false }];
+  return [];
 }
 
 /** The stream setting a DescribeTable answer shows. */

@@ -208,3 +208,18 @@ test("options out of range are refused", () => {
   assert.throws(() => createTrigger(db, { tableName: "T", handler: () => {}, batchSize: 10001 }), /batchSize/);
   assert.throws(() => createTrigger(db, { tableName: "T", handler: () => {}, maximumRetryAttempts: -2 }), /maximumRetryAttempts/);
 });
+
+test("an edit changes the batch size and handler from the next batch, keeping the position", async () => {
+  const { db, trigger, batches } = started(letters(3), { batchSize: 2 });
+  await until(() => trigger.state().delivered === 3);
+  const seen: string[][] = [];
+  trigger.update({ batchSize: 5, handler: (event) => void seen.push(keysOf(event)) });
+  db.write("n0", "n1", "n2", "n3");
+  await until(() => trigger.state().delivered === 7);
+  trigger.stop();
+  assert.deepEqual(batches, [["k0", "k1"], ["k2"]], "the old handler saw the records before the edit");
+  assert.deepEqual(seen, [["n0", "n1", "n2", "n3"]], "the new one the rest, nothing twice");
+  assert.equal(trigger.options.batchSize, 5);
+  assert.throws(() => trigger.update({ batchSize: 0 }), RangeError);
+  assert.equal(trigger.options.batchSize, 5, "a refused edit changes nothing");
+});

@@ -98,11 +98,16 @@ export interface TriggerState {
   lastError: string | null;
 }
 
+/** What an edit may change, as Lambda's UpdateEventSourceMapping: not the table nor the starting position. */
+export type TriggerChanges = Partial<Pick<TriggerOptions, "handler" | "batchSize" | "maximumRetryAttempts" | "bisectBatchOnFunctionError">>;
+
 export interface Trigger {
   readonly options: Readonly<TriggerOptions>;
   start(): void;
   stop(): void;
   state(): TriggerState;
+  /** Changes the settings from the next batch on; the position and pending records stay. Throws on a bad value, changing nothing. */
+  update(changes: TriggerChanges): void;
 }
 
 interface Batch {
@@ -266,5 +271,10 @@ export function createTrigger(db: TriggerDb, options: TriggerOptions): Trigger {
     running = false;
   }
 
-  return { options: opts, start, stop, state };
+  function update(changes: TriggerChanges) {
+    const { handler, batchSize, maximumRetryAttempts, bisectBatchOnFunctionError } = checkedOptions({ ...opts, ...changes });
+    Object.assign(opts, { handler, batchSize, maximumRetryAttempts, bisectBatchOnFunctionError });
+  }
+
+  return { options: opts, start, stop, state, update };
 }

@@ -1,7 +1,9 @@
 // The Streams panel's Triggers section: a JavaScript function body typed in a textarea,
 // subscribed to the picked table's stream (triggers.ts) with a batch size, a starting
 // position, retries and bisect-on-error; the triggers with their position, counts and last
-// error (Pause / Resume / Delete); the latest 50 invocations and the batches given up on (the
+// error (Pause / Resume / Edit / Delete; an edit, like Lambda's UpdateEventSourceMapping,
+// changes the body, batch size, retries and bisect from the next batch on, keeping the
+// position); the latest 50 invocations and the batches given up on (the
 // on-failure destination). The body runs as an async function of `event` made with the
 // AsyncFunction constructor: the person's own code in their own page. Page code registers
 // a trigger with a real function through `dynaplay.triggers.create(options)`. Triggers made
@@ -10,7 +12,7 @@
 import { attributesText } from "./streamrecords";
 import { checkbox, h, labelled, uid } from "./dom";
 import type { AppState } from "./state";
-import { type CheckpointStore, createTrigger, errorText, type Invocation, type StreamEvent, type Trigger, type TriggerDb, type TriggerOptions } from "./triggers";
+import { type CheckpointStore, createTrigger, errorText, type Invocation, type StreamEvent, type Trigger, type TriggerChanges, type TriggerDb, type TriggerOptions } from "./triggers";
 import { checkpointOf, loadTriggers, newTriggerId, type SavedTrigger, saveTriggers } from "./triggerstore";
 
 /** `dynaplay.triggers.create`'s options: a checkpoint may be a name, kept in localStorage. */
@@ -77,6 +79,8 @@ export function createTriggersSection(state: AppState): TriggersSection {
   const retries = h("input", { type: "number", min: -1, value: -1, "data-testid": "trigger-retries" });
   const bisect = h("input", { type: "checkbox", "data-testid": "trigger-bisect" });
   const add = h("button", { type: "button", "data-testid": "trigger-add" }, "Add trigger");
+  const cancelEdit = h("button", { type: "button", class: "secondary", hidden: true, "data-testid": "trigger-cancel-edit" }, "Cancel");
+  const editNote = h("p", { class: "notice", hidden: true, "data-testid": "trigger-edit-note" });
   const formError = h("p", { class: "field-error", role: "alert", hidden: true, "data-testid": "trigger-form-error" });
   const list = h("ul", { class: "dp-trigger-list", "data-testid": "trigger-list" });
   const invocationsBox = h("div", { "data-testid": "trigger-invocations" });
@@ -85,8 +89,8 @@ export function createTriggersSection(state: AppState): TriggersSection {
     h("h3", {}, "Triggers"),
     h("p", { class: "hint" }, "A trigger calls a JavaScript function with each batch of the picked table's stream records, as Lambda does for an event source mapping: in order, retried when it throws (the same records again), split in halves with bisect on, given up on after the retries (to the failure list below). The body is your own code, run in this page; triggers are kept in memory until a reload; the ones made here are saved with their position and come back after a reload, going on after the last batch that finished."),
     h("div", { class: "field" }, h("label", { for: bodyInput.id }, "Function body (async, argument event)"), bodyInput),
-    h("div", { class: "dp-row dp-stream-controls" }, labelled("Batch size", batchSize), labelled("Starting position", position), labelled("Retries (-1: forever)", retries), checkbox(bisect, "Bisect batch on error"), add),
-    formError, list,
+    h("div", { class: "dp-row dp-stream-controls" }, labelled("Batch size", batchSize), labelled("Starting position", position), labelled("Retries (-1: forever)", retries), checkbox(bisect, "Bisect batch on error"), add, cancelEdit),
+    editNote, formError, list,
     h("h4", {}, "Invocations (latest 50)"), invocationsBox,
     h("h4", {}, "Failures (the on-failure destination, latest 50)"), failuresBox);
 
@@ -94,6 +98,38 @@ export function createTriggersSection(state: AppState): TriggersSection {
   const invocations: LogLine[] = [];
   const failures: LogLine[] = [];
   let timer: ReturnType<typeof setInterval> | null = null;
+  /** The trigger the form edits, or null when it adds one. */
+  let editing: Entry | null = null;
+
+  /** Puts the form back to adding a trigger. */
+  function stopEditing() {
+    editing = null;
+    add.textContent = "Add trigger";
+    cancelEdit.hidden = true;
+    editNote.hidden = true;
+    position.disabled = false;
+    bodyInput.placeholder = "";
+    formError.hidden = true;
+  }
+
+  /** Fills the form with ENTRY's settings: Save changes then updates it in place. */
+  function startEditing(entry: Entry) {
+    const o = entry.trigger.options;
+    editing = entry;
+    const id = entry.savedId;
+    bodyInput.value = (id && loadTriggers(state.dbName).find((t) => t.id === id)?.body) || "";
+    bodyInput.placeholder = id ? "" : "A function from page code: leave this empty to keep it, or type a body to replace it.";
+    batchSize.value = String(o.batchSize);
+    retries.value = String(o.maximumRetryAttempts);
+    bisect.checked = Boolean(o.bisectBatchOnFunctionError);
+    position.value = String(o.startingPosition);
+    position.disabled = true;
+    add.textContent = "Save changes";
+    cancelEdit.hidden = false;
+    editNote.hidden = false;
+    editNote.textContent = `Editing the trigger on ${o.tableName}: the changes apply from its next batch; it keeps its position and its pending records (the starting position cannot change, as with Lambda's UpdateEventSourceMapping).`;
+    bodyInput.focus();
+  }
 
   function pushLine(lines: LogLine[], line: LogLine) {
     lines.unshift(line);
@@ -113,6 +149,7 @@ export function createTriggersSection(state: AppState): TriggersSection {
 
   /** Deletes a trigger: a saved one is forgotten with its checkpoint. */
   function remove(entry: Entry) {
+    if (editing === entry) stopEditing();
     if (entry.savedId) {
       const id = entry.savedId;
       updateSaved((saved) => saved.filter((t) => t.id !== id));
@@ -134,14 +171,17 @@ export function createTriggersSection(state: AppState): TriggersSection {
     const status = h("p", { class: "hint", "data-testid": "trigger-state" });
     const lastError = h("p", { class: "field-error", "data-testid": "trigger-error" });
     const pause = h("button", { type: "button", class: "small secondary", "data-testid": "trigger-pause" }, "Pause");
+    const edit = h("button", { type: "button", class: "small secondary", "data-testid": "trigger-edit" }, "Edit");
     const del = h("button", { type: "button", class: "small secondary", "data-testid": "trigger-delete" }, "Delete");
-    const element = h("li", { class: "dp-trigger", "data-testid": "trigger" }, h("div", { class: "dp-row" }, h("strong", {}, settingsText(trigger.options)), pause, del), status, lastError);
+    const settings = h("strong", { "data-testid": "trigger-settings" });
+    const element = h("li", { class: "dp-trigger", "data-testid": "trigger" }, h("div", { class: "dp-row" }, settings, pause, edit, del), status, lastError);
     const entry: Entry = {
       trigger,
       element,
       savedId,
       refresh() {
         const s = trigger.state();
+        settings.textContent = settingsText(trigger.options);
         status.textContent = stateText(trigger);
         lastError.hidden = !s.lastError;
         lastError.textContent = s.lastError ? `Last error: ${s.lastError}` : "";
@@ -154,6 +194,7 @@ export function createTriggersSection(state: AppState): TriggersSection {
       if (savedId) updateSaved((saved) => saved.map((t) => (t.id === savedId ? { ...t, paused: running } : t)));
       refresh();
     });
+    edit.addEventListener("click", () => startEditing(entry));
     del.addEventListener("click", () => remove(entry));
     return entry;
   }
@@ -190,8 +231,31 @@ export function createTriggersSection(state: AppState): TriggersSection {
     create({ ...settings, handler: new AsyncFunction("event", body), checkpoint: id }, id, paused);
   }
 
+  /** The form's settings as changes to a trigger (the body only when one is typed, for page code's). */
+  function formChanges(): TriggerChanges {
+    const typed = bodyInput.value.trim() !== "" || editing === null || editing.savedId !== undefined;
+    return {
+      ...(typed ? { handler: new AsyncFunction("event", bodyInput.value) } : {}),
+      batchSize: Number(batchSize.value),
+      maximumRetryAttempts: Number(retries.value),
+      bisectBatchOnFunctionError: bisect.checked,
+    };
+  }
+
+  /** Applies the form to the trigger being edited, and to its saved form. */
+  function saveEdit(entry: Entry) {
+    const changes = formChanges();
+    entry.trigger.update(changes);
+    const id = entry.savedId;
+    const { batchSize, maximumRetryAttempts, bisectBatchOnFunctionError } = entry.trigger.options;
+    if (id) updateSaved((saved) => saved.map((t) => (t.id === id ? { ...t, body: bodyInput.value, batchSize: batchSize ?? t.batchSize, maximumRetryAttempts: maximumRetryAttempts ?? t.maximumRetryAttempts, bisectBatchOnFunctionError: Boolean(bisectBatchOnFunctionError) } : t)));
+    stopEditing();
+    refresh();
+  }
+
   function createFromForm() {
     try {
+      if (editing) return saveEdit(editing);
       if (!state.selected) throw new Error("Pick a table with a stream in the sidebar first.");
       const saved: SavedTrigger = { id: newTriggerId(), tableName: state.selected, body: bodyInput.value, batchSize: Number(batchSize.value), startingPosition: position.value as SavedTrigger["startingPosition"], maximumRetryAttempts: Number(retries.value), bisectBatchOnFunctionError: bisect.checked, paused: false };
       createSaved(saved);
@@ -215,6 +279,7 @@ export function createTriggersSection(state: AppState): TriggersSection {
   }
 
   add.addEventListener("click", createFromForm);
+  cancelEdit.addEventListener("click", stopEditing);
   state.addEventListener("session", () => {
     for (const entry of [...entries]) drop(entry);
     const page = (globalThis as any).dynaplay;

@@ -146,6 +146,8 @@ pub(crate) fn sample_meta(name: &str, billing: BillingMode) -> TableMeta {
         streams: Vec::new(),
         time_to_live: None,
         kinesis_destinations: Vec::new(),
+        point_in_time_recovery: None,
+        restore_summary: None,
     }
 }
 

@@ -1,5 +1,6 @@
 //! DeleteTable: remove a table and all its items, unless deletion protection is on; its
-//! stream, disabled, stays readable for 24 hours.
+//! stream, disabled, stays readable for 24 hours, and with point-in-time recovery enabled
+//! a system backup keeps its items for 35 days.
 
 use crate::engine::{table_not_found, Change, Engine, Table, TableMeta};
 use crate::error::Result;
@@ -19,6 +20,10 @@ impl Engine {
         // The change log keeps its own copy, so that a failed commit can put the table back;
         // deleting a table is rare enough for the copy not to matter.
         self.changes.push(Change::TableDeleted { table: Box::new(table.clone()), retired });
+        if table.meta.point_in_time_recovery.is_some() {
+            self.keep_system_backup(&table);
+        }
+        self.forget_history(&table.meta.id);
         Ok(table)
     }
 

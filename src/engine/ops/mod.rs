@@ -1,11 +1,13 @@
 //! One file per DynamoDB operation the engine implements.
 
+pub mod backups;
 pub mod batch;
 pub mod create_table;
 pub mod delete;
 pub mod delete_table;
 pub mod get;
 pub mod kinesis;
+pub mod pitr;
 pub mod put;
 pub mod query;
 pub mod scan;

@@ -153,8 +153,17 @@ impl Engine {
             let event_id = record.as_ref().map(|record| record.event_id.clone());
             (old_image.clone(), new_image.clone(), event_id)
         });
-        let change =
-            Change::Item { table: table_name.to_string(), table_id, key, old: old_image, new: new_image, record };
+        let recovering = table.meta.point_in_time_recovery.is_some();
+        let history = recovering.then(|| self.record_history(&table_id, &key, &old_image));
+        let change = Change::Item {
+            table: table_name.to_string(),
+            table_id,
+            key,
+            old: old_image,
+            new: new_image,
+            record,
+            history,
+        };
         self.changes.push(change);
         if let Some((old_image, new_image, event_id)) = kinesis {
             self.publish_to_kinesis(table_name, old_image.as_deref(), new_image.as_deref(), origin, event_id);
