@@ -60,6 +60,18 @@ pub enum ErrorKind {
     PointInTimeRecoveryUnavailable,
     /// A restore time outside the restorable window.
     InvalidRestoreTime,
+    /// An export's ClientToken was reused with other parameters.
+    ExportConflict,
+    /// An export's time is outside the point-in-time recovery window.
+    InvalidExportTime,
+    /// DescribeExport names an export that does not exist.
+    ExportNotFound,
+    /// An import's ClientToken was reused with other parameters.
+    ImportConflict,
+    /// DescribeImport names an import that does not exist.
+    ImportNotFound,
+    /// A Dynaplay S3 operation names an object that does not exist.
+    NoSuchKey,
     /// Dynaplay itself failed (storage, a broken invariant).
     InternalServerError,
 }

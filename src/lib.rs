@@ -26,6 +26,7 @@ pub mod model;
 pub mod partiql;
 pub mod storage;
 pub mod stream;
+pub mod transfer;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{Harness, START_MILLIS};
-use dynaplay::kinesis::codec::base64_decode;
+use dynaplay::model::base64_decode;
 use dynaplay::storage::Outcome;
 use serde_json::Value;
 

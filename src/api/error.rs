@@ -32,6 +32,12 @@ impl ErrorKind {
             ErrorKind::BackupNotFound => "BackupNotFoundException",
             ErrorKind::PointInTimeRecoveryUnavailable => "PointInTimeRecoveryUnavailableException",
             ErrorKind::InvalidRestoreTime => "InvalidRestoreTimeException",
+            ErrorKind::ExportConflict => "ExportConflictException",
+            ErrorKind::InvalidExportTime => "InvalidExportTimeException",
+            ErrorKind::ExportNotFound => "ExportNotFoundException",
+            ErrorKind::ImportConflict => "ImportConflictException",
+            ErrorKind::ImportNotFound => "ImportNotFoundException",
+            ErrorKind::NoSuchKey => "NoSuchKey",
             ErrorKind::InternalServerError => "InternalServerError",
         }
     }
@@ -44,6 +50,7 @@ impl ErrorKind {
             ErrorKind::Serialization | ErrorKind::UnknownOperation => "com.amazon.coral.service",
             ErrorKind::Throttling => "com.amazon.coral.availability",
             ErrorKind::ObjectNotFound => "com.amazonaws.applicationautoscaling",
+            ErrorKind::NoSuchKey => "com.amazonaws.s3",
             _ => "com.amazonaws.dynamodb.v20120810",
         };
         format!("{namespace}#{}", self.short_name())

@@ -13,9 +13,10 @@ use crate::engine::ops::kinesis::{NewRecord, RetentionChange};
 use crate::engine::{Engine, ACCOUNT_ID};
 use crate::error::{Error, ErrorKind, Result};
 use crate::kinesis::{
-    codec, parse_sequence, parse_shard_id, parse_stream_arn, sequence_text, shard_id, Consumer, DataStream, StreamMode,
+    parse_sequence, parse_shard_id, parse_stream_arn, sequence_text, shard_id, Consumer, DataStream, StreamMode,
     ITERATOR_LIFETIME_MILLIS,
 };
+use crate::model::{base64_decode, base64_encode};
 use crate::stream::{civil_from_days, ShardIterator};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -461,7 +462,7 @@ fn get_records(engine: &mut Engine, request: GetRecordsRequest) -> Result<String
             json!({
                 "SequenceNumber": sequence_text(record.sequence),
                 "ApproximateArrivalTimestamp": seconds(record.arrival_millis),
-                "Data": codec::base64_encode(&record.data),
+                "Data": base64_encode(&record.data),
                 "PartitionKey": record.partition_key,
             })
         })
@@ -523,8 +524,8 @@ fn check_record(violations: &mut Violations, input: &RecordInput, path: &str) ->
     let key_path = format!("{path}partitionKey");
     violations.length(&input.partition_key, &key_path, PARTITION_KEY_LENGTH.0, PARTITION_KEY_LENGTH.1);
     violations.not_null(&input.data, &format!("{path}data"));
-    let data = input.data.as_deref().map(codec::base64_decode);
-    if let Some(Some(bytes)) = &data {
+    let data = input.data.as_deref().map(base64_decode);
+    if let Some(Ok(bytes)) = &data {
         if bytes.len() > MAX_DATA_BYTES {
             let length = bytes.len();
             violations.add(
@@ -547,9 +548,9 @@ fn check_record(violations: &mut Violations, input: &RecordInput, path: &str) ->
             );
         }
     }
-    let Some(Some(data)) = data else {
-        return Err(Error::serialization("Base64 encoded data is invalid"));
-    };
+    // A missing Data is a violation already reported; a malformed one is Coral's
+    // SerializationException.
+    let data = required(data, &format!("{path}data"))??;
     let explicit_hash_key = match &input.explicit_hash_key {
         None => None,
         Some(text) => Some(text.parse::<u128>().map_err(|_| {

@@ -9,6 +9,7 @@ mod account;
 mod autoscaling;
 mod backups;
 mod batch;
+mod buckets;
 mod capacity;
 mod error;
 mod indexes;
@@ -24,6 +25,7 @@ mod streams;
 mod tables;
 mod tags;
 mod transact;
+mod transfers;
 mod ttl;
 mod validate;
 
@@ -92,6 +94,12 @@ pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<Stri
         "ExecuteTransaction" => partiql_transaction::execute_transaction(engine, parse(body)?),
         "TransactWriteItems" => transact::transact_write_items(engine, parse(body)?, body),
         "TransactGetItems" => transact::transact_get_items(engine, parse(body)?),
+        "ExportTableToPointInTime" => transfers::export_table_to_point_in_time(engine, parse(body)?),
+        "DescribeExport" => transfers::describe_export(engine, parse(body)?),
+        "ListExports" => transfers::list_exports(engine, parse(body)?),
+        "ImportTable" => transfers::import_table(engine, parse(body)?, body),
+        "DescribeImport" => transfers::describe_import(engine, parse(body)?),
+        "ListImports" => transfers::list_imports(engine, parse(body)?),
         _ => Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: {operation}"))),
     }
 }

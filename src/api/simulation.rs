@@ -1,7 +1,8 @@
 //! Dynaplay's own operations, for the playground's simulation controls: the knobs
-//! (docs/differences.md) and the clock. Their names start with `Dynaplay.`, which no
+//! (docs/differences.md), the clock, and the simulated S3 (src/api/buckets.rs). Their names start with `Dynaplay.`, which no
 //! DynamoDB operation can, and their members are PascalCase like DynamoDB's.
 
+use crate::api::buckets;
 use crate::api::validate::required;
 use crate::api::{parse, render};
 use crate::clock::MAX_CLOCK_RATE;
@@ -21,6 +22,12 @@ pub fn dispatch(engine: &mut Engine, name: &str, body: &str) -> Result<String> {
         "SetClock" => set_clock(engine, parse(body)?),
         "DescribeMetrics" => describe_metrics(engine, parse(body)?),
         "EstimateCost" => estimate_cost(engine, parse(body)?),
+        "PutObject" => buckets::put_object(engine, parse(body)?),
+        "GetObject" => buckets::get_object(engine, parse(body)?),
+        "DeleteObject" => buckets::delete_object(engine, parse(body)?),
+        "ListObjects" => buckets::list_objects(engine, parse(body)?),
+        "ListBuckets" => buckets::list_buckets(engine),
+        "GetImportErrors" => buckets::get_import_errors(engine, parse(body)?),
         _ => Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: Dynaplay.{name}"))),
     }
 }

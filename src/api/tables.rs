@@ -431,6 +431,14 @@ pub fn delete_table(engine: &mut Engine, request: DeleteTableRequest) -> Result<
     render(&TableDescriptionResponse { table_description: description })
 }
 
+/// The settings of the table an ImportTable request creates: its TableCreationParameters
+/// are CreateTable's members, checked as CreateTable checks them.
+pub(super) fn import_table_meta(request: CreateTableRequest) -> Result<TableMeta> {
+    request.check_shape()?;
+    request.refuse_later()?;
+    request.into_meta()
+}
+
 impl CreateTableRequest {
     fn check_shape(&self) -> Result<()> {
         let mut violations = Violations::default();

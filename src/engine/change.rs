@@ -6,6 +6,7 @@
 use crate::engine::history::HistoryEntry;
 use crate::engine::ops::backups::Backup;
 use crate::engine::table::{Table, TableMeta};
+use crate::engine::transfers::TransferChange;
 use crate::kinesis::{DataRecord, DataStream};
 use crate::model::{Item, KeyCode};
 use crate::stream::StreamRecord;
@@ -51,4 +52,6 @@ pub enum Change {
     HistoryTrimmed { entries: Vec<Rc<HistoryEntry>> },
     /// A backup was created (`old` is None) or deleted (`new` is None).
     Backup { old: Option<Rc<Backup>>, new: Option<Rc<Backup>> },
+    /// An S3 object, an export or an import changed.
+    Transfer(TransferChange),
 }

@@ -14,6 +14,7 @@ pub(crate) mod ops;
 pub mod pricing;
 pub mod table;
 pub mod throughput;
+pub mod transfers;
 
 pub use crate::index::{IndexKind, Projection, SecondaryIndex};
 pub use change::Change;
@@ -32,6 +33,7 @@ pub use table::{
     TimeToLive, TimestampPrecision,
 };
 pub use throughput::Access;
+pub use transfers::{TransferChange, Transfers};
 
 use crate::clock::{Clock, SimulatedClock};
 use crate::error::{Error, ErrorKind, Result};
@@ -68,6 +70,8 @@ pub struct Engine {
     history: history::History,
     /// Every backup, by ARN.
     backups: BTreeMap<String, Rc<Backup>>,
+    /// The simulated S3 buckets, and the exports and imports made.
+    transfers: Transfers,
 }
 
 impl Engine {
@@ -87,6 +91,7 @@ impl Engine {
             kinesis: Kinesis::default(),
             history: Default::default(),
             backups: BTreeMap::new(),
+            transfers: Transfers::default(),
         }
     }
 
@@ -127,6 +132,22 @@ impl Engine {
     /// Puts a Kinesis record back as storage held it (when a database is reopened).
     pub fn restore_data_record(&mut self, record: DataRecord) {
         self.kinesis.insert(Rc::new(record));
+    }
+
+    /// The simulated S3 buckets, and the exports and imports made.
+    pub fn transfers(&self) -> &Transfers {
+        &self.transfers
+    }
+
+    /// Puts the buckets, exports and imports back as storage held them.
+    pub fn restore_transfers(&mut self, transfers: Transfers) {
+        self.transfers = transfers;
+    }
+
+    /// Makes a change to the buckets, exports or imports, and records it.
+    pub(crate) fn record_transfer(&mut self, change: TransferChange) {
+        self.transfers.apply(&change);
+        self.changes.push(Change::Transfer(change));
     }
 
     pub fn table(&self, name: &str) -> Option<&Table> {
@@ -296,6 +317,7 @@ impl Engine {
                     self.backups.insert(old.arn.clone(), old);
                 }
             }
+            Change::Transfer(change) => self.transfers.revert(change),
         }
     }
 

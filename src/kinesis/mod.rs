@@ -15,9 +15,9 @@
 //! Streams never reshard: a stream keeps the shards it was created with, each owning an
 //! equal slice of the 128-bit hash key space that MD5 maps partition keys onto.
 
-pub mod codec;
-
 use crate::engine::{ACCOUNT_ID, REGION};
+use crate::model::{base64_decode, base64_encode};
+use crate::transfer::md5;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
@@ -119,7 +119,7 @@ pub fn parse_shard_id(id: &str) -> Option<u32> {
 
 /// The hash key of a partition key: its MD5 digest as a 128-bit number.
 pub fn hash_key(partition_key: &str) -> u128 {
-    u128::from_be_bytes(codec::md5(partition_key.as_bytes()))
+    u128::from_be_bytes(md5::digest(partition_key.as_bytes()))
 }
 
 /// A sequence number as Kinesis writes it: 56 decimal digits.
@@ -162,7 +162,7 @@ impl DataRecord {
             shard: self.shard,
             arrival_millis: self.arrival_millis,
             partition_key: self.partition_key.clone(),
-            data: codec::base64_encode(&self.data),
+            data: base64_encode(&self.data),
         };
         serde_json::to_string(&stored).unwrap_or_default()
     }
@@ -176,7 +176,7 @@ impl DataRecord {
             shard: stored.shard,
             arrival_millis: stored.arrival_millis,
             partition_key: stored.partition_key,
-            data: codec::base64_decode(&stored.data)?,
+            data: base64_decode(&stored.data).ok()?,
         })
     }
 }

@@ -7,4 +7,4 @@ pub mod value;
 
 pub use key::{hex_decode, hex_encode, KeyAttribute, KeyCode, KeySchema, ScalarType};
 pub use number::Number;
-pub use value::{item_from_json, item_size, AttributeValue, Item};
+pub use value::{base64_decode, base64_encode, item_from_json, item_size, AttributeValue, Item};

@@ -449,7 +449,7 @@ fn decode_blob(json: &Value) -> Result<Vec<u8>> {
 const BASE64_ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Standard base64 with padding.
-fn base64_encode(bytes: &[u8]) -> String {
+pub fn base64_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let group = chunk.iter().enumerate().fold(0u32, |acc, (i, &byte)| acc | u32::from(byte) << (16 - 8 * i));
@@ -466,7 +466,7 @@ fn base64_encode(bytes: &[u8]) -> String {
 
 /// Strict standard base64: padded to a multiple of 4, and canonical (the bits after the
 /// last byte are zero), as DynamoDB's deserializer requires.
-fn base64_decode(text: &str) -> Result<Vec<u8>> {
+pub fn base64_decode(text: &str) -> Result<Vec<u8>> {
     const BAD_END: &str = "Invalid last non-pad Base64 character dectected";
     let bytes = text.as_bytes();
     if !bytes.len().is_multiple_of(4) {

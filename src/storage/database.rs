@@ -60,6 +60,7 @@ impl Database {
                 decoded.retired.into_iter().for_each(|meta| engine.restore_retired(meta));
                 decoded.history.into_iter().for_each(|entry| engine.restore_history_entry(entry));
                 decoded.backups.into_iter().for_each(|backup| engine.restore_backup(backup));
+                engine.restore_transfers(decoded.transfers);
                 Vec::new()
             }
             None => vec![records::format_record()],

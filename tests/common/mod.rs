@@ -49,7 +49,7 @@ impl Harness {
     }
 
     /// Asserts that reopening the store gives exactly the tables, items, stream records,
-    /// point-in-time recovery history and backups in memory.
+    /// point-in-time recovery history, backups, buckets, exports and imports in memory.
     pub fn assert_memory_equals_store(&self) {
         let reopened = self.reopen();
         assert_eq!(state_of(&self.db), state_of(&reopened), "memory and the reopened store differ");
@@ -57,6 +57,8 @@ impl Harness {
         assert_eq!(kinesis_of(&self.db), kinesis_of(&reopened), "Kinesis streams or records differ");
         assert_eq!(history_of(&self.db), history_of(&reopened), "point-in-time recovery history differs");
         assert_eq!(backups_of(&self.db), backups_of(&reopened), "backups differ");
+        let transfers_differ = "buckets, exports and imports differ";
+        assert_eq!(self.db.engine().transfers(), reopened.engine().transfers(), "{transfers_differ}");
     }
 }
 

@@ -1322,6 +1322,45 @@ describe("playground page", { timeout: 240_000 }, () => {
       assertClean(t, seen);
     }));
 
+  test("s3: export the picked table, download it as a zip, upload a CSV and import it into a new table", (t) =>
+    withPage("s3", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-s3#console`);
+      await createMusic(page);
+      await page.getByTestId("table-list").locator("button", { hasText: "Music" }).click();
+      await showPanel(page, "s3");
+      await page.getByTestId("s3-bucket").fill("e2e-bucket");
+      await page.getByTestId("s3-export-format").selectOption("ION");
+      await page.getByTestId("s3-export").click();
+      await page.getByTestId("s3-output").filter({ hasText: '"ExportStatus": "COMPLETED"' }).waitFor();
+      assert.match((await page.getByTestId("s3-output").textContent()) ?? "", /"ItemCount": 3/);
+      await page.getByTestId("s3-object").nth(5).waitFor();
+      assert.equal(await page.getByTestId("s3-object").count(), 6);
+      const [zip] = await Promise.all([page.waitForEvent("download"), page.getByTestId("s3-zip").click()]);
+      assert.match(zip.suggestedFilename(), /^\d{14}-[0-9a-f]{8}\.zip$/);
+      const zipFile = join(outputDir, "s3-export.zip");
+      await zip.saveAs(zipFile);
+      const bytes = await readFile(zipFile);
+      assert.equal(bytes.subarray(0, 4).toString("hex"), "504b0304", "a zip archive");
+
+      await page.getByTestId("s3-files").setInputFiles({ name: "people.csv", mimeType: "text/csv", buffer: Buffer.from("id,name\np1,Ann\np2,Bob\n,NoKey\n") });
+      await page.getByTestId("s3-upload-prefix").fill("in/");
+      await page.getByTestId("s3-upload").click();
+      await page.getByTestId("s3-output").filter({ hasText: "Uploaded 1 file(s)." }).waitFor();
+      await page.getByTestId("s3-import-prefix").fill("in/");
+      await page.getByTestId("s3-import-table").fill("People");
+      await page.getByTestId("s3-import").click();
+      await page.getByTestId("s3-output").filter({ hasText: '"ImportStatus": "COMPLETED"' }).waitFor();
+      const shown = (await page.getByTestId("s3-output").textContent()) ?? "";
+      assert.match(shown, /"ImportedItemCount": 2/);
+      assert.match(shown, /"ErrorCount": 1/);
+      assert.match(shown, /in\/people\.csv line 4: /);
+      await page.getByTestId("table-list").locator("button", { hasText: "People" }).waitFor();
+      await screenshot(t, page, "s3");
+      await showPanel(page, "console");
+      assert.equal(expectOk(await runRequest(page, "Scan", { TableName: "People" }), "Scan People").Count, 2);
+      assertClean(t, seen);
+    }));
+
   test("header: a badge lists the simulation settings that are not DynamoDB's defaults", (t) =>
     withPage("sim-badge", async (page, seen) => {
       await openPlayground(page, `${server.url}?db=e2e-badge#capacity`);

@@ -44,6 +44,8 @@ pub const FILES: &[(&str, &str)] = &[
     ("batch_write_errors.txt", include_str!("../golden/batch_write_errors.txt")),
     ("conditions_parameters.txt", include_str!("../golden/conditions_parameters.txt")),
     ("conditions_writes.txt", include_str!("../golden/conditions_writes.txt")),
+    ("export_basic.txt", include_str!("../golden/export_basic.txt")),
+    ("export_errors.txt", include_str!("../golden/export_errors.txt")),
     ("expr_between_in_logic.txt", include_str!("../golden/expr_between_in_logic.txt")),
     ("expr_comparisons.txt", include_str!("../golden/expr_comparisons.txt")),
     ("expr_conditions_writes.txt", include_str!("../golden/expr_conditions_writes.txt")),
@@ -52,6 +54,8 @@ pub const FILES: &[(&str, &str)] = &[
     ("expr_paths_placeholders.txt", include_str!("../golden/expr_paths_placeholders.txt")),
     ("expr_update_actions.txt", include_str!("../golden/expr_update_actions.txt")),
     ("expr_update_errors.txt", include_str!("../golden/expr_update_errors.txt")),
+    ("import_basic.txt", include_str!("../golden/import_basic.txt")),
+    ("import_errors.txt", include_str!("../golden/import_errors.txt")),
     ("index_backfill.txt", include_str!("../golden/index_backfill.txt")),
     ("index_capacity_batch.txt", include_str!("../golden/index_capacity_batch.txt")),
     ("index_capacity_metrics.txt", include_str!("../golden/index_capacity_metrics.txt")),
@@ -114,7 +118,7 @@ pub const FILES: &[(&str, &str)] = &[
 /// Response members that depend on the clock or the TableId generator: the browser
 /// runner uses real time, so it compares everything but these. It also compares
 /// numbers by value, since JavaScript's JSON turns `1.0` into `1`.
-const VOLATILE: [&str; 34] = [
+const VOLATILE: [&str; 40] = [
     "CreationDateTime",
     "LastUpdateToPayPerRequestDateTime",
     "LastIncreaseDateTime",
@@ -149,10 +153,16 @@ const VOLATILE: [&str; 34] = [
     "EarliestRestorableDateTime",
     "LatestRestorableDateTime",
     "RestoreDateTime",
+    "ExportArn",
+    "ImportArn",
+    "ExportManifest",
+    "StartTime",
+    "EndTime",
+    "ExportTime",
 ];
 
 /// Response members whose latest values a request can quote as `"$Member"`.
-const CAPTURED: [&str; 11] = [
+const CAPTURED: [&str; 13] = [
     "ShardIterator",
     "NextShardIterator",
     "LatestStreamArn",
@@ -164,6 +174,8 @@ const CAPTURED: [&str; 11] = [
     "NowMillis",
     "BackupArn",
     "LastEvaluatedBackupArn",
+    "ExportArn",
+    "ImportArn",
 ];
 
 /// Members whose values are opaque tokens: compared by presence alone.

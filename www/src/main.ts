@@ -7,6 +7,7 @@
 // Start-up, in order: this module starts importing the engine (engine.ts) at once; the
 // element builds the UI; the engine opens the database; the console is enabled and the
 // performance mark "dynaplay:console-interactive" is set (the e2e tests read it).
+import { createBuckets } from "./buckets";
 import { createCapacity } from "./capacity";
 import { createConsole } from "./console";
 import { createDesigner } from "./designer";
@@ -25,6 +26,7 @@ const PANELS = [
   ["console", "Console"],
   ["streams", "Streams"],
   ["capacity", "Capacity"],
+  ["s3", "S3"],
 ] as const;
 type Panel = (typeof PANELS)[number][0];
 const LAST_PANEL = "dynaplay.panel";
@@ -68,6 +70,7 @@ class DynaplayPlayground extends HTMLElement {
       console: console_.element,
       streams: streams.element,
       capacity: capacity.element,
+      s3: createBuckets(state),
     };
     for (const [id, label] of PANELS) {
       const tab = h("button", { type: "button", role: "tab", id: `dp-tab-${id}`, "aria-controls": `dp-panel-${id}`, "aria-selected": "false", tabindex: -1, "data-panel": id, "data-testid": `tab-${id}` }, label);

@@ -35,7 +35,7 @@ export class AppState extends EventTarget {
       return { ok: false, error: { name: "NoDatabase", type: null, message: "No database is open" }, ms: 0 };
     }
     const outcome = await this.session.send<T>(operation, request);
-    if (outcome.ok && /^(CreateTable|DeleteTable|UpdateTable|RestoreTable)/.test(operation)) await this.refreshTables();
+    if (outcome.ok && /^(CreateTable|DeleteTable|UpdateTable|RestoreTable|ImportTable)/.test(operation)) await this.refreshTables();
     return outcome;
   }
 

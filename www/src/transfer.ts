@@ -69,8 +69,8 @@ async function writeBatch(state: AppState, request: Record<string, any>, table: 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** Offers DATA as a file download. */
-function download(fileName: string, data: string) {
-  const url = URL.createObjectURL(new Blob([data], { type: "application/json" }));
+export function download(fileName: string, data: BlobPart, type = "application/json") {
+  const url = URL.createObjectURL(new Blob([data], { type }));
   const link = h("a", { href: url, download: fileName, hidden: true });
   document.body.append(link);
   link.click();

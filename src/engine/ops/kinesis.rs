@@ -9,10 +9,11 @@
 use crate::engine::{Change, Engine, KinesisDestination, TimestampPrecision, ACCOUNT_ID, REGION};
 use crate::error::{Error, ErrorKind, Result};
 use crate::kinesis::{
-    codec, parse_stream_arn, Consumer, DataRecord, DataStream, StreamMode, MAX_RETENTION_HOURS, MIN_RETENTION_HOURS,
+    parse_stream_arn, Consumer, DataRecord, DataStream, StreamMode, MAX_RETENTION_HOURS, MIN_RETENTION_HOURS,
 };
 use crate::model::{item_size, Item};
 use crate::stream::{EventName, Origin};
+use crate::transfer::md5;
 use serde_json::{json, Map, Value};
 use std::rc::Rc;
 
@@ -256,7 +257,8 @@ impl Engine {
         let item = new.or(old).cloned().unwrap_or_default();
         let keys = table.meta.key_schema.key_attributes(&item);
         let key_code = table.meta.key_schema.item_key(&item).unwrap_or_default();
-        let partition_key: String = codec::md5(key_code.partition_bytes()).iter().map(|b| format!("{b:02X}")).collect();
+        let partition_key: String =
+            md5::digest(key_code.partition_bytes()).iter().map(|b| format!("{b:02X}")).collect();
         let shard = stream.shard_for(crate::kinesis::hash_key(&partition_key));
         let now = self.now_millis();
         let timestamp = match destination.precision {
