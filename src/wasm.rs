@@ -358,8 +358,9 @@ fn settled(result: Result<JsValue, JsValue>) -> Promise {
 
 /// What a failed commit tells every request it rejects.
 fn commit_error(medium: &str, error: &StorageError) -> Error {
-    let message =
-        format!("The change could not be saved to {medium} ({error}); it was not applied and the database is unchanged");
+    let message = format!(
+        "The change could not be saved to {medium} ({error}); it was not applied and the database is unchanged"
+    );
     Error::new(ErrorKind::InternalServerError, message)
 }
 

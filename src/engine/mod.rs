@@ -178,7 +178,8 @@ impl Engine {
     pub fn restore_retired(&mut self, meta: TableMeta) {
         self.observe_stream_sequences(&meta);
         self.retired.push(meta);
-        self.retired.sort_by_key(|meta| meta.streams.last().and_then(|stream| stream.disabled.as_ref()).map(|(at, _)| *at));
+        self.retired
+            .sort_by_key(|meta| meta.streams.last().and_then(|stream| stream.disabled.as_ref()).map(|(at, _)| *at));
     }
 
     /// The settings of every table with streams: the tables, then the deleted tables

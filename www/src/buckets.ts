@@ -155,6 +155,7 @@ export function createBuckets(state: AppState): HTMLElement {
     h("h3", {}, "Upload files"),
     h("div", { class: "dp-row" }, labelled("Files", files), labelled("Key prefix", uploadPrefix), upload),
     h("h3", {}, "Export to S3"),
+    h("p", { class: "hint" }, "An export reads the table's point-in-time recovery history, so DynamoDB refuses a table without it (PointInTimeRecoveryUnavailableException): turn recovery on in the Designer's Backups section first. The export consumes no read capacity."),
     h("div", { class: "dp-row" }, labelled("S3Prefix", exportPrefix), labelled("Format", exportFormat), exportButton),
     h("h3", {}, "Import from S3"),
     h("div", { class: "dp-row" }, labelled("S3KeyPrefix", importPrefix), labelled("Format", importFormat), labelled("Compression", compression), labelled("Table", tableName), labelled("Partition key", keyName), labelled("Key type", keyType), importButton),

@@ -2,11 +2,12 @@
 //! DynamoDB's export to S3 writes them, and the export's description.
 //!
 //! An export completes at once (docs/differences.md): its objects are in the bucket when
-//! the request returns. Two functions stand in for point-in-time recovery until the
-//! engine keeps a table's history: [`Engine::export_items`] (the items at the export
-//! time) and [`Engine::item_changes`] (the changes of an incremental export's period),
-//! with [`check_point_in_time_recovery`] the precondition.
+//! the request returns. It reads point-in-time recovery's history (ops/pitr.rs), which it
+//! requires as DynamoDB does: a full export writes [`Engine::items_at`] the export time,
+//! an incremental one the net change of each item over its period, from
+//! [`Engine::changes_between`]. Neither consumes read capacity.
 
+use crate::engine::ops::pitr;
 use crate::engine::transfers::{etag, md5_base64, ExportDescription, TransferChange, COMPLETED};
 use crate::engine::{Engine, Table};
 use crate::error::{Error, ErrorKind, Result};
@@ -63,14 +64,15 @@ impl Engine {
     pub fn export_table(&mut self, request: ExportRequest) -> Result<(ExportDescription, bool)> {
         let now = self.now_millis();
         let table = self.exported_table(&request.table_arn)?;
-        check_point_in_time_recovery(table)?;
-        let period = self.export_period(table, &request, now)?;
+        let window = self.restorable_window(&table.meta.name)?;
+        let period = export_period(window.earliest_millis, &request, now)?;
         if let Some(previous) = self.earlier_export(&request, now)? {
             return Ok((previous, false));
         }
         let exported = match request.incremental {
             None => {
-                let items = self.export_items(table, period.1);
+                let items: Vec<Item> =
+                    self.items_at(&table.meta.name, period.1)?.into_iter().map(|(_, item)| item).collect();
                 let lines = items.iter().map(|item| lines::item_line(item, request.format)).collect();
                 let billed_bytes = items.iter().map(|item| item_size(item) as u64).sum();
                 Exported { lines, item_count: items.len() as u64, billed_bytes }
@@ -134,53 +136,24 @@ impl Engine {
         self.tables.get(name).ok_or_else(|| Error::new(ErrorKind::TableNotFound, format!("Table not found: {arn}")))
     }
 
-    /// The items an export writes: the table's items at `export_millis`. Until the engine
-    /// keeps point-in-time history, that is the items now (the lead rewires this to
-    /// `Engine::items_at`).
-    fn export_items(&self, table: &Table, _export_millis: u64) -> Vec<Item> {
-        table.items().map(|(_, item)| item.clone()).collect()
-    }
-
-    /// The item changes of an incremental export's period, oldest first. Until the
-    /// engine keeps point-in-time history there are none to read, so an incremental
-    /// export is refused rather than answered empty.
-    fn item_changes(&self, _table: &Table, _from_millis: u64, _to_millis: u64) -> Result<Vec<ItemChange>> {
-        Err(Error::validation("Dynaplay does not support INCREMENTAL_EXPORT yet"))
-    }
-
-    /// The (from, to) of an export: for a full export the export time twice.
-    fn export_period(&self, table: &Table, request: &ExportRequest, now: u64) -> Result<(u64, u64)> {
-        let earliest = table.meta.created_millis;
-        let invalid = |message: &str| Err(Error::new(ErrorKind::InvalidExportTime, message));
-        let Some(incremental) = request.incremental else {
-            let time = request.export_time_millis.unwrap_or(now);
-            return match time {
-                time if time > now => invalid("ExportTime cannot be in the future"),
-                time if time < earliest => invalid("ExportTime is before the earliest restorable time of the table"),
-                time => Ok((time, time)),
-            };
+    /// The item changes of an incremental export's period, from `from_millis` (inclusive)
+    /// to `to_millis` (exclusive), oldest first.
+    fn item_changes(&self, table: &Table, from_millis: u64, to_millis: u64) -> Result<Vec<ItemChange>> {
+        let changes =
+            self.changes_between(&table.meta.name, from_millis.saturating_sub(1), to_millis.saturating_sub(1))?;
+        let schema = &table.meta.key_schema;
+        let keys_of = |change: &pitr::ItemChange| {
+            change.new.as_deref().or(change.old.as_deref()).map(|item| schema.key_attributes(item)).unwrap_or_default()
         };
-        if request.export_time_millis.is_some() {
-            crate::bail_validation!("ExportTime is not supported for INCREMENTAL_EXPORT");
-        }
-        let Some(from) = incremental.from_millis else {
-            crate::bail_validation!("ExportFromTime is required for INCREMENTAL_EXPORT");
-        };
-        let to = incremental.to_millis.unwrap_or(now);
-        match (from, to) {
-            (from, to) if to <= from => invalid("ExportFromTime must be before ExportToTime"),
-            (_, to) if to > now => invalid("ExportToTime cannot be in the future"),
-            (from, _) if from < earliest => {
-                invalid("ExportFromTime is before the earliest restorable time of the table")
-            }
-            (from, to) if to - from < MIN_INCREMENTAL_MILLIS => {
-                invalid("The period of an incremental export must be at least 15 minutes")
-            }
-            (from, to) if to - from > MAX_INCREMENTAL_MILLIS => {
-                invalid("The period of an incremental export must be at most 24 hours")
-            }
-            period => Ok(period),
-        }
+        Ok(changes
+            .iter()
+            .map(|change| ItemChange {
+                keys: keys_of(change),
+                old: change.old.as_deref().cloned(),
+                new: change.new.as_deref().cloned(),
+                written_millis: change.millis,
+            })
+            .collect())
     }
 
     /// The export an earlier request with the same ClientToken made in the last 8 hours;
@@ -209,11 +182,39 @@ impl Engine {
     }
 }
 
-/// The precondition of every export: the table has point-in-time recovery enabled. Until
-/// the engine has it, every table passes (the lead rewires this to the table's
-/// continuous backups setting, refusing with PointInTimeRecoveryUnavailableException).
-fn check_point_in_time_recovery(_table: &Table) -> Result<()> {
-    Ok(())
+/// The (from, to) of an export: for a full export the export time twice. `earliest` is
+/// the start of the table's point-in-time recovery window.
+fn export_period(earliest: u64, request: &ExportRequest, now: u64) -> Result<(u64, u64)> {
+    let invalid = |message: &str| Err(Error::new(ErrorKind::InvalidExportTime, message));
+    let Some(incremental) = request.incremental else {
+        // Without an ExportTime the export is of now, which the table itself holds even in
+        // the second recovery was enabled, before the window's first whole second.
+        return match request.export_time_millis {
+            None => Ok((now, now)),
+            Some(time) if time > now => invalid("ExportTime cannot be in the future"),
+            Some(time) if time < earliest => invalid("ExportTime is before the earliest restorable time of the table"),
+            Some(time) => Ok((time, time)),
+        };
+    };
+    if request.export_time_millis.is_some() {
+        crate::bail_validation!("ExportTime is not supported for INCREMENTAL_EXPORT");
+    }
+    let Some(from) = incremental.from_millis else {
+        crate::bail_validation!("ExportFromTime is required for INCREMENTAL_EXPORT");
+    };
+    let to = incremental.to_millis.unwrap_or(now);
+    match (from, to) {
+        (from, to) if to <= from => invalid("ExportFromTime must be before ExportToTime"),
+        (_, to) if to > now => invalid("ExportToTime cannot be in the future"),
+        (from, _) if from < earliest => invalid("ExportFromTime is before the earliest restorable time of the table"),
+        (from, to) if to - from < MIN_INCREMENTAL_MILLIS => {
+            invalid("The period of an incremental export must be at least 15 minutes")
+        }
+        (from, to) if to - from > MAX_INCREMENTAL_MILLIS => {
+            invalid("The period of an incremental export must be at most 24 hours")
+        }
+        period => Ok(period),
+    }
 }
 
 /// The objects an export writes, keyed under `folder`, in the order DynamoDB writes them.
@@ -249,9 +250,9 @@ fn export_objects(
     vec![
         (format!("{folder}/_started"), Vec::new()),
         (data_key, data),
-        (format!("{folder}/manifest-files.md5"), md5_base64(files.as_bytes()).into_bytes()),
+        (format!("{folder}/manifest-files.checksum"), md5_base64(files.as_bytes()).into_bytes()),
         (format!("{folder}/manifest-files.json"), files.into_bytes()),
-        (format!("{folder}/manifest-summary.md5"), md5_base64(summary.as_bytes()).into_bytes()),
+        (format!("{folder}/manifest-summary.checksum"), md5_base64(summary.as_bytes()).into_bytes()),
         (format!("{folder}/manifest-summary.json"), summary.into_bytes()),
     ]
 }
