@@ -46,6 +46,8 @@ pub enum ErrorKind {
     ExpiredIterator,
     /// A stream read starts before the oldest record kept: the records were trimmed.
     TrimmedDataAccess,
+    /// A Kinesis request's argument is invalid (Kinesis's own validation failure).
+    InvalidArgument,
     /// A backup or point-in-time recovery operation names a table that does not exist.
     TableNotFound,
     /// A restore's target table exists already.
@@ -74,6 +76,15 @@ pub enum ErrorKind {
     InternalServerError,
 }
 
+/// Which service answered, which decides how the error's `__type` is spelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// DynamoDB, DynamoDB Streams, Application Auto Scaling: namespaced types.
+    DynamoDb,
+    /// Kinesis Data Streams: bare exception names.
+    Kinesis,
+}
+
 /// A failed request: the exception, its message, for a failed condition the item as it
 /// was (ReturnValuesOnConditionCheckFailure), for a cancelled transaction one reason per
 /// action, and for a throttled request why.
@@ -84,6 +95,7 @@ pub struct Error {
     pub item: Option<Item>,
     pub cancellation_reasons: Vec<CancellationReason>,
     pub throttling_reasons: Vec<ThrottlingReason>,
+    pub service: Service,
 }
 
 /// Why one action of a cancelled transaction failed, or `None` when it did not.
@@ -123,7 +135,13 @@ impl Error {
             item: None,
             cancellation_reasons: Vec::new(),
             throttling_reasons: Vec::new(),
+            service: Service::DynamoDb,
         }
+    }
+
+    /// The same error, answered by Kinesis Data Streams.
+    pub fn from_kinesis(self) -> Self {
+        Error { service: Service::Kinesis, ..self }
     }
 
     pub fn validation(message: impl Into<String>) -> Self {

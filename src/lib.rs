@@ -21,6 +21,7 @@ pub mod expr;
 #[cfg(test)]
 mod fuzz;
 pub mod index;
+pub mod kinesis;
 pub mod model;
 pub mod partiql;
 pub mod storage;
@@ -30,5 +31,5 @@ pub mod transfer;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Result, Service};
 pub use storage::Database;

@@ -367,7 +367,7 @@ fn commit_error(medium: &str, error: &StorageError) -> Error {
 /// An engine error as the JS Error `send` rejects with.
 fn api_error(error: &Error) -> JsValue {
     let js = named_error(error.kind.short_name(), &error.message);
-    set(&js, "__type", &error.kind.type_name().into());
+    set(&js, "__type", &error.type_name().into());
     set(&js, "responseBody", &error.to_json().into());
     if let Some(item) = &error.item {
         let item = serde_json::to_string(item).ok().and_then(|json| JSON::parse(&json).ok());

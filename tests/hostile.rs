@@ -8,10 +8,10 @@
 
 mod common;
 
-use common::{state_of, Harness};
+use common::{kinesis_of, state_of, Harness};
 use std::time::{Duration, Instant};
 
-const SEEDS: [(&str, &str); 27] = [
+const SEEDS: [(&str, &str); 34] = [
     (
         "CreateTable",
         r#"{"TableName":"Music","KeySchema":[{"AttributeName":"a","KeyType":"HASH"},{"AttributeName":"s","KeyType":"RANGE"}],"AttributeDefinitions":[{"AttributeName":"a","AttributeType":"S"},{"AttributeName":"s","AttributeType":"N"}],"BillingMode":"PAY_PER_REQUEST","Tags":[{"Key":"k","Value":"v"}],"StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"}}"#,
@@ -75,6 +75,28 @@ const SEEDS: [(&str, &str); 27] = [
         "DynamoDBStreams_20120810.GetRecords",
         r#"{"ShardIterator":"61726e3a6177733a64796e616d6f64623a75732d656173742d313a3030303030303030303030303a7461626c652f4d757369632f73747265616d2f323032332d31312d31345432323a31333a32302e3030307c736861726449642d30303030303030313730303030303030303030302d35653961333762627c317c31373030303030303030303030","Limit":2}"#,
     ),
+    ("Kinesis_20131202.CreateStream", r#"{"StreamName":"K","ShardCount":2}"#),
+    (
+        "EnableKinesisStreamingDestination",
+        r#"{"TableName":"Music","StreamArn":"arn:aws:kinesis:us-east-1:000000000000:stream/K","EnableKinesisStreamingConfiguration":{"ApproximateCreationDateTimePrecision":"MICROSECOND"}}"#,
+    ),
+    (
+        "Kinesis_20131202.PutRecords",
+        r#"{"StreamName":"K","Records":[{"PartitionKey":"a","Data":"aGk=","ExplicitHashKey":"12"},{"PartitionKey":"b","Data":""}]}"#,
+    ),
+    (
+        "Kinesis_20131202.GetShardIterator",
+        r#"{"StreamARN":"arn:aws:kinesis:us-east-1:000000000000:stream/K","ShardId":"shardId-000000000001","ShardIteratorType":"AT_TIMESTAMP","Timestamp":1700000000.5}"#,
+    ),
+    (
+        "Kinesis_20131202.GetRecords",
+        r#"{"ShardIterator":"61726e3a6177733a6b696e657369733a75732d656173742d313a3030303030303030303030303a73747265616d2f4b7c736861726449642d3030303030303030303030307c307c31373030303030303030303030","Limit":3}"#,
+    ),
+    (
+        "Kinesis_20131202.RegisterStreamConsumer",
+        r#"{"StreamARN":"arn:aws:kinesis:us-east-1:000000000000:stream/K","ConsumerName":"c"}"#,
+    ),
+    ("Kinesis_20131202.IncreaseStreamRetentionPeriod", r#"{"StreamName":"K","RetentionPeriodHours":8760}"#),
     (
         "BatchGetItem",
         r##"{"RequestItems":{"Music":{"Keys":[{"a":{"S":"y"},"s":{"N":"2"}}],"ProjectionExpression":"a, #s","ExpressionAttributeNames":{"#s":"s"},"ConsistentRead":true}}}"##,
@@ -154,10 +176,10 @@ fn mutated_requests_never_panic_and_failures_change_nothing() {
     while keep_going(sent, started) {
         sent += 1;
         let (operation, seed) = SEEDS[rng.below(SEEDS.len())];
-        let before = state_of(&h.db);
+        let before = (state_of(&h.db), kinesis_of(&h.db));
         let body = mutate(&mut rng, seed);
         if h.send(operation, &body).is_err() {
-            assert_eq!(state_of(&h.db), before, "a rejected {operation} changed the database");
+            assert_eq!((state_of(&h.db), kinesis_of(&h.db)), before, "a rejected {operation} changed the database");
         } else if sent % 100 == 0 {
             // What a request stored must open again (a stored item with an empty name would not).
             let reopened = dynaplay::storage::Database::open(&h.store.snapshot(), Box::new(h.clock.clone()));

@@ -134,15 +134,16 @@ fn a_failed_commit_reverts_a_whole_transaction_and_a_reopen_never_shows_half_of_
     assert_eq!(state_of(&h.reopen())[0].1.len(), 2);
 }
 
+fn enable_recovery(h: &mut Harness) {
+    let recovery = r#"{"TableName":"tbl","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true}}"#;
+    h.send("UpdateContinuousBackups", recovery).unwrap();
+}
+
 #[test]
 fn backups_and_point_in_time_history_survive_a_reopen() {
     let mut h = Harness::new();
     h.send("CreateTable", CREATE).unwrap();
-    h.send(
-        "UpdateContinuousBackups",
-        r#"{"TableName":"tbl","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true}}"#,
-    )
-    .unwrap();
+    enable_recovery(&mut h);
     h.send("PutItem", &put("a")).unwrap();
     let created = h.send("CreateBackup", r#"{"TableName":"tbl","BackupName":"kept"}"#).unwrap();
     let arn = serde_json::from_str::<serde_json::Value>(&created).unwrap()["BackupDetails"]["BackupArn"]
@@ -171,11 +172,7 @@ fn backups_and_point_in_time_history_survive_a_reopen() {
 fn a_failed_commit_takes_back_backups_history_and_a_deleted_tables_system_backup() {
     let mut h = Harness::new();
     h.send("CreateTable", CREATE).unwrap();
-    h.send(
-        "UpdateContinuousBackups",
-        r#"{"TableName":"tbl","PointInTimeRecoverySpecification":{"PointInTimeRecoveryEnabled":true}}"#,
-    )
-    .unwrap();
+    enable_recovery(&mut h);
     h.send("PutItem", &put("a")).unwrap();
     let (tables, history) = (state_of(&h.db), history_of(&h.db));
     queued(h.db.execute("PutItem", &put("b")).unwrap());

@@ -1,6 +1,6 @@
 //! How an [`Error`] looks on the wire: DynamoDB's `__type` and message.
 
-use crate::error::{CancellationReason, Error, ErrorKind};
+use crate::error::{CancellationReason, Error, ErrorKind, Service};
 use serde_json::{json, Map, Value};
 
 impl ErrorKind {
@@ -25,6 +25,7 @@ impl ErrorKind {
             ErrorKind::TransactionInProgress => "TransactionInProgressException",
             ErrorKind::ExpiredIterator => "ExpiredIteratorException",
             ErrorKind::TrimmedDataAccess => "TrimmedDataAccessException",
+            ErrorKind::InvalidArgument => "InvalidArgumentException",
             ErrorKind::TableNotFound => "TableNotFoundException",
             ErrorKind::TableAlreadyExists => "TableAlreadyExistsException",
             ErrorKind::SourceTableNotFound => "SourceTableNotFoundException",
@@ -57,9 +58,17 @@ impl ErrorKind {
 }
 
 impl Error {
+    /// The `__type`: Kinesis names its exceptions bare.
+    pub fn type_name(&self) -> String {
+        match self.service {
+            Service::DynamoDb => self.kind.type_name(),
+            Service::Kinesis => self.kind.short_name().to_string(),
+        }
+    }
+
     /// The error response body, as DynamoDB sends it.
     pub fn to_json(&self) -> String {
-        let mut body = json!({ "__type": self.kind.type_name() });
+        let mut body = json!({ "__type": self.type_name() });
         // Coral's serialization errors and DynamoDB's transaction cancellations spell the
         // member "Message".
         let capitalized = matches!(self.kind, ErrorKind::Serialization | ErrorKind::TransactionCanceled);
@@ -112,6 +121,12 @@ mod tests {
     fn validation_errors_use_corals_namespace() {
         let error = Error::validation("bad");
         assert_eq!(error.to_json(), r#"{"__type":"com.amazon.coral.validate#ValidationException","message":"bad"}"#);
+    }
+
+    #[test]
+    fn kinesis_errors_are_bare() {
+        let error = Error::new(ErrorKind::ResourceNotFound, "gone").from_kinesis();
+        assert_eq!(error.to_json(), r#"{"__type":"ResourceNotFoundException","message":"gone"}"#);
     }
 
     #[test]

@@ -14,6 +14,8 @@ mod capacity;
 mod error;
 mod indexes;
 mod items;
+mod kinesis;
+mod kinesis_destination;
 mod partiql;
 mod partiql_transaction;
 mod pitr;
@@ -62,6 +64,10 @@ pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<Stri
     if let Some(name) = operation.strip_prefix("DynamoDBStreams_20120810.") {
         return streams::dispatch(engine, name, body);
     }
+    if let Some(name) = operation.strip_prefix("Kinesis_20131202.") {
+        return kinesis::dispatch(engine, name, body).map_err(Error::from_kinesis);
+    }
+    use kinesis_destination::Action;
     match operation {
         "CreateTable" => tables::create_table(engine, parse(body)?),
         "DescribeTable" => tables::describe_table(engine, parse(body)?),
@@ -73,6 +79,16 @@ pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<Stri
         "ListTagsOfResource" => tags::list_tags_of_resource(engine, parse(body)?),
         "UpdateTimeToLive" => ttl::update_time_to_live(engine, parse(body)?),
         "DescribeTimeToLive" => ttl::describe_time_to_live(engine, parse(body)?),
+        "EnableKinesisStreamingDestination" => {
+            kinesis_destination::change_destination(engine, parse(body)?, Action::Enable)
+        }
+        "DisableKinesisStreamingDestination" => {
+            kinesis_destination::change_destination(engine, parse(body)?, Action::Disable)
+        }
+        "UpdateKinesisStreamingDestination" => {
+            kinesis_destination::change_destination(engine, parse(body)?, Action::Update)
+        }
+        "DescribeKinesisStreamingDestination" => kinesis_destination::describe_destination(engine, parse(body)?),
         "CreateBackup" => backups::create_backup(engine, parse(body)?),
         "DescribeBackup" => backups::describe_backup(engine, parse(body)?),
         "ListBackups" => backups::list_backups(engine, parse(body)?),

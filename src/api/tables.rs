@@ -495,6 +495,7 @@ impl CreateTableRequest {
             auto_scaling: Vec::new(),
             streams: Vec::new(),
             time_to_live: None,
+            kinesis_destinations: Vec::new(),
             point_in_time_recovery: None,
             restore_summary: None,
         })

@@ -7,6 +7,7 @@ use crate::engine::history::HistoryEntry;
 use crate::engine::ops::backups::Backup;
 use crate::engine::table::{Table, TableMeta};
 use crate::engine::transfers::TransferChange;
+use crate::kinesis::{DataRecord, DataStream};
 use crate::model::{Item, KeyCode};
 use crate::stream::StreamRecord;
 use std::rc::Rc;
@@ -37,6 +38,15 @@ pub enum Change {
     },
     /// Stream records reached the end of their 24 hours, oldest first.
     StreamTrimmed { records: Vec<Rc<StreamRecord>> },
+    /// A Kinesis data stream was created (`old` is None) or its settings changed.
+    DataStream { old: Option<Box<DataStream>>, new: Box<DataStream> },
+    /// A Kinesis data stream was deleted with its records, kept so that a failed commit
+    /// can restore them.
+    DataStreamDeleted { stream: Box<DataStream>, records: Vec<Rc<DataRecord>> },
+    /// A record was put into a Kinesis data stream (by a user or a table's destination).
+    DataRecordPut { record: Rc<DataRecord> },
+    /// Kinesis records passed their stream's retention period.
+    DataRecordsTrimmed { records: Vec<Rc<DataRecord>> },
     /// Point-in-time recovery history left: older than the recovery period, or all of a
     /// table's when recovery was disabled or the table deleted. Oldest first.
     HistoryTrimmed { entries: Vec<Rc<HistoryEntry>> },

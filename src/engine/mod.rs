@@ -29,13 +29,15 @@ pub use ops::throttle::Usage;
 pub use ops::transact::{ActionOutcome, ClientToken, TransactAction, TransactOutcome, TransactWrite};
 pub use ops::update::Updated;
 pub use table::{
-    BillingMode, IndexRead, PointInTimeRecovery, RestoreSummary, Table, TableClass, TableMeta, TimeToLive,
+    BillingMode, IndexRead, KinesisDestination, PointInTimeRecovery, RestoreSummary, Table, TableClass, TableMeta,
+    TimeToLive, TimestampPrecision,
 };
 pub use throughput::Access;
 pub use transfers::{TransferChange, Transfers};
 
 use crate::clock::{Clock, SimulatedClock};
 use crate::error::{Error, ErrorKind, Result};
+use crate::kinesis::{DataRecord, DataStream, Kinesis};
 use crate::stream::{self, StreamRecord};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -62,6 +64,8 @@ pub struct Engine {
     retired: Vec<TableMeta>,
     /// The engine-clock second of the last time to live sweep.
     swept_second: u64,
+    /// The simulated Kinesis data streams and their records.
+    kinesis: Kinesis,
     /// The item history of the tables with point-in-time recovery enabled.
     history: history::History,
     /// Every backup, by ARN.
@@ -84,6 +88,7 @@ impl Engine {
             streams: Default::default(),
             retired: Vec::new(),
             swept_second: 0,
+            kinesis: Kinesis::default(),
             history: Default::default(),
             backups: BTreeMap::new(),
             transfers: Transfers::default(),
@@ -112,6 +117,21 @@ impl Engine {
     /// Puts a stream record back as storage held it (when a database is reopened).
     pub fn restore_stream_record(&mut self, record: StreamRecord) {
         self.streams.restore(Rc::new(record));
+    }
+
+    /// The Kinesis data streams and their records.
+    pub fn kinesis(&self) -> &Kinesis {
+        &self.kinesis
+    }
+
+    /// Puts a Kinesis data stream back as storage held it (when a database is reopened).
+    pub fn restore_data_stream(&mut self, stream: DataStream) {
+        self.kinesis.put_stream(stream);
+    }
+
+    /// Puts a Kinesis record back as storage held it (when a database is reopened).
+    pub fn restore_data_record(&mut self, record: DataRecord) {
+        self.kinesis.insert(Rc::new(record));
     }
 
     /// The simulated S3 buckets, and the exports and imports made.
@@ -180,8 +200,9 @@ impl Engine {
 
     /// What time passing does before each operation: writes due at global indexes
     /// arrive, backfills finish, scaling policies act, stream shards roll over, stream
-    /// records older than 24 hours go, point-in-time recovery history older than its
-    /// recovery period goes, system backups expire and time to live deletes expired items. Their
+    /// records older than 24 hours go, Kinesis records older than their stream's
+    /// retention period go, point-in-time recovery history older than its recovery
+    /// period goes, system backups expire and time to live deletes expired items. Their
     /// changes (a capacity change, a trim, a deletion) are recorded like any other and
     /// belong to no request: storage keeps them even when the request that follows fails.
     pub fn advance_simulation(&mut self) {
@@ -190,6 +211,7 @@ impl Engine {
         self.auto_scale();
         self.roll_over_shards();
         self.trim_streams();
+        self.trim_data_streams();
         self.expire_retired_streams();
         self.trim_history();
         self.expire_system_backups();
@@ -273,6 +295,20 @@ impl Engine {
                 }
             }
             Change::StreamTrimmed { records } => self.streams.untrim(records),
+            Change::DataStream { old: None, new } => {
+                self.kinesis.remove_stream(&new.name);
+            }
+            Change::DataStream { old: Some(old), .. } => {
+                self.kinesis.put_stream(*old);
+            }
+            Change::DataStreamDeleted { stream, records } => {
+                self.kinesis.put_stream(*stream);
+                records.into_iter().for_each(|record| self.kinesis.insert(record));
+            }
+            Change::DataRecordPut { record } => self.kinesis.remove(&record),
+            Change::DataRecordsTrimmed { records } => {
+                records.into_iter().for_each(|record| self.kinesis.insert(record));
+            }
             Change::HistoryTrimmed { entries } => entries.into_iter().for_each(|entry| self.history.insert(entry)),
             Change::Backup { old, new } => {
                 if let Some(new) = new {

@@ -78,6 +78,10 @@ pub struct TableMeta {
     /// The time to live setting. Absent from records of tables that never had one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_to_live: Option<TimeToLive>,
+    /// The Kinesis data streams the table's changes go (or went) to. Absent from records
+    /// of tables that never had one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kinesis_destinations: Vec<KinesisDestination>,
     /// Point-in-time recovery, while enabled. Absent from records of tables that never
     /// had it enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,6 +89,42 @@ pub struct TableMeta {
     /// Where a restored table's items came from. Absent from tables never restored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restore_summary: Option<RestoreSummary>,
+}
+
+/// A table's Kinesis streaming destination, as EnableKinesisStreamingDestination left it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KinesisDestination {
+    /// The ARN of the Kinesis data stream.
+    pub stream_arn: String,
+    /// ACTIVE (true) or DISABLED (false): the transitions are immediate.
+    pub active: bool,
+    pub precision: TimestampPrecision,
+}
+
+/// How precisely a Kinesis record's ApproximateCreationDateTime is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TimestampPrecision {
+    /// Epoch milliseconds, the default.
+    Millisecond,
+    /// Epoch microseconds.
+    Microsecond,
+}
+
+impl TimestampPrecision {
+    pub const WIRE_NAMES: [&'static str; 2] = ["MILLISECOND", "MICROSECOND"];
+
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            TimestampPrecision::Millisecond => "MILLISECOND",
+            TimestampPrecision::Microsecond => "MICROSECOND",
+        }
+    }
+
+    pub fn from_wire(name: &str) -> Option<TimestampPrecision> {
+        [TimestampPrecision::Millisecond, TimestampPrecision::Microsecond]
+            .into_iter()
+            .find(|precision| precision.wire_name() == name)
+    }
 }
 
 /// A table's point-in-time recovery setting, as UpdateContinuousBackups last enabled it.
@@ -125,6 +165,11 @@ impl TableMeta {
     /// The latest stream, when it is enabled.
     pub fn enabled_stream(&self) -> Option<&StreamInfo> {
         self.streams.last().filter(|stream| stream.is_enabled())
+    }
+
+    /// The Kinesis destination records go to now.
+    pub fn active_kinesis_destination(&self) -> Option<&KinesisDestination> {
+        self.kinesis_destinations.iter().find(|destination| destination.active)
     }
 
     /// The indexes of one kind.

@@ -55,6 +55,8 @@ impl Database {
             Some(decoded) => {
                 decoded.tables.into_iter().for_each(|table| engine.restore_table(table));
                 decoded.stream_records.into_iter().for_each(|record| engine.restore_stream_record(record));
+                decoded.data_streams.into_iter().for_each(|stream| engine.restore_data_stream(stream));
+                decoded.data_records.into_iter().for_each(|record| engine.restore_data_record(record));
                 decoded.retired.into_iter().for_each(|meta| engine.restore_retired(meta));
                 decoded.history.into_iter().for_each(|entry| engine.restore_history_entry(entry));
                 decoded.backups.into_iter().for_each(|backup| engine.restore_backup(backup));

@@ -4,6 +4,7 @@
 use crate::engine::history::HistoryEntry;
 use crate::engine::transfers::{ExportDescription, ImportRecord};
 use crate::engine::{Backup, BackupType, Change, Table, TableMeta, TransferChange, Transfers};
+use crate::kinesis::{self, DataRecord, DataStream};
 use crate::model::{base64_decode, base64_encode, item_from_json, Item, KeyCode, PackedItem};
 use crate::storage::StorageError;
 use crate::stream::{sequence_text, StreamRecord};
@@ -22,6 +23,10 @@ pub const FORMAT_KEY: &str = "format";
 const TABLE_PREFIX: &str = "table/";
 /// The prefix of `meta` records that hold a stream record.
 const STREAM_PREFIX: &str = "stream/";
+/// The prefix of `meta` records that hold a Kinesis data stream's settings.
+const DATA_STREAM_PREFIX: &str = "kinesis-stream/";
+/// The prefix of `meta` records that hold a Kinesis record.
+const DATA_RECORD_PREFIX: &str = "kinesis-record/";
 /// The prefix of `meta` records that hold a deleted table's settings while its stream is
 /// kept, by TableId.
 const RETIRED_PREFIX: &str = "retired/";
@@ -120,6 +125,20 @@ pub fn writes_for(change: &Change, out: &mut Vec<Write>) {
         Change::StreamTrimmed { records } => {
             out.extend(records.iter().map(|record| Write::DeleteMeta { key: stream_record_key(record) }))
         }
+        Change::DataStream { new, .. } => out.push(Write::PutMeta {
+            key: format!("{DATA_STREAM_PREFIX}{}", new.name),
+            value: serde_json::to_string(new).unwrap_or_default(),
+        }),
+        Change::DataStreamDeleted { stream, records } => {
+            out.push(Write::DeleteMeta { key: format!("{DATA_STREAM_PREFIX}{}", stream.name) });
+            out.extend(records.iter().map(|record| Write::DeleteMeta { key: data_record_key(record) }));
+        }
+        Change::DataRecordPut { record } => {
+            out.push(Write::PutMeta { key: data_record_key(record), value: record.to_stored() })
+        }
+        Change::DataRecordsTrimmed { records } => {
+            out.extend(records.iter().map(|record| Write::DeleteMeta { key: data_record_key(record) }))
+        }
         Change::Transfer(change) => out.push(transfer_write(change)),
     }
 }
@@ -142,6 +161,11 @@ fn transfer_write(change: &TransferChange) -> Write {
             value: serde_json::to_string(record).unwrap_or_default(),
         },
     }
+}
+
+/// The `meta` key of a Kinesis record: `kinesis-record/<stream name>/<sequence number>`.
+fn data_record_key(record: &DataRecord) -> String {
+    format!("{DATA_RECORD_PREFIX}{}/{}", record.stream, kinesis::sequence_text(record.sequence))
 }
 
 /// The `meta` key of a stream record: `stream/<stream arn>/<sequence number>`.
@@ -220,10 +244,13 @@ fn meta_json(meta: &TableMeta) -> String {
 
 /// What a snapshot holds: the tables with their items, the stream records, the settings
 /// of deleted tables whose streams are kept, the point-in-time recovery history, the
-/// backups, and the buckets, exports and imports.
+/// backups, the buckets, exports and imports, and the Kinesis data streams with their
+/// records.
 pub struct Decoded {
     pub tables: Vec<Table>,
     pub stream_records: Vec<StreamRecord>,
+    pub data_streams: Vec<DataStream>,
+    pub data_records: Vec<DataRecord>,
     pub retired: Vec<TableMeta>,
     pub history: Vec<HistoryEntry>,
     pub backups: Vec<Backup>,
@@ -259,9 +286,23 @@ pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
     let history =
         with_prefix(HISTORY_PREFIX).map(|(key, value)| decode_history_entry(key, value)).collect::<Result<_, _>>()?;
     let backups = with_prefix(BACKUP_PREFIX).map(|(key, value)| decode_backup(key, value)).collect::<Result<_, _>>()?;
-    let transfers = decode_transfers(snapshot)?;
+    let data_streams = with_prefix(DATA_STREAM_PREFIX)
+        .map(|(key, value)| {
+            serde_json::from_str(value).map_err(|error| StorageError::Corrupt(format!("data stream {key}: {error}")))
+        })
+        .collect::<Result<_, _>>()?;
+    let data_records = with_prefix(DATA_RECORD_PREFIX).map(decode_data_record).collect::<Result<_, _>>()?;
     let tables = tables.into_values().collect();
-    Ok(Some(Decoded { tables, stream_records, retired, history, backups, transfers }))
+    let transfers = decode_transfers(snapshot)?;
+    Ok(Some(Decoded { tables, stream_records, retired, history, backups, transfers, data_streams, data_records }))
+}
+
+/// A Kinesis record from its `meta` key (after the prefix) and value.
+fn decode_data_record((key, value): (&str, &str)) -> Result<DataRecord, StorageError> {
+    let corrupt = || StorageError::Corrupt(format!("Kinesis record {key}"));
+    let (stream, sequence) = key.rsplit_once('/').ok_or_else(corrupt)?;
+    let sequence = kinesis::parse_sequence(sequence).ok_or_else(corrupt)?;
+    DataRecord::from_stored(Rc::from(stream), sequence, value).ok_or_else(corrupt)
 }
 
 /// Table settings from a `meta` record (its key after the prefix names it in errors).

@@ -19,7 +19,7 @@ mod log;
 mod record;
 
 pub use log::{Log, ReadError};
-pub use record::{ItemEvent, Origin, StreamRecord};
+pub use record::{EventName, ItemEvent, Origin, StreamRecord};
 
 use crate::engine::table_arn;
 use serde::{Deserialize, Serialize};
@@ -190,7 +190,7 @@ pub fn iso_millis(millis: u64) -> String {
 }
 
 /// The calendar date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
+pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z.rem_euclid(146_097);

@@ -4,6 +4,7 @@
 use dynaplay::clock::ManualClock;
 use dynaplay::engine::history::HistoryEntry;
 use dynaplay::engine::{Backup, Table, TableMeta};
+use dynaplay::kinesis::{DataRecord, DataStream};
 use dynaplay::model::{Item, KeyCode};
 use dynaplay::storage::memory::MemoryStore;
 use dynaplay::storage::{Database, Outcome};
@@ -53,6 +54,7 @@ impl Harness {
         let reopened = self.reopen();
         assert_eq!(state_of(&self.db), state_of(&reopened), "memory and the reopened store differ");
         assert_eq!(stream_records_of(&self.db), stream_records_of(&reopened), "stream records differ");
+        assert_eq!(kinesis_of(&self.db), kinesis_of(&reopened), "Kinesis streams or records differ");
         assert_eq!(history_of(&self.db), history_of(&reopened), "point-in-time recovery history differs");
         assert_eq!(backups_of(&self.db), backups_of(&reopened), "backups differ");
         let transfers_differ = "buckets, exports and imports differ";
@@ -63,6 +65,12 @@ impl Harness {
 /// Every stream record in memory, as (stream ARN, stored form).
 pub fn stream_records_of(db: &Database) -> Vec<(String, String)> {
     db.engine().stream_log().all().map(|record| (record.stream.to_string(), record.to_stored())).collect()
+}
+
+/// Every Kinesis data stream and record in memory.
+pub fn kinesis_of(db: &Database) -> (Vec<DataStream>, Vec<DataRecord>) {
+    let kinesis = db.engine().kinesis();
+    (kinesis.streams().cloned().collect(), kinesis.all_records().map(|record| (**record).clone()).collect())
 }
 
 /// Every point-in-time recovery history entry in memory, table by table.

@@ -1518,6 +1518,40 @@ describe("playground page", { timeout: 240_000 }, () => {
       assertClean(t, seen);
     }));
 
+  test("kinesis: a table streams its changes to a Kinesis stream, read back as text", (t) =>
+    withPage("kinesis", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-kinesis#designer`);
+      await createTableInDesigner(page, { name: "Songs", pk: "id" });
+      await showPanel(page, "streams");
+      await page.getByTestId("kinesis-section").waitFor({ state: "visible" });
+      await page.getByTestId("kinesis-name").fill("song-changes");
+      await page.getByTestId("kinesis-shards").fill("2");
+      await page.getByTestId("kinesis-create").click();
+      await page.getByTestId("kinesis-status").filter({ hasText: "Songs → song-changes: no destination" }).waitFor();
+      await page.getByTestId("kinesis-enable").click();
+      await page.getByTestId("kinesis-status").filter({ hasText: "ACTIVE" }).waitFor();
+      await page.evaluate(async () => {
+        const db = globalThis.dynaplay.db;
+        await db.send("PutItem", { TableName: "Songs", Item: { id: { S: "<img src=x onerror=alert(1)>" }, n: { N: "1" } } });
+        await db.send("Kinesis_20131202.PutRecord", { StreamName: "song-changes", PartitionKey: "p", Data: btoa("plain <b>text</b>") });
+      });
+      await page.getByTestId("kinesis-read").click();
+      const records = page.getByTestId("kinesis-record");
+      await records.nth(1).waitFor();
+      const texts = await records.allTextContents();
+      assert.ok(texts.some((text) => text.includes('"eventName":"INSERT"') && text.includes("<img src=x onerror=alert(1)>")), texts.join("\n"));
+      assert.ok(texts.some((text) => text.includes("plain <b>text</b>")), texts.join("\n"));
+      assert.equal(await page.locator("[data-testid=kinesis-records] img, [data-testid=kinesis-records] b").count(), 0, "Data is shown as text");
+      await page.getByTestId("kinesis-retention").fill("168");
+      await page.getByTestId("kinesis-set-retention").click();
+      await page.getByTestId("kinesis-error").waitFor({ state: "hidden" });
+      assert.equal(await page.evaluate(async () => (await globalThis.dynaplay.db.send("Kinesis_20131202.DescribeStreamSummary", { StreamName: "song-changes" })).StreamDescriptionSummary.RetentionPeriodHours), 168);
+      await page.getByTestId("kinesis-disable").click();
+      await page.getByTestId("kinesis-status").filter({ hasText: "DISABLED" }).waitFor();
+      await screenshot(t, page, "streams-kinesis", { fullPage: true });
+      assertClean(t, seen);
+    }));
+
   test("designer: backups created, restored and deleted; point-in-time recovery on and a restore to a second", (t) =>
     withPage("backups", async (page, seen) => {
       await openPlayground(page, `${server.url}?db=e2e-backups#designer`);

@@ -73,6 +73,12 @@ pub const FILES: &[(&str, &str)] = &[
     ("items_basic.txt", include_str!("../golden/items_basic.txt")),
     ("items_errors.txt", include_str!("../golden/items_errors.txt")),
     ("items_projection.txt", include_str!("../golden/items_projection.txt")),
+    ("kinesis_consumers.txt", include_str!("../golden/kinesis_consumers.txt")),
+    ("kinesis_destination.txt", include_str!("../golden/kinesis_destination.txt")),
+    ("kinesis_destination_errors.txt", include_str!("../golden/kinesis_destination_errors.txt")),
+    ("kinesis_errors.txt", include_str!("../golden/kinesis_errors.txt")),
+    ("kinesis_retention.txt", include_str!("../golden/kinesis_retention.txt")),
+    ("kinesis_streams.txt", include_str!("../golden/kinesis_streams.txt")),
     ("legacy_attribute_updates.txt", include_str!("../golden/legacy_attribute_updates.txt")),
     ("legacy_expected.txt", include_str!("../golden/legacy_expected.txt")),
     ("legacy_query_scan.txt", include_str!("../golden/legacy_query_scan.txt")),
@@ -112,7 +118,7 @@ pub const FILES: &[(&str, &str)] = &[
 /// Response members that depend on the clock or the TableId generator: the browser
 /// runner uses real time, so it compares everything but these. It also compares
 /// numbers by value, since JavaScript's JSON turns `1.0` into `1`.
-const VOLATILE: [&str; 37] = [
+const VOLATILE: [&str; 42] = [
     "ExportFromTime",
     "ExportToTime",
     "CreationDateTime",
@@ -135,6 +141,11 @@ const VOLATILE: [&str; 37] = [
     "LastEvaluatedStreamArn",
     "LastEvaluatedShardId",
     "ParentShardId",
+    "StreamCreationTimestamp",
+    "ApproximateArrivalTimestamp",
+    "ConsumerCreationTimestamp",
+    "ConsumerARN",
+    "Data",
     "BackupArn",
     "SourceBackupArn",
     "LastEvaluatedBackupArn",
@@ -153,11 +164,13 @@ const VOLATILE: [&str; 37] = [
 ];
 
 /// Response members whose latest values a request can quote as `"$Member"`.
-const CAPTURED: [&str; 11] = [
+const CAPTURED: [&str; 13] = [
     "ShardIterator",
     "NextShardIterator",
     "LatestStreamArn",
     "StreamArn",
+    "StreamARN",
+    "ConsumerARN",
     "ShardId",
     "SequenceNumber",
     "NowMillis",

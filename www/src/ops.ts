@@ -6,7 +6,7 @@ export const OPERATIONS: Record<string, string[]> = {
   Tables: ["CreateTable", "DescribeTable", "ListTables", "UpdateTable", "DeleteTable", "DescribeTimeToLive", "UpdateTimeToLive", "DescribeContinuousBackups", "UpdateContinuousBackups", "DescribeTableReplicaAutoScaling", "UpdateTableReplicaAutoScaling"],
   Items: ["PutItem", "GetItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem", "TransactGetItems", "TransactWriteItems"],
   PartiQL: ["ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction"],
-  Streams: ["DescribeKinesisStreamingDestination", "EnableKinesisStreamingDestination", "DisableKinesisStreamingDestination"],
+  Streams: ["DescribeKinesisStreamingDestination", "EnableKinesisStreamingDestination", "DisableKinesisStreamingDestination", "UpdateKinesisStreamingDestination"],
   Backups: ["CreateBackup", "DescribeBackup", "ListBackups", "DeleteBackup", "RestoreTableFromBackup", "RestoreTableToPointInTime", "ExportTableToPointInTime", "DescribeExport", "ListExports", "ImportTable", "DescribeImport", "ListImports"],
   "Global tables": ["CreateGlobalTable", "DescribeGlobalTable", "ListGlobalTables", "UpdateGlobalTable", "DescribeGlobalTableSettings", "UpdateGlobalTableSettings"],
   Tags: ["TagResource", "UntagResource", "ListTagsOfResource"],

@@ -6,6 +6,7 @@
 // layout are the reader's controls. A table without a stream gets an explanation and an "Enable stream" form.
 // Below, the Triggers section (triggerspanel.ts).
 import { checkbox, h, labelled } from "./dom";
+import { createKinesisSection } from "./kinesis";
 import { createPoller } from "./poller";
 import type { AppState } from "./state";
 import { StreamReader } from "./streamreader";
@@ -116,7 +117,8 @@ export function createStreams(state: AppState): StreamsPanel {
   const feed = h("section", { "data-testid": "streams-feed", hidden: true },
     h("div", { class: "dp-row dp-stream-controls" }, pause, labelled("Filter by partition key", filter), checkbox(newestFirst, "Newest first"), labelled("Layout", layout)),
     info, error, list);
-  const element = h("div", { class: "dp-streams" }, title, explanation(), empty, noStream, feed, createTriggersSection(state).element);
+  const kinesis = createKinesisSection(state);
+  const element = h("div", { class: "dp-streams" }, title, explanation(), empty, noStream, feed, createTriggersSection(state).element, kinesis.element);
 
   let reader: StreamReader | null = null;
   let paused = false;
@@ -152,6 +154,7 @@ export function createStreams(state: AppState): StreamsPanel {
     feed.hidden = reader === null;
     list.replaceChildren();
     render();
+    void kinesis.refresh();
   }
 
   /** Without a stream: describes the table again, so a stream enabled elsewhere (the console) shows. */

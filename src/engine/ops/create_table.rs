@@ -145,6 +145,7 @@ pub(crate) fn sample_meta(name: &str, billing: BillingMode) -> TableMeta {
         auto_scaling: Vec::new(),
         streams: Vec::new(),
         time_to_live: None,
+        kinesis_destinations: Vec::new(),
         point_in_time_recovery: None,
         restore_summary: None,
     }

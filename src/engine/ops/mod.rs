@@ -8,6 +8,7 @@ pub mod delete_table;
 pub mod export;
 pub mod get;
 pub mod import;
+pub mod kinesis;
 pub mod pitr;
 pub mod put;
 pub mod query;

@@ -247,8 +247,8 @@ impl Engine {
 impl TableMeta {
     /// The settings a table restored from these ones starts with, as the Developer Guide
     /// lists them: key schema, attribute definitions, indexes, billing and capacity and
-    /// table class carry over; tags, auto scaling, streams, time to live, point-in-time
-    /// recovery and deletion protection do not. `restore_millis` is the moment restored.
+    /// table class carry over; tags, auto scaling, streams, Kinesis streaming destinations,
+    /// time to live, point-in-time recovery and deletion protection do not. `restore_millis` is the moment restored.
     pub fn restored_as(&self, target: String, source_backup_arn: Option<String>, restore_millis: u64) -> TableMeta {
         TableMeta {
             name: target,
@@ -256,6 +256,7 @@ impl TableMeta {
             deletion_protection: false,
             auto_scaling: Vec::new(),
             streams: Vec::new(),
+            kinesis_destinations: Vec::new(),
             time_to_live: None,
             point_in_time_recovery: None,
             indexes: self

@@ -149,6 +149,11 @@ impl Engine {
             self.streams.append(record.clone());
             record
         });
+        // Only a table with a Kinesis destination pays for its record (the images are shared).
+        let kinesis = table.meta.active_kinesis_destination().is_some().then(|| {
+            let event_id = record.as_ref().map(|record| record.event_id.clone());
+            (old_image.clone(), new_image.clone(), event_id)
+        });
         let recovering = table.meta.point_in_time_recovery.is_some();
         let history = recovering.then(|| self.record_history(&table_id, &key, &old_image));
         let change = Change::Item {
@@ -161,6 +166,9 @@ impl Engine {
             history,
         };
         self.changes.push(change);
+        if let Some((old_image, new_image, event_id)) = kinesis {
+            self.publish_to_kinesis(table_name, old_image.as_deref(), new_image.as_deref(), origin, event_id);
+        }
         Ok(old)
     }
 }
