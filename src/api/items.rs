@@ -16,13 +16,13 @@
 //! 6. Only then the engine: the table, the key, the condition, the write.
 
 use crate::api::capacity::{self, Consumed, ConsumedCapacity, Detail, ItemCollectionMetrics};
-use crate::api::render;
+use crate::api::{render, ReadItem};
 use crate::api::validate::{check_expression_mix, required, Violations, CONDITIONAL_OPERATORS};
 use crate::engine::{check_put_item_size, Access, Engine, Precondition, ReturnValues, Updated};
 use crate::error::Result;
 use crate::expr::legacy::{self, AttributeUpdate, ExpectedAttribute, ATTRIBUTE_ACTIONS};
 use crate::expr::{self, Condition, ExpressionKind, Placeholders, Projection, Update};
-use crate::model::{item_from_json, item_size, AttributeValue, Item};
+use crate::model::{item_from_json, item_size, AttributeValue, Item, PackedItem};
 use crate::{bail_validation, validation};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -282,7 +282,7 @@ struct WriteResponse {
 #[serde(rename_all = "PascalCase")]
 struct GetItemResponse<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
-    item: Option<Cow<'a, Item>>,
+    item: Option<ReadItem<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     consumed_capacity: Option<ConsumedCapacity>,
 }
@@ -434,8 +434,13 @@ pub fn get_item(engine: &mut Engine, request: GetItemRequest) -> Result<String> 
     // Capacity counts the whole item, whatever the projection keeps.
     let consistent = request.consistent_read.unwrap_or(false);
     let item = engine.get_item(&table_name, &key)?;
-    let units = capacity::read_units(item.map_or(0, item_size), consistent);
-    let item = item.map(|item| project(item, projection.as_ref(), request.attributes_to_get.as_deref()));
+    let units = capacity::read_units(item.map_or(0, PackedItem::size), consistent);
+    let item = item.map(|item| match (&projection, &request.attributes_to_get) {
+        (None, None) => ReadItem::Packed(item),
+        (projection, names) => {
+            ReadItem::Built(project(&item.unpack(), projection.as_ref(), names.as_deref()).into_owned())
+        }
+    });
     let detail = Detail::from_wire(consumed.as_deref());
     let response = render(&GetItemResponse { item, consumed_capacity: capacity::report(detail, &table_name, units) })?;
     engine.consume(&table_name, None, partition.as_ref(), Access::Read, Consumed::table(units).usage());

@@ -31,8 +31,26 @@ mod validate;
 
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
+use crate::model::{Item, PackedItem};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+
+/// Items a read returns: as the table keeps them (rendered straight from their packed
+/// bytes, the fast path), or built (projected).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ReadItems {
+    Packed(Vec<PackedItem>),
+    Built(Vec<Item>),
+}
+
+/// A single item a read returns, as [`ReadItems`].
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ReadItem<'a> {
+    Packed(&'a PackedItem),
+    Built(Item),
+}
 
 /// Runs one operation against the engine and renders its response body.
 pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<String> {

@@ -36,7 +36,7 @@ use crate::engine::{
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{Condition, DocumentPath, ExpressionKind, PathElement};
-use crate::model::{hex_decode, hex_encode, item_from_json, item_size, AttributeValue, Item, KeySchema};
+use crate::model::{hex_decode, hex_encode, item_from_json, item_size, AttributeValue, Item, KeySchema, PackedItem};
 use crate::partiql::ast::{self, Delete, Insert, Projection, Returning, Select, Step, Update};
 use crate::partiql::lower::{Binder, Guard};
 use crate::partiql::{self, Parsed, Statement};
@@ -518,8 +518,8 @@ fn select_page(engine: &mut Engine, select: &Select, binder: &mut Binder, run: &
     engine.consume(&table_name, index_name, partition, Access::Read, consumed.usage());
     let Page { items, last_evaluated_key, .. } = page;
     let items = match &shape {
-        Some(shape) => items.iter().map(|item| shape.apply(item)).collect(),
-        None => items,
+        Some(shape) => items.iter().map(|item| shape.apply(&item.unpack())).collect(),
+        None => items.iter().map(PackedItem::unpack).collect(),
     };
     let next_token = last_evaluated_key.map(|key| encode_token(&key, &run.token_seed));
     Ok(Outcome { table_name, items, next_token, consumed })
@@ -562,9 +562,9 @@ fn select_item(engine: &mut Engine, select: &Select, binder: &mut Binder, run: &
     let read = KeyedRead::new(engine, select, binder, NOT_BY_KEY)?;
     let table_name = read.table_name.clone();
     engine.admit(&table_name, None, read.partition.as_ref(), Access::Read)?;
-    let item = engine.get_item(&table_name, &read.key)?;
-    let consumed = Consumed::table(capacity::read_units(item.map_or(0, item_size), run.consistent));
-    let items = read.answer(item).into_iter().collect();
+    let item = engine.get_item(&table_name, &read.key)?.map(PackedItem::unpack);
+    let consumed = Consumed::table(capacity::read_units(item.as_ref().map_or(0, item_size), run.consistent));
+    let items = read.answer(item.as_ref()).into_iter().collect();
     engine.consume(&table_name, None, read.partition.as_ref(), Access::Read, consumed.usage());
     Ok(Outcome { table_name, items, next_token: None, consumed })
 }

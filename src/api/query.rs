@@ -26,7 +26,7 @@
 //! evaluate alike.
 
 use crate::api::capacity::{self, Consumed, ConsumedCapacity, Detail};
-use crate::api::render;
+use crate::api::{render, ReadItems};
 use crate::api::validate::{check_expression_mix, required, Violations, CONDITIONAL_OPERATORS};
 use crate::engine::{
     no_such_index, starting_key_invalid, Access, Engine, IndexChoice, IndexKind, IndexRead, Page, PageOptions,
@@ -92,7 +92,7 @@ pub struct ScanRequest {
 #[serde(rename_all = "PascalCase")]
 struct ReadResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
-    items: Option<Vec<Item>>,
+    items: Option<ReadItems>,
     count: usize,
     scanned_count: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -409,8 +409,10 @@ impl ReadParameters {
         let count = page.items.len();
         let items = match output {
             Output::Count => None,
-            Output::Items(None) => Some(page.items),
-            Output::Items(Some(shape)) => Some(page.items.iter().map(|item| shape.apply(item)).collect()),
+            Output::Items(None) => Some(ReadItems::Packed(page.items)),
+            Output::Items(Some(shape)) => {
+                Some(ReadItems::Built(page.items.iter().map(|item| shape.apply(&item.unpack())).collect()))
+            }
         };
         render(&ReadResponse {
             items,

@@ -426,7 +426,7 @@ pub fn transact_get_items(engine: &mut Engine, request: TransactGetItemsRequest)
     for ((table, _), partition) in keys.iter().zip(&partitions) {
         engine.admit(table, None, partition.as_ref(), Access::Read)?;
     }
-    let items: Vec<Option<Item>> = engine.transact_get_items(&keys)?.into_iter().map(Option::<&Item>::cloned).collect();
+    let items: Vec<Option<Item>> = engine.transact_get_items(&keys)?;
     // Capacity counts whole items, strongly consistent, whatever the projection keeps.
     let mut consumed: BTreeMap<&str, Consumed> = BTreeMap::new();
     for (((table, _), partition), item) in keys.iter().zip(&partitions).zip(&items) {

@@ -3,7 +3,7 @@
 use crate::engine::autoscaling::ScalableTarget;
 use crate::engine::throughput::{partition_hash, Traffic};
 use crate::index::{IndexEntries, IndexKind, Projection, SecondaryIndex, INDEX_ENTRY_OVERHEAD};
-use crate::model::{item_size, AttributeValue, Item, KeyCode, KeySchema, ScalarType};
+use crate::model::{item_size, AttributeValue, Item, KeyCode, KeySchema, PackedItem, ScalarType};
 use crate::stream::StreamInfo;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -178,11 +178,13 @@ impl TableMeta {
     }
 }
 
-/// A table with its items, ordered by encoded primary key.
+/// A table with its items, ordered by encoded primary key. Items are kept packed (see
+/// [`PackedItem`]): the methods that yield an [`Item`] unpack it, those that yield a
+/// `PackedItem` let reads render or measure it without unpacking.
 #[derive(Debug, Clone)]
 pub struct Table {
     pub meta: TableMeta,
-    items: BTreeMap<KeyCode, Item>,
+    items: BTreeMap<KeyCode, PackedItem>,
     size_bytes: u64,
     /// The entries of each index of `meta.indexes`, position for position.
     indexes: Vec<IndexEntries>,
@@ -231,7 +233,7 @@ impl Table {
                 _ => {
                     let mut entries = IndexEntries::default();
                     for (key, item) in &self.items {
-                        entries.update(index, schema, key, None, Some(item));
+                        entries.update(index, schema, key, None, Some(&item.unpack()));
                     }
                     entries
                 }
@@ -242,32 +244,60 @@ impl Table {
         old
     }
 
-    pub fn get(&self, key: &KeyCode) -> Option<&Item> {
+    /// The item at `key`, unpacked.
+    pub fn get(&self, key: &KeyCode) -> Option<Item> {
+        self.items.get(key).map(PackedItem::unpack)
+    }
+
+    /// The item at `key` as the table keeps it.
+    pub fn get_packed(&self, key: &KeyCode) -> Option<&PackedItem> {
         self.items.get(key)
     }
 
     /// Stores (`Some`) or removes (`None`) the item at `key`, returning the previous one.
-    /// Every index follows: this is the one place items change, reverts included.
+    /// Every index follows: this and [`Table::set_packed`] are the one place items
+    /// change, reverts included.
     pub fn set(&mut self, key: KeyCode, item: Option<Item>) -> Option<Item> {
+        self.update_indexes(&key, item.as_ref());
+        self.store(key, item.as_ref().map(PackedItem::pack)).map(|old| old.unpack())
+    }
+
+    /// [`Table::set`] with the item already packed, returning the previous one packed.
+    pub fn set_packed(&mut self, key: KeyCode, item: Option<PackedItem>) -> Option<PackedItem> {
+        if !self.indexes.is_empty() {
+            self.update_indexes(&key, item.as_ref().map(PackedItem::unpack).as_ref());
+        }
+        self.store(key, item)
+    }
+
+    /// Brings every index's entry for `key` from the item stored now to `new`.
+    fn update_indexes(&mut self, key: &KeyCode, new: Option<&Item>) {
+        if self.indexes.is_empty() {
+            return;
+        }
+        let old = self.items.get(key).map(PackedItem::unpack);
+        for (entries, index) in self.indexes.iter_mut().zip(&self.meta.indexes) {
+            match (index.kind, self.global_index_due_millis) {
+                (IndexKind::Global, Some(due)) => entries.delay(due, key, old.as_ref(), new),
+                _ => entries.update(index, &self.meta.key_schema, key, old.as_ref(), new),
+            }
+        }
+    }
+
+    /// Puts or removes the packed item, keeping the table's and partitions' sizes.
+    fn store(&mut self, key: KeyCode, item: Option<PackedItem>) -> Option<PackedItem> {
         let key_hash = partition_hash(key.partition_bytes());
         if let Some(new) = &item {
-            let size = item_size(new) as u64;
+            let size = new.size() as u64;
             self.size_bytes += size;
             self.traffic.count_item(key_hash, size, true);
-        }
-        for (entries, index) in self.indexes.iter_mut().zip(&self.meta.indexes) {
-            let old = self.items.get(&key);
-            match (index.kind, self.global_index_due_millis) {
-                (IndexKind::Global, Some(due)) => entries.delay(due, &key, old, item.as_ref()),
-                _ => entries.update(index, &self.meta.key_schema, &key, old, item.as_ref()),
-            }
         }
         let old = match item {
             Some(new) => self.items.insert(key, new),
             None => self.items.remove(&key),
         };
         if let Some(old) = &old {
-            let size = item_size(old) as u64;
+            let size = old.size() as u64;
             self.size_bytes -= size;
             self.traffic.count_item(key_hash, size, false);
         }
@@ -290,7 +320,7 @@ impl Table {
             (partition.bytes, partition.items) = (0, 0);
         }
         for (key, item) in &self.items {
-            self.traffic.count_item(partition_hash(key.partition_bytes()), item_size(item) as u64, true);
+            self.traffic.count_item(partition_hash(key.partition_bytes()), item.size() as u64, true);
         }
     }
 
@@ -316,7 +346,7 @@ impl Table {
         after: Option<&(KeyCode, KeyCode)>,
         forward: bool,
         read: IndexRead,
-    ) -> Box<dyn Iterator<Item = Cow<'a, Item>> + 'a> {
+    ) -> Box<dyn Iterator<Item = Cow<'a, PackedItem>> + 'a> {
         let (Some(entries), Some(index)) = (self.indexes.get(position), self.meta.indexes.get(position)) else {
             return Box::new(std::iter::empty());
         };
@@ -339,15 +369,16 @@ impl Table {
         };
         let range = entries.entries.range((low, high));
         let schema = &self.meta.key_schema;
-        let item = move |(_, key): &(KeyCode, KeyCode)| {
-            let current = entries.shown(key).unwrap_or_else(|| self.items.get(key));
-            current.map(|item| match read {
-                IndexRead::FetchFromTable => Cow::Borrowed(item),
-                IndexRead::Projected => match index.projection {
-                    Projection::All => Cow::Borrowed(item),
-                    _ => Cow::Owned(index.project(schema, item)),
-                },
-            })
+        let item = move |(_, key): &(KeyCode, KeyCode)| match entries.shown(key) {
+            // An image the global index still shows, while the write to it is delayed.
+            Some(shown) => shown.map(|item| match (read, &index.projection) {
+                (IndexRead::FetchFromTable, _) | (_, Projection::All) => Cow::Owned(PackedItem::pack(item)),
+                _ => Cow::Owned(PackedItem::pack(&index.project(schema, item))),
+            }),
+            None => self.items.get(key).map(|item| match (read, &index.projection) {
+                (IndexRead::FetchFromTable, _) | (_, Projection::All) => Cow::Borrowed(item),
+                _ => Cow::Owned(PackedItem::pack(&index.project(schema, &item.unpack()))),
+            }),
         };
         if forward {
             Box::new(range.filter_map(item))
@@ -356,14 +387,19 @@ impl Table {
         }
     }
 
-    /// Items in key order.
-    pub fn items(&self) -> impl Iterator<Item = (&KeyCode, &Item)> {
+    /// Items in key order, unpacked one at a time.
+    pub fn items(&self) -> impl Iterator<Item = (&KeyCode, Item)> {
+        self.items.iter().map(|(key, item)| (key, item.unpack()))
+    }
+
+    /// Items in key order, as the table keeps them.
+    pub fn packed_items(&self) -> impl Iterator<Item = (&KeyCode, &PackedItem)> {
         self.items.iter()
     }
 
     /// Items in key order whose keys come after `after` (all items when `None`): where
     /// a Scan resumes from its ExclusiveStartKey.
-    pub fn items_after(&self, after: Option<&KeyCode>) -> impl Iterator<Item = &Item> {
+    pub fn items_after(&self, after: Option<&KeyCode>) -> impl Iterator<Item = &PackedItem> {
         let lower = after.map_or(Bound::Unbounded, Bound::Excluded);
         self.items.range((lower, Bound::Unbounded)).map(|(_, item)| item)
     }
@@ -376,7 +412,7 @@ impl Table {
         prefix: &KeyCode,
         after: Option<&KeyCode>,
         forward: bool,
-    ) -> Box<dyn Iterator<Item = &'a Item> + 'a> {
+    ) -> Box<dyn Iterator<Item = &'a PackedItem> + 'a> {
         let end = prefix.partition_end();
         // A start key outside the partition would make an inverted range, which panics;
         // nothing of the partition comes after it.
@@ -401,20 +437,27 @@ impl Table {
     /// their entries (with the per-entry overhead) in every local secondary index.
     pub fn item_collection_size(&self, partition_value: &AttributeValue) -> u64 {
         let Some(prefix) = self.meta.key_schema.partition_prefix(partition_value) else { return 0 };
-        self.partition_items(&prefix, None, true).map(|item| self.collection_share(item)).sum()
+        let has_local = self.meta.indexes_of(IndexKind::Local).next().is_some();
+        self.partition_items(&prefix, None, true)
+            .map(|item| item.size() as u64 + if has_local { self.local_entries_size(&item.unpack()) } else { 0 })
+            .sum()
     }
 
     /// What one item adds to its item collection: its size, plus its entry (with the
     /// per-entry overhead) in each local secondary index that holds it.
     pub fn collection_share(&self, item: &Item) -> u64 {
+        item_size(item) as u64 + self.local_entries_size(item)
+    }
+
+    /// The size of an item's entries (with the per-entry overhead) in the local
+    /// secondary indexes that hold it.
+    fn local_entries_size(&self, item: &Item) -> u64 {
         let schema = &self.meta.key_schema;
-        let entries = self
-            .meta
-            .indexes
-            .iter()
-            .filter(|index| index.kind == IndexKind::Local && index.key_schema.sparse_key(item).is_some())
-            .map(|index| item_size(&index.project(schema, item)) as u64 + INDEX_ENTRY_OVERHEAD);
-        item_size(item) as u64 + entries.sum::<u64>()
+        self.meta
+            .indexes_of(IndexKind::Local)
+            .filter(|(_, index)| index.key_schema.sparse_key(item).is_some())
+            .map(|(_, index)| item_size(&index.project(schema, item)) as u64 + INDEX_ENTRY_OVERHEAD)
+            .sum()
     }
 
     pub fn item_count(&self) -> usize {

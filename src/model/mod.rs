@@ -3,8 +3,10 @@
 
 pub mod key;
 pub mod number;
+pub mod packed;
 pub mod value;
 
 pub use key::{hex_decode, hex_encode, KeyAttribute, KeyCode, KeySchema, ScalarType};
 pub use number::Number;
+pub use packed::PackedItem;
 pub use value::{base64_decode, base64_encode, item_from_json, item_size, AttributeValue, Item};

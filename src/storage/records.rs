@@ -5,7 +5,7 @@ use crate::engine::history::HistoryEntry;
 use crate::engine::transfers::{ExportDescription, ImportRecord};
 use crate::engine::{Backup, BackupType, Change, Table, TableMeta, TransferChange, Transfers};
 use crate::kinesis::{self, DataRecord, DataStream};
-use crate::model::{base64_decode, base64_encode, item_from_json, Item, KeyCode};
+use crate::model::{base64_decode, base64_encode, item_from_json, Item, KeyCode, PackedItem};
 use crate::storage::StorageError;
 use crate::stream::{sequence_text, StreamRecord};
 use serde::{Deserialize, Serialize};
@@ -278,7 +278,7 @@ pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
             .get_mut(&stored.table_id)
             .ok_or_else(|| StorageError::Corrupt(format!("item of unknown table {}", stored.table_id)))?;
         let (key, item) = decode_item(stored)?;
-        table.set(key, Some(item));
+        table.set_packed(key, Some(item));
     }
     let stream_records =
         with_prefix(STREAM_PREFIX).map(|(key, value)| decode_stream_record(key, value)).collect::<Result<_, _>>()?;
@@ -399,14 +399,19 @@ fn format_version(snapshot: &Snapshot) -> Result<Option<u32>, StorageError> {
     Ok(Some(version as u32))
 }
 
-fn decode_item(stored: &StoredItem) -> Result<(KeyCode, Item), StorageError> {
+/// An item record, packed: straight from its text when it is as the engine writes items,
+/// otherwise parsed and validated.
+fn decode_item(stored: &StoredItem) -> Result<(KeyCode, PackedItem), StorageError> {
     let corrupt =
         |what: String| StorageError::Corrupt(format!("item {} of table {}: {what}", stored.key, stored.table_id));
     let key = KeyCode::from_hex(&stored.key).ok_or_else(|| corrupt("bad key".to_string()))?;
+    if let Some(packed) = PackedItem::from_json_text(&stored.value) {
+        return Ok((key, packed));
+    }
     let value: serde_json::Value = serde_json::from_str(&stored.value).map_err(|error| corrupt(error.to_string()))?;
     let object = value.as_object().ok_or_else(|| corrupt("not an object".to_string()))?;
     let item = item_from_json(object).map_err(|error| corrupt(error.message))?;
-    Ok((key, item))
+    Ok((key, PackedItem::pack(&item)))
 }
 
 #[cfg(test)]

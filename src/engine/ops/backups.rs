@@ -160,7 +160,7 @@ impl Engine {
             created_millis: now,
             expiry_millis,
             table: table.meta.clone(),
-            items: table.items().map(|(key, item)| (key.clone(), item.clone())).collect(),
+            items: table.items().map(|(key, item)| (key.clone(), item)).collect(),
             size_bytes: table.size_bytes(),
         }
     }

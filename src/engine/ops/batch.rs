@@ -95,7 +95,7 @@ impl Engine {
     pub fn batch_get_items(&self, table_name: &str, keys: &[Item]) -> Result<Vec<Option<Item>>> {
         let table = self.table_for_items(table_name)?;
         let codes = keys.iter().map(|key| table.meta.key_schema.request_key(key)).collect::<Result<Vec<_>>>()?;
-        Ok(codes.iter().map(|code| table.get(code).cloned()).collect())
+        Ok(codes.iter().map(|code| table.get(code)).collect())
     }
 }
 

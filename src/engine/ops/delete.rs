@@ -21,7 +21,7 @@ impl Engine {
         let table = self.table_for_items(table_name)?;
         let code = table.meta.key_schema.request_key(key)?;
         self.check_not_in_transaction(table_name, &code)?;
-        precondition.check(table.get(&code))?;
+        precondition.check(table.get(&code).as_ref())?;
         self.store_item(table_name, code, None)
     }
 }

@@ -101,7 +101,7 @@ impl Engine {
     /// incomplete. Fails only with TableNotFoundException.
     pub fn items_at(&self, name: &str, millis: u64) -> Result<Vec<(KeyCode, Item)>> {
         let table = self.table_for_backups(name)?;
-        let mut items: BTreeMap<KeyCode, Item> = table.items().map(|(key, item)| (key.clone(), item.clone())).collect();
+        let mut items: BTreeMap<KeyCode, Item> = table.items().map(|(key, item)| (key.clone(), item)).collect();
         for entry in self.history.entries(&table.meta.id).rev().take_while(|entry| entry.millis > millis) {
             match &entry.old {
                 Some(old) => items.insert(entry.key.clone(), Item::clone(old)),
@@ -125,7 +125,7 @@ impl Engine {
         for entry in self.history.entries(&table.meta.id).rev().take_while(|entry| entry.millis > after_millis) {
             let new = match later.get(&entry.key) {
                 Some(image) => image.clone(),
-                None => table.get(&entry.key).cloned().map(Rc::new),
+                None => table.get(&entry.key).map(Rc::new),
             };
             later.insert(&entry.key, entry.old.clone());
             if entry.millis <= through_millis {

@@ -6,7 +6,7 @@ use crate::engine::{items_table_mut, Change, Engine, Table};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Condition;
 use crate::index::{check_index_keys, EmptyKeyWording, IndexKind};
-use crate::model::{item_size, Item, KeyCode};
+use crate::model::{item_size, Item, KeyCode, PackedItem};
 use crate::stream::{ItemEvent, Origin, StreamRecord};
 use std::rc::Rc;
 
@@ -76,7 +76,7 @@ pub(in crate::engine) fn check_collection_growth(
 ) -> Result<()> {
     let has_local_index = table.meta.indexes.iter().any(|index| index.kind == IndexKind::Local);
     let Some(new) = new.filter(|_| has_local_index) else { return Ok(()) };
-    let old_share = table.get(key).map_or(0, |old| table.collection_share(old));
+    let old_share = table.get(key).map_or(0, |old| table.collection_share(&old));
     let new_share = table.collection_share(new);
     let Some(value) = new.get(&table.meta.key_schema.partition.name) else { return Ok(()) };
     if new_share <= old_share || table.item_collection_size(value).saturating_sub(old_share) + new_share <= limit {
@@ -98,7 +98,7 @@ impl Engine {
         check_index_keys(&table.meta.indexes, &item, EmptyKeyWording::Item)?;
         check_put_item_size(&item)?;
         self.check_not_in_transaction(table_name, &key)?;
-        precondition.check(table.get(&key))?;
+        precondition.check(table.get(&key).as_ref())?;
         self.store_item(table_name, key, Some(item))
     }
 
@@ -124,12 +124,13 @@ impl Engine {
     ) -> Result<Option<Item>> {
         let limit = self.knobs.item_collection_size_limit_bytes;
         let table = items_table_mut(&mut self.tables, table_name)?;
-        if table.get(&key) == new.as_ref() {
+        let packed = new.as_ref().map(PackedItem::pack);
+        if table.get_packed(&key) == packed.as_ref() {
             return Ok(new);
         }
         check_collection_growth(table, &key, new.as_ref(), limit)?;
         let table_id = table.meta.id.clone();
-        let old = table.set(key.clone(), new.clone());
+        let old = table.set_packed(key.clone(), packed).map(|old| old.unpack());
         let (old_image, new_image) = (old.clone().map(Rc::new), new.map(Rc::new));
         // Only a table with a stream pays for a record (a clock read; the images are shared).
         let record = table.meta.enabled_stream().map(|stream| {

@@ -10,7 +10,7 @@
 use crate::engine::{Engine, IndexRead, SecondaryIndex, Table};
 use crate::error::{Error, Result};
 use crate::expr::{Condition, KeyCondition};
-use crate::model::{item_size, Item, KeyCode, KeySchema};
+use crate::model::{item_size, Item, KeyCode, KeySchema, PackedItem};
 use crate::validation;
 use std::borrow::Borrow;
 use std::cell::Cell;
@@ -31,8 +31,9 @@ pub struct PageOptions<'a> {
 /// One page of a Query or Scan.
 #[derive(Debug, Default, PartialEq)]
 pub struct Page {
-    /// The items read that passed the filter, whole (projection is the caller's).
-    pub items: Vec<Item>,
+    /// The items read that passed the filter, whole (projection is the caller's), packed
+    /// as the table keeps them.
+    pub items: Vec<PackedItem>,
     /// How many items were read (ScannedCount).
     pub scanned_count: usize,
     /// The total size of the items read, before the filter: what capacity is charged on.
@@ -93,7 +94,7 @@ impl Engine {
                 Some(key) => Some(query_start_key(schema, condition, &prefix, key)?),
                 None => None,
             };
-            let in_range = |item: &&Item| sort_key_matches(schema, condition, item);
+            let in_range = |item: &&PackedItem| sort_key_matches(schema, condition, item);
             let items = table
                 .partition_items(&prefix, start.as_ref(), spec.forward)
                 .skip_while(|item| !in_range(item))
@@ -104,7 +105,7 @@ impl Engine {
             Some(key) => Some(index_query_start_key(table_schema, schema, condition, &prefix, key)?),
             None => None,
         };
-        let in_range = |item: &std::borrow::Cow<Item>| sort_key_matches(schema, condition, item);
+        let in_range = |item: &std::borrow::Cow<PackedItem>| sort_key_matches(schema, condition, item);
         let entry_bytes = Cell::new(0);
         let items = table
             .index_items(position, Some(&prefix), start.as_ref(), spec.forward, choice.read)
@@ -160,10 +161,10 @@ fn index_query_start_key(
 /// Adds the size of the index entry of `item` (read through the index at `position`) to
 /// `bytes`, when the read fetches whole items from the table: the index's share of the
 /// read's capacity.
-pub(super) fn count_entry(table: &Table, position: usize, read: IndexRead, item: &Item, bytes: &Cell<usize>) {
+pub(super) fn count_entry(table: &Table, position: usize, read: IndexRead, item: &PackedItem, bytes: &Cell<usize>) {
     if read == IndexRead::FetchFromTable {
         if let Some(index) = table.meta.indexes.get(position) {
-            bytes.set(bytes.get() + item_size(&index.project(&table.meta.key_schema, item)));
+            bytes.set(bytes.get() + item_size(&index.project(&table.meta.key_schema, &item.unpack())));
         }
     }
 }
@@ -171,31 +172,37 @@ pub(super) fn count_entry(table: &Table, position: usize, read: IndexRead, item:
 /// Reads items until the page is full, as described in the module documentation. The
 /// LastEvaluatedKey holds the key attributes of every schema given (an index read gives
 /// the index's and the table's).
-pub fn read_page<I: Borrow<Item>>(
+pub fn read_page<I: Borrow<PackedItem>>(
     items: impl Iterator<Item = I>,
     schemas: &[&KeySchema],
     options: PageOptions,
 ) -> Page {
     let mut page = Page::default();
+    // The filter sees only the attributes it reads: the rest stay packed.
+    let filter = options.filter.map(|filter| (filter, filter.top_level_names()));
+    let passes = |item: &PackedItem| {
+        filter.as_ref().is_none_or(|(filter, names)| filter.matches(&item.select(|name| names.contains(&name))))
+    };
     for item in items {
         let item = item.borrow();
         page.scanned_count += 1;
-        page.scanned_bytes += item_size(item);
-        if options.filter.is_none_or(|filter| filter.matches(item)) {
+        page.scanned_bytes += item.size();
+        if passes(item) {
             page.items.push(item.clone());
         }
         let full = options.limit == Some(page.scanned_count) || page.scanned_bytes >= MAX_PAGE_BYTES;
         if full {
-            page.last_evaluated_key = Some(schemas.iter().flat_map(|schema| schema.key_attributes(item)).collect());
+            let item = item.unpack();
+            page.last_evaluated_key = Some(schemas.iter().flat_map(|schema| schema.key_attributes(&item)).collect());
             break;
         }
     }
     page
 }
 
-fn sort_key_matches(schema: &KeySchema, condition: &KeyCondition, item: &Item) -> bool {
+fn sort_key_matches(schema: &KeySchema, condition: &KeyCondition, item: &PackedItem) -> bool {
     match (&condition.sort, &schema.sort) {
-        (Some(sort), Some(attribute)) => item.get(&attribute.name).is_some_and(|value| sort.matches(value)),
+        (Some(sort), Some(attribute)) => item.attribute(&attribute.name).is_some_and(|value| sort.matches(&value)),
         _ => true,
     }
 }
@@ -265,9 +272,9 @@ mod tests {
         }
     }
 
-    fn item(id: &str, n: u32, padding: usize) -> Item {
+    fn item(id: &str, n: u32, padding: usize) -> PackedItem {
         let json = json!({"id": {"S": id}, "n": {"N": n.to_string()}, "pad": {"S": "x".repeat(padding)}});
-        item_from_json(json.as_object().unwrap()).unwrap()
+        PackedItem::pack(&item_from_json(json.as_object().unwrap()).unwrap())
     }
 
     #[test]
@@ -276,7 +283,7 @@ mod tests {
         let options = PageOptions { limit: Some(2), filter: None };
         let page = read_page(items.iter(), &[&schema()], options);
         assert_eq!(page.scanned_count, 2);
-        assert_eq!(page.last_evaluated_key, Some(schema().key_attributes(&items[1])));
+        assert_eq!(page.last_evaluated_key, Some(schema().key_attributes(&items[1].unpack())));
         let unlimited = read_page(items.iter(), &[&schema()], PageOptions::default());
         assert_eq!(unlimited.items.len(), 2);
         assert_eq!(unlimited.last_evaluated_key, None);
@@ -284,10 +291,10 @@ mod tests {
 
     #[test]
     fn the_item_that_reaches_one_megabyte_ends_the_page() {
-        let items: Vec<Item> = (0..4).map(|n| item("a", n, 399_000)).collect();
+        let items: Vec<PackedItem> = (0..4).map(|n| item("a", n, 399_000)).collect();
         let page = read_page(items.iter(), &[&schema()], PageOptions::default());
         assert_eq!(page.scanned_count, 3);
         assert!(page.scanned_bytes >= MAX_PAGE_BYTES);
-        assert_eq!(page.last_evaluated_key, Some(schema().key_attributes(&items[2])));
+        assert_eq!(page.last_evaluated_key, Some(schema().key_attributes(&items[2].unpack())));
     }
 }

@@ -14,7 +14,7 @@ use crate::engine::ops::query::{
 };
 use crate::engine::{Engine, IndexRead};
 use crate::error::Result;
-use crate::model::{Item, KeyCode, KeySchema};
+use crate::model::{Item, KeyCode, KeySchema, PackedItem};
 use crate::validation;
 use std::cell::Cell;
 
@@ -43,8 +43,12 @@ impl Engine {
         let table_schema = &table.meta.key_schema;
         let (position, schema) = index_position(table, spec.index.map(|choice| choice.name))?;
         let schema = schema.unwrap_or(table_schema);
-        let in_segment =
-            |item: &Item| spec.segment.is_none_or(|segment| segment_of(schema, item, segment.total) == segment.index);
+        let in_segment = |item: &PackedItem| {
+            spec.segment.is_none_or(|segment| {
+                let partition_key = item.select(|name| name == schema.partition.name);
+                segment_of(schema, &partition_key, segment.total) == segment.index
+            })
+        };
         let Some((position, choice)) = position.zip(spec.index) else {
             let start = match spec.exclusive_start_key {
                 Some(key) => Some(scan_start_key(schema, spec.segment, key)?),

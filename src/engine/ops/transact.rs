@@ -155,7 +155,7 @@ impl TransactWrite {
                 check_index_key_types(&table.meta.indexes, &updated.new).and_then(|_| check_updated_size(&updated.new));
             return Ok(valid.map(|_| ActionOutcome { old: updated.old, new: Some(updated.new) }));
         }
-        let old = table.get(code).cloned();
+        let old = table.get(code);
         if let Err(error) = self.precondition().check(old.as_ref()) {
             return Ok(Err(error));
         }
@@ -199,7 +199,7 @@ impl Engine {
     /// The items at `keys` (table and key attributes) for a TransactGetItems, read at one
     /// moment. A key that does not match its table's schema, or an item held by a
     /// transaction in flight, cancels the read.
-    pub fn transact_get_items<'a>(&'a self, keys: &[(String, Item)]) -> Result<Vec<Option<&'a Item>>> {
+    pub fn transact_get_items<'a>(&'a self, keys: &[(String, Item)]) -> Result<Vec<Option<Item>>> {
         let mut tables = Vec::with_capacity(keys.len());
         for (table_name, key) in keys {
             let table = self.table_for_items(table_name)?;
@@ -207,7 +207,7 @@ impl Engine {
             tables.push(table);
         }
         let now = self.now_millis();
-        let read = |(table, (_, key)): (&'a Table, &(String, Item))| -> Result<Option<&'a Item>> {
+        let read = |(table, (_, key)): (&'a Table, &(String, Item))| -> Result<Option<Item>> {
             let code = table.meta.key_schema.request_key(key)?;
             match self.transactions.holds(&table.meta.name, &code, now) {
                 true => Err(conflict()),
@@ -288,7 +288,7 @@ impl Engine {
     fn current_items(&self, writes: &[TransactWrite]) -> Vec<Option<Item>> {
         let current = |write: &TransactWrite| {
             let table = self.table(&write.table)?;
-            table.get(&write.key(table).ok()?).cloned()
+            table.get(&write.key(table).ok()?)
         };
         writes.iter().map(current).collect()
     }

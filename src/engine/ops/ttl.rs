@@ -3,7 +3,7 @@
 
 use crate::engine::{Engine, Table, TableMeta, TimeToLive};
 use crate::error::Result;
-use crate::model::{AttributeValue, Item, KeyCode};
+use crate::model::{AttributeValue, KeyCode, PackedItem};
 use crate::stream::Origin;
 
 /// How long after a change UpdateTimeToLive refuses another one, and a disabled setting
@@ -101,7 +101,7 @@ impl Engine {
 fn expired_keys(table: &Table, due: u64, now: u64) -> impl Iterator<Item = KeyCode> + '_ {
     let attribute = table.meta.time_to_live.as_ref().filter(|ttl| ttl.enabled).map(|ttl| &ttl.attribute_name);
     let oldest = now as f64 - IGNORED_AFTER_MILLIS;
-    table.items().filter_map(move |(key, item)| {
+    table.packed_items().filter_map(move |(key, item)| {
         let expiry = expiry_millis(item, attribute?)?;
         (expiry <= due as f64 && expiry >= oldest).then(|| key.clone())
     })
@@ -109,8 +109,8 @@ fn expired_keys(table: &Table, due: u64, now: u64) -> impl Iterator<Item = KeyCo
 
 /// An item's expiry in epoch milliseconds: its time to live attribute when that is a
 /// Number (epoch seconds); None otherwise, and then the item never expires.
-fn expiry_millis(item: &Item, attribute: &str) -> Option<f64> {
-    let AttributeValue::N(number) = item.get(attribute)? else { return None };
+fn expiry_millis(item: &PackedItem, attribute: &str) -> Option<f64> {
+    let AttributeValue::N(number) = item.attribute(attribute)? else { return None };
     let seconds: f64 = number.to_string().parse().ok()?;
     Some(seconds * 1000.0)
 }

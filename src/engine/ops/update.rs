@@ -67,7 +67,7 @@ pub(in crate::engine) fn apply_update(
     update: Option<&Update>,
     precondition: &Precondition,
 ) -> Result<Updated> {
-    let old = table.get(code).cloned();
+    let old = table.get(code);
     precondition.check(old.as_ref())?;
     // A new item starts as its key, so the actions can read the key attributes.
     let base = old.clone().unwrap_or_else(|| key.clone());

@@ -1,0 +1,820 @@
+//! Items as tables keep them in memory: one contiguous byte buffer per item.
+//!
+//! An [`Item`] is a BTreeMap with a heap string per name and value; a million small
+//! items cost gigabytes that way. A [`PackedItem`] holds the same item in one buffer,
+//! with its DynamoDB size cached in front, and renders its DynamoDB JSON straight from
+//! the bytes. Callers that need an `Item` unpack one.
+//!
+//! Rendering is a `Serialize` implementation over the bytes rather than a hand-written
+//! JSON writer: it makes the very serializer calls an `Item` makes (so the output is
+//! byte-identical by construction, escaping included), and a packed item drops into the
+//! response structs that serde renders, with no JSON assembled by hand.
+//!
+//! The encoding (`varint`: unsigned LEB128; `u32`: little-endian):
+//!
+//! - item: `u32` size (DynamoDB's [`item_size`]), then a map body;
+//! - map body: `varint` entry count, then per entry the name (`varint` length, UTF-8
+//!   bytes) and its value, in name order (the `Item`'s order);
+//! - value: a tag byte, then for S, N and B a `varint` length and the bytes (a number as
+//!   its canonical text, a binary raw); for BOOL and NULL nothing; for M, L, SS, NS and BS
+//!   a `u32` body length and the body (a map body; or a `varint` element count then the
+//!   elements: values for L, length-prefixed bytes for the sets), so a reader skips any
+//!   value without walking it.
+//!
+//! The encoding of an item is canonical (equal items, equal bytes), so byte equality is
+//! item equality.
+
+use crate::model::{base64_decode, base64_encode, item_size, AttributeValue, Item, Number};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Error as _, SerializeMap, SerializeSeq};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Cow;
+use std::fmt;
+
+/// The type tag of each encoded value, one per AttributeValue variant (BOOL has two).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Tag {
+    /// String: length-prefixed UTF-8.
+    S = 1,
+    /// Number: length-prefixed canonical text.
+    N,
+    /// Binary: length-prefixed raw bytes.
+    B,
+    /// BOOL true.
+    True,
+    /// BOOL false.
+    False,
+    /// NULL.
+    Null,
+    /// Map: a map body.
+    M,
+    /// List: a count, then values.
+    L,
+    /// String set: a count, then length-prefixed UTF-8 strings.
+    Ss,
+    /// Number set: a count, then length-prefixed canonical texts.
+    Ns,
+    /// Binary set: a count, then length-prefixed raw binaries.
+    Bs,
+}
+
+impl Tag {
+    /// Every tag, in discriminant order (1 up).
+    const ALL: [Tag; 11] =
+        [Tag::S, Tag::N, Tag::B, Tag::True, Tag::False, Tag::Null, Tag::M, Tag::L, Tag::Ss, Tag::Ns, Tag::Bs];
+
+    fn from_byte(byte: u8) -> Option<Tag> {
+        Tag::ALL.get(usize::from(byte).checked_sub(1)?).copied()
+    }
+
+    /// The DynamoDB JSON member name.
+    fn wire_name(self) -> &'static str {
+        match self {
+            Tag::S => "S",
+            Tag::N => "N",
+            Tag::B => "B",
+            Tag::True | Tag::False => "BOOL",
+            Tag::Null => "NULL",
+            Tag::M => "M",
+            Tag::L => "L",
+            Tag::Ss => "SS",
+            Tag::Ns => "NS",
+            Tag::Bs => "BS",
+        }
+    }
+}
+
+/// An item packed into one buffer (see the module documentation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackedItem {
+    bytes: Box<[u8]>,
+}
+
+impl PackedItem {
+    /// The item, packed.
+    pub fn pack(item: &Item) -> PackedItem {
+        let size = item_size(item);
+        // The names and values, plus room for the size, the tags and short lengths.
+        let mut out = Vec::with_capacity(size + 4 + 3 * item.len());
+        out.extend_from_slice(&u32::try_from(size).unwrap_or(u32::MAX).to_le_bytes());
+        write_map(&mut out, item);
+        PackedItem { bytes: out.into_boxed_slice() }
+    }
+
+    /// Packs an item's DynamoDB JSON text straight into bytes, building no `Item`: how
+    /// stored items load. It takes only text as this engine writes an item (names in
+    /// order, one type member per value, numbers in canonical form) that DynamoDB's rules
+    /// accept (names of 1 to 65535 bytes, non-empty sets without duplicates, at most 32
+    /// levels); anything else is `None`, and the caller parses and validates the text the
+    /// usual way, errors included.
+    pub fn from_json_text(text: &str) -> Option<PackedItem> {
+        let mut out = vec![0; 4];
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let (_, size) = MapSeed { out: &mut out, depth: 0 }.deserialize(&mut deserializer).ok()?;
+        deserializer.end().ok()?;
+        out.get_mut(..4)?.copy_from_slice(&u32::try_from(size).ok()?.to_le_bytes());
+        Some(PackedItem { bytes: out.into_boxed_slice() })
+    }
+
+    /// The item, rebuilt.
+    pub fn unpack(&self) -> Item {
+        // Only `pack` writes the bytes, so they always decode; an empty item is the
+        // panic-free answer if they ever did not.
+        decode_map(self.body()).unwrap_or_default()
+    }
+
+    /// The item's size by DynamoDB's rules, as [`item_size`] computes it.
+    pub fn size(&self) -> usize {
+        match self.bytes.first_chunk::<4>() {
+            Some(size) => u32::from_le_bytes(*size) as usize,
+            None => 0,
+        }
+    }
+
+    /// One top-level attribute, decoded without unpacking the rest.
+    pub fn attribute(&self, name: &str) -> Option<AttributeValue> {
+        self.entries().find(|(entry_name, _)| *entry_name == name).and_then(|(_, value)| value.decode())
+    }
+
+    /// The top-level attributes whose names `keep` accepts, as an item (key attributes,
+    /// say), without unpacking the others.
+    pub fn select(&self, keep: impl Fn(&str) -> bool) -> Item {
+        self.entries()
+            .filter(|(name, _)| keep(name))
+            .filter_map(|(name, value)| Some((name.to_owned(), value.decode()?)))
+            .collect()
+    }
+
+    fn body(&self) -> &[u8] {
+        self.bytes.get(4..).unwrap_or_default()
+    }
+
+    fn entries(&self) -> Entries<'_> {
+        Entries::new(self.body())
+    }
+}
+
+impl Serialize for PackedItem {
+    /// DynamoDB JSON, as the `Item` would serialize.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        MapView(self.body()).serialize(serializer)
+    }
+}
+
+fn write_varint(out: &mut Vec<u8>, mut value: usize) {
+    while value >= 0x80 {
+        out.push((value & 0x7f) as u8 | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+fn write_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    write_varint(out, bytes.len());
+    out.extend_from_slice(bytes);
+}
+
+fn write_map(out: &mut Vec<u8>, map: &Item) {
+    write_varint(out, map.len());
+    for (name, value) in map {
+        write_bytes(out, name.as_bytes());
+        write_value(out, value);
+    }
+}
+
+fn write_value(out: &mut Vec<u8>, value: &AttributeValue) {
+    match value {
+        AttributeValue::S(text) => write_scalar(out, Tag::S, text.as_bytes()),
+        AttributeValue::N(number) => write_scalar(out, Tag::N, number.to_string().as_bytes()),
+        AttributeValue::B(bytes) => write_scalar(out, Tag::B, bytes),
+        AttributeValue::Bool(true) => out.push(Tag::True as u8),
+        AttributeValue::Bool(false) => out.push(Tag::False as u8),
+        AttributeValue::Null => out.push(Tag::Null as u8),
+        AttributeValue::M(map) => write_container(out, Tag::M, |out| write_map(out, map)),
+        AttributeValue::L(list) => write_container(out, Tag::L, |out| {
+            write_varint(out, list.len());
+            list.iter().for_each(|element| write_value(out, element));
+        }),
+        AttributeValue::Ss(strings) => write_set(out, Tag::Ss, strings.iter().map(String::as_bytes)),
+        AttributeValue::Ns(numbers) => {
+            let texts: Vec<String> = numbers.iter().map(Number::to_string).collect();
+            write_set(out, Tag::Ns, texts.iter().map(String::as_bytes))
+        }
+        AttributeValue::Bs(binaries) => write_set(out, Tag::Bs, binaries.iter().map(Vec::as_slice)),
+    }
+}
+
+fn write_scalar(out: &mut Vec<u8>, tag: Tag, bytes: &[u8]) {
+    out.push(tag as u8);
+    write_bytes(out, bytes);
+}
+
+/// Writes the tag, a `u32` length placeholder, the body, then the body's real length.
+fn write_container(out: &mut Vec<u8>, tag: Tag, body: impl FnOnce(&mut Vec<u8>)) {
+    let at = begin_container(out, tag);
+    body(out);
+    end_container(out, at);
+}
+
+/// Writes a container's tag and length placeholder; returns where the placeholder is.
+fn begin_container(out: &mut Vec<u8>, tag: Tag) -> usize {
+    out.push(tag as u8);
+    out.extend_from_slice(&[0; 4]);
+    out.len() - 4
+}
+
+/// Fills in the length placeholder at `at` once the body is written.
+fn end_container(out: &mut [u8], at: usize) {
+    let length = u32::try_from(out.len() - at - 4).unwrap_or(u32::MAX);
+    if let Some(slot) = out.get_mut(at..at + 4) {
+        slot.copy_from_slice(&length.to_le_bytes());
+    }
+}
+
+fn write_set<'a>(out: &mut Vec<u8>, tag: Tag, elements: impl ExactSizeIterator<Item = &'a [u8]>) {
+    write_container(out, tag, |out| {
+        write_varint(out, elements.len());
+        elements.for_each(|element| write_bytes(out, element));
+    });
+}
+
+/// Reads encoded bytes from the front; every read is checked, and `None` means the
+/// bytes ran out or were not what `pack` writes.
+struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, count: usize) -> Option<&'a [u8]> {
+        let (taken, rest) = self.bytes.split_at_checked(count)?;
+        self.bytes = rest;
+        Some(taken)
+    }
+
+    fn byte(&mut self) -> Option<u8> {
+        self.take(1)?.first().copied()
+    }
+
+    fn varint(&mut self) -> Option<usize> {
+        let mut value = 0usize;
+        for shift in (0..usize::BITS).step_by(7) {
+            let byte = self.byte()?;
+            value |= usize::from(byte & 0x7f).checked_shl(shift)?;
+            if byte < 0x80 {
+                return Some(value);
+            }
+        }
+        None
+    }
+
+    fn prefixed(&mut self) -> Option<&'a [u8]> {
+        let length = self.varint()?;
+        self.take(length)
+    }
+
+    fn text(&mut self) -> Option<&'a str> {
+        std::str::from_utf8(self.prefixed()?).ok()
+    }
+
+    fn value(&mut self) -> Option<ValueView<'a>> {
+        let tag = Tag::from_byte(self.byte()?)?;
+        let payload = match tag {
+            Tag::S | Tag::N | Tag::B => self.prefixed()?,
+            Tag::True | Tag::False | Tag::Null => &[],
+            _ => {
+                let length = u32::from_le_bytes(*self.take(4)?.first_chunk::<4>()?);
+                self.take(length as usize)?
+            }
+        };
+        Some(ValueView { tag, payload })
+    }
+}
+
+/// The entries of a map body, in order, with their values not yet decoded; stops early
+/// on bytes that do not decode.
+struct Entries<'a> {
+    reader: Reader<'a>,
+    left: usize,
+}
+
+impl<'a> Entries<'a> {
+    fn new(body: &'a [u8]) -> Self {
+        let mut reader = Reader { bytes: body };
+        let left = reader.varint().unwrap_or(0);
+        Entries { reader, left }
+    }
+}
+
+impl<'a> Iterator for Entries<'a> {
+    type Item = (&'a str, ValueView<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.left = self.left.checked_sub(1)?;
+        let entry = self.reader.text().zip(self.reader.value());
+        if entry.is_none() {
+            self.left = 0;
+        }
+        entry
+    }
+}
+
+/// The elements of a list or set body: a count, then each element read by `read`.
+fn elements<'a, T>(
+    body: &'a [u8],
+    read: impl Fn(&mut Reader<'a>) -> Option<T> + 'a,
+) -> Option<impl Iterator<Item = Option<T>> + 'a> {
+    let mut reader = Reader { bytes: body };
+    let count = reader.varint()?;
+    // A count beyond the body's bytes cannot be true: every element takes a byte.
+    (count <= body.len()).then(|| (0..count).map(move |_| read(&mut reader)))
+}
+
+fn decode_map(body: &[u8]) -> Option<Item> {
+    let mut reader = Reader { bytes: body };
+    let count = reader.varint()?;
+    let entries = Entries { reader, left: count };
+    let map: Item = entries.map(|(name, value)| Some((name.to_owned(), value.decode()?))).collect::<Option<_>>()?;
+    (map.len() == count).then_some(map)
+}
+
+fn decode_number(text: &[u8]) -> Option<Number> {
+    Number::parse(std::str::from_utf8(text).ok()?).ok()
+}
+
+/// One encoded value: its tag and payload (see the module documentation).
+#[derive(Clone, Copy)]
+struct ValueView<'a> {
+    tag: Tag,
+    payload: &'a [u8],
+}
+
+impl ValueView<'_> {
+    fn decode(self) -> Option<AttributeValue> {
+        let payload = self.payload;
+        Some(match self.tag {
+            Tag::S => AttributeValue::S(std::str::from_utf8(payload).ok()?.to_owned()),
+            Tag::N => AttributeValue::N(decode_number(payload)?),
+            Tag::B => AttributeValue::B(payload.to_vec()),
+            Tag::True => AttributeValue::Bool(true),
+            Tag::False => AttributeValue::Bool(false),
+            Tag::Null => AttributeValue::Null,
+            Tag::M => AttributeValue::M(decode_map(payload)?),
+            Tag::L => AttributeValue::L(elements(payload, |reader| reader.value()?.decode())?.collect::<Option<_>>()?),
+            Tag::Ss => AttributeValue::Ss(
+                elements(payload, |reader| reader.text().map(str::to_owned))?.collect::<Option<_>>()?,
+            ),
+            Tag::Ns => AttributeValue::Ns(
+                elements(payload, |reader| decode_number(reader.prefixed()?))?.collect::<Option<_>>()?,
+            ),
+            Tag::Bs => AttributeValue::Bs(
+                elements(payload, |reader| reader.prefixed().map(<[u8]>::to_vec))?.collect::<Option<_>>()?,
+            ),
+        })
+    }
+}
+
+impl Serialize for ValueView<'_> {
+    /// As [`AttributeValue`]'s `Serialize`: a one-member map.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(1))?;
+        let tag = self.tag.wire_name();
+        let payload = self.payload;
+        match self.tag {
+            Tag::S | Tag::N => map.serialize_entry(tag, utf8::<S>(payload)?)?,
+            Tag::B => map.serialize_entry(tag, &base64_encode(payload))?,
+            Tag::True => map.serialize_entry(tag, &true)?,
+            Tag::False => map.serialize_entry(tag, &false)?,
+            Tag::Null => map.serialize_entry(tag, &true)?,
+            Tag::M => map.serialize_entry(tag, &MapView(payload))?,
+            Tag::L | Tag::Ss | Tag::Ns | Tag::Bs => map.serialize_entry(tag, &SeqView(self.tag, payload))?,
+        }
+        map.end()
+    }
+}
+
+fn utf8<S: Serializer>(bytes: &[u8]) -> Result<&str, S::Error> {
+    std::str::from_utf8(bytes).map_err(S::Error::custom)
+}
+
+fn undecodable<E: serde::ser::Error>() -> E {
+    E::custom("a packed item does not decode")
+}
+
+/// A map body, serialized as an `Item`.
+struct MapView<'a>(&'a [u8]);
+
+impl Serialize for MapView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut entries = Entries::new(self.0);
+        let mut map = serializer.serialize_map(Some(entries.left))?;
+        for (name, value) in entries.by_ref() {
+            map.serialize_entry(name, &value)?;
+        }
+        if entries.reader.bytes.is_empty() {
+            map.end()
+        } else {
+            Err(undecodable())
+        }
+    }
+}
+
+/// A list or set body with its tag, serialized as the `Vec` of the AttributeValue.
+struct SeqView<'a>(Tag, &'a [u8]);
+
+impl Serialize for SeqView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let SeqView(tag, body) = *self;
+        let mut reader = Reader { bytes: body };
+        let count = reader.varint().ok_or_else(undecodable)?;
+        let mut seq = serializer.serialize_seq(Some(count))?;
+        for _ in 0..count {
+            match tag {
+                Tag::L => seq.serialize_element(&reader.value().ok_or_else(undecodable)?)?,
+                Tag::Bs => seq.serialize_element(&base64_encode(reader.prefixed().ok_or_else(undecodable)?))?,
+                _ => seq.serialize_element(reader.text().ok_or_else(undecodable)?)?,
+            }
+        }
+        seq.end()
+    }
+}
+
+/// DynamoDB allows 32 levels of nesting: a list or map at level 32 is refused.
+const NESTING_LIMIT: usize = 32;
+
+/// Longest attribute name, in UTF-8 bytes.
+const MAX_NAME_BYTES: usize = 65535;
+
+/// A JSON string, borrowed from the text unless it had escapes.
+struct Text<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+                formatter.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(text)))
+            }
+            fn visit_str<E>(self, text: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(text.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(TextVisitor)
+    }
+}
+
+/// Not what [`PackedItem::from_json_text`] takes.
+fn refused<E: serde::de::Error>() -> E {
+    E::custom("not an item as this engine writes it")
+}
+
+/// Number text, in canonical form only: its packed text and its size.
+fn canonical_number<E: serde::de::Error>(text: &str) -> Result<(String, usize), E> {
+    let number = Number::parse(text).map_err(|_| refused())?;
+    let canonical = number.to_string();
+    if canonical != text {
+        return Err(refused());
+    }
+    Ok((canonical, number.size()))
+}
+
+/// Writes a JSON object of attribute values as a map body (the entry count, then the
+/// entries); yields the entry count and the sum of the names' and values' sizes.
+struct MapSeed<'a> {
+    out: &'a mut Vec<u8>,
+    /// The level of the map's values minus one (0 for an item).
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for MapSeed<'_> {
+    type Value = (usize, usize);
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MapSeed<'_> {
+    type Value = (usize, usize);
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a map of attribute values")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+        let mut body = Vec::new();
+        let (mut count, mut size) = (0, 0);
+        let mut previous: Option<Text> = None;
+        while let Some(name) = access.next_key::<Text>()? {
+            let in_order = previous.as_ref().is_none_or(|previous| previous.0 < name.0);
+            if name.0.is_empty() || name.0.len() > MAX_NAME_BYTES || !in_order {
+                return Err(refused());
+            }
+            write_bytes(&mut body, name.0.as_bytes());
+            size += name.0.len() + access.next_value_seed(ValueSeed { out: &mut body, depth: self.depth + 1 })?;
+            count += 1;
+            previous = Some(name);
+        }
+        write_varint(self.out, count);
+        self.out.extend_from_slice(&body);
+        Ok((count, size))
+    }
+}
+
+/// Writes one attribute value object (`{"S": "text"}`); yields its size.
+struct ValueSeed<'a> {
+    out: &'a mut Vec<u8>,
+    /// The value's level (1 for an item's attributes).
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
+    type Value = usize;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed<'_> {
+    type Value = usize;
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("an attribute value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<usize, A::Error> {
+        let Some(member) = access.next_key::<Text>()? else { return Err(refused()) };
+        let out = self.out;
+        let nested = self.depth < NESTING_LIMIT;
+        let size = match member.0.as_ref() {
+            "S" => {
+                let text: Text = access.next_value()?;
+                write_scalar(out, Tag::S, text.0.as_bytes());
+                text.0.len()
+            }
+            "N" => {
+                let (canonical, size) = canonical_number(&access.next_value::<Text>()?.0)?;
+                write_scalar(out, Tag::N, canonical.as_bytes());
+                size
+            }
+            "B" => {
+                let bytes = base64_decode(&access.next_value::<Text>()?.0).map_err(|_| refused())?;
+                write_scalar(out, Tag::B, &bytes);
+                bytes.len()
+            }
+            "BOOL" => {
+                out.push(if access.next_value()? { Tag::True } else { Tag::False } as u8);
+                1
+            }
+            "NULL" if access.next_value()? => {
+                out.push(Tag::Null as u8);
+                1
+            }
+            "M" if nested => {
+                let at = begin_container(out, Tag::M);
+                let (count, size) = access.next_value_seed(MapSeed { out: &mut *out, depth: self.depth })?;
+                end_container(out, at);
+                3 + count + size
+            }
+            "L" if nested => {
+                let at = begin_container(out, Tag::L);
+                let size = access.next_value_seed(ElementsSeed { out: &mut *out, tag: Tag::L, depth: self.depth })?;
+                end_container(out, at);
+                size
+            }
+            "SS" | "NS" | "BS" => {
+                let tag = match member.0.as_ref() {
+                    "SS" => Tag::Ss,
+                    "NS" => Tag::Ns,
+                    _ => Tag::Bs,
+                };
+                let at = begin_container(out, tag);
+                let size = access.next_value_seed(ElementsSeed { out: &mut *out, tag, depth: self.depth })?;
+                end_container(out, at);
+                size
+            }
+            _ => return Err(refused()),
+        };
+        match access.next_key::<IgnoredAny>()? {
+            Some(_) => Err(refused()),
+            None => Ok(size),
+        }
+    }
+}
+
+/// Writes a list's or set's elements as its body (the count, then the elements); yields
+/// the value's size. Sets must be non-empty and without duplicates.
+struct ElementsSeed<'a> {
+    out: &'a mut Vec<u8>,
+    tag: Tag,
+    /// The level of the list or set.
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ElementsSeed<'_> {
+    type Value = usize;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ElementsSeed<'_> {
+    type Value = usize;
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a list or set")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<usize, A::Error> {
+        let mut body = Vec::new();
+        let (mut count, mut size) = (0, 0);
+        if self.tag == Tag::L {
+            while let Some(value_size) = access.next_element_seed(ValueSeed { out: &mut body, depth: self.depth + 1 })? {
+                count += 1;
+                size += 1 + value_size;
+            }
+            write_varint(self.out, count);
+            self.out.extend_from_slice(&body);
+            return Ok(3 + size);
+        }
+        // The set's elements as bytes, to find duplicates (canonical number texts are
+        // equal exactly when the numbers are).
+        let mut elements = Vec::new();
+        while let Some(text) = access.next_element::<Text>()? {
+            let (element, element_size) = match self.tag {
+                Tag::Ns => {
+                    let (canonical, number_size) = canonical_number(&text.0)?;
+                    (canonical.into_bytes(), number_size)
+                }
+                Tag::Bs => {
+                    let bytes = base64_decode(&text.0).map_err(|_| refused())?;
+                    let length = bytes.len();
+                    (bytes, length)
+                }
+                _ => (text.0.as_bytes().to_vec(), text.0.len()),
+            };
+            size += element_size;
+            write_bytes(&mut body, &element);
+            elements.push(element);
+        }
+        let count = elements.len();
+        elements.sort_unstable();
+        elements.dedup();
+        if count == 0 || elements.len() != count {
+            return Err(refused());
+        }
+        write_varint(self.out, count);
+        self.out.extend_from_slice(&body);
+        Ok(size)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fuzz::Rng;
+    use crate::model::item_from_json;
+    use serde_json::json;
+
+    /// Texts that exercise JSON escaping: quotes, backslashes, control characters,
+    /// non-ASCII and astral characters, and the empty string.
+    const TEXTS: [&str; 10] =
+        ["", "a", "quote \" and \\ back", "\u{0}\u{1}\u{1f}\u{7f}", "tab\tnew\nline\r", "é ü 日本", "🦀 \u{10FFFF}", "</script>", "\u{2028}\u{2029}", "long text of several words"];
+    const NUMBERS: [&str; 12] = [
+        "0", "-0", "1", "-1", "12345678901234567890123456789012345678", "1E+125", "-9.9E-130", "0.001", "100", "3.14159",
+        "-42.5e3", "9.9999999999999999999999999999999999999E+125",
+    ];
+
+    fn text(rng: &mut Rng) -> String {
+        let mut text = TEXTS[rng.below(TEXTS.len())].to_string();
+        if rng.below(3) == 0 {
+            text.push(char::from_u32(rng.below(0x11_0000) as u32).unwrap_or('x'));
+        }
+        text
+    }
+
+    fn number(rng: &mut Rng) -> Number {
+        let text = match rng.below(2) {
+            0 => NUMBERS[rng.below(NUMBERS.len())].to_string(),
+            _ => format!("{}.{}E{}", rng.below(1_000_000) as i64 - 500_000, rng.below(1000), rng.below(40) as i64 - 20),
+        };
+        Number::parse(&text).unwrap_or_else(|_| Number::parse("7").unwrap())
+    }
+
+    fn binary(rng: &mut Rng) -> Vec<u8> {
+        (0..rng.below(9)).map(|_| rng.below(256) as u8).collect()
+    }
+
+    /// Sets without duplicates, as DynamoDB requires (the packing does not care).
+    fn set<T: PartialEq>(rng: &mut Rng, element: impl Fn(&mut Rng) -> T) -> Vec<T> {
+        let mut set = Vec::new();
+        for _ in 0..=rng.below(4) {
+            let value = element(rng);
+            if !set.contains(&value) {
+                set.push(value);
+            }
+        }
+        set
+    }
+
+    fn value(rng: &mut Rng, depth: usize) -> AttributeValue {
+        let kinds = if depth >= 4 { 8 } else { 10 };
+        match rng.below(kinds) {
+            0 => AttributeValue::S(text(rng)),
+            1 => AttributeValue::N(number(rng)),
+            2 => AttributeValue::B(binary(rng)),
+            3 => AttributeValue::Bool(rng.below(2) == 0),
+            4 => AttributeValue::Null,
+            5 => AttributeValue::Ss(set(rng, text)),
+            6 => AttributeValue::Ns(set(rng, number)),
+            7 => AttributeValue::Bs(set(rng, binary)),
+            8 => AttributeValue::M(item(rng, depth + 1)),
+            _ => AttributeValue::L((0..rng.below(5)).map(|_| value(rng, depth + 1)).collect()),
+        }
+    }
+
+    fn item(rng: &mut Rng, depth: usize) -> Item {
+        (0..rng.below(8)).map(|_| (text(rng), value(rng, depth))).collect()
+    }
+
+    #[test]
+    fn random_items_round_trip_with_their_size_and_json() {
+        let mut rng = Rng(0x5eed_1234_abcd_0001);
+        for _ in 0..5_000 {
+            let item = item(&mut rng, 1);
+            let packed = PackedItem::pack(&item);
+            assert_eq!(packed.unpack(), item);
+            assert_eq!(packed.size(), item_size(&item));
+            assert_eq!(serde_json::to_string(&packed).unwrap(), serde_json::to_string(&item).unwrap());
+            assert_eq!(serde_json::to_string_pretty(&packed).unwrap(), serde_json::to_string_pretty(&item).unwrap());
+            for (name, value) in &item {
+                assert_eq!(packed.attribute(name).as_ref(), Some(value));
+            }
+            assert_eq!(packed.attribute("\u{0}absent"), None);
+            // Packing from the text takes exactly the items validation takes (the
+            // generator makes some that it does not, with empty names).
+            let text = serde_json::to_string(&item).unwrap();
+            let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let valid = item_from_json(parsed.as_object().unwrap()).is_ok();
+            assert_eq!(PackedItem::from_json_text(&text).as_ref(), valid.then_some(&packed), "{text}");
+            let first = item.keys().next().cloned();
+            let selected = packed.select(|name| Some(name) == first.as_deref());
+            assert_eq!(selected, item.iter().take(1).map(|(n, v)| (n.clone(), v.clone())).collect::<Item>());
+        }
+    }
+
+    #[test]
+    fn text_not_as_the_engine_writes_it_is_left_to_validation() {
+        let nested = |levels: usize| "{\"L\":[".repeat(levels) + &"]}".repeat(levels);
+        let refused = [
+            r#"{"b":{"S":"x"},"a":{"S":"y"}}"#.to_string(),
+            r#"{"a":{"S":"x"},"a":{"S":"y"}}"#.into(),
+            r#"{"":{"S":"x"}}"#.into(),
+            r#"{"a":{"N":"1.0"}}"#.into(),
+            r#"{"a":{"N":"x"}}"#.into(),
+            r#"{"a":{"S":"x","N":"1"}}"#.into(),
+            r#"{"a":{"S":null,"N":"1"}}"#.into(),
+            r#"{"a":{}}"#.into(),
+            r#"{"a":{"NULL":false}}"#.into(),
+            r#"{"a":{"BOOL":"true"}}"#.into(),
+            r#"{"a":{"B":"AB"}}"#.into(),
+            r#"{"a":{"SS":[]}}"#.into(),
+            r#"{"a":{"SS":["x","x"]}}"#.into(),
+            r#"{"a":{"NS":["1","2","1"]}}"#.into(),
+            r#"{"a":{"BS":["AQ==","AQ=="]}}"#.into(),
+            r#"{"a":{"X":"x"}}"#.into(),
+            r#"{"a":{"S":"x"}} trailing"#.into(),
+            format!(r#"{{"a":{}}}"#, nested(32)),
+        ];
+        for text in refused {
+            assert_eq!(PackedItem::from_json_text(&text), None, "{text}");
+        }
+        let deepest = format!(r#"{{"a":{}}}"#, nested(31));
+        let parsed: serde_json::Value = serde_json::from_str(&deepest).unwrap();
+        let item = item_from_json(parsed.as_object().unwrap()).unwrap();
+        assert_eq!(PackedItem::from_json_text(&deepest), Some(PackedItem::pack(&item)));
+    }
+
+    #[test]
+    fn equal_items_pack_to_equal_bytes() {
+        let one = json!({"n": {"N": "1.0"}, "a": {"L": [{"S": "x"}, {"NS": ["10E-1", "2"]}]}});
+        let other = json!({"a": {"L": [{"S": "x"}, {"NS": ["1", "2.00"]}]}, "n": {"N": "1"}});
+        let pack = |json: serde_json::Value| PackedItem::pack(&item_from_json(json.as_object().unwrap()).unwrap());
+        assert_eq!(pack(one), pack(other));
+    }
+
+    #[test]
+    fn an_empty_item_packs() {
+        let packed = PackedItem::pack(&Item::new());
+        assert_eq!((packed.size(), packed.unpack(), serde_json::to_string(&packed).unwrap()), (0, Item::new(), "{}".into()));
+    }
+
+    #[test]
+    fn bytes_cut_short_decode_to_nothing_rather_than_panic() {
+        let mut rng = Rng(99);
+        for _ in 0..500 {
+            let packed = PackedItem::pack(&item(&mut rng, 1));
+            for end in 0..packed.bytes.len() {
+                let cut = PackedItem { bytes: packed.bytes[..end].into() };
+                let _ = (cut.unpack(), cut.size(), cut.attribute("a"), serde_json::to_string(&cut));
+            }
+        }
+    }
+}
