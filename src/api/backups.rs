@@ -2,6 +2,7 @@
 //! DeleteBackup and RestoreTableFromBackup, and the restore overrides that
 //! RestoreTableToPointInTime shares (api/pitr.rs).
 
+use crate::api::encryption::{SseDescription, SseSpecification};
 use crate::api::tables::{key_schema_elements, restored_table, seconds, KeySchemaElement, ProjectionDescription};
 use crate::api::validate::{required, Violations};
 use crate::api::{not_yet, render};
@@ -64,7 +65,7 @@ pub(super) struct Overrides {
     provisioned_throughput_override: Option<crate::api::tables::ThroughputInput>,
     on_demand_throughput_override: Option<Value>,
     #[serde(rename = "SSESpecificationOverride")]
-    sse_specification_override: Option<SseOverride>,
+    sse_specification_override: Option<SseSpecification>,
 }
 
 /// One index of an index override: which of the source's indexes the restored table
@@ -74,16 +75,6 @@ pub(super) struct Overrides {
 struct IndexOverride {
     index_name: Option<String>,
     provisioned_throughput: Option<crate::api::tables::ThroughputInput>,
-}
-
-#[derive(Deserialize)]
-struct SseOverride {
-    #[serde(rename = "Enabled")]
-    enabled: Option<bool>,
-    #[serde(rename = "SSEType")]
-    sse_type: Option<Value>,
-    #[serde(rename = "KMSMasterKeyId")]
-    kms_master_key_id: Option<Value>,
 }
 
 /// BackupDetails, and the members ListBackups' summaries share with it.
@@ -229,6 +220,7 @@ impl Overrides {
             &self.provisioned_throughput_override,
             "provisionedThroughputOverride.",
         );
+        SseSpecification::check_shape(violations, &self.sse_specification_override, "sSESpecificationOverride");
         let lists = [
             (&self.global_secondary_index_override, "globalSecondaryIndexOverride"),
             (&self.local_secondary_index_override, "localSecondaryIndexOverride"),
@@ -243,17 +235,16 @@ impl Overrides {
     }
 
     pub(super) fn refuse_later(&self, operation: &str) -> Result<()> {
-        not_yet(&self.on_demand_throughput_override, "OnDemandThroughputOverride", operation)?;
-        let custom = self
-            .sse_specification_override
-            .as_ref()
-            .filter(|sse| sse.enabled == Some(true) || sse.sse_type.is_some() || sse.kms_master_key_id.is_some());
-        not_yet(&custom, "SSESpecificationOverride", operation)
+        not_yet(&self.on_demand_throughput_override, "OnDemandThroughputOverride", operation)
     }
 
     /// The restored table's settings: the source's (already stripped of what a restore
-    /// does not carry) with the billing mode, capacity and index choice overridden.
+    /// does not carry) with the billing mode, capacity, index choice and encryption
+    /// overridden.
     pub(super) fn apply(self, mut meta: TableMeta) -> Result<TableMeta> {
+        if let Some(specification) = self.sse_specification_override {
+            meta.kms_key_arn = specification.key_arn()?;
+        }
         let requested = crate::api::tables::throughput(self.provisioned_throughput_override)?;
         meta.billing = match (self.billing_mode_override.as_deref(), requested, &meta.billing) {
             (Some(mode), requested, _) => BillingMode::for_new_table(mode == "PAY_PER_REQUEST", requested)?,
@@ -392,6 +383,9 @@ fn description(backup: &Backup, status: &'static str) -> Value {
         ttl["AttributeName"] = Value::String(attribute.to_string());
     }
     features.insert("TimeToLiveDescription".into(), ttl);
+    if let Some(sse) = SseDescription::of(table.kms_key_arn.as_deref()) {
+        features.insert("SSEDescription".into(), json!(sse));
+    }
     json!({
         "BackupDetails": details(backup, status),
         "SourceTableDetails": source,

@@ -11,6 +11,7 @@ mod backups;
 mod batch;
 mod buckets;
 mod capacity;
+mod encryption;
 mod error;
 mod indexes;
 mod items;

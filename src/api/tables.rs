@@ -5,6 +5,7 @@
 //! release implements (refused, never ignored), then the operation's own rules; the
 //! engine last checks what depends on the tables that exist.
 
+use crate::api::encryption::{SseDescription, SseSpecification};
 use crate::api::indexes::{self, IndexInput, IndexUpdateInput, IndexUpdatePlan};
 use crate::api::tags::{tag_pairs, TagInput};
 use crate::api::validate::{required, Violations};
@@ -152,28 +153,11 @@ pub(super) struct ThroughputInput {
     write_capacity_units: Option<i64>,
 }
 
-#[derive(Deserialize)]
-struct SseSpecification {
-    #[serde(rename = "Enabled")]
-    enabled: Option<bool>,
-    #[serde(rename = "SSEType")]
-    sse_type: Option<Value>,
-    #[serde(rename = "KMSMasterKeyId")]
-    kms_master_key_id: Option<Value>,
-}
-
-impl SseSpecification {
-    /// Whether it asks for what every table has anyway: encryption with an AWS owned key.
-    fn is_default(&self) -> bool {
-        self.enabled != Some(true) && self.sse_type.is_none() && self.kms_master_key_id.is_none()
-    }
-}
-
 /// The one kind of change an UpdateTable request makes: DynamoDB refuses to combine them,
 /// except BillingMode with ProvisionedThroughput.
 enum TableChange {
-    /// Default encryption, which the table already has.
-    Encryption,
+    /// SSESpecification: encrypt with this KMS key, or with an AWS owned key (None).
+    Encryption(Option<String>),
     Class(String),
     DeletionProtection(bool),
     Billing {
@@ -222,6 +206,8 @@ struct TableDescription<'a> {
     latest_stream_arn: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     restore_summary: Option<RestoreSummaryDescription<'a>>,
+    #[serde(rename = "SSEDescription", skip_serializing_if = "Option::is_none")]
+    sse_description: Option<SseDescription<'a>>,
 }
 
 /// The enabled stream's settings; a table without one has no StreamSpecification.
@@ -393,9 +379,15 @@ pub fn update_table(engine: &mut Engine, request: UpdateTableRequest) -> Result<
     request.refuse_later()?;
     let (name, change) = request.into_change()?;
     let description = match change {
-        TableChange::Encryption => {
-            engine.table(&name).ok_or_else(|| table_not_found(&name))?;
-            crate::bail_validation!("One or more parameter values were invalid: Table is already encrypted by default");
+        TableChange::Encryption(kms_key_arn) => {
+            let table = engine.table(&name).ok_or_else(|| table_not_found(&name))?;
+            if kms_key_arn.is_none() && table.meta.kms_key_arn.is_none() {
+                crate::bail_validation!(
+                    "One or more parameter values were invalid: Table is already encrypted by default"
+                );
+            }
+            let (old, table) = engine.update_encryption(&name, kms_key_arn)?;
+            return render(&TableDescriptionResponse { table_description: encryption_update(&old, table) });
         }
         TableChange::Class(class) => {
             let (_, table) = engine.update_table_class(&name, table_class(&class)?)?;
@@ -450,6 +442,7 @@ impl CreateTableRequest {
         indexes::check_shape(&mut violations, &self.local_secondary_indexes, "localSecondaryIndexes", false);
         indexes::check_shape(&mut violations, &self.global_secondary_indexes, "globalSecondaryIndexes", true);
         StreamSpecificationInput::check_shape(&mut violations, &self.stream_specification);
+        SseSpecification::check_shape(&mut violations, &self.sse_specification, "sSESpecification");
         violations.one_of(&self.billing_mode, "billingMode", &BILLING_MODES);
         violations.finish()
     }
@@ -457,7 +450,6 @@ impl CreateTableRequest {
     fn refuse_later(&self) -> Result<()> {
         let operation = "CreateTable";
         indexes::refuse_later(&self.global_secondary_indexes)?;
-        not_yet(&custom_encryption(&self.sse_specification), "SSESpecification", operation)?;
         not_yet(&self.on_demand_throughput, "OnDemandThroughput", operation)?;
         not_yet(&self.warm_throughput, "WarmThroughput", operation)?;
         not_yet(&self.resource_policy, "ResourcePolicy", operation)
@@ -468,6 +460,7 @@ impl CreateTableRequest {
         let on_demand = self.billing_mode.as_deref() == Some(PAY_PER_REQUEST);
         let billing = BillingMode::for_new_table(on_demand, throughput(self.provisioned_throughput)?)?;
         let table_class = self.table_class.as_deref().map(table_class).transpose()?;
+        let kms_key_arn = self.sse_specification.map(SseSpecification::key_arn).transpose()?.flatten();
         let attribute_definitions =
             attribute_definitions(required(self.attribute_definitions, "attributeDefinitions")?)?;
         let keys = key_elements(required(self.key_schema, "keySchema")?)?;
@@ -498,6 +491,7 @@ impl CreateTableRequest {
             kinesis_destinations: Vec::new(),
             point_in_time_recovery: None,
             restore_summary: None,
+            kms_key_arn,
         })
     }
 }
@@ -510,6 +504,7 @@ impl UpdateTableRequest {
         check_throughput(&mut violations, &self.provisioned_throughput);
         indexes::check_update_shape(&mut violations, &self.global_secondary_index_updates);
         StreamSpecificationInput::check_shape(&mut violations, &self.stream_specification);
+        SseSpecification::check_shape(&mut violations, &self.sse_specification, "sSESpecification");
         violations.one_of(&self.billing_mode, "billingMode", &BILLING_MODES);
         violations.finish()
     }
@@ -517,7 +512,6 @@ impl UpdateTableRequest {
     fn refuse_later(&self) -> Result<()> {
         let operation = "UpdateTable";
         indexes::refuse_later_updates(&self.global_secondary_index_updates)?;
-        not_yet(&custom_encryption(&self.sse_specification), "SSESpecification", operation)?;
         not_yet(&self.replica_updates, "ReplicaUpdates", operation)?;
         not_yet(&self.on_demand_throughput, "OnDemandThroughput", operation)?;
         not_yet(&self.warm_throughput, "WarmThroughput", operation)?;
@@ -570,7 +564,7 @@ impl UpdateTableRequest {
             )?;
         }
         let change = match (self.sse_specification, self.table_class, self.deletion_protection_enabled) {
-            (Some(_), _, _) => TableChange::Encryption,
+            (Some(specification), _, _) => TableChange::Encryption(specification.key_arn()?),
             (_, Some(class), _) => TableChange::Class(class),
             (_, _, Some(enabled)) => TableChange::DeletionProtection(enabled),
             _ if stream => TableChange::Stream(self.stream_specification.map_or(Ok(None), |specification| {
@@ -649,6 +643,7 @@ impl<'a> TableDescription<'a> {
                 restore_date_time: seconds(summary.restore_millis),
                 restore_in_progress: status == CREATING,
             }),
+            sse_description: SseDescription::of(meta.kms_key_arn.as_deref()),
         }
     }
 
@@ -753,6 +748,18 @@ impl ThroughputDescription {
     }
 }
 
+/// UpdateTable's answer to SSESpecification: the table UPDATING, its new key UPDATING,
+/// or, back to an AWS owned key, its old key DISABLING. The switch is immediate, so the
+/// next DescribeTable shows the new key ENABLED (or no SSEDescription).
+fn encryption_update<'a>(old: &'a TableMeta, table: &'a Table) -> TableDescription<'a> {
+    let mut description = TableDescription::of(table, UPDATING);
+    description.sse_description = match description.sse_description.take() {
+        Some(new) => Some(new.with_status(UPDATING)),
+        None => SseDescription::of(old.kms_key_arn.as_deref()).map(|old| old.with_status("DISABLING")),
+    };
+    description
+}
+
 /// UpdateTable's answer to a billing change. DynamoDB answers before the change takes
 /// effect: the capacity shown is the old one (0/0 when either side is on-demand), and a
 /// switch's BillingModeSummary names the new mode without a time yet.
@@ -797,10 +804,6 @@ fn checked_table_name(name: Option<String>) -> Result<String> {
     violations.table_name(&name, "tableName");
     violations.finish()?;
     required(name, "tableName")
-}
-
-fn custom_encryption(sse: &Option<SseSpecification>) -> Option<&SseSpecification> {
-    sse.as_ref().filter(|sse| !sse.is_default())
 }
 
 fn table_class(name: &str) -> Result<TableClass> {

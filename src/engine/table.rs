@@ -89,6 +89,10 @@ pub struct TableMeta {
     /// Where a restored table's items came from. Absent from tables never restored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restore_summary: Option<RestoreSummary>,
+    /// The ARN of the (simulated) KMS key the table is encrypted with; None for an AWS
+    /// owned key, the default. Absent from records of tables that never had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key_arn: Option<String>,
 }
 
 /// A table's Kinesis streaming destination, as EnableKinesisStreamingDestination left it.

@@ -101,6 +101,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("tables_create_errors.txt", include_str!("../golden/tables_create_errors.txt")),
     ("tables_delete.txt", include_str!("../golden/tables_delete.txt")),
     ("tables_describe.txt", include_str!("../golden/tables_describe.txt")),
+    ("tables_encryption.txt", include_str!("../golden/tables_encryption.txt")),
     ("tables_list.txt", include_str!("../golden/tables_list.txt")),
     ("tables_update.txt", include_str!("../golden/tables_update.txt")),
     ("tags_basic.txt", include_str!("../golden/tags_basic.txt")),

@@ -148,6 +148,7 @@ pub(crate) fn sample_meta(name: &str, billing: BillingMode) -> TableMeta {
         kinesis_destinations: Vec::new(),
         point_in_time_recovery: None,
         restore_summary: None,
+        kms_key_arn: None,
     }
 }
 

@@ -52,6 +52,14 @@ impl Engine {
         self.replace_meta(new)
     }
 
+    /// Switches the table's encryption to the KMS key `kms_key_arn`, or to an AWS owned
+    /// key (None). The switch is immediate.
+    pub fn update_encryption(&mut self, name: &str, kms_key_arn: Option<String>) -> Result<(TableMeta, &Table)> {
+        let mut new = self.table_for_control(name)?.meta.clone();
+        new.kms_key_arn = kms_key_arn;
+        self.replace_meta(new)
+    }
+
     /// Stores settings whose global secondary indexes UpdateTable's
     /// GlobalSecondaryIndexUpdates changed (the api layer checks them against the table).
     /// A new index is backfilled from the items at once (though with the GsiBackfillMillis
