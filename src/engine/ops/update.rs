@@ -10,6 +10,8 @@ use crate::error::Result;
 use crate::expr::Update;
 use crate::index::{check_index_keys, EmptyKeyWording};
 use crate::model::{Item, KeyCode, KeySchema};
+use crate::stream::Origin;
+use std::rc::Rc;
 
 /// The item before and after an update.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,7 +39,8 @@ impl Engine {
         }
         self.check_not_in_transaction(table_name, &code)?;
         let updated = plan_update(table, key, &code, update, precondition)?;
-        self.store_item(table_name, code, Some(updated.new.clone()))?;
+        let old = updated.old.clone().map(Rc::new);
+        self.store_item_over(table_name, code, old, Some(updated.new.clone()), Origin::Request)?;
         Ok(updated)
     }
 }
@@ -70,10 +73,10 @@ pub(in crate::engine) fn apply_update(
     let old = table.get(code);
     precondition.check(old.as_ref())?;
     // A new item starts as its key, so the actions can read the key attributes.
-    let base = old.clone().unwrap_or_else(|| key.clone());
+    let base = old.as_ref().unwrap_or(key);
     let new = match update {
-        Some(update) => update.apply(&base)?,
-        None => base,
+        Some(update) => update.apply(base)?,
+        None => base.clone(),
     };
     Ok(Updated { old, new })
 }
