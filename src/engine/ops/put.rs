@@ -98,8 +98,9 @@ impl Engine {
         check_index_keys(&table.meta.indexes, &item, EmptyKeyWording::Item)?;
         check_put_item_size(&item)?;
         self.check_not_in_transaction(table_name, &key)?;
-        precondition.check(table.get(&key).as_ref())?;
-        self.store_item(table_name, key, Some(item))
+        let old = table.get(&key);
+        precondition.check(old.as_ref())?;
+        self.store_item_replacing(table_name, key, old, Some(item), Origin::Request)
     }
 
     /// Stores `new` at `key` (`None` removes the item) and records the change, returning
@@ -122,7 +123,21 @@ impl Engine {
         new: Option<Item>,
         origin: Origin,
     ) -> Result<Option<Item>> {
-        let old = items_table_mut(&mut self.tables, table_name)?.get(&key).map(Rc::new);
+        let old = items_table_mut(&mut self.tables, table_name)?.get(&key);
+        self.store_item_replacing(table_name, key, old, new, origin)
+    }
+
+    /// [`Engine::store_item_from`] with `old`, the item stored at `key`, unpacked already
+    /// by the caller; returns it.
+    fn store_item_replacing(
+        &mut self,
+        table_name: &str,
+        key: KeyCode,
+        old: Option<Item>,
+        new: Option<Item>,
+        origin: Origin,
+    ) -> Result<Option<Item>> {
+        let old = old.map(Rc::new);
         self.store_item_over(table_name, key, old.clone(), new, origin)?;
         // The change log keeps the old image: the caller gets a copy only then.
         Ok(old.map(Rc::unwrap_or_clone))
