@@ -138,7 +138,7 @@ impl Engine {
         origin: Origin,
     ) -> Result<Option<Item>> {
         let old = old.map(Rc::new);
-        self.store_item_over(table_name, key, old.clone(), new, origin)?;
+        self.store_item_over(table_name, key, old.clone(), new.map(Rc::new), origin)?;
         // The change log keeps the old image: the caller gets a copy only then.
         Ok(old.map(Rc::unwrap_or_clone))
     }
@@ -150,19 +150,19 @@ impl Engine {
         table_name: &str,
         key: KeyCode,
         old: Option<Rc<Item>>,
-        new: Option<Item>,
+        new: Option<Rc<Item>>,
         origin: Origin,
     ) -> Result<()> {
         let limit = self.knobs.item_collection_size_limit_bytes;
         let table = items_table_mut(&mut self.tables, table_name)?;
-        let packed = new.as_ref().map(PackedItem::pack);
+        let packed = new.as_deref().map(PackedItem::pack);
         if table.get_packed(&key) == packed.as_ref() {
             return Ok(());
         }
-        check_collection_growth(table, &key, new.as_ref(), limit)?;
+        check_collection_growth(table, &key, new.as_deref(), limit)?;
         let table_id = table.meta.id.clone();
-        table.set_known(key.clone(), packed, new.as_ref(), old.as_deref());
-        let (old_image, new_image) = (old, new.map(Rc::new));
+        table.set_known(key.clone(), packed, new.as_deref(), old.as_deref());
+        let (old_image, new_image) = (old, new);
         // Only a table with a stream pays for a record (a clock read; the images are shared).
         let record = table.meta.enabled_stream().map(|stream| {
             let now = self.clock.now_millis();

@@ -16,10 +16,10 @@ use std::rc::Rc;
 /// The item before and after an update.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Updated {
-    /// The item before, if there was one.
-    pub old: Option<Item>,
+    /// The item before, if there was one (shared with the change log).
+    pub old: Option<Rc<Item>>,
     /// The item after (just its key when the request had no actions and no item existed).
-    pub new: Item,
+    pub new: Rc<Item>,
 }
 
 impl Engine {
@@ -39,8 +39,7 @@ impl Engine {
         }
         self.check_not_in_transaction(table_name, &code)?;
         let updated = plan_update(table, key, &code, update, precondition)?;
-        let old = updated.old.clone().map(Rc::new);
-        self.store_item_over(table_name, code, old, Some(updated.new.clone()), Origin::Request)?;
+        self.store_item_over(table_name, code, updated.old.clone(), Some(updated.new.clone()), Origin::Request)?;
         Ok(updated)
     }
 }
@@ -78,7 +77,7 @@ pub(in crate::engine) fn apply_update(
         Some(update) => update.apply(base)?,
         None => base.clone(),
     };
-    Ok(Updated { old, new })
+    Ok(Updated { old: old.map(Rc::new), new: Rc::new(new) })
 }
 
 /// The 400 KB limit on an updated item, in UpdateItem's wording.
