@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 const RETURN_VALUES: [&str; 5] = ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"];
 pub(super) const ON_CONDITION_CHECK_FAILURE: [&str; 2] = ["ALL_OLD", "NONE"];
@@ -379,9 +380,9 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<St
     let partition = capacity::partition_value(engine, &table_name, &key);
     engine.admit(&table_name, None, partition.as_ref(), Access::Write)?;
     let updated = engine.update_item(&table_name, &key, update, &precondition)?;
-    let sizes = [updated.old.as_ref().map_or(0, item_size), item_size(&updated.new)];
+    let sizes = [updated.old.as_deref().map_or(0, item_size), item_size(&updated.new)];
     let (old, new) = match options.needs_item(engine, &table_name) {
-        true => (updated.old.clone(), Some(updated.new.clone())),
+        true => (updated.old.as_deref().cloned(), Some(Item::clone(&updated.new))),
         false => (None, None),
     };
     let attributes = chosen_attributes(options.return_values(), update, updated);
@@ -403,8 +404,8 @@ fn chosen_attributes(choice: ReturnValues, update: Option<&Update>, updated: Upd
     let paths = || update.map(Update::updated_paths);
     match choice {
         ReturnValues::None => None,
-        ReturnValues::AllOld => updated.old,
-        ReturnValues::AllNew => Some(updated.new),
+        ReturnValues::AllOld => updated.old.map(Rc::unwrap_or_clone),
+        ReturnValues::AllNew => Some(Rc::unwrap_or_clone(updated.new)),
         ReturnValues::UpdatedOld => paths().zip(updated.old).map(|(paths, old)| paths.apply(&old)),
         ReturnValues::UpdatedNew => paths().map(|paths| paths.apply(&updated.new)),
     }

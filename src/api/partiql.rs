@@ -44,6 +44,7 @@ use crate::{bail_validation, validation};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// Longest statement, in characters.
 const MAX_STATEMENT_LENGTH: usize = 8192;
@@ -611,13 +612,13 @@ fn update_item(engine: &mut Engine, update: &Update, binder: &mut Binder, run: &
     let partition = key.get(&schema.partition.name);
     engine.admit(&table_name, None, partition, Access::Write)?;
     let updated = engine.update_item(&table_name, &key, Some(&changes), &precondition)?;
-    let sizes = [updated.old.as_ref().map_or(0, item_size), item_size(&updated.new)];
-    let images = (updated.old.as_ref(), Some(&updated.new));
+    let sizes = [updated.old.as_deref().map_or(0, item_size), item_size(&updated.new)];
+    let images = (updated.old.as_deref(), Some(&*updated.new));
     let consumed = write_consumed(engine, &table_name, &sizes, images, partition);
     let returned = match update.returning {
         None => None,
-        Some(Returning::AllOld) => updated.old,
-        Some(Returning::AllNew) => Some(updated.new),
+        Some(Returning::AllOld) => updated.old.map(Rc::unwrap_or_clone),
+        Some(Returning::AllNew) => Some(Rc::unwrap_or_clone(updated.new)),
         Some(Returning::ModifiedOld) => updated.old.map(|old| changes.updated_paths().apply(&old)),
         Some(Returning::ModifiedNew) => Some(changes.updated_paths().apply(&updated.new)),
     };

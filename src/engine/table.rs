@@ -259,31 +259,44 @@ impl Table {
     }
 
     /// Stores (`Some`) or removes (`None`) the item at `key`, returning the previous one.
-    /// Every index follows: this and [`Table::set_packed`] are the one place items
-    /// change, reverts included.
+    /// Every index follows: this, [`Table::set_packed`] and [`Table::set_known`] are the
+    /// one place items change, reverts included.
     pub fn set(&mut self, key: KeyCode, item: Option<Item>) -> Option<Item> {
-        self.update_indexes(&key, item.as_ref());
-        self.store(key, item.as_ref().map(PackedItem::pack)).map(|old| old.unpack())
+        let old = self.get(&key);
+        let packed = item.as_ref().map(PackedItem::pack);
+        self.set_known(key, packed, item.as_ref(), old.as_ref());
+        old
     }
 
     /// [`Table::set`] with the item already packed, returning the previous one packed.
     pub fn set_packed(&mut self, key: KeyCode, item: Option<PackedItem>) -> Option<PackedItem> {
         if !self.indexes.is_empty() {
-            self.update_indexes(&key, item.as_ref().map(PackedItem::unpack).as_ref());
+            let old = self.get(&key);
+            self.update_indexes(&key, old.as_ref(), item.as_ref().map(PackedItem::unpack).as_ref());
         }
         self.store(key, item)
     }
 
-    /// Brings every index's entry for `key` from the item stored now to `new`.
-    fn update_indexes(&mut self, key: &KeyCode, new: Option<&Item>) {
-        if self.indexes.is_empty() {
-            return;
-        }
-        let old = self.items.get(key).map(PackedItem::unpack);
+    /// [`Table::set_packed`] for a writer that holds both items unpacked already: `new`
+    /// is `item` unpacked and `old` the item stored at `key` now, so the indexes need not
+    /// unpack either again.
+    pub fn set_known(
+        &mut self,
+        key: KeyCode,
+        item: Option<PackedItem>,
+        new: Option<&Item>,
+        old: Option<&Item>,
+    ) -> Option<PackedItem> {
+        self.update_indexes(&key, old, new);
+        self.store(key, item)
+    }
+
+    /// Brings every index's entry for `key` from `old`, the item stored now, to `new`.
+    fn update_indexes(&mut self, key: &KeyCode, old: Option<&Item>, new: Option<&Item>) {
         for (entries, index) in self.indexes.iter_mut().zip(&self.meta.indexes) {
             match (index.kind, self.global_index_due_millis) {
-                (IndexKind::Global, Some(due)) => entries.delay(due, key, old.as_ref(), new),
-                _ => entries.update(index, &self.meta.key_schema, key, old.as_ref(), new),
+                (IndexKind::Global, Some(due)) => entries.delay(due, key, old, new),
+                _ => entries.update(index, &self.meta.key_schema, key, old, new),
             }
         }
     }

@@ -30,6 +30,7 @@ use serde::ser::{Error as _, SerializeMap, SerializeSeq};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
+use std::io::Write as _;
 
 /// The type tag of each encoded value, one per AttributeValue variant (BOOL has two).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,7 +187,10 @@ fn write_map(out: &mut Vec<u8>, map: &Item) {
 fn write_value(out: &mut Vec<u8>, value: &AttributeValue) {
     match value {
         AttributeValue::S(text) => write_scalar(out, Tag::S, text.as_bytes()),
-        AttributeValue::N(number) => write_scalar(out, Tag::N, number.to_string().as_bytes()),
+        AttributeValue::N(number) => {
+            out.push(Tag::N as u8);
+            write_number(out, number);
+        }
         AttributeValue::B(bytes) => write_scalar(out, Tag::B, bytes),
         AttributeValue::Bool(true) => out.push(Tag::True as u8),
         AttributeValue::Bool(false) => out.push(Tag::False as u8),
@@ -197,11 +201,30 @@ fn write_value(out: &mut Vec<u8>, value: &AttributeValue) {
             list.iter().for_each(|element| write_value(out, element));
         }),
         AttributeValue::Ss(strings) => write_set(out, Tag::Ss, strings.iter().map(String::as_bytes)),
-        AttributeValue::Ns(numbers) => {
-            let texts: Vec<String> = numbers.iter().map(Number::to_string).collect();
-            write_set(out, Tag::Ns, texts.iter().map(String::as_bytes))
-        }
+        AttributeValue::Ns(numbers) => write_container(out, Tag::Ns, |out| {
+            write_varint(out, numbers.len());
+            numbers.iter().for_each(|number| write_number(out, number));
+        }),
         AttributeValue::Bs(binaries) => write_set(out, Tag::Bs, binaries.iter().map(Vec::as_slice)),
+    }
+}
+
+/// Writes a number's canonical text, length-prefixed, formatting it straight into `out`
+/// (no `String` per number): a one-byte length is reserved, and widened in the rare case
+/// the text is 128 bytes or longer.
+fn write_number(out: &mut Vec<u8>, number: &Number) {
+    let at = out.len();
+    out.push(0);
+    // Writing into a Vec cannot fail.
+    let _ = write!(out, "{number}");
+    let length = out.len() - at - 1;
+    match (u8::try_from(length), out.get_mut(at)) {
+        (Ok(short @ 0..0x80), Some(slot)) => *slot = short,
+        _ => {
+            let mut prefix = Vec::new();
+            write_varint(&mut prefix, length);
+            out.splice(at..at + 1, prefix);
+        }
     }
 }
 
@@ -758,6 +781,24 @@ mod tests {
             let selected = packed.select(|name| Some(name) == first.as_deref());
             assert_eq!(selected, item.iter().take(1).map(|(n, v)| (n.clone(), v.clone())).collect::<Item>());
         }
+    }
+
+    #[test]
+    fn numbers_of_128_bytes_and_more_round_trip() {
+        // 1E-130 is "0." then 129 zeros then "1": a two-byte length prefix.
+        let tiny = Number::parse("1E-130").unwrap();
+        let huge = Number::parse("-9.9E+125").unwrap();
+        assert!(tiny.to_string().len() >= 128 && huge.to_string().len() < 128);
+        let item: Item = [
+            ("n".to_string(), AttributeValue::N(tiny.clone())),
+            ("s".to_string(), AttributeValue::Ns(vec![huge, tiny])),
+        ]
+        .into_iter()
+        .collect();
+        let packed = PackedItem::pack(&item);
+        assert_eq!(packed.unpack(), item);
+        let text = serde_json::to_string(&item).unwrap();
+        assert_eq!(PackedItem::from_json_text(&text).as_ref(), Some(&packed));
     }
 
     #[test]

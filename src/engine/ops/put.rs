@@ -98,8 +98,9 @@ impl Engine {
         check_index_keys(&table.meta.indexes, &item, EmptyKeyWording::Item)?;
         check_put_item_size(&item)?;
         self.check_not_in_transaction(table_name, &key)?;
-        precondition.check(table.get(&key).as_ref())?;
-        self.store_item(table_name, key, Some(item))
+        let old = table.get(&key);
+        precondition.check(old.as_ref())?;
+        self.store_item_replacing(table_name, key, old, Some(item), Origin::Request)
     }
 
     /// Stores `new` at `key` (`None` removes the item) and records the change, returning
@@ -122,16 +123,46 @@ impl Engine {
         new: Option<Item>,
         origin: Origin,
     ) -> Result<Option<Item>> {
+        let old = items_table_mut(&mut self.tables, table_name)?.get(&key);
+        self.store_item_replacing(table_name, key, old, new, origin)
+    }
+
+    /// [`Engine::store_item_from`] with `old`, the item stored at `key`, unpacked already
+    /// by the caller; returns it.
+    fn store_item_replacing(
+        &mut self,
+        table_name: &str,
+        key: KeyCode,
+        old: Option<Item>,
+        new: Option<Item>,
+        origin: Origin,
+    ) -> Result<Option<Item>> {
+        let old = old.map(Rc::new);
+        self.store_item_over(table_name, key, old.clone(), new.map(Rc::new), origin)?;
+        // The change log keeps the old image: the caller gets a copy only then.
+        Ok(old.map(Rc::unwrap_or_clone))
+    }
+
+    /// [`Engine::store_item_from`] for a writer that has unpacked the item stored at `key`
+    /// already (`old`): it is not unpacked again.
+    pub(in crate::engine) fn store_item_over(
+        &mut self,
+        table_name: &str,
+        key: KeyCode,
+        old: Option<Rc<Item>>,
+        new: Option<Rc<Item>>,
+        origin: Origin,
+    ) -> Result<()> {
         let limit = self.knobs.item_collection_size_limit_bytes;
         let table = items_table_mut(&mut self.tables, table_name)?;
-        let packed = new.as_ref().map(PackedItem::pack);
+        let packed = new.as_deref().map(PackedItem::pack);
         if table.get_packed(&key) == packed.as_ref() {
-            return Ok(new);
+            return Ok(());
         }
-        check_collection_growth(table, &key, new.as_ref(), limit)?;
+        check_collection_growth(table, &key, new.as_deref(), limit)?;
         let table_id = table.meta.id.clone();
-        let old = table.set_packed(key.clone(), packed).map(|old| old.unpack());
-        let (old_image, new_image) = (old.clone().map(Rc::new), new.map(Rc::new));
+        table.set_known(key.clone(), packed, new.as_deref(), old.as_deref());
+        let (old_image, new_image) = (old, new);
         // Only a table with a stream pays for a record (a clock read; the images are shared).
         let record = table.meta.enabled_stream().map(|stream| {
             let now = self.clock.now_millis();
@@ -169,6 +200,6 @@ impl Engine {
         if let Some((old_image, new_image, event_id)) = kinesis {
             self.publish_to_kinesis(table_name, old_image.as_deref(), new_image.as_deref(), origin, event_id);
         }
-        Ok(old)
+        Ok(())
     }
 }

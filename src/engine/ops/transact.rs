@@ -30,6 +30,7 @@ use crate::expr::{Condition, Update};
 use crate::index::{check_index_key_types, check_index_key_values, EmptyKeyWording};
 use crate::model::{Item, KeyCode};
 use std::collections::HashSet;
+use std::rc::Rc;
 
 /// One action of a TransactWriteItems.
 #[derive(Debug, Clone)]
@@ -153,7 +154,10 @@ impl TransactWrite {
             check_index_key_values(&table.meta.indexes, &updated.new, EmptyKeyWording::Update)?;
             let valid =
                 check_index_key_types(&table.meta.indexes, &updated.new).and_then(|_| check_updated_size(&updated.new));
-            return Ok(valid.map(|_| ActionOutcome { old: updated.old, new: Some(updated.new) }));
+            return Ok(valid.map(|_| ActionOutcome {
+                old: updated.old.map(Rc::unwrap_or_clone),
+                new: Some(Rc::unwrap_or_clone(updated.new)),
+            }));
         }
         let old = table.get(code);
         if let Err(error) = self.precondition().check(old.as_ref()) {

@@ -10,14 +10,16 @@ use crate::error::Result;
 use crate::expr::Update;
 use crate::index::{check_index_keys, EmptyKeyWording};
 use crate::model::{Item, KeyCode, KeySchema};
+use crate::stream::Origin;
+use std::rc::Rc;
 
 /// The item before and after an update.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Updated {
-    /// The item before, if there was one.
-    pub old: Option<Item>,
+    /// The item before, if there was one (shared with the change log).
+    pub old: Option<Rc<Item>>,
     /// The item after (just its key when the request had no actions and no item existed).
-    pub new: Item,
+    pub new: Rc<Item>,
 }
 
 impl Engine {
@@ -37,7 +39,7 @@ impl Engine {
         }
         self.check_not_in_transaction(table_name, &code)?;
         let updated = plan_update(table, key, &code, update, precondition)?;
-        self.store_item(table_name, code, Some(updated.new.clone()))?;
+        self.store_item_over(table_name, code, updated.old.clone(), Some(updated.new.clone()), Origin::Request)?;
         Ok(updated)
     }
 }
@@ -70,12 +72,12 @@ pub(in crate::engine) fn apply_update(
     let old = table.get(code);
     precondition.check(old.as_ref())?;
     // A new item starts as its key, so the actions can read the key attributes.
-    let base = old.clone().unwrap_or_else(|| key.clone());
+    let base = old.as_ref().unwrap_or(key);
     let new = match update {
-        Some(update) => update.apply(&base)?,
-        None => base,
+        Some(update) => update.apply(base)?,
+        None => base.clone(),
     };
-    Ok(Updated { old, new })
+    Ok(Updated { old: old.map(Rc::new), new: Rc::new(new) })
 }
 
 /// The 400 KB limit on an updated item, in UpdateItem's wording.
