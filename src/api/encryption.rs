@@ -65,7 +65,9 @@ impl SseSpecification {
     pub(super) fn key_arn(self) -> Result<Option<String>> {
         if self.enabled != Some(true) {
             if self.sse_type.is_some() {
-                crate::bail_validation!("One or more parameter values were invalid: SSEType can not be specified if Enabled is false");
+                crate::bail_validation!(
+                    "One or more parameter values were invalid: SSEType can not be specified if Enabled is false"
+                );
             }
             if self.kms_master_key_id.is_some() {
                 crate::bail_validation!(
@@ -114,12 +116,8 @@ mod tests {
     use super::*;
 
     fn key_arn(enabled: Option<bool>, sse_type: Option<&str>, key: Option<&str>) -> Result<Option<String>> {
-        SseSpecification {
-            enabled,
-            sse_type: sse_type.map(String::from),
-            kms_master_key_id: key.map(String::from),
-        }
-        .key_arn()
+        SseSpecification { enabled, sse_type: sse_type.map(String::from), kms_master_key_id: key.map(String::from) }
+            .key_arn()
     }
 
     #[test]

@@ -16,8 +16,8 @@
 //! 6. Only then the engine: the table, the key, the condition, the write.
 
 use crate::api::capacity::{self, Consumed, ConsumedCapacity, Detail, ItemCollectionMetrics};
-use crate::api::{render, ReadItem};
 use crate::api::validate::{check_expression_mix, required, Violations, CONDITIONAL_OPERATORS};
+use crate::api::{render, ReadItem};
 use crate::engine::{check_put_item_size, Access, Engine, Precondition, ReturnValues, Updated};
 use crate::error::Result;
 use crate::expr::legacy::{self, AttributeUpdate, ExpectedAttribute, ATTRIBUTE_ACTIONS};

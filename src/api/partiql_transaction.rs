@@ -154,13 +154,16 @@ fn read_transaction(engine: &mut Engine, members: &[Member], detail: Detail) -> 
         engine.admit(table, None, partition.as_ref(), Access::Read)?;
     }
     let items = engine.transact_get_items(&keys)?;
-    let units: Vec<f64> =
-        items.iter().map(|item| TRANSACTION_FACTOR * capacity::read_units(item.as_ref().map_or(0, item_size), true)).collect();
+    let units: Vec<f64> = items
+        .iter()
+        .map(|item| TRANSACTION_FACTOR * capacity::read_units(item.as_ref().map_or(0, item_size), true))
+        .collect();
     let mut consumed: BTreeMap<&str, Consumed> = BTreeMap::new();
     for ((table, _), units) in keys.iter().zip(&units) {
         consumed.entry(table.as_str()).or_default().table += units;
     }
-    let responses = reads.iter().zip(&items).map(|(read, item)| ItemResponse { item: read.answer(item.as_ref()) }).collect();
+    let responses =
+        reads.iter().zip(&items).map(|(read, item)| ItemResponse { item: read.answer(item.as_ref()) }).collect();
     let consumed_capacity = consumed
         .iter()
         .map(|(table, units)| capacity::report_transactional(detail, table, units, Access::Read))

@@ -26,8 +26,8 @@
 //! evaluate alike.
 
 use crate::api::capacity::{self, Consumed, ConsumedCapacity, Detail};
-use crate::api::{render, ReadItems};
 use crate::api::validate::{check_expression_mix, required, Violations, CONDITIONAL_OPERATORS};
+use crate::api::{render, ReadItems};
 use crate::engine::{
     no_such_index, starting_key_invalid, Access, Engine, IndexChoice, IndexKind, IndexRead, Page, PageOptions,
     Projection as IndexProjection, QuerySpec, ScanSpec, SecondaryIndex, Segment,

@@ -649,7 +649,9 @@ impl<'de> Visitor<'de> for ElementsSeed<'_> {
         let mut body = Vec::new();
         let (mut count, mut size) = (0, 0);
         if self.tag == Tag::L {
-            while let Some(value_size) = access.next_element_seed(ValueSeed { out: &mut body, depth: self.depth + 1 })? {
+            while let Some(value_size) =
+                access.next_element_seed(ValueSeed { out: &mut body, depth: self.depth + 1 })?
+            {
                 count += 1;
                 size += 1 + value_size;
             }
@@ -698,11 +700,31 @@ mod tests {
 
     /// Texts that exercise JSON escaping: quotes, backslashes, control characters,
     /// non-ASCII and astral characters, and the empty string.
-    const TEXTS: [&str; 10] =
-        ["", "a", "quote \" and \\ back", "\u{0}\u{1}\u{1f}\u{7f}", "tab\tnew\nline\r", "é ü 日本", "🦀 \u{10FFFF}", "</script>", "\u{2028}\u{2029}", "long text of several words"];
+    const TEXTS: [&str; 10] = [
+        "",
+        "a",
+        "quote \" and \\ back",
+        "\u{0}\u{1}\u{1f}\u{7f}",
+        "tab\tnew\nline\r",
+        "é ü 日本",
+        "🦀 \u{10FFFF}",
+        "</script>",
+        "\u{2028}\u{2029}",
+        "long text of several words",
+    ];
     const NUMBERS: [&str; 12] = [
-        "0", "-0", "1", "-1", "12345678901234567890123456789012345678", "1E+125", "-9.9E-130", "0.001", "100", "3.14159",
-        "-42.5e3", "9.9999999999999999999999999999999999999E+125",
+        "0",
+        "-0",
+        "1",
+        "-1",
+        "12345678901234567890123456789012345678",
+        "1E+125",
+        "-9.9E-130",
+        "0.001",
+        "100",
+        "3.14159",
+        "-42.5e3",
+        "9.9999999999999999999999999999999999999E+125",
     ];
 
     fn text(rng: &mut Rng) -> String {
@@ -844,7 +866,10 @@ mod tests {
     #[test]
     fn an_empty_item_packs() {
         let packed = PackedItem::pack(&Item::new());
-        assert_eq!((packed.size(), packed.unpack(), serde_json::to_string(&packed).unwrap()), (0, Item::new(), "{}".into()));
+        assert_eq!(
+            (packed.size(), packed.unpack(), serde_json::to_string(&packed).unwrap()),
+            (0, Item::new(), "{}".into())
+        );
     }
 
     #[test]
