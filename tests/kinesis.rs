@@ -7,7 +7,6 @@ mod common;
 
 use common::{Harness, START_MILLIS};
 use dynaplay::model::base64_decode;
-use dynaplay::storage::Outcome;
 use serde_json::Value;
 
 const STREAM_ARN: &str = "arn:aws:kinesis:us-east-1:000000000000:stream/changes";
@@ -113,21 +112,8 @@ fn a_time_to_live_deletion_names_the_service() {
 fn records_survive_a_reopen_and_a_failed_commit_takes_them_out() {
     let mut h = streaming_table();
     h.send("PutItem", &put("kept")).unwrap();
-    let Outcome::Queued { .. } = h.db.execute("PutItem", &put("lost")).unwrap() else { panic!("not queued") };
-    let batch = h.db.take_batch().unwrap();
-    h.store.fail_next_commit("QuotaExceededError");
-    assert!(h.store.commit(&batch).is_err());
-    h.db.commit_failed(batch.id);
-    let Outcome::Queued { .. } =
-        h.db.execute("Kinesis_20131202.PutRecord", r#"{"StreamName":"changes","PartitionKey":"k","Data":"bG9zdA=="}"#)
-            .unwrap()
-    else {
-        panic!("not queued")
-    };
-    let batch = h.db.take_batch().unwrap();
-    h.store.fail_next_commit("QuotaExceededError");
-    assert!(h.store.commit(&batch).is_err());
-    h.db.commit_failed(batch.id);
+    h.fail_request("PutItem", &put("lost"));
+    h.fail_request("Kinesis_20131202.PutRecord", r#"{"StreamName":"changes","PartitionKey":"k","Data":"bG9zdA=="}"#);
     assert_eq!(summary(&documents(&mut h)), [("INSERT".to_string(), "kept".to_string())]);
     let stored = h.store.snapshot().meta.iter().filter(|(key, _)| key.starts_with("kinesis-record/")).count();
     assert_eq!(stored, 1);

@@ -66,11 +66,7 @@ fn a_failed_commit_takes_its_records_out_of_the_stream() {
     let mut h = Harness::new();
     h.send("CreateTable", CREATE).unwrap();
     h.send("PutItem", &put("kept")).unwrap();
-    let Outcome::Queued { .. } = h.db.execute("PutItem", &put("lost")).unwrap() else { panic!("not queued") };
-    let batch = h.db.take_batch().unwrap();
-    h.store.fail_next_commit("QuotaExceededError");
-    assert!(h.store.commit(&batch).is_err());
-    h.db.commit_failed(batch.id);
+    h.fail_request("PutItem", &put("lost"));
     assert_eq!(ids(&stream_ids(&mut h.db)), ["kept"]);
     assert_eq!(stored_stream_records(&h), 1);
     h.assert_memory_equals_store();
@@ -174,13 +170,7 @@ fn a_deleted_tables_stream_survives_a_reopen_and_leaves_the_store_a_day_later() 
 fn a_failed_deletion_keeps_the_table_and_its_enabled_stream() {
     let mut h = Harness::new();
     h.send("CreateTable", CREATE).unwrap();
-    let Outcome::Queued { .. } = h.db.execute("DeleteTable", r#"{"TableName":"tbl"}"#).unwrap() else {
-        panic!("not queued")
-    };
-    let batch = h.db.take_batch().unwrap();
-    h.store.fail_next_commit("QuotaExceededError");
-    assert!(h.store.commit(&batch).is_err());
-    h.db.commit_failed(batch.id);
+    h.fail_request("DeleteTable", r#"{"TableName":"tbl"}"#);
     let arn = listed_streams(&mut h.db);
     assert_eq!(arn.len(), 1);
     let described =

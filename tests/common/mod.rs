@@ -43,6 +43,19 @@ impl Harness {
         response
     }
 
+    /// Runs one request whose batch then fails to commit, as when the quota is used up;
+    /// the request must have queued a change. (Not every test binary fails a commit.)
+    #[allow(dead_code)]
+    pub fn fail_request(&mut self, operation: &str, body: &str) {
+        let Outcome::Queued { ticket } = self.db.execute(operation, body).expect("the request is accepted") else {
+            panic!("{operation} queued nothing")
+        };
+        let batch = self.db.take_batch().expect("a queued request makes a batch");
+        self.store.fail_next_commit("QuotaExceededError");
+        assert!(self.store.commit(&batch).is_err());
+        assert_eq!(self.db.commit_failed(batch.id), vec![ticket]);
+    }
+
     /// A second database opened from what the store holds now.
     pub fn reopen(&self) -> Database {
         Database::open(&self.store.snapshot(), Box::new(self.clock.clone())).expect("the store reopens")
