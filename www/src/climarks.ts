@@ -5,16 +5,9 @@
 // --cli-input-json) maps back to the characters typed, quotes and escapes included.
 import { CliError, type ShellWord, shellTokens } from "./cli";
 import { kebab } from "./codegen";
+import type { ReservedUse } from "./consoleapi";
 import { findParameterStrings, locateExpressionError, locateInExpression, parseExpressionError, type TextRange } from "./exprerrors";
 import { bareReservedNames, EXPRESSION_MEMBERS } from "./reserved";
-
-/** A reserved word used as a bare name, where it is in the command line. */
-export interface CliReservedUse {
-  word: string;
-  member: string;
-  from: number;
-  to: number;
-}
 
 const looksLikeJson = (text: string) => /^\s*[[{]/.test(text);
 
@@ -60,7 +53,7 @@ export function cliExpressionMarks(command: string, message: string): TextRange[
 }
 
 /** Every bare reserved name in the expressions of COMMAND, as options or inside JSON values. */
-export function cliReservedUses(command: string): CliReservedUse[] {
+export function cliReservedUses(command: string): ReservedUse[] {
   const words = wordsOf(command);
   return EXPRESSION_MEMBERS.flatMap((member) => [
     ...optionValues(words, member).flatMap((word) => bareReservedNames(word.text).map((bare) => ({ word, bare }))),

@@ -16,7 +16,7 @@ import type { AppState } from "./state";
 const HISTORY_KEY = "dynaplay.history.v1";
 
 /** A reserved word used as a bare name, where it is in the request text. */
-interface ReservedUse {
+export interface ReservedUse {
   word: string;
   member: string;
   from: number;
@@ -30,6 +30,18 @@ export function reservedUses(text: string): ReservedUse[] {
       bareReservedNames(s.value).map((bare) => ({ word: bare.word, member, from: s.rawFrom[bare.from] ?? s.start, to: s.rawTo[bare.to - 1] ?? s.end })),
     ),
   );
+}
+
+/** The editor's warning on a bare reserved name, with the quick fix `fix` (both console
+ *  modes that take expressions use it). */
+export function reservedDiagnostic(use: ReservedUse, fix: () => void): Diagnostic {
+  return {
+    from: use.from,
+    to: use.to,
+    severity: "warning",
+    message: `${use.word} is a DynamoDB reserved word: as a bare name in ${use.member} the request is refused. Name it through ExpressionAttributeNames.`,
+    actions: [{ name: `Use #${use.word}`, apply: () => fix() }],
+  };
 }
 
 /** The request TEXT with placeholders for its bare reserved names; null if it is not JSON. */
@@ -99,13 +111,7 @@ export function createApiMode(state: AppState, output: ConsoleOutput): ConsoleMo
       ...PARAMETERS, ...state.tables, "PAY_PER_REQUEST", "PROVISIONED", "HASH", "RANGE", "ALL_OLD", "ALL_NEW", "UPDATED_OLD", "UPDATED_NEW", "NONE", "TOTAL", "INDEXES",
       ...attributeCompletions(seenAttributeNames()),
     ],
-    lint: (view) => reservedUses(view.state.doc.toString()).map((use): Diagnostic => ({
-      from: use.from,
-      to: use.to,
-      severity: "warning",
-      message: `${use.word} is a DynamoDB reserved word: as a bare name in ${use.member} the request is refused. Name it through ExpressionAttributeNames.`,
-      actions: [{ name: `Use #${use.word}`, apply: () => fixReserved() }],
-    })),
+    lint: (view) => reservedUses(view.state.doc.toString()).map((use) => reservedDiagnostic(use, fixReserved)),
     minLines: 10,
   });
   editor.view.contentDOM.setAttribute("aria-describedby", editorHintId);

@@ -6,13 +6,12 @@
 // after a failed run and, as you type, the reserved words used as bare names marked, with a
 // fix that names them through placeholders.
 import type { CompletionContext, CompletionResult } from "@codemirror/autocomplete";
-import type { Diagnostic } from "@codemirror/lint";
 import { CliError, cliOptionNames, COMMANDS, MissingFileError, parseCli } from "./cli";
 import { cliLanguage } from "./clilanguage";
 import { paginate, PAGINATORS } from "./clipaging";
 import { cliExpressionMarks, cliReservedUses } from "./climarks";
 import { prettyJson, toCli } from "./codegen";
-import { attributeCompletions } from "./consoleapi";
+import { attributeCompletions, reservedDiagnostic } from "./consoleapi";
 import type { ConsoleMode, ConsoleOutput } from "./console";
 import { h, uid } from "./dom";
 import { createJsonEditor } from "./editor";
@@ -59,13 +58,7 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
     },
     language: cliLanguage,
     complete: (context) => complete(context),
-    lint: (view) => cliReservedUses(view.state.doc.toString()).map((use): Diagnostic => ({
-      from: use.from,
-      to: use.to,
-      severity: "warning",
-      message: `${use.word} is a DynamoDB reserved word: as a bare name in ${use.member} the request is refused. Name it through ExpressionAttributeNames.`,
-      actions: [{ name: `Use #${use.word}`, apply: () => fixReserved() }],
-    })),
+    lint: (view) => cliReservedUses(view.state.doc.toString()).map((use) => reservedDiagnostic(use, fixReserved)),
     minLines: 4,
   });
   editor.view.contentDOM.setAttribute("aria-describedby", hint.id);
