@@ -5,6 +5,11 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+/// Epoch milliseconds as the epoch seconds, with fraction, that DynamoDB's JSON carries.
+pub fn seconds(millis: u64) -> f64 {
+    millis as f64 / 1000.0
+}
+
 /// A source of the current time in milliseconds since the Unix epoch.
 pub trait Clock {
     fn now_millis(&self) -> u64;

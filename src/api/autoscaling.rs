@@ -5,6 +5,7 @@
 //! tracking as they do on AWS. The scaling itself is [`crate::engine::autoscaling`].
 
 use crate::api::{parse, render};
+use crate::clock::seconds;
 use crate::engine::autoscaling::{ScalableResource, ScalableTarget, TargetTracking};
 use crate::engine::{Access, Engine, ACCOUNT_ID, REGION};
 use crate::error::{Error, ErrorKind, Result};
@@ -264,11 +265,6 @@ fn targets<'a>(
                 && request.resource_ids.as_ref().is_none_or(|wanted| wanted.contains(&id))
                 && request.scalable_dimension.as_deref().is_none_or(|wanted| wanted == dimension)
         })
-}
-
-/// Epoch seconds, as the service's timestamps travel.
-fn seconds(millis: u64) -> f64 {
-    millis as f64 / 1000.0
 }
 
 fn describe_targets(engine: &mut Engine, request: DescribeRequest) -> Result<String> {

@@ -3,9 +3,10 @@
 //! RestoreTableToPointInTime shares (api/pitr.rs).
 
 use crate::api::encryption::{SseDescription, SseSpecification};
-use crate::api::tables::{key_schema_elements, restored_table, seconds, KeySchemaElement, ProjectionDescription};
+use crate::api::tables::{key_schema_elements, restored_table, KeySchemaElement, ProjectionDescription};
 use crate::api::validate::{required, Violations};
 use crate::api::{not_yet, render};
+use crate::clock::seconds;
 use crate::engine::{
     table_arn, Backup, BackupFilter, BackupType, BillingMode, Engine, IndexKind, SecondaryIndex, TableMeta,
 };

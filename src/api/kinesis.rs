@@ -6,9 +6,10 @@
 //! Errors carry Kinesis's bare `__type` (api/mod.rs marks them). Shard iterators are
 //! opaque text bound to one shard and valid for 5 minutes of engine clock.
 
-use crate::api::tables::{check_range, seconds};
+use crate::api::tables::check_range;
 use crate::api::validate::{required, Violations};
 use crate::api::{parse, render};
+use crate::clock::seconds;
 use crate::engine::ops::kinesis::{NewRecord, RetentionChange};
 use crate::engine::{Engine, ACCOUNT_ID};
 use crate::error::{Error, ErrorKind, Result};

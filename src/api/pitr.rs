@@ -3,8 +3,9 @@
 
 use crate::api::backups::{check_table_arn, millis, table_name_of, Overrides};
 use crate::api::render;
-use crate::api::tables::{restored_table, seconds};
+use crate::api::tables::restored_table;
 use crate::api::validate::{required, Violations};
+use crate::clock::seconds;
 use crate::engine::{Engine, PointInTimeRecovery, MAX_RECOVERY_PERIOD_DAYS};
 use crate::error::Result;
 use serde::Deserialize;

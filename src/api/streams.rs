@@ -5,9 +5,10 @@
 //! iterators are opaque text bound to one shard and valid for 15 minutes of engine clock
 //! (docs/differences.md).
 
-use crate::api::tables::{check_range, key_schema_elements, seconds, KeySchemaElement};
+use crate::api::tables::{check_range, key_schema_elements, KeySchemaElement};
 use crate::api::validate::{required, Violations};
 use crate::api::{parse, render};
+use crate::clock::seconds;
 use crate::engine::{table_not_found, Engine, TableMeta};
 use crate::error::{Error, ErrorKind, Result};
 use crate::stream::{

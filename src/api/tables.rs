@@ -10,6 +10,7 @@ use crate::api::indexes::{self, IndexInput, IndexUpdateInput, IndexUpdatePlan};
 use crate::api::tags::{tag_pairs, TagInput};
 use crate::api::validate::{required, Violations};
 use crate::api::{not_yet, render};
+use crate::clock::seconds;
 use crate::engine::{
     table_arn, table_not_found, BillingMode, Engine, IndexKind, Projection, Table, TableClass, TableMeta,
 };
@@ -791,11 +792,6 @@ pub(super) fn key_schema_elements(schema: &KeySchema) -> Vec<KeySchemaElement<'_
     let hash = KeySchemaElement { attribute_name: &schema.partition.name, key_type: "HASH" };
     let range = schema.sort.as_ref().map(|sort| KeySchemaElement { attribute_name: &sort.name, key_type: "RANGE" });
     std::iter::once(hash).chain(range).collect()
-}
-
-/// Epoch milliseconds as the epoch seconds, with fraction, that DynamoDB's JSON carries.
-pub(super) fn seconds(millis: u64) -> f64 {
-    millis as f64 / 1000.0
 }
 
 /// A TableName that DescribeTable and DeleteTable name, checked by the request framework.

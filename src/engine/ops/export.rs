@@ -7,6 +7,7 @@
 //! an incremental one the net change of each item over its period, from
 //! [`Engine::changes_between`]. Neither consumes read capacity.
 
+use crate::clock::seconds;
 use crate::engine::ops::pitr;
 use crate::engine::transfers::{etag, md5_base64, ExportDescription, TransferChange, COMPLETED};
 use crate::engine::{Engine, Table};
@@ -235,12 +236,13 @@ fn export_objects(
     let files = json!({"itemCount": exported.item_count, "md5Checksum": md5_base64(&data),
                        "etag": etag(&data).trim_matches('"'), "dataFileS3Key": data_key});
     let files = format!("{files}\n");
-    let iso = |seconds: f64| format!("{}Z", iso_millis((seconds * 1000.0) as u64));
+    let iso_z = |millis: u64| format!("{}Z", iso_millis(millis));
+    let iso = |seconds: f64| iso_z((seconds * 1000.0) as u64);
     let summary = json!({
         "version": "2020-06-30", "exportArn": description.export_arn,
         "startTime": iso(description.start_time), "endTime": iso(description.end_time.unwrap_or(description.start_time)),
         "tableArn": description.table_arn, "tableId": description.table_id,
-        "exportTime": iso(export_millis as f64 / 1000.0), "s3Bucket": description.s3_bucket,
+        "exportTime": iso_z(export_millis), "s3Bucket": description.s3_bucket,
         "s3Prefix": description.s3_prefix, "s3SseAlgorithm": description.s3_sse_algorithm,
         "s3SseKmsKeyId": description.s3_sse_kms_key_id, "manifestFilesS3Key": format!("{folder}/manifest-files.json"),
         "billedSizeBytes": exported.billed_bytes, "itemCount": exported.item_count,
@@ -255,9 +257,4 @@ fn export_objects(
         (format!("{folder}/manifest-summary.checksum"), md5_base64(summary.as_bytes()).into_bytes()),
         (format!("{folder}/manifest-summary.json"), summary.into_bytes()),
     ]
-}
-
-/// Epoch milliseconds as the epoch seconds, with fraction, that DynamoDB's JSON carries.
-pub fn seconds(millis: u64) -> f64 {
-    millis as f64 / 1000.0
 }

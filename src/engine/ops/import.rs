@@ -5,7 +5,7 @@
 //! stored are counted as errors, and the first of them are kept with the import (what
 //! DynamoDB writes to CloudWatch Logs) for `Dynaplay.GetImportErrors`.
 
-use crate::engine::ops::export::seconds;
+use crate::clock::seconds;
 use crate::engine::transfers::{ImportDescription, ImportRecord, TransferChange, COMPLETED};
 use crate::engine::{table_arn, Engine, TableMeta, ACCOUNT_ID, REGION};
 use crate::error::{Error, ErrorKind, Result};
