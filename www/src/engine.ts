@@ -113,6 +113,27 @@ export async function openSession(name: string): Promise<Session> {
   return new Session(name, db);
 }
 
+const sharedSessions = new Map<string, Promise<Session>>();
+
+/**
+ * The page's one session for the database `name`: embeds and snippets naming the same
+ * database share it (a database opens once per page), and different names stay isolated.
+ * `forgetShared` drops it after it is closed, so the next call opens the database anew.
+ */
+export function sharedSession(name: string): Promise<Session> {
+  let session = sharedSessions.get(name);
+  if (!session) {
+    session = openSession(name);
+    sharedSessions.set(name, session);
+    session.catch(() => sharedSessions.delete(name));
+  }
+  return session;
+}
+
+export function forgetShared(name: string) {
+  sharedSessions.delete(name);
+}
+
 /** Deletes a database's IndexedDB storage. The database must be closed first. */
 export function deleteStorage(name: string): Promise<void> {
   return new Promise((resolve, reject) => {

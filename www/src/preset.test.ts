@@ -1,0 +1,42 @@
+// Unit tests of preset parsing and of the requests a preset sends.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { Outcome } from "./engine";
+import { applyPreset, parsePreset, PresetError } from "./preset";
+
+const music = {
+  tables: [{ TableName: "Music", KeySchema: [{ AttributeName: "Artist", KeyType: "HASH" }], AttributeDefinitions: [{ AttributeName: "Artist", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST" }],
+  items: { Music: [{ Artist: { S: "Arturus" } }, { Artist: { S: "Bea" } }] },
+  steps: [{ title: "Read one", operation: "GetItem", request: { TableName: "Music", Key: { Artist: { S: "Bea" } } } }],
+};
+
+test("a preset in DynamoDB request shapes parses, with defaults for missing parts", () => {
+  const preset = parsePreset(JSON.stringify(music));
+  assert.equal(preset.tables.length, 1);
+  assert.equal(preset.items.Music?.length, 2);
+  assert.equal(preset.steps[0]?.operation, "GetItem");
+  assert.deepEqual(parsePreset("{}"), { tables: [], items: {}, steps: [] });
+});
+
+test("a malformed preset says where it is wrong", () => {
+  assert.throws(() => parsePreset("{"), PresetError);
+  assert.throws(() => parsePreset("[]"), /JSON object/);
+  assert.throws(() => parsePreset({ tables: {} }), /tables must be an array of objects/);
+  assert.throws(() => parsePreset({ items: { Music: [1] } }), /items\.Music must be an array of objects/);
+  assert.throws(() => parsePreset({ steps: [{ title: "x", operation: "Get Item", request: {} }] }), /steps\[0\]\.operation/);
+  assert.throws(() => parsePreset({ step: [] }), /Unknown preset field\(s\): step/);
+});
+
+test("applying a preset creates the tables first, then puts every item; a failure names the request", async () => {
+  const sent: string[] = [];
+  const ok = async (operation: string, request: any): Promise<Outcome> => {
+    sent.push(`${operation} ${request.TableName}`);
+    return { ok: true, response: {}, ms: 0 };
+  };
+  await applyPreset(ok, parsePreset(music));
+  assert.deepEqual(sent, ["CreateTable Music", "PutItem Music", "PutItem Music"]);
+
+  const failing = async (operation: string): Promise<Outcome> =>
+    operation === "PutItem" ? { ok: false, error: { name: "ValidationException", type: null, message: "bad item" }, ms: 0 } : { ok: true, response: {}, ms: 0 };
+  await assert.rejects(applyPreset(failing, parsePreset(music)), /Putting items\.Music\[0\]: ValidationException: bad item/);
+});
