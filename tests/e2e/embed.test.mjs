@@ -145,6 +145,16 @@ describe("embedded playgrounds", { timeout: 240_000 }, () => {
       assert.equal(await count(2), 3, "the PutItem step added a song");
       assert.deepEqual(await steps.evaluateAll((els) => els.map((e) => e.dataset.state)), ["done", "done", "done"]);
 
+      // Delete the table (the confirmation opens inside the embed, styled), then Reset.
+      await embed.getByTestId("table-list").getByText("Music").click();
+      await embed.getByTestId("tab-designer").click();
+      await embed.getByTestId("edit-delete").click();
+      const dialog = embed.getByTestId("dialog");
+      await dialog.waitFor({ state: "visible" });
+      assert.equal(await dialog.evaluate((d) => d.getRootNode() instanceof ShadowRoot), true, "the dialog opened outside the embed");
+      await embed.getByTestId("dialog-confirm").click();
+      await embed.getByTestId("tables-empty").waitFor({ state: "visible" });
+
       await embed.getByTestId("embed-reset").click();
       await page.waitForFunction((el) => el.shadowRoot.querySelector("[data-testid=status]").dataset.state === "ready" && el.shadowRoot.querySelector("[data-testid=step]").dataset.state === "pending", await embed.elementHandle());
       await embed.getByTestId("table-list").getByText("Music").waitFor();
@@ -173,6 +183,17 @@ describe("embedded playgrounds", { timeout: 240_000 }, () => {
       // The Items panel's grid sizes rows through the CSSOM, which the policy allows.
       await embed.getByTestId("tab-capacity").click();
       await embed.getByTestId("panel-capacity").waitFor({ state: "visible" });
+      // An embed added later by a script, with a malformed inline preset, says what is wrong.
+      await page.evaluate(() => {
+        const late = document.createElement("dynaplay-playground");
+        late.id = "embed-late";
+        late.setAttribute("database", "csp-late");
+        late.setAttribute("preset", '{"tables": {"TableName": "Music"}}');
+        document.body.append(late);
+      });
+      const late = page.locator("#embed-late");
+      await late.locator("[data-testid=status][data-state=error]").waitFor();
+      assert.equal(await late.getByTestId("status").textContent(), "The preset could not be read: tables must be an array of objects");
       assert.deepEqual(await page.evaluate(() => globalThis.cspViolations), []);
       await page.screenshot({ path: join(outputDir, "embed-csp.png"), fullPage: true });
       assertClean(t, seen);

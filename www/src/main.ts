@@ -198,8 +198,9 @@ class DynaplayPlayground extends HTMLElement {
 
     let steps: Steps | null = null;
     const begin = async (): Promise<Start | null> => {
+      const sharing = page && location.hash.startsWith(SHARE_PREFIX);
       try {
-        if (page && location.hash.startsWith(SHARE_PREFIX)) {
+        if (sharing) {
           const shared = await decodeShare(location.hash);
           state.dbName = shareDatabaseName(location.hash);
           return { preset: shared.preset, console: shared.console };
@@ -207,7 +208,7 @@ class DynaplayPlayground extends HTMLElement {
         const source = this.getAttribute("preset");
         return { preset: source ? parsePreset(await presetText(source, document)) : null };
       } catch (err) {
-        state.setStatus("error", (err as Error).message);
+        state.setStatus("error", `${sharing ? "" : "The preset could not be read: "}${(err as Error).message}`);
         return null;
       }
     };
