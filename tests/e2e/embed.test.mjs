@@ -183,6 +183,11 @@ describe("embedded playgrounds", { timeout: 240_000 }, () => {
       // The Items panel's grid sizes rows through the CSSOM, which the policy allows.
       await embed.getByTestId("tab-capacity").click();
       await embed.getByTestId("panel-capacity").waitFor({ state: "visible" });
+      // Share from an embed links to the full playground page next to the bundle.
+      await embed.getByTestId("tab-console").click();
+      await embed.getByTestId("share").click();
+      await embed.getByTestId("share-url").waitFor({ state: "visible" });
+      assert.ok((await embed.getByTestId("share-url").inputValue()).startsWith(`${suite.server.url}#share=`));
       // An embed added later by a script, with a malformed inline preset, says what is wrong.
       await page.evaluate(() => {
         const late = document.createElement("dynaplay-playground");
