@@ -232,6 +232,11 @@ describe("embedded playgrounds", { timeout: 240_000 }, () => {
         await opened.getByTestId("status").and(opened.locator("[data-state=ready]")).waitFor();
         const after = expectOk(await runRequest(opened, "Scan", { TableName: "Shared" }), "Scan after reload");
         assert.equal(after.Count, 2);
+        // Switching to another database leaves the shared link behind (a reload stays there).
+        await opened.getByTestId("db-new-name").fill("after-share");
+        await opened.getByTestId("db-create").click();
+        await opened.getByTestId("db-name").getByText("after-share", { exact: true }).waitFor();
+        await opened.waitForFunction(() => !location.hash.startsWith("#share=") && new URLSearchParams(location.search).get("db") === "after-share");
         assertClean(t, openedSeen);
       });
       assertClean(t, seen);
