@@ -102,6 +102,7 @@ describe("embedded playgrounds", { timeout: 240_000 }, () => {
           embedButton: getComputedStyle(inA.querySelector("[data-testid=run]")).backgroundColor,
           embedMainOutline: getComputedStyle(inA.querySelector(".dp-main")).outlineStyle,
           height: getComputedStyle(document.querySelector("#embed-a")).height,
+          backgrounds: ["#embed-a", "#embed-b"].map((id) => getComputedStyle(document.querySelector(id)).backgroundColor),
         };
       });
       assert.deepEqual(facts.duplicateIds, [], "element ids repeat across the page");
@@ -112,6 +113,7 @@ describe("embedded playgrounds", { timeout: 240_000 }, () => {
       assert.notEqual(facts.embedButton, "rgb(255, 0, 255)", "the host's button style reached inside the embed");
       assert.equal(facts.embedMainOutline, "none", "the host's .dp-main rule reached inside the embed");
       assert.equal(facts.height, "520px");
+      assert.deepEqual(facts.backgrounds, ["rgb(246, 247, 249)", "rgb(15, 18, 22)"], "embed-b's data-theme=\"dark\"");
       await page.screenshot({ path: join(outputDir, "embed-page.png"), fullPage: true });
 
       // A Reset in embed-a empties the shared database; embed-a2 follows onto the new session.
