@@ -103,6 +103,9 @@ describe("embedded playgrounds", { timeout: 240_000 }, () => {
           embedMainOutline: getComputedStyle(inA.querySelector(".dp-main")).outlineStyle,
           height: getComputedStyle(document.querySelector("#embed-a")).height,
           backgrounds: ["#embed-a", "#embed-b"].map((id) => getComputedStyle(document.querySelector(id)).backgroundColor),
+          gutters: ["#embed-a", "#embed-b"].map((id) => getComputedStyle(document.querySelector(id).shadowRoot.querySelector(".cm-gutters")).backgroundColor),
+          narrowColumns: getComputedStyle(document.querySelector("#embed-default").shadowRoot.querySelector(".dp-layout")).gridTemplateColumns.split(" ").length,
+          wideColumns: getComputedStyle(inA.querySelector(".dp-layout")).gridTemplateColumns.split(" ").length,
         };
       });
       assert.deepEqual(facts.duplicateIds, [], "element ids repeat across the page");
@@ -113,8 +116,12 @@ describe("embedded playgrounds", { timeout: 240_000 }, () => {
       assert.notEqual(facts.embedButton, "rgb(255, 0, 255)", "the host's button style reached inside the embed");
       assert.equal(facts.embedMainOutline, "none", "the host's .dp-main rule reached inside the embed");
       assert.equal(facts.height, "520px");
+      assert.deepEqual([facts.wideColumns, facts.narrowColumns], [2, 1], "the layout follows the embed's width");
+      // The page's editor colours outrank CodeMirror's theme, adopted into the shadow root after style.css.
+      assert.deepEqual(facts.gutters, ["rgb(240, 242, 245)", "rgb(31, 37, 45)"], "the editors' gutters follow the theme");
       assert.deepEqual(facts.backgrounds, ["rgb(246, 247, 249)", "rgb(15, 18, 22)"], "embed-b's data-theme=\"dark\"");
       await page.screenshot({ path: join(outputDir, "embed-page.png"), fullPage: true });
+      await b.screenshot({ path: join(outputDir, "embed-dark.png") });
 
       // A Reset in embed-a empties the shared database; embed-a2 follows onto the new session.
       await a.getByTestId("embed-reset").click();
