@@ -2,9 +2,10 @@
 //
 //   node --test tests/e2e/embed.test.mjs      (after scripts/build.sh)
 //
-// The pages are the examples in www/examples/ (docs/embedding.md): embed.html (two embeds of
-// different databases, one with a preset and steps, a loud host stylesheet) and csp.html (an
-// embed under a strict Content-Security-Policy, set by a meta tag). Playwright's locators
+// The pages are the examples in www/examples/ (docs/embedding.md): embed.html (the playground
+// loaded by an ES import; embeds of different databases, two of the same one, one unnamed,
+// one with a preset and steps, a loud host stylesheet) and csp.html (loaded by a script tag;
+// an embed under a strict Content-Security-Policy, set by a meta tag). Playwright's locators
 // reach into the embeds' open shadow roots; every test ends with the page-wide checks (no
 // uncaught error, no console error: a CSP violation is one, no dialog).
 import { after, before, describe, test } from "node:test";
