@@ -15,6 +15,7 @@ import { h } from "./dom";
 import { loadEngine } from "./engine";
 import { createItems } from "./items";
 import { createSidebar } from "./sidebar";
+import "./snippet"; // <dynaplay-snippet> and <dynaplay-reset>, from the same script tag
 import { createSimulationBadge } from "./simbadge";
 import { AppState } from "./state";
 import { createStreams } from "./streams";
