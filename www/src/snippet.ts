@@ -13,7 +13,8 @@
 // playground's: #id, inline JSON or a URL; applied once per database, only when it has no
 // tables), `autorun` (runs once connected; snippets of one database run in page order).
 //
-// For tests and pages: `data-state` is idle | running | done | error; `results` lists every
+// For tests and pages: `data-state` is idle | running | done | error (a request failed or
+// the code could not be read; for js, the code threw); `results` lists every
 // request sent (operation, request, and the response or DynamoDB's error body); `output`
 // is what the <pre> shows, as a value; each run ends with a `dynaplay-result` event (detail:
 // state, results, output). <dynaplay-reset database="..."> is a "Start over" button: it
@@ -170,7 +171,8 @@ export class DynaplaySnippet extends HTMLElement {
       const preset = this.getAttribute("preset");
       if (preset) await presetOnce(session, preset);
       this.output = await this.execute(session, this.code.textContent ?? "", results);
-      if (results.some((r) => !r.ok)) state = "error";
+      // A js snippet's code may catch a failed request: it failed only if the code threw.
+      if (this.language() !== "js" && results.some((r) => !r.ok)) state = "error";
       text = this.output === undefined ? "(no output)" : prettyJson(this.output);
     } catch (err) {
       state = "error";
