@@ -123,24 +123,25 @@ export async function openPlayground(page, url) {
   await waitUntilReady(page);
 }
 
-/** Replaces the text of a CodeMirror editor (found by the data-testid of its content). */
-export async function setEditor(page, testId, text) {
+/** Replaces the text of a CodeMirror editor (found by the data-testid of its content, within
+ *  SCOPE: the page, or a locator such as one embed). */
+export async function setEditor(page, testId, text, scope = page) {
   // The page may still be filling the editor asynchronously (a template after a format
   // switch): fill, let it settle, and fill again until the text stays.
   const wanted = text.replace(/\s+/g, "");
   let got = "";
   for (let attempt = 0; attempt < 5; attempt++) {
-    await page.getByTestId(testId).fill(text);
+    await scope.getByTestId(testId).fill(text);
     await page.waitForTimeout(100);
-    got = await editorText(page, testId);
+    got = await editorText(scope, testId);
     if (got.replace(/\s+/g, "") === wanted) return;
   }
   throw new Error(`the editor holds ${JSON.stringify(got)} instead of ${JSON.stringify(text)}`);
 }
 
-/** The text of a CodeMirror editor. */
-export async function editorText(page, testId) {
-  return page.getByTestId(testId).evaluate((el) => [...el.querySelectorAll(".cm-line")].map((l) => l.textContent).join("\n"));
+/** The text of a CodeMirror editor (within SCOPE: the page or a locator). */
+export async function editorText(scope, testId) {
+  return scope.getByTestId(testId).evaluate((el) => [...el.querySelectorAll(".cm-line")].map((l) => l.textContent).join("\n"));
 }
 
 /** Switches the Console to MODE ("api", "partiql", "cli"); the page remembers the last one. */

@@ -12,6 +12,7 @@ import { h } from "./dom";
 import { type ApiError, isUnknownOperation, type Outcome, type ThrottlingReason } from "./engine";
 import { ItemGrid } from "./grid";
 import { ALL_OPERATIONS } from "./ops";
+import { createShareButton } from "./share";
 import type { AppState } from "./state";
 
 const HISTORY_MAX = 100;
@@ -28,6 +29,15 @@ export interface HistoryEntry {
   ok: boolean;
 }
 
+/** What a console form holds: the operation and request, and the typed input of the PartiQL
+ *  and CLI modes (the same fields a history entry keeps). */
+export type ConsoleEntry = Pick<HistoryEntry, "operation" | "request" | "input">;
+
+/** The console's whole state: which mode and what its form holds. */
+export interface ConsoleState extends ConsoleEntry {
+  mode: string;
+}
+
 /** One way of writing requests: its form, history and how a history entry comes back. */
 export interface ConsoleMode {
   id: string;
@@ -38,6 +48,10 @@ export interface ConsoleMode {
   /** The text a history entry shows (the operation, the statement, the command). */
   title(entry: HistoryEntry): string;
   restore(entry: HistoryEntry): void;
+  /** What the form holds now, as a history entry would keep it (for a shared link). */
+  current(): ConsoleEntry;
+  /** Runs what the form holds, as its Run button does; resolves once the output shows it. */
+  run(): Promise<void>;
   focus(): void;
   /** Lets the mode's Run button follow whether a request can be sent. */
   setRunnable(runnable: boolean): void;
@@ -100,6 +114,7 @@ export function itemsOf(r: any): Record<string, unknown>[] | null {
 
 /** The response view shared by the modes: metrics, error, JSON or grid. */
 function createOutput(state: AppState, onHistory: () => void): { element: HTMLElement; output: ConsoleOutput } {
+  const key = (base: string) => state.storageKey(base);
   const element = h("section", { class: "dp-output", "data-testid": "output", "data-seq": "0", "aria-label": "Response" });
   const meta = h("p", { class: "hint", "data-testid": "output-meta", "aria-live": "polite" }, "Nothing run yet.");
   const metricsBar = h("dl", { class: "dp-metrics-bar", "data-testid": "metrics", hidden: true });
@@ -221,9 +236,9 @@ function createOutput(state: AppState, onHistory: () => void): { element: HTMLEl
     errorHint.textContent = text;
   }
 
-  function addHistory(key: string, entry: HistoryEntry) {
+  function addHistory(base: string, entry: HistoryEntry) {
     const same = (e: HistoryEntry) => e.operation === entry.operation && e.request === entry.request && e.input === entry.input && e.db === entry.db;
-    saveHistory(key, [entry, ...loadHistory(key).filter((e) => !same(e))]);
+    saveHistory(key(base), [entry, ...loadHistory(key(base)).filter((e) => !same(e))]);
     onHistory();
   }
 
@@ -256,12 +271,22 @@ function createOutput(state: AppState, onHistory: () => void): { element: HTMLEl
   return { element, output };
 }
 
-export function createConsole(state: AppState): { element: HTMLElement; focus: () => void } {
+/** The Console panel and what the page does with it (steps, shared links). */
+export interface Console {
+  element: HTMLElement;
+  focus(): void;
+  /** Picks the mode and fills its form (as a history entry would). */
+  load(wanted: ConsoleState): void;
+  /** Runs what the form holds; resolves to whether it succeeded, once the output shows it. */
+  run(): Promise<boolean>;
+}
+
+export function createConsole(state: AppState): Console {
   const historyList = h("ol", { class: "dp-history", "data-testid": "history", "aria-label": "Requests run before" });
   const clearHistory = h("button", { type: "button", class: "small secondary", "data-testid": "history-clear" }, "Clear");
   const { element: outputElement, output } = createOutput(state, () => renderHistory());
   const modes: ConsoleMode[] = [createApiMode(state, output), createPartiqlMode(state, output), createCliMode(state, output)];
-  let mode = modes.find((m) => m.id === readMode()) ?? modes[0]!;
+  let mode = modes.find((m) => m.id === readMode(state.storageKey(MODE_KEY))) ?? modes[0]!;
 
   const modeButtons = modes.map((m) => {
     const button = h("button", { type: "button", class: "dp-seg", "aria-pressed": "false", "data-testid": `console-mode-${m.id}` }, m.label);
@@ -269,9 +294,11 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
     return button;
   });
   const formHost = h("div", { class: "dp-mode-host" });
+  const snapshot = (): ConsoleState => ({ mode: mode.id, ...mode.current() });
+  const share = createShareButton((operation, request) => state.send(operation, request), () => state.tables, snapshot);
   const element = h("div", { class: "dp-console" },
     h("div", { class: "dp-mode-bar" }, h("h2", { class: "panel-title" }, "Console"),
-      h("div", { class: "dp-segmented", role: "group", "aria-label": "Write requests as" }, ...modeButtons)),
+      h("div", { class: "dp-segmented", role: "group", "aria-label": "Write requests as" }, ...modeButtons), share),
     h("div", { class: "dp-console-grid" },
       h("div", { class: "dp-console-main" }, formHost, outputElement),
       h("aside", { class: "dp-history-box", "aria-label": "History" }, h("div", { class: "dp-panel-head" }, h("h3", {}, "History"), clearHistory), historyList),
@@ -283,7 +310,7 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
     modes.forEach((m, i) => modeButtons[i]!.setAttribute("aria-pressed", String(m === next)));
     formHost.replaceChildren(next.element);
     try {
-      localStorage.setItem(MODE_KEY, next.id);
+      localStorage.setItem(state.storageKey(MODE_KEY), next.id);
     } catch {
       // the mode is then not remembered
     }
@@ -291,7 +318,7 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
   }
 
   function renderHistory() {
-    const list = loadHistory(mode.historyKey);
+    const list = loadHistory(state.storageKey(mode.historyKey));
     historyList.replaceChildren(
       ...list.map((e) => {
         const when = new Date(e.at);
@@ -306,7 +333,7 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
     if (!list.length) historyList.append(h("li", { class: "hint" }, "Requests you run are listed here, newest first, and kept across reloads."));
   }
   clearHistory.addEventListener("click", () => {
-    saveHistory(mode.historyKey, []);
+    saveHistory(state.storageKey(mode.historyKey), []);
     renderHistory();
   });
 
@@ -314,12 +341,25 @@ export function createConsole(state: AppState): { element: HTMLElement; focus: (
   state.addEventListener("session", syncEnabled);
   state.addEventListener("status", syncEnabled);
   pick(mode);
-  return { element, focus: () => mode.focus() };
+  return {
+    element,
+    focus: () => mode.focus(),
+    load(wanted) {
+      const next = modes.find((m) => m.id === wanted.mode);
+      if (!next) return;
+      pick(next);
+      next.restore({ db: state.dbName, at: Date.now(), ok: true, ...wanted });
+    },
+    async run() {
+      await mode.run();
+      return outputElement.dataset.result === "ok";
+    },
+  };
 }
 
-function readMode(): string | null {
+function readMode(key: string): string | null {
   try {
-    return localStorage.getItem(MODE_KEY);
+    return localStorage.getItem(key);
   } catch {
     return null;
   }

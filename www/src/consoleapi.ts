@@ -99,6 +99,7 @@ export function createApiMode(state: AppState, output: ConsoleOutput): ConsoleMo
   let currentOp = opInput.value;
 
   const editor = createJsonEditor(editorHost, {
+    root: state.placement.root,
     doc: "",
     label: "Request (DynamoDB JSON)",
     testId: "request",
@@ -242,6 +243,8 @@ export function createApiMode(state: AppState, output: ConsoleOutput): ConsoleMo
       editor.text = e.request;
       editor.focus();
     },
+    current: () => ({ operation: opInput.value.trim(), request: editor.text }),
+    run,
     focus: () => editor.focus(),
     setRunnable: (runnable) => (runButton.disabled = !runnable),
   };

@@ -48,6 +48,7 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
   );
 
   const editor = createJsonEditor(editorHost, {
+    root: state.placement.root,
     label: "AWS CLI command",
     testId: "cli-command",
     onRun: () => run(),
@@ -217,6 +218,8 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
       setCommand(e.input ?? "");
       editor.focus();
     },
+    current: () => ({ operation: "", request: "", input: editor.text }),
+    run,
     focus: () => editor.focus(),
     setRunnable: (runnable) => (runButton.disabled = !runnable),
   };

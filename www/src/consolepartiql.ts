@@ -61,6 +61,7 @@ export function createPartiqlMode(state: AppState, output: ConsoleOutput): Conso
   let pagedInput: PartiqlInput | null = null;
 
   const editor = createJsonEditor(editorHost, {
+    root: state.placement.root,
     doc: `SELECT * FROM "${state.shape()?.name ?? "Music"}"`,
     label: "PartiQL statement",
     testId: "partiql-statement",
@@ -186,6 +187,8 @@ export function createPartiqlMode(state: AppState, output: ConsoleOutput): Conso
       for (const i of kindInputs) i.checked = i.value === input.kind;
       editor.focus();
     },
+    current: () => ({ operation: "ExecuteStatement", request: "", input: JSON.stringify(currentInput()) }),
+    run: () => run(false),
     focus: () => editor.focus(),
     setRunnable: (runnable) => (runButton.disabled = !runnable),
   };

@@ -99,7 +99,8 @@ export function confirmDialog(opts: { title: string; body: string; confirm: stri
       e.preventDefault();
       done(false);
     });
-    document.body.append(dialog);
+    // Into the focused embed's shadow root (where its styles apply), else the page's body.
+    (document.activeElement?.shadowRoot ?? document.body).append(dialog);
     dialog.showModal();
     cancel.focus();
   });

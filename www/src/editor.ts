@@ -13,6 +13,9 @@ import { Decoration, type DecorationSet, drawSelection, EditorView, highlightAct
 import { classHighlighter } from "@lezer/highlight";
 
 export interface JsonEditorOptions {
+  /** The document or shadow root the editor shows in, where its styles are mounted (the
+   *  editor is built before it is attached, so CodeMirror cannot find it itself). */
+  root: Document | ShadowRoot;
   doc?: string;
   /** The accessible name of the editing area. */
   label: string;
@@ -155,7 +158,7 @@ export function createJsonEditor(parent: HTMLElement, options: JsonEditorOptions
   if (options.minLines) {
     extensions.push(EditorView.theme({ ".cm-content, .cm-gutter": { minHeight: `${options.minLines * 1.45}em` } }));
   }
-  const view = new EditorView({ parent, state: EditorState.create({ doc: options.doc ?? "", extensions }) });
+  const view = new EditorView({ parent, root: options.root, state: EditorState.create({ doc: options.doc ?? "", extensions }) });
   return {
     view,
     get text() {

@@ -101,16 +101,22 @@ export class Session extends EventTarget {
     }
   }
 
-  /** Resolves once the database is free for another open (in this tab or another). */
-  close(): Promise<void> {
-    return this.db.close();
+  /** Resolves once the database is free for another open (in this tab or another); then
+   *  dispatches "closed", so whoever else holds this session can pick up the next one. */
+  async close(): Promise<void> {
+    await this.db.close();
+    this.dispatchEvent(new Event("closed"));
   }
 }
 
-export async function openSession(name: string): Promise<Session> {
+/**
+ * Opens the database `name`. `global` also sets `globalThis.dynaplay` ({ db, Database }) for
+ * the browser console and the tests: only the full playground page asks for it, never an embed.
+ */
+export async function openSession(name: string, { global = false } = {}): Promise<Session> {
   const engine = await loadEngine();
   const db = await engine.Database.open(name);
-  (globalThis as any).dynaplay = { db, Database: engine.Database };
+  if (global) (globalThis as any).dynaplay = { db, Database: engine.Database };
   return new Session(name, db);
 }
 
@@ -133,6 +139,24 @@ export function sharedSession(name: string): Promise<Session> {
 
 export function forgetShared(name: string) {
   sharedSessions.delete(name);
+}
+
+/**
+ * Empties the shared database `name`: closes its session (holders get its "closed" event),
+ * deletes its storage and opens it anew. Whoever asks `sharedSession(name)` meanwhile waits
+ * for the new session, so nothing reopens the database while its storage is being deleted.
+ */
+export function resetShared(name: string): Promise<Session> {
+  const old = sharedSessions.get(name);
+  const fresh = (async () => {
+    const session = await old?.catch(() => null);
+    await session?.close();
+    await deleteStorage(name);
+    return openSession(name);
+  })();
+  sharedSessions.set(name, fresh);
+  fresh.catch(() => sharedSessions.delete(name));
+  return fresh;
 }
 
 /** Deletes a database's IndexedDB storage. The database must be closed first. */

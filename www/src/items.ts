@@ -230,7 +230,7 @@ export function createItems(state: AppState): HTMLElement {
       }
     }
     if (!editor) {
-      editor = createJsonEditor(editorHost, { doc: text, label: "Item (JSON)", testId: "item-json", onRun: () => saveItem(), minLines: 6 });
+      editor = createJsonEditor(editorHost, { root: state.placement.root, doc: text, label: "Item (JSON)", testId: "item-json", onRun: () => saveItem(), minLines: 6 });
     } else {
       editor.text = text;
     }

@@ -1,12 +1,20 @@
 // The sidebar: databases (switch, create, reset, export and import), the open database's tables with their
 // secondary indexes under each, and the tables with an enabled stream (a click opens the Streams panel).
+// An embed's database is fixed by its element, so an embed's sidebar has no Database section.
 import { confirmDialog, h, uid } from "./dom";
 import type { AppState } from "./state";
 import { createTransfer } from "./transfer";
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
-export function createSidebar(state: AppState, goTo: (panel: string) => void): HTMLElement {
+/** How the sidebar moves between the element's panels. */
+export interface PanelNavigation {
+  goTo(panel: string): void;
+  /** The panel shown now. */
+  current(): string;
+}
+
+export function createSidebar(state: AppState, { goTo, current: currentPanel }: PanelNavigation): HTMLElement {
   const dbSelectId = uid("db-select");
   const dbSelect = h("select", { id: dbSelectId, "data-testid": "db-select" });
   const newName = h("input", { type: "text", id: uid("db-new"), "data-testid": "db-new-name", placeholder: "my-database", autocomplete: "off", spellcheck: "false", "aria-describedby": "" });
@@ -27,7 +35,7 @@ export function createSidebar(state: AppState, goTo: (panel: string) => void): H
   const streamsEmpty = h("p", { class: "hint", "data-testid": "streams-side-empty" }, "No table has a stream enabled.");
 
   const element = h("aside", { class: "dp-sidebar", "aria-label": "Databases and tables" },
-    h("section", { class: "dp-side-section" },
+    state.placement.embedded ? null : h("section", { class: "dp-side-section" },
       h("h2", {}, "Database"),
       h("label", { for: dbSelectId, class: "visually-hidden" }, "Open database"),
       dbSelect,
@@ -48,9 +56,11 @@ export function createSidebar(state: AppState, goTo: (panel: string) => void): H
   );
 
   async function renderDatabases() {
+    if (state.placement.embedded) return;
     const names = await state.knownDatabases();
     dbSelect.replaceChildren(...names.map((n) => h("option", { value: n, selected: n === state.dbName }, n)));
-    element.querySelector("[data-testid=db-name]")!.textContent = state.dbName;
+    const shownName = element.querySelector("[data-testid=db-name]");
+    if (shownName) shownName.textContent = state.dbName;
   }
 
   function renderTables() {
@@ -110,8 +120,6 @@ export function createSidebar(state: AppState, goTo: (panel: string) => void): H
       describing = false;
     }
   }
-
-  const currentPanel = () => document.querySelector("[role=tab][aria-selected=true]")?.getAttribute("data-panel") ?? "";
 
   dbSelect.addEventListener("change", () => switchTo(dbSelect.value));
   newForm.addEventListener("submit", (e) => {

@@ -1,9 +1,18 @@
 // The page's shared state: the open database, its tables, the picked table. Panels listen
 // for its events ("session", "tables", "selected", "status") instead of calling each other.
-import { deleteStorage, openSession, type Outcome, type Session, storedDatabases, toApiError } from "./engine";
+import { deleteStorage, openSession, type Outcome, resetShared, type Session, sharedSession, storedDatabases, toApiError } from "./engine";
 import { shapeOf, type TableShape } from "./ops";
 
 export type Status = { state: "loading" | "ready" | "error"; text: string };
+
+/** Where the UI lives and how it shares the page with others. */
+export interface Placement {
+  /** An embed (`<dynaplay-playground>` without `page`): its database session is the page's
+   *  shared one for that name, and what it keeps in localStorage is keyed by its database. */
+  embedded: boolean;
+  /** The document or the embed's shadow root: the editors mount their styles there. */
+  root: Document | ShadowRoot;
+}
 
 const KNOWN_KEY = "dynaplay.databases";
 
@@ -15,9 +24,18 @@ export class AppState extends EventTarget {
   selected: string | null = null;
   status: Status = { state: "loading", text: "Loading the engine…" };
 
-  constructor(dbName: string) {
+  readonly placement: Placement;
+
+  constructor(dbName: string, placement: Placement = { embedded: false, root: document }) {
     super();
     this.dbName = dbName;
+    this.placement = placement;
+  }
+
+  /** The localStorage key for BASE: the page's own on the full page; per database in an
+   *  embed, so embeds on one page never share what they keep. */
+  storageKey(base: string): string {
+    return this.placement.embedded ? `${base}@${this.dbName}` : base;
   }
 
   emit(type: string) {
@@ -39,13 +57,13 @@ export class AppState extends EventTarget {
     return outcome;
   }
 
-  /** Opens `name` (closing the database open before), and remembers it. */
+  /** Opens `name` (closing the database open before, unless shared), and remembers it. */
   async open(name: string) {
     this.setStatus("loading", `Opening database "${name}"…`);
     if (this.session) {
       const old = this.session;
       this.session = null;
-      await old.close().catch(() => {});
+      if (!this.placement.embedded) await old.close().catch(() => {});
     }
     this.dbName = name;
     this.tables = [];
@@ -53,7 +71,7 @@ export class AppState extends EventTarget {
     this.selected = null;
     this.emit("session");
     try {
-      this.session = await openSession(name);
+      this.session = this.placement.embedded ? await this.sharedSession(name) : await openSession(name, { global: true });
     } catch (err) {
       const e = toApiError(err);
       this.setStatus("error", `Cannot open the database "${name}". ${e.name}: ${e.message}`);
@@ -61,24 +79,35 @@ export class AppState extends EventTarget {
       return false;
     }
     this.session.addEventListener("dead", () => this.setStatus("error", "The engine stopped after an internal error (a bug). Reload the page to continue."));
-    this.remember(name);
+    if (!this.placement.embedded) this.remember(name);
     this.emit("session");
     await this.refreshTables();
     this.setStatus("ready", `Ready: database "${name}", kept in this browser's IndexedDB.`);
     return true;
   }
 
+  /** The page's shared session for `name`; when another holder closes it (a Reset in another
+   *  embed of the same database), this state opens the session that replaces it. */
+  private async sharedSession(name: string): Promise<Session> {
+    const session = await sharedSession(name);
+    session.addEventListener("closed", () => {
+      if (this.session === session) void this.open(name);
+    });
+    return session;
+  }
+
   /** Deletes every table of the open database: closes it, deletes its storage, opens it anew. */
   async reset() {
     const name = this.dbName;
     this.setStatus("loading", `Resetting database "${name}"…`);
-    if (this.session) {
-      const old = this.session;
-      this.session = null;
-      await old.close();
-    }
+    const old = this.session;
+    this.session = null;
     try {
-      await deleteStorage(name);
+      if (this.placement.embedded) await resetShared(name);
+      else {
+        await old?.close();
+        await deleteStorage(name);
+      }
     } catch (err) {
       this.setStatus("error", `Could not reset "${name}": ${toApiError(err).message}`);
       return false;

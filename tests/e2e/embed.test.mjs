@@ -1,0 +1,221 @@
+// End-to-end tests of <dynaplay-playground> embedded in other pages, and of shareable links.
+//
+//   node --test tests/e2e/embed.test.mjs      (after scripts/build.sh)
+//
+// The pages are the examples in www/examples/ (docs/embedding.md): embed.html (two embeds of
+// different databases, one with a preset and steps, a loud host stylesheet) and csp.html (an
+// embed under a strict Content-Security-Policy, set by a meta tag). Playwright's locators
+// reach into the embeds' open shadow roots; every test ends with the page-wide checks (no
+// uncaught error, no console error: a CSP violation is one, no dialog).
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import {
+  assertClean,
+  editorText,
+  expectOk,
+  launchBrowser,
+  openPlayground,
+  outputDir,
+  runRequest,
+  setEditor,
+  startServer,
+  tableListNames,
+  watch,
+} from "./browser.mjs";
+
+let server;
+let browser;
+
+/** Runs BODY(page, seen) on a new page; saves test-output/NAME-failed.png on failure. */
+async function withPage(name, body) {
+  const page = await browser.context.newPage();
+  const seen = watch(page);
+  try {
+    await body(page, seen);
+  } catch (err) {
+    await page.screenshot({ path: join(outputDir, `${name}-failed.png`), fullPage: true }).catch(() => {});
+    throw err;
+  } finally {
+    await page.close().catch(() => {});
+  }
+}
+
+/** Waits until the embed with element id ID has opened its database (and applied its preset). */
+async function embedReady(page, id) {
+  const embed = page.locator(`#${id}`);
+  await page.waitForFunction((el) => el.dataset.ready === "true" || el.shadowRoot?.querySelector("[data-testid=status]")?.dataset.state === "error", await embed.elementHandle());
+  const status = embed.getByTestId("status");
+  assert.equal(await status.getAttribute("data-state"), "ready", `embed ${id}: ${await status.textContent()}`);
+  return embed;
+}
+
+/** Waits for the next finished run of EMBED's Console after ACT; returns what it shows. */
+async function nextRun(embed, act) {
+  const output = embed.getByTestId("output");
+  const before = Number(await output.getAttribute("data-seq"));
+  await act();
+  await embed.page().waitForFunction(([el, seq]) => Number(el.dataset.seq) > seq, [await output.elementHandle(), before]);
+  return { result: await output.getAttribute("data-result"), response: (await embed.getByTestId("response").textContent()) ?? "" };
+}
+
+/** Runs one API request in EMBED's Console. */
+async function runInEmbed(embed, operation, request) {
+  const api = embed.getByTestId("console-mode-api");
+  if ((await api.getAttribute("aria-pressed")) !== "true") await api.click();
+  await embed.getByTestId("operation").fill(operation);
+  await setEditor(embed.page(), "request", JSON.stringify(request, null, 2), embed);
+  return nextRun(embed, () => embed.getByTestId("run").click());
+}
+
+const music = (name) => ({
+  TableName: name,
+  AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+  KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+  BillingMode: "PAY_PER_REQUEST",
+});
+
+describe("embedded playgrounds", { timeout: 240_000 }, () => {
+  before(async () => {
+    await mkdir(outputDir, { recursive: true });
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test("embeds on one page stay isolated: databases, ids, localStorage, styles", (t) =>
+    withPage("embed-isolation", async (page, seen) => {
+      await page.goto(`${server.url}examples/embed.html`);
+      const a = await embedReady(page, "embed-a");
+      const b = await embedReady(page, "embed-b");
+      await embedReady(page, "embed-preset");
+
+      assert.equal(await a.getByTestId("embed-database").textContent(), "tutorial-a");
+      // panels="console,items": those tabs, in that order; embed-b shows the console alone.
+      assert.deepEqual(await a.locator("[role=tab]:not([hidden])").allTextContents(), ["Console", "Items"]);
+      assert.deepEqual(await b.locator("[role=tab]:not([hidden])").allTextContents(), ["Console"]);
+
+      assert.equal((await runInEmbed(a, "CreateTable", music("OnlyInA"))).result, "ok");
+      await a.getByTestId("table-list").getByText("OnlyInA").waitFor();
+      const listedInB = await runInEmbed(b, "ListTables", {});
+      assert.deepEqual(JSON.parse(listedInB.response).TableNames, [], "embed-b sees embed-a's table");
+
+      const facts = await page.evaluate(() => {
+        const roots = [document, ...[...document.querySelectorAll("dynaplay-playground")].map((e) => e.shadowRoot)];
+        const ids = roots.flatMap((r) => [...r.querySelectorAll("[id]")].map((e) => e.id));
+        const inA = document.querySelector("#embed-a").shadowRoot;
+        return {
+          duplicateIds: ids.filter((id, i) => ids.indexOf(id) !== i),
+          global: typeof globalThis.dynaplay,
+          keys: Object.keys(localStorage).sort(),
+          hostFont: getComputedStyle(document.body).fontFamily,
+          hostTitle: getComputedStyle(document.querySelector("h1")).color,
+          embedButton: getComputedStyle(inA.querySelector("[data-testid=run]")).backgroundColor,
+          embedMainOutline: getComputedStyle(inA.querySelector(".dp-main")).outlineStyle,
+          height: getComputedStyle(document.querySelector("#embed-a")).height,
+        };
+      });
+      assert.deepEqual(facts.duplicateIds, [], "element ids repeat across the page");
+      assert.equal(facts.global, "undefined", "an embed set globalThis.dynaplay");
+      for (const key of facts.keys) assert.match(key, /@tutorial-(a|b|music)$/, `localStorage key ${key} is not per database`);
+      assert.match(facts.hostFont, /Georgia/, "the embed's styles reached the host page");
+      assert.equal(facts.hostTitle, "rgb(0, 128, 0)");
+      assert.notEqual(facts.embedButton, "rgb(255, 0, 255)", "the host's button style reached inside the embed");
+      assert.equal(facts.embedMainOutline, "none", "the host's .dp-main rule reached inside the embed");
+      assert.equal(facts.height, "520px");
+      await page.screenshot({ path: join(outputDir, "embed-page.png"), fullPage: true });
+      assertClean(t, seen);
+    }));
+
+  test("a preset fills the database, its steps run one at a time, Reset restores it", (t) =>
+    withPage("embed-preset", async (page, seen) => {
+      await page.goto(`${server.url}examples/embed.html`);
+      const embed = await embedReady(page, "embed-preset");
+      await embed.getByTestId("table-list").getByText("Music").waitFor();
+      const steps = embed.getByTestId("step");
+      assert.equal(await steps.count(), 3);
+      assert.equal(await steps.nth(0).getAttribute("aria-current"), "step");
+
+      const count = async (i) => {
+        const shown = await nextRun(embed, () => steps.nth(i).getByTestId("step-run").click());
+        assert.equal(shown.result, "ok", `step ${i + 1}: ${shown.response}`);
+        return JSON.parse(shown.response).Count;
+      };
+      assert.equal(await count(0), 2);
+      assert.equal(await embed.getByTestId("operation").inputValue(), "Query", "the step filled the Console");
+      assert.match(await editorText(embed, "request"), /"Select": "COUNT"/);
+      await count(1);
+      assert.equal(await count(2), 3, "the PutItem step added a song");
+      assert.deepEqual(await steps.evaluateAll((els) => els.map((e) => e.dataset.state)), ["done", "done", "done"]);
+
+      await embed.getByTestId("embed-reset").click();
+      await page.waitForFunction((el) => el.shadowRoot.querySelector("[data-testid=status]").dataset.state === "ready" && el.shadowRoot.querySelector("[data-testid=step]").dataset.state === "pending", await embed.elementHandle());
+      await embed.getByTestId("table-list").getByText("Music").waitFor();
+      assert.equal(await count(0), 2, "Reset did not restore the preset's two songs");
+      assertClean(t, seen);
+    }));
+
+  test("an embed works under a strict Content-Security-Policy", (t) =>
+    withPage("embed-csp", async (page, seen) => {
+      await page.addInitScript(() => {
+        globalThis.cspViolations = [];
+        document.addEventListener("securitypolicyviolation", (e) => globalThis.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+      });
+      await page.goto(`${server.url}examples/csp.html`);
+      const embed = await embedReady(page, "embed-csp");
+      await embed.getByTestId("table-list").getByText("Music").waitFor();
+      const step = await nextRun(embed, () => embed.getByTestId("step-run").first().click());
+      assert.equal(step.result, "ok");
+      assert.equal(JSON.parse(step.response).Count, 2);
+      // The editors' styles (CodeMirror's, adopted into the shadow root) and style.css apply.
+      const styled = await embed.getByTestId("request").evaluate((el) => ({
+        editor: getComputedStyle(el.closest(".cm-editor")).display,
+        tabs: getComputedStyle(el.getRootNode().querySelector(".dp-tabs")).display,
+      }));
+      assert.deepEqual(styled, { editor: "flex", tabs: "flex" });
+      // The Items panel's grid sizes rows through the CSSOM, which the policy allows.
+      await embed.getByTestId("tab-capacity").click();
+      await embed.getByTestId("panel-capacity").waitFor({ state: "visible" });
+      assert.deepEqual(await page.evaluate(() => globalThis.cspViolations), []);
+      await page.screenshot({ path: join(outputDir, "embed-csp.png"), fullPage: true });
+      assertClean(t, seen);
+    }));
+
+  test("a shared link opens the console and the database in a fresh database of its own", (t) =>
+    withPage("share-link", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=share-source#console`);
+      expectOk(await runRequest(page, "CreateTable", music("Shared")), "CreateTable");
+      expectOk(await runRequest(page, "PutItem", { TableName: "Shared", Item: { pk: { S: "one" }, note: { S: "<b>kept</b> as text" } } }), "PutItem");
+      const query = { TableName: "Shared", KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": { S: "one" } } };
+      await page.getByTestId("operation").fill("Query");
+      await setEditor(page, "request", JSON.stringify(query, null, 2));
+      await page.getByTestId("share").click();
+      await page.getByTestId("share-url").waitFor({ state: "visible" });
+      const link = await page.getByTestId("share-url").inputValue();
+      assert.match(link, /#share=[A-Za-z0-9_-]+$/);
+
+      await withPage("share-link-opened", async (opened, openedSeen) => {
+        await openPlayground(opened, link);
+        const dbName = await opened.getByTestId("db-name").textContent();
+        assert.match(dbName, /^share-[0-9a-f]{14}$/, "the link opened the sharer's database name or the reader's own");
+        assert.deepEqual(await tableListNames(opened), ["Shared"]);
+        assert.equal(await opened.getByTestId("operation").inputValue(), "Query");
+        assert.deepEqual(JSON.parse(await editorText(opened, "request")), query);
+        const shown = expectOk(await runRequest(opened, "Query", query), "Query in the opened link");
+        assert.equal(shown.Items[0].note.S, "<b>kept</b> as text");
+        // Reloading the link reopens the same database without applying the preset again.
+        expectOk(await runRequest(opened, "PutItem", { TableName: "Shared", Item: { pk: { S: "two" } } }), "PutItem");
+        await opened.reload();
+        await opened.getByTestId("status").and(opened.locator("[data-state=ready]")).waitFor();
+        const after = expectOk(await runRequest(opened, "Scan", { TableName: "Shared" }), "Scan after reload");
+        assert.equal(after.Count, 2);
+        assertClean(t, openedSeen);
+      });
+      assertClean(t, seen);
+    }));
+});
