@@ -11,19 +11,20 @@
 // api | cli | js, default partiql; snippetparse.ts and snippetjs.ts say what each means),
 // `kind` (batch | transaction: PartiQL statements sent as one request), `preset` (as the
 // playground's: #id, inline JSON or a URL; applied once per database, only when it has no
-// tables), `autorun` (runs once connected; snippets of one database run in page order).
+// tables, preset.ts applyPresetOnce), `autorun` (runs once connected; snippets of one database run in page order).
 //
 // For tests and pages: `data-state` is idle | running | done | error (a request failed or
 // the code could not be read; for js, the code threw); `results` lists every
 // request sent (operation, request, and the response or DynamoDB's error body); `output`
 // is what the <pre> shows, as a value; each run ends with a `dynaplay-result` event (detail:
 // state, results, output). <dynaplay-reset database="..."> is a "Start over" button: it
-// deletes that database and reloads the page.
+// empties that database (engine.ts resetShared) and reloads the page, which applies the
+// preset again and resets the simulation knobs.
 import { paginate } from "./clipaging";
 import { prettyJson } from "./codegen";
 import { h } from "./dom";
-import { type ApiError, deleteStorage, forgetShared, type Outcome, type Session, sharedSession, toApiError } from "./engine";
-import { applyPreset, parsePreset, presetText } from "./preset";
+import { type ApiError, type Outcome, resetShared, type Session, sharedSession, toApiError } from "./engine";
+import { applyPresetOnce, parsePreset, presetText } from "./preset";
 import type { DynaplayDatabase } from "./sdkhandler";
 import { runJs } from "./snippetjs";
 import { dedent, isSnippetLanguage, parseSnippet, SnippetSyntaxError, type SnippetLanguage } from "./snippetparse";
@@ -74,22 +75,6 @@ function inTurn<T>(database: string, job: () => Promise<T>): Promise<T> {
   const next = (turns.get(database) ?? Promise.resolve()).then(job, job);
   turns.set(database, next.catch(() => {}));
   return next;
-}
-
-/** Each database's preset, applied once per page (and only to a database with no tables). */
-const presets = new Map<string, Promise<void>>();
-function presetOnce(session: Session, attribute: string): Promise<void> {
-  let applied = presets.get(session.name);
-  if (!applied) {
-    applied = (async () => {
-      const preset = parsePreset(await presetText(attribute, document));
-      const listed = await session.send("ListTables", {});
-      if (listed.ok && (listed.response?.TableNames ?? []).length === 0) await applyPreset((operation, request) => session.send(operation, request), preset);
-    })();
-    presets.set(session.name, applied);
-    applied.catch(() => presets.delete(session.name));
-  }
-  return applied;
 }
 
 /** The session's database for the SDK handler, recording each request into RESULTS. */
@@ -169,7 +154,7 @@ export class DynaplaySnippet extends HTMLElement {
     try {
       const session = await sharedSession(database);
       const preset = this.getAttribute("preset");
-      if (preset) await presetOnce(session, preset);
+      if (preset) await applyPresetOnce(database, (operation, request) => session.send(operation, request), parsePreset(await presetText(preset, document)));
       this.output = await this.execute(session, this.code.textContent ?? "", results);
       // A js snippet's code may catch a failed request: it failed only if the code threw.
       if (this.language() !== "js" && results.some((r) => !r.ok)) state = "error";
@@ -227,9 +212,7 @@ export class DynaplayReset extends HTMLElement {
     button.addEventListener("click", async () => {
       button.disabled = true;
       try {
-        await (await sharedSession(database)).close();
-        forgetShared(database);
-        await deleteStorage(database);
+        await resetShared(database);
         location.reload();
       } catch (err) {
         status.textContent = err instanceof Error ? err.message : String(err);
