@@ -6,6 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 
 export const repo = fileURLToPath(new URL("../..", import.meta.url));
@@ -58,6 +59,21 @@ export function startServer(root = join(repo, "www")) {
       reject(new Error(`serve.mjs exited with ${code}: ${seen}`));
     });
   });
+}
+
+/** For a test file: starts the static server and Chromium before its tests and stops them
+ *  after; the object returned holds them (`server`, `browser`) once started. */
+export function serverAndBrowser() {
+  const started = {};
+  before(async () => {
+    started.server = await startServer();
+    started.browser = await launchBrowser();
+  });
+  after(async () => {
+    await started.browser?.close();
+    await started.server?.stop();
+  });
+  return started;
 }
 
 /** Launches Chromium with a fresh temporary profile at 1280x720; resolves to { context, close }. */

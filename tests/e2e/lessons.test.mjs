@@ -4,33 +4,22 @@
 // for JavaScript v3 (www/dist/snippet-sdk.js) against the page's database.
 //
 //   node --test tests/e2e/lessons.test.mjs     (after scripts/build.sh)
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { assertClean, launchBrowser, outputDir, repo, startServer, watch } from "./browser.mjs";
+import { assertClean, outputDir, repo, serverAndBrowser, watch } from "./browser.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const started = serverAndBrowser();
 
 /** Opens lesson SLUG, runs BODY(run, page), then checks the page stayed clean. */
 async function withLesson(t, slug, body) {
-  const page = await browser.context.newPage();
+  const page = await started.browser.context.newPage();
   const seen = watch(page);
   const requests = [];
   page.on("request", (request) => requests.push(request.url()));
   try {
-    await page.goto(`${server.url}lessons/${slug}.html`);
+    await page.goto(`${started.server.url}lessons/${slug}.html`);
     await page.waitForFunction(() => [...document.querySelectorAll("dynaplay-snippet")].every((el) => el.dataset.state === "idle"));
     // The embedded playground opens the lesson's database (with its preset) too.
     await page.waitForFunction(() => document.querySelector("dynaplay-playground")?.dataset.ready === "true");
@@ -45,7 +34,7 @@ async function withLesson(t, slug, body) {
         return { ...detail, state: snippet.dataset.state, text: snippet.querySelector("[data-testid=snippet-output]").textContent };
       }, id);
     await body(run, page);
-    const elsewhere = requests.filter((url) => !url.startsWith(server.url));
+    const elsewhere = requests.filter((url) => !url.startsWith(started.server.url));
     assert.deepEqual(elsewhere, [], "the lesson sent requests off the page's origin");
     assertClean(t, seen);
   } catch (err) {
@@ -76,8 +65,8 @@ const ids = (items, key) => items.map((item) => item[key].S).sort();
 
 describe("lessons", () => {
   test("the index links every lesson page", async () => {
-    const page = await browser.context.newPage();
-    await page.goto(`${server.url}lessons/`);
+    const page = await started.browser.context.newPage();
+    await page.goto(`${started.server.url}lessons/`);
     const links = await page.locator("ol.lesson-list a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
     const pages = (await readdir(join(repo, "www", "lessons"))).filter((f) => f.endsWith(".html") && f !== "index.html");
     assert.deepEqual([...links].sort(), pages.sort());

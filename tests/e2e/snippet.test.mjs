@@ -2,30 +2,19 @@
 // loads dist/playground.js (a lesson page, under its Content-Security-Policy), checking the
 // shared database, the preset applied once, page order, errors as DynamoDB answers them,
 // code shown as text only, and the AWS SDK bundle loaded only when a js snippet runs.
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { assertClean, launchBrowser, startServer, watch } from "./browser.mjs";
+import { assertClean, serverAndBrowser, watch } from "./browser.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const started = serverAndBrowser();
 
 /** A page with the bundle loaded; resolves to { page, seen, requests }. */
 async function bundlePage() {
-  const page = await browser.context.newPage();
+  const page = await started.browser.context.newPage();
   const seen = watch(page);
   const requests = [];
   page.on("request", (request) => requests.push(new URL(request.url()).pathname));
-  await page.goto(`${server.url}lessons/vpc-endpoints.html`);
+  await page.goto(`${started.server.url}lessons/vpc-endpoints.html`);
   await page.waitForFunction(() => customElements.get("dynaplay-snippet") !== undefined);
   return { page, seen, requests };
 }
