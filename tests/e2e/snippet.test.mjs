@@ -111,6 +111,7 @@ test("a js snippet runs the real AWS SDK, loaded only when it first runs; SDK er
   await addSnippets(page, [
     { id: "sdk", text: code, attributes: { database: "snippet-js", language: "js", preset: PRESET, autorun: "" } },
     { id: "throws", text: `await client.send(new DeleteTableCommand({ TableName: "Missing" }));`, attributes: { database: "snippet-js", language: "js", autorun: "" } },
+    { id: "raw", text: `return send("Dynaplay.Configure", { Nope: 1 });`, attributes: { database: "snippet-js", language: "js", autorun: "" } },
   ]);
   const sdk = await finished(page, "sdk");
   assert.equal(sdk.state, "done", "the code caught the refusal");
@@ -120,6 +121,11 @@ test("a js snippet runs the real AWS SDK, loaded only when it first runs; SDK er
   const thrown = await finished(page, "throws");
   assert.equal(thrown.state, "error");
   assert.equal(JSON.parse(thrown.text).__type, "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException");
+  // send() speaks to the engine directly: its error is shown as DynamoDB's body too.
+  const raw = await finished(page, "raw");
+  assert.equal(raw.state, "error");
+  assert.equal(raw.output.__type, raw.results[0].error.__type);
+  assert.match(raw.output.__type, /SerializationException$/);
   assertClean(t, seen);
   await page.close();
 });

@@ -100,12 +100,28 @@ function shown(results: SnippetResult[]): unknown {
   return results.map((r) => ({ [r.operation]: r.ok ? r.response : r.error }));
 }
 
+const errorName = (err: unknown) => (err instanceof Error ? err.name : "Error");
+const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** What a run that threw ERR shows: DynamoDB's error body when ERR is the failure of the
+ *  last request (an SDK exception, or the engine's error through `send`), else its message. */
+function thrownShown(err: unknown, results: SnippetResult[]): { output: unknown; text: string } {
+  const last = results[results.length - 1];
+  const fromRequest = last !== undefined && !last.ok && typeof err === "object" && err !== null && ("$metadata" in err || "__type" in err);
+  if (fromRequest) {
+    const output = results.length === 1 ? last.error : shown(results);
+    return { output, text: prettyJson(output) };
+  }
+  const title = err instanceof SnippetSyntaxError ? "The snippet could not be read" : errorName(err);
+  return { output: { error: errorName(err), message: errorMessage(err) }, text: `${title}: ${errorMessage(err)}` };
+}
+
 export class DynaplaySnippet extends HTMLElement {
   /** Every request the last run sent. */
   results: SnippetResult[] = [];
   /** What the output shows, as a value (a js snippet's return value, or the responses). */
   output: unknown = undefined;
-  private code = h("code", { contenteditable: "plaintext-only", spellcheck: "false", "data-testid": "snippet-code" });
+  private code = h("code", { contenteditable: "plaintext-only", role: "textbox", "aria-multiline": "true", spellcheck: "false", "data-testid": "snippet-code" });
   private out = h("pre", { class: "dp-snippet-output", role: "status", "aria-live": "polite", "data-testid": "snippet-output", hidden: true });
   private runButton = h("button", { type: "button", class: "small", "data-testid": "snippet-run" }, "Run");
   private started = false;
@@ -161,15 +177,7 @@ export class DynaplaySnippet extends HTMLElement {
       text = this.output === undefined ? "(no output)" : prettyJson(this.output);
     } catch (err) {
       state = "error";
-      const failed = results[results.length - 1];
-      // An SDK exception is the error of the last request: show DynamoDB's body for it.
-      if (failed && !failed.ok && err && typeof err === "object" && "$metadata" in err) {
-        this.output = results.length === 1 ? failed.error : shown(results);
-        text = prettyJson(this.output);
-      } else {
-        this.output = { error: err instanceof Error ? err.name : "Error", message: err instanceof Error ? err.message : String(err) };
-        text = `${err instanceof SnippetSyntaxError ? "The snippet could not be read" : err instanceof Error ? err.name : "Error"}: ${err instanceof Error ? err.message : String(err)}`;
-      }
+      ({ output: this.output, text } = thrownShown(err, results));
     }
     this.results = results;
     this.out.textContent = text;
