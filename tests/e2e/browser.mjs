@@ -2,11 +2,11 @@
 // (the system /usr/bin/chromium through playwright-core, fresh profile), and page actions.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { after, before } from "node:test";
 import { chromium } from "playwright-core";
 
 export const repo = fileURLToPath(new URL("../..", import.meta.url));
@@ -61,21 +61,6 @@ export function startServer(root = join(repo, "www")) {
   });
 }
 
-/** For a test file: starts the static server and Chromium before its tests and stops them
- *  after; the object returned holds them (`server`, `browser`) once started. */
-export function serverAndBrowser() {
-  const started = {};
-  before(async () => {
-    started.server = await startServer();
-    started.browser = await launchBrowser();
-  });
-  after(async () => {
-    await started.browser?.close();
-    await started.server?.stop();
-  });
-  return started;
-}
-
 /** Launches Chromium with a fresh temporary profile at 1280x720; resolves to { context, close }. */
 export async function launchBrowser() {
   const profile = await mkdtemp(join(tmpdir(), "dynaplay-e2e-"));
@@ -96,6 +81,41 @@ export async function launchBrowser() {
   } catch (err) {
     await rm(profile, { recursive: true, force: true });
     throw err;
+  }
+}
+
+/** What a suite of page tests starts with: checks that the page is built, then starts the
+ *  static server and Chromium; resolves to { server, browser, stop }. */
+export async function startPageSuite() {
+  for (const built of ["www/pkg/dynaplay.js", "www/dist/playground.js"]) {
+    assert.ok(existsSync(join(repo, built)), `${built} is missing: build it first with scripts/build.sh`);
+  }
+  await mkdir(outputDir, { recursive: true });
+  const server = await startServer();
+  const browser = await launchBrowser().catch(async (err) => {
+    await server.stop();
+    throw err;
+  });
+  const stop = async () => {
+    await browser.close();
+    await server.stop();
+  };
+  return { server, browser, stop };
+}
+
+/** Runs BODY(page, seen) on a new page of BROWSER (from launchBrowser); saves
+ *  test-output/NAME-failed.png on failure. */
+export async function withPage(browser, name, body, { viewport } = {}) {
+  const page = await browser.context.newPage();
+  if (viewport) await page.setViewportSize(viewport);
+  const seen = watch(page);
+  try {
+    await body(page, seen);
+  } catch (err) {
+    await page.screenshot({ path: join(outputDir, `${name}-failed.png`), fullPage: true }).catch(() => {});
+    throw err;
+  } finally {
+    await page.close().catch(() => {});
   }
 }
 

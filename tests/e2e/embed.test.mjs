@@ -9,40 +9,24 @@
 // uncaught error, no console error: a CSP violation is one, no dialog).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import {
   assertClean,
   editorText,
   expectOk,
-  launchBrowser,
   nextRun,
   openPlayground,
   outputDir,
   runInEmbed,
   runRequest,
   setEditor,
-  startServer,
+  startPageSuite,
   tableListNames,
-  watch,
+  withPage as withPageOf,
 } from "./browser.mjs";
 
-let server;
-let browser;
-
-/** Runs BODY(page, seen) on a new page; saves test-output/NAME-failed.png on failure. */
-async function withPage(name, body) {
-  const page = await browser.context.newPage();
-  const seen = watch(page);
-  try {
-    await body(page, seen);
-  } catch (err) {
-    await page.screenshot({ path: join(outputDir, `${name}-failed.png`), fullPage: true }).catch(() => {});
-    throw err;
-  } finally {
-    await page.close().catch(() => {});
-  }
-}
+let suite;
+const withPage = (name, body) => withPageOf(suite.browser, name, body);
 
 /** Waits until the embed with element id ID has opened its database (and applied its preset). */
 async function embedReady(page, id) {
@@ -62,30 +46,30 @@ const music = (name) => ({
 
 describe("embedded playgrounds", { timeout: 240_000 }, () => {
   before(async () => {
-    await mkdir(outputDir, { recursive: true });
-    server = await startServer();
-    browser = await launchBrowser();
+    suite = await startPageSuite();
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => suite?.stop());
 
   test("embeds on one page stay isolated: databases, ids, localStorage, styles", (t) =>
     withPage("embed-isolation", async (page, seen) => {
-      await page.goto(`${server.url}examples/embed.html`);
+      await page.goto(`${suite.server.url}examples/embed.html`);
       const a = await embedReady(page, "embed-a");
       const b = await embedReady(page, "embed-b");
       await embedReady(page, "embed-preset");
+      const a2 = await embedReady(page, "embed-a2");
+      const unnamed = await embedReady(page, "embed-default");
 
       assert.equal(await a.getByTestId("embed-database").textContent(), "tutorial-a");
+      assert.equal(await unnamed.getByTestId("embed-database").textContent(), "embed:/examples/embed.html:4", "an unnamed embed opened someone else's database");
       // panels="console,items": those tabs, in that order; embed-b shows the console alone.
       assert.deepEqual(await a.locator("[role=tab]:not([hidden])").allTextContents(), ["Console", "Items"]);
       assert.deepEqual(await b.locator("[role=tab]:not([hidden])").allTextContents(), ["Console"]);
 
       assert.equal((await runInEmbed(a, "CreateTable", music("OnlyInA"))).result, "ok");
       await a.getByTestId("table-list").getByText("OnlyInA").waitFor();
+      // embed-a2 names the same database: it shares the session and lists the new table.
+      await a2.getByTestId("table-list").getByText("OnlyInA").waitFor();
       const listedInB = await runInEmbed(b, "ListTables", {});
       assert.deepEqual(JSON.parse(listedInB.response).TableNames, [], "embed-b sees embed-a's table");
 
@@ -106,19 +90,27 @@ describe("embedded playgrounds", { timeout: 240_000 }, () => {
       });
       assert.deepEqual(facts.duplicateIds, [], "element ids repeat across the page");
       assert.equal(facts.global, "undefined", "an embed set globalThis.dynaplay");
-      for (const key of facts.keys) assert.match(key, /@tutorial-(a|b|music)$/, `localStorage key ${key} is not per database`);
+      for (const key of facts.keys) assert.match(key, /@(tutorial-(a|b|music)|embed:\/examples\/embed\.html:4)$/, `localStorage key ${key} is not per database`);
       assert.match(facts.hostFont, /Georgia/, "the embed's styles reached the host page");
       assert.equal(facts.hostTitle, "rgb(0, 128, 0)");
       assert.notEqual(facts.embedButton, "rgb(255, 0, 255)", "the host's button style reached inside the embed");
       assert.equal(facts.embedMainOutline, "none", "the host's .dp-main rule reached inside the embed");
       assert.equal(facts.height, "520px");
       await page.screenshot({ path: join(outputDir, "embed-page.png"), fullPage: true });
+
+      // A Reset in embed-a empties the shared database; embed-a2 follows onto the new session.
+      await a.getByTestId("embed-reset").click();
+      await a2.getByTestId("tables-empty").waitFor({ state: "visible" });
+      await a2.locator("[data-testid=status][data-state=ready]").waitFor();
+      await a.locator("[data-testid=status][data-state=ready]").waitFor();
+      assert.deepEqual(JSON.parse((await runInEmbed(a, "ListTables", {})).response).TableNames, []);
+      assert.deepEqual(JSON.parse((await runInEmbed(b, "ListTables", {})).response).TableNames, [], "embed-b's database");
       assertClean(t, seen);
     }));
 
   test("a preset fills the database, its steps run one at a time, Reset restores it", (t) =>
     withPage("embed-preset", async (page, seen) => {
-      await page.goto(`${server.url}examples/embed.html`);
+      await page.goto(`${suite.server.url}examples/embed.html`);
       const embed = await embedReady(page, "embed-preset");
       await embed.getByTestId("table-list").getByText("Music").waitFor();
       const steps = embed.getByTestId("step");
@@ -137,6 +129,16 @@ describe("embedded playgrounds", { timeout: 240_000 }, () => {
       assert.equal(await count(2), 3, "the PutItem step added a song");
       assert.deepEqual(await steps.evaluateAll((els) => els.map((e) => e.dataset.state)), ["done", "done", "done"]);
 
+      // Delete the table (the confirmation opens inside the embed, styled), then Reset.
+      await embed.getByTestId("table-list").getByText("Music").click();
+      await embed.getByTestId("tab-designer").click();
+      await embed.getByTestId("edit-delete").click();
+      const dialog = embed.getByTestId("dialog");
+      await dialog.waitFor({ state: "visible" });
+      assert.equal(await dialog.evaluate((d) => d.getRootNode() instanceof ShadowRoot), true, "the dialog opened outside the embed");
+      await embed.getByTestId("dialog-confirm").click();
+      await embed.getByTestId("tables-empty").waitFor({ state: "visible" });
+
       await embed.getByTestId("embed-reset").click();
       await page.waitForFunction((el) => el.shadowRoot.querySelector("[data-testid=status]").dataset.state === "ready" && el.shadowRoot.querySelector("[data-testid=step]").dataset.state === "pending", await embed.elementHandle());
       await embed.getByTestId("table-list").getByText("Music").waitFor();
@@ -150,7 +152,7 @@ describe("embedded playgrounds", { timeout: 240_000 }, () => {
         globalThis.cspViolations = [];
         document.addEventListener("securitypolicyviolation", (e) => globalThis.cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
       });
-      await page.goto(`${server.url}examples/csp.html`);
+      await page.goto(`${suite.server.url}examples/csp.html`);
       const embed = await embedReady(page, "embed-csp");
       await embed.getByTestId("table-list").getByText("Music").waitFor();
       const step = await nextRun(embed, () => embed.getByTestId("step-run").first().click());
@@ -165,6 +167,17 @@ describe("embedded playgrounds", { timeout: 240_000 }, () => {
       // The Items panel's grid sizes rows through the CSSOM, which the policy allows.
       await embed.getByTestId("tab-capacity").click();
       await embed.getByTestId("panel-capacity").waitFor({ state: "visible" });
+      // An embed added later by a script, with a malformed inline preset, says what is wrong.
+      await page.evaluate(() => {
+        const late = document.createElement("dynaplay-playground");
+        late.id = "embed-late";
+        late.setAttribute("database", "csp-late");
+        late.setAttribute("preset", '{"tables": {"TableName": "Music"}}');
+        document.body.append(late);
+      });
+      const late = page.locator("#embed-late");
+      await late.locator("[data-testid=status][data-state=error]").waitFor();
+      assert.equal(await late.getByTestId("status").textContent(), "The preset could not be read: tables must be an array of objects");
       assert.deepEqual(await page.evaluate(() => globalThis.cspViolations), []);
       await page.screenshot({ path: join(outputDir, "embed-csp.png"), fullPage: true });
       assertClean(t, seen);
@@ -172,7 +185,7 @@ describe("embedded playgrounds", { timeout: 240_000 }, () => {
 
   test("a shared link opens the console and the database in a fresh database of its own", (t) =>
     withPage("share-link", async (page, seen) => {
-      await openPlayground(page, `${server.url}?db=share-source#console`);
+      await openPlayground(page, `${suite.server.url}?db=share-source#console`);
       expectOk(await runRequest(page, "CreateTable", music("Shared")), "CreateTable");
       expectOk(await runRequest(page, "PutItem", { TableName: "Shared", Item: { pk: { S: "one" }, note: { S: "<b>kept</b> as text" } } }), "PutItem");
       const query = { TableName: "Shared", KeyConditionExpression: "pk = :pk", ExpressionAttributeValues: { ":pk": { S: "one" } } };

@@ -4,21 +4,21 @@
 // for JavaScript v3 (www/dist/snippet-sdk.js) against the page's database.
 //
 //   node --test tests/e2e/lessons.test.mjs     (after scripts/build.sh)
-import { describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { assertClean, outputDir, repo, serverAndBrowser, watch } from "./browser.mjs";
+import { assertClean, repo, startPageSuite, withPage } from "./browser.mjs";
 
-const started = serverAndBrowser();
+let started;
+before(async () => (started = await startPageSuite()));
+after(() => started?.stop());
 
-/** Opens lesson SLUG, runs BODY(run, page), then checks the page stayed clean. */
-async function withLesson(t, slug, body) {
-  const page = await started.browser.context.newPage();
-  const seen = watch(page);
-  const requests = [];
-  page.on("request", (request) => requests.push(request.url()));
-  try {
+/** Opens lesson SLUG, runs BODY(run, page), then checks the page stayed clean and on its origin. */
+function withLesson(t, slug, body) {
+  return withPage(started.browser, `lesson-${slug}`, async (page, seen) => {
+    const requests = [];
+    page.on("request", (request) => requests.push(request.url()));
     await page.goto(`${started.server.url}lessons/${slug}.html`);
     await page.waitForFunction(() => [...document.querySelectorAll("dynaplay-snippet")].every((el) => el.dataset.state === "idle"));
     // The embedded playground opens the lesson's database (with its preset) too.
@@ -37,12 +37,7 @@ async function withLesson(t, slug, body) {
     const elsewhere = requests.filter((url) => !url.startsWith(started.server.url));
     assert.deepEqual(elsewhere, [], "the lesson sent requests off the page's origin");
     assertClean(t, seen);
-  } catch (err) {
-    await page.screenshot({ path: join(outputDir, `lesson-${slug}-failed.png`), fullPage: true }).catch(() => {});
-    throw err;
-  } finally {
-    await page.close().catch(() => {});
-  }
+  });
 }
 
 /** The response of a snippet's one request (failing the test if it failed). */

@@ -7,46 +7,33 @@
 // threw nothing and opened no dialog. Screenshots land in test-output/ (one per panel).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   assertClean,
   confirmInPage,
   editorText,
   expectOk,
-  launchBrowser,
   openPlayground,
   outputDir,
   pickConsoleMode,
-  repo,
   runRequest,
   setEditor,
   showPanel,
-  startServer,
+  startPageSuite,
   tableListNames,
   waitForStatus,
   waitUntilReady,
-  watch,
+  withPage as withPageOf,
 } from "./browser.mjs";
 
 let server;
 let browser;
 
+let suite;
+
 /** Runs BODY(page, seen) on a new page; saves test-output/NAME-failed.png on failure. */
-async function withPage(name, body, { viewport } = {}) {
-  const page = await browser.context.newPage();
-  if (viewport) await page.setViewportSize(viewport);
-  const seen = watch(page);
-  try {
-    await body(page, seen);
-  } catch (err) {
-    await page.screenshot({ path: join(outputDir, `${name}-failed.png`), fullPage: true }).catch(() => {});
-    throw err;
-  } finally {
-    await page.close().catch(() => {});
-  }
-}
+const withPage = (name, body, options) => withPageOf(browser, name, body, options);
 
 async function screenshot(t, page, name, options = {}) {
   const path = join(outputDir, `${name}.png`);
@@ -104,18 +91,11 @@ async function runIn(page, act) {
 
 describe("playground page", { timeout: 240_000 }, () => {
   before(async () => {
-    for (const built of ["www/pkg/dynaplay.js", "www/dist/playground.js"]) {
-      assert.ok(existsSync(join(repo, built)), `${built} is missing: build it first with scripts/build.sh`);
-    }
-    await mkdir(outputDir, { recursive: true });
-    server = await startServer();
-    browser = await launchBrowser();
+    suite = await startPageSuite();
+    ({ server, browser } = suite);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => suite?.stop());
 
   test("the console is interactive soon after navigation", (t) =>
     withPage("timing", async (page, seen) => {

@@ -69,19 +69,19 @@ class DynaplayPlayground extends HTMLElement {
     // Header: the full page's title and theme toggle; an embed's database name and Reset.
     const status = h("p", { class: "dp-status", role: "status", "data-testid": "status", "data-state": "loading" }, "Loading the engine…");
     const simulationBadge = createSimulationBadge(state, () => show("capacity", false));
-    const resetButton = h("button", { type: "button", class: "small secondary", "data-testid": "embed-reset", disabled: true }, "Reset");
+    const resetButton = page ? null : h("button", { type: "button", class: "small secondary", "data-testid": "embed-reset", disabled: true }, "Reset");
     let header: HTMLElement;
-    if (page) {
+    if (resetButton) {
+      header = h("header", { class: "dp-header dp-embed-header" }, h("span", { class: "dp-embed-name" }, "Dynaplay ", h("code", { "data-testid": "embed-database" }, dbName)), status, simulationBadge, resetButton);
+    } else {
       const themeButton = h("button", { type: "button", class: "small secondary", "data-testid": "theme-toggle" });
       createThemeToggle(themeButton);
       header = h("header", { class: "dp-header" }, h("h1", {}, "Dynaplay ", h("span", { class: "tagline" }, "DynamoDB in a browser tab")), status, simulationBadge, themeButton);
-    } else {
-      header = h("header", { class: "dp-header dp-embed-header" }, h("span", { class: "dp-embed-name" }, "Dynaplay ", h("code", { "data-testid": "embed-database" }, dbName)), status, simulationBadge, resetButton);
     }
     state.addEventListener("status", () => {
       status.dataset.state = state.status.state;
       status.textContent = state.status.text;
-      resetButton.disabled = state.status.state === "loading";
+      if (resetButton) resetButton.disabled = state.status.state === "loading";
     });
 
     // Panels as tabs (WAI-ARIA tabs pattern: arrow keys move between tabs)
@@ -149,7 +149,15 @@ class DynaplayPlayground extends HTMLElement {
     const main = h("main", { class: "dp-main", id: `${ids}-main` }, stepsHost, tablist, ...panels.values());
     const layout = h("div", { class: "dp-layout" }, sidebar, main);
     if (page) this.replaceChildren(h("a", { class: "skip-link", href: "#dp-main" }, "Skip to the panels"), header, layout);
-    else root.replaceChildren(h("link", { rel: "stylesheet", href: STYLESHEET }), header, layout);
+    else {
+      // Hidden until style.css has loaded, so the embed never flashes unstyled.
+      const body = h("div", { class: "dp-embed", hidden: true }, header, layout);
+      const stylesheet = h("link", { rel: "stylesheet", href: STYLESHEET });
+      const reveal = () => (body.hidden = false);
+      stylesheet.addEventListener("load", reveal);
+      stylesheet.addEventListener("error", reveal);
+      root.replaceChildren(stylesheet, body);
+    }
 
     const fromHash = page ? location.hash.slice(1) : "";
     let saved: string | null = null;
@@ -178,8 +186,9 @@ class DynaplayPlayground extends HTMLElement {
 
     let steps: Steps | null = null;
     const begin = async (): Promise<Start | null> => {
+      const sharing = page && location.hash.startsWith(SHARE_PREFIX);
       try {
-        if (page && location.hash.startsWith(SHARE_PREFIX)) {
+        if (sharing) {
           const shared = await decodeShare(location.hash);
           state.dbName = shareDatabaseName(location.hash);
           return { preset: shared.preset, console: shared.console };
@@ -187,7 +196,7 @@ class DynaplayPlayground extends HTMLElement {
         const source = this.getAttribute("preset");
         return { preset: source ? parsePreset(await presetText(source, document)) : null };
       } catch (err) {
-        state.setStatus("error", (err as Error).message);
+        state.setStatus("error", `${sharing ? "" : "The preset could not be read: "}${(err as Error).message}`);
         return null;
       }
     };
@@ -201,7 +210,7 @@ class DynaplayPlayground extends HTMLElement {
         return false;
       }
     };
-    resetButton.addEventListener("click", async () => {
+    resetButton?.addEventListener("click", async () => {
       const start = await begin();
       if (start && (await state.reset())) await restore(start);
       steps?.restart();

@@ -15,6 +15,8 @@ export interface Placement {
 }
 
 const KNOWN_KEY = "dynaplay.databases";
+/** Operations after which the table list may have changed. */
+const CHANGES_TABLES = /^(CreateTable|DeleteTable|UpdateTable|RestoreTable|ImportTable)/;
 
 export class AppState extends EventTarget {
   session: Session | null = null;
@@ -53,7 +55,7 @@ export class AppState extends EventTarget {
       return { ok: false, error: { name: "NoDatabase", type: null, message: "No database is open" }, ms: 0 };
     }
     const outcome = await this.session.send<T>(operation, request);
-    if (outcome.ok && /^(CreateTable|DeleteTable|UpdateTable|RestoreTable|ImportTable)/.test(operation)) await this.refreshTables();
+    if (outcome.ok && CHANGES_TABLES.test(operation)) await this.refreshTables();
     return outcome;
   }
 
@@ -86,12 +88,17 @@ export class AppState extends EventTarget {
     return true;
   }
 
-  /** The page's shared session for `name`; when another holder closes it (a Reset in another
-   *  embed of the same database), this state opens the session that replaces it. */
+  /** The page's shared session for `name`. When another holder closes it (a Reset in another
+   *  embed of the same database), this state opens the session that replaces it; when another
+   *  holder's request changes the tables, this state lists them again. */
   private async sharedSession(name: string): Promise<Session> {
     const session = await sharedSession(name);
     session.addEventListener("closed", () => {
       if (this.session === session) void this.open(name);
+    });
+    session.addEventListener("sent", (e) => {
+      const { operation, outcome } = (e as CustomEvent<{ operation: string; outcome: Outcome }>).detail;
+      if (this.session === session && outcome.ok && CHANGES_TABLES.test(operation)) void this.refreshTables();
     });
     return session;
   }
