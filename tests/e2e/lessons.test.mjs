@@ -90,9 +90,8 @@ describe("lessons", () => {
       assert.deepEqual((await tables.allTextContents()).sort(), ["CustomerOrders", "Customers", "Shop"], "the preset, applied once");
       await page.locator("#select [data-testid=snippet-code]").fill(`INSERT INTO "Customers" VALUE {'id': 'c9', 'name': 'Zoe'}`);
       assert.equal((await run("select")).state, "done");
-      // The playground's Items panel shows the item the snippet inserted. (Typing into the
-      // playground's editors is left out: CodeMirror sets a style attribute, which this
-      // page's CSP refuses, logging an error; see docs/embedding.md.)
+      // The playground's Items panel shows the item the snippet inserted. (Its editors are
+      // not typed into: replacing a selection there logs a CSP error, docs/embedding.md.)
       const embed = page.locator("dynaplay-playground");
       await embed.getByTestId("table-list").getByRole("button", { name: "Customers", exact: true }).click();
       await embed.getByTestId("tab-items").click();
