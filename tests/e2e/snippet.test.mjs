@@ -125,3 +125,15 @@ test("a js snippet runs the real AWS SDK, loaded only when it first runs; SDK er
     assert.equal(raw.output.__type, raw.results[0].error.__type);
     assert.match(raw.output.__type, /SerializationException$/);
   }));
+
+test("Start over (<dynaplay-reset>) deletes the database and reloads the page", (t) =>
+  withBundlePage(t, "reset", async (page) => {
+    const table = { TableName: "Scratch", KeySchema: [{ AttributeName: "id", KeyType: "HASH" }], AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST" };
+    await addSnippets(page, [{ id: "scratch", text: `CreateTable ${JSON.stringify(table)}`, attributes: { database: "lesson-vpc-endpoints", language: "api", autorun: "" } }]);
+    assert.equal((await finished(page, "scratch")).state, "done");
+    await Promise.all([page.waitForEvent("load"), page.getByTestId("snippet-reset").click()]);
+    await page.waitForFunction(() => document.querySelector("dynaplay-playground")?.dataset.ready === "true");
+    await page.locator("#endpoints-cli [data-testid=snippet-code]").fill("aws dynamodb list-tables");
+    await page.locator("#endpoints-cli [data-testid=snippet-run]").click();
+    assert.deepEqual((await finished(page, "endpoints-cli")).output, { TableNames: [] });
+  }));
