@@ -196,7 +196,8 @@ export class DynaplaySnippet extends HTMLElement {
       const returned = await runJs(code, db, { send: (operation: string, request: object) => db.send(operation, request) });
       return returned === undefined && results.length ? shown(results) : displayable(returned);
     }
-    const kind = this.getAttribute("kind") === "batch" ? "batch" : this.getAttribute("kind") === "transaction" ? "transaction" : "single";
+    const kind = this.getAttribute("kind") ?? "single";
+    if (kind !== "single" && kind !== "batch" && kind !== "transaction") throw new SnippetSyntaxError(`kind must be batch or transaction; got "${kind}".`);
     const send = (operation: string, request: object) => session.send(operation, request);
     for (const { operation, request, paging } of parseSnippet(language, code, kind)) {
       const outcome = paging ? await paginate(send, operation, request, paging) : await send(operation, request);
