@@ -86,6 +86,7 @@ describe("embedded playgrounds", { timeout: 240_000 }, () => {
           embedButton: getComputedStyle(inA.querySelector("[data-testid=run]")).backgroundColor,
           embedMainOutline: getComputedStyle(inA.querySelector(".dp-main")).outlineStyle,
           height: getComputedStyle(document.querySelector("#embed-a")).height,
+          backgrounds: ["#embed-a", "#embed-b"].map((id) => getComputedStyle(document.querySelector(id)).backgroundColor),
         };
       });
       assert.deepEqual(facts.duplicateIds, [], "element ids repeat across the page");
@@ -96,6 +97,7 @@ describe("embedded playgrounds", { timeout: 240_000 }, () => {
       assert.notEqual(facts.embedButton, "rgb(255, 0, 255)", "the host's button style reached inside the embed");
       assert.equal(facts.embedMainOutline, "none", "the host's .dp-main rule reached inside the embed");
       assert.equal(facts.height, "520px");
+      assert.deepEqual(facts.backgrounds, ["rgb(246, 247, 249)", "rgb(15, 18, 22)"], "embed-b's data-theme=\"dark\"");
       await page.screenshot({ path: join(outputDir, "embed-page.png"), fullPage: true });
 
       // A Reset in embed-a empties the shared database; embed-a2 follows onto the new session.
@@ -167,6 +169,11 @@ describe("embedded playgrounds", { timeout: 240_000 }, () => {
       // The Items panel's grid sizes rows through the CSSOM, which the policy allows.
       await embed.getByTestId("tab-capacity").click();
       await embed.getByTestId("panel-capacity").waitFor({ state: "visible" });
+      // Share from an embed links to the full playground page next to the bundle.
+      await embed.getByTestId("tab-console").click();
+      await embed.getByTestId("share").click();
+      await embed.getByTestId("share-url").waitFor({ state: "visible" });
+      assert.ok((await embed.getByTestId("share-url").inputValue()).startsWith(`${suite.server.url}#share=`));
       // An embed added later by a script, with a malformed inline preset, says what is wrong.
       await page.evaluate(() => {
         const late = document.createElement("dynaplay-playground");
@@ -211,6 +218,11 @@ describe("embedded playgrounds", { timeout: 240_000 }, () => {
         await opened.getByTestId("status").and(opened.locator("[data-state=ready]")).waitFor();
         const after = expectOk(await runRequest(opened, "Scan", { TableName: "Shared" }), "Scan after reload");
         assert.equal(after.Count, 2);
+        // Switching to another database leaves the shared link behind (a reload stays there).
+        await opened.getByTestId("db-new-name").fill("after-share");
+        await opened.getByTestId("db-create").click();
+        await opened.getByTestId("db-name").getByText("after-share", { exact: true }).waitFor();
+        await opened.waitForFunction(() => !location.hash.startsWith("#share=") && new URLSearchParams(location.search).get("db") === "after-share");
         assertClean(t, openedSeen);
       });
       assertClean(t, seen);

@@ -16,7 +16,7 @@
 // performance mark "dynaplay:console-interactive" is set (the e2e tests read it).
 import { createBuckets } from "./buckets";
 import { createCapacity } from "./capacity";
-import { type Console, createConsole } from "./console";
+import { type ConsoleState, createConsole } from "./console";
 import { createDesigner } from "./designer";
 import { h, uid } from "./dom";
 import { defaultEmbedDatabase, heightValue, isPanel, type Panel, PANELS, parsePanels } from "./embedconfig";
@@ -30,6 +30,7 @@ import { createSimulationBadge } from "./simbadge";
 import { AppState } from "./state";
 import { createSteps, type Steps } from "./steps";
 import { createStreams } from "./streams";
+import { PanelTabs } from "./tabs";
 import { createThemeToggle } from "./theme";
 
 const LAST_PANEL = "dynaplay.panel";
@@ -41,15 +42,57 @@ async function ensurePreset(state: AppState, preset: Preset) {
   await state.refreshTables();
 }
 
-/** The preset a link's `#share=` fragment or an embed's `preset` attribute gives. */
+/** What the element starts from: a preset (an embed's `preset` attribute, or a link's
+ *  `#share=` fragment) and what a shared link puts in the Console. */
 interface Start {
   preset: Preset | null;
-  /** What a shared link puts in the Console. */
-  console?: Parameters<Console["load"]>[0];
+  console?: ConsoleState;
+}
+
+/** The header: the full page's title and theme toggle, or an embed's database name and its
+ *  Reset button. The status line follows the state. */
+function createHeader(state: AppState, page: boolean, showCapacity: () => void): { element: HTMLElement; reset: HTMLButtonElement | null } {
+  const status = h("p", { class: "dp-status", role: "status", "data-testid": "status", "data-state": "loading" }, "Loading the engine…");
+  const simulationBadge = createSimulationBadge(state, showCapacity);
+  const reset = page ? null : h("button", { type: "button", class: "small secondary", "data-testid": "embed-reset", disabled: true }, "Reset");
+  state.addEventListener("status", () => {
+    status.dataset.state = state.status.state;
+    status.textContent = state.status.text;
+    if (reset) reset.disabled = state.status.state === "loading";
+  });
+  if (reset) {
+    const name = h("span", { class: "dp-embed-name" }, "Dynaplay ", h("code", { "data-testid": "embed-database" }, state.dbName));
+    return { element: h("header", { class: "dp-header dp-embed-header" }, name, status, simulationBadge, reset), reset };
+  }
+  const themeButton = h("button", { type: "button", class: "small secondary", "data-testid": "theme-toggle" });
+  createThemeToggle(themeButton);
+  const title = h("h1", {}, "Dynaplay ", h("span", { class: "tagline" }, "DynamoDB in a browser tab"));
+  return { element: h("header", { class: "dp-header" }, title, status, simulationBadge, themeButton), reset };
+}
+
+/** Fills ROOT, an embed's shadow root, with the stylesheet and CONTENT; the content stays
+ *  hidden until style.css has loaded, so the embed never flashes unstyled. */
+function mountEmbed(root: ShadowRoot, ...content: HTMLElement[]) {
+  const body = h("div", { class: "dp-embed", hidden: true }, ...content);
+  const stylesheet = h("link", { rel: "stylesheet", href: STYLESHEET });
+  const reveal = () => (body.hidden = false);
+  stylesheet.addEventListener("load", reveal);
+  stylesheet.addEventListener("error", reveal);
+  root.replaceChildren(stylesheet, body);
+}
+
+/** The last panel shown, kept under KEY; null when none is kept. */
+function savedPanel(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
 }
 
 class DynaplayPlayground extends HTMLElement {
   private started = false;
+  private steps: Steps | null = null;
 
   connectedCallback() {
     if (this.started) return;
@@ -59,38 +102,16 @@ class DynaplayPlayground extends HTMLElement {
     const position = [...document.querySelectorAll("dynaplay-playground")].indexOf(this);
     const dbName = this.getAttribute("database") || (page ? new URLSearchParams(location.search).get("db") || "playground" : defaultEmbedDatabase(location.pathname, position));
     const state = new AppState(dbName, { embedded: !page, root });
-    // Element ids unique in the whole page, embeds included (the full page keeps "dp-…").
-    const ids = page ? "dp" : uid("dp");
     const { panels: shown, unknown } = parsePanels(this.getAttribute("panels"));
     if (unknown.length) console.warn(`<dynaplay-playground panels="…">: no panel named ${unknown.join(", ")}; the panels are ${PANELS.map(([id]) => id).join(", ")}`);
     const height = this.getAttribute("height");
     if (height && !page) this.style.height = heightValue(height);
 
-    // Header: the full page's title and theme toggle; an embed's database name and Reset.
-    const status = h("p", { class: "dp-status", role: "status", "data-testid": "status", "data-state": "loading" }, "Loading the engine…");
-    const simulationBadge = createSimulationBadge(state, () => show("capacity", false));
-    const resetButton = page ? null : h("button", { type: "button", class: "small secondary", "data-testid": "embed-reset", disabled: true }, "Reset");
-    let header: HTMLElement;
-    if (resetButton) {
-      header = h("header", { class: "dp-header dp-embed-header" }, h("span", { class: "dp-embed-name" }, "Dynaplay ", h("code", { "data-testid": "embed-database" }, dbName)), status, simulationBadge, resetButton);
-    } else {
-      const themeButton = h("button", { type: "button", class: "small secondary", "data-testid": "theme-toggle" });
-      createThemeToggle(themeButton);
-      header = h("header", { class: "dp-header" }, h("h1", {}, "Dynaplay ", h("span", { class: "tagline" }, "DynamoDB in a browser tab")), status, simulationBadge, themeButton);
-    }
-    state.addEventListener("status", () => {
-      status.dataset.state = state.status.state;
-      status.textContent = state.status.text;
-      if (resetButton) resetButton.disabled = state.status.state === "loading";
-    });
-
-    // Panels as tabs (WAI-ARIA tabs pattern: arrow keys move between tabs)
-    const tablist = h("div", { class: "dp-tabs", role: "tablist", "aria-label": "Panels" });
-    const panels = new Map<Panel, HTMLElement>();
-    const tabs = new Map<Panel, HTMLButtonElement>();
+    const header = createHeader(state, page, () => tabs.show("capacity", false));
     const console_ = createConsole(state);
     const capacity = createCapacity(state);
     const streams = createStreams(state);
+    const lastPanelKey = state.storageKey(LAST_PANEL);
     const content: Record<Panel, () => HTMLElement> = {
       designer: () => createDesigner(state),
       items: () => createItems(state),
@@ -99,42 +120,12 @@ class DynaplayPlayground extends HTMLElement {
       capacity: () => capacity.element,
       s3: () => createBuckets(state),
     };
-    for (const [id, label] of PANELS) {
-      // The Console is always built (a preset's steps and shared links run in it), its tab
-      // hidden when `panels` leaves it out.
-      if (!shown.includes(id) && id !== "console") continue;
-      const tab = h("button", { type: "button", role: "tab", id: `${ids}-tab-${id}`, "aria-controls": `${ids}-panel-${id}`, "aria-selected": "false", tabindex: -1, "data-panel": id, "data-testid": `tab-${id}`, hidden: !shown.includes(id) }, label);
-      const panel = h("section", { role: "tabpanel", id: `${ids}-panel-${id}`, "aria-labelledby": tab.id, tabindex: 0, hidden: true, "data-testid": `panel-${id}`, class: "dp-panel" }, content[id]());
-      tab.addEventListener("click", () => show(id, false));
-      tabs.set(id, tab);
-      panels.set(id, panel);
-    }
-    const order = [...shown, ...[...tabs.keys()].filter((id) => !shown.includes(id))];
-    tablist.append(...order.map((id) => tabs.get(id)!));
-    tablist.addEventListener("keydown", (e) => {
-      const at = shown.indexOf((e.target as HTMLElement).dataset.panel as Panel);
-      if (at < 0) return;
-      const n = shown.length;
-      const to = e.key === "ArrowRight" ? (at + 1) % n : e.key === "ArrowLeft" ? (at - 1 + n) % n : e.key === "Home" ? 0 : e.key === "End" ? n - 1 : -1;
-      if (to < 0) return;
-      e.preventDefault();
-      show(shown[to]!, true);
-    });
-    const lastPanelKey = state.storageKey(LAST_PANEL);
-    let current: Panel = shown[0]!;
-    const show = (id: Panel, focusTab: boolean) => {
-      if (!tabs.has(id)) return;
-      current = id;
-      for (const [pid, tab] of tabs) {
-        const on = pid === id;
-        tab.setAttribute("aria-selected", String(on));
-        tab.tabIndex = on ? 0 : -1;
-        panels.get(pid)!.hidden = !on;
-      }
+    // Element ids unique in the whole page, embeds included (the full page keeps "dp-…").
+    const ids = page ? "dp" : uid("dp");
+    const tabs = new PanelTabs(ids, shown, content, (id) => {
       // The Capacity and Streams panels poll the engine (and run a load generator) only while shown.
       capacity.setVisible(id === "capacity");
       streams.setVisible(id === "streams");
-      if (focusTab) tabs.get(id)!.focus();
       // The full page names its panel in the URL, unless the URL holds a shared link.
       if (page && location.hash !== `#${id}` && !location.hash.startsWith(SHARE_PREFIX)) history.replaceState(null, "", `#${id}`);
       try {
@@ -142,102 +133,92 @@ class DynaplayPlayground extends HTMLElement {
       } catch {
         // not kept then
       }
-    };
-
-    const sidebar = createSidebar(state, { goTo: (p) => isPanel(p) && show(p, false), current: () => current });
-    const stepsHost = h("div", { class: "dp-steps-host" });
-    const main = h("main", { class: "dp-main", id: `${ids}-main` }, stepsHost, tablist, ...panels.values());
-    const layout = h("div", { class: "dp-layout" }, sidebar, main);
-    if (page) this.replaceChildren(h("a", { class: "skip-link", href: "#dp-main" }, "Skip to the panels"), header, layout);
-    else {
-      // Hidden until style.css has loaded, so the embed never flashes unstyled.
-      const body = h("div", { class: "dp-embed", hidden: true }, header, layout);
-      const stylesheet = h("link", { rel: "stylesheet", href: STYLESHEET });
-      const reveal = () => (body.hidden = false);
-      stylesheet.addEventListener("load", reveal);
-      stylesheet.addEventListener("error", reveal);
-      root.replaceChildren(stylesheet, body);
-    }
-
-    const fromHash = page ? location.hash.slice(1) : "";
-    let saved: string | null = null;
-    try {
-      saved = localStorage.getItem(lastPanelKey);
-    } catch {
-      saved = null;
-    }
-    const wanted = [fromHash, saved].find((id): id is Panel => id !== null && isPanel(id) && shown.includes(id));
-    show(wanted ?? shown[0]!, false);
-
-    if (page) {
-      addEventListener("hashchange", () => {
-        const id = location.hash.slice(1);
-        if (isPanel(id)) show(id, false);
-      });
-      // Release the database when the page goes away; reopen it after the back/forward cache.
-      addEventListener("pagehide", () => {
-        state.session?.close();
-        state.session = null;
-      });
-      addEventListener("pageshow", (e) => {
-        if (e.persisted) location.reload();
-      });
-    }
-
-    let steps: Steps | null = null;
-    const begin = async (): Promise<Start | null> => {
-      const sharing = page && location.hash.startsWith(SHARE_PREFIX);
-      try {
-        if (sharing) {
-          const shared = await decodeShare(location.hash);
-          state.dbName = shareDatabaseName(location.hash);
-          return { preset: shared.preset, console: shared.console };
-        }
-        const source = this.getAttribute("preset");
-        return { preset: source ? parsePreset(await presetText(source, document)) : null };
-      } catch (err) {
-        state.setStatus("error", `${sharing ? "" : "The preset could not be read: "}${(err as Error).message}`);
-        return null;
-      }
-    };
-    const restore = async (start: Start) => {
-      if (!start.preset) return true;
-      try {
-        await ensurePreset(state, start.preset);
-        return true;
-      } catch (err) {
-        state.setStatus("error", `The preset could not be applied: ${(err as Error).message}`);
-        return false;
-      }
-    };
-    resetButton?.addEventListener("click", async () => {
-      const start = await begin();
-      if (start && (await state.reset())) await restore(start);
-      steps?.restart();
     });
 
-    void this.start(state, begin, restore, (start) => {
+    const sidebar = createSidebar(state, { goTo: (p) => isPanel(p) && tabs.show(p, false), current: () => tabs.current });
+    const stepsHost = h("div", { class: "dp-steps-host" });
+    const main = h("main", { class: "dp-main", id: `${ids}-main` }, stepsHost, tabs.tablist, ...tabs.panels);
+    const layout = h("div", { class: "dp-layout" }, sidebar, main);
+    if (root instanceof ShadowRoot) mountEmbed(root, header.element, layout);
+    else this.replaceChildren(h("a", { class: "skip-link", href: "#dp-main" }, "Skip to the panels"), header.element, layout);
+
+    const wanted = [page ? location.hash.slice(1) : "", savedPanel(lastPanelKey)].find((id): id is Panel => id !== null && isPanel(id) && shown.includes(id));
+    tabs.show(wanted ?? shown[0]!, false);
+    if (page) this.followPage(state, tabs);
+
+    header.reset?.addEventListener("click", async () => {
+      const start = await this.begin(state, page);
+      if (start && (await state.reset())) await this.restore(state, start);
+      this.steps?.restart();
+    });
+    void this.start(state, page, (start) => {
       if (start.console) {
         console_.load(start.console);
-        show("console", false);
+        tabs.show("console", false);
       }
       if (start.preset?.steps.length) {
-        steps = createSteps(start.preset.steps, console_, () => show("console", false));
-        stepsHost.replaceChildren(steps.element);
+        this.steps = createSteps(start.preset.steps, console_, () => tabs.show("console", false));
+        stepsHost.replaceChildren(this.steps.element);
       }
     });
   }
 
-  private async start(state: AppState, begin: () => Promise<Start | null>, restore: (start: Start) => Promise<boolean>, shown: (start: Start) => void) {
+  /** The full page: the URL's #panel picks the panel; the database is released when the page
+   *  goes away, and the page reloads after the back/forward cache. */
+  private followPage(state: AppState, tabs: PanelTabs) {
+    addEventListener("hashchange", () => {
+      const id = location.hash.slice(1);
+      if (isPanel(id)) tabs.show(id, false);
+    });
+    addEventListener("pagehide", () => {
+      state.session?.close();
+      state.session = null;
+    });
+    addEventListener("pageshow", (e) => {
+      if (e.persisted) location.reload();
+    });
+  }
+
+  /** Reads what the element starts from (a shared link on the full page, else the `preset`
+   *  attribute); null, with the reason in the status line, when it cannot be read. */
+  private async begin(state: AppState, page: boolean): Promise<Start | null> {
+    const sharing = page && location.hash.startsWith(SHARE_PREFIX);
+    try {
+      if (sharing) {
+        const shared = await decodeShare(location.hash);
+        state.dbName = shareDatabaseName(location.hash);
+        return { preset: shared.preset, console: shared.console };
+      }
+      const source = this.getAttribute("preset");
+      return { preset: source ? parsePreset(await presetText(source, document)) : null };
+    } catch (err) {
+      state.setStatus("error", `${sharing ? "" : "The preset could not be read: "}${(err as Error).message}`);
+      return null;
+    }
+  }
+
+  /** Applies the start's preset to an empty database; false (and the reason shown) on failure. */
+  private async restore(state: AppState, start: Start): Promise<boolean> {
+    if (!start.preset) return true;
+    try {
+      await ensurePreset(state, start.preset);
+      return true;
+    } catch (err) {
+      state.setStatus("error", `The preset could not be applied: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
+  private async start(state: AppState, page: boolean, started: (start: Start) => void) {
     try {
       await loadEngine();
     } catch (err) {
       state.setStatus("error", `Could not load the engine from pkg/: ${err instanceof Error ? err.message : String(err)}. Build it with "make play".`);
       return;
     }
-    const start = await begin();
-    if (!start || !(await state.open(state.dbName)) || !(await restore(start))) return;
-    shown(start);
+    const start = await this.begin(state, page);
+    if (!start || !(await state.open(state.dbName)) || !(await this.restore(state, start))) return;
+    started(start);
     performance.mark("dynaplay:console-interactive");
     this.dataset.ready = "true";
   }

@@ -2,6 +2,7 @@
 // secondary indexes under each, and the tables with an enabled stream (a click opens the Streams panel).
 // An embed's database is fixed by its element, so an embed's sidebar has no Database section.
 import { confirmDialog, h, uid } from "./dom";
+import { SHARE_PREFIX } from "./share";
 import type { AppState } from "./state";
 import { createTransfer } from "./transfer";
 
@@ -157,6 +158,8 @@ export function createSidebar(state: AppState, { goTo, current: currentPanel }: 
     await state.open(name);
     const url = new URL(location.href);
     url.searchParams.set("db", name);
+    // A shared link's fragment would reopen its database on reload: the switch drops it.
+    if (url.hash.startsWith(SHARE_PREFIX)) url.hash = "";
     history.replaceState(null, "", url);
   }
 
