@@ -5,7 +5,9 @@
 //   node scripts/build-web.mjs --watch    rebuild the page on every change (no typecheck)
 //
 // 1. esbuild bundles www/src/main.ts (with CodeMirror) into www/dist/playground.js, minified,
-//    with a source map. The engine (www/pkg/dynaplay.js, built by scripts/build.sh) stays a
+//    with a source map, and www/src/snippetsdk.ts (the AWS SDK for js snippets) into
+//    www/dist/snippet-sdk.js, which the page loads only when a js snippet runs. The engine
+//    (www/pkg/dynaplay.js, built by scripts/build.sh) stays a
 //    separate module the page imports with a relative URL, so www/ works from any static host.
 // 2. esbuild bundles each www/src/**/*.test.ts into .build/unit/ for `node --test .build/unit/`.
 // 2b. esbuild bundles the service worker www/src/sw.ts into www/sw.js with a version hashed
@@ -26,6 +28,8 @@ const www = join(repo, "www");
 const dist = join(www, "dist");
 const unitOut = join(repo, ".build", "unit");
 const watch = process.argv.includes("--watch");
+/** The AWS SDK bundle for js snippets (www/src/snippetjs.ts loads it on first use). */
+const LAZY_SDK = "snippet-sdk.js";
 
 /** A hash of everything the worker may cache: the page, its CSS, dist/ and pkg/. */
 function buildVersion() {
@@ -61,7 +65,7 @@ async function timed(what, fn) {
 }
 
 const pageOptions = {
-  entryPoints: { playground: join(www, "src", "main.ts") },
+  entryPoints: { playground: join(www, "src", "main.ts"), "snippet-sdk": join(www, "src", "snippetsdk.ts") },
   outdir: dist,
   bundle: true,
   format: "esm",
@@ -128,7 +132,7 @@ if (watch) {
   const files = [
     join(www, "index.html"),
     join(www, "style.css"),
-    ...readdirSync(dist).filter((f) => /\.(js|css)$/.test(f)).map((f) => join(dist, f)),
+    ...readdirSync(dist).filter((f) => /\.(js|css)$/.test(f) && f !== LAZY_SDK).map((f) => join(dist, f)),
     join(www, "pkg", "dynaplay.js"),
     join(www, "pkg", "dynaplay_bg.wasm"),
   ].filter((f) => existsSync(f));
@@ -144,4 +148,6 @@ if (watch) {
     say(`${relative(repo, file).padEnd(28)} ${String(bytes.length).padStart(9)} bytes raw ${String(zipped).padStart(9)} bytes gzip -9`);
   }
   say(`page weight: ${raw} bytes raw, ${gz} bytes gzipped (JS + wasm alone: ${jsWasmGz} bytes gzipped)`);
+  const sdk = readFileSync(join(dist, LAZY_SDK));
+  say(`not in the page weight, loaded when a js snippet runs: dist/${LAZY_SDK} ${sdk.length} bytes raw, ${gzipSync(sdk, { level: 9 }).length} bytes gzip -9`);
 }

@@ -9,10 +9,10 @@
 // response no-cache so a rebuilt www/pkg is picked up on reload; an ETag lets the browser
 // revalidate instead of downloading again, which keeps its HTTP cache (and the compiled
 // wasm Chromium caches beside it) across reloads. Once listening it prints
-// one line, "Dynaplay playground: http://127.0.0.1:PORT/", which the end-to-end tests read
-// to learn the port.
+// one line, "Dynaplay playground: http://127.0.0.1:PORT/" (and where the lessons are), which
+// the end-to-end tests read to learn the port.
 import { createServer } from "node:http";
-import { createReadStream } from "node:fs";
+import { createReadStream, existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -112,7 +112,8 @@ server.on("error", (err) => {
 
 server.listen(port, HOST, () => {
   const { port: actual } = server.address();
-  console.log(`Dynaplay playground: http://${HOST}:${actual}/  (serving ${root}; Ctrl+C stops)`);
+  const lessons = existsSync(join(root, "lessons")) ? `lessons: http://${HOST}:${actual}/lessons/; ` : "";
+  console.log(`Dynaplay playground: http://${HOST}:${actual}/  (${lessons}serving ${root}; Ctrl+C stops)`);
 });
 
 for (const signal of ["SIGINT", "SIGTERM"]) {

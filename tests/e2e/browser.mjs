@@ -228,3 +228,21 @@ export async function confirmInPage(page) {
   await page.getByTestId("dialog-confirm").click();
   await page.getByTestId("dialog").waitFor({ state: "detached" });
 }
+
+/** Waits for the next finished run of EMBED's Console (a locator of a <dynaplay-playground>) after ACT; returns what it shows. */
+export async function nextRun(embed, act) {
+  const output = embed.getByTestId("output");
+  const before = Number(await output.getAttribute("data-seq"));
+  await act();
+  await embed.page().waitForFunction(([el, seq]) => Number(el.dataset.seq) > seq, [await output.elementHandle(), before]);
+  return { result: await output.getAttribute("data-result"), response: (await embed.getByTestId("response").textContent()) ?? "" };
+}
+
+/** Runs one API request in EMBED's Console. */
+export async function runInEmbed(embed, operation, request) {
+  const api = embed.getByTestId("console-mode-api");
+  if ((await api.getAttribute("aria-pressed")) !== "true") await api.click();
+  await embed.getByTestId("operation").fill(operation);
+  await setEditor(embed.page(), "request", JSON.stringify(request, null, 2), embed);
+  return nextRun(embed, () => embed.getByTestId("run").click());
+}

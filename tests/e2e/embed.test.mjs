@@ -15,8 +15,10 @@ import {
   assertClean,
   editorText,
   expectOk,
+  nextRun,
   openPlayground,
   outputDir,
+  runInEmbed,
   runRequest,
   setEditor,
   startPageSuite,
@@ -34,24 +36,6 @@ async function embedReady(page, id) {
   const status = embed.getByTestId("status");
   assert.equal(await status.getAttribute("data-state"), "ready", `embed ${id}: ${await status.textContent()}`);
   return embed;
-}
-
-/** Waits for the next finished run of EMBED's Console after ACT; returns what it shows. */
-async function nextRun(embed, act) {
-  const output = embed.getByTestId("output");
-  const before = Number(await output.getAttribute("data-seq"));
-  await act();
-  await embed.page().waitForFunction(([el, seq]) => Number(el.dataset.seq) > seq, [await output.elementHandle(), before]);
-  return { result: await output.getAttribute("data-result"), response: (await embed.getByTestId("response").textContent()) ?? "" };
-}
-
-/** Runs one API request in EMBED's Console. */
-async function runInEmbed(embed, operation, request) {
-  const api = embed.getByTestId("console-mode-api");
-  if ((await api.getAttribute("aria-pressed")) !== "true") await api.click();
-  await embed.getByTestId("operation").fill(operation);
-  await setEditor(embed.page(), "request", JSON.stringify(request, null, 2), embed);
-  return nextRun(embed, () => embed.getByTestId("run").click());
 }
 
 const music = (name) => ({

@@ -73,7 +73,8 @@ export class Session extends EventTarget {
   dead = false;
   constructor(
     readonly name: string,
-    private db: Database,
+    /** The wasm database itself, for callers that need its raw errors (the SDK handler of js snippets). */
+    readonly db: Database,
   ) {
     super();
   }

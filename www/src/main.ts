@@ -22,9 +22,10 @@ import { h, uid } from "./dom";
 import { defaultEmbedDatabase, heightValue, isPanel, type Panel, PANELS, parsePanels } from "./embedconfig";
 import { loadEngine } from "./engine";
 import { createItems } from "./items";
-import { applyPreset, type Preset, parsePreset, presetText } from "./preset";
+import { applyPresetOnce, type Preset, parsePreset, presetText } from "./preset";
 import { decodeShare, SHARE_PREFIX, shareDatabaseName } from "./share";
 import { createSidebar } from "./sidebar";
+import "./snippet"; // <dynaplay-snippet> and <dynaplay-reset>, from the same script tag
 import { createSimulationBadge } from "./simbadge";
 import { AppState } from "./state";
 import { createSteps, type Steps } from "./steps";
@@ -35,22 +36,9 @@ import { createThemeToggle } from "./theme";
 const LAST_PANEL = "dynaplay.panel";
 const STYLESHEET = new URL("../style.css", import.meta.url).href;
 
-/** Presets being applied, by database: embeds of one database apply its preset once. */
-const applying = new Map<string, Promise<void>>();
-
-/** Applies PRESET unless the database already has tables (or another embed is applying it). */
+/** Applies PRESET unless the database already has tables (once per page, preset.ts). */
 async function ensurePreset(state: AppState, preset: Preset) {
-  const name = state.dbName;
-  let pending = applying.get(name);
-  if (!pending) {
-    pending = (async () => {
-      await state.refreshTables();
-      if (state.tables.length === 0) await applyPreset((operation, request) => state.send(operation, request), preset);
-    })();
-    applying.set(name, pending);
-    void pending.finally(() => applying.delete(name)).catch(() => {});
-  }
-  await pending;
+  await applyPresetOnce(state.dbName, (operation, request) => state.send(operation, request), preset);
   await state.refreshTables();
 }
 

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Outcome } from "./engine";
-import { applyPreset, parsePreset, PresetError } from "./preset";
+import { applyPreset, applyPresetOnce, parsePreset, PresetError } from "./preset";
 
 const music = {
   tables: [{ TableName: "Music", KeySchema: [{ AttributeName: "Artist", KeyType: "HASH" }], AttributeDefinitions: [{ AttributeName: "Artist", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST" }],
@@ -39,4 +39,21 @@ test("applying a preset creates the tables first, then puts every item; a failur
   const failing = async (operation: string): Promise<Outcome> =>
     operation === "PutItem" ? { ok: false, error: { name: "ValidationException", type: null, message: "bad item" }, ms: 0 } : { ok: true, response: {}, ms: 0 };
   await assert.rejects(applyPreset(failing, parsePreset(music)), /Putting items\.Music\[0\]: ValidationException: bad item/);
+});
+
+test("applyPresetOnce: concurrent callers of one database apply it once, and never to a database with tables", async () => {
+  const sent: string[] = [];
+  const tables: string[] = [];
+  const send = async (operation: string, request: any): Promise<Outcome> => {
+    sent.push(operation);
+    if (operation === "ListTables") return { ok: true, response: { TableNames: [...tables] }, ms: 0 };
+    if (operation === "CreateTable") tables.push(request.TableName);
+    return { ok: true, response: {}, ms: 0 };
+  };
+  const preset = parsePreset(music);
+  await Promise.all([applyPresetOnce("db", send, preset), applyPresetOnce("db", send, preset)]);
+  assert.deepEqual(sent, ["ListTables", "CreateTable", "PutItem", "PutItem"]);
+  sent.length = 0;
+  await applyPresetOnce("db", send, preset);
+  assert.deepEqual(sent, ["ListTables"], "the database has tables now");
 });

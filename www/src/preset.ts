@@ -95,6 +95,28 @@ export async function applyPreset(send: Send, preset: Preset): Promise<void> {
   await Promise.all(puts);
 }
 
+/** Presets being applied, by database name: every embed and snippet of a page uses this map. */
+const applying = new Map<string, Promise<void>>();
+
+/**
+ * Applies PRESET to the database NAME unless it has tables. Embeds and snippets of one
+ * database on a page call this: while one application runs, the others wait for it rather
+ * than creating the tables a second time.
+ */
+export function applyPresetOnce(name: string, send: Send, preset: Preset): Promise<void> {
+  let pending = applying.get(name);
+  if (!pending) {
+    pending = (async () => {
+      const listed = await send("ListTables", {});
+      check(listed, "Listing the tables");
+      if (listed.ok && (listed.response?.TableNames ?? []).length === 0) await applyPreset(send, preset);
+    })();
+    applying.set(name, pending);
+    void pending.finally(() => applying.delete(name)).catch(() => {});
+  }
+  return pending;
+}
+
 /**
  * The preset text an element's `preset` attribute names: `#id` of a
  * `<script type="application/json">` in the page, inline JSON (starting with `{`), or a URL
