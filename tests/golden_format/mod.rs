@@ -38,6 +38,7 @@ use std::collections::BTreeMap;
 /// Every golden file, embedded so that the browser runner (which has no file system)
 /// can run them too. `every_golden_file_is_listed` in tests/golden.rs keeps it complete.
 pub const FILES: &[(&str, &str)] = &[
+    ("access_evaluation.txt", include_str!("../golden/access_evaluation.txt")),
     ("access_principals.txt", include_str!("../golden/access_principals.txt")),
     ("backups_basic.txt", include_str!("../golden/backups_basic.txt")),
     ("backups_errors.txt", include_str!("../golden/backups_errors.txt")),
