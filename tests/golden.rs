@@ -16,13 +16,14 @@ fn run_file(name: &str, text: &str) {
     for step in parse_steps(text) {
         let request = captures.substitute(&step.request);
         let options = RequestOptions { principal: step.principal.clone(), ..RequestOptions::default() };
-        let outcome =
-            harness.send_with(&step.operation, &request, &options).map_err(|error| match error.cancellation_reasons.is_empty() {
+        let outcome = harness.send_with(&step.operation, &request, &options).map_err(|error| {
+            match error.cancellation_reasons.is_empty() {
                 true => format!("{}: {}", error.kind.short_name(), error.message),
                 false => {
                     format!("{}: {}\n{}", error.kind.short_name(), error.message, error.cancellation_reasons_json())
                 }
-            });
+            }
+        });
         if let Ok(response) = &outcome {
             captures.record(response);
         }

@@ -5,8 +5,9 @@
 use crate::api::access::{self, Caller};
 use crate::api::render;
 use crate::api::validate::{required, Violations};
-use crate::engine::Engine;
+use crate::engine::{Engine, ACCOUNT_ID};
 use crate::error::{Error, ErrorKind, Result};
+use crate::iam::policy::Principals;
 use crate::iam::{self, PolicyKind};
 use serde::Deserialize;
 use serde_json::json;
@@ -58,6 +59,7 @@ pub fn put_resource_policy(engine: &mut Engine, request: PutResourcePolicyReques
         ));
     }
     let policy = iam::parse(&document, PolicyKind::Resource).map_err(invalid_policy)?;
+    check_principals(engine, &policy)?;
     let confirmed = request.confirm_remove_self_resource_access.unwrap_or(false);
     if !confirmed && access::locks_out(engine, caller, &arn, &policy) {
         return Err(Error::new(
@@ -87,6 +89,23 @@ pub fn delete_resource_policy(engine: &mut Engine, request: DeleteResourcePolicy
     let arn = required(request.resource_arn, "resourceArn")?;
     let revision = engine.delete_resource_policy(&arn, request.expected_revision_id.as_deref())?;
     render(&json!({ "RevisionId": revision }))
+}
+
+/// Refuses a policy naming a principal that does not exist: principals are the
+/// account (its id or root ARN), its users' ARNs, or `*`.
+fn check_principals(engine: &Engine, policy: &iam::Policy) -> Result<()> {
+    let account_root = format!("arn:aws:iam::{ACCOUNT_ID}:root");
+    let exists = |name: &String| {
+        *name == ACCOUNT_ID || *name == account_root || engine.principals().any(|principal| principal.arn() == *name)
+    };
+    for statement in &policy.statements {
+        if let Some(Principals::Aws(names)) = &statement.principal {
+            if !names.iter().all(exists) {
+                return Err(invalid_policy(iam::PolicyError("Invalid principal in policy document.".into())));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A resource policy that is not a valid document, as a ValidationException.

@@ -103,7 +103,7 @@ pub struct TableMeta {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourcePolicy {
     pub document: String,
-    /// The RevisionId: the engine-clock millisecond it was attached at, made unique.
+    /// The RevisionId: 1 for a table's first policy, one more for each replacement.
     pub revision_id: String,
 }
 

@@ -40,6 +40,7 @@ use std::collections::BTreeMap;
 pub const FILES: &[(&str, &str)] = &[
     ("access_evaluation.txt", include_str!("../golden/access_evaluation.txt")),
     ("access_principals.txt", include_str!("../golden/access_principals.txt")),
+    ("access_resource_policy.txt", include_str!("../golden/access_resource_policy.txt")),
     ("backups_basic.txt", include_str!("../golden/backups_basic.txt")),
     ("backups_errors.txt", include_str!("../golden/backups_errors.txt")),
     ("batch_get.txt", include_str!("../golden/batch_get.txt")),

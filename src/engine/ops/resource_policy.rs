@@ -33,11 +33,9 @@ impl Engine {
         if let Some(current) = current.filter(|current| current.document == document) {
             return Ok(current.revision_id.clone());
         }
-        let now = self.now_millis();
-        let revision = match current.and_then(|current| current.revision_id.parse::<u64>().ok()) {
-            Some(previous) if previous >= now => previous + 1,
-            _ => now,
-        };
+        // A counter rather than AWS's timestamp-like number, so that the same requests
+        // give the same revisions on any clock (docs/differences.md).
+        let revision = current.and_then(|current| current.revision_id.parse::<u64>().ok()).map_or(1, |n| n + 1);
         let mut meta = table.meta.clone();
         meta.resource_policy = Some(ResourcePolicy { document, revision_id: revision.to_string() });
         self.replace_meta(meta)?;
