@@ -283,6 +283,318 @@ fn satisfies(condition: &Condition, value: &str, vars: &Variables) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::iam::policy::{parse, PolicyKind};
+
+    const TABLE: &str = "arn:aws:dynamodb:us-east-1:000000000000:table/Music";
+    const INDEX: &str = "arn:aws:dynamodb:us-east-1:000000000000:table/Music/index/ByYear";
+    const ALICE: &str = "arn:aws:iam::000000000000:user/alice";
+
+    /// One row: an identity policy's statements, a resource policy's (or none), the
+    /// request, and the decision expected.
+    struct Row {
+        what: &'static str,
+        identity: &'static str,
+        resource: Option<&'static str>,
+        action: &'static str,
+        arn: &'static str,
+        context: &'static [(&'static str, &'static [&'static str])],
+        expected: Decision,
+    }
+
+    const ALLOW_GET: &str = r#"{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*"}"#;
+
+    fn decide(row: &Row) -> Decision {
+        let wrap = |statements: &str| format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#);
+        let identity = parse(&wrap(row.identity), PolicyKind::Identity).expect(row.what);
+        let resource = row.resource.map(|text| parse(&wrap(text), PolicyKind::Resource).expect(row.what));
+        let mut policies = vec![(Source::Identity("p".into()), &identity)];
+        policies.extend(resource.as_ref().map(|policy| (Source::Resource, policy)));
+        let mut context = Context::default();
+        for (key, values) in row.context {
+            context.set(key, values.iter().map(|value| value.to_string()).collect());
+        }
+        let request = Request {
+            action: row.action,
+            resource: row.arn,
+            principal_arn: ALICE,
+            username: "alice",
+            account: "000000000000",
+            context: &context,
+        };
+        evaluate(&policies, &request).decision
+    }
+
+    #[test]
+    fn policy_evaluation_table() {
+        use Decision::{Allowed, ExplicitDeny, ImplicitDeny};
+        let leading = r#"{"Effect":"Allow","Action":"dynamodb:*","Resource":"*","Condition":{"ForAllValues:StringEquals":{"dynamodb:LeadingKeys":["${aws:username}"]}}}"#;
+        let any_secret = r#"{"Effect":"Allow","Action":"dynamodb:*","Resource":"*"},{"Effect":"Deny","Action":"dynamodb:*","Resource":"*","Condition":{"ForAnyValue:StringLike":{"dynamodb:Attributes":"Secret*"}}}"#;
+        let select = r#"{"Effect":"Allow","Action":"dynamodb:Query","Resource":"*","Condition":{"StringEquals":{"dynamodb:Select":"SPECIFIC_ATTRIBUTES"}}}"#;
+        let returns = r#"{"Effect":"Allow","Action":"dynamodb:*","Resource":"*","Condition":{"StringEqualsIfExists":{"dynamodb:ReturnValues":"NONE"},"StringNotEquals":{"dynamodb:ReturnConsumedCapacity":"INDEXES"}}}"#;
+        let rows = [
+            Row {
+                what: "an allow allows",
+                identity: ALLOW_GET,
+                resource: None,
+                action: "dynamodb:GetItem",
+                arn: TABLE,
+                context: &[],
+                expected: Allowed,
+            },
+            Row {
+                what: "nothing allows: default deny",
+                identity: ALLOW_GET,
+                resource: None,
+                action: "dynamodb:PutItem",
+                arn: TABLE,
+                context: &[],
+                expected: ImplicitDeny,
+            },
+            Row {
+                what: "a deny alone denies",
+                identity: r#"{"Effect":"Deny","Action":"dynamodb:*","Resource":"*"}"#,
+                resource: None,
+                action: "dynamodb:GetItem",
+                arn: TABLE,
+                context: &[],
+                expected: ExplicitDeny,
+            },
+            Row {
+                what: "explicit deny wins over allow",
+                identity: r#"{"Effect":"Allow","Action":"*","Resource":"*"},{"Effect":"Deny","Action":"dynamodb:Get*","Resource":"arn:aws:dynamodb:*:*:table/Music"}"#,
+                resource: None,
+                action: "dynamodb:GetItem",
+                arn: TABLE,
+                context: &[],
+                expected: ExplicitDeny,
+            },
+            Row {
+                what: "actions match case-insensitively",
+                identity: r#"{"Effect":"Allow","Action":"DynamoDB:getitem","Resource":"*"}"#,
+                resource: None,
+                action: "dynamodb:GetItem",
+                arn: TABLE,
+                context: &[],
+                expected: Allowed,
+            },
+            Row {
+                what: "? matches one character",
+                identity: r#"{"Effect":"Allow","Action":"dynamodb:?etItem","Resource":"*"}"#,
+                resource: None,
+                action: "dynamodb:GetItem",
+                arn: TABLE,
+                context: &[],
+                expected: Allowed,
+            },
+            Row {
+                what: "a table ARN does not cover its index",
+                identity: r#"{"Effect":"Allow","Action":"dynamodb:Query","Resource":"arn:aws:dynamodb:us-east-1:000000000000:table/Music"}"#,
+                resource: None,
+                action: "dynamodb:Query",
+                arn: INDEX,
+                context: &[],
+                expected: ImplicitDeny,
+            },
+            Row {
+                what: "index/* covers the index",
+                identity: r#"{"Effect":"Allow","Action":"dynamodb:Query","Resource":"arn:aws:dynamodb:us-east-1:000000000000:table/Music/index/*"}"#,
+                resource: None,
+                action: "dynamodb:Query",
+                arn: INDEX,
+                context: &[],
+                expected: Allowed,
+            },
+            Row {
+                what: "NotResource excludes",
+                identity: r#"{"Effect":"Allow","Action":"dynamodb:*","NotResource":"arn:aws:dynamodb:*:*:table/Music*"}"#,
+                resource: None,
+                action: "dynamodb:Query",
+                arn: INDEX,
+                context: &[],
+                expected: ImplicitDeny,
+            },
+            Row {
+                what: "NotAction allows the others",
+                identity: r#"{"Effect":"Allow","NotAction":"dynamodb:Delete*","Resource":"*"}"#,
+                resource: None,
+                action: "dynamodb:PutItem",
+                arn: TABLE,
+                context: &[],
+                expected: Allowed,
+            },
+            Row {
+                what: "LeadingKeys all the user's",
+                identity: leading,
+                resource: None,
+                action: "dynamodb:BatchGetItem",
+                arn: TABLE,
+                context: &[("dynamodb:LeadingKeys", &["alice", "alice"])],
+                expected: Allowed,
+            },
+            Row {
+                what: "LeadingKeys one not the user's",
+                identity: leading,
+                resource: None,
+                action: "dynamodb:BatchGetItem",
+                arn: TABLE,
+                context: &[("dynamodb:LeadingKeys", &["alice", "bob"])],
+                expected: ImplicitDeny,
+            },
+            Row {
+                what: "ForAllValues holds for no key (Scan)",
+                identity: leading,
+                resource: None,
+                action: "dynamodb:Scan",
+                arn: TABLE,
+                context: &[],
+                expected: Allowed,
+            },
+            Row {
+                what: "ForAnyValue: one attribute matches",
+                identity: any_secret,
+                resource: None,
+                action: "dynamodb:PutItem",
+                arn: TABLE,
+                context: &[("dynamodb:Attributes", &["id", "SecretNote"])],
+                expected: ExplicitDeny,
+            },
+            Row {
+                what: "ForAnyValue: none matches",
+                identity: any_secret,
+                resource: None,
+                action: "dynamodb:PutItem",
+                arn: TABLE,
+                context: &[("dynamodb:Attributes", &["id", "Note"])],
+                expected: Allowed,
+            },
+            Row {
+                what: "ForAnyValue fails for no key",
+                identity: any_secret,
+                resource: None,
+                action: "dynamodb:PutItem",
+                arn: TABLE,
+                context: &[],
+                expected: Allowed,
+            },
+            Row {
+                what: "Select matches",
+                identity: select,
+                resource: None,
+                action: "dynamodb:Query",
+                arn: TABLE,
+                context: &[("dynamodb:Select", &["SPECIFIC_ATTRIBUTES"])],
+                expected: Allowed,
+            },
+            Row {
+                what: "Select differs",
+                identity: select,
+                resource: None,
+                action: "dynamodb:Query",
+                arn: TABLE,
+                context: &[("dynamodb:Select", &["ALL_ATTRIBUTES"])],
+                expected: ImplicitDeny,
+            },
+            Row {
+                what: "StringEquals fails for no key",
+                identity: select,
+                resource: None,
+                action: "dynamodb:Query",
+                arn: TABLE,
+                context: &[],
+                expected: ImplicitDeny,
+            },
+            Row {
+                what: "IfExists holds for no key, StringNotEquals too",
+                identity: returns,
+                resource: None,
+                action: "dynamodb:PutItem",
+                arn: TABLE,
+                context: &[],
+                expected: Allowed,
+            },
+            Row {
+                what: "ReturnValues other than NONE",
+                identity: returns,
+                resource: None,
+                action: "dynamodb:PutItem",
+                arn: TABLE,
+                context: &[("dynamodb:ReturnValues", &["ALL_OLD"])],
+                expected: ImplicitDeny,
+            },
+            Row {
+                what: "ReturnConsumedCapacity INDEXES",
+                identity: returns,
+                resource: None,
+                action: "dynamodb:PutItem",
+                arn: TABLE,
+                context: &[("dynamodb:ReturnConsumedCapacity", &["INDEXES"])],
+                expected: ImplicitDeny,
+            },
+            Row {
+                what: "ReturnConsumedCapacity TOTAL",
+                identity: returns,
+                resource: None,
+                action: "dynamodb:PutItem",
+                arn: TABLE,
+                context: &[("dynamodb:ReturnConsumedCapacity", &["TOTAL"])],
+                expected: Allowed,
+            },
+            Row {
+                what: "a resource policy naming the user allows",
+                identity: ALLOW_GET,
+                resource: Some(
+                    r#"{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::000000000000:user/alice"},"Action":"dynamodb:PutItem","Resource":"arn:aws:dynamodb:us-east-1:000000000000:table/Music"}"#,
+                ),
+                action: "dynamodb:PutItem",
+                arn: TABLE,
+                context: &[],
+                expected: Allowed,
+            },
+            Row {
+                what: "a resource policy naming someone else does not",
+                identity: ALLOW_GET,
+                resource: Some(
+                    r#"{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::000000000000:user/bob"]},"Action":"dynamodb:PutItem"}"#,
+                ),
+                action: "dynamodb:PutItem",
+                arn: TABLE,
+                context: &[],
+                expected: ImplicitDeny,
+            },
+            Row {
+                what: "a resource policy naming the account delegates",
+                identity: ALLOW_GET,
+                resource: Some(r#"{"Effect":"Allow","Principal":{"AWS":"000000000000"},"Action":"dynamodb:PutItem"}"#),
+                action: "dynamodb:PutItem",
+                arn: TABLE,
+                context: &[],
+                expected: ImplicitDeny,
+            },
+            Row {
+                what: "a resource policy's deny wins over an identity allow",
+                identity: ALLOW_GET,
+                resource: Some(r#"{"Effect":"Deny","Principal":"*","Action":"dynamodb:GetItem"}"#),
+                action: "dynamodb:GetItem",
+                arn: TABLE,
+                context: &[],
+                expected: ExplicitDeny,
+            },
+            Row {
+                what: "a resource policy's deny of the account",
+                identity: ALLOW_GET,
+                resource: Some(
+                    r#"{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::000000000000:root"},"Action":"dynamodb:*"}"#,
+                ),
+                action: "dynamodb:GetItem",
+                arn: TABLE,
+                context: &[],
+                expected: ExplicitDeny,
+            },
+        ];
+        for row in &rows {
+            assert_eq!(decide(row), row.expected, "{}", row.what);
+        }
+    }
 
     #[test]
     fn wildcards_match_whole_strings() {
