@@ -28,12 +28,16 @@ impl Harness {
         Harness { db, store, clock }
     }
 
-    /// Runs one request and commits what it queued; the response once durable.
+    /// Runs one request and commits what it queued; the response once durable. (Not
+    /// every test binary sends as the root.)
+    #[allow(dead_code)]
     pub fn send(&mut self, operation: &str, body: &str) -> Result<String, Error> {
         self.send_with(operation, body, &RequestOptions::default())
     }
 
-    /// [`Harness::send`] with request options (the principal it runs as).
+    /// [`Harness::send`] with request options (the principal it runs as). (Not every
+    /// test binary sends as a principal.)
+    #[allow(dead_code)]
     pub fn send_with(&mut self, operation: &str, body: &str, options: &RequestOptions) -> Result<String, Error> {
         match self.db.execute_with(operation, body, options)? {
             Outcome::Ready(response) => Ok(response),
