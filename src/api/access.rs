@@ -219,27 +219,22 @@ impl Facts<'_> {
         }
     }
 
-    /// GetItem, PutItem, UpdateItem or DeleteItem (alone or in a transaction, whose
-    /// member `request` is): LeadingKeys, Attributes, Select for reads, ReturnValues.
+    /// GetItem, PutItem, UpdateItem, DeleteItem or ConditionCheckItem (alone or in a
+    /// transaction, whose member `request` is).
     fn item_check(&self, operation: &str, request: &Map<String, Value>) -> Vec<Check> {
         let Some(table) = string(request, "TableName") else { return Vec::new() };
+        let keys: Vec<&Map<String, Value>> =
+            object(request, "Key").or_else(|| object(request, "Item")).into_iter().collect();
         let mut context = Context::default();
-        let keys = object(request, "Key").or_else(|| object(request, "Item"));
-        if let (Some(keys), Some(schema)) = (keys, self.key_schema(table, None)) {
-            let leading = keys.get(&schema.partition.name).and_then(key_text);
-            context.set("dynamodb:LeadingKeys", leading.into_iter().collect());
+        self.set_leading_keys(&mut context, table, &keys);
+        match operation {
+            "GetItem" => set_read_keys(&mut context, request, names_of(&keys)),
+            _ => {
+                let mut attributes = names_of(&keys);
+                attributes.extend(written_names(request));
+                set_attributes(&mut context, attributes);
+            }
         }
-        let mut attributes: Vec<String> = keys.map(|keys| keys.keys().cloned().collect()).unwrap_or_default();
-        attributes.extend(written_names(request));
-        let projected = projected_names(request);
-        if operation == "GetItem" {
-            context.set("dynamodb:Select", vec![select_of(request, projected.is_some())]);
-        }
-        if operation == "GetItem" && projected.is_none() {
-            attributes.clear();
-        }
-        attributes.extend(projected.unwrap_or_default());
-        set_attributes(&mut context, attributes);
         self.set_request_options(&mut context, request);
         vec![Check { action: format!("dynamodb:{operation}"), resource: table_arn(table), context }]
     }
@@ -258,47 +253,43 @@ impl Facts<'_> {
             let leading = self.key_schema(table, index).and_then(|schema| query_partition_value(request, &schema));
             context.set("dynamodb:LeadingKeys", leading.into_iter().collect());
         }
-        let projected = projected_names(request);
-        context.set("dynamodb:Select", vec![select_of(request, projected.is_some())]);
-        if let Some(names) = projected {
-            set_attributes(&mut context, names);
-        }
+        set_read_keys(&mut context, request, Vec::new());
         self.set_request_options(&mut context, request);
         vec![Check { action: format!("dynamodb:{operation}"), resource, context }]
     }
 
-    /// BatchGetItem or BatchWriteItem: one check per table, with every partition key of
-    /// that table's requests.
+    /// BatchGetItem or BatchWriteItem: one check per table, with every key of that
+    /// table's requests.
     fn batch_checks(&self, operation: &str) -> Vec<Check> {
         let Some(tables) = object(self.request, "RequestItems") else { return Vec::new() };
         let mut checks = Vec::new();
         for (table, requests) in tables {
-            let schema = self.key_schema(table, None);
-            let (keys, projected): (Vec<&Map<String, Value>>, Option<Vec<String>>) = match requests {
-                Value::Object(read) => {
-                    (array(read, "Keys").filter_map(Value::as_object).collect(), projected_names(read))
-                }
-                Value::Array(writes) => (writes.iter().filter_map(write_key).collect(), None),
-                _ => (Vec::new(), None),
-            };
             let mut context = Context::default();
-            if let Some(schema) = schema {
-                let leading = keys.iter().filter_map(|key| key.get(&schema.partition.name).and_then(key_text));
-                context.set("dynamodb:LeadingKeys", dedup(leading.collect()));
+            match requests {
+                Value::Object(reads) => {
+                    let keys: Vec<&Map<String, Value>> = array(reads, "Keys").filter_map(Value::as_object).collect();
+                    self.set_leading_keys(&mut context, table, &keys);
+                    set_read_keys(&mut context, reads, names_of(&keys));
+                }
+                Value::Array(writes) => {
+                    let keys: Vec<&Map<String, Value>> = writes.iter().filter_map(write_key).collect();
+                    self.set_leading_keys(&mut context, table, &keys);
+                    set_attributes(&mut context, names_of(&keys));
+                }
+                _ => {}
             }
-            let mut attributes: Vec<String> = match (operation, &projected) {
-                ("BatchWriteItem", _) => keys.iter().flat_map(|key| key.keys().cloned()).collect(),
-                _ => Vec::new(),
-            };
-            if operation == "BatchGetItem" {
-                context.set("dynamodb:Select", vec![select_of(&Map::new(), projected.is_some())]);
-            }
-            attributes.extend(projected.unwrap_or_default());
-            set_attributes(&mut context, attributes);
             self.set_request_options(&mut context, self.request);
             checks.push(Check { action: format!("dynamodb:{operation}"), resource: table_arn(table), context });
         }
         checks
+    }
+
+    /// dynamodb:LeadingKeys: the partition key values of `keys` (keys or items of `table`).
+    fn set_leading_keys(&self, context: &mut Context, table: &str, keys: &[&Map<String, Value>]) {
+        if let Some(schema) = self.key_schema(table, None) {
+            let values = keys.iter().filter_map(|key| key.get(&schema.partition.name).and_then(key_text));
+            context.set("dynamodb:LeadingKeys", dedup(values.collect()));
+        }
     }
 
     /// TransactGetItems or TransactWriteItems: each item's own action.
@@ -346,7 +337,8 @@ impl Facts<'_> {
             .collect()
     }
 
-    /// dynamodb:ReturnValues and dynamodb:ReturnConsumedCapacity, when the request sets them.
+    /// dynamodb:ReturnValues (of `request`, which may be one item of a transaction) and
+    /// dynamodb:ReturnConsumedCapacity (of the whole request), when set.
     fn set_request_options(&self, context: &mut Context, request: &Map<String, Value>) {
         let return_values =
             string(request, "ReturnValues").or_else(|| string(request, "ReturnValuesOnConditionCheckFailure"));
@@ -375,6 +367,22 @@ fn select_of(request: &Map<String, Value>, projected: bool) -> String {
         None if projected => "SPECIFIC_ATTRIBUTES".into(),
         None => "ALL_ATTRIBUTES".into(),
     }
+}
+
+/// A read's dynamodb:Select and, when it projects, dynamodb:Attributes: the projected
+/// names and `key_names` (a read of whole items has no Attributes key).
+fn set_read_keys(context: &mut Context, request: &Map<String, Value>, mut key_names: Vec<String>) {
+    let projected = projected_names(request);
+    context.set("dynamodb:Select", vec![select_of(request, projected.is_some())]);
+    if let Some(names) = projected {
+        key_names.extend(names);
+        set_attributes(context, key_names);
+    }
+}
+
+/// The attribute names of keys or items.
+fn names_of(keys: &[&Map<String, Value>]) -> Vec<String> {
+    keys.iter().flat_map(|key| key.keys().cloned()).collect()
 }
 
 fn set_attributes(context: &mut Context, names: Vec<String>) {

@@ -49,17 +49,7 @@ pub fn put_resource_policy(engine: &mut Engine, request: PutResourcePolicyReques
     let arn = required(request.resource_arn, "resourceArn")?;
     let document = required(request.policy, "policy")?;
     engine.table_for_policy(&arn)?;
-    if document.len() > MAX_POLICY_BYTES {
-        return Err(Error::new(
-            ErrorKind::LimitExceeded,
-            format!(
-                "Resource-based policy document size {} exceeds the maximum of {MAX_POLICY_BYTES} bytes",
-                document.len()
-            ),
-        ));
-    }
-    let policy = iam::parse(&document, PolicyKind::Resource).map_err(invalid_policy)?;
-    check_principals(engine, &policy)?;
+    let policy = checked(engine, &document)?;
     let confirmed = request.confirm_remove_self_resource_access.unwrap_or(false);
     if !confirmed && access::locks_out(engine, caller, &arn, &policy) {
         return Err(Error::new(
@@ -89,6 +79,23 @@ pub fn delete_resource_policy(engine: &mut Engine, request: DeleteResourcePolicy
     let arn = required(request.resource_arn, "resourceArn")?;
     let revision = engine.delete_resource_policy(&arn, request.expected_revision_id.as_deref())?;
     render(&json!({ "RevisionId": revision }))
+}
+
+/// A resource policy document (of PutResourcePolicy or CreateTable) validated: its size,
+/// its statements, its principals.
+pub fn checked(engine: &Engine, document: &str) -> Result<iam::Policy> {
+    if document.len() > MAX_POLICY_BYTES {
+        return Err(Error::new(
+            ErrorKind::LimitExceeded,
+            format!(
+                "Resource-based policy document size {} exceeds the maximum of {MAX_POLICY_BYTES} bytes",
+                document.len()
+            ),
+        ));
+    }
+    let policy = iam::parse(document, PolicyKind::Resource).map_err(invalid_policy)?;
+    check_principals(engine, &policy)?;
+    Ok(policy)
 }
 
 /// Refuses a policy naming a principal that does not exist: principals are the

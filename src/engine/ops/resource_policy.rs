@@ -33,13 +33,11 @@ impl Engine {
         if let Some(current) = current.filter(|current| current.document == document) {
             return Ok(current.revision_id.clone());
         }
-        // A counter rather than AWS's timestamp-like number, so that the same requests
-        // give the same revisions on any clock (docs/differences.md).
-        let revision = current.and_then(|current| current.revision_id.parse::<u64>().ok()).map_or(1, |n| n + 1);
+        let revision = next_revision(current);
         let mut meta = table.meta.clone();
-        meta.resource_policy = Some(ResourcePolicy { document, revision_id: revision.to_string() });
+        meta.resource_policy = Some(ResourcePolicy { document, revision_id: revision.clone() });
         self.replace_meta(meta)?;
-        Ok(revision.to_string())
+        Ok(revision)
     }
 
     /// Removes the table's policy; the RevisionId it had.
@@ -53,6 +51,20 @@ impl Engine {
         self.replace_meta(meta)?;
         Ok(revision)
     }
+}
+
+impl ResourcePolicy {
+    /// A table's first policy (given to CreateTable).
+    pub fn first(document: String) -> ResourcePolicy {
+        ResourcePolicy { document, revision_id: next_revision(None) }
+    }
+}
+
+/// The RevisionId after `current`'s: a counter rather than AWS's timestamp-like number,
+/// so that the same requests give the same revisions on any clock (docs/differences.md).
+fn next_revision(current: Option<&ResourcePolicy>) -> String {
+    let previous = current.and_then(|current| current.revision_id.parse::<u64>().ok());
+    previous.map_or(1, |revision| revision + 1).to_string()
 }
 
 /// Refuses a mutation whose ExpectedRevisionId is not the current policy's revision
