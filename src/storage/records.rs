@@ -468,6 +468,30 @@ mod tests {
         assert_eq!(tables[0].item_count(), 1);
     }
 
+    /// Principals come back from their `principal/` records; a broken one is corruption.
+    #[test]
+    fn principals_open() {
+        let record = r#"{"Name":"alice","AccessKeyId":"AKIAALICE0000000001","Policies":[{"PolicyName":"p","PolicyDocument":"{}"}]}"#;
+        let snapshot = Snapshot {
+            meta: vec![
+                (FORMAT_KEY.to_string(), r#"{"version":1}"#.to_string()),
+                ("principal/alice".to_string(), record.to_string()),
+            ],
+            items: Vec::new(),
+        };
+        let principals = decode(&snapshot).unwrap().unwrap().principals;
+        assert_eq!(principals.len(), 1);
+        assert_eq!((principals[0].name.as_str(), principals[0].policies[0].policy_name.as_str()), ("alice", "p"));
+        let broken = Snapshot {
+            meta: vec![
+                (FORMAT_KEY.to_string(), r#"{"version":1}"#.to_string()),
+                ("principal/bob".to_string(), r#"{"Name":"bob"}"#.to_string()),
+            ],
+            items: Vec::new(),
+        };
+        assert!(matches!(decode(&broken), Err(StorageError::Corrupt(_))));
+    }
+
     /// Objects come back in their buckets; records under a prefix this version does not
     /// know (written by a later one) are ignored.
     #[test]
