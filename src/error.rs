@@ -72,6 +72,16 @@ pub enum ErrorKind {
     ImportNotFound,
     /// A Dynaplay S3 operation names an object that does not exist.
     NoSuchKey,
+    /// The principal's policies (or the table's resource policy) do not allow the request.
+    AccessDenied,
+    /// The table has no resource-based policy, or not the revision expected.
+    PolicyNotFound,
+    /// A principal's identity policy document is not valid (Dynaplay.PutPrincipal).
+    MalformedPolicyDocument,
+    /// A Dynaplay principal operation names a principal that does not exist.
+    NoSuchEntity,
+    /// The request names a principal (credentials) that does not exist.
+    UnrecognizedClient,
     /// Dynaplay itself failed (storage, a broken invariant).
     InternalServerError,
 }

@@ -20,6 +20,7 @@ pub mod error;
 pub mod expr;
 #[cfg(test)]
 mod fuzz;
+pub mod iam;
 pub mod index;
 pub mod kinesis;
 pub mod model;

@@ -22,6 +22,7 @@
 //! failed condition that asked for it, and `responseBody` to the error body DynamoDB
 //! would send (the SDK request handler and `dynaplay serve` answer with it).
 
+use crate::api::RequestOptions;
 use crate::clock::Clock;
 use crate::error::{Error, ErrorKind};
 use crate::storage::external::{self, ExternalStore};
@@ -68,6 +69,14 @@ export type StoredWrite =
     | { op: "putItem"; tableId: string; key: string; value: string }
     | { op: "deleteItem"; tableId: string; key: string }
     | { op: "deleteTableItems"; tableId: string };
+
+/** Per-request options of `Database.send`. */
+export interface SendOptions {
+    /** Run as this principal (see Dynaplay.PutPrincipal); without one, as the account root. */
+    principal?: string;
+    /** Run as the principal with this access key id; one no principal has runs as the account root. */
+    accessKeyId?: string;
+}
 
 /** Counters of a database's work since it opened. */
 export interface DatabaseStats {
@@ -209,19 +218,24 @@ impl Database {
 
     /// Runs one DynamoDB operation (`"PutItem"`, `"Query"`, ...) with its request (a
     /// JSON string or an object). Resolves with the response object once the change is
-    /// stored; rejects with a `DynaplayError`.
+    /// stored; rejects with a `DynaplayError`. `options` may name the principal to run as
+    /// (`{principal: "alice"}`, docs/access-control.md); without one the request runs as
+    /// the account root.
     #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
     pub fn send(
         &self,
         operation: &str,
         #[wasm_bindgen(unchecked_param_type = "string | object")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SendOptions")] options: Option<js_sys::Object>,
     ) -> Promise {
         let shared = &self.shared;
         if shared.closed.get() {
             return Promise::reject(&closed_error(&shared.name));
         }
         shared.update_stats(|stats| stats.requests += 1);
-        let outcome = request_body(&request).and_then(|body| shared.db.borrow_mut().execute(operation, &body));
+        let options = request_options(options.as_ref());
+        let outcome =
+            request_body(&request).and_then(|body| shared.db.borrow_mut().execute_with(operation, &body, &options));
         match outcome {
             Ok(Outcome::Ready(response)) => settled(parse_response(&response)),
             Ok(Outcome::Queued { ticket }) => self.queue(ticket),
@@ -327,6 +341,12 @@ impl Shared {
             let _ = resolve.call1(&JsValue::NULL, &released);
         }
     }
+}
+
+/// The options of one `send`: the members it knows, each ignored unless a string.
+fn request_options(options: Option<&js_sys::Object>) -> RequestOptions {
+    let member = |name: &str| options.and_then(|options| Reflect::get(options, &name.into()).ok()?.as_string());
+    RequestOptions { principal: member("principal"), access_key_id: member("accessKeyId") }
 }
 
 /// The request as JSON text: a string as it is, an object through `JSON.stringify`,

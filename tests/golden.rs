@@ -6,6 +6,7 @@ mod common;
 mod golden_format;
 
 use common::Harness;
+use dynaplay::api::RequestOptions;
 use golden_format::{check, parse_steps, Captures, FILES};
 use std::path::Path;
 
@@ -14,13 +15,15 @@ fn run_file(name: &str, text: &str) {
     let mut captures = Captures::default();
     for step in parse_steps(text) {
         let request = captures.substitute(&step.request);
-        let outcome =
-            harness.send(&step.operation, &request).map_err(|error| match error.cancellation_reasons.is_empty() {
+        let options = RequestOptions { principal: step.principal.clone(), ..RequestOptions::default() };
+        let outcome = harness.send_with(&step.operation, &request, &options).map_err(|error| {
+            match error.cancellation_reasons.is_empty() {
                 true => format!("{}: {}", error.kind.short_name(), error.message),
                 false => {
                     format!("{}: {}\n{}", error.kind.short_name(), error.message, error.cancellation_reasons_json())
                 }
-            });
+            }
+        });
         if let Ok(response) = &outcome {
             captures.record(response);
         }

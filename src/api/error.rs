@@ -38,6 +38,11 @@ impl ErrorKind {
             ErrorKind::ImportConflict => "ImportConflictException",
             ErrorKind::ImportNotFound => "ImportNotFoundException",
             ErrorKind::NoSuchKey => "NoSuchKey",
+            ErrorKind::AccessDenied => "AccessDeniedException",
+            ErrorKind::PolicyNotFound => "PolicyNotFoundException",
+            ErrorKind::MalformedPolicyDocument => "MalformedPolicyDocument",
+            ErrorKind::NoSuchEntity => "NoSuchEntity",
+            ErrorKind::UnrecognizedClient => "UnrecognizedClientException",
             ErrorKind::InternalServerError => "InternalServerError",
         }
     }
@@ -47,10 +52,13 @@ impl ErrorKind {
     pub fn type_name(self) -> String {
         let namespace = match self {
             ErrorKind::Validation => "com.amazon.coral.validate",
-            ErrorKind::Serialization | ErrorKind::UnknownOperation => "com.amazon.coral.service",
+            ErrorKind::Serialization | ErrorKind::UnknownOperation | ErrorKind::UnrecognizedClient => {
+                "com.amazon.coral.service"
+            }
             ErrorKind::Throttling => "com.amazon.coral.availability",
             ErrorKind::ObjectNotFound => "com.amazonaws.applicationautoscaling",
             ErrorKind::NoSuchKey => "com.amazonaws.s3",
+            ErrorKind::MalformedPolicyDocument | ErrorKind::NoSuchEntity => "com.amazonaws.iam",
             _ => "com.amazonaws.dynamodb.v20120810",
         };
         format!("{namespace}#{}", self.short_name())

@@ -5,6 +5,7 @@
 //! `X-Amz-Target` header) and the request body, and answers the response body or an
 //! [`Error`] that [`Error::to_json`] renders as DynamoDB does.
 
+mod access;
 mod account;
 mod autoscaling;
 mod backups;
@@ -20,7 +21,9 @@ mod kinesis_destination;
 mod partiql;
 mod partiql_transaction;
 mod pitr;
+mod principals;
 mod query;
+mod resource_policy;
 mod simulation;
 mod streams;
 mod tables;
@@ -33,6 +36,7 @@ mod validate;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Item, PackedItem};
+use kinesis_destination::Action;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -53,9 +57,25 @@ enum ReadItem<'a> {
     Built(Item),
 }
 
-/// Runs one operation against the engine and renders its response body.
+/// Per-request settings beside the operation and its body (the JS API's `send` options).
+#[derive(Debug, Clone, Default)]
+pub struct RequestOptions {
+    /// Run as the principal of this name (docs/access-control.md); it must exist.
+    pub principal: Option<String>,
+    /// Run as the principal with this access key id (the AWS SDK's credentials); an
+    /// access key no principal has runs as the account root.
+    pub access_key_id: Option<String>,
+}
+
+/// Runs one operation against the engine as the account root and renders its response body.
 pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<String> {
+    dispatch_with(engine, operation, body, &RequestOptions::default())
+}
+
+/// Runs one operation as the caller the options name, once it is authorized.
+pub fn dispatch_with(engine: &mut Engine, operation: &str, body: &str, options: &RequestOptions) -> Result<String> {
     engine.advance_simulation();
+    let caller = access::Caller::resolve(engine, options)?;
     if let Some(name) = operation.strip_prefix("Dynaplay.") {
         return simulation::dispatch(engine, name, body);
     }
@@ -63,65 +83,79 @@ pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<Stri
         return autoscaling::dispatch(engine, name, body);
     }
     if let Some(name) = operation.strip_prefix("DynamoDBStreams_20120810.") {
+        access::authorize(engine, &caller, || access::stream_checks(name, body))?;
         return streams::dispatch(engine, name, body);
     }
     if let Some(name) = operation.strip_prefix("Kinesis_20131202.") {
         return kinesis::dispatch(engine, name, body).map_err(Error::from_kinesis);
     }
-    use kinesis_destination::Action;
-    match operation {
-        "CreateTable" => tables::create_table(engine, parse(body)?),
-        "DescribeTable" => tables::describe_table(engine, parse(body)?),
-        "ListTables" => tables::list_tables(engine, parse(body)?),
-        "UpdateTable" => tables::update_table(engine, parse(body)?),
-        "DeleteTable" => tables::delete_table(engine, parse(body)?),
-        "TagResource" => tags::tag_resource(engine, parse(body)?),
-        "UntagResource" => tags::untag_resource(engine, parse(body)?),
-        "ListTagsOfResource" => tags::list_tags_of_resource(engine, parse(body)?),
-        "UpdateTimeToLive" => ttl::update_time_to_live(engine, parse(body)?),
-        "DescribeTimeToLive" => ttl::describe_time_to_live(engine, parse(body)?),
-        "EnableKinesisStreamingDestination" => {
-            kinesis_destination::change_destination(engine, parse(body)?, Action::Enable)
-        }
-        "DisableKinesisStreamingDestination" => {
-            kinesis_destination::change_destination(engine, parse(body)?, Action::Disable)
-        }
-        "UpdateKinesisStreamingDestination" => {
-            kinesis_destination::change_destination(engine, parse(body)?, Action::Update)
-        }
-        "DescribeKinesisStreamingDestination" => kinesis_destination::describe_destination(engine, parse(body)?),
-        "CreateBackup" => backups::create_backup(engine, parse(body)?),
-        "DescribeBackup" => backups::describe_backup(engine, parse(body)?),
-        "ListBackups" => backups::list_backups(engine, parse(body)?),
-        "DeleteBackup" => backups::delete_backup(engine, parse(body)?),
-        "RestoreTableFromBackup" => backups::restore_table_from_backup(engine, parse(body)?),
-        "UpdateContinuousBackups" => pitr::update_continuous_backups(engine, parse(body)?),
-        "DescribeContinuousBackups" => pitr::describe_continuous_backups(engine, parse(body)?),
-        "RestoreTableToPointInTime" => pitr::restore_table_to_point_in_time(engine, parse(body)?),
-        "DescribeLimits" => account::describe_limits(parse(body)?),
-        "DescribeEndpoints" => account::describe_endpoints(parse(body)?),
-        "PutItem" => items::put_item(engine, parse(body)?),
-        "GetItem" => items::get_item(engine, parse(body)?),
-        "DeleteItem" => items::delete_item(engine, parse(body)?),
-        "UpdateItem" => items::update_item(engine, parse(body)?),
-        "Query" => query::query(engine, parse(body)?),
-        "Scan" => query::scan(engine, parse(body)?),
-        "BatchGetItem" => batch::batch_get_item(engine, parse(body)?),
-        "BatchWriteItem" => batch::batch_write_item(engine, parse(body)?),
-        "ExecuteStatement" => partiql::execute_statement(engine, parse(body)?),
-        "BatchExecuteStatement" => partiql::batch_execute_statement(engine, parse(body)?),
-        "ExecuteTransaction" => partiql_transaction::execute_transaction(engine, parse(body)?),
-        "TransactWriteItems" => transact::transact_write_items(engine, parse(body)?, body),
-        "TransactGetItems" => transact::transact_get_items(engine, parse(body)?),
-        "ExportTableToPointInTime" => transfers::export_table_to_point_in_time(engine, parse(body)?),
-        "DescribeExport" => transfers::describe_export(engine, parse(body)?),
-        "ListExports" => transfers::list_exports(engine, parse(body)?),
-        "ImportTable" => transfers::import_table(engine, parse(body)?, body),
-        "DescribeImport" => transfers::describe_import(engine, parse(body)?),
-        "ListImports" => transfers::list_imports(engine, parse(body)?),
-        _ => Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: {operation}"))),
-    }
+    let Some((_, handler)) = OPERATIONS.iter().find(|(name, _)| *name == operation) else {
+        return Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: {operation}")));
+    };
+    access::authorize(engine, &caller, || access::checks(engine, operation, body))?;
+    handler(engine, body, &caller)
 }
+
+/// How one DynamoDB operation runs: the engine, the request body and who sends it.
+type Handler = fn(&mut Engine, &str, &access::Caller) -> Result<String>;
+
+/// DynamoDB's operations, by name.
+const OPERATIONS: &[(&str, Handler)] = &[
+    ("CreateTable", |engine, body, _| tables::create_table(engine, parse(body)?)),
+    ("DescribeTable", |engine, body, _| tables::describe_table(engine, parse(body)?)),
+    ("ListTables", |engine, body, _| tables::list_tables(engine, parse(body)?)),
+    ("UpdateTable", |engine, body, _| tables::update_table(engine, parse(body)?)),
+    ("DeleteTable", |engine, body, _| tables::delete_table(engine, parse(body)?)),
+    ("TagResource", |engine, body, _| tags::tag_resource(engine, parse(body)?)),
+    ("UntagResource", |engine, body, _| tags::untag_resource(engine, parse(body)?)),
+    ("ListTagsOfResource", |engine, body, _| tags::list_tags_of_resource(engine, parse(body)?)),
+    ("UpdateTimeToLive", |engine, body, _| ttl::update_time_to_live(engine, parse(body)?)),
+    ("DescribeTimeToLive", |engine, body, _| ttl::describe_time_to_live(engine, parse(body)?)),
+    ("EnableKinesisStreamingDestination", |engine, body, _| {
+        kinesis_destination::change_destination(engine, parse(body)?, Action::Enable)
+    }),
+    ("DisableKinesisStreamingDestination", |engine, body, _| {
+        kinesis_destination::change_destination(engine, parse(body)?, Action::Disable)
+    }),
+    ("UpdateKinesisStreamingDestination", |engine, body, _| {
+        kinesis_destination::change_destination(engine, parse(body)?, Action::Update)
+    }),
+    ("DescribeKinesisStreamingDestination", |engine, body, _| {
+        kinesis_destination::describe_destination(engine, parse(body)?)
+    }),
+    ("CreateBackup", |engine, body, _| backups::create_backup(engine, parse(body)?)),
+    ("DescribeBackup", |engine, body, _| backups::describe_backup(engine, parse(body)?)),
+    ("ListBackups", |engine, body, _| backups::list_backups(engine, parse(body)?)),
+    ("DeleteBackup", |engine, body, _| backups::delete_backup(engine, parse(body)?)),
+    ("RestoreTableFromBackup", |engine, body, _| backups::restore_table_from_backup(engine, parse(body)?)),
+    ("UpdateContinuousBackups", |engine, body, _| pitr::update_continuous_backups(engine, parse(body)?)),
+    ("DescribeContinuousBackups", |engine, body, _| pitr::describe_continuous_backups(engine, parse(body)?)),
+    ("RestoreTableToPointInTime", |engine, body, _| pitr::restore_table_to_point_in_time(engine, parse(body)?)),
+    ("DescribeLimits", |_, body, _| account::describe_limits(parse(body)?)),
+    ("DescribeEndpoints", |_, body, _| account::describe_endpoints(parse(body)?)),
+    ("PutItem", |engine, body, _| items::put_item(engine, parse(body)?)),
+    ("GetItem", |engine, body, _| items::get_item(engine, parse(body)?)),
+    ("DeleteItem", |engine, body, _| items::delete_item(engine, parse(body)?)),
+    ("UpdateItem", |engine, body, _| items::update_item(engine, parse(body)?)),
+    ("Query", |engine, body, _| query::query(engine, parse(body)?)),
+    ("Scan", |engine, body, _| query::scan(engine, parse(body)?)),
+    ("BatchGetItem", |engine, body, _| batch::batch_get_item(engine, parse(body)?)),
+    ("BatchWriteItem", |engine, body, _| batch::batch_write_item(engine, parse(body)?)),
+    ("ExecuteStatement", |engine, body, _| partiql::execute_statement(engine, parse(body)?)),
+    ("BatchExecuteStatement", |engine, body, _| partiql::batch_execute_statement(engine, parse(body)?)),
+    ("ExecuteTransaction", |engine, body, _| partiql_transaction::execute_transaction(engine, parse(body)?)),
+    ("TransactWriteItems", |engine, body, _| transact::transact_write_items(engine, parse(body)?, body)),
+    ("TransactGetItems", |engine, body, _| transact::transact_get_items(engine, parse(body)?)),
+    ("ExportTableToPointInTime", |engine, body, _| transfers::export_table_to_point_in_time(engine, parse(body)?)),
+    ("DescribeExport", |engine, body, _| transfers::describe_export(engine, parse(body)?)),
+    ("ListExports", |engine, body, _| transfers::list_exports(engine, parse(body)?)),
+    ("ImportTable", |engine, body, _| transfers::import_table(engine, parse(body)?, body)),
+    ("DescribeImport", |engine, body, _| transfers::describe_import(engine, parse(body)?)),
+    ("ListImports", |engine, body, _| transfers::list_imports(engine, parse(body)?)),
+    ("PutResourcePolicy", |engine, body, caller| resource_policy::put_resource_policy(engine, parse(body)?, caller)),
+    ("GetResourcePolicy", |engine, body, _| resource_policy::get_resource_policy(engine, parse(body)?)),
+    ("DeleteResourcePolicy", |engine, body, _| resource_policy::delete_resource_policy(engine, parse(body)?)),
+];
 
 /// Parses a request body; a body that is not the operation's JSON shape is a
 /// SerializationException, as on DynamoDB.

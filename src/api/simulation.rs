@@ -1,8 +1,10 @@
 //! Dynaplay's own operations, for the playground's simulation controls: the knobs
-//! (docs/differences.md), the clock, and the simulated S3 (src/api/buckets.rs). Their names start with `Dynaplay.`, which no
+//! (docs/differences.md), the clock, the simulated S3 (src/api/buckets.rs) and the
+//! principals requests can run as (src/api/principals.rs). Their names start with `Dynaplay.`, which no
 //! DynamoDB operation can, and their members are PascalCase like DynamoDB's.
 
 use crate::api::buckets;
+use crate::api::principals;
 use crate::api::validate::required;
 use crate::api::{parse, render};
 use crate::clock::MAX_CLOCK_RATE;
@@ -28,6 +30,11 @@ pub fn dispatch(engine: &mut Engine, name: &str, body: &str) -> Result<String> {
         "ListObjects" => buckets::list_objects(engine, parse(body)?),
         "ListBuckets" => buckets::list_buckets(engine),
         "GetImportErrors" => buckets::get_import_errors(engine, parse(body)?),
+        "PutPrincipal" => principals::put_principal(engine, parse(body)?),
+        "GetPrincipal" => principals::get_principal(engine, parse(body)?),
+        "ListPrincipals" => principals::list_principals(engine),
+        "DeletePrincipal" => principals::delete_principal(engine, parse(body)?),
+        "SimulatePrincipalPolicy" => principals::simulate(engine, parse(body)?),
         _ => Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: Dynaplay.{name}"))),
     }
 }

@@ -9,10 +9,11 @@ use crate::api::encryption::{SseDescription, SseSpecification};
 use crate::api::indexes::{self, IndexInput, IndexUpdateInput, IndexUpdatePlan};
 use crate::api::tags::{tag_pairs, TagInput};
 use crate::api::validate::{required, Violations};
-use crate::api::{not_yet, render};
+use crate::api::{not_yet, render, resource_policy};
 use crate::clock::seconds;
 use crate::engine::{
-    table_arn, table_not_found, BillingMode, Engine, IndexKind, Projection, Table, TableClass, TableMeta,
+    table_arn, table_not_found, BillingMode, Engine, IndexKind, Projection, ResourcePolicy, Table, TableClass,
+    TableMeta,
 };
 use crate::error::Result;
 use crate::model::{KeyAttribute, KeySchema, ScalarType};
@@ -63,7 +64,7 @@ pub struct CreateTableRequest {
     stream_specification: Option<StreamSpecificationInput>,
     on_demand_throughput: Option<Value>,
     warm_throughput: Option<Value>,
-    resource_policy: Option<Value>,
+    resource_policy: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -336,7 +337,11 @@ pub fn create_table(engine: &mut Engine, mut request: CreateTableRequest) -> Res
         )?,
         None => None,
     };
-    let table = engine.create_table_with_stream(request.into_meta()?, stream)?;
+    let policy = request.resource_policy.take();
+    let policy = policy.map(|document| resource_policy::checked(engine, &document).map(|_| document)).transpose()?;
+    let mut meta = request.into_meta()?;
+    meta.resource_policy = policy.map(ResourcePolicy::first);
+    let table = engine.create_table_with_stream(meta, stream)?;
     // CreateTable answers before DynamoDB records when the table became on-demand.
     let description = TableDescription::of(table, CREATING).without_switch_time();
     render(&TableDescriptionResponse { table_description: description })
@@ -452,8 +457,7 @@ impl CreateTableRequest {
         let operation = "CreateTable";
         indexes::refuse_later(&self.global_secondary_indexes)?;
         not_yet(&self.on_demand_throughput, "OnDemandThroughput", operation)?;
-        not_yet(&self.warm_throughput, "WarmThroughput", operation)?;
-        not_yet(&self.resource_policy, "ResourcePolicy", operation)
+        not_yet(&self.warm_throughput, "WarmThroughput", operation)
     }
 
     /// The new table's settings; the engine adds its id and times.
@@ -493,6 +497,7 @@ impl CreateTableRequest {
             point_in_time_recovery: None,
             restore_summary: None,
             kms_key_arn,
+            resource_policy: None,
         })
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::engine::history::HistoryEntry;
 use crate::engine::ops::backups::Backup;
+use crate::engine::principals::Principal;
 use crate::engine::table::{Table, TableMeta};
 use crate::engine::transfers::TransferChange;
 use crate::kinesis::{DataRecord, DataStream};
@@ -54,4 +55,6 @@ pub enum Change {
     Backup { old: Option<Rc<Backup>>, new: Option<Rc<Backup>> },
     /// An S3 object, an export or an import changed.
     Transfer(TransferChange),
+    /// A principal was created (`old` is None), replaced, or deleted (`new` is None).
+    Principal { old: Option<Rc<Principal>>, new: Option<Rc<Principal>> },
 }

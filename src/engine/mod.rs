@@ -12,6 +12,7 @@ pub mod knobs;
 pub mod ledger;
 pub(crate) mod ops;
 pub mod pricing;
+pub mod principals;
 pub mod table;
 pub mod throughput;
 pub mod transfers;
@@ -29,8 +30,8 @@ pub use ops::throttle::Usage;
 pub use ops::transact::{ActionOutcome, ClientToken, TransactAction, TransactOutcome, TransactWrite};
 pub use ops::update::Updated;
 pub use table::{
-    BillingMode, IndexRead, KinesisDestination, PointInTimeRecovery, RestoreSummary, Table, TableClass, TableMeta,
-    TimeToLive, TimestampPrecision,
+    BillingMode, IndexRead, KinesisDestination, PointInTimeRecovery, ResourcePolicy, RestoreSummary, Table, TableClass,
+    TableMeta, TimeToLive, TimestampPrecision,
 };
 pub use throughput::Access;
 pub use transfers::{TransferChange, Transfers};
@@ -72,6 +73,8 @@ pub struct Engine {
     backups: BTreeMap<String, Rc<Backup>>,
     /// The simulated S3 buckets, and the exports and imports made.
     transfers: Transfers,
+    /// The simulated IAM users requests can run as.
+    principals: principals::Principals,
 }
 
 impl Engine {
@@ -92,6 +95,7 @@ impl Engine {
             history: Default::default(),
             backups: BTreeMap::new(),
             transfers: Transfers::default(),
+            principals: principals::Principals::default(),
         }
     }
 
@@ -319,6 +323,7 @@ impl Engine {
                 }
             }
             Change::Transfer(change) => self.transfers.revert(change),
+            Change::Principal { old, new } => self.revert_principal(old, new),
         }
     }
 

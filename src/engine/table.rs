@@ -93,6 +93,18 @@ pub struct TableMeta {
     /// owned key, the default. Absent from records of tables that never had one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kms_key_arn: Option<String>,
+    /// The resource-based policy attached to the table. Absent from records of tables
+    /// that never had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_policy: Option<ResourcePolicy>,
+}
+
+/// A table's resource-based policy: the document as given, and its revision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResourcePolicy {
+    pub document: String,
+    /// The RevisionId: 1 for a table's first policy, one more for each replacement.
+    pub revision_id: String,
 }
 
 /// A table's Kinesis streaming destination, as EnableKinesisStreamingDestination left it.

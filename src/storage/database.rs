@@ -1,6 +1,6 @@
 //! [`Database`]: the engine plus the bookkeeping of group commit.
 
-use crate::api;
+use crate::api::{self, RequestOptions};
 use crate::clock::Clock;
 use crate::engine::{Change, Engine};
 use crate::error::Result;
@@ -61,6 +61,7 @@ impl Database {
                 decoded.history.into_iter().for_each(|entry| engine.restore_history_entry(entry));
                 decoded.backups.into_iter().for_each(|backup| engine.restore_backup(backup));
                 engine.restore_transfers(decoded.transfers);
+                decoded.principals.into_iter().for_each(|principal| engine.restore_principal(principal));
                 Vec::new()
             }
             None => vec![records::format_record()],
@@ -76,9 +77,14 @@ impl Database {
         &self.engine
     }
 
-    /// Runs one DynamoDB operation. A failed request changes nothing.
+    /// Runs one DynamoDB operation as the account root. A failed request changes nothing.
     pub fn execute(&mut self, operation: &str, body: &str) -> Result<Outcome> {
-        let result = api::dispatch(&mut self.engine, operation, body);
+        self.execute_with(operation, body, &RequestOptions::default())
+    }
+
+    /// Runs one DynamoDB operation with request options (the principal it runs as).
+    pub fn execute_with(&mut self, operation: &str, body: &str, options: &RequestOptions) -> Result<Outcome> {
+        let result = api::dispatch_with(&mut self.engine, operation, body, options);
         let changes = self.engine.take_changes();
         let response = match result {
             Ok(response) => response,

@@ -2,6 +2,7 @@
 //! and how a snapshot of them becomes tables again.
 
 use crate::engine::history::HistoryEntry;
+use crate::engine::principals::Principal;
 use crate::engine::transfers::{ExportDescription, ImportRecord};
 use crate::engine::{Backup, BackupType, Change, Table, TableMeta, TransferChange, Transfers};
 use crate::kinesis::{self, DataRecord, DataStream};
@@ -40,6 +41,8 @@ const OBJECT_PREFIX: &str = "s3/";
 const EXPORT_PREFIX: &str = "export/";
 /// The prefix of `meta` records that hold an import's description and errors.
 const IMPORT_PREFIX: &str = "import/";
+/// The prefix of `meta` records that hold a principal (a simulated IAM user), by name.
+const PRINCIPAL_PREFIX: &str = "principal/";
 
 /// One write to the two object stores, `meta` and `items`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,6 +143,15 @@ pub fn writes_for(change: &Change, out: &mut Vec<Write>) {
             out.extend(records.iter().map(|record| Write::DeleteMeta { key: data_record_key(record) }))
         }
         Change::Transfer(change) => out.push(transfer_write(change)),
+        Change::Principal { old, new } => match new {
+            Some(principal) => out.push(Write::PutMeta {
+                key: format!("{PRINCIPAL_PREFIX}{}", principal.name),
+                value: serde_json::to_string(principal).unwrap_or_default(),
+            }),
+            None => out.extend(
+                old.iter().map(|principal| Write::DeleteMeta { key: format!("{PRINCIPAL_PREFIX}{}", principal.name) }),
+            ),
+        },
     }
 }
 
@@ -244,8 +256,8 @@ fn meta_json(meta: &TableMeta) -> String {
 
 /// What a snapshot holds: the tables with their items, the stream records, the settings
 /// of deleted tables whose streams are kept, the point-in-time recovery history, the
-/// backups, the buckets, exports and imports, and the Kinesis data streams with their
-/// records.
+/// backups, the buckets, exports and imports, the Kinesis data streams with their
+/// records, and the principals.
 pub struct Decoded {
     pub tables: Vec<Table>,
     pub stream_records: Vec<StreamRecord>,
@@ -255,6 +267,7 @@ pub struct Decoded {
     pub history: Vec<HistoryEntry>,
     pub backups: Vec<Backup>,
     pub transfers: Transfers,
+    pub principals: Vec<Principal>,
 }
 
 /// Decodes a snapshot. `Ok(None)` means the store is empty (a new database).
@@ -292,9 +305,24 @@ pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
         })
         .collect::<Result<_, _>>()?;
     let data_records = with_prefix(DATA_RECORD_PREFIX).map(decode_data_record).collect::<Result<_, _>>()?;
+    let principals = with_prefix(PRINCIPAL_PREFIX)
+        .map(|(key, value)| {
+            serde_json::from_str(value).map_err(|error| StorageError::Corrupt(format!("principal {key}: {error}")))
+        })
+        .collect::<Result<_, _>>()?;
     let tables = tables.into_values().collect();
     let transfers = decode_transfers(snapshot)?;
-    Ok(Some(Decoded { tables, stream_records, retired, history, backups, transfers, data_streams, data_records }))
+    Ok(Some(Decoded {
+        tables,
+        stream_records,
+        retired,
+        history,
+        backups,
+        transfers,
+        data_streams,
+        data_records,
+        principals,
+    }))
 }
 
 /// A Kinesis record from its `meta` key (after the prefix) and value.
@@ -438,6 +466,30 @@ mod tests {
         assert_eq!(tables.len(), 1);
         assert!(tables[0].meta.indexes.is_empty());
         assert_eq!(tables[0].item_count(), 1);
+    }
+
+    /// Principals come back from their `principal/` records; a broken one is corruption.
+    #[test]
+    fn principals_open() {
+        let record = r#"{"Name":"alice","AccessKeyId":"AKIAALICE0000000001","Policies":[{"PolicyName":"p","PolicyDocument":"{}"}]}"#;
+        let snapshot = Snapshot {
+            meta: vec![
+                (FORMAT_KEY.to_string(), r#"{"version":1}"#.to_string()),
+                ("principal/alice".to_string(), record.to_string()),
+            ],
+            items: Vec::new(),
+        };
+        let principals = decode(&snapshot).unwrap().unwrap().principals;
+        assert_eq!(principals.len(), 1);
+        assert_eq!((principals[0].name.as_str(), principals[0].policies[0].policy_name.as_str()), ("alice", "p"));
+        let broken = Snapshot {
+            meta: vec![
+                (FORMAT_KEY.to_string(), r#"{"version":1}"#.to_string()),
+                ("principal/bob".to_string(), r#"{"Name":"bob"}"#.to_string()),
+            ],
+            items: Vec::new(),
+        };
+        assert!(matches!(decode(&broken), Err(StorageError::Corrupt(_))));
     }
 
     /// Objects come back in their buckets; records under a prefix this version does not

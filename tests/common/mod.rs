@@ -1,6 +1,7 @@
 //! A native driver for `storage::Database` over the mirror `MemoryStore`, the way the
 //! IndexedDB driver runs it in the browser, for tests.
 
+use dynaplay::api::RequestOptions;
 use dynaplay::clock::ManualClock;
 use dynaplay::engine::history::HistoryEntry;
 use dynaplay::engine::{Backup, Table, TableMeta};
@@ -27,9 +28,18 @@ impl Harness {
         Harness { db, store, clock }
     }
 
-    /// Runs one request and commits what it queued; the response once durable.
+    /// Runs one request and commits what it queued; the response once durable. (Not
+    /// every test binary sends as the root.)
+    #[allow(dead_code)]
     pub fn send(&mut self, operation: &str, body: &str) -> Result<String, Error> {
-        match self.db.execute(operation, body)? {
+        self.send_with(operation, body, &RequestOptions::default())
+    }
+
+    /// [`Harness::send`] with request options (the principal it runs as). (Not every
+    /// test binary sends as a principal.)
+    #[allow(dead_code)]
+    pub fn send_with(&mut self, operation: &str, body: &str, options: &RequestOptions) -> Result<String, Error> {
+        match self.db.execute_with(operation, body, options)? {
             Outcome::Ready(response) => Ok(response),
             Outcome::Queued { ticket } => Ok(self.flush_for(ticket)),
         }
@@ -62,7 +72,7 @@ impl Harness {
     }
 
     /// Asserts that reopening the store gives exactly the tables, items, stream records,
-    /// point-in-time recovery history, backups, buckets, exports and imports in memory.
+    /// point-in-time recovery history, backups, buckets, exports, imports and principals in memory.
     pub fn assert_memory_equals_store(&self) {
         let reopened = self.reopen();
         assert_eq!(state_of(&self.db), state_of(&reopened), "memory and the reopened store differ");
@@ -72,6 +82,8 @@ impl Harness {
         assert_eq!(backups_of(&self.db), backups_of(&reopened), "backups differ");
         let transfers_differ = "buckets, exports and imports differ";
         assert_eq!(self.db.engine().transfers(), reopened.engine().transfers(), "{transfers_differ}");
+        let principals = |db: &Database| db.engine().principals().cloned().collect::<Vec<_>>();
+        assert_eq!(principals(&self.db), principals(&reopened), "principals differ");
     }
 }
 

@@ -509,6 +509,33 @@ describe("playground page", { timeout: 240_000 }, () => {
       assertClean(t, seen);
     }));
 
+  test("console: requests run as a principal, with the statement that allowed or denied each", (t) =>
+    withPage("access", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-access#console`);
+      const table = { TableName: "Notes", BillingMode: "PAY_PER_REQUEST", AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }], KeySchema: [{ AttributeName: "id", KeyType: "HASH" }] };
+      expectOk(await runRequest(page, "CreateTable", table), "CreateTable");
+      const policy = { Version: "2012-10-17", Statement: { Sid: "ReadNotes", Effect: "Allow", Action: "dynamodb:GetItem", Resource: "arn:aws:dynamodb:*:*:table/Notes" } };
+      expectOk(await runRequest(page, "Dynaplay.PutPrincipal", { Name: "reader", Policies: [{ PolicyName: "read", PolicyDocument: policy }] }), "PutPrincipal");
+      const picker = page.getByTestId("principal");
+      await picker.focus();
+      await picker.locator("option[value=reader]").waitFor({ state: "attached" });
+      await picker.selectOption("reader");
+      const decision = page.getByTestId("access-decision");
+      expectOk(await runRequest(page, "GetItem", { TableName: "Notes", Key: { id: { S: "a" } } }), "GetItem as reader");
+      await decision.filter({ hasText: "GetItem" }).waitFor();
+      assert.equal(await decision.textContent(), "Allowed dynamodb:GetItem on arn:aws:dynamodb:us-east-1:000000000000:table/Notes: Allow statement ReadNotes (#1) of policy read");
+      const denied = await runRequest(page, "PutItem", { TableName: "Notes", Item: { id: { S: "a" } } });
+      assert.equal(denied.errorName, "AccessDeniedException");
+      assert.match(denied.errorMessage, /^User: arn:aws:iam::000000000000:user\/reader is not authorized to perform: dynamodb:PutItem/);
+      await decision.filter({ hasText: "PutItem" }).waitFor();
+      assert.match(await decision.textContent(), /^Denied by default dynamodb:PutItem on .*table\/Notes: no statement allows it$/);
+      await screenshot(t, page, "access");
+      await picker.selectOption("");
+      expectOk(await runRequest(page, "PutItem", { TableName: "Notes", Item: { id: { S: "a" } } }), "PutItem as the account root");
+      assert.equal(await decision.isVisible(), false);
+      assertClean(t, seen);
+    }));
+
   test("console: an expression syntax error underlines its token in the request", (t) =>
     withPage("console-expression-error", async (page, seen) => {
       await openPlayground(page, `${server.url}?db=e2e-expr#console`);

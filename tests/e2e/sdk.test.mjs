@@ -174,3 +174,22 @@ test("ReturnConsumedCapacity reaches the SDK's output", async () => {
   const get = await client.send(new GetItemCommand({ TableName: "Orders", Key: { customer: { S: "fay" }, id: { N: "1" } }, ConsistentRead: true, ReturnConsumedCapacity: "INDEXES" }));
   assert.deepEqual(get.ConsumedCapacity, { TableName: "Orders", CapacityUnits: 1, Table: { CapacityUnits: 1 } });
 });
+
+test("the client's access key id runs its requests as the principal that has it", async () => {
+  const { db, client } = await setUp();
+  await db.send("Dynaplay.PutPrincipal", {
+    Name: "reader",
+    AccessKeyId: "AKIAREADER00000001",
+    Policies: [{ PolicyName: "read", PolicyDocument: { Version: "2012-10-17", Statement: { Effect: "Allow", Action: "dynamodb:GetItem", Resource: "*" } } }],
+  });
+  const key = { customer: { S: "ann" }, id: { N: "1" } };
+  await client.send(new PutItemCommand({ TableName: "Orders", Item: key }));
+  const reader = new DynamoDBClient({ ...config(db), credentials: { accessKeyId: "AKIAREADER00000001", secretAccessKey: "secret" } });
+  const { Item } = await reader.send(new GetItemCommand({ TableName: "Orders", Key: key }));
+  assert.deepEqual(Item, key);
+  const error = await reader.send(new PutItemCommand({ TableName: "Orders", Item: key })).catch((e) => e);
+  assert.ok(error instanceof DynamoDBServiceException);
+  assert.equal(error.name, "AccessDeniedException");
+  assert.equal(error.$metadata.httpStatusCode, 400);
+  assert.match(error.message, /^User: arn:aws:iam::000000000000:user\/reader is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table\/Orders because no identity-based policy allows the dynamodb:PutItem action$/);
+});

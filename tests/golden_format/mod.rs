@@ -14,6 +14,9 @@
 //! ---
 //! ResourceNotFoundException: Requested resource not found
 //! ```
+//! An operation line `GetItem as alice` runs the request as the principal `alice`
+//! (docs/access-control.md) instead of the account root.
+//!
 //! An expected `ignore` accepts any successful response (for set-up steps); an
 //! expected JSON object is compared as JSON; anything else is the exact error text
 //! `ShortExceptionName: message`. A TransactionCanceledException's runner adds a second
@@ -35,6 +38,9 @@ use std::collections::BTreeMap;
 /// Every golden file, embedded so that the browser runner (which has no file system)
 /// can run them too. `every_golden_file_is_listed` in tests/golden.rs keeps it complete.
 pub const FILES: &[(&str, &str)] = &[
+    ("access_evaluation.txt", include_str!("../golden/access_evaluation.txt")),
+    ("access_principals.txt", include_str!("../golden/access_principals.txt")),
+    ("access_resource_policy.txt", include_str!("../golden/access_resource_policy.txt")),
     ("backups_basic.txt", include_str!("../golden/backups_basic.txt")),
     ("backups_errors.txt", include_str!("../golden/backups_errors.txt")),
     ("batch_get.txt", include_str!("../golden/batch_get.txt")),
@@ -239,6 +245,8 @@ impl Captures {
 
 pub struct Step {
     pub operation: String,
+    /// The principal the request runs as (`Operation as name`); None: the account root.
+    pub principal: Option<String>,
     pub request: String,
     expected: String,
     line: usize,
@@ -256,8 +264,13 @@ pub fn parse_steps(text: &str) -> Vec<Step> {
             body.split_once("\n---\n").unwrap_or_else(|| panic!("step at line {line} has no ---"));
         let request_part = request_part.trim();
         let (operation, request) = request_part.split_once('\n').unwrap_or((request_part, "{}"));
+        let (operation, principal) = match operation.split_once(" as ") {
+            Some((operation, principal)) => (operation, Some(principal.trim().to_string())),
+            None => (operation, None),
+        };
         steps.push(Step {
             operation: operation.trim().into(),
+            principal,
             request: request.into(),
             expected: expected.trim().into(),
             line,

@@ -10,6 +10,7 @@ import { h, uid } from "./dom";
 import { createJsonEditor } from "./editor";
 import { findParameterStrings, locateExpressionError } from "./exprerrors";
 import { ALL_OPERATIONS, examples, OPERATIONS, PARAMETERS } from "./ops";
+import { createPrincipalPicker } from "./principals";
 import { bareReservedNames, EXPRESSION_MEMBERS, isReserved, withPlaceholders } from "./reserved";
 import type { AppState } from "./state";
 
@@ -86,11 +87,15 @@ export function createApiMode(state: AppState, output: ConsoleOutput): ConsoleMo
   const reservedFix = h("button", { type: "button", class: "small secondary", "data-testid": "reserved-fix" }, "Use #placeholders");
   const reservedHint = h("p", { class: "notice dp-reserved-hint", role: "status", hidden: true, "data-testid": "reserved-hint" }, reservedText, " ", reservedFix);
 
+  const picker = createPrincipalPicker(state);
+
   const form = h("form", { class: "dp-form dp-console-form", "aria-label": "DynamoDB API request", novalidate: true },
     h("div", { class: "field" }, h("label", { for: opInput.id }, "Operation"), h("div", { class: "dp-row" }, opInput, opList), opHint),
+    picker.element,
     h("div", { class: "field" }, h("span", { class: "label" }, "Request (DynamoDB JSON)"), editorHost, reservedHint,
       h("p", { class: "hint", id: editorHintId }, h("kbd", {}, "Ctrl"), "+", h("kbd", {}, "Enter"), " runs the request; ", h("kbd", {}, "Esc"), " then ", h("kbd", {}, "Tab"), " leaves the editor. Drafts are kept per operation.")),
     h("div", { class: "actions" }, runButton, exampleButton, examplePick, formatButton),
+    picker.decision,
   );
 
   /** Requests the person edited, by operation, so switching operations loses nothing. */
@@ -185,8 +190,11 @@ export function createApiMode(state: AppState, output: ConsoleOutput): ConsoleMo
     }
     const sentText = editor.text;
     runButton.disabled = true;
-    const outcome = await output.run(operation, text, { key: HISTORY_KEY });
+    const principal = picker.principal();
+    const send = principal ? () => state.send(operation, text, { principal }) : undefined;
+    const outcome = await output.run(operation, text, { key: HISTORY_KEY }, undefined, send);
     runButton.disabled = !state.session;
+    if (outcome) await picker.explain(operation, text);
     // An expression error: underline its token in the request, if the text is unchanged.
     if (outcome && !outcome.ok && editor.text === sentText) {
       const ranges = locateExpressionError(sentText, outcome.error.message);

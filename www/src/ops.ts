@@ -165,7 +165,14 @@ export function example(operation: string, current: TableShape | null): object {
     case "UntagResource":
       return { ResourceArn: arnOf(t), TagKeys: ["Owner"] };
     case "ListTagsOfResource":
+    case "GetResourcePolicy":
+    case "DeleteResourcePolicy":
       return { ResourceArn: arnOf(t) };
+    case "PutResourcePolicy": {
+      // A principal made with Dynaplay.PutPrincipal (docs/access-control.md) may then read the table.
+      const statement = { Sid: "ReadOnly", Effect: "Allow", Principal: { AWS: "arn:aws:iam::000000000000:user/reader" }, Action: ["dynamodb:GetItem", "dynamodb:Query"], Resource: arnOf(t) };
+      return { ResourceArn: arnOf(t), Policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }) };
+    }
     case "UpdateTimeToLive":
       return { TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: "expiresAt" } };
     case "CreateBackup":

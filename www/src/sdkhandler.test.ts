@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { answerRequest, crc32, operationOf } from "./sdkhandler";
+import { accessKeyIdOf, answerRequest, crc32, operationOf } from "./sdkhandler";
 
 test("crc32 is the IEEE CRC-32 that x-amz-crc32 carries", () => {
   assert.equal(crc32(new TextEncoder().encode("The quick brown fox jumps over the lazy dog")), 0x414fa339);
@@ -36,4 +36,16 @@ test("a success answers 200 with the response as JSON, and an empty body is sent
   assert.equal(answer.body, '{"TableNames":[]}');
   assert.equal(answer.headers["content-type"], "application/x-amz-json-1.0");
   assert.equal(answer.headers["x-amzn-errortype"], undefined);
+});
+
+test("the signature's access key id is passed on, so that the request runs as the principal that has it", async () => {
+  const authorization =
+    "AWS4-HMAC-SHA256 Credential=AKIAALICE0000000001/20261124/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=abc";
+  assert.equal(accessKeyIdOf(authorization), "AKIAALICE0000000001");
+  assert.equal(accessKeyIdOf(undefined), undefined);
+  assert.equal(accessKeyIdOf("Bearer x"), undefined);
+  const sent: unknown[][] = [];
+  const db = { send: (...args: unknown[]) => (sent.push(args), Promise.resolve({})) };
+  await answerRequest(db, "DynamoDB_20120810.ListTables", "{}", "AKIAALICE0000000001");
+  assert.deepEqual(sent, [["ListTables", "{}", { accessKeyId: "AKIAALICE0000000001" }]]);
 });

@@ -11,7 +11,7 @@
 
 /** What the handler needs of a database: `Database` from the wasm package has it. */
 export interface DynaplayDatabase {
-  send(operation: string, request: string | object): Promise<unknown>;
+  send(operation: string, request: string | object, options?: { accessKeyId?: string }): Promise<unknown>;
 }
 
 /** The parts of the SDK's HttpRequest (@smithy) that the handler reads. */
@@ -56,7 +56,8 @@ export function dynaplayHandler(db: DynaplayDatabase): DynaplayRequestHandler {
     async handle(request, options) {
       if (options?.abortSignal?.aborted) throw abortError();
       const target = headerOf(request.headers, "x-amz-target") ?? "";
-      const answer = await answerRequest(db, target, bodyText(request.body));
+      const accessKeyId = accessKeyIdOf(headerOf(request.headers, "authorization"));
+      const answer = await answerRequest(db, target, bodyText(request.body), accessKeyId);
       const body = new TextEncoder().encode(answer.body);
       return { response: { statusCode: answer.status, headers: { ...answer.headers, "content-length": String(body.length) }, body } };
     },
@@ -66,12 +67,16 @@ export function dynaplayHandler(db: DynaplayDatabase): DynaplayRequestHandler {
   };
 }
 
-/** Runs the request that `target` (the X-Amz-Target header) names and answers as DynamoDB does. */
-export async function answerRequest(db: DynaplayDatabase, target: string, body: string): Promise<ProtocolAnswer> {
+/** Runs the request that `target` (the X-Amz-Target header) names and answers as DynamoDB does.
+ *  `accessKeyId` (the signature's credentials) runs it as the principal that has that access
+ *  key, if one does (docs/access-control.md). */
+export async function answerRequest(db: DynaplayDatabase, target: string, body: string, accessKeyId?: string): Promise<ProtocolAnswer> {
   let status = 200;
   let text: string;
   try {
-    text = JSON.stringify(await db.send(operationOf(target), body.trim() === "" ? "{}" : body));
+    const request = body.trim() === "" ? "{}" : body;
+    const operation = operationOf(target);
+    text = JSON.stringify(await (accessKeyId === undefined ? db.send(operation, request) : db.send(operation, request, { accessKeyId })));
   } catch (err) {
     ({ status, text } = errorAnswer(err));
   }
@@ -90,6 +95,11 @@ export async function answerRequest(db: DynaplayDatabase, target: string, body: 
  *  engine runs or answers with UnknownOperationException. */
 export function operationOf(target: string): string {
   return target.startsWith(DYNAMODB_PREFIX) ? target.slice(DYNAMODB_PREFIX.length) : target;
+}
+
+/** The access key id of a Signature Version 4 Authorization header (`... Credential=AKID/date/...`). */
+export function accessKeyIdOf(authorization: string | undefined): string | undefined {
+  return /Credential=([^/,\s]+)\//.exec(authorization ?? "")?.[1];
 }
 
 /** An engine error as DynamoDB's error answer: its body comes from the engine (`responseBody`);
