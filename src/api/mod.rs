@@ -3,7 +3,9 @@
 //!
 //! [`dispatch`] takes an operation name (the part after `DynamoDB_20120810.` in the
 //! `X-Amz-Target` header) and the request body, and answers the response body or an
-//! [`Error`] that [`Error::to_json`] renders as DynamoDB does.
+//! [`Error`] that [`Error::to_json`] renders as DynamoDB does. [`dispatch_with`] takes
+//! the [`RequestOptions`] that travel beside a request, such as the DAX cluster to send
+//! it through.
 
 mod account;
 mod autoscaling;
@@ -11,6 +13,7 @@ mod backups;
 mod batch;
 mod buckets;
 mod capacity;
+mod dax;
 mod encryption;
 mod error;
 mod indexes;
@@ -53,9 +56,30 @@ enum ReadItem<'a> {
     Built(Item),
 }
 
+/// What travels beside a request, outside DynamoDB's request body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestOptions {
+    /// The DAX cluster to send the request through (docs/dax.md); None sends it to the
+    /// table.
+    pub dax: Option<String>,
+}
+
 /// Runs one operation against the engine and renders its response body.
 pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<String> {
+    dispatch_with(engine, operation, body, &RequestOptions::default())
+}
+
+/// [`dispatch`] with the request's options.
+pub fn dispatch_with(engine: &mut Engine, operation: &str, body: &str, options: &RequestOptions) -> Result<String> {
     engine.advance_simulation();
+    match &options.dax {
+        Some(cluster) => dax::dispatch(engine, cluster, operation, body),
+        None => route(engine, operation, body),
+    }
+}
+
+/// Runs one operation, time having been advanced already.
+fn route(engine: &mut Engine, operation: &str, body: &str) -> Result<String> {
     if let Some(name) = operation.strip_prefix("Dynaplay.") {
         return simulation::dispatch(engine, name, body);
     }
@@ -101,12 +125,12 @@ pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<Stri
         "DescribeLimits" => account::describe_limits(parse(body)?),
         "DescribeEndpoints" => account::describe_endpoints(parse(body)?),
         "PutItem" => items::put_item(engine, parse(body)?),
-        "GetItem" => items::get_item(engine, parse(body)?),
+        "GetItem" => items::get_item(engine, parse(body)?, None),
         "DeleteItem" => items::delete_item(engine, parse(body)?),
         "UpdateItem" => items::update_item(engine, parse(body)?),
         "Query" => query::query(engine, parse(body)?),
         "Scan" => query::scan(engine, parse(body)?),
-        "BatchGetItem" => batch::batch_get_item(engine, parse(body)?),
+        "BatchGetItem" => batch::batch_get_item(engine, parse(body)?, None),
         "BatchWriteItem" => batch::batch_write_item(engine, parse(body)?),
         "ExecuteStatement" => partiql::execute_statement(engine, parse(body)?),
         "BatchExecuteStatement" => partiql::batch_execute_statement(engine, parse(body)?),

@@ -2,8 +2,8 @@
 //! (docs/differences.md), the clock, and the simulated S3 (src/api/buckets.rs). Their names start with `Dynaplay.`, which no
 //! DynamoDB operation can, and their members are PascalCase like DynamoDB's.
 
-use crate::api::buckets;
 use crate::api::validate::required;
+use crate::api::{buckets, dax};
 use crate::api::{parse, render};
 use crate::clock::MAX_CLOCK_RATE;
 use crate::engine::knobs::TEN_GB;
@@ -28,6 +28,9 @@ pub fn dispatch(engine: &mut Engine, name: &str, body: &str) -> Result<String> {
         "ListObjects" => buckets::list_objects(engine, parse(body)?),
         "ListBuckets" => buckets::list_buckets(engine),
         "GetImportErrors" => buckets::get_import_errors(engine, parse(body)?),
+        "CreateDaxCluster" => dax::create_cluster(engine, parse(body)?),
+        "DescribeDaxClusters" => dax::describe_clusters(engine, parse(body)?),
+        "DeleteDaxCluster" => dax::delete_cluster(engine, parse(body)?),
         _ => Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: Dynaplay.{name}"))),
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod autoscaling;
 mod change;
+pub mod dax;
 pub mod history;
 mod ids;
 pub mod knobs;
@@ -72,6 +73,8 @@ pub struct Engine {
     backups: BTreeMap<String, Rc<Backup>>,
     /// The simulated S3 buckets, and the exports and imports made.
     transfers: Transfers,
+    /// The simulated DAX clusters, in memory only.
+    dax: dax::DaxClusters,
 }
 
 impl Engine {
@@ -92,6 +95,7 @@ impl Engine {
             history: Default::default(),
             backups: BTreeMap::new(),
             transfers: Transfers::default(),
+            dax: dax::DaxClusters::new(),
         }
     }
 

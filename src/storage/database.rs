@@ -1,6 +1,6 @@
 //! [`Database`]: the engine plus the bookkeeping of group commit.
 
-use crate::api;
+use crate::api::{self, RequestOptions};
 use crate::clock::Clock;
 use crate::engine::{Change, Engine};
 use crate::error::Result;
@@ -78,7 +78,12 @@ impl Database {
 
     /// Runs one DynamoDB operation. A failed request changes nothing.
     pub fn execute(&mut self, operation: &str, body: &str) -> Result<Outcome> {
-        let result = api::dispatch(&mut self.engine, operation, body);
+        self.execute_with(operation, body, &RequestOptions::default())
+    }
+
+    /// [`Database::execute`] with the request's options (a DAX cluster to go through).
+    pub fn execute_with(&mut self, operation: &str, body: &str, options: &RequestOptions) -> Result<Outcome> {
+        let result = api::dispatch_with(&mut self.engine, operation, body, options);
         let changes = self.engine.take_changes();
         let response = match result {
             Ok(response) => response,

@@ -44,6 +44,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("batch_write_errors.txt", include_str!("../golden/batch_write_errors.txt")),
     ("conditions_parameters.txt", include_str!("../golden/conditions_parameters.txt")),
     ("conditions_writes.txt", include_str!("../golden/conditions_writes.txt")),
+    ("dax_clusters.txt", include_str!("../golden/dax_clusters.txt")),
     ("export_basic.txt", include_str!("../golden/export_basic.txt")),
     ("export_errors.txt", include_str!("../golden/export_errors.txt")),
     ("expr_between_in_logic.txt", include_str!("../golden/expr_between_in_logic.txt")),
