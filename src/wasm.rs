@@ -22,6 +22,7 @@
 //! failed condition that asked for it, and `responseBody` to the error body DynamoDB
 //! would send (the SDK request handler and `dynaplay serve` answer with it).
 
+use crate::api::RequestOptions;
 use crate::clock::Clock;
 use crate::error::{Error, ErrorKind};
 use crate::storage::external::{self, ExternalStore};
@@ -68,6 +69,12 @@ export type StoredWrite =
     | { op: "putItem"; tableId: string; key: string; value: string }
     | { op: "deleteItem"; tableId: string; key: string }
     | { op: "deleteTableItems"; tableId: string };
+
+/** What travels beside a request, outside DynamoDB's request body. */
+export interface SendOptions {
+    /** The DAX cluster (made with `Dynaplay.CreateDaxCluster`) to send the request through; see docs/dax.md. */
+    dax?: string;
+}
 
 /** Counters of a database's work since it opened. */
 export interface DatabaseStats {
@@ -208,20 +215,23 @@ impl Database {
     }
 
     /// Runs one DynamoDB operation (`"PutItem"`, `"Query"`, ...) with its request (a
-    /// JSON string or an object). Resolves with the response object once the change is
-    /// stored; rejects with a `DynaplayError`.
+    /// JSON string or an object) and, optionally, its `SendOptions`. Resolves with the
+    /// response object once the change is stored; rejects with a `DynaplayError`.
     #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
     pub fn send(
         &self,
         operation: &str,
         #[wasm_bindgen(unchecked_param_type = "string | object")] request: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "SendOptions")] options: JsValue,
     ) -> Promise {
         let shared = &self.shared;
         if shared.closed.get() {
             return Promise::reject(&closed_error(&shared.name));
         }
         shared.update_stats(|stats| stats.requests += 1);
-        let outcome = request_body(&request).and_then(|body| shared.db.borrow_mut().execute(operation, &body));
+        let options = request_options(&options);
+        let outcome =
+            request_body(&request).and_then(|body| shared.db.borrow_mut().execute_with(operation, &body, &options));
         match outcome {
             Ok(Outcome::Ready(response)) => settled(parse_response(&response)),
             Ok(Outcome::Queued { ticket }) => self.queue(ticket),
@@ -340,6 +350,16 @@ fn request_body(request: &JsValue) -> Result<String, Error> {
     }
     let text = JSON::stringify(request).map_err(|error| Error::serialization(message_of(&error)))?;
     text.as_string().ok_or_else(|| Error::serialization("The request is not a JSON object"))
+}
+
+/// The options `send` was given; members it does not know are ignored, as an SDK's
+/// client options would be.
+fn request_options(options: &JsValue) -> RequestOptions {
+    let member = |name: &str| Reflect::get(options, &name.into()).ok().and_then(|value| value.as_string());
+    match options.is_object() {
+        true => RequestOptions { dax: member("dax") },
+        false => RequestOptions::default(),
+    }
 }
 
 /// A response body as the object `send` resolves with.

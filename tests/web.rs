@@ -42,7 +42,7 @@ async fn remove(name: &str) {
 
 /// Sends a request object (as a JS object, the way pages usually do).
 fn start(db: &Database, operation: &str, request: &Value) -> Promise {
-    db.send(operation, JSON::parse(&request.to_string()).expect("the request is JSON"))
+    db.send(operation, JSON::parse(&request.to_string()).expect("the request is JSON"), JsValue::UNDEFINED)
 }
 
 async fn send(db: &Database, operation: &str, request: Value) -> Result<Value, JsValue> {
@@ -208,10 +208,11 @@ async fn engine_errors_have_dynamodb_shape() {
     assert_eq!(field(&error, "message"), "Requested resource not found");
 
     // A request given as a JSON string, and one that is not JSON at all.
-    let promise = db.send("PutItem", JsValue::from_str(r#"{"Item": {"id": {"S": "a"}}}"#));
+    let promise = db.send("PutItem", JsValue::from_str(r#"{"Item": {"id": {"S": "a"}}}"#), JsValue::UNDEFINED);
     let error = JsFuture::from(promise).await.expect_err("no table name");
     assert_eq!(field(&error, "__type"), "com.amazon.coral.validate#ValidationException");
-    let error = JsFuture::from(db.send("PutItem", JsValue::from_str("{"))).await.expect_err("not JSON");
+    let error =
+        JsFuture::from(db.send("PutItem", JsValue::from_str("{"), JsValue::UNDEFINED)).await.expect_err("not JSON");
     assert_eq!(field(&error, "name"), "SerializationException");
     closed(&db).await;
     remove(&name).await;
@@ -287,4 +288,24 @@ async fn a_memory_database_needs_no_storage() {
     assert_eq!(stat(&db, "commits"), 0);
     assert_eq!(stat(&db, "requests"), 3);
     closed(&db).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_dax_option_sends_a_request_through_a_cluster() {
+    let db = Database::memory();
+    ok(&db, "Dynaplay.SetClock", json!({"Rate": 0})).await;
+    let table = json!({"TableName": "tbl", "BillingMode": "PAY_PER_REQUEST",
+                       "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+                       "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]});
+    ok(&db, "CreateTable", table).await;
+    ok(&db, "Dynaplay.CreateDaxCluster", json!({"ClusterName": "c"})).await;
+    let options = JSON::parse(r#"{"dax": "c"}"#).expect("options");
+    let get = JsValue::from_str(r#"{"TableName": "tbl", "Key": {"id": {"S": "a"}}}"#);
+    for _ in 0..2 {
+        JsFuture::from(db.send("GetItem", get.clone(), options.clone())).await.expect("a read through DAX");
+    }
+    let clusters = ok(&db, "Dynaplay.DescribeDaxClusters", json!({})).await;
+    let statistics = &clusters["Clusters"][0]["Statistics"];
+    assert_eq!((statistics["ItemCacheHits"].clone(), statistics["ItemCacheMisses"].clone()), (json!(1), json!(1)));
+    assert_eq!(clusters["Clusters"][0]["LastRequest"]["Cache"], json!("HIT"));
 }

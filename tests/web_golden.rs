@@ -19,7 +19,7 @@ fn text_of(value: &JsValue, member: &str) -> String {
 }
 
 async fn send(db: &Database, operation: &str, request: &str) -> Result<String, String> {
-    match JsFuture::from(db.send(operation, JsValue::from_str(request))).await {
+    match JsFuture::from(db.send(operation, JsValue::from_str(request), JsValue::UNDEFINED)).await {
         Ok(response) => Ok(JSON::stringify(&response).map(String::from).unwrap_or_default()),
         Err(error) => {
             let reasons = Reflect::get(&error, &"CancellationReasons".into()).unwrap_or(JsValue::UNDEFINED);

@@ -8,10 +8,18 @@
 // with the `__type`/`message` body, so the SDK's own exception classes, `$metadata` and the
 // DocumentClient work unchanged. `answerRequest` is the same mapping without the SDK's types:
 // `dynaplay serve` (bin/dynaplay.mjs) answers real HTTP requests with it.
+//
+// `dynaplayHandler(db, { dax: "cluster" })` sends every request through a DAX cluster made with
+// `Dynaplay.CreateDaxCluster` (docs/dax.md), as a DAX client would; without it, to the table.
 
 /** What the handler needs of a database: `Database` from the wasm package has it. */
 export interface DynaplayDatabase {
-  send(operation: string, request: string | object): Promise<unknown>;
+  send(operation: string, request: string | object, options?: HandlerOptions): Promise<unknown>;
+}
+
+/** Where the handler sends requests: `dax` names a DAX cluster to go through. */
+export interface HandlerOptions {
+  dax?: string;
 }
 
 /** The parts of the SDK's HttpRequest (@smithy) that the handler reads. */
@@ -50,13 +58,13 @@ const DYNAMODB_PREFIX = "DynamoDB_20120810.";
 export const CONTENT_TYPE = "application/x-amz-json-1.0";
 
 /** A handler for `new DynamoDBClient({ requestHandler })` (and the DynamoDB Streams client). */
-export function dynaplayHandler(db: DynaplayDatabase): DynaplayRequestHandler {
+export function dynaplayHandler(db: DynaplayDatabase, options: HandlerOptions = {}): DynaplayRequestHandler {
   return {
     metadata: { handlerProtocol: "dynaplay" },
     async handle(request, options) {
       if (options?.abortSignal?.aborted) throw abortError();
       const target = headerOf(request.headers, "x-amz-target") ?? "";
-      const answer = await answerRequest(db, target, bodyText(request.body));
+      const answer = await answerRequest(db, target, bodyText(request.body), options);
       const body = new TextEncoder().encode(answer.body);
       return { response: { statusCode: answer.status, headers: { ...answer.headers, "content-length": String(body.length) }, body } };
     },
@@ -67,11 +75,16 @@ export function dynaplayHandler(db: DynaplayDatabase): DynaplayRequestHandler {
 }
 
 /** Runs the request that `target` (the X-Amz-Target header) names and answers as DynamoDB does. */
-export async function answerRequest(db: DynaplayDatabase, target: string, body: string): Promise<ProtocolAnswer> {
+export async function answerRequest(
+  db: DynaplayDatabase,
+  target: string,
+  body: string,
+  options: HandlerOptions = {},
+): Promise<ProtocolAnswer> {
   let status = 200;
   let text: string;
   try {
-    text = JSON.stringify(await db.send(operationOf(target), body.trim() === "" ? "{}" : body));
+    text = JSON.stringify(await db.send(operationOf(target), body.trim() === "" ? "{}" : body, options));
   } catch (err) {
     ({ status, text } = errorAnswer(err));
   }
