@@ -17,6 +17,7 @@ mod dax;
 mod encryption;
 mod error;
 mod indexes;
+mod insights;
 mod items;
 mod kinesis;
 mod kinesis_destination;
@@ -122,6 +123,9 @@ fn route(engine: &mut Engine, operation: &str, body: &str) -> Result<String> {
         "UpdateContinuousBackups" => pitr::update_continuous_backups(engine, parse(body)?),
         "DescribeContinuousBackups" => pitr::describe_continuous_backups(engine, parse(body)?),
         "RestoreTableToPointInTime" => pitr::restore_table_to_point_in_time(engine, parse(body)?),
+        "UpdateContributorInsights" => insights::update_contributor_insights(engine, parse(body)?),
+        "DescribeContributorInsights" => insights::describe_contributor_insights(engine, parse(body)?),
+        "ListContributorInsights" => insights::list_contributor_insights(engine, parse(body)?),
         "DescribeLimits" => account::describe_limits(parse(body)?),
         "DescribeEndpoints" => account::describe_endpoints(parse(body)?),
         "PutItem" => items::put_item(engine, parse(body)?),

@@ -3,7 +3,7 @@
 //! DynamoDB operation can, and their members are PascalCase like DynamoDB's.
 
 use crate::api::validate::required;
-use crate::api::{buckets, dax};
+use crate::api::{buckets, dax, insights};
 use crate::api::{parse, render};
 use crate::clock::MAX_CLOCK_RATE;
 use crate::engine::knobs::TEN_GB;
@@ -31,6 +31,7 @@ pub fn dispatch(engine: &mut Engine, name: &str, body: &str) -> Result<String> {
         "CreateDaxCluster" => dax::create_cluster(engine, parse(body)?),
         "DescribeDaxClusters" => dax::describe_clusters(engine, parse(body)?),
         "DeleteDaxCluster" => dax::delete_cluster(engine, parse(body)?),
+        "DescribeContributorInsightsReport" => insights::describe_report(engine, parse(body)?),
         _ => Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: Dynaplay.{name}"))),
     }
 }

@@ -493,6 +493,7 @@ impl CreateTableRequest {
             point_in_time_recovery: None,
             restore_summary: None,
             kms_key_arn,
+            contributor_insights: Vec::new(),
         })
     }
 }

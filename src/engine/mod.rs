@@ -9,6 +9,7 @@ mod change;
 pub mod dax;
 pub mod history;
 mod ids;
+pub mod insights;
 pub mod knobs;
 pub mod ledger;
 pub(crate) mod ops;

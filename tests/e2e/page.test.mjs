@@ -522,7 +522,7 @@ describe("playground page", { timeout: 240_000 }, () => {
       assert.equal(missing.errorMessage, "Requested resource not found");
       assert.match(missing.responseText, /com\.amazonaws\.dynamodb\.v20120810#ResourceNotFoundException/);
 
-      const unknown = await runRequest(page, "DescribeContributorInsights", { TableName: "t" });
+      const unknown = await runRequest(page, "CreateGlobalTable", { GlobalTableName: "t", ReplicationGroup: [{ RegionName: "us-east-1" }] });
       assert.equal(unknown.errorName, "UnknownOperationException");
       assert.match(await page.getByTestId("error-hint").textContent(), /does not implement it yet/);
       await screenshot(t, page, "error");

@@ -70,6 +70,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("index_update.txt", include_str!("../golden/index_update.txt")),
     ("index_update_errors.txt", include_str!("../golden/index_update_errors.txt")),
     ("index_writes.txt", include_str!("../golden/index_writes.txt")),
+    ("insights_basic.txt", include_str!("../golden/insights_basic.txt")),
     ("items_attributes_to_get.txt", include_str!("../golden/items_attributes_to_get.txt")),
     ("items_basic.txt", include_str!("../golden/items_basic.txt")),
     ("items_errors.txt", include_str!("../golden/items_errors.txt")),

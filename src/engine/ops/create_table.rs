@@ -149,6 +149,7 @@ pub(crate) fn sample_meta(name: &str, billing: BillingMode) -> TableMeta {
         point_in_time_recovery: None,
         restore_summary: None,
         kms_key_arn: None,
+        contributor_insights: Vec::new(),
     }
 }
 
