@@ -135,7 +135,7 @@ pub fn list_contributor_insights(engine: &mut Engine, request: ListRequest) -> R
     };
     let listed: Vec<(String, Summary)> = metas.iter().flat_map(|meta| listed_settings(meta, now)).collect();
     let start = match &request.next_token {
-        Some(token) => listed.iter().position(|(position, _)| position == token).ok_or_else(invalid_token)?,
+        Some(token) => listed.iter().position(|(position, _)| position == token).ok_or_else(|| invalid_token(token))?,
         None => 0,
     };
     let page_size = request.max_results.map_or(MAX_RESULTS, |max| max.max(1)) as usize;
@@ -163,8 +163,8 @@ fn listed_settings(meta: &TableMeta, now: u64) -> Vec<(String, Summary<'_>)> {
         .collect()
 }
 
-fn invalid_token() -> Error {
-    Error::validation("Invalid NextToken")
+fn invalid_token(token: &str) -> Error {
+    Error::validation(format!("Invalid NextToken: {token}"))
 }
 
 #[derive(Deserialize)]
