@@ -1,6 +1,8 @@
 //! Dynaplay's own operations, for the playground's simulation controls: the knobs
-//! (docs/differences.md), the clock, and the simulated S3 (src/api/buckets.rs). Their names start with `Dynaplay.`, which no
-//! DynamoDB operation can, and their members are PascalCase like DynamoDB's.
+//! (docs/differences.md), the clock, the simulated S3 (src/api/buckets.rs), DAX clusters
+//! (src/api/dax.rs) and Contributor Insights' report (src/api/insights.rs). Their names
+//! start with `Dynaplay.`, which no DynamoDB operation can, and their members are
+//! PascalCase like DynamoDB's.
 
 use crate::api::validate::required;
 use crate::api::{buckets, dax, insights};

@@ -174,3 +174,18 @@ test("ReturnConsumedCapacity reaches the SDK's output", async () => {
   const get = await client.send(new GetItemCommand({ TableName: "Orders", Key: { customer: { S: "fay" }, id: { N: "1" } }, ConsistentRead: true, ReturnConsumedCapacity: "INDEXES" }));
   assert.deepEqual(get.ConsumedCapacity, { TableName: "Orders", CapacityUnits: 1, Table: { CapacityUnits: 1 } });
 });
+
+test("dynaplayHandler(db, { dax }) reads through a DAX cluster: stale after a write that bypasses it", async () => {
+  const { db, client } = await setUp();
+  await db.send("Dynaplay.CreateDaxCluster", { ClusterName: "demo" });
+  const viaDax = DynamoDBDocumentClient.from(new DynamoDBClient({ ...config(db), requestHandler: dynaplayHandler(db, { dax: "demo" }) }));
+  const key = { customer: "bo", id: 1 };
+  await viaDax.send(new PutCommand({ TableName: "Orders", Item: { ...key, state: "new" } }));
+  assert.equal((await viaDax.send(new GetCommand({ TableName: "Orders", Key: key }))).Item.state, "new");
+  await client.send(new UpdateItemCommand({ TableName: "Orders", Key: { customer: { S: "bo" }, id: { N: "1" } }, UpdateExpression: "SET #s = :s", ExpressionAttributeNames: { "#s": "state" }, ExpressionAttributeValues: { ":s": { S: "paid" } } }));
+  assert.equal((await viaDax.send(new GetCommand({ TableName: "Orders", Key: key }))).Item.state, "new", "the item cache is stale");
+  assert.equal((await viaDax.send(new GetCommand({ TableName: "Orders", Key: key, ConsistentRead: true }))).Item.state, "paid");
+  const { Clusters } = await db.send("Dynaplay.DescribeDaxClusters", {});
+  assert.equal(Clusters[0].Statistics.ItemCacheHits, 2);
+  assert.equal(Clusters[0].LastRequest.Cache, "PASS_THROUGH");
+});

@@ -58,13 +58,13 @@ const DYNAMODB_PREFIX = "DynamoDB_20120810.";
 export const CONTENT_TYPE = "application/x-amz-json-1.0";
 
 /** A handler for `new DynamoDBClient({ requestHandler })` (and the DynamoDB Streams client). */
-export function dynaplayHandler(db: DynaplayDatabase, options: HandlerOptions = {}): DynaplayRequestHandler {
+export function dynaplayHandler(db: DynaplayDatabase, sendOptions: HandlerOptions = {}): DynaplayRequestHandler {
   return {
     metadata: { handlerProtocol: "dynaplay" },
     async handle(request, options) {
       if (options?.abortSignal?.aborted) throw abortError();
       const target = headerOf(request.headers, "x-amz-target") ?? "";
-      const answer = await answerRequest(db, target, bodyText(request.body), options);
+      const answer = await answerRequest(db, target, bodyText(request.body), sendOptions);
       const body = new TextEncoder().encode(answer.body);
       return { response: { statusCode: answer.status, headers: { ...answer.headers, "content-length": String(body.length) }, body } };
     },
