@@ -121,7 +121,7 @@ pub const FILES: &[(&str, &str)] = &[
 /// Response members that depend on the clock or the TableId generator: the browser
 /// runner uses real time, so it compares everything but these. It also compares
 /// numbers by value, since JavaScript's JSON turns `1.0` into `1`.
-const VOLATILE: [&str; 42] = [
+const VOLATILE: [&str; 45] = [
     "ExportFromTime",
     "ExportToTime",
     "CreationDateTime",
@@ -164,6 +164,9 @@ const VOLATILE: [&str; 42] = [
     "StartTime",
     "EndTime",
     "ExportTime",
+    "LastUpdateDateTime",
+    "ContributorInsightsRuleList",
+    "RuleName",
 ];
 
 /// Response members whose latest values a request can quote as `"$Member"`.
