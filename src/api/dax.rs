@@ -8,7 +8,7 @@
 
 use crate::api::validate::required;
 use crate::api::{batch, items, parse, render, route};
-use crate::engine::dax::{CacheOutcome, CacheStats, DaxCluster, DEFAULT_TTL_MILLIS};
+use crate::engine::dax::{cluster_not_found, CacheOutcome, CacheStats, DaxCluster, DEFAULT_TTL_MILLIS};
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Item, KeyCode};
@@ -148,7 +148,7 @@ pub struct ClusterNameRequest {
     cluster_name: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 #[serde(rename_all = "PascalCase", deny_unknown_fields)]
 pub struct DescribeClustersRequest {
     cluster_names: Option<Vec<String>>,
@@ -176,7 +176,9 @@ pub fn describe_clusters(engine: &mut Engine, request: DescribeClustersRequest) 
     let described: Vec<Value> = match request.cluster_names {
         Some(names) => names
             .iter()
-            .map(|name| clusters.get(name).map(|cluster| cluster_json(cluster, now)).ok_or_else(|| not_found(name)))
+            .map(|name| {
+                clusters.get(name).map(|cluster| cluster_json(cluster, now)).ok_or_else(|| cluster_not_found(name))
+            })
             .collect::<Result<_>>()?,
         None => clusters.values().map(|cluster| cluster_json(cluster, now)).collect(),
     };
@@ -187,12 +189,8 @@ pub fn describe_clusters(engine: &mut Engine, request: DescribeClustersRequest) 
 pub fn delete_cluster(engine: &mut Engine, request: ClusterNameRequest) -> Result<String> {
     let name = required(request.cluster_name, "ClusterName")?;
     let now = engine.now_millis();
-    let cluster = engine.dax_clusters_mut().remove(&name).ok_or_else(|| not_found(&name))?;
+    let cluster = engine.dax_clusters_mut().remove(&name).ok_or_else(|| cluster_not_found(&name))?;
     render(&json!({ "Cluster": cluster_json(&cluster, now) }))
-}
-
-fn not_found(name: &str) -> Error {
-    crate::engine::dax::cluster_not_found(name)
 }
 
 /// DAX's rules for a cluster name: 1 to 20 letters, digits or hyphens, starting with a
