@@ -76,6 +76,8 @@ export interface SendOptions {
     principal?: string;
     /** Run as the principal with this access key id; one no principal has runs as the account root. */
     accessKeyId?: string;
+    /** The DAX cluster (made with `Dynaplay.CreateDaxCluster`) to send the request through; see docs/dax.md. */
+    dax?: string;
 }
 
 /** Counters of a database's work since it opened. */
@@ -346,7 +348,7 @@ impl Shared {
 /// The options of one `send`: the members it knows, each ignored unless a string.
 fn request_options(options: Option<&js_sys::Object>) -> RequestOptions {
     let member = |name: &str| options.and_then(|options| Reflect::get(options, &name.into()).ok()?.as_string());
-    RequestOptions { principal: member("principal"), access_key_id: member("accessKeyId") }
+    RequestOptions { principal: member("principal"), access_key_id: member("accessKeyId"), dax: member("dax") }
 }
 
 /// The request as JSON text: a string as it is, an object through `JSON.stringify`,

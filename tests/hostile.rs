@@ -12,7 +12,7 @@ use common::{kinesis_of, state_of, Harness};
 use dynaplay::api::RequestOptions;
 use std::time::{Duration, Instant};
 
-const SEEDS: [(&str, &str); 34] = [
+const SEEDS: [(&str, &str); 40] = [
     (
         "CreateTable",
         r#"{"TableName":"Music","KeySchema":[{"AttributeName":"a","KeyType":"HASH"},{"AttributeName":"s","KeyType":"RANGE"}],"AttributeDefinitions":[{"AttributeName":"a","AttributeType":"S"},{"AttributeName":"s","AttributeType":"N"}],"BillingMode":"PAY_PER_REQUEST","Tags":[{"Key":"k","Value":"v"}],"StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"}}"#,
@@ -63,6 +63,15 @@ const SEEDS: [(&str, &str); 34] = [
     ("Dynaplay.DescribeMetrics", r#"{"TableName":"Music"}"#),
     ("UpdateTimeToLive", r#"{"TableName":"Music","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"ttl"}}"#),
     ("DescribeTimeToLive", r#"{"TableName":"Music"}"#),
+    (
+        "UpdateContributorInsights",
+        r#"{"TableName":"Music","ContributorInsightsAction":"ENABLE","ContributorInsightsMode":"THROTTLED_KEYS"}"#,
+    ),
+    ("DescribeContributorInsights", r#"{"TableName":"Music"}"#),
+    ("ListContributorInsights", r#"{"TableName":"Music","MaxResults":1,"NextToken":"Music/"}"#),
+    ("Dynaplay.DescribeContributorInsightsReport", r#"{"TableName":"Music","WindowMillis":60000,"MaxContributors":3}"#),
+    ("Dynaplay.CreateDaxCluster", r#"{"ClusterName":"c-1","ItemTtlMillis":1000,"QueryTtlMillis":500}"#),
+    ("Dynaplay.DescribeDaxClusters", r#"{"ClusterNames":["c-1"]}"#),
     ("DynamoDBStreams_20120810.ListStreams", r#"{"TableName":"Music","Limit":5}"#),
     (
         "DynamoDBStreams_20120810.DescribeStream",

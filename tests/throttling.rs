@@ -148,3 +148,29 @@ fn switching_throttling_off_lets_everything_through() {
     configure(&mut harness, json!({"Throttling": false}));
     assert!((0..1000).all(|sk| put(&mut harness, "Free", "a", sk).is_ok()));
 }
+
+#[test]
+fn contributor_insights_reports_the_most_accessed_and_most_throttled_keys() {
+    let mut harness = Harness::new();
+    create(&mut harness, "Slow", 1, 1, json!({}));
+    let enable = json!({"TableName": "Slow", "ContributorInsightsAction": "ENABLE"});
+    harness.send("UpdateContributorInsights", &enable.to_string()).expect("enabled");
+    // Nothing is recorded while ENABLING.
+    put(&mut harness, "Slow", "early", 0).expect("a put");
+    harness.clock.advance(1000);
+    let (written, _) = puts_until_throttled(&mut harness, "Slow", "hot", 1000);
+    assert!(put(&mut harness, "Slow", "hot", 5000).is_err());
+    assert!(put(&mut harness, "Slow", "cold", 0).is_err(), "the table's burst is spent for every key");
+    let request = json!({"TableName": "Slow"}).to_string();
+    let report = harness.send("Dynaplay.DescribeContributorInsightsReport", &request).expect("a report");
+    let report: Value = serde_json::from_str(&report).expect("JSON");
+    let rules = &report["Rules"];
+    assert_eq!(rules[0]["RuleName"], "DynamoDBContributorInsights-PKC-Slow-1700000000000");
+    assert_eq!(rules[0]["Contributors"], json!([{"Keys": ["hot"], "ApproximateAggregateValue": written}]));
+    assert_eq!(rules[1]["RuleName"], "DynamoDBContributorInsights-PKT-Slow-1700000000000");
+    assert_eq!(
+        rules[1]["Contributors"],
+        json!([{"Keys": ["hot"], "ApproximateAggregateValue": 2}, {"Keys": ["cold"], "ApproximateAggregateValue": 1}])
+    );
+    assert_eq!(rules.as_array().map(Vec::len), Some(2), "no sort key rules are reported yet");
+}

@@ -288,3 +288,23 @@ async fn a_memory_database_needs_no_storage() {
     assert_eq!(stat(&db, "requests"), 3);
     closed(&db).await;
 }
+
+#[wasm_bindgen_test]
+async fn the_dax_option_sends_a_request_through_a_cluster() {
+    let db = Database::memory();
+    ok(&db, "Dynaplay.SetClock", json!({"Rate": 0})).await;
+    let table = json!({"TableName": "tbl", "BillingMode": "PAY_PER_REQUEST",
+                       "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+                       "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]});
+    ok(&db, "CreateTable", table).await;
+    ok(&db, "Dynaplay.CreateDaxCluster", json!({"ClusterName": "c"})).await;
+    let options: js_sys::Object = JSON::parse(r#"{"dax": "c"}"#).expect("options").unchecked_into();
+    let get = JsValue::from_str(r#"{"TableName": "tbl", "Key": {"id": {"S": "a"}}}"#);
+    for _ in 0..2 {
+        JsFuture::from(db.send("GetItem", get.clone(), Some(options.clone()))).await.expect("a read through DAX");
+    }
+    let clusters = ok(&db, "Dynaplay.DescribeDaxClusters", json!({})).await;
+    let statistics = &clusters["Clusters"][0]["Statistics"];
+    assert_eq!((statistics["ItemCacheHits"].clone(), statistics["ItemCacheMisses"].clone()), (json!(1), json!(1)));
+    assert_eq!(clusters["Clusters"][0]["LastRequest"]["Cache"], json!("HIT"));
+}

@@ -18,6 +18,7 @@
 //! reproduced, so [`java_write_requests`] prints a stable stand-in.
 
 use crate::api::capacity::{self, Consumed, ConsumedCapacity, Detail, ItemCollectionMetrics};
+use crate::api::dax::ItemCache;
 use crate::api::render;
 use crate::api::tables::java_string_hash;
 use crate::api::validate::{required, Violations};
@@ -109,23 +110,37 @@ struct TableRead {
     shape: Shape,
 }
 
-pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Result<String> {
+/// BatchGetItem, from the tables or through the DAX cluster `dax`, whose item cache
+/// answers the eventually consistent reads of the keys it holds: only the other keys are
+/// read from (and charged to) their table.
+pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest, dax: Option<&str>) -> Result<String> {
     let detail = Detail::from_wire(request.return_consumed_capacity.as_deref());
     let tables = check_get_request(request)?;
     let reads =
         tables.into_iter().map(|(name, request)| TableRead::parse(name, request)).collect::<Result<Vec<_>>>()?;
-    let partitions: Vec<_> = reads.iter().map(|read| partitions_of(engine, &read.name, read.keys.iter())).collect();
+    let caches = match dax {
+        Some(cluster) => reads.iter().map(|read| read.open_caches(engine, cluster)).collect::<Result<Vec<_>>>()?,
+        None => reads.iter().map(|read| read.keys.iter().map(|_| None).collect()).collect(),
+    };
+    let missed: Vec<Vec<Item>> = reads.iter().zip(&caches).map(|(read, caches)| read.missed_keys(caches)).collect();
+    let partitions: Vec<_> =
+        reads.iter().zip(&missed).map(|(read, keys)| partitions_of(engine, &read.name, keys.iter())).collect();
     for (read, partitions) in reads.iter().zip(&partitions) {
         admit_all(engine, &read.name, partitions, Access::Read)?;
     }
-    let found = reads.iter().map(|read| engine.batch_get_items(&read.name, &read.keys)).collect::<Result<Vec<_>>>()?;
+    let fetched = reads
+        .iter()
+        .zip(&missed)
+        .map(|(read, keys)| engine.batch_get_items(&read.name, keys))
+        .collect::<Result<Vec<_>>>()?;
     let mut response =
         BatchGetItemResponse { responses: BTreeMap::new(), unprocessed_keys: BTreeMap::new(), consumed_capacity: None };
     let mut budget = ResponseBudget { left: MAX_GET_RESPONSE_BYTES, exhausted: false };
     let mut capacities = Vec::new();
-    for ((read, items), partitions) in reads.into_iter().zip(found).zip(partitions) {
+    for (((read, caches), fetched), partitions) in reads.into_iter().zip(caches).zip(fetched).zip(partitions) {
         let name = read.name.clone();
-        let units = read.answer(items, &mut budget, &mut response);
+        let found = merge_cached(engine, caches, fetched);
+        let units = read.answer(found, &mut budget, &mut response);
         // The units are spread evenly over the keys' partitions.
         let each = units / partitions.len().max(1) as f64;
         for partition in &partitions {
@@ -135,6 +150,34 @@ pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest) -> Resu
     }
     response.consumed_capacity = capacities.into_iter().collect();
     render(&response)
+}
+
+/// One key's read: its item, and whether a cache answered it (which costs nothing).
+struct KeyRead {
+    item: Option<Item>,
+    cached: bool,
+}
+
+/// Each key's item, in the request's order: a cache's where it had one, otherwise the
+/// next one read from the table, which the key's cache (when it has one) keeps.
+fn merge_cached(engine: &mut Engine, caches: Vec<Option<ItemCache>>, fetched: Vec<Option<Item>>) -> Vec<KeyRead> {
+    let mut fetched = fetched.into_iter();
+    let mut found = Vec::with_capacity(caches.len());
+    for cache in caches {
+        let cached = cache.as_ref().and_then(ItemCache::cached).map(|item| item.cloned());
+        let read = match cached {
+            Some(item) => KeyRead { item, cached: true },
+            None => {
+                let item = fetched.next().flatten();
+                if let Some(cache) = cache {
+                    cache.fill(engine, item.clone());
+                }
+                KeyRead { item, cached: false }
+            }
+        };
+        found.push(read);
+    }
+    found
 }
 
 /// The partition key values of one table's items (or keys).
@@ -236,18 +279,37 @@ impl TableRead {
         Ok(TableRead { name, request, keys, shape })
     }
 
+    /// Each key's entry in the cluster's item cache (all passing through for a strongly
+    /// consistent read).
+    fn open_caches<'a>(&self, engine: &mut Engine, cluster: &'a str) -> Result<Vec<Option<ItemCache<'a>>>> {
+        let consistent = self.request.consistent_read.unwrap_or(false);
+        let open = |key: &Item| ItemCache::open(engine, cluster, &self.name, key, consistent).map(Some);
+        self.keys.iter().map(open).collect()
+    }
+
+    /// The keys no cache answered, to read from the table.
+    fn missed_keys(&self, caches: &[Option<ItemCache>]) -> Vec<Item> {
+        let missed = |(key, cache): (&Item, &Option<ItemCache>)| match cache.as_ref().and_then(ItemCache::cached) {
+            Some(_) => None,
+            None => Some(key.clone()),
+        };
+        self.keys.iter().zip(caches).filter_map(missed).collect()
+    }
+
     /// Adds this table's items to the response, leaving unprocessed the keys that no longer
     /// fit, and returns the capacity units its reads used.
-    fn answer(self, items: Vec<Option<Item>>, budget: &mut ResponseBudget, response: &mut BatchGetItemResponse) -> f64 {
+    fn answer(self, reads: Vec<KeyRead>, budget: &mut ResponseBudget, response: &mut BatchGetItemResponse) -> f64 {
         let consistent = self.request.consistent_read.unwrap_or(false);
         let mut returned = Vec::new();
         let mut unprocessed = Vec::new();
         let mut units = 0.0;
         let raw_keys = self.request.keys.iter().flatten();
-        for (raw_key, item) in raw_keys.zip(items) {
+        for (raw_key, KeyRead { item, cached }) in raw_keys.zip(reads) {
             let shaped = item.as_ref().map(|item| self.shape.apply(item));
             if budget.take(shaped.as_ref().map_or(0, item_size)) {
-                units += capacity::read_units(item.as_ref().map_or(0, item_size), consistent);
+                if !cached {
+                    units += capacity::read_units(item.as_ref().map_or(0, item_size), consistent);
+                }
                 returned.extend(shaped);
             } else {
                 // AWS was observed charging a key it left unprocessed as an empty read.

@@ -432,6 +432,8 @@ pub fn apply_updates(
                 crate::bail_validation!("Cannot delete an index that is not a GlobalSecondaryIndex: {name}");
             }
             new.indexes.retain(|index| index.name != name);
+            // Its Contributor Insights rules go with it, as on AWS.
+            new.contributor_insights.retain(|setting| setting.index.as_deref() != Some(name.as_str()));
             // The definitions only the deleted index used go with it.
             let used = |attribute: &str| {
                 new.key_schema

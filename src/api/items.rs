@@ -17,7 +17,7 @@
 
 use crate::api::capacity::{self, Consumed, ConsumedCapacity, Detail, ItemCollectionMetrics};
 use crate::api::validate::{check_expression_mix, required, Violations, CONDITIONAL_OPERATORS};
-use crate::api::{render, ReadItem};
+use crate::api::{dax, render, ReadItem};
 use crate::engine::{check_put_item_size, Access, Engine, Precondition, ReturnValues, Updated};
 use crate::error::Result;
 use crate::expr::legacy::{self, AttributeUpdate, ExpectedAttribute, ATTRIBUTE_ACTIONS};
@@ -411,7 +411,9 @@ fn chosen_attributes(choice: ReturnValues, update: Option<&Update>, updated: Upd
     }
 }
 
-pub fn get_item(engine: &mut Engine, request: GetItemRequest) -> Result<String> {
+/// GetItem, from the table or through the DAX cluster `dax`, whose item cache answers
+/// an eventually consistent read it holds without reading (or charging) the table.
+pub fn get_item(engine: &mut Engine, request: GetItemRequest, dax: Option<&str>) -> Result<String> {
     let consumed = request.return_consumed_capacity;
     let mut violations = Violations::default();
     violations.one_of(&consumed, "returnConsumedCapacity", &Detail::WIRE_NAMES);
@@ -430,21 +432,32 @@ pub fn get_item(engine: &mut Engine, request: GetItemRequest) -> Result<String> 
     refuse_duplicate_names(request.attributes_to_get.as_deref())?;
     let projection =
         parse_projection(request.projection_expression.as_deref(), request.expression_attribute_names.as_ref())?;
+    let detail = Detail::from_wire(consumed.as_deref());
+    let consistent = request.consistent_read.unwrap_or(false);
+    let names = request.attributes_to_get.as_deref();
+    let cache = match dax {
+        Some(cluster) => Some(dax::ItemCache::open(engine, cluster, &table_name, &key, consistent)?),
+        None => None,
+    };
+    if let Some(cached) = cache.as_ref().and_then(dax::ItemCache::cached) {
+        let item = cached.map(|item| ReadItem::Built(project(item, projection.as_ref(), names).into_owned()));
+        return render(&GetItemResponse { item, consumed_capacity: capacity::report(detail, &table_name, 0.0) });
+    }
     let partition = capacity::partition_value(engine, &table_name, &key);
     engine.admit(&table_name, None, partition.as_ref(), Access::Read)?;
     // Capacity counts the whole item, whatever the projection keeps.
-    let consistent = request.consistent_read.unwrap_or(false);
     let item = engine.get_item(&table_name, &key)?;
     let units = capacity::read_units(item.map_or(0, PackedItem::size), consistent);
-    let item = item.map(|item| match (&projection, &request.attributes_to_get) {
+    let fetched = cache.as_ref().map(|_| item.map(PackedItem::unpack));
+    let item = item.map(|item| match (&projection, names) {
         (None, None) => ReadItem::Packed(item),
-        (projection, names) => {
-            ReadItem::Built(project(&item.unpack(), projection.as_ref(), names.as_deref()).into_owned())
-        }
+        (projection, names) => ReadItem::Built(project(&item.unpack(), projection.as_ref(), names).into_owned()),
     });
-    let detail = Detail::from_wire(consumed.as_deref());
     let response = render(&GetItemResponse { item, consumed_capacity: capacity::report(detail, &table_name, units) })?;
     engine.consume(&table_name, None, partition.as_ref(), Access::Read, Consumed::table(units).usage());
+    if let (Some(cache), Some(fetched)) = (cache, fetched) {
+        cache.fill(engine, fetched);
+    }
     Ok(response)
 }
 

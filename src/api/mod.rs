@@ -3,7 +3,9 @@
 //!
 //! [`dispatch`] takes an operation name (the part after `DynamoDB_20120810.` in the
 //! `X-Amz-Target` header) and the request body, and answers the response body or an
-//! [`Error`] that [`Error::to_json`] renders as DynamoDB does.
+//! [`Error`] that [`Error::to_json`] renders as DynamoDB does. [`dispatch_with`] takes
+//! the [`RequestOptions`] that travel beside a request, such as the DAX cluster to send
+//! it through.
 
 mod access;
 mod account;
@@ -12,9 +14,11 @@ mod backups;
 mod batch;
 mod buckets;
 mod capacity;
+mod dax;
 mod encryption;
 mod error;
 mod indexes;
+mod insights;
 mod items;
 mod kinesis;
 mod kinesis_destination;
@@ -65,6 +69,9 @@ pub struct RequestOptions {
     /// Run as the principal with this access key id (the AWS SDK's credentials); an
     /// access key no principal has runs as the account root.
     pub access_key_id: Option<String>,
+    /// The DAX cluster to send the request through (docs/dax.md); None sends it to the
+    /// table.
+    pub dax: Option<String>,
 }
 
 /// Runs one operation against the engine as the account root and renders its response body.
@@ -72,10 +79,18 @@ pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<Stri
     dispatch_with(engine, operation, body, &RequestOptions::default())
 }
 
-/// Runs one operation as the caller the options name, once it is authorized.
+/// Runs one operation as the caller the options name, through DAX if they name a cluster.
 pub fn dispatch_with(engine: &mut Engine, operation: &str, body: &str, options: &RequestOptions) -> Result<String> {
     engine.advance_simulation();
     let caller = access::Caller::resolve(engine, options)?;
+    match &options.dax {
+        Some(cluster) => dax::dispatch(engine, cluster, operation, body, &caller),
+        None => route(engine, operation, body, &caller),
+    }
+}
+
+/// Runs one operation once it is authorized, time having been advanced already.
+fn route(engine: &mut Engine, operation: &str, body: &str, caller: &access::Caller) -> Result<String> {
     if let Some(name) = operation.strip_prefix("Dynaplay.") {
         return simulation::dispatch(engine, name, body);
     }
@@ -83,7 +98,7 @@ pub fn dispatch_with(engine: &mut Engine, operation: &str, body: &str, options: 
         return autoscaling::dispatch(engine, name, body);
     }
     if let Some(name) = operation.strip_prefix("DynamoDBStreams_20120810.") {
-        access::authorize(engine, &caller, || access::stream_checks(name, body))?;
+        access::authorize(engine, caller, || access::stream_checks(name, body))?;
         return streams::dispatch(engine, name, body);
     }
     if let Some(name) = operation.strip_prefix("Kinesis_20131202.") {
@@ -92,8 +107,8 @@ pub fn dispatch_with(engine: &mut Engine, operation: &str, body: &str, options: 
     let Some((_, handler)) = OPERATIONS.iter().find(|(name, _)| *name == operation) else {
         return Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: {operation}")));
     };
-    access::authorize(engine, &caller, || access::checks(engine, operation, body))?;
-    handler(engine, body, &caller)
+    access::authorize(engine, caller, || access::checks(engine, operation, body))?;
+    handler(engine, body, caller)
 }
 
 /// How one DynamoDB operation runs: the engine, the request body and who sends it.
@@ -131,15 +146,18 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ("UpdateContinuousBackups", |engine, body, _| pitr::update_continuous_backups(engine, parse(body)?)),
     ("DescribeContinuousBackups", |engine, body, _| pitr::describe_continuous_backups(engine, parse(body)?)),
     ("RestoreTableToPointInTime", |engine, body, _| pitr::restore_table_to_point_in_time(engine, parse(body)?)),
+    ("UpdateContributorInsights", |engine, body, _| insights::update_contributor_insights(engine, parse(body)?)),
+    ("DescribeContributorInsights", |engine, body, _| insights::describe_contributor_insights(engine, parse(body)?)),
+    ("ListContributorInsights", |engine, body, _| insights::list_contributor_insights(engine, parse(body)?)),
     ("DescribeLimits", |_, body, _| account::describe_limits(parse(body)?)),
     ("DescribeEndpoints", |_, body, _| account::describe_endpoints(parse(body)?)),
     ("PutItem", |engine, body, _| items::put_item(engine, parse(body)?)),
-    ("GetItem", |engine, body, _| items::get_item(engine, parse(body)?)),
+    ("GetItem", |engine, body, _| items::get_item(engine, parse(body)?, None)),
     ("DeleteItem", |engine, body, _| items::delete_item(engine, parse(body)?)),
     ("UpdateItem", |engine, body, _| items::update_item(engine, parse(body)?)),
     ("Query", |engine, body, _| query::query(engine, parse(body)?)),
     ("Scan", |engine, body, _| query::scan(engine, parse(body)?)),
-    ("BatchGetItem", |engine, body, _| batch::batch_get_item(engine, parse(body)?)),
+    ("BatchGetItem", |engine, body, _| batch::batch_get_item(engine, parse(body)?, None)),
     ("BatchWriteItem", |engine, body, _| batch::batch_write_item(engine, parse(body)?)),
     ("ExecuteStatement", |engine, body, _| partiql::execute_statement(engine, parse(body)?)),
     ("BatchExecuteStatement", |engine, body, _| partiql::batch_execute_statement(engine, parse(body)?)),

@@ -1,11 +1,12 @@
 //! Dynaplay's own operations, for the playground's simulation controls: the knobs
-//! (docs/differences.md), the clock, the simulated S3 (src/api/buckets.rs) and the
-//! principals requests can run as (src/api/principals.rs). Their names start with `Dynaplay.`, which no
-//! DynamoDB operation can, and their members are PascalCase like DynamoDB's.
+//! (docs/differences.md), the clock, the simulated S3 (src/api/buckets.rs), the
+//! principals requests can run as (src/api/principals.rs), DAX clusters (src/api/dax.rs)
+//! and Contributor Insights' report (src/api/insights.rs). Their names start with
+//! `Dynaplay.`, which no DynamoDB operation can, and their members are PascalCase like
+//! DynamoDB's.
 
-use crate::api::buckets;
-use crate::api::principals;
 use crate::api::validate::required;
+use crate::api::{buckets, dax, insights, principals};
 use crate::api::{parse, render};
 use crate::clock::MAX_CLOCK_RATE;
 use crate::engine::knobs::TEN_GB;
@@ -35,6 +36,10 @@ pub fn dispatch(engine: &mut Engine, name: &str, body: &str) -> Result<String> {
         "ListPrincipals" => principals::list_principals(engine),
         "DeletePrincipal" => principals::delete_principal(engine, parse(body)?),
         "SimulatePrincipalPolicy" => principals::simulate(engine, parse(body)?),
+        "CreateDaxCluster" => dax::create_cluster(engine, parse(body)?),
+        "DescribeDaxClusters" => dax::describe_clusters(engine, parse(body)?),
+        "DeleteDaxCluster" => dax::delete_cluster(engine, parse(body)?),
+        "DescribeContributorInsightsReport" => insights::describe_report(engine, parse(body)?),
         _ => Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: Dynaplay.{name}"))),
     }
 }

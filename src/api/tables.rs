@@ -498,6 +498,7 @@ impl CreateTableRequest {
             restore_summary: None,
             kms_key_arn,
             resource_policy: None,
+            contributor_insights: Vec::new(),
         })
     }
 }

@@ -6,8 +6,10 @@
 
 pub mod autoscaling;
 mod change;
+pub mod dax;
 pub mod history;
 mod ids;
+pub mod insights;
 pub mod knobs;
 pub mod ledger;
 pub(crate) mod ops;
@@ -75,6 +77,8 @@ pub struct Engine {
     transfers: Transfers,
     /// The simulated IAM users requests can run as.
     principals: principals::Principals,
+    /// The simulated DAX clusters, in memory only.
+    dax: dax::DaxClusters,
 }
 
 impl Engine {
@@ -96,6 +100,7 @@ impl Engine {
             backups: BTreeMap::new(),
             transfers: Transfers::default(),
             principals: principals::Principals::default(),
+            dax: dax::DaxClusters::new(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! A table: its settings (what CreateTable and UpdateTable say) and its items in key order.
 
 use crate::engine::autoscaling::ScalableTarget;
+use crate::engine::insights::{ContributorInsights, KeyEvents};
 use crate::engine::throughput::{partition_hash, Traffic};
 use crate::index::{IndexEntries, IndexKind, Projection, SecondaryIndex, INDEX_ENTRY_OVERHEAD};
 use crate::model::{item_size, AttributeValue, Item, KeyCode, KeySchema, PackedItem, ScalarType};
@@ -93,6 +94,10 @@ pub struct TableMeta {
     /// owned key, the default. Absent from records of tables that never had one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kms_key_arn: Option<String>,
+    /// Contributor Insights, per table and global index, once UpdateContributorInsights
+    /// configured it. Absent from records of tables that never had it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contributor_insights: Vec<ContributorInsights>,
     /// The resource-based policy attached to the table. Absent from records of tables
     /// that never had one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -209,6 +214,8 @@ pub struct Table {
     /// When writes made now reach the global indexes (the GSI propagation delay knob, set
     /// by the engine before each operation); `None`: at once.
     pub global_index_due_millis: Option<u64>,
+    /// The key events Contributor Insights reports on (not stored).
+    pub key_events: KeyEvents,
 }
 
 /// How a read through an index yields items: as the index holds them, or (a local index
@@ -223,7 +230,16 @@ impl Table {
     pub fn new(meta: TableMeta) -> Self {
         let indexes = vec![IndexEntries::default(); meta.indexes.len()];
         let traffic = Traffic::new(&meta);
-        Table { meta, items: BTreeMap::new(), size_bytes: 0, indexes, traffic, global_index_due_millis: None }
+        let key_events = KeyEvents::default();
+        Table {
+            meta,
+            items: BTreeMap::new(),
+            size_bytes: 0,
+            indexes,
+            traffic,
+            global_index_due_millis: None,
+            key_events,
+        }
     }
 
     /// Replaces the settings, returning the old ones. Index entries follow: an index kept

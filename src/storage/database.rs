@@ -82,7 +82,8 @@ impl Database {
         self.execute_with(operation, body, &RequestOptions::default())
     }
 
-    /// Runs one DynamoDB operation with request options (the principal it runs as).
+    /// Runs one DynamoDB operation with request options (the principal it runs as, a DAX
+    /// cluster to go through).
     pub fn execute_with(&mut self, operation: &str, body: &str, options: &RequestOptions) -> Result<Outcome> {
         let result = api::dispatch_with(&mut self.engine, operation, body, options);
         let changes = self.engine.take_changes();

@@ -35,7 +35,7 @@ test("errors carry DynamoDB's exception name, type and message", async () => {
 
 test("an operation Dynaplay does not implement yet is UnknownOperationException", async () => {
   const db = Database.memory();
-  await assert.rejects(db.send("DescribeContributorInsights", { TableName: "Sessions" }), { name: "UnknownOperationException" });
+  await assert.rejects(db.send("CreateGlobalTable", { GlobalTableName: "Sessions", ReplicationGroup: [{ RegionName: "us-east-1" }] }), { name: "UnknownOperationException" });
 });
 
 const ordersTable = {

@@ -502,7 +502,7 @@ describe("playground page", { timeout: 240_000 }, () => {
       assert.equal(missing.errorMessage, "Requested resource not found");
       assert.match(missing.responseText, /com\.amazonaws\.dynamodb\.v20120810#ResourceNotFoundException/);
 
-      const unknown = await runRequest(page, "DescribeContributorInsights", { TableName: "t" });
+      const unknown = await runRequest(page, "CreateGlobalTable", { GlobalTableName: "t", ReplicationGroup: [{ RegionName: "us-east-1" }] });
       assert.equal(unknown.errorName, "UnknownOperationException");
       assert.match(await page.getByTestId("error-hint").textContent(), /does not implement it yet/);
       await screenshot(t, page, "error");
@@ -703,6 +703,42 @@ describe("playground page", { timeout: 240_000 }, () => {
       assert.equal(config.AdaptiveCapacity, false);
       assert.equal(config.PartitionSizeLimitBytes, 4096);
       assert.equal(await page.getByTestId("knob-adaptive").isChecked(), false);
+      assertClean(t, seen);
+    }));
+
+  test("dax and contributor insights: a cached read, stale after a direct write; the top keys beside the partitions", (t) =>
+    withPage("dax", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-dax#designer`);
+      await createTableInDesigner(page, { name: "Cached", pk: "id" });
+      await showPanel(page, "console");
+      expectOk(await runRequest(page, "PutItem", { TableName: "Cached", Item: { id: { S: "a" }, v: { N: "1" } } }), "PutItem");
+      await page.getByTestId("dax-create").click();
+      await page.getByTestId("dax-counters").filter({ hasText: "demo: item cache 0 hits" }).waitFor();
+      assert.equal(await page.getByTestId("dax-via").isChecked(), true, "a new cluster is used at once");
+      const get = { TableName: "Cached", Key: { id: { S: "a" } } };
+      expectOk(await runRequest(page, "GetItem", get), "GetItem (miss)");
+      await page.getByTestId("dax-last").filter({ hasText: "a cache miss" }).waitFor();
+      expectOk(await runRequest(page, "GetItem", get), "GetItem (hit)");
+      await page.getByTestId("dax-last").filter({ hasText: "answered from the cache" }).waitFor();
+      // A write that bypasses DAX leaves the cached item stale.
+      await page.getByTestId("dax-via").uncheck();
+      expectOk(await runRequest(page, "PutItem", { TableName: "Cached", Item: { id: { S: "a" }, v: { N: "2" } } }), "PutItem direct");
+      await page.getByTestId("dax-via").check();
+      const stale = expectOk(await runRequest(page, "GetItem", get), "GetItem (stale)");
+      assert.deepEqual(stale.Item.v, { N: "1" });
+      const consistent = expectOk(await runRequest(page, "GetItem", { ...get, ConsistentRead: true }), "GetItem (consistent)");
+      assert.deepEqual(consistent.Item.v, { N: "2" });
+      await page.getByTestId("dax-last").filter({ hasText: "passed through" }).waitFor();
+      await screenshot(t, page, "dax");
+
+      // Contributor Insights in the Capacity panel: enabled, then the key counted.
+      await showPanel(page, "capacity");
+      await page.getByTestId("insights-status").filter({ hasText: "Table: DISABLED" }).waitFor();
+      await page.getByTestId("insights-enable").click();
+      await page.getByTestId("insights-status").filter({ hasText: "ENABLED (ACCESSED_AND_THROTTLED_KEYS)" }).waitFor();
+      await page.evaluate(() => globalThis.dynaplay.db.send("PutItem", { TableName: "Cached", Item: { id: { S: "hot" } } }));
+      await page.getByTestId("insights-accessed").filter({ hasText: "hot 1" }).waitFor();
+      await screenshot(t, page, "insights", { fullPage: true });
       assertClean(t, seen);
     }));
 

@@ -193,3 +193,18 @@ test("the client's access key id runs its requests as the principal that has it"
   assert.equal(error.$metadata.httpStatusCode, 400);
   assert.match(error.message, /^User: arn:aws:iam::000000000000:user\/reader is not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table\/Orders because no identity-based policy allows the dynamodb:PutItem action$/);
 });
+
+test("dynaplayHandler(db, { dax }) reads through a DAX cluster: stale after a write that bypasses it", async () => {
+  const { db, client } = await setUp();
+  await db.send("Dynaplay.CreateDaxCluster", { ClusterName: "demo" });
+  const viaDax = DynamoDBDocumentClient.from(new DynamoDBClient({ ...config(db), requestHandler: dynaplayHandler(db, { dax: "demo" }) }));
+  const key = { customer: "bo", id: 1 };
+  await viaDax.send(new PutCommand({ TableName: "Orders", Item: { ...key, state: "new" } }));
+  assert.equal((await viaDax.send(new GetCommand({ TableName: "Orders", Key: key }))).Item.state, "new");
+  await client.send(new UpdateItemCommand({ TableName: "Orders", Key: { customer: { S: "bo" }, id: { N: "1" } }, UpdateExpression: "SET #s = :s", ExpressionAttributeNames: { "#s": "state" }, ExpressionAttributeValues: { ":s": { S: "paid" } } }));
+  assert.equal((await viaDax.send(new GetCommand({ TableName: "Orders", Key: key }))).Item.state, "new", "the item cache is stale");
+  assert.equal((await viaDax.send(new GetCommand({ TableName: "Orders", Key: key, ConsistentRead: true }))).Item.state, "paid");
+  const { Clusters } = await db.send("Dynaplay.DescribeDaxClusters", {});
+  assert.equal(Clusters[0].Statistics.ItemCacheHits, 2);
+  assert.equal(Clusters[0].LastRequest.Cache, "PASS_THROUGH");
+});

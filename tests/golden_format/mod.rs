@@ -50,6 +50,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("batch_write_errors.txt", include_str!("../golden/batch_write_errors.txt")),
     ("conditions_parameters.txt", include_str!("../golden/conditions_parameters.txt")),
     ("conditions_writes.txt", include_str!("../golden/conditions_writes.txt")),
+    ("dax_clusters.txt", include_str!("../golden/dax_clusters.txt")),
     ("export_basic.txt", include_str!("../golden/export_basic.txt")),
     ("export_errors.txt", include_str!("../golden/export_errors.txt")),
     ("expr_between_in_logic.txt", include_str!("../golden/expr_between_in_logic.txt")),
@@ -75,6 +76,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("index_update.txt", include_str!("../golden/index_update.txt")),
     ("index_update_errors.txt", include_str!("../golden/index_update_errors.txt")),
     ("index_writes.txt", include_str!("../golden/index_writes.txt")),
+    ("insights_basic.txt", include_str!("../golden/insights_basic.txt")),
     ("items_attributes_to_get.txt", include_str!("../golden/items_attributes_to_get.txt")),
     ("items_basic.txt", include_str!("../golden/items_basic.txt")),
     ("items_errors.txt", include_str!("../golden/items_errors.txt")),
@@ -125,7 +127,7 @@ pub const FILES: &[(&str, &str)] = &[
 /// Response members that depend on the clock or the TableId generator: the browser
 /// runner uses real time, so it compares everything but these. It also compares
 /// numbers by value, since JavaScript's JSON turns `1.0` into `1`.
-const VOLATILE: [&str; 42] = [
+const VOLATILE: [&str; 45] = [
     "ExportFromTime",
     "ExportToTime",
     "CreationDateTime",
@@ -168,6 +170,9 @@ const VOLATILE: [&str; 42] = [
     "StartTime",
     "EndTime",
     "ExportTime",
+    "LastUpdateDateTime",
+    "ContributorInsightsRuleList",
+    "RuleName",
 ];
 
 /// Response members whose latest values a request can quote as `"$Member"`.

@@ -3,12 +3,13 @@
 // (provisioned or on-demand units, burst left), a map of its partitions (and each global
 // index's) with their share of the key space, items, size, burst gauges and a per-second
 // chart, the table's consumption next to its provisioned units over time, the latest throttled
-// requests, what each recent request consumed, and hosts the simulation controls, the load
+// requests, Contributor Insights' top keys, what each recent request consumed, and hosts the simulation controls, the load
 // generator, the auto scaling box and the cost estimate. The model it shows is docs/capacity.md.
 import { createAutoScalingBox } from "./autoscaling";
 import { BURST_SECONDS, burstCapacity, consumptionWindow, counted, fillFraction, formatBytes, formatCompactUnits, formatPercent, formatUnits, LIMIT_TEXT, PARTITION_CEILING, provisionedSeries, rangeFraction, type SecondUnits, sumWindows } from "./capacitymath";
 import { ConsumptionChart } from "./chart";
 import { createCostBox } from "./cost";
+import { createInsightsBox } from "./insightsbox";
 import { checkbox, h, uid } from "./dom";
 import { createLoadGenerator } from "./loadgen";
 import { createPoller } from "./poller";
@@ -197,6 +198,8 @@ export function createCapacity(state: AppState): CapacityPanel {
     partitionList,
   );
 
+  const insights = createInsightsBox(state);
+
   // Throttled requests.
   const eventList = h("tbody", { "data-testid": "throttle-events" });
   const noEvents = h("p", { class: "hint", "data-testid": "throttle-none" }, "No request has been throttled on this table yet.");
@@ -219,7 +222,7 @@ export function createCapacity(state: AppState): CapacityPanel {
   // Narrow column first (what to do and the table's totals), then the partitions beside it.
   const tableSections = h("div", { class: "dp-cap-sections" },
     h("div", { class: "dp-cap-side" }, pool, loadGenerator.element),
-    h("div", { class: "dp-cap-main" }, map, events),
+    h("div", { class: "dp-cap-main" }, map, insights.element, events),
     autoScaling.element,
     cost.element);
   const element = h("div", { class: "dp-capacity-panel" },
@@ -347,6 +350,7 @@ export function createCapacity(state: AppState): CapacityPanel {
     renderPartitions(context);
     renderEvents(metrics.ThrottleEvents);
     autoScaling.update(metrics);
+    void insights.update(metrics.TableName, view === TABLE_VIEW ? null : view);
   }
 
   /** One poll: the metrics of the picked table (which carry the clock), or the clock alone. */

@@ -2,12 +2,14 @@
 // CLI command line), one response view and one history per mode. The response shows as JSON
 // or as a grid of its items, with Count, ScannedCount and ConsumedCapacity always in view
 // when the response has them. A throttled request's reasons and a cancelled transaction's
-// reasons are listed under the error. Each mode keeps its history in localStorage.
+// reasons are listed under the error. Each mode keeps its history in localStorage. The DAX
+// box above the history sends the API mode's requests through a simulated DAX cluster.
 import { type CancellationReason, cancelledActions } from "./cancellation";
 import { prettyJson } from "./codegen";
 import { createApiMode } from "./consoleapi";
 import { createCliMode } from "./consolecli";
 import { createPartiqlMode } from "./consolepartiql";
+import { createDaxBox, type DaxBox } from "./daxbox";
 import { h } from "./dom";
 import { type ApiError, isUnknownOperation, type Outcome, type ThrottlingReason } from "./engine";
 import { ItemGrid } from "./grid";
@@ -113,7 +115,7 @@ export function itemsOf(r: any): Record<string, unknown>[] | null {
 }
 
 /** The response view shared by the modes: metrics, error, JSON or grid. */
-function createOutput(state: AppState, onHistory: () => void): { element: HTMLElement; output: ConsoleOutput } {
+function createOutput(state: AppState, onHistory: () => void, dax: DaxBox): { element: HTMLElement; output: ConsoleOutput } {
   const key = (base: string) => state.storageKey(base);
   const element = h("section", { class: "dp-output", "data-testid": "output", "data-seq": "0", "aria-label": "Response" });
   const meta = h("p", { class: "hint", "data-testid": "output-meta", "aria-live": "polite" }, "Nothing run yet.");
@@ -247,8 +249,9 @@ function createOutput(state: AppState, onHistory: () => void): { element: HTMLEl
       if (busy || !state.session) return null;
       busy = true;
       element.setAttribute("aria-busy", "true");
-      const outcome = await (send ? send() : state.send(operation, request));
+      const outcome = await (send ? send() : state.send(operation, request, dax.options()));
       busy = false;
+      if (dax.options()) void dax.refresh();
       element.removeAttribute("aria-busy");
       addHistory(history.key, { db: state.dbName, operation, request, ...(history.input !== undefined ? { input: history.input } : {}), at: Date.now(), ok: outcome.ok });
       const ms = Math.round(outcome.ms);
@@ -284,7 +287,8 @@ export interface Console {
 export function createConsole(state: AppState): Console {
   const historyList = h("ol", { class: "dp-history", "data-testid": "history", "aria-label": "Requests run before" });
   const clearHistory = h("button", { type: "button", class: "small secondary", "data-testid": "history-clear" }, "Clear");
-  const { element: outputElement, output } = createOutput(state, () => renderHistory());
+  const dax = createDaxBox(state);
+  const { element: outputElement, output } = createOutput(state, () => renderHistory(), dax);
   const modes: ConsoleMode[] = [createApiMode(state, output), createPartiqlMode(state, output), createCliMode(state, output)];
   let mode = modes.find((m) => m.id === readMode(state.storageKey(MODE_KEY))) ?? modes[0]!;
 
@@ -301,7 +305,7 @@ export function createConsole(state: AppState): Console {
       h("div", { class: "dp-segmented", role: "group", "aria-label": "Write requests as" }, ...modeButtons), share),
     h("div", { class: "dp-console-grid" },
       h("div", { class: "dp-console-main" }, formHost, outputElement),
-      h("aside", { class: "dp-history-box", "aria-label": "History" }, h("div", { class: "dp-panel-head" }, h("h3", {}, "History"), clearHistory), historyList),
+      h("aside", { class: "dp-history-box", "aria-label": "History" }, dax.element, h("div", { class: "dp-panel-head" }, h("h3", {}, "History"), clearHistory), historyList),
     ),
   );
 

@@ -81,7 +81,8 @@ export class Session extends EventTarget {
     super();
   }
 
-  /** Runs one request; OPTIONS may name the principal it runs as (docs/access-control.md). */
+  /** Runs one request; OPTIONS may name the principal it runs as (docs/access-control.md)
+   *  and a DAX cluster to go through (docs/dax.md). */
   async send<T = any>(operation: string, request: string | object, options?: SendOptions): Promise<Outcome<T>> {
     const started = performance.now();
     if (this.dead) {

@@ -46,6 +46,6 @@ test("the signature's access key id is passed on, so that the request runs as th
   assert.equal(accessKeyIdOf("Bearer x"), undefined);
   const sent: unknown[][] = [];
   const db = { send: (...args: unknown[]) => (sent.push(args), Promise.resolve({})) };
-  await answerRequest(db, "DynamoDB_20120810.ListTables", "{}", "AKIAALICE0000000001");
+  await answerRequest(db, "DynamoDB_20120810.ListTables", "{}", { accessKeyId: "AKIAALICE0000000001" });
   assert.deepEqual(sent, [["ListTables", "{}", { accessKeyId: "AKIAALICE0000000001" }]]);
 });

@@ -8,10 +8,21 @@
 // with the `__type`/`message` body, so the SDK's own exception classes, `$metadata` and the
 // DocumentClient work unchanged. `answerRequest` is the same mapping without the SDK's types:
 // `dynaplay serve` (bin/dynaplay.mjs) answers real HTTP requests with it.
+//
+// `dynaplayHandler(db, { dax: "cluster" })` sends every request through a DAX cluster made with
+// `Dynaplay.CreateDaxCluster` (docs/dax.md), as a DAX client would; without it, to the table.
 
 /** What the handler needs of a database: `Database` from the wasm package has it. */
 export interface DynaplayDatabase {
-  send(operation: string, request: string | object, options?: { accessKeyId?: string }): Promise<unknown>;
+  send(operation: string, request: string | object, options?: SendOptions): Promise<unknown>;
+}
+
+/** What one request runs with: the handler's options and the access key of its signature. */
+export type SendOptions = HandlerOptions & { accessKeyId?: string };
+
+/** Where the handler sends requests: `dax` names a DAX cluster to go through. */
+export interface HandlerOptions {
+  dax?: string;
 }
 
 /** The parts of the SDK's HttpRequest (@smithy) that the handler reads. */
@@ -50,14 +61,14 @@ const DYNAMODB_PREFIX = "DynamoDB_20120810.";
 export const CONTENT_TYPE = "application/x-amz-json-1.0";
 
 /** A handler for `new DynamoDBClient({ requestHandler })` (and the DynamoDB Streams client). */
-export function dynaplayHandler(db: DynaplayDatabase): DynaplayRequestHandler {
+export function dynaplayHandler(db: DynaplayDatabase, sendOptions: HandlerOptions = {}): DynaplayRequestHandler {
   return {
     metadata: { handlerProtocol: "dynaplay" },
     async handle(request, options) {
       if (options?.abortSignal?.aborted) throw abortError();
       const target = headerOf(request.headers, "x-amz-target") ?? "";
       const accessKeyId = accessKeyIdOf(headerOf(request.headers, "authorization"));
-      const answer = await answerRequest(db, target, bodyText(request.body), accessKeyId);
+      const answer = await answerRequest(db, target, bodyText(request.body), { ...sendOptions, accessKeyId });
       const body = new TextEncoder().encode(answer.body);
       return { response: { statusCode: answer.status, headers: { ...answer.headers, "content-length": String(body.length) }, body } };
     },
@@ -68,15 +79,14 @@ export function dynaplayHandler(db: DynaplayDatabase): DynaplayRequestHandler {
 }
 
 /** Runs the request that `target` (the X-Amz-Target header) names and answers as DynamoDB does.
- *  `accessKeyId` (the signature's credentials) runs it as the principal that has that access
- *  key, if one does (docs/access-control.md). */
-export async function answerRequest(db: DynaplayDatabase, target: string, body: string, accessKeyId?: string): Promise<ProtocolAnswer> {
+ *  `options.accessKeyId` (the signature's credentials) runs it as the principal that has that
+ *  access key, if one does (docs/access-control.md); `options.dax` sends it through a DAX
+ *  cluster (docs/dax.md). */
+export async function answerRequest(db: DynaplayDatabase, target: string, body: string, options: SendOptions = {}): Promise<ProtocolAnswer> {
   let status = 200;
   let text: string;
   try {
-    const request = body.trim() === "" ? "{}" : body;
-    const operation = operationOf(target);
-    text = JSON.stringify(await (accessKeyId === undefined ? db.send(operation, request) : db.send(operation, request, { accessKeyId })));
+    text = JSON.stringify(await db.send(operationOf(target), body.trim() === "" ? "{}" : body, options));
   } catch (err) {
     ({ status, text } = errorAnswer(err));
   }

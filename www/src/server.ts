@@ -58,7 +58,7 @@ async function answer(database: DynaplayDatabase, request: IncomingMessage, resp
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const target = request.headers["x-amz-target"];
   const accessKeyId = accessKeyIdOf(request.headers.authorization);
-  const reply = await answerRequest(database, typeof target === "string" ? target : "", Buffer.concat(chunks).toString("utf8"), accessKeyId);
+  const reply = await answerRequest(database, typeof target === "string" ? target : "", Buffer.concat(chunks).toString("utf8"), { accessKeyId });
   send(response, reply.status, reply.headers, reply.body);
 }
 

@@ -150,6 +150,7 @@ pub(crate) fn sample_meta(name: &str, billing: BillingMode) -> TableMeta {
         restore_summary: None,
         kms_key_arn: None,
         resource_policy: None,
+        contributor_insights: Vec::new(),
     }
 }
 

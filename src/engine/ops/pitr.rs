@@ -248,8 +248,8 @@ impl TableMeta {
     /// The settings a table restored from these ones starts with, as the Developer Guide
     /// lists them: key schema, attribute definitions, indexes, billing and capacity and
     /// table class carry over; tags, auto scaling, streams, Kinesis streaming destinations,
-    /// time to live, point-in-time recovery, deletion protection and the resource policy
-    /// do not. `restore_millis` is the moment restored.
+    /// time to live, point-in-time recovery, Contributor Insights, deletion protection and
+    /// the resource policy do not. `restore_millis` is the moment restored.
     pub fn restored_as(&self, target: String, source_backup_arn: Option<String>, restore_millis: u64) -> TableMeta {
         TableMeta {
             name: target,
@@ -261,6 +261,7 @@ impl TableMeta {
             time_to_live: None,
             point_in_time_recovery: None,
             resource_policy: None,
+            contributor_insights: Vec::new(),
             indexes: self
                 .indexes
                 .iter()

@@ -1,7 +1,9 @@
 //! Throttling: each item operation asks [`Engine::admit`] before it runs and reports what
 //! it consumed to [`Engine::consume`] after, so that the simulated partitions of
-//! [`crate::engine::throughput`] see every read and write.
+//! [`crate::engine::throughput`] see every read and write, and Contributor Insights
+//! ([`crate::engine::insights`]) every accessed and throttled partition key.
 
+use crate::engine::insights::KeyEventKind;
 use crate::engine::throughput::{partition_hash, Access, Limit, ThrottleEvent, Throughput};
 use crate::engine::{table_arn, Engine, Table};
 use crate::error::{Error, ErrorKind, Result, ThrottlingReason};
@@ -53,8 +55,11 @@ impl Engine {
                 Some((Some(name.clone()), limit, None))
             });
         }
-        let Some((index, limit, partition)) = throttled else { return Ok(()) };
-        let event = ThrottleEvent { at_millis: now, index, access, limit, partition };
+        let Some((index, limit, position)) = throttled else { return Ok(()) };
+        if let Some(key) = partition.filter(|_| index.as_deref() == global) {
+            table.record_key_event(global, key, KeyEventKind::Throttled, now);
+        }
+        let event = ThrottleEvent { at_millis: now, index, access, limit, partition: position };
         let error = throttle_error(table_name, &event);
         table.traffic.record_throttle(event);
         Err(error)
@@ -91,6 +96,9 @@ impl Engine {
             }
         }
         table.traffic.table.charge(access, table_hash, table_units, now);
+        if let Some(key) = partition {
+            table.record_key_event(global, key, KeyEventKind::Accessed, now);
+        }
         if let (Access::Write, Some(hash)) = (access, table_hash) {
             split_if_full(table, hash, size_limit, now);
         }
