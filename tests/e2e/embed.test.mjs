@@ -174,6 +174,18 @@ describe("embedded playgrounds", { timeout: 240_000 }, () => {
         tabs: getComputedStyle(el.getRootNode().querySelector(".dp-tabs")).display,
       }));
       assert.deepEqual(styled, { editor: "flex", tabs: "flex" });
+      // Typing over a selection across lines: Chromium's own editing would write style
+      // attributes (blocked and reported); the editor makes the change itself, and the
+      // input handlers (here closeBrackets wrapping the selection) still apply.
+      await embed.getByTestId("request").click();
+      await page.keyboard.press("Control+a");
+      await page.keyboard.type("x");
+      assert.equal(await editorText(embed, "request"), "x");
+      await page.keyboard.press("Control+a");
+      await page.keyboard.type("{");
+      assert.equal(await editorText(embed, "request"), "{x}");
+      await page.keyboard.press("Control+z");
+      assert.equal(await editorText(embed, "request"), "x");
       // The Items panel's grid sizes rows through the CSSOM, which the policy allows.
       await embed.getByTestId("tab-capacity").click();
       await embed.getByTestId("panel-capacity").waitFor({ state: "visible" });
