@@ -249,10 +249,13 @@ describe("embedded playgrounds", { timeout: 240_000 }, () => {
       assertClean(t, seen);
     }));
 
-  test("links shared from the PartiQL and CLI modes open in that mode, ready to run", (t) =>
+  test("links shared from the PartiQL and CLI modes open in that mode, ready to run, with the stream and TTL", (t) =>
     withPage("share-modes", async (page, seen) => {
       await openPlayground(page, `${suite.server.url}?db=share-modes#console`);
-      expectOk(await runRequest(page, "CreateTable", music("Modes")), "CreateTable");
+      const stream = { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" };
+      expectOk(await runRequest(page, "CreateTable", { ...music("Modes"), StreamSpecification: stream }), "CreateTable");
+      const ttl = { TableName: "Modes", TimeToLiveSpecification: { Enabled: true, AttributeName: "expiresAt" } };
+      expectOk(await runRequest(page, "UpdateTimeToLive", ttl), "UpdateTimeToLive");
       expectOk(await runRequest(page, "PutItem", { TableName: "Modes", Item: { pk: { S: "one" }, note: { S: "from a shared link" } } }), "PutItem");
       const shareLink = async (previous) => {
         await page.getByTestId("share").click();
@@ -288,6 +291,12 @@ describe("embedded playgrounds", { timeout: 240_000 }, () => {
       }, (opened) => opened.getByTestId("partiql-run").click());
       await openAndRun("share-modes-cli", cliLink, "cli", async (opened) => {
         assert.equal(await editorText(opened, "cli-command"), command);
+        // The table came with its stream settings and its time to live.
+        const described = expectOk(await runRequest(opened, "DescribeTable", { TableName: "Modes" }), "DescribeTable");
+        assert.deepEqual(described.Table.StreamSpecification, stream);
+        const timeToLive = expectOk(await runRequest(opened, "DescribeTimeToLive", { TableName: "Modes" }), "DescribeTimeToLive");
+        assert.deepEqual(timeToLive.TimeToLiveDescription, { TimeToLiveStatus: "ENABLED", AttributeName: "expiresAt" });
+        await pickConsoleMode(opened, "cli");
       }, (opened) => opened.getByTestId("cli-command").press("Control+Enter"));
       assertClean(t, seen);
     }));
