@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { initSync, Database } from "./dynaplay.js";
 import { openFileDatabase } from "./filestore.js";
 
-initSync({ module: readFileSync(new URL("./dynaplay_bg.wasm", import.meta.url)) });
+initSync({ module: readFileSync(new URL("./playground/pkg/dynaplay_bg.wasm", import.meta.url)) });
 
 export { Database };
 export { dynaplayHandler, answerRequest } from "./sdkhandler.js";

@@ -68,6 +68,22 @@ describe("lessons", () => {
     await page.close();
   });
 
+  test("the full playground page's header links to the lessons; an embed's header does not", (t) =>
+    withPage(started.browser, "lessons-link", async (page, seen) => {
+      await page.goto(started.server.url);
+      await page.waitForFunction(() => document.querySelector("[data-testid=status]")?.dataset.state === "ready");
+      await page.getByTestId("lessons-link").click();
+      await page.waitForURL(`${started.server.url}lessons/`);
+      await page.getByRole("heading", { name: "DynamoDB lessons" }).waitFor();
+      // Every lesson embeds the playground: its header has no link to the lessons.
+      await page.goto(`${started.server.url}lessons/ttl.html`);
+      const embed = page.locator("dynaplay-playground");
+      await page.waitForFunction(() => document.querySelector("dynaplay-playground")?.dataset.ready === "true");
+      assert.equal(await embed.getByTestId("embed-database").count(), 1);
+      assert.equal(await embed.getByTestId("lessons-link").count(), 0);
+      assertClean(t, seen);
+    }));
+
   test("GSI: a read after a write is stale, refuses ConsistentRead, then converges; the LSI reads strongly", (t) =>
     withLesson(t, "gsi-lsi-consistency", async (run) => {
       assert.equal((await run("lag")).state, "done");

@@ -2,14 +2,15 @@
 // scratch project (.build/pack-test/, inside the repository so the @aws-sdk packages resolve
 // from its node_modules without the network), then the package's examples (tests/e2e/pack/):
 // the SDK handler in Node, `serve` from code, the `dynaplay` command, the declarations under
-// tsc, and a browser bundle that must not pull in Node's modules.
+// tsc, a browser bundle that must not pull in Node's modules, and the playground site in
+// playground/ served from the installed package and opened in Chromium.
 import { before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { repo } from "./browser.mjs";
+import { assertClean, launchBrowser, repo, startServer, waitUntilReady, watch } from "./browser.mjs";
 
 const scratch = join(repo, ".build", "pack-test");
 const run = (command, args, options = {}) => execFileSync(command, args, { cwd: scratch, encoding: "utf8", ...options });
@@ -26,10 +27,45 @@ before(() => {
 
 test("the tarball holds the engine, both entry points, the command, types and README", (t) => {
   const files = packed.files.map((f) => f.path).sort();
-  for (const file of ["README.md", "bin/dynaplay.mjs", "dynaplay.js", "dynaplay_bg.wasm", "index.d.ts", "index.js", "node.d.ts", "node.js", "package.json", "sdkhandler.d.ts", "server.js", "filestore.js"]) {
+  for (const file of ["README.md", "bin/dynaplay.mjs", "dynaplay.js", "index.d.ts", "index.js", "node.d.ts", "node.js", "package.json", "sdkhandler.d.ts", "server.js", "filestore.js"]) {
     assert.ok(files.includes(file), `${file} is missing from the tarball: ${files.join(", ")}`);
   }
+  const site = ["index.html", "style.css", "snippet.css", "sw.js", "dist/playground.js", "dist/snippet-sdk.js", "pkg/dynaplay.js", "pkg/dynaplay_bg.wasm", "lessons/index.html"];
+  for (const file of site.map((name) => `playground/${name}`)) {
+    assert.ok(files.includes(file), `${file} is missing from the tarball`);
+  }
   t.diagnostic(`${packed.filename}: ${packed.size} bytes packed, ${packed.unpackedSize} unpacked, ${files.length} files`);
+});
+
+test("the playground folder resolves through the exports, with every file its bundle loads", () => {
+  assert.deepEqual(JSON.parse(run(process.execPath, ["site-example.mjs"])), { folder: "dynaplay/playground/", missing: [] });
+});
+
+test("the installed playground folder, hosted as it is, runs the full page and an embed", async (t) => {
+  const server = await startServer(join(scratch, "node_modules", "dynaplay", "playground"));
+  const browser = await launchBrowser().catch(async (err) => {
+    await server.stop();
+    throw err;
+  });
+  try {
+    const page = await browser.context.newPage();
+    const seen = watch(page);
+    await page.goto(`${server.url}index.html`);
+    await waitUntilReady(page);
+    // An embed on a page of the host's own, loading the element from the copied folder.
+    await page.evaluate(() => {
+      document.body.replaceChildren();
+      const embed = document.createElement("dynaplay-playground");
+      embed.id = "hosted";
+      embed.setAttribute("database", "hosted");
+      document.body.append(embed);
+    });
+    await page.waitForFunction(() => document.getElementById("hosted")?.dataset.ready === "true");
+    assertClean(t, seen);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
 });
 
 test("the SDK handler example runs in Node against the installed package", () => {

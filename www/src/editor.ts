@@ -102,6 +102,23 @@ const errorMarks = StateField.define<DecorationSet>({
   provide: (field) => EditorView.decorations.from(field),
 });
 
+/** Types a character over a selection through a transaction instead of the browser.
+ *  Chromium's own editing, when typed text replaces a selection across lines, keeps the
+ *  removed text's look by writing `style` attributes into the merged lines: a page whose
+ *  Content-Security-Policy has no 'unsafe-inline' in style-src blocks and reports each one
+ *  (docs/embedding.md). The input handlers (closing brackets, autocomplete) still apply. */
+const typeOverSelection = EditorView.domEventHandlers({
+  beforeinput(event, view) {
+    const text = event.data;
+    if (event.inputType !== "insertText" || !text || view.composing || view.state.selection.ranges.every((range) => range.empty)) return false;
+    event.preventDefault();
+    const { from, to } = view.state.selection.main;
+    const insert = () => view.state.update(view.state.replaceSelection(text), { scrollIntoView: true, userEvent: "input.type" });
+    if (!view.state.facet(EditorView.inputHandler).some((handler) => handler(view, from, to, text, insert))) view.dispatch(insert());
+    return true;
+  },
+});
+
 function wordCompletions(words: () => (string | Completion)[]) {
   return (context: CompletionContext): CompletionResult | null => {
     // Complete inside a string: property names and values alike.
@@ -123,6 +140,7 @@ export function createJsonEditor(parent: HTMLElement, options: JsonEditorOptions
     foldGutter(),
     history(),
     drawSelection(),
+    typeOverSelection,
     indentOnInput(),
     bracketMatching(),
     closeBrackets(),

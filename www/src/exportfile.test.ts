@@ -12,6 +12,8 @@ test("a provisioned table with a GSI and an LSI, from its description", () => {
     KeySchema: [{ AttributeName: "Artist", KeyType: "HASH" }],
     ProvisionedThroughput: { NumberOfDecreasesToday: 0, ReadCapacityUnits: 5, WriteCapacityUnits: 3 },
     TableClassSummary: { TableClass: "STANDARD_INFREQUENT_ACCESS" },
+    StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
+    LatestStreamArn: "arn:aws:dynamodb:us-east-1:000000000000:table/Music/stream/2026-11-24T00:00:00.000",
     DeletionProtectionEnabled: true,
     ItemCount: 3,
     GlobalSecondaryIndexes: [{ IndexName: "ByYear", KeySchema: [{ AttributeName: "Year", KeyType: "HASH" }], Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: ["Title"] }, IndexStatus: "ACTIVE", ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 1 }, IndexArn: "arn" }],
@@ -25,6 +27,7 @@ test("a provisioned table with a GSI and an LSI, from its description", () => {
     ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 3 },
     GlobalSecondaryIndexes: [{ IndexName: "ByYear", KeySchema: [{ AttributeName: "Year", KeyType: "HASH" }], Projection: { ProjectionType: "INCLUDE", NonKeyAttributes: ["Title"] }, ProvisionedThroughput: { ReadCapacityUnits: 2, WriteCapacityUnits: 1 } }],
     LocalSecondaryIndexes: [{ IndexName: "L", KeySchema: [{ AttributeName: "Artist", KeyType: "HASH" }, { AttributeName: "Year", KeyType: "RANGE" }], Projection: { ProjectionType: "KEYS_ONLY" } }],
+    StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_IMAGE" },
     TableClass: "STANDARD_INFREQUENT_ACCESS",
     DeletionProtectionEnabled: true,
   });
@@ -38,9 +41,11 @@ test("an on-demand table has no throughput, in the table or its GSIs", () => {
     KeySchema: [{ AttributeName: "k", KeyType: "HASH" }],
     ProvisionedThroughput: { ReadCapacityUnits: 0, WriteCapacityUnits: 0 },
     GlobalSecondaryIndexes: [{ IndexName: "G", KeySchema: [{ AttributeName: "k", KeyType: "HASH" }], Projection: { ProjectionType: "ALL" } }],
+    StreamSpecification: { StreamEnabled: false },
     DeletionProtectionEnabled: false,
   });
   assert.equal(request.BillingMode, "PAY_PER_REQUEST");
+  assert.equal("StreamSpecification" in request, false, "a disabled stream is left out");
   assert.equal("ProvisionedThroughput" in request, false);
   assert.equal("ProvisionedThroughput" in request.GlobalSecondaryIndexes[0], false);
   assert.equal("DeletionProtectionEnabled" in request, false);

@@ -44,6 +44,7 @@ export function createRequestOf(description: Json): Json {
     ...(provisioned ? { ProvisionedThroughput: throughputOf(description.ProvisionedThroughput) } : {}),
     ...(gsis.length ? { GlobalSecondaryIndexes: gsis } : {}),
     ...(lsis.length ? { LocalSecondaryIndexes: lsis } : {}),
+    ...(description.StreamSpecification?.StreamEnabled ? { StreamSpecification: { StreamEnabled: true, StreamViewType: description.StreamSpecification.StreamViewType } } : {}),
     ...(description.TableClassSummary?.TableClass ? { TableClass: description.TableClassSummary.TableClass } : {}),
     ...(description.DeletionProtectionEnabled ? { DeletionProtectionEnabled: true } : {}),
   };

@@ -35,6 +35,8 @@ import { createThemeToggle } from "./theme";
 
 const LAST_PANEL = "dynaplay.panel";
 const STYLESHEET = new URL("../style.css", import.meta.url).href;
+/** The lessons (www/lessons/), beside the bundle's folder like the stylesheet. */
+const LESSONS = new URL("../lessons/", import.meta.url).href;
 
 /** Applies PRESET unless the database already has tables (once per page, preset.ts). */
 async function ensurePreset(state: AppState, preset: Preset) {
@@ -49,8 +51,8 @@ interface Start {
   console?: ConsoleState;
 }
 
-/** The header: the full page's title and theme toggle, or an embed's database name and its
- *  Reset button. The status line follows the state. */
+/** The header: the full page's title, a link to the lessons and the theme toggle, or an
+ *  embed's database name and its Reset button. The status line follows the state. */
 function createHeader(state: AppState, page: boolean, showCapacity: () => void): { element: HTMLElement; reset: HTMLButtonElement | null } {
   const status = h("p", { class: "dp-status", role: "status", "data-testid": "status", "data-state": "loading" }, "Loading the engine…");
   const simulationBadge = createSimulationBadge(state, showCapacity);
@@ -67,7 +69,8 @@ function createHeader(state: AppState, page: boolean, showCapacity: () => void):
   const themeButton = h("button", { type: "button", class: "small secondary", "data-testid": "theme-toggle" });
   createThemeToggle(themeButton);
   const title = h("h1", {}, "Dynaplay ", h("span", { class: "tagline" }, "DynamoDB in a browser tab"));
-  return { element: h("header", { class: "dp-header" }, title, status, simulationBadge, themeButton), reset };
+  const lessons = h("a", { href: LESSONS, class: "dp-lessons-link", "data-testid": "lessons-link" }, "Lessons");
+  return { element: h("header", { class: "dp-header" }, title, status, simulationBadge, lessons, themeButton), reset };
 }
 
 /** Fills ROOT, an embed's shadow root, with the stylesheet and CONTENT; the content stays

@@ -4,10 +4,12 @@
 // author copies requests they already know:
 //   {
 //     "tables": [ { CreateTable request }, ... ],           created in order
+//     "timeToLive": { "TableName": "AttributeName" },       TTL turned on after the tables
 //     "items":  { "TableName": [ { item in DynamoDB JSON }, ... ] },  put after the tables
 //     "steps":  [ { "title": "...", "note": "...", "operation": "Query", "request": {...} } ]
 //   }
-// `applyPreset` creates the tables and puts the items; the steps are requests a reader runs
+// A CreateTable request cannot turn TTL on, hence `timeToLive` (UpdateTimeToLive requests).
+// `applyPreset` creates the tables, turns TTL on and puts the items; the steps are requests a reader runs
 // one at a time (the embedding element shows them), so they are validated here, not run.
 // PartiQL steps are ExecuteStatement requests. See docs/embedding.md.
 import type { Outcome } from "./engine";
@@ -22,6 +24,8 @@ export interface PresetStep {
 
 export interface Preset {
   tables: Record<string, unknown>[];
+  /** The TTL attribute by table name, turned on by UpdateTimeToLive once the tables exist. */
+  timeToLive: Record<string, string>;
   items: Record<string, Record<string, unknown>[]>;
   steps: PresetStep[];
 }
@@ -64,7 +68,7 @@ export function parsePreset(source: string | unknown): Preset {
     }
   }
   if (!isObject(value)) throw new PresetError("A preset must be a JSON object with tables, items and steps");
-  const unknown = Object.keys(value).filter((key) => !["tables", "items", "steps"].includes(key));
+  const unknown = Object.keys(value).filter((key) => !["tables", "timeToLive", "items", "steps"].includes(key));
   if (unknown.length) throw new PresetError(`Unknown preset field(s): ${unknown.join(", ")}`);
   const items: Preset["items"] = {};
   if (value.items !== undefined) {
@@ -73,7 +77,16 @@ export function parsePreset(source: string | unknown): Preset {
   }
   if (value.steps !== undefined && !Array.isArray(value.steps)) throw new PresetError("steps must be an array");
   const steps = Array.isArray(value.steps) ? value.steps.map(step) : [];
-  return { tables: objects(value.tables, "tables"), items, steps };
+  return { tables: objects(value.tables, "tables"), timeToLive: timeToLive(value.timeToLive), items, steps };
+}
+
+function timeToLive(value: unknown): Preset["timeToLive"] {
+  if (value === undefined) return {};
+  if (!isObject(value)) throw new PresetError("timeToLive must map table names to attribute names");
+  for (const [table, attribute] of Object.entries(value)) {
+    if (typeof attribute !== "string" || attribute === "") throw new PresetError(`timeToLive.${table} must be an attribute name`);
+  }
+  return value as Preset["timeToLive"];
 }
 
 /** Throws the engine's error, prefixed with what the preset was doing. */
@@ -82,12 +95,16 @@ function check(outcome: Outcome, what: string) {
 }
 
 /**
- * Creates the preset's tables, then puts its items, through `send` (a Session's). The items
- * of all tables are sent without waiting for each other, so they share group commits.
+ * Creates the preset's tables, turns their TTL on, then puts the items, through `send` (a
+ * Session's). The items of all tables are sent without waiting for each other, so they share
+ * group commits.
  */
 export async function applyPreset(send: Send, preset: Preset): Promise<void> {
   for (const table of preset.tables) {
     check(await send("CreateTable", table), `Creating table ${String(table.TableName)}`);
+  }
+  for (const [TableName, AttributeName] of Object.entries(preset.timeToLive)) {
+    check(await send("UpdateTimeToLive", { TableName, TimeToLiveSpecification: { Enabled: true, AttributeName } }), `Turning on time to live of ${TableName}`);
   }
   const puts = Object.entries(preset.items).flatMap(([TableName, items]) =>
     items.map((Item, index) => send("PutItem", { TableName, Item }).then((outcome) => check(outcome, `Putting items.${TableName}[${index}]`))),

@@ -8,6 +8,7 @@ const state: SharedState = {
   console: { mode: "partiql", operation: "ExecuteStatement", request: "", input: JSON.stringify({ statement: 'SELECT * FROM "Music" WHERE Artist = ?', parameters: '[{"S":"Bea"}]', kind: "single", limit: "" }) },
   preset: {
     tables: [{ TableName: "Music", KeySchema: [{ AttributeName: "Artist", KeyType: "HASH" }], AttributeDefinitions: [{ AttributeName: "Artist", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST" }],
+    timeToLive: {},
     items: { Music: [{ Artist: { S: "Bea" }, Title: { S: "Ünïcode ✓ & <tags>" } }] },
     steps: [],
   },
@@ -18,6 +19,12 @@ test("a shared state survives encoding into a URL fragment and back", async () =
   assert.ok(fragment.startsWith(SHARE_PREFIX));
   assert.match(fragment.slice(SHARE_PREFIX.length), /^[A-Za-z0-9_-]+$/, "base64url, safe in a URL without escaping");
   assert.deepEqual(await decodeShare(fragment), state);
+});
+
+test("a link carries the tables' stream settings and time to live", async () => {
+  const withStream = { ...state.preset.tables[0], StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" } };
+  const shared: SharedState = { ...state, preset: { ...state.preset, tables: [withStream], timeToLive: { Music: "expiresAt" } } };
+  assert.deepEqual(await decodeShare(await encodeShare(shared)), shared);
 });
 
 test("the fragment is compressed", async () => {
@@ -40,12 +47,18 @@ test("the database a link opens is named after its fragment", async () => {
   assert.notEqual(shareDatabaseName(fragment), shareDatabaseName(`${fragment}A`));
 });
 
-/** A fake engine with the tables in TABLES, answering DescribeTable and Scan (with Limit). */
-function fakeSend(tables: Record<string, Record<string, unknown>[]>) {
+/** A fake engine with the tables in TABLES, answering DescribeTable, DescribeTimeToLive
+ *  (TTL: the table's TimeToLiveDescription, else DISABLED) and Scan (with Limit); STREAMS
+ *  gives a table's StreamSpecification. */
+function fakeSend(tables: Record<string, Record<string, unknown>[]>, { ttl = {}, streams = {} }: { ttl?: Record<string, unknown>; streams?: Record<string, unknown> } = {}) {
   return async (operation: string, request: any): Promise<Outcome> => {
     const items = tables[request.TableName]!;
     if (operation === "DescribeTable") {
-      return { ok: true, response: { Table: { TableName: request.TableName, KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }], AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }], BillingModeSummary: { BillingMode: "PAY_PER_REQUEST" } } }, ms: 0 };
+      const stream = streams[request.TableName] ? { StreamSpecification: streams[request.TableName] } : {};
+      return { ok: true, response: { Table: { TableName: request.TableName, KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }], AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }], BillingModeSummary: { BillingMode: "PAY_PER_REQUEST" }, ...stream } }, ms: 0 };
+    }
+    if (operation === "DescribeTimeToLive") {
+      return { ok: true, response: { TimeToLiveDescription: ttl[request.TableName] ?? { TimeToLiveStatus: "DISABLED" } }, ms: 0 };
     }
     const page = items.slice(0, request.Limit);
     return { ok: true, response: { Items: page, ...(items.length > request.Limit ? { LastEvaluatedKey: page.at(-1) } : {}) }, ms: 0 };
@@ -69,4 +82,19 @@ test("a snapshot holds each table's CreateTable request and its items within the
   assert.equal(sized.truncated, true);
   assert.ok(JSON.stringify(sized.preset).length <= SHARE_MAX_JSON);
   assert.ok((sized.preset.items.A?.length ?? 0) >= 7);
+});
+
+test("a snapshot keeps each table's stream settings and its time to live, enabled or enabling", async () => {
+  const { preset } = await snapshotDatabase(
+    fakeSend(
+      { A: [], B: [], C: [] },
+      {
+        ttl: { A: { TimeToLiveStatus: "ENABLED", AttributeName: "expiresAt" }, B: { TimeToLiveStatus: "ENABLING", AttributeName: "until" }, C: { TimeToLiveStatus: "DISABLING", AttributeName: "old" } },
+        streams: { A: { StreamEnabled: true, StreamViewType: "KEYS_ONLY" }, B: { StreamEnabled: false } },
+      },
+    ),
+    ["A", "B", "C"],
+  );
+  assert.deepEqual(preset.timeToLive, { A: "expiresAt", B: "until" });
+  assert.deepEqual(preset.tables.map((t) => t.StreamSpecification), [{ StreamEnabled: true, StreamViewType: "KEYS_ONLY" }, undefined, undefined]);
 });

@@ -1,9 +1,10 @@
 // Shareable links, like DuckDB's shell: the Console's state (mode, operation, request, typed
-// input) and a preset of the database (its tables as CreateTable requests and some of its
-// items) in the URL fragment, so a reader opens exactly what the sharer ran.
+// input) and a preset of the database (its tables as CreateTable requests, with their stream
+// settings, their time to live and some of their items) in the URL fragment, so a reader
+// opens exactly what the sharer ran.
 //
 // The fragment is `#share=` + base64url(deflate-raw(JSON)), with the JSON
-//   { "v": 1, "console": { mode, operation, request, input? }, "preset": { tables, items } }
+//   { "v": 1, "console": { mode, operation, request, input? }, "preset": { tables, timeToLive?, items } }
 // Opening such a link opens a database of its own, named after the fragment (`share-<hash>`),
 // so the reader's own databases are never touched and reloading the link reopens the same
 // one; the preset is applied only while that database has no tables. Caps keep links short:
@@ -51,7 +52,9 @@ async function through(bytes: Uint8Array, stream: CompressionStream | Decompress
 
 /** The fragment (with its `#share=` prefix) that holds STATE. */
 export async function encodeShare(state: SharedState): Promise<string> {
-  const json = JSON.stringify({ v: SHARE_VERSION, console: state.console, preset: { tables: state.preset.tables, items: state.preset.items } });
+  const { tables, timeToLive, items } = state.preset;
+  const preset = { tables, ...(Object.keys(timeToLive).length ? { timeToLive } : {}), items };
+  const json = JSON.stringify({ v: SHARE_VERSION, console: state.console, preset });
   const packed = await through(new TextEncoder().encode(json), new CompressionStream("deflate-raw"));
   return SHARE_PREFIX + toBase64Url(packed);
 }
@@ -95,15 +98,20 @@ export function shareDatabaseName(fragment: string): string {
 
 type Send = (operation: string, request: object) => Promise<Outcome>;
 
-/** The database as a preset: every table's CreateTable request and its first items, within
- *  the caps. `truncated` says that the caps left items out. */
+/** The database as a preset: every table's CreateTable request (with its stream settings),
+ *  its time to live and its first items, within the caps. `truncated` says that the caps
+ *  left items out. */
 export async function snapshotDatabase(send: Send, tableNames: string[]): Promise<{ preset: Preset; truncated: boolean }> {
-  const preset: Preset = { tables: [], items: {}, steps: [] };
+  const preset: Preset = { tables: [], timeToLive: {}, items: {}, steps: [] };
   const scanned: [string, Record<string, unknown>[], boolean][] = [];
   for (const TableName of tableNames) {
     const described = await send("DescribeTable", { TableName });
     if (!described.ok) throw new ShareError(`Describing ${TableName} failed: ${described.error.name}: ${described.error.message}`);
     preset.tables.push(createRequestOf(described.response.Table));
+    const ttl = await send("DescribeTimeToLive", { TableName });
+    if (!ttl.ok) throw new ShareError(`Describing the time to live of ${TableName} failed: ${ttl.error.name}: ${ttl.error.message}`);
+    const { TimeToLiveStatus, AttributeName } = ttl.response.TimeToLiveDescription ?? {};
+    if ((TimeToLiveStatus === "ENABLED" || TimeToLiveStatus === "ENABLING") && AttributeName) preset.timeToLive[TableName] = AttributeName;
     const scan = await send("Scan", { TableName, Limit: SHARE_ITEMS_PER_TABLE });
     if (!scan.ok) throw new ShareError(`Reading ${TableName} failed: ${scan.error.name}: ${scan.error.message}`);
     scanned.push([TableName, scan.response.Items ?? [], scan.response.LastEvaluatedKey !== undefined]);
