@@ -24,6 +24,7 @@ pub mod index;
 pub mod kinesis;
 pub mod model;
 pub mod partiql;
+pub mod region;
 pub mod storage;
 pub mod stream;
 pub mod transfer;

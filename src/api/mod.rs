@@ -31,6 +31,7 @@ mod ttl;
 mod validate;
 
 use crate::engine::Engine;
+use crate::region;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Item, PackedItem};
 use serde::de::DeserializeOwned;
@@ -55,6 +56,11 @@ enum ReadItem<'a> {
 
 /// Runs one operation against the engine and renders its response body.
 pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<String> {
+    region::within(engine.region(), || dispatch_in_region(engine, operation, body))
+}
+
+/// [`dispatch`] once the engine's Region is the current one.
+fn dispatch_in_region(engine: &mut Engine, operation: &str, body: &str) -> Result<String> {
     engine.advance_simulation();
     if let Some(name) = operation.strip_prefix("Dynaplay.") {
         return simulation::dispatch(engine, name, body);
