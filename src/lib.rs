@@ -18,6 +18,7 @@ pub mod clock;
 pub mod engine;
 pub mod error;
 pub mod expr;
+pub mod global;
 #[cfg(test)]
 mod fuzz;
 pub mod index;

@@ -5,11 +5,13 @@
 //! await init();
 //! const db = await Database.open("name");   // IndexedDB database "dynaplay:name"
 //! const response = await db.send("PutItem", { TableName: "T", Item: { pk: { S: "a" } } });
+//! await db.send("GetItem", { TableName: "T", Key: { pk: { S: "a" } } }, { region: "eu-west-1" });
 //! await db.close();
 //! ```
 //!
 //! A request crosses the boundary once, as one JSON string, and travels like this:
-//! 1. [`Database::send`] hands it to [`storage::Database::execute`], synchronously.
+//! 1. [`Database::send`] hands it to [`storage::Database::execute_in`] for the Region its
+//!    options name, synchronously.
 //! 2. A ready answer resolves at once. A queued one parks its promise's `resolve` and
 //!    `reject` under its ticket and starts `flush` unless it already runs.
 //! 3. `flush` commits [`storage::Database::take_batch`] through [`Store::commit`]: every
@@ -24,10 +26,11 @@
 
 use crate::clock::Clock;
 use crate::error::{Error, ErrorKind};
+use crate::region;
 use crate::storage::external::{self, ExternalStore};
 use crate::storage::indexeddb::{OpenError, Store};
 use crate::storage::{self, Outcome, StorageError};
-use js_sys::{Function, Promise, Reflect, JSON};
+use js_sys::{Function, Object, Promise, Reflect, JSON};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -68,6 +71,13 @@ export type StoredWrite =
     | { op: "putItem"; tableId: string; key: string; value: string }
     | { op: "deleteItem"; tableId: string; key: string }
     | { op: "deleteTableItems"; tableId: string };
+
+/** How `send` runs one request. */
+export interface SendOptions {
+    /** The AWS Region whose endpoint the request reaches (default "us-east-1"). Each
+     *  Region has its own tables; a global table's replicas live in several. */
+    region?: string;
+}
 
 /** Counters of a database's work since it opened. */
 export interface DatabaseStats {
@@ -208,20 +218,24 @@ impl Database {
     }
 
     /// Runs one DynamoDB operation (`"PutItem"`, `"Query"`, ...) with its request (a
-    /// JSON string or an object). Resolves with the response object once the change is
+    /// JSON string or an object), in the Region `options.region` names (the home Region,
+    /// us-east-1, by default). Resolves with the response object once the change is
     /// stored; rejects with a `DynaplayError`.
     #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
     pub fn send(
         &self,
         operation: &str,
         #[wasm_bindgen(unchecked_param_type = "string | object")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SendOptions")] options: Option<Object>,
     ) -> Promise {
         let shared = &self.shared;
         if shared.closed.get() {
             return Promise::reject(&closed_error(&shared.name));
         }
         shared.update_stats(|stats| stats.requests += 1);
-        let outcome = request_body(&request).and_then(|body| shared.db.borrow_mut().execute(operation, &body));
+        let outcome = send_region(options.as_ref()).and_then(|region| {
+            request_body(&request).and_then(|body| shared.db.borrow_mut().execute_in(region, operation, &body))
+        });
         match outcome {
             Ok(Outcome::Ready(response)) => settled(parse_response(&response)),
             Ok(Outcome::Queued { ticket }) => self.queue(ticket),
@@ -331,6 +345,14 @@ impl Shared {
 
 /// The request as JSON text: a string as it is, an object through `JSON.stringify`,
 /// nothing as `{}` (as SDKs send an empty input).
+/// The Region `send`'s options name: the home Region when they name none.
+fn send_region(options: Option<&Object>) -> Result<&'static str, Error> {
+    let named = options.and_then(|options| Reflect::get(options, &"region".into()).ok()).filter(|v| !v.is_undefined());
+    let Some(name) = named else { return Ok(region::HOME) };
+    let name = name.as_string().unwrap_or_default();
+    region::named(&name).ok_or_else(|| Error::validation(format!("Dynaplay simulates no Region named '{name}'")))
+}
+
 fn request_body(request: &JsValue) -> Result<String, Error> {
     if let Some(text) = request.as_string() {
         return Ok(text);

@@ -15,7 +15,7 @@ fn run_file(name: &str, text: &str) {
     for step in parse_steps(text) {
         let request = captures.substitute(&step.request);
         let outcome =
-            harness.send(&step.operation, &request).map_err(|error| match error.cancellation_reasons.is_empty() {
+            harness.send_in(step.region.as_deref(), &step.operation, &request).map_err(|error| match error.cancellation_reasons.is_empty() {
                 true => format!("{}: {}", error.kind.short_name(), error.message),
                 false => {
                     format!("{}: {}\n{}", error.kind.short_name(), error.message, error.cancellation_reasons_json())

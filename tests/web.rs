@@ -42,7 +42,7 @@ async fn remove(name: &str) {
 
 /// Sends a request object (as a JS object, the way pages usually do).
 fn start(db: &Database, operation: &str, request: &Value) -> Promise {
-    db.send(operation, JSON::parse(&request.to_string()).expect("the request is JSON"))
+    db.send(operation, JSON::parse(&request.to_string()).expect("the request is JSON"), None)
 }
 
 async fn send(db: &Database, operation: &str, request: Value) -> Result<Value, JsValue> {
@@ -208,10 +208,10 @@ async fn engine_errors_have_dynamodb_shape() {
     assert_eq!(field(&error, "message"), "Requested resource not found");
 
     // A request given as a JSON string, and one that is not JSON at all.
-    let promise = db.send("PutItem", JsValue::from_str(r#"{"Item": {"id": {"S": "a"}}}"#));
+    let promise = db.send("PutItem", JsValue::from_str(r#"{"Item": {"id": {"S": "a"}}}"#), None);
     let error = JsFuture::from(promise).await.expect_err("no table name");
     assert_eq!(field(&error, "__type"), "com.amazon.coral.validate#ValidationException");
-    let error = JsFuture::from(db.send("PutItem", JsValue::from_str("{"))).await.expect_err("not JSON");
+    let error = JsFuture::from(db.send("PutItem", JsValue::from_str("{"), None)).await.expect_err("not JSON");
     assert_eq!(field(&error, "name"), "SerializationException");
     closed(&db).await;
     remove(&name).await;

@@ -18,8 +18,12 @@ fn text_of(value: &JsValue, member: &str) -> String {
     Reflect::get(value, &member.into()).ok().and_then(|value| value.as_string()).unwrap_or_default()
 }
 
-async fn send(db: &Database, operation: &str, request: &str) -> Result<String, String> {
-    match JsFuture::from(db.send(operation, JsValue::from_str(request))).await {
+async fn send(db: &Database, region: Option<&str>, operation: &str, request: &str) -> Result<String, String> {
+    let options = js_sys::Object::new();
+    if let Some(region) = region {
+        let _ = Reflect::set(&options, &"region".into(), &region.into());
+    }
+    match JsFuture::from(db.send(operation, JsValue::from_str(request), Some(options))).await {
         Ok(response) => Ok(JSON::stringify(&response).map(String::from).unwrap_or_default()),
         Err(error) => {
             let reasons = Reflect::get(&error, &"CancellationReasons".into()).unwrap_or(JsValue::UNDEFINED);
@@ -38,7 +42,8 @@ async fn golden_files_against_indexeddb() {
         let db = Database::open(db_name).await.expect("the database opens");
         let mut captures = Captures::default();
         for step in parse_steps(text) {
-            let outcome = send(&db, &step.operation, &captures.substitute(&step.request)).await;
+            let outcome =
+                send(&db, step.region.as_deref(), &step.operation, &captures.substitute(&step.request)).await;
             if let Ok(response) = &outcome {
                 captures.record(response);
             }

@@ -7,12 +7,14 @@
 
 mod account;
 mod autoscaling;
+mod autoscaling_replicas;
 mod backups;
 mod batch;
 mod buckets;
 mod capacity;
 mod encryption;
 mod error;
+pub mod global;
 mod indexes;
 mod items;
 mod kinesis;

@@ -1,9 +1,11 @@
-//! [`Database`]: the engine plus the bookkeeping of group commit.
+//! [`Database`]: the engines of its Regions plus the bookkeeping of group commit.
 
 use crate::api;
 use crate::clock::Clock;
-use crate::engine::{Change, Engine};
+use crate::engine::Engine;
 use crate::error::Result;
+use crate::global::{RegionChange, Regions};
+use crate::region;
 use crate::storage::records::{self, Batch, Snapshot, Write};
 use crate::storage::StorageError;
 
@@ -20,7 +22,7 @@ pub enum Outcome {
 struct Waiting {
     ticket: u64,
     response: String,
-    changes: Vec<Change>,
+    changes: Vec<RegionChange>,
 }
 
 /// A batch a backend is committing now.
@@ -29,9 +31,10 @@ struct InFlight {
     requests: Vec<Waiting>,
 }
 
-/// One database: tables in memory, and the requests waiting for storage.
+/// One database: tables in memory, in one engine per Region, and the requests waiting
+/// for storage.
 pub struct Database {
-    engine: Engine,
+    regions: Regions,
     /// False for an ephemeral database, whose changes go nowhere.
     persistent: bool,
     /// Writes to commit before any change (the format record of a new store).
@@ -69,17 +72,29 @@ impl Database {
     }
 
     fn with_engine(engine: Engine, persistent: bool, preamble: Vec<Write>) -> Self {
-        Database { engine, persistent, preamble, queued: Vec::new(), in_flight: None, next_ticket: 1, next_batch: 1 }
+        Database { regions: Regions::new(engine), persistent, preamble, queued: Vec::new(), in_flight: None, next_ticket: 1, next_batch: 1 }
     }
 
+    /// The engine of the home Region, whose clock and knobs every Region shares.
     pub fn engine(&self) -> &Engine {
-        &self.engine
+        self.regions.home()
     }
 
-    /// Runs one DynamoDB operation. A failed request changes nothing.
+    /// The engines of every Region and the global tables joining them.
+    pub fn regions(&self) -> &Regions {
+        &self.regions
+    }
+
+    /// Runs one DynamoDB operation in the home Region. A failed request changes nothing.
     pub fn execute(&mut self, operation: &str, body: &str) -> Result<Outcome> {
-        let result = api::dispatch(&mut self.engine, operation, body);
-        let changes = self.engine.take_changes();
+        self.execute_in(region::HOME, operation, body)
+    }
+
+    /// Runs one DynamoDB operation as a request that reached `region`'s endpoint. A
+    /// failed request changes nothing.
+    pub fn execute_in(&mut self, region: &'static str, operation: &str, body: &str) -> Result<Outcome> {
+        let result = api::global::dispatch(&mut self.regions, region, operation, body);
+        let changes = self.regions.take_changes();
         let response = match result {
             Ok(response) => response,
             Err(error) => {
@@ -98,7 +113,7 @@ impl Database {
         Ok(Outcome::Queued { ticket: self.enqueue(response, changes) })
     }
 
-    fn enqueue(&mut self, response: String, changes: Vec<Change>) -> u64 {
+    fn enqueue(&mut self, response: String, changes: Vec<RegionChange>) -> u64 {
         let ticket = self.next_ticket;
         self.next_ticket += 1;
         self.queued.push(Waiting { ticket, response, changes });
@@ -118,8 +133,8 @@ impl Database {
         }
         let requests = std::mem::take(&mut self.queued);
         let mut writes = std::mem::take(&mut self.preamble);
-        for change in requests.iter().flat_map(|request| &request.changes) {
-            records::writes_for(change, &mut writes);
+        for (region, change) in requests.iter().flat_map(|request| &request.changes) {
+            records::region_writes_for(region, change, &mut writes);
         }
         let id = self.next_batch;
         self.next_batch += 1;
@@ -143,7 +158,7 @@ impl Database {
         };
         let failed: Vec<Waiting> = batch.requests.into_iter().chain(self.queued.drain(..)).collect();
         let tickets = failed.iter().map(|request| request.ticket).collect();
-        self.engine.revert(failed.into_iter().flat_map(|request| request.changes).collect());
+        self.regions.revert(failed.into_iter().flat_map(|request| request.changes).collect());
         tickets
     }
 }

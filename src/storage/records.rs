@@ -83,6 +83,25 @@ pub fn format_record() -> Write {
     Write::PutMeta { key: FORMAT_KEY.to_string(), value: format!("{{\"version\":{FORMAT_VERSION}}}") }
 }
 
+/// The prefix of the `meta` records of a Region other than the home Region:
+/// `region/<name>/`, then the key the record has in the home Region. Items need none:
+/// TableIds differ across Regions.
+const REGION_PREFIX: &str = "region/";
+
+/// The writes that persist one change made in `region`.
+pub fn region_writes_for(region: &str, change: &Change, out: &mut Vec<Write>) {
+    let start = out.len();
+    writes_for(change, out);
+    if region == crate::region::HOME {
+        return;
+    }
+    for write in &mut out[start..] {
+        if let Write::PutMeta { key, .. } | Write::DeleteMeta { key } = write {
+            *key = format!("{REGION_PREFIX}{region}/{key}");
+        }
+    }
+}
+
 /// The writes that persist one change.
 pub fn writes_for(change: &Change, out: &mut Vec<Write>) {
     match change {

@@ -6,6 +6,7 @@ use dynaplay::engine::history::HistoryEntry;
 use dynaplay::engine::{Backup, Table, TableMeta};
 use dynaplay::kinesis::{DataRecord, DataStream};
 use dynaplay::model::{Item, KeyCode};
+use dynaplay::region;
 use dynaplay::storage::memory::MemoryStore;
 use dynaplay::storage::{Database, Outcome};
 use dynaplay::Error;
@@ -29,7 +30,13 @@ impl Harness {
 
     /// Runs one request and commits what it queued; the response once durable.
     pub fn send(&mut self, operation: &str, body: &str) -> Result<String, Error> {
-        match self.db.execute(operation, body)? {
+        self.send_in(None, operation, body)
+    }
+
+    /// [`Harness::send`] to the endpoint of `region` (the home Region when None).
+    pub fn send_in(&mut self, region: Option<&str>, operation: &str, body: &str) -> Result<String, Error> {
+        let region = region.map_or(Some(region::HOME), region::named).expect("a Region Dynaplay simulates");
+        match self.db.execute_in(region, operation, body)? {
             Outcome::Ready(response) => Ok(response),
             Outcome::Queued { ticket } => Ok(self.flush_for(ticket)),
         }

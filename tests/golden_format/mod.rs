@@ -14,6 +14,9 @@
 //! ---
 //! ResourceNotFoundException: Requested resource not found
 //! ```
+//! The operation line may name the Region whose endpoint the request reaches after an
+//! `@` (`GetItem @eu-west-1`); without one it reaches the home Region, us-east-1.
+//!
 //! An expected `ignore` accepts any successful response (for set-up steps); an
 //! expected JSON object is compared as JSON; anything else is the exact error text
 //! `ShortExceptionName: message`. A TransactionCanceledException's runner adds a second
@@ -239,6 +242,9 @@ impl Captures {
 
 pub struct Step {
     pub operation: String,
+    /// The Region whose endpoint the request reaches, when the operation line names one
+    /// after `@` (`GetItem @eu-west-1`); the home Region otherwise.
+    pub region: Option<String>,
     pub request: String,
     expected: String,
     line: usize,
@@ -256,8 +262,13 @@ pub fn parse_steps(text: &str) -> Vec<Step> {
             body.split_once("\n---\n").unwrap_or_else(|| panic!("step at line {line} has no ---"));
         let request_part = request_part.trim();
         let (operation, request) = request_part.split_once('\n').unwrap_or((request_part, "{}"));
+        let (operation, region) = match operation.split_once(" @") {
+            Some((operation, region)) => (operation, Some(region.trim().to_string())),
+            None => (operation, None),
+        };
         steps.push(Step {
             operation: operation.trim().into(),
+            region,
             request: request.into(),
             expected: expected.trim().into(),
             line,

@@ -12,6 +12,7 @@ pub mod kinesis;
 pub mod pitr;
 pub mod put;
 pub mod query;
+pub mod replica;
 pub mod scan;
 pub mod streams;
 pub mod tags;
