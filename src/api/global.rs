@@ -165,7 +165,8 @@ const TABLE_CLASSES: [&str; 2] = ["STANDARD", "STANDARD_INFREQUENT_ACCESS"];
 
 /// UpdateTable with ReplicaUpdates: adds, changes or removes replicas of the table in
 /// `region`. The answer describes the table UPDATING with the replicas it had before,
-/// as DynamoDB's does, although the change is complete at once.
+/// as DynamoDB's does, although the change is complete at once (a new replica's entry
+/// appears in DescribeTable only).
 fn update_replicas(regions: &mut Regions, region: &'static str, request: ReplicaUpdatesRequest) -> Result<String> {
     let (name, changes) = request.into_changes(region)?;
     let table = regions.engine(region).and_then(|engine| engine.table(&name)).ok_or_else(|| table_not_found(&name))?;
@@ -174,12 +175,12 @@ fn update_replicas(regions: &mut Regions, region: &'static str, request: Replica
     for change in &changes {
         check_change(regions, &name, region, &billing, change)?;
     }
-    let mut response = regions.serve(region, |engine| {
-        engine.table(&name).map(updating_table).ok_or_else(|| table_not_found(&name))
-    })??;
+    regions.deliver_due();
     for change in changes {
         apply_change(regions, &name, region, change)?;
     }
+    let table = regions.engine(region).and_then(|engine| engine.table(&name)).ok_or_else(|| table_not_found(&name))?;
+    let mut response = region::within(region, || updating_table(table))?;
     let others: Vec<&Replica> = before.iter().filter(|replica| replica.region != region).collect();
     if let Ok(mut body) = serde_json::from_str::<Map<String, Value>>(&response) {
         if let Some(Value::Object(table)) = body.get_mut("TableDescription") {
@@ -403,9 +404,6 @@ fn apply_overrides(regions: &mut Regions, name: &str, target: &'static str, over
             engine.update_billing(name, None, Some((read, write))).map(drop)
         })?;
     }
-    if let Some(replica) = regions.replica_mut(name, target) {
-        replica.read_capacity_override = overrides.read_capacity_units.or(replica.read_capacity_override);
-        replica.table_class_override = overrides.table_class.or(replica.table_class_override);
-    }
+    regions.set_overrides(name, target, overrides.read_capacity_units, overrides.table_class);
     Ok(())
 }

@@ -29,8 +29,25 @@ use std::rc::Rc;
 /// The version of global tables Dynaplay simulates, as DescribeTable names it.
 pub const GLOBAL_TABLE_VERSION: &str = "2019.11.21";
 
-/// A change one Region's engine made, with that Region.
-pub type RegionChange = (&'static str, Change);
+/// What storage keeps of what a request did.
+#[derive(Debug, Clone)]
+pub enum Recorded {
+    /// A change the engine of this Region made.
+    InRegion(&'static str, Change),
+    /// A change to the replica groups or to the writes on their way.
+    Global(GlobalChange),
+}
+
+/// A change to the state that joins the Regions.
+#[derive(Debug, Clone)]
+pub enum GlobalChange {
+    /// The global table `table` now has `replicas` (none: it is a plain table again).
+    Group { table: String, replicas: Vec<Replica> },
+    /// A write set out for one replica, due at `at.0` (`at.1` orders writes due together).
+    Sent { at: (u64, u64), write: PendingWrite },
+    /// The write set out at `at` arrived, or was dropped.
+    Settled { at: (u64, u64) },
+}
 
 /// One replica of a global table.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,14 +74,14 @@ pub struct WriteStamp {
 }
 
 /// A write on its way to one replica.
-#[derive(Debug, Clone)]
-struct PendingWrite {
-    destination: &'static str,
-    table: String,
-    key: KeyCode,
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingWrite {
+    pub destination: &'static str,
+    pub table: String,
+    pub key: KeyCode,
     /// The item as written, or None for a deletion.
-    item: Option<Rc<Item>>,
-    stamp: WriteStamp,
+    pub item: Option<Rc<Item>>,
+    pub stamp: WriteStamp,
 }
 
 /// The engines of every Region of one database, and the replication between them.
@@ -80,7 +97,7 @@ pub struct Regions {
     /// wrote since it joined its group.
     stamps: HashMap<(&'static str, String, KeyCode), WriteStamp>,
     /// The changes made since the last [`Regions::take_changes`].
-    changes: Vec<RegionChange>,
+    changes: Vec<Recorded>,
 }
 
 impl Regions {
@@ -125,14 +142,46 @@ impl Regions {
         engine
     }
 
+    /// Every global table's name and replicas.
+    pub fn groups(&self) -> impl Iterator<Item = (&str, &[Replica])> {
+        self.groups.iter().map(|(table, replicas)| (table.as_str(), replicas.as_slice()))
+    }
+
+    /// The writes on their way, in the order they arrive.
+    pub fn pending(&self) -> impl Iterator<Item = &PendingWrite> {
+        self.pending.values()
+    }
+
     /// The replicas of the global table `table`, when it is one.
     pub fn replicas(&self, table: &str) -> Option<&[Replica]> {
         self.groups.get(table).map(Vec::as_slice)
     }
 
-    /// The replica of `table` in `region`, when that table is a global table's replica.
-    pub fn replica_mut(&mut self, table: &str, region: &str) -> Option<&mut Replica> {
-        self.groups.get_mut(table)?.iter_mut().find(|replica| replica.region == region)
+    /// Records the settings of the replica of `table` in `region` that differ from the
+    /// table's (None leaves one as it is).
+    pub fn set_overrides(&mut self, table: &str, region: &str, read: Option<u64>, class: Option<TableClass>) {
+        let Some(replicas) = self.groups.get_mut(table) else { return };
+        let Some(replica) = replicas.iter_mut().find(|replica| replica.region == region) else { return };
+        replica.read_capacity_override = read.or(replica.read_capacity_override);
+        replica.table_class_override = class.or(replica.table_class_override);
+        self.record_group(table);
+    }
+
+    /// Records the replicas `table` has now, for storage.
+    fn record_group(&mut self, table: &str) {
+        let replicas = self.groups.get(table).cloned().unwrap_or_default();
+        self.changes.push(Recorded::Global(GlobalChange::Group { table: table.to_string(), replicas }));
+    }
+
+    /// Puts a global table's replicas back as storage held them.
+    pub fn restore_group(&mut self, table: String, replicas: Vec<Replica>) {
+        self.groups.insert(table, replicas);
+    }
+
+    /// Puts a write on its way back as storage held it.
+    pub fn restore_pending(&mut self, at: (u64, u64), write: PendingWrite) {
+        self.next_write = self.next_write.max(at.1 + 1);
+        self.pending.insert(at, write);
     }
 
     /// Whether the table `table` of `region` is a replica of a global table.
@@ -141,15 +190,17 @@ impl Regions {
     }
 
     /// The changes every Region made since the last call, in order.
-    pub fn take_changes(&mut self) -> Vec<RegionChange> {
+    pub fn take_changes(&mut self) -> Vec<Recorded> {
         std::mem::take(&mut self.changes)
     }
 
     /// Undoes changes that storage failed to commit, newest first, each in its Region.
     /// The replica groups and the writes on their way stay as they are.
-    pub fn revert(&mut self, changes: Vec<RegionChange>) {
-        for (region, change) in changes.into_iter().rev() {
-            self.engine_mut(region).revert(vec![change]);
+    pub fn revert(&mut self, changes: Vec<Recorded>) {
+        for change in changes.into_iter().rev() {
+            if let Recorded::InRegion(region, change) = change {
+                self.engine_mut(region).revert(vec![change]);
+            }
         }
     }
 
@@ -182,7 +233,7 @@ impl Regions {
                 _ => {}
             }
         }
-        self.changes.extend(changes.into_iter().map(|change| (region, change)));
+        self.changes.extend(changes.into_iter().map(|change| Recorded::InRegion(region, change)));
         result
     }
 
@@ -201,8 +252,10 @@ impl Regions {
         self.stamps.insert((stamp.region, table.to_string(), key.clone()), stamp);
         for (destination, delay) in destinations {
             let write = PendingWrite { destination, table: table.to_string(), key: key.clone(), item: item.clone(), stamp };
-            self.pending.insert((stamp.millis.saturating_add(delay), self.next_write), write);
+            let at = (stamp.millis.saturating_add(delay), self.next_write);
             self.next_write += 1;
+            self.pending.insert(at, write.clone());
+            self.changes.push(Recorded::Global(GlobalChange::Sent { at, write }));
         }
     }
 
@@ -213,7 +266,8 @@ impl Regions {
             if entry.key().0 > now {
                 break;
             }
-            let write = entry.remove();
+            let (at, write) = entry.remove_entry();
+            self.changes.push(Recorded::Global(GlobalChange::Settled { at }));
             self.deliver(write);
         }
     }
@@ -262,6 +316,7 @@ impl Regions {
         }
         let replicas = self.groups.entry(table.to_string()).or_insert_with(|| vec![Replica::new(source)]);
         replicas.push(Replica::new(destination));
+        self.record_group(table);
         Ok(())
     }
 
@@ -276,7 +331,17 @@ impl Regions {
             self.groups.remove(table);
         }
         self.stamps.retain(|(held_by, name, _), _| name != table || !gone.contains(held_by));
-        self.pending.retain(|_, write| write.table != table || write.destination != region);
+        let dropped: Vec<(u64, u64)> = self
+            .pending
+            .iter()
+            .filter(|(_, write)| write.table == table && gone.contains(&write.destination))
+            .map(|(at, _)| *at)
+            .collect();
+        for at in dropped {
+            self.pending.remove(&at);
+            self.changes.push(Recorded::Global(GlobalChange::Settled { at }));
+        }
+        self.record_group(table);
     }
 }
 

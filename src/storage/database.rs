@@ -4,8 +4,9 @@ use crate::api;
 use crate::clock::Clock;
 use crate::engine::Engine;
 use crate::error::Result;
-use crate::global::{RegionChange, Regions};
+use crate::global::{Recorded, Regions};
 use crate::region;
+use crate::storage::global_records;
 use crate::storage::records::{self, Batch, Snapshot, Write};
 use crate::storage::StorageError;
 
@@ -22,7 +23,7 @@ pub enum Outcome {
 struct Waiting {
     ticket: u64,
     response: String,
-    changes: Vec<RegionChange>,
+    changes: Vec<Recorded>,
 }
 
 /// A batch a backend is committing now.
@@ -48,31 +49,29 @@ pub struct Database {
 impl Database {
     /// An ephemeral database: nothing is stored, every answer is ready at once.
     pub fn ephemeral(clock: Box<dyn Clock>) -> Self {
-        Self::with_engine(Engine::new(clock), false, Vec::new())
+        Self::with_regions(Regions::new(Engine::new(clock)), false, Vec::new())
     }
 
-    /// A database restored from what a backend holds.
+    /// A database restored from what a backend holds: the home Region's engine, then
+    /// each other Region's.
     pub fn open(snapshot: &Snapshot, clock: Box<dyn Clock>) -> Result<Self, StorageError> {
+        let mut regional = records::split_regions(snapshot)?.into_iter();
+        let home = regional.next().map(|(_, records)| records).unwrap_or_default();
         let mut engine = Engine::new(clock);
-        let preamble = match records::decode(snapshot)? {
-            Some(decoded) => {
-                decoded.tables.into_iter().for_each(|table| engine.restore_table(table));
-                decoded.stream_records.into_iter().for_each(|record| engine.restore_stream_record(record));
-                decoded.data_streams.into_iter().for_each(|stream| engine.restore_data_stream(stream));
-                decoded.data_records.into_iter().for_each(|record| engine.restore_data_record(record));
-                decoded.retired.into_iter().for_each(|meta| engine.restore_retired(meta));
-                decoded.history.into_iter().for_each(|entry| engine.restore_history_entry(entry));
-                decoded.backups.into_iter().for_each(|backup| engine.restore_backup(backup));
-                engine.restore_transfers(decoded.transfers);
-                Vec::new()
-            }
-            None => vec![records::format_record()],
+        let preamble = match restore(&mut engine, &home)? {
+            true => Vec::new(),
+            false => vec![records::format_record()],
         };
-        Ok(Self::with_engine(engine, true, preamble))
+        let mut regions = Regions::new(engine);
+        global_records::restore(&mut regions, &home)?;
+        for (region, records) in regional {
+            restore(regions.engine_mut(region), &records)?;
+        }
+        Ok(Self::with_regions(regions, true, preamble))
     }
 
-    fn with_engine(engine: Engine, persistent: bool, preamble: Vec<Write>) -> Self {
-        Database { regions: Regions::new(engine), persistent, preamble, queued: Vec::new(), in_flight: None, next_ticket: 1, next_batch: 1 }
+    fn with_regions(regions: Regions, persistent: bool, preamble: Vec<Write>) -> Self {
+        Database { regions, persistent, preamble, queued: Vec::new(), in_flight: None, next_ticket: 1, next_batch: 1 }
     }
 
     /// The engine of the home Region, whose clock and knobs every Region shares.
@@ -113,7 +112,7 @@ impl Database {
         Ok(Outcome::Queued { ticket: self.enqueue(response, changes) })
     }
 
-    fn enqueue(&mut self, response: String, changes: Vec<RegionChange>) -> u64 {
+    fn enqueue(&mut self, response: String, changes: Vec<Recorded>) -> u64 {
         let ticket = self.next_ticket;
         self.next_ticket += 1;
         self.queued.push(Waiting { ticket, response, changes });
@@ -133,8 +132,11 @@ impl Database {
         }
         let requests = std::mem::take(&mut self.queued);
         let mut writes = std::mem::take(&mut self.preamble);
-        for (region, change) in requests.iter().flat_map(|request| &request.changes) {
-            records::region_writes_for(region, change, &mut writes);
+        for change in requests.iter().flat_map(|request| &request.changes) {
+            match change {
+                Recorded::InRegion(region, change) => records::region_writes_for(region, change, &mut writes),
+                Recorded::Global(change) => global_records::writes_for(change, &mut writes),
+            }
         }
         let id = self.next_batch;
         self.next_batch += 1;
@@ -161,4 +163,19 @@ impl Database {
         self.regions.revert(failed.into_iter().flat_map(|request| request.changes).collect());
         tickets
     }
+}
+
+/// Puts what one Region's records hold back into its engine; false when they hold
+/// nothing (a new database).
+fn restore(engine: &mut Engine, snapshot: &Snapshot) -> Result<bool, StorageError> {
+    let Some(decoded) = records::decode(snapshot)? else { return Ok(false) };
+    decoded.tables.into_iter().for_each(|table| engine.restore_table(table));
+    decoded.stream_records.into_iter().for_each(|record| engine.restore_stream_record(record));
+    decoded.data_streams.into_iter().for_each(|stream| engine.restore_data_stream(stream));
+    decoded.data_records.into_iter().for_each(|record| engine.restore_data_record(record));
+    decoded.retired.into_iter().for_each(|meta| engine.restore_retired(meta));
+    decoded.history.into_iter().for_each(|entry| engine.restore_history_entry(entry));
+    decoded.backups.into_iter().for_each(|backup| engine.restore_backup(backup));
+    engine.restore_transfers(decoded.transfers);
+    Ok(true)
 }

@@ -276,6 +276,41 @@ pub struct Decoded {
     pub transfers: Transfers,
 }
 
+/// Splits a snapshot by Region: the home Region's records, then each other Region's
+/// (found under [`REGION_PREFIX`], the prefix removed, with a copy of the format record),
+/// each with the items of its tables.
+pub fn split_regions(snapshot: &Snapshot) -> Result<Vec<(&'static str, Snapshot)>, StorageError> {
+    let mut regions: BTreeMap<&'static str, Snapshot> = BTreeMap::new();
+    let format = snapshot.meta.iter().find(|(key, _)| key == FORMAT_KEY);
+    for (key, value) in &snapshot.meta {
+        let (region, key) = match key.strip_prefix(REGION_PREFIX) {
+            Some(rest) => {
+                let corrupt = || StorageError::Corrupt(format!("record {key} of an unknown Region"));
+                let (name, key) = rest.split_once('/').ok_or_else(corrupt)?;
+                (crate::region::named(name).ok_or_else(corrupt)?, key)
+            }
+            None => (crate::region::HOME, key.as_str()),
+        };
+        let records = regions.entry(region).or_insert_with(|| Snapshot {
+            meta: format.into_iter().filter(|_| region != crate::region::HOME).cloned().collect(),
+            items: Vec::new(),
+        });
+        records.meta.push((key.to_string(), value.clone()));
+    }
+    let mut owners: BTreeMap<String, &'static str> = BTreeMap::new();
+    for (region, records) in &regions {
+        for (key, value) in records.meta.iter().filter(|(key, _)| key.starts_with(TABLE_PREFIX)) {
+            owners.insert(decode_meta(key, value)?.id.to_string(), region);
+        }
+    }
+    for item in &snapshot.items {
+        let region = owners.get(&item.table_id).copied().unwrap_or(crate::region::HOME);
+        regions.entry(region).or_default().items.push(item.clone());
+    }
+    let home = regions.remove(crate::region::HOME).unwrap_or_default();
+    Ok(std::iter::once((crate::region::HOME, home)).chain(regions).collect())
+}
+
 /// Decodes a snapshot. `Ok(None)` means the store is empty (a new database).
 pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
     let Some(version) = format_version(snapshot)? else {

@@ -6,6 +6,7 @@ use dynaplay::engine::history::HistoryEntry;
 use dynaplay::engine::{Backup, Table, TableMeta};
 use dynaplay::kinesis::{DataRecord, DataStream};
 use dynaplay::model::{Item, KeyCode};
+use dynaplay::global::{PendingWrite, Replica};
 use dynaplay::region;
 use dynaplay::storage::memory::MemoryStore;
 use dynaplay::storage::{Database, Outcome};
@@ -77,6 +78,7 @@ impl Harness {
         assert_eq!(kinesis_of(&self.db), kinesis_of(&reopened), "Kinesis streams or records differ");
         assert_eq!(history_of(&self.db), history_of(&reopened), "point-in-time recovery history differs");
         assert_eq!(backups_of(&self.db), backups_of(&reopened), "backups differ");
+        assert_eq!(global_of(&self.db), global_of(&reopened), "global tables or writes on their way differ");
         let transfers_differ = "buckets, exports and imports differ";
         assert_eq!(self.db.engine().transfers(), reopened.engine().transfers(), "{transfers_differ}");
     }
@@ -84,7 +86,15 @@ impl Harness {
 
 /// Every stream record in memory, as (stream ARN, stored form).
 pub fn stream_records_of(db: &Database) -> Vec<(String, String)> {
-    db.engine().stream_log().all().map(|record| (record.stream.to_string(), record.to_stored())).collect()
+    let records = db.regions().engines().flat_map(|engine| engine.stream_log().all());
+    records.map(|record| (record.stream.to_string(), record.to_stored())).collect()
+}
+
+/// Every global table's replicas and every write on its way to a replica.
+pub fn global_of(db: &Database) -> (Vec<(String, Vec<Replica>)>, Vec<PendingWrite>) {
+    let regions = db.regions();
+    let groups = regions.groups().map(|(table, replicas)| (table.to_string(), replicas.to_vec())).collect();
+    (groups, regions.pending().cloned().collect())
 }
 
 /// Every Kinesis data stream and record in memory.
@@ -116,5 +126,6 @@ pub fn state_of(db: &Database) -> Vec<TableState> {
             .map(|position| (table.index_entries(position).cloned().collect(), table.index_stats(position)))
             .collect()
     };
-    db.engine().tables().map(|table| (table.meta.clone(), items_of(table), indexes_of(table))).collect()
+    let tables = db.regions().engines().flat_map(|engine| engine.tables());
+    tables.map(|table| (table.meta.clone(), items_of(table), indexes_of(table))).collect()
 }

@@ -57,6 +57,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("expr_paths_placeholders.txt", include_str!("../golden/expr_paths_placeholders.txt")),
     ("expr_update_actions.txt", include_str!("../golden/expr_update_actions.txt")),
     ("expr_update_errors.txt", include_str!("../golden/expr_update_errors.txt")),
+    ("global_tables_basic.txt", include_str!("../golden/global_tables_basic.txt")),
     ("import_basic.txt", include_str!("../golden/import_basic.txt")),
     ("import_errors.txt", include_str!("../golden/import_errors.txt")),
     ("index_backfill.txt", include_str!("../golden/index_backfill.txt")),
