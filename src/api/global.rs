@@ -199,7 +199,7 @@ impl ReplicaUpdatesRequest {
         violations.table_name(&self.table_name, "tableName");
         let updates = self.replica_updates.unwrap_or_default();
         if updates.is_empty() {
-            violations.add("[]", "replicaUpdates", "Member must have length greater than or equal to 1");
+            violations.add("'[]'", "replicaUpdates", "Member must have length greater than or equal to 1");
         }
         for (position, update) in updates.iter().enumerate() {
             update.check_shape(&mut violations, position + 1);

@@ -1,7 +1,7 @@
 //! What a global table's replica needs from the engine of its Region: a table made in
 //! the image of another Region's, and writes as replication delivers them.
 
-use crate::engine::{Engine, TableMeta};
+use crate::engine::{Access, Engine, TableMeta};
 use crate::error::Result;
 use crate::model::{Item, KeyCode};
 use crate::stream::{Origin, ViewType};
@@ -9,13 +9,14 @@ use crate::stream::{Origin, ViewType};
 impl Engine {
     /// Creates the replica of `source` (another Region's table) holding `items`: the same
     /// name, keys, indexes, billing, class, encryption and time to live, and a stream of
-    /// both images that starts after the copy. What stays regional starts afresh: tags,
-    /// deletion protection, point-in-time recovery, Kinesis destinations, auto scaling.
+    /// both images that starts after the copy, and the write auto scaling (which DynamoDB
+    /// copies to the replica's Region). What stays regional starts afresh: tags,
+    /// deletion protection, point-in-time recovery, Kinesis destinations, read auto scaling.
     pub fn create_replica_table(&mut self, source: &TableMeta, items: Vec<(KeyCode, Item)>) -> Result<()> {
         let meta = TableMeta {
             tags: Vec::new(),
             deletion_protection: false,
-            auto_scaling: Vec::new(),
+            auto_scaling: source.auto_scaling.iter().filter(|target| target.access == Access::Write).cloned().collect(),
             streams: Vec::new(),
             kinesis_destinations: Vec::new(),
             point_in_time_recovery: None,
