@@ -226,7 +226,7 @@ impl Database {
         &self,
         operation: &str,
         #[wasm_bindgen(unchecked_param_type = "string | object")] request: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "SendOptions")] options: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "SendOptions")] options: Option<Object>,
     ) -> Promise {
         let shared = &self.shared;
         if shared.closed.get() {

@@ -65,7 +65,7 @@ fn describe_replicas(regions: &Regions, region: &str, response: String) -> Resul
     let Some(Value::Object(table)) = body.get_mut(member) else {
         return Ok(response);
     };
-    let Some(replicas) = table["TableName"].as_str().and_then(|name| regions.replicas(name)) else {
+    let Some(replicas) = table.get("TableName").and_then(Value::as_str).and_then(|name| regions.replicas(name)) else {
         return Ok(response);
     };
     if !replicas.iter().any(|replica| replica.region == region) {

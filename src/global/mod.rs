@@ -86,7 +86,10 @@ pub struct PendingWrite {
 
 /// The engines of every Region of one database, and the replication between them.
 pub struct Regions {
-    engines: BTreeMap<&'static str, Engine>,
+    /// The engine of the home Region, whose clock and knobs every Region uses.
+    home: Engine,
+    /// The engines of the other Regions a request has reached.
+    others: BTreeMap<&'static str, Engine>,
     /// The replicas of each global table, by table name, in the order they joined.
     groups: BTreeMap<String, Vec<Replica>>,
     /// Writes on their way, by the engine-clock time they arrive and the order they were
@@ -104,7 +107,8 @@ impl Regions {
     /// The Regions of a database whose home Region's engine is `home`.
     pub fn new(home: Engine) -> Self {
         Regions {
-            engines: BTreeMap::from([(home.region(), home)]),
+            home,
+            others: BTreeMap::new(),
             groups: BTreeMap::new(),
             pending: BTreeMap::new(),
             next_write: 0,
@@ -115,30 +119,30 @@ impl Regions {
 
     /// The engine of the home Region, whose clock and knobs every Region uses.
     pub fn home(&self) -> &Engine {
-        self.engine(region::HOME).unwrap_or_else(|| unreachable!("the home engine is made first and never dropped"))
+        &self.home
     }
 
     /// The engine of `region`, once a request has reached it.
     pub fn engine(&self, region: &str) -> Option<&Engine> {
-        self.engines.get(region)
+        match region == self.home.region() {
+            true => Some(&self.home),
+            false => self.others.get(region),
+        }
     }
 
     /// The engines of every Region reached so far, home first.
     pub fn engines(&self) -> impl Iterator<Item = &Engine> {
-        let home = self.engines.get(region::HOME);
-        home.into_iter().chain(self.engines.values().filter(|engine| engine.region() != region::HOME))
+        std::iter::once(&self.home).chain(self.others.values())
     }
 
     /// The engine of `region`, made on first use, with the home engine's knobs.
     pub fn engine_mut(&mut self, region: &'static str) -> &mut Engine {
-        let (clock, knobs) = {
-            let home = self.home();
-            (home.shared_clock(), home.knobs.clone())
-        };
-        let engine = self.engines.entry(region).or_insert_with(|| Engine::in_region(region, clock));
-        if region != region::HOME {
-            engine.knobs = knobs;
+        if region == self.home.region() {
+            return &mut self.home;
         }
+        let home = &self.home;
+        let engine = self.others.entry(region).or_insert_with(|| Engine::in_region(region, home.shared_clock()));
+        engine.knobs = home.knobs.clone();
         engine
     }
 

@@ -7,16 +7,19 @@
 // what DynamoDB's HTTP JSON protocol answers: 200 and the response body, or an error status
 // with the `__type`/`message` body, so the SDK's own exception classes, `$metadata` and the
 // DocumentClient work unchanged. `answerRequest` is the same mapping without the SDK's types:
-// `dynaplay serve` (bin/dynaplay.mjs) answers real HTTP requests with it.
+// `dynaplay serve` (bin/dynaplay.mjs) answers real HTTP requests with it. The request runs in
+// the Region the client was configured with (`regionOf`), so two clients with different
+// regions see a global table's two replicas.
 
 /** What the handler needs of a database: `Database` from the wasm package has it. */
 export interface DynaplayDatabase {
-  send(operation: string, request: string | object): Promise<unknown>;
+  send(operation: string, request: string | object, options?: { region?: string }): Promise<unknown>;
 }
 
 /** The parts of the SDK's HttpRequest (@smithy) that the handler reads. */
 export interface SdkHttpRequest {
   method: string;
+  hostname?: string;
   headers: Record<string, string>;
   body?: unknown;
 }
@@ -56,7 +59,8 @@ export function dynaplayHandler(db: DynaplayDatabase): DynaplayRequestHandler {
     async handle(request, options) {
       if (options?.abortSignal?.aborted) throw abortError();
       const target = headerOf(request.headers, "x-amz-target") ?? "";
-      const answer = await answerRequest(db, target, bodyText(request.body));
+      const region = regionOf(request.hostname, headerOf(request.headers, "authorization"));
+      const answer = await answerRequest(db, target, bodyText(request.body), region);
       const body = new TextEncoder().encode(answer.body);
       return { response: { statusCode: answer.status, headers: { ...answer.headers, "content-length": String(body.length) }, body } };
     },
@@ -66,12 +70,14 @@ export function dynaplayHandler(db: DynaplayDatabase): DynaplayRequestHandler {
   };
 }
 
-/** Runs the request that `target` (the X-Amz-Target header) names and answers as DynamoDB does. */
-export async function answerRequest(db: DynaplayDatabase, target: string, body: string): Promise<ProtocolAnswer> {
+/** Runs the request that `target` (the X-Amz-Target header) names, in `region` (the
+ *  database's home Region when undefined), and answers as DynamoDB does. */
+export async function answerRequest(db: DynaplayDatabase, target: string, body: string, region?: string): Promise<ProtocolAnswer> {
   let status = 200;
   let text: string;
   try {
-    text = JSON.stringify(await db.send(operationOf(target), body.trim() === "" ? "{}" : body));
+    const options = region === undefined ? undefined : { region };
+    text = JSON.stringify(await db.send(operationOf(target), body.trim() === "" ? "{}" : body, options));
   } catch (err) {
     ({ status, text } = errorAnswer(err));
   }
@@ -83,6 +89,16 @@ export async function answerRequest(db: DynaplayDatabase, target: string, body: 
   };
   if (status !== 200) headers["x-amzn-errortype"] = errorName(text);
   return { status, headers, body: text };
+}
+
+/** The Region a signed request addresses: the one in its endpoint's host name
+ *  (`dynamodb.eu-west-1.amazonaws.com`, `streams.dynamodb.eu-west-1.amazonaws.com`), else the
+ *  one in its signature's credential scope (`Credential=AKID/20261124/eu-west-1/dynamodb/...`),
+ *  which a client with a custom endpoint such as `dynaplay serve` still signs with. */
+export function regionOf(hostname: string | undefined, authorization: string | undefined): string | undefined {
+  const host = /^(?:streams\.)?dynamodb\.([a-z0-9-]+)\.amazonaws\.com$/.exec(hostname ?? "");
+  if (host) return host[1];
+  return /Credential=[^/,]+\/\d{8}\/([a-z0-9-]+)\//.exec(authorization ?? "")?.[1];
 }
 
 /** The engine's name for the operation a target names: DynamoDB's without their prefix;
