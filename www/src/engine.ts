@@ -2,8 +2,10 @@
 //
 // The engine is www/pkg/dynaplay.js (scripts/build.sh builds it). Its import starts as soon
 // as this module is evaluated, so fetching and compiling the wasm overlaps building the UI.
-import type { Database } from "../pkg/dynaplay.js";
+import type { Database, SendOptions } from "../pkg/dynaplay.js";
 import { type CancellationReason, cancellationReasonsOf } from "./cancellation";
+
+export type { SendOptions };
 
 type EngineModule = typeof import("../pkg/dynaplay.js");
 
@@ -78,13 +80,13 @@ export class Session extends EventTarget {
     super();
   }
 
-  async send<T = any>(operation: string, request: string | object): Promise<Outcome<T>> {
+  async send<T = any>(operation: string, request: string | object, options?: SendOptions): Promise<Outcome<T>> {
     const started = performance.now();
     if (this.dead) {
       return { ok: false, error: { name: "EngineStopped", type: null, message: "The engine stopped after an internal error. Reload the page." }, ms: 0 };
     }
     try {
-      const response = (await this.db.send(operation, request)) as T;
+      const response = (await this.db.send(operation, request, options)) as T;
       const outcome: Outcome<T> = { ok: true, response, ms: performance.now() - started };
       this.dispatchEvent(new CustomEvent("sent", { detail: { operation, request, outcome } }));
       return outcome;

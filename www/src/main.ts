@@ -12,6 +12,7 @@ import { createCapacity } from "./capacity";
 import { createConsole } from "./console";
 import { createDesigner } from "./designer";
 import { h } from "./dom";
+import { createGlobalTables } from "./globaltables";
 import { loadEngine } from "./engine";
 import { createItems } from "./items";
 import { createSidebar } from "./sidebar";
@@ -27,6 +28,7 @@ const PANELS = [
   ["streams", "Streams"],
   ["capacity", "Capacity"],
   ["s3", "S3"],
+  ["global", "Global tables"],
 ] as const;
 type Panel = (typeof PANELS)[number][0];
 const LAST_PANEL = "dynaplay.panel";
@@ -71,6 +73,7 @@ class DynaplayPlayground extends HTMLElement {
       streams: streams.element,
       capacity: capacity.element,
       s3: createBuckets(state),
+      global: createGlobalTables(state),
     };
     for (const [id, label] of PANELS) {
       const tab = h("button", { type: "button", role: "tab", id: `dp-tab-${id}`, "aria-controls": `dp-panel-${id}`, "aria-selected": "false", tabindex: -1, "data-panel": id, "data-testid": `tab-${id}` }, label);

@@ -1,6 +1,6 @@
 // The page's shared state: the open database, its tables, the picked table. Panels listen
 // for its events ("session", "tables", "selected", "status") instead of calling each other.
-import { deleteStorage, openSession, type Outcome, type Session, storedDatabases, toApiError } from "./engine";
+import { deleteStorage, openSession, type Outcome, type SendOptions, type Session, storedDatabases, toApiError } from "./engine";
 import { shapeOf, type TableShape } from "./ops";
 
 export type Status = { state: "loading" | "ready" | "error"; text: string };
@@ -29,12 +29,13 @@ export class AppState extends EventTarget {
     this.emit("status");
   }
 
-  /** Sends a request through the open database (or answers that none is open). */
-  async send<T = any>(operation: string, request: string | object): Promise<Outcome<T>> {
+  /** Sends a request through the open database (or answers that none is open), to the
+   *  Region `options.region` names (us-east-1 by default). */
+  async send<T = any>(operation: string, request: string | object, options?: SendOptions): Promise<Outcome<T>> {
     if (!this.session) {
       return { ok: false, error: { name: "NoDatabase", type: null, message: "No database is open" }, ms: 0 };
     }
-    const outcome = await this.session.send<T>(operation, request);
+    const outcome = await this.session.send<T>(operation, request, options);
     if (outcome.ok && /^(CreateTable|DeleteTable|UpdateTable|RestoreTable|ImportTable)/.test(operation)) await this.refreshTables();
     return outcome;
   }
