@@ -9,7 +9,7 @@ use crate::api::validate::Violations;
 use crate::api::{self, not_yet, parse};
 use crate::engine::{table_not_found, BillingMode, TableClass};
 use crate::error::{Error, Result};
-use crate::global::{Regions, Replica, GLOBAL_TABLE_VERSION};
+use crate::global::{Regions, Replica, Replicate, GLOBAL_TABLE_VERSION};
 use crate::region;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -29,6 +29,7 @@ pub fn dispatch(regions: &mut Regions, region: &'static str, operation: &str, bo
                 refuse_stream_change(regions, region, body)?;
             }
             let response = regions.serve(region, |engine| api::dispatch(engine, operation, body))?;
+            carry_to_replicas(regions, region, operation, body);
             match operation {
                 "DescribeTable" | "UpdateTable" | "DeleteTable" => describe_replicas(regions, region, response),
                 _ => Ok(response),
@@ -42,6 +43,33 @@ pub fn dispatch(regions: &mut Regions, region: &'static str, operation: &str, bo
 fn names_replica_updates(body: &str) -> bool {
     serde_json::from_str::<Map<String, Value>>(body)
         .is_ok_and(|members| members.get("ReplicaUpdates").is_some_and(|updates| !updates.is_null()))
+}
+
+/// Repeats a settings change made to a replica in the other replicas, as DynamoDB carries
+/// UpdateTable's index, throughput, billing, encryption and class changes and
+/// UpdateTimeToLive to every replica of a global table (deletion protection stays in its
+/// Region). A replica that refuses the change (its own limits) keeps its settings.
+fn carry_to_replicas(regions: &mut Regions, region: &str, operation: &str, body: &str) {
+    if !matches!(operation, "UpdateTable" | "UpdateTimeToLive") {
+        return;
+    }
+    let Ok(request) = serde_json::from_str::<Map<String, Value>>(body) else { return };
+    let regional = |member: &str| matches!(member, "TableName" | "DeletionProtectionEnabled");
+    if !request.iter().any(|(member, value)| !value.is_null() && !regional(member)) {
+        return;
+    }
+    let Some(replicas) = request.get("TableName").and_then(Value::as_str).and_then(|name| regions.replicas(name)) else {
+        return;
+    };
+    if !replicas.iter().any(|replica| replica.region == region) {
+        return;
+    }
+    let others: Vec<&'static str> =
+        replicas.iter().map(|replica| replica.region).filter(|other| *other != region).collect();
+    for other in others {
+        // The change stands where it was asked for; a replica that refuses it keeps its own settings.
+        let _refused = regions.in_engine(other, Replicate::No, |engine| api::dispatch(engine, operation, body));
+    }
 }
 
 /// A replica's stream carries replication: DynamoDB refuses to disable it.
@@ -383,7 +411,7 @@ fn apply_change(regions: &mut Regions, name: &str, local: &'static str, change: 
         }
         ReplicaChange::Update(target, overrides) => apply_overrides(regions, name, target, overrides),
         ReplicaChange::Delete(target) => {
-            regions.in_engine(target, crate::global::Replicate::No, |engine| engine.delete_table(name).map(drop))
+            regions.in_engine(target, Replicate::No, |engine| engine.delete_table(name).map(drop))
         }
     }
 }
@@ -391,12 +419,12 @@ fn apply_change(regions: &mut Regions, name: &str, local: &'static str, change: 
 /// Gives the replica in `target` its own read capacity and class.
 fn apply_overrides(regions: &mut Regions, name: &str, target: &'static str, overrides: Overrides) -> Result<()> {
     if let Some(class) = overrides.table_class {
-        regions.in_engine(target, crate::global::Replicate::No, |engine| {
+        regions.in_engine(target, Replicate::No, |engine| {
             engine.update_table_class(name, class).map(drop)
         })?;
     }
     if let Some(read) = overrides.read_capacity_units {
-        regions.in_engine(target, crate::global::Replicate::No, |engine| {
+        regions.in_engine(target, Replicate::No, |engine| {
             let write = match engine.table(name).map(|table| &table.meta.billing) {
                 Some(BillingMode::Provisioned { write, .. }) => *write,
                 _ => return Ok(()),

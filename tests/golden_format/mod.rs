@@ -60,6 +60,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("global_tables_autoscaling.txt", include_str!("../golden/global_tables_autoscaling.txt")),
     ("global_tables_basic.txt", include_str!("../golden/global_tables_basic.txt")),
     ("global_tables_errors.txt", include_str!("../golden/global_tables_errors.txt")),
+    ("global_tables_settings.txt", include_str!("../golden/global_tables_settings.txt")),
     ("import_basic.txt", include_str!("../golden/import_basic.txt")),
     ("import_errors.txt", include_str!("../golden/import_errors.txt")),
     ("index_backfill.txt", include_str!("../golden/index_backfill.txt")),
