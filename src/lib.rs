@@ -18,6 +18,7 @@ pub mod clock;
 pub mod engine;
 pub mod error;
 pub mod expr;
+pub mod global;
 #[cfg(test)]
 mod fuzz;
 pub mod iam;
@@ -25,6 +26,7 @@ pub mod index;
 pub mod kinesis;
 pub mod model;
 pub mod partiql;
+pub mod region;
 pub mod storage;
 pub mod stream;
 pub mod transfer;

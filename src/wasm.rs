@@ -5,11 +5,13 @@
 //! await init();
 //! const db = await Database.open("name");   // IndexedDB database "dynaplay:name"
 //! const response = await db.send("PutItem", { TableName: "T", Item: { pk: { S: "a" } } });
+//! await db.send("GetItem", { TableName: "T", Key: { pk: { S: "a" } } }, { region: "eu-west-1" });
 //! await db.close();
 //! ```
 //!
 //! A request crosses the boundary once, as one JSON string, and travels like this:
-//! 1. [`Database::send`] hands it to [`storage::Database::execute`], synchronously.
+//! 1. [`Database::send`] hands it to [`storage::Database::execute_in`] for the Region its
+//!    options name, synchronously.
 //! 2. A ready answer resolves at once. A queued one parks its promise's `resolve` and
 //!    `reject` under its ticket and starts `flush` unless it already runs.
 //! 3. `flush` commits [`storage::Database::take_batch`] through [`Store::commit`]: every
@@ -25,10 +27,11 @@
 use crate::api::RequestOptions;
 use crate::clock::Clock;
 use crate::error::{Error, ErrorKind};
+use crate::region;
 use crate::storage::external::{self, ExternalStore};
 use crate::storage::indexeddb::{OpenError, Store};
 use crate::storage::{self, Outcome, StorageError};
-use js_sys::{Function, Promise, Reflect, JSON};
+use js_sys::{Function, Object, Promise, Reflect, JSON};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -78,6 +81,9 @@ export interface SendOptions {
     accessKeyId?: string;
     /** The DAX cluster (made with `Dynaplay.CreateDaxCluster`) to send the request through; see docs/dax.md. */
     dax?: string;
+    /** The AWS Region whose endpoint the request reaches (default "us-east-1"). Each
+     *  Region has its own tables; a global table's replicas live in several. */
+    region?: string;
 }
 
 /** Counters of a database's work since it opened. */
@@ -221,23 +227,24 @@ impl Database {
     /// Runs one DynamoDB operation (`"PutItem"`, `"Query"`, ...) with its request (a
     /// JSON string or an object). Resolves with the response object once the change is
     /// stored; rejects with a `DynaplayError`. `options` may name the principal to run as
-    /// (`{principal: "alice"}`, docs/access-control.md); without one the request runs as
-    /// the account root.
+    /// (`{principal: "alice"}`, docs/access-control.md; without one the request runs as
+    /// the account root), a DAX cluster to go through and the Region whose endpoint the
+    /// request reaches (the home Region, us-east-1, by default).
     #[wasm_bindgen(unchecked_return_type = "Promise<any>")]
     pub fn send(
         &self,
         operation: &str,
         #[wasm_bindgen(unchecked_param_type = "string | object")] request: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "SendOptions")] options: Option<js_sys::Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "SendOptions")] options: Option<Object>,
     ) -> Promise {
         let shared = &self.shared;
         if shared.closed.get() {
             return Promise::reject(&closed_error(&shared.name));
         }
         shared.update_stats(|stats| stats.requests += 1);
-        let options = request_options(options.as_ref());
-        let outcome =
-            request_body(&request).and_then(|body| shared.db.borrow_mut().execute_with(operation, &body, &options));
+        let outcome = request_options(options.as_ref()).and_then(|options| {
+            request_body(&request).and_then(|body| shared.db.borrow_mut().execute_with(operation, &body, &options))
+        });
         match outcome {
             Ok(Outcome::Ready(response)) => settled(parse_response(&response)),
             Ok(Outcome::Queued { ticket }) => self.queue(ticket),
@@ -345,14 +352,24 @@ impl Shared {
     }
 }
 
-/// The options of one `send`: the members it knows, each ignored unless a string.
-fn request_options(options: Option<&js_sys::Object>) -> RequestOptions {
+/// The options of one `send`: the members it knows, each ignored unless a string; a
+/// `region` must be one Dynaplay simulates.
+fn request_options(options: Option<&Object>) -> Result<RequestOptions, Error> {
     let member = |name: &str| options.and_then(|options| Reflect::get(options, &name.into()).ok()?.as_string());
-    RequestOptions { principal: member("principal"), access_key_id: member("accessKeyId"), dax: member("dax") }
+    let region = send_region(options)?;
+    Ok(RequestOptions { principal: member("principal"), access_key_id: member("accessKeyId"), dax: member("dax"), region: Some(region) })
 }
 
 /// The request as JSON text: a string as it is, an object through `JSON.stringify`,
 /// nothing as `{}` (as SDKs send an empty input).
+/// The Region `send`'s options name: the home Region when they name none.
+fn send_region(options: Option<&Object>) -> Result<&'static str, Error> {
+    let named = options.and_then(|options| Reflect::get(options, &"region".into()).ok()).filter(|v| !v.is_undefined());
+    let Some(name) = named else { return Ok(region::HOME) };
+    let name = name.as_string().unwrap_or_default();
+    region::named(&name).ok_or_else(|| Error::validation(format!("Dynaplay simulates no Region named '{name}'")))
+}
+
 fn request_body(request: &JsValue) -> Result<String, Error> {
     if let Some(text) = request.as_string() {
         return Ok(text);

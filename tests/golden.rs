@@ -15,7 +15,11 @@ fn run_file(name: &str, text: &str) {
     let mut captures = Captures::default();
     for step in parse_steps(text) {
         let request = captures.substitute(&step.request);
-        let options = RequestOptions { principal: step.principal.clone(), ..RequestOptions::default() };
+        let options = RequestOptions {
+            principal: step.principal.clone(),
+            region: Some(common::named_region(step.region.as_deref())),
+            ..RequestOptions::default()
+        };
         let outcome = harness.send_with(&step.operation, &request, &options).map_err(|error| {
             match error.cancellation_reasons.is_empty() {
                 true => format!("{}: {}", error.kind.short_name(), error.message),

@@ -6,7 +6,7 @@
 mod golden_format;
 
 use dynaplay::wasm::Database;
-use golden_format::{check, parse_steps, Captures, FILES};
+use golden_format::{check, parse_steps, Captures, Step, FILES};
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -18,12 +18,15 @@ fn text_of(value: &JsValue, member: &str) -> String {
     Reflect::get(value, &member.into()).ok().and_then(|value| value.as_string()).unwrap_or_default()
 }
 
-async fn send(db: &Database, operation: &str, request: &str, principal: Option<&str>) -> Result<String, String> {
+async fn send(db: &Database, step: &Step, request: &str) -> Result<String, String> {
     let options = js_sys::Object::new();
-    if let Some(principal) = principal {
+    if let Some(principal) = &step.principal {
         Reflect::set(&options, &"principal".into(), &principal.into()).expect("an object takes a member");
     }
-    match JsFuture::from(db.send(operation, JsValue::from_str(request), Some(options))).await {
+    if let Some(region) = &step.region {
+        Reflect::set(&options, &"region".into(), &region.into()).expect("an object takes a member");
+    }
+    match JsFuture::from(db.send(&step.operation, JsValue::from_str(request), Some(options))).await {
         Ok(response) => Ok(JSON::stringify(&response).map(String::from).unwrap_or_default()),
         Err(error) => {
             let reasons = Reflect::get(&error, &"CancellationReasons".into()).unwrap_or(JsValue::UNDEFINED);
@@ -43,7 +46,7 @@ async fn golden_files_against_indexeddb() {
         let mut captures = Captures::default();
         for step in parse_steps(text) {
             let request = captures.substitute(&step.request);
-            let outcome = send(&db, &step.operation, &request, step.principal.as_deref()).await;
+            let outcome = send(&db, &step, &request).await;
             if let Ok(response) = &outcome {
                 captures.record(response);
             }

@@ -13,7 +13,8 @@
 
 use crate::api::RequestOptions;
 use crate::engine::principals::Principal;
-use crate::engine::{table_arn, Engine, ACCOUNT_ID, REGION};
+use crate::engine::{table_arn, Engine, ACCOUNT_ID};
+use crate::region;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{self, Placeholders};
 use crate::iam::{self, Context, Decision, Evaluation, PolicyKind, Source};
@@ -117,7 +118,7 @@ pub fn evaluate(
 
 /// The table a table, index, stream or backup ARN of the local account belongs to.
 fn table_of(arn: &str) -> Option<&str> {
-    let path = arn.strip_prefix(&format!("arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/"))?;
+    let path = arn.strip_prefix(&format!("arn:aws:dynamodb:{}:{ACCOUNT_ID}:table/", region::current()))?;
     Some(path.split('/').next().unwrap_or(path))
 }
 
@@ -147,7 +148,7 @@ pub fn checks(engine: &Engine, operation: &str, body: &str) -> Vec<Check> {
         "ExecuteStatement" => facts.partiql_checks(std::iter::once(&Value::Object(request.clone()))),
         "BatchExecuteStatement" => facts.partiql_checks(array(&request, "Statements")),
         "ExecuteTransaction" => facts.partiql_checks(array(&request, "TransactStatements")),
-        "ListTables" => vec![plain(operation, format!("arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/*"))],
+        "ListTables" => vec![plain(operation, format!("arn:aws:dynamodb:{}:{ACCOUNT_ID}:table/*", region::current()))],
         _ => vec![plain(operation, resource_named(&request))],
     }
 }

@@ -1,7 +1,8 @@
 //! DescribeLimits and DescribeEndpoints: facts about the (local) account and Region.
 
 use crate::api::render;
-use crate::engine::{Engine, REGION};
+use crate::engine::Engine;
+use crate::region;
 use crate::error::Result;
 use serde::{Deserialize, Serialize};
 
@@ -51,7 +52,7 @@ pub fn describe_limits(_request: DescribeLimitsRequest) -> Result<String> {
 /// The Regional endpoint, as the real service names it.
 pub fn describe_endpoints(_request: DescribeEndpointsRequest) -> Result<String> {
     let endpoint = Endpoint {
-        address: format!("dynamodb.{REGION}.amazonaws.com"),
+        address: format!("dynamodb.{}.amazonaws.com", region::current()),
         cache_period_in_minutes: ENDPOINT_CACHE_MINUTES,
     };
     render(&DescribeEndpointsResponse { endpoints: vec![endpoint] })

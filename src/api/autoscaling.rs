@@ -7,7 +7,8 @@
 use crate::api::{parse, render};
 use crate::clock::seconds;
 use crate::engine::autoscaling::{ScalableResource, ScalableTarget, TargetTracking};
-use crate::engine::{Access, Engine, ACCOUNT_ID, REGION};
+use crate::engine::{Access, Engine, ACCOUNT_ID};
+use crate::region;
 use crate::error::{Error, ErrorKind, Result};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -178,8 +179,9 @@ fn register(engine: &mut Engine, request: RegisterRequest) -> Result<String> {
     }
     engine.register_scalable_target(&resource, access, min as u64, max as u64)?;
     let id = resource_id(&resource.table, resource.index.as_deref());
+    let region = region::current();
     let arn = format!(
-        "arn:aws:application-autoscaling:{REGION}:{ACCOUNT_ID}:scalable-target/dynamodb/{id}/{}",
+        "arn:aws:application-autoscaling:{region}:{ACCOUNT_ID}:scalable-target/dynamodb/{id}/{}",
         access.name()
     );
     Ok(json!({"ScalableTargetARN": arn}).to_string())
@@ -231,12 +233,13 @@ fn put_policy(engine: &mut Engine, request: PolicyRequest) -> Result<String> {
         return Err(not_found("scalable target", &request.target));
     }
     let id = resource_id(&resource.table, resource.index.as_deref());
+    let region = region::current();
     let policy_arn = format!(
-        "arn:aws:autoscaling:{REGION}:{ACCOUNT_ID}:scalingPolicy:dynaplay:resource/dynamodb/{id}:policyName/{name}"
+        "arn:aws:autoscaling:{region}:{ACCOUNT_ID}:scalingPolicy:dynaplay:resource/dynamodb/{id}:policyName/{name}"
     );
     let alarm = |level: &str| {
         let alarm_name = format!("TargetTracking-{id}-{level}");
-        json!({"AlarmName": alarm_name, "AlarmARN": format!("arn:aws:cloudwatch:{REGION}:{ACCOUNT_ID}:alarm:{alarm_name}")})
+        json!({"AlarmName": alarm_name, "AlarmARN": format!("arn:aws:cloudwatch:{region}:{ACCOUNT_ID}:alarm:{alarm_name}")})
     };
     Ok(json!({"PolicyARN": policy_arn, "Alarms": [alarm("AlarmHigh"), alarm("AlarmLow")]}).to_string())
 }

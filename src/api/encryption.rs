@@ -8,7 +8,8 @@
 
 use crate::api::validate::Violations;
 use crate::engine::ops::scan::fnv1a;
-use crate::engine::{ACCOUNT_ID, REGION};
+use crate::engine::ACCOUNT_ID;
+use crate::region;
 use crate::error::Result;
 use serde::{Deserialize, Serialize};
 
@@ -92,7 +93,7 @@ impl SseSpecification {
 /// alias names a simulated key whose id is a hash of the alias name, so the same alias
 /// always resolves to the same key; the AWS managed key's alias resolves to its key.
 fn resolve_key(key: &str) -> String {
-    let alias_arn_prefix = format!("arn:aws:kms:{REGION}:{ACCOUNT_ID}:");
+    let alias_arn_prefix = format!("arn:aws:kms:{}:{ACCOUNT_ID}:", region::current());
     let alias = key.strip_prefix(&alias_arn_prefix).filter(|rest| rest.starts_with("alias/")).unwrap_or(key);
     let key_id = match alias {
         MANAGED_KEY_ALIAS => MANAGED_KEY_ID.to_string(),
@@ -100,7 +101,7 @@ fn resolve_key(key: &str) -> String {
         alias if alias.starts_with("alias/") => simulated_key_id(alias),
         key_id => key_id.to_string(),
     };
-    format!("arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/{key_id}")
+    format!("arn:aws:kms:{}:{ACCOUNT_ID}:key/{key_id}", region::current())
 }
 
 /// A UUID-shaped key id derived from an alias name.

@@ -10,6 +10,7 @@
 mod access;
 mod account;
 mod autoscaling;
+mod autoscaling_replicas;
 mod backups;
 mod batch;
 mod buckets;
@@ -17,6 +18,7 @@ mod capacity;
 mod dax;
 mod encryption;
 mod error;
+pub mod global;
 mod indexes;
 mod insights;
 mod items;
@@ -38,6 +40,7 @@ mod ttl;
 mod validate;
 
 use crate::engine::Engine;
+use crate::region;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Item, PackedItem};
 use kinesis_destination::Action;
@@ -72,6 +75,9 @@ pub struct RequestOptions {
     /// The DAX cluster to send the request through (docs/dax.md); None sends it to the
     /// table.
     pub dax: Option<String>,
+    /// The Region whose endpoint the request reaches (docs/global-tables.md); None is the
+    /// home Region.
+    pub region: Option<&'static str>,
 }
 
 /// Runs one operation against the engine as the account root and renders its response body.
@@ -79,14 +85,28 @@ pub fn dispatch(engine: &mut Engine, operation: &str, body: &str) -> Result<Stri
     dispatch_with(engine, operation, body, &RequestOptions::default())
 }
 
-/// Runs one operation as the caller the options name, through DAX if they name a cluster.
+/// Runs one operation as the caller the options name, through DAX if they name a cluster,
+/// in the engine's Region.
 pub fn dispatch_with(engine: &mut Engine, operation: &str, body: &str, options: &RequestOptions) -> Result<String> {
-    engine.advance_simulation();
     let caller = access::Caller::resolve(engine, options)?;
-    match &options.dax {
-        Some(cluster) => dax::dispatch(engine, cluster, operation, body, &caller),
-        None => route(engine, operation, body, &caller),
-    }
+    dispatch_as(engine, operation, body, options, &caller)
+}
+
+/// [`dispatch_with`] for a caller already resolved (by the engine that keeps principals).
+pub(crate) fn dispatch_as(
+    engine: &mut Engine,
+    operation: &str,
+    body: &str,
+    options: &RequestOptions,
+    caller: &access::Caller,
+) -> Result<String> {
+    region::within(engine.region(), || {
+        engine.advance_simulation();
+        match &options.dax {
+            Some(cluster) => dax::dispatch(engine, cluster, operation, body, caller),
+            None => route(engine, operation, body, caller),
+        }
+    })
 }
 
 /// Runs one operation once it is authorized, time having been advanced already.

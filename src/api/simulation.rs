@@ -9,7 +9,8 @@ use crate::api::validate::required;
 use crate::api::{buckets, dax, insights, principals};
 use crate::api::{parse, render};
 use crate::clock::MAX_CLOCK_RATE;
-use crate::engine::knobs::TEN_GB;
+use crate::engine::knobs::{RegionPairDelay, TEN_GB};
+use crate::region;
 use crate::engine::pricing::{self, Usage};
 use crate::engine::throughput::{Limit, Throughput};
 use crate::engine::{table_not_found, Access, BillingMode, Engine, Knobs};
@@ -56,6 +57,9 @@ pub struct ConfigureRequest {
     adaptive_capacity: Option<bool>,
     throttling: Option<bool>,
     ttl_sweep_delay_millis: Option<u64>,
+    replication_delay_millis: Option<u64>,
+    /// Replaces the whole list of Region pair delays.
+    replication_delays: Option<Vec<RegionPairDelay>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -108,12 +112,33 @@ fn configure(engine: &mut Engine, request: ConfigureRequest) -> Result<String> {
     )?;
     let sweep_delay = request.ttl_sweep_delay_millis;
     set(&mut knobs.ttl_sweep_delay_millis, sweep_delay, "TtlSweepDelayMillis", 0, MAX_TTL_SWEEP_DELAY_MILLIS)?;
+    let replication = request.replication_delay_millis;
+    set(&mut knobs.replication_delay_millis, replication, "ReplicationDelayMillis", 0, MAX_DELAY_MILLIS)?;
+    if let Some(pairs) = request.replication_delays {
+        pairs.iter().try_for_each(check_pair_delay)?;
+        knobs.replication_delays = pairs;
+    }
     knobs.adaptive_capacity = request.adaptive_capacity.unwrap_or(knobs.adaptive_capacity);
     knobs.throttling = request.throttling.unwrap_or(knobs.throttling);
     engine.knobs = knobs;
     // A shorter delay (or none) lets the writes already waiting arrive by it.
     engine.propagate_indexes();
     describe(engine)
+}
+
+/// Refuses a Region pair delay naming a Region Dynaplay does not simulate, one Region
+/// twice, or a delay beyond a day.
+fn check_pair_delay(pair: &RegionPairDelay) -> Result<()> {
+    for name in [&pair.source_region, &pair.destination_region] {
+        if region::named(name).is_none() {
+            return Err(Error::validation(format!("ReplicationDelays names {name}, which is not a Region Dynaplay simulates")));
+        }
+    }
+    if pair.source_region == pair.destination_region {
+        return Err(Error::validation("ReplicationDelays needs two different Regions in each pair"));
+    }
+    let mut delay = 0;
+    set(&mut delay, Some(pair.delay_millis), "DelayMillis", 0, MAX_DELAY_MILLIS)
 }
 
 /// Sets `knob` to `value` when given, refusing values outside `min..=max`.

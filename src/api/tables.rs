@@ -121,7 +121,6 @@ pub struct UpdateTableRequest {
     attribute_definitions: Option<Vec<AttributeDefinitionInput>>,
     global_secondary_index_updates: Option<Vec<IndexUpdateInput>>,
     stream_specification: Option<StreamSpecificationInput>,
-    replica_updates: Option<Value>,
     on_demand_throughput: Option<Value>,
     warm_throughput: Option<Value>,
     multi_region_consistency: Option<Value>,
@@ -353,6 +352,11 @@ pub(super) fn restored_table(table: &Table) -> Result<String> {
     render(&TableDescriptionResponse { table_description: TableDescription::of(table, CREATING).without_switch_time() })
 }
 
+/// The answer to a change to a table's replicas: the table as UPDATING.
+pub(super) fn updating_table(table: &Table) -> Result<String> {
+    render(&TableDescriptionResponse { table_description: TableDescription::of(table, UPDATING) })
+}
+
 /// Describes a table, with live ItemCount and TableSizeBytes.
 pub fn describe_table(engine: &mut Engine, request: DescribeTableRequest) -> Result<String> {
     let name = checked_table_name(request.table_name)?;
@@ -519,7 +523,6 @@ impl UpdateTableRequest {
     fn refuse_later(&self) -> Result<()> {
         let operation = "UpdateTable";
         indexes::refuse_later_updates(&self.global_secondary_index_updates)?;
-        not_yet(&self.replica_updates, "ReplicaUpdates", operation)?;
         not_yet(&self.on_demand_throughput, "OnDemandThroughput", operation)?;
         not_yet(&self.warm_throughput, "WarmThroughput", operation)?;
         not_yet(&self.multi_region_consistency, "MultiRegionConsistency", operation)?;
@@ -801,7 +804,7 @@ pub(super) fn key_schema_elements(schema: &KeySchema) -> Vec<KeySchemaElement<'_
 }
 
 /// A TableName that DescribeTable and DeleteTable name, checked by the request framework.
-fn checked_table_name(name: Option<String>) -> Result<String> {
+pub(super) fn checked_table_name(name: Option<String>) -> Result<String> {
     let mut violations = Violations::default();
     violations.table_name(&name, "tableName");
     violations.finish()?;

@@ -4,7 +4,7 @@
 //! for its deletion). Every default behaves as DynamoDB does, or as close
 //! as a single browser tab can; docs/differences.md describes each knob.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The knobs of one database. They live in memory only: a reopened database starts
 /// from the defaults. They serialize as `Dynaplay.DescribeConfiguration` answers them.
@@ -35,6 +35,31 @@ pub struct Knobs {
     /// milliseconds on the engine clock (0: within a second; DynamoDB takes up to a few
     /// days).
     pub ttl_sweep_delay_millis: u64,
+    /// How long a write to a global table takes to reach its replicas in the other
+    /// Regions, in milliseconds on the engine clock (DynamoDB: typically within a second).
+    pub replication_delay_millis: u64,
+    /// The delays of particular Region pairs, which replace `replication_delay_millis`
+    /// from their source to their destination.
+    pub replication_delays: Vec<RegionPairDelay>,
+}
+
+/// The replication delay from one Region to another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct RegionPairDelay {
+    pub source_region: String,
+    pub destination_region: String,
+    pub delay_millis: u64,
+}
+
+impl Knobs {
+    /// How long a write made in `source` takes to reach `destination`.
+    pub fn replication_delay(&self, source: &str, destination: &str) -> u64 {
+        self.replication_delays
+            .iter()
+            .find(|pair| pair.source_region == source && pair.destination_region == destination)
+            .map_or(self.replication_delay_millis, |pair| pair.delay_millis)
+    }
 }
 
 /// Ten gigabytes: DynamoDB's partition and item collection size limits.
@@ -51,6 +76,8 @@ impl Default for Knobs {
             adaptive_capacity: true,
             throttling: true,
             ttl_sweep_delay_millis: 0,
+            replication_delay_millis: 1000,
+            replication_delays: Vec::new(),
         }
     }
 }

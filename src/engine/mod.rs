@@ -41,19 +41,21 @@ pub use transfers::{TransferChange, Transfers};
 use crate::clock::{Clock, SimulatedClock};
 use crate::error::{Error, ErrorKind, Result};
 use crate::kinesis::{DataRecord, DataStream, Kinesis};
+use crate::region;
 use crate::stream::{self, StreamRecord};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// The account every local ARN names.
 pub const ACCOUNT_ID: &str = "000000000000";
-/// The Region every local ARN names.
-pub const REGION: &str = "us-east-1";
 
 /// All tables of one database, and the changes not yet handed to storage.
 pub struct Engine {
+    /// The Region whose endpoint serves this engine's tables.
+    region: &'static str,
     tables: BTreeMap<String, Table>,
-    clock: SimulatedClock,
+    /// The clock, shared by the engines of every Region of one database.
+    clock: Rc<SimulatedClock>,
     ids: ids::IdGenerator,
     changes: Vec<Change>,
     /// The simulation's settings (defaults behave as DynamoDB does).
@@ -82,10 +84,17 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// The engine of the home Region ([`region::HOME`]), with its own clock.
     pub fn new(clock: Box<dyn Clock>) -> Self {
-        let clock = SimulatedClock::new(clock);
-        let ids = ids::IdGenerator::new(clock.now_millis());
+        Self::in_region(region::HOME, Rc::new(SimulatedClock::new(clock)))
+    }
+
+    /// The engine of `region`, reading the shared `clock`.
+    pub fn in_region(region: &'static str, clock: Rc<SimulatedClock>) -> Self {
+        // Table IDs must differ across the Regions of one database (storage keys items by them).
+        let ids = ids::IdGenerator::new(clock.now_millis() ^ region_seed(region));
         Engine {
+            region,
             tables: BTreeMap::new(),
             clock,
             ids,
@@ -107,6 +116,16 @@ impl Engine {
     /// The engine's clock, which the playground can pause, speed up and move forward.
     pub fn clock(&self) -> &SimulatedClock {
         &self.clock
+    }
+
+    /// The clock, to share with the engine of another Region.
+    pub fn shared_clock(&self) -> Rc<SimulatedClock> {
+        self.clock.clone()
+    }
+
+    /// The Region whose endpoint serves this engine's tables.
+    pub fn region(&self) -> &'static str {
+        self.region
     }
 
     pub fn now_millis(&self) -> u64 {
@@ -343,6 +362,15 @@ impl Engine {
     }
 }
 
+/// A seed that sets one Region's identifiers apart from another's (FNV-1a of its name);
+/// the home Region keeps the identifiers it had before other Regions existed.
+fn region_seed(region: &str) -> u64 {
+    if region == region::HOME {
+        return 0;
+    }
+    region.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3))
+}
+
 /// The table an item write names, borrowed from the table map alone so that the caller
 /// can still record changes.
 fn items_table_mut<'a>(tables: &'a mut BTreeMap<String, Table>, name: &str) -> Result<&'a mut Table> {
@@ -357,7 +385,7 @@ pub(crate) fn table_not_found(name: &str) -> Error {
     Error::new(ErrorKind::ResourceNotFound, format!("Requested resource not found: Table: {name} not found"))
 }
 
-/// The ARN of a table in the local account and Region.
+/// The ARN of a table in the local account and the Region of the request.
 pub fn table_arn(name: &str) -> String {
-    format!("arn:aws:dynamodb:{REGION}:{ACCOUNT_ID}:table/{name}")
+    format!("arn:aws:dynamodb:{}:{ACCOUNT_ID}:table/{name}", crate::region::current())
 }

@@ -26,8 +26,8 @@ use serde_json::{json, Value};
 /// $0.31 (Standard-IA).
 pub const PRICES_AS_OF: &str = "2026-08-15";
 
-/// The Region whose prices these are; every local ARN names it too.
-pub const PRICES_REGION: &str = crate::engine::REGION;
+/// The Region whose prices these are (every Region's estimate uses them).
+pub const PRICES_REGION: &str = crate::region::HOME;
 
 /// AWS prices hourly capacity over a month of 730 hours (365 × 24 / 12).
 pub const HOURS_PER_MONTH: f64 = 730.0;

@@ -15,7 +15,8 @@
 //! Streams never reshard: a stream keeps the shards it was created with, each owning an
 //! equal slice of the 128-bit hash key space that MD5 maps partition keys onto.
 
-use crate::engine::{ACCOUNT_ID, REGION};
+use crate::engine::ACCOUNT_ID;
+use crate::region;
 use crate::model::{base64_decode, base64_encode};
 use crate::transfer::md5;
 use serde::{Deserialize, Serialize};
@@ -98,7 +99,7 @@ impl DataStream {
 
 /// The ARN of the data stream `name`.
 pub fn stream_arn(name: &str) -> String {
-    format!("arn:aws:kinesis:{REGION}:{ACCOUNT_ID}:stream/{name}")
+    format!("arn:aws:kinesis:{}:{ACCOUNT_ID}:stream/{name}", region::current())
 }
 
 /// The stream name a data stream ARN names, or None when it is not one.

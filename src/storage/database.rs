@@ -1,9 +1,11 @@
-//! [`Database`]: the engine plus the bookkeeping of group commit.
+//! [`Database`]: the engines of its Regions plus the bookkeeping of group commit.
 
 use crate::api::{self, RequestOptions};
 use crate::clock::Clock;
-use crate::engine::{Change, Engine};
+use crate::engine::Engine;
 use crate::error::Result;
+use crate::global::{Recorded, Regions};
+use crate::storage::global_records;
 use crate::storage::records::{self, Batch, Snapshot, Write};
 use crate::storage::StorageError;
 
@@ -20,7 +22,7 @@ pub enum Outcome {
 struct Waiting {
     ticket: u64,
     response: String,
-    changes: Vec<Change>,
+    changes: Vec<Recorded>,
 }
 
 /// A batch a backend is committing now.
@@ -29,9 +31,10 @@ struct InFlight {
     requests: Vec<Waiting>,
 }
 
-/// One database: tables in memory, and the requests waiting for storage.
+/// One database: tables in memory, in one engine per Region, and the requests waiting
+/// for storage.
 pub struct Database {
-    engine: Engine,
+    regions: Regions,
     /// False for an ephemeral database, whose changes go nowhere.
     persistent: bool,
     /// Writes to commit before any change (the format record of a new store).
@@ -45,48 +48,53 @@ pub struct Database {
 impl Database {
     /// An ephemeral database: nothing is stored, every answer is ready at once.
     pub fn ephemeral(clock: Box<dyn Clock>) -> Self {
-        Self::with_engine(Engine::new(clock), false, Vec::new())
+        Self::with_regions(Regions::new(Engine::new(clock)), false, Vec::new())
     }
 
-    /// A database restored from what a backend holds.
+    /// A database restored from what a backend holds: the home Region's engine, then
+    /// each other Region's.
     pub fn open(snapshot: &Snapshot, clock: Box<dyn Clock>) -> Result<Self, StorageError> {
+        let mut regional = records::split_regions(snapshot)?.into_iter();
+        let home = regional.next().map(|(_, records)| records).unwrap_or_default();
         let mut engine = Engine::new(clock);
-        let preamble = match records::decode(snapshot)? {
-            Some(decoded) => {
-                decoded.tables.into_iter().for_each(|table| engine.restore_table(table));
-                decoded.stream_records.into_iter().for_each(|record| engine.restore_stream_record(record));
-                decoded.data_streams.into_iter().for_each(|stream| engine.restore_data_stream(stream));
-                decoded.data_records.into_iter().for_each(|record| engine.restore_data_record(record));
-                decoded.retired.into_iter().for_each(|meta| engine.restore_retired(meta));
-                decoded.history.into_iter().for_each(|entry| engine.restore_history_entry(entry));
-                decoded.backups.into_iter().for_each(|backup| engine.restore_backup(backup));
-                engine.restore_transfers(decoded.transfers);
-                decoded.principals.into_iter().for_each(|principal| engine.restore_principal(principal));
-                Vec::new()
-            }
-            None => vec![records::format_record()],
+        let preamble = match restore(&mut engine, &home)? {
+            true => Vec::new(),
+            false => vec![records::format_record()],
         };
-        Ok(Self::with_engine(engine, true, preamble))
+        let mut regions = Regions::new(engine);
+        global_records::restore(&mut regions, &home)?;
+        for (region, records) in regional {
+            restore(regions.engine_mut(region), &records)?;
+        }
+        Ok(Self::with_regions(regions, true, preamble))
     }
 
-    fn with_engine(engine: Engine, persistent: bool, preamble: Vec<Write>) -> Self {
-        Database { engine, persistent, preamble, queued: Vec::new(), in_flight: None, next_ticket: 1, next_batch: 1 }
+    fn with_regions(regions: Regions, persistent: bool, preamble: Vec<Write>) -> Self {
+        Database { regions, persistent, preamble, queued: Vec::new(), in_flight: None, next_ticket: 1, next_batch: 1 }
     }
 
+    /// The engine of the home Region, whose clock and knobs every Region shares.
     pub fn engine(&self) -> &Engine {
-        &self.engine
+        self.regions.home()
     }
 
-    /// Runs one DynamoDB operation as the account root. A failed request changes nothing.
+    /// The engines of every Region and the global tables joining them.
+    pub fn regions(&self) -> &Regions {
+        &self.regions
+    }
+
+    /// Runs one DynamoDB operation in the home Region as the account root. A failed
+    /// request changes nothing.
     pub fn execute(&mut self, operation: &str, body: &str) -> Result<Outcome> {
         self.execute_with(operation, body, &RequestOptions::default())
     }
 
-    /// Runs one DynamoDB operation with request options (the principal it runs as, a DAX
-    /// cluster to go through).
+    /// Runs one DynamoDB operation with request options: the Region whose endpoint it
+    /// reaches, the principal it runs as, a DAX cluster to go through. A failed request
+    /// changes nothing.
     pub fn execute_with(&mut self, operation: &str, body: &str, options: &RequestOptions) -> Result<Outcome> {
-        let result = api::dispatch_with(&mut self.engine, operation, body, options);
-        let changes = self.engine.take_changes();
+        let result = api::global::dispatch(&mut self.regions, operation, body, options);
+        let changes = self.regions.take_changes();
         let response = match result {
             Ok(response) => response,
             Err(error) => {
@@ -105,7 +113,7 @@ impl Database {
         Ok(Outcome::Queued { ticket: self.enqueue(response, changes) })
     }
 
-    fn enqueue(&mut self, response: String, changes: Vec<Change>) -> u64 {
+    fn enqueue(&mut self, response: String, changes: Vec<Recorded>) -> u64 {
         let ticket = self.next_ticket;
         self.next_ticket += 1;
         self.queued.push(Waiting { ticket, response, changes });
@@ -126,7 +134,10 @@ impl Database {
         let requests = std::mem::take(&mut self.queued);
         let mut writes = std::mem::take(&mut self.preamble);
         for change in requests.iter().flat_map(|request| &request.changes) {
-            records::writes_for(change, &mut writes);
+            match change {
+                Recorded::InRegion(region, change) => records::region_writes_for(region, change, &mut writes),
+                Recorded::Global(change) => global_records::writes_for(change, &mut writes),
+            }
         }
         let id = self.next_batch;
         self.next_batch += 1;
@@ -150,7 +161,23 @@ impl Database {
         };
         let failed: Vec<Waiting> = batch.requests.into_iter().chain(self.queued.drain(..)).collect();
         let tickets = failed.iter().map(|request| request.ticket).collect();
-        self.engine.revert(failed.into_iter().flat_map(|request| request.changes).collect());
+        self.regions.revert(failed.into_iter().flat_map(|request| request.changes).collect());
         tickets
     }
+}
+
+/// Puts what one Region's records hold back into its engine; false when they hold
+/// nothing (a new database).
+fn restore(engine: &mut Engine, snapshot: &Snapshot) -> Result<bool, StorageError> {
+    let Some(decoded) = records::decode(snapshot)? else { return Ok(false) };
+    decoded.tables.into_iter().for_each(|table| engine.restore_table(table));
+    decoded.stream_records.into_iter().for_each(|record| engine.restore_stream_record(record));
+    decoded.data_streams.into_iter().for_each(|stream| engine.restore_data_stream(stream));
+    decoded.data_records.into_iter().for_each(|record| engine.restore_data_record(record));
+    decoded.retired.into_iter().for_each(|meta| engine.restore_retired(meta));
+    decoded.history.into_iter().for_each(|entry| engine.restore_history_entry(entry));
+    decoded.backups.into_iter().for_each(|backup| engine.restore_backup(backup));
+    engine.restore_transfers(decoded.transfers);
+    decoded.principals.into_iter().for_each(|principal| engine.restore_principal(principal));
+    Ok(true)
 }

@@ -25,6 +25,7 @@ pub mod external;
 #[cfg(target_arch = "wasm32")]
 pub mod indexeddb;
 pub mod memory;
+mod global_records;
 mod records;
 
 pub use database::{Database, Outcome};

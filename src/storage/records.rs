@@ -86,6 +86,25 @@ pub fn format_record() -> Write {
     Write::PutMeta { key: FORMAT_KEY.to_string(), value: format!("{{\"version\":{FORMAT_VERSION}}}") }
 }
 
+/// The prefix of the `meta` records of a Region other than the home Region:
+/// `region/<name>/`, then the key the record has in the home Region. Items need none:
+/// TableIds differ across Regions.
+const REGION_PREFIX: &str = "region/";
+
+/// The writes that persist one change made in `region`.
+pub fn region_writes_for(region: &str, change: &Change, out: &mut Vec<Write>) {
+    let start = out.len();
+    writes_for(change, out);
+    if region == crate::region::HOME {
+        return;
+    }
+    for write in &mut out[start..] {
+        if let Write::PutMeta { key, .. } | Write::DeleteMeta { key } = write {
+            *key = format!("{REGION_PREFIX}{region}/{key}");
+        }
+    }
+}
+
 /// The writes that persist one change.
 pub fn writes_for(change: &Change, out: &mut Vec<Write>) {
     match change {
@@ -268,6 +287,41 @@ pub struct Decoded {
     pub backups: Vec<Backup>,
     pub transfers: Transfers,
     pub principals: Vec<Principal>,
+}
+
+/// Splits a snapshot by Region: the home Region's records, then each other Region's
+/// (found under [`REGION_PREFIX`], the prefix removed, with a copy of the format record),
+/// each with the items of its tables.
+pub fn split_regions(snapshot: &Snapshot) -> Result<Vec<(&'static str, Snapshot)>, StorageError> {
+    let mut regions: BTreeMap<&'static str, Snapshot> = BTreeMap::new();
+    let format = snapshot.meta.iter().find(|(key, _)| key == FORMAT_KEY);
+    for (key, value) in &snapshot.meta {
+        let (region, key) = match key.strip_prefix(REGION_PREFIX) {
+            Some(rest) => {
+                let corrupt = || StorageError::Corrupt(format!("record {key} of an unknown Region"));
+                let (name, key) = rest.split_once('/').ok_or_else(corrupt)?;
+                (crate::region::named(name).ok_or_else(corrupt)?, key)
+            }
+            None => (crate::region::HOME, key.as_str()),
+        };
+        let records = regions.entry(region).or_insert_with(|| Snapshot {
+            meta: format.into_iter().filter(|_| region != crate::region::HOME).cloned().collect(),
+            items: Vec::new(),
+        });
+        records.meta.push((key.to_string(), value.clone()));
+    }
+    let mut owners: BTreeMap<String, &'static str> = BTreeMap::new();
+    for (region, records) in &regions {
+        for (key, value) in records.meta.iter().filter(|(key, _)| key.starts_with(TABLE_PREFIX)) {
+            owners.insert(decode_meta(key, value)?.id.to_string(), region);
+        }
+    }
+    for item in &snapshot.items {
+        let region = owners.get(&item.table_id).copied().unwrap_or(crate::region::HOME);
+        regions.entry(region).or_default().items.push(item.clone());
+    }
+    let home = regions.remove(crate::region::HOME).unwrap_or_default();
+    Ok(std::iter::once((crate::region::HOME, home)).chain(regions).collect())
 }
 
 /// Decodes a snapshot. `Ok(None)` means the store is empty (a new database).

@@ -6,7 +6,7 @@
 //! only when read or stored: serializing two images on every write took longer than the
 //! write itself in the engine bench.
 
-use crate::engine::REGION;
+use crate::region;
 use crate::model::{item_from_json, item_size, Item};
 use crate::stream::{parse_sequence, sequence_text, ViewType};
 use serde::Serialize;
@@ -147,7 +147,7 @@ impl StreamRecord {
             event_name: self.event.wire_name(),
             event_version: "1.1",
             event_source: "aws:dynamodb",
-            aws_region: REGION,
+            aws_region: region::current(),
             dynamodb: WireChange {
                 approximate_creation_date_time: (self.created_millis / 1000) as f64,
                 keys: &self.keys,

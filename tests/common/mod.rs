@@ -7,6 +7,8 @@ use dynaplay::engine::history::HistoryEntry;
 use dynaplay::engine::{Backup, Table, TableMeta};
 use dynaplay::kinesis::{DataRecord, DataStream};
 use dynaplay::model::{Item, KeyCode};
+use dynaplay::global::{PendingWrite, Replica};
+use dynaplay::region;
 use dynaplay::storage::memory::MemoryStore;
 use dynaplay::storage::{Database, Outcome};
 use dynaplay::Error;
@@ -35,8 +37,14 @@ impl Harness {
         self.send_with(operation, body, &RequestOptions::default())
     }
 
-    /// [`Harness::send`] with request options (the principal it runs as). (Not every
-    /// test binary sends as a principal.)
+    /// [`Harness::send`] to the endpoint of `region` (the home Region when None). (Not
+    /// every test binary names Regions.)
+    #[allow(dead_code)]
+    pub fn send_in(&mut self, region: Option<&str>, operation: &str, body: &str) -> Result<String, Error> {
+        self.send_with(operation, body, &RequestOptions { region: Some(named_region(region)), ..RequestOptions::default() })
+    }
+
+    /// [`Harness::send`] with request options (the Region, the principal it runs as).
     #[allow(dead_code)]
     pub fn send_with(&mut self, operation: &str, body: &str, options: &RequestOptions) -> Result<String, Error> {
         match self.db.execute_with(operation, body, options)? {
@@ -80,6 +88,7 @@ impl Harness {
         assert_eq!(kinesis_of(&self.db), kinesis_of(&reopened), "Kinesis streams or records differ");
         assert_eq!(history_of(&self.db), history_of(&reopened), "point-in-time recovery history differs");
         assert_eq!(backups_of(&self.db), backups_of(&reopened), "backups differ");
+        assert_eq!(global_of(&self.db), global_of(&reopened), "global tables or writes on their way differ");
         let transfers_differ = "buckets, exports and imports differ";
         assert_eq!(self.db.engine().transfers(), reopened.engine().transfers(), "{transfers_differ}");
         let principals = |db: &Database| db.engine().principals().cloned().collect::<Vec<_>>();
@@ -89,7 +98,15 @@ impl Harness {
 
 /// Every stream record in memory, as (stream ARN, stored form).
 pub fn stream_records_of(db: &Database) -> Vec<(String, String)> {
-    db.engine().stream_log().all().map(|record| (record.stream.to_string(), record.to_stored())).collect()
+    let records = db.regions().engines().flat_map(|engine| engine.stream_log().all());
+    records.map(|record| (record.stream.to_string(), record.to_stored())).collect()
+}
+
+/// Every global table's replicas and every write on its way to a replica.
+pub fn global_of(db: &Database) -> (Vec<(String, Vec<Replica>)>, Vec<PendingWrite>) {
+    let regions = db.regions();
+    let groups = regions.groups().map(|(table, replicas)| (table.to_string(), replicas.to_vec())).collect();
+    (groups, regions.pending().cloned().collect())
 }
 
 /// Every Kinesis data stream and record in memory.
@@ -121,5 +138,11 @@ pub fn state_of(db: &Database) -> Vec<TableState> {
             .map(|position| (table.index_entries(position).cloned().collect(), table.index_stats(position)))
             .collect()
     };
-    db.engine().tables().map(|table| (table.meta.clone(), items_of(table), indexes_of(table))).collect()
+    let tables = db.regions().engines().flat_map(|engine| engine.tables());
+    tables.map(|table| (table.meta.clone(), items_of(table), indexes_of(table))).collect()
+}
+
+/// The Region a test names (the home Region when None); it must be one Dynaplay simulates.
+pub fn named_region(region: Option<&str>) -> &'static str {
+    region.map_or(Some(region::HOME), region::named).expect("a Region Dynaplay simulates")
 }

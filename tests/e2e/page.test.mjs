@@ -1625,6 +1625,28 @@ describe("playground page", { timeout: 240_000 }, () => {
       assertClean(t, seen);
     }));
 
+  test("global tables: a replica added in eu-west-1, the lag set, and the conflict demo says which write won", (t) =>
+    withPage("global-tables", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-global#designer`);
+      await createTableInDesigner(page, { name: "Songs", pk: "id" });
+      await showPanel(page, "global");
+      await page.getByTestId("gt-region").selectOption("eu-west-1");
+      await page.getByTestId("gt-add").click();
+      await page.getByTestId("gt-output").filter({ hasText: "Replica added in eu-west-1" }).waitFor();
+      assert.deepEqual(await page.getByTestId("gt-replica").allTextContents(), ["us-east-1 (this table)", "eu-west-1 ACTIVE"]);
+      await page.getByTestId("gt-lag").fill("5000");
+      await page.getByTestId("gt-set-lag").click();
+      await page.getByTestId("gt-output").filter({ hasText: "5000 ms" }).waitFor();
+      await page.getByTestId("gt-conflict").click();
+      const output = page.getByTestId("gt-output");
+      await output.filter({ hasText: "last writer wins" }).waitFor();
+      const text = await output.textContent();
+      assert.match(text, /Before the 5000 ms lag passed, each replica held its own write:\n  us-east-1 +written in us-east-1\n  eu-west-1 +written in eu-west-1/);
+      assert.match(text, /After the lag:\n  us-east-1 +written in eu-west-1\n  eu-west-1 +written in eu-west-1/);
+      await screenshot(t, page, "global-tables", { fullPage: true });
+      assertClean(t, seen);
+    }));
+
   test("triggers: a function on a NEW_IMAGE stream, one bad record bisected out to the failure list", (t) =>
     withPage("triggers", async (page, seen) => {
       await openPlayground(page, `${server.url}?db=e2e-triggers#designer`);

@@ -53,9 +53,12 @@ test("the AWS SDK bundled for the browser runs against the page's database", asy
     transaction: { isClass: true, codes: ["ConditionalCheckFailed"] },
     streams: 1,
   });
-  // What the SDK wrote went to the page's IndexedDB database: it is there after a reload.
+  // What the SDK wrote went to the page's IndexedDB database, in the client's Region
+  // (eu-west-1): it is there after a reload.
   await openPlayground(page, server.url);
-  const stored = await page.evaluate(() => globalThis.dynaplay.db.send("GetItem", { TableName: "SdkNotes", Key: { id: { S: "n1" } } }));
+  const stored = await page.evaluate(() =>
+    globalThis.dynaplay.db.send("GetItem", { TableName: "SdkNotes", Key: { id: { S: "n1" } } }, { region: "eu-west-1" }),
+  );
   assert.deepEqual(stored.Item, { id: { S: "n1" }, text: { S: "hello" }, stars: { N: "3" } });
   assertClean(t, seen);
   await page.close();

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import {
   ConditionalCheckFailedException,
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   DynamoDBServiceException,
   GetItemCommand,
@@ -15,13 +16,14 @@ import {
   TransactionCanceledException,
   TransactWriteItemsCommand,
   UpdateItemCommand,
+  UpdateTableCommand,
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDBStreamsClient, DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand } from "@aws-sdk/client-dynamodb-streams";
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand as DocQueryCommand } from "@aws-sdk/lib-dynamodb";
 
 const { Database, dynaplayHandler } = await import(new URL("../../dist-npm/node.js", import.meta.url));
 
-const config = (db) => ({ region: "us-east-1", credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" }, requestHandler: dynaplayHandler(db) });
+const config = (db, region = "us-east-1") => ({ region, credentials: { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" }, requestHandler: dynaplayHandler(db) });
 
 /** A fresh database with table Orders (customer, id), streams on, and its client. */
 async function setUp() {
@@ -207,4 +209,21 @@ test("dynaplayHandler(db, { dax }) reads through a DAX cluster: stale after a wr
   const { Clusters } = await db.send("Dynaplay.DescribeDaxClusters", {});
   assert.equal(Clusters[0].Statistics.ItemCacheHits, 2);
   assert.equal(Clusters[0].LastRequest.Cache, "PASS_THROUGH");
+});
+
+test("clients of two Regions see a global table's replicas: stale, then converged after the replication delay", async () => {
+  const { db, client: east } = await setUp();
+  const west = new DynamoDBClient(config(db, "eu-west-1"));
+  await db.send("Dynaplay.SetClock", { Rate: 0 });
+  await east.send(new UpdateTableCommand({ TableName: "Orders", ReplicaUpdates: [{ Create: { RegionName: "eu-west-1" } }] }));
+  const key = { customer: { S: "bo" }, id: { N: "1" } };
+  await east.send(new PutItemCommand({ TableName: "Orders", Item: { ...key, amount: { N: "5" } } }));
+  const stale = await west.send(new GetItemCommand({ TableName: "Orders", Key: key, ConsistentRead: true }));
+  assert.equal(stale.Item, undefined);
+  await db.send("Dynaplay.SetClock", { AdvanceMillis: 1000 });
+  const converged = await west.send(new GetItemCommand({ TableName: "Orders", Key: key }));
+  assert.deepEqual(converged.Item, { ...key, amount: { N: "5" } });
+  const { Table } = await west.send(new DescribeTableCommand({ TableName: "Orders" }));
+  assert.equal(Table.TableArn, "arn:aws:dynamodb:eu-west-1:000000000000:table/Orders");
+  assert.deepEqual(Table.Replicas, [{ RegionName: "us-east-1", ReplicaStatus: "ACTIVE" }]);
 });

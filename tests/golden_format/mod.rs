@@ -15,7 +15,9 @@
 //! ResourceNotFoundException: Requested resource not found
 //! ```
 //! An operation line `GetItem as alice` runs the request as the principal `alice`
-//! (docs/access-control.md) instead of the account root.
+//! (docs/access-control.md) instead of the account root. The operation line may name
+//! the Region whose endpoint the request reaches after an `@` (`GetItem @eu-west-1`,
+//! before any `as`); without one it reaches the home Region, us-east-1.
 //!
 //! An expected `ignore` accepts any successful response (for set-up steps); an
 //! expected JSON object is compared as JSON; anything else is the exact error text
@@ -61,6 +63,10 @@ pub const FILES: &[(&str, &str)] = &[
     ("expr_paths_placeholders.txt", include_str!("../golden/expr_paths_placeholders.txt")),
     ("expr_update_actions.txt", include_str!("../golden/expr_update_actions.txt")),
     ("expr_update_errors.txt", include_str!("../golden/expr_update_errors.txt")),
+    ("global_tables_autoscaling.txt", include_str!("../golden/global_tables_autoscaling.txt")),
+    ("global_tables_basic.txt", include_str!("../golden/global_tables_basic.txt")),
+    ("global_tables_errors.txt", include_str!("../golden/global_tables_errors.txt")),
+    ("global_tables_settings.txt", include_str!("../golden/global_tables_settings.txt")),
     ("import_basic.txt", include_str!("../golden/import_basic.txt")),
     ("import_errors.txt", include_str!("../golden/import_errors.txt")),
     ("index_backfill.txt", include_str!("../golden/index_backfill.txt")),
@@ -252,6 +258,9 @@ pub struct Step {
     pub operation: String,
     /// The principal the request runs as (`Operation as name`); None: the account root.
     pub principal: Option<String>,
+    /// The Region whose endpoint the request reaches, when the operation line names one
+    /// after `@` (`GetItem @eu-west-1`); the home Region otherwise.
+    pub region: Option<String>,
     pub request: String,
     expected: String,
     line: usize,
@@ -273,9 +282,14 @@ pub fn parse_steps(text: &str) -> Vec<Step> {
             Some((operation, principal)) => (operation, Some(principal.trim().to_string())),
             None => (operation, None),
         };
+        let (operation, region) = match operation.split_once(" @") {
+            Some((operation, region)) => (operation, Some(region.trim().to_string())),
+            None => (operation, None),
+        };
         steps.push(Step {
             operation: operation.trim().into(),
             principal,
+            region,
             request: request.into(),
             expected: expected.trim().into(),
             line,

@@ -10,6 +10,7 @@ export const PANELS = [
   ["streams", "Streams"],
   ["capacity", "Capacity"],
   ["s3", "S3"],
+  ["global", "Global tables"],
 ] as const;
 export type Panel = (typeof PANELS)[number][0];
 

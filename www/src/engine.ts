@@ -7,6 +7,8 @@ import type { Database, SendOptions } from "../pkg/dynaplay.js";
 export type { SendOptions };
 import { type CancellationReason, cancellationReasonsOf } from "./cancellation";
 
+export type { SendOptions };
+
 type EngineModule = typeof import("../pkg/dynaplay.js");
 
 // The path is relative to the bundle (www/dist/playground.js), and esbuild leaves it alone.
@@ -81,8 +83,8 @@ export class Session extends EventTarget {
     super();
   }
 
-  /** Runs one request; OPTIONS may name the principal it runs as (docs/access-control.md)
-   *  and a DAX cluster to go through (docs/dax.md). */
+  /** Runs one request; OPTIONS may name the principal it runs as (docs/access-control.md),
+   *  a DAX cluster to go through (docs/dax.md) and the Region it reaches (docs/global-tables.md). */
   async send<T = any>(operation: string, request: string | object, options?: SendOptions): Promise<Outcome<T>> {
     const started = performance.now();
     if (this.dead) {

@@ -20,6 +20,7 @@ import { type ConsoleState, createConsole } from "./console";
 import { createDesigner } from "./designer";
 import { h, uid } from "./dom";
 import { defaultEmbedDatabase, heightValue, isPanel, type Panel, PANELS, parsePanels } from "./embedconfig";
+import { createGlobalTables } from "./globaltables";
 import { loadEngine } from "./engine";
 import { createItems } from "./items";
 import { applyPresetOnce, type Preset, parsePreset, presetText } from "./preset";
@@ -122,6 +123,7 @@ class DynaplayPlayground extends HTMLElement {
       streams: () => streams.element,
       capacity: () => capacity.element,
       s3: () => createBuckets(state),
+      global: () => createGlobalTables(state),
     };
     // Element ids unique in the whole page, embeds included (the full page keeps "dp-…").
     const ids = page ? "dp" : uid("dp");

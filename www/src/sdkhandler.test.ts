@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { accessKeyIdOf, answerRequest, crc32, operationOf } from "./sdkhandler";
+import { accessKeyIdOf, answerRequest, crc32, operationOf, regionOf } from "./sdkhandler";
 
 test("crc32 is the IEEE CRC-32 that x-amz-crc32 carries", () => {
   assert.equal(crc32(new TextEncoder().encode("The quick brown fox jumps over the lazy dog")), 0x414fa339);
@@ -48,4 +48,17 @@ test("the signature's access key id is passed on, so that the request runs as th
   const db = { send: (...args: unknown[]) => (sent.push(args), Promise.resolve({})) };
   await answerRequest(db, "DynamoDB_20120810.ListTables", "{}", { accessKeyId: "AKIAALICE0000000001" });
   assert.deepEqual(sent, [["ListTables", "{}", { accessKeyId: "AKIAALICE0000000001" }]]);
+});
+
+test("the Region comes from the endpoint's host name, else from the signature's credential scope", async () => {
+  assert.equal(regionOf("dynamodb.eu-west-1.amazonaws.com", undefined), "eu-west-1");
+  assert.equal(regionOf("streams.dynamodb.ap-south-1.amazonaws.com", undefined), "ap-south-1");
+  const signed = "AWS4-HMAC-SHA256 Credential=AKID/20261124/us-west-2/dynamodb/aws4_request, SignedHeaders=host, Signature=00";
+  assert.equal(regionOf("127.0.0.1", signed), "us-west-2");
+  assert.equal(regionOf(undefined, undefined), undefined);
+  const sent: unknown[] = [];
+  const db = { send: (_op: string, _body: string | object, options?: object) => (sent.push(options), Promise.resolve({})) };
+  await answerRequest(db, "DynamoDB_20120810.GetItem", "{}", { region: "eu-west-1" });
+  await answerRequest(db, "DynamoDB_20120810.GetItem", "{}");
+  assert.deepEqual(sent, [{ region: "eu-west-1" }, {}]);
 });

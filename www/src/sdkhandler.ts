@@ -7,7 +7,9 @@
 // what DynamoDB's HTTP JSON protocol answers: 200 and the response body, or an error status
 // with the `__type`/`message` body, so the SDK's own exception classes, `$metadata` and the
 // DocumentClient work unchanged. `answerRequest` is the same mapping without the SDK's types:
-// `dynaplay serve` (bin/dynaplay.mjs) answers real HTTP requests with it.
+// `dynaplay serve` (bin/dynaplay.mjs) answers real HTTP requests with it. The request runs in
+// the Region the client was configured with (`regionOf`), so two clients with different
+// regions see a global table's two replicas.
 //
 // `dynaplayHandler(db, { dax: "cluster" })` sends every request through a DAX cluster made with
 // `Dynaplay.CreateDaxCluster` (docs/dax.md), as a DAX client would; without it, to the table.
@@ -17,8 +19,8 @@ export interface DynaplayDatabase {
   send(operation: string, request: string | object, options?: SendOptions): Promise<unknown>;
 }
 
-/** What one request runs with: the handler's options and the access key of its signature. */
-export type SendOptions = HandlerOptions & { accessKeyId?: string };
+/** What one request runs with: the handler's options, and the access key and Region of its signature. */
+export type SendOptions = HandlerOptions & { accessKeyId?: string; region?: string };
 
 /** Where the handler sends requests: `dax` names a DAX cluster to go through. */
 export interface HandlerOptions {
@@ -28,6 +30,7 @@ export interface HandlerOptions {
 /** The parts of the SDK's HttpRequest (@smithy) that the handler reads. */
 export interface SdkHttpRequest {
   method: string;
+  hostname?: string;
   headers: Record<string, string>;
   body?: unknown;
 }
@@ -67,8 +70,9 @@ export function dynaplayHandler(db: DynaplayDatabase, sendOptions: HandlerOption
     async handle(request, options) {
       if (options?.abortSignal?.aborted) throw abortError();
       const target = headerOf(request.headers, "x-amz-target") ?? "";
-      const accessKeyId = accessKeyIdOf(headerOf(request.headers, "authorization"));
-      const answer = await answerRequest(db, target, bodyText(request.body), { ...sendOptions, accessKeyId });
+      const authorization = headerOf(request.headers, "authorization");
+      const signed = { accessKeyId: accessKeyIdOf(authorization), region: regionOf(request.hostname, authorization) };
+      const answer = await answerRequest(db, target, bodyText(request.body), { ...sendOptions, ...signed });
       const body = new TextEncoder().encode(answer.body);
       return { response: { statusCode: answer.status, headers: { ...answer.headers, "content-length": String(body.length) }, body } };
     },
@@ -80,8 +84,9 @@ export function dynaplayHandler(db: DynaplayDatabase, sendOptions: HandlerOption
 
 /** Runs the request that `target` (the X-Amz-Target header) names and answers as DynamoDB does.
  *  `options.accessKeyId` (the signature's credentials) runs it as the principal that has that
- *  access key, if one does (docs/access-control.md); `options.dax` sends it through a DAX
- *  cluster (docs/dax.md). */
+ *  access key, if one does (docs/access-control.md); `options.region` is the Region it reaches
+ *  (the database's home Region when undefined); `options.dax` sends it through a DAX cluster
+ *  (docs/dax.md). */
 export async function answerRequest(db: DynaplayDatabase, target: string, body: string, options: SendOptions = {}): Promise<ProtocolAnswer> {
   let status = 200;
   let text: string;
@@ -98,6 +103,16 @@ export async function answerRequest(db: DynaplayDatabase, target: string, body: 
   };
   if (status !== 200) headers["x-amzn-errortype"] = errorName(text);
   return { status, headers, body: text };
+}
+
+/** The Region a signed request addresses: the one in its endpoint's host name
+ *  (`dynamodb.eu-west-1.amazonaws.com`, `streams.dynamodb.eu-west-1.amazonaws.com`), else the
+ *  one in its signature's credential scope (`Credential=AKID/20261124/eu-west-1/dynamodb/...`),
+ *  which a client with a custom endpoint such as `dynaplay serve` still signs with. */
+export function regionOf(hostname: string | undefined, authorization: string | undefined): string | undefined {
+  const host = /^(?:streams\.)?dynamodb\.([a-z0-9-]+)\.amazonaws\.com$/.exec(hostname ?? "");
+  if (host) return host[1];
+  return /Credential=[^/,]+\/\d{8}\/([a-z0-9-]+)\//.exec(authorization ?? "")?.[1];
 }
 
 /** The engine's name for the operation a target names: DynamoDB's without their prefix;

@@ -5,7 +5,7 @@
 // checked: any access key works, as with DynamoDB Local.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { accessKeyIdOf, answerRequest, type DynaplayDatabase } from "./sdkhandler";
+import { accessKeyIdOf, answerRequest, regionOf, type DynaplayDatabase } from "./sdkhandler";
 
 export interface ServeOptions {
   /** The port to listen on; 0 lets the system pick one. Default 8000. */
@@ -57,8 +57,9 @@ async function answer(database: DynaplayDatabase, request: IncomingMessage, resp
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const target = request.headers["x-amz-target"];
-  const accessKeyId = accessKeyIdOf(request.headers.authorization);
-  const reply = await answerRequest(database, typeof target === "string" ? target : "", Buffer.concat(chunks).toString("utf8"), { accessKeyId });
+  const authorization = typeof request.headers.authorization === "string" ? request.headers.authorization : undefined;
+  const signed = { accessKeyId: accessKeyIdOf(authorization), region: regionOf(undefined, authorization) };
+  const reply = await answerRequest(database, typeof target === "string" ? target : "", Buffer.concat(chunks).toString("utf8"), signed);
   send(response, reply.status, reply.headers, reply.body);
 }
 

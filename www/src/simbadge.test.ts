@@ -35,4 +35,9 @@ test("each knob and the clock rate, in words", () => {
     ["clock paused", "adaptive capacity off", "throttling off", "partitions split at 4.0 KB", "GSI delay 5 s", "new GSIs backfill for 1 min", "item collections limited to 4.0 KB", "transactions last 250 ms", "TTL deletions 1 h late"],
   );
   assert.deepEqual(nonDefaultSettings({ ...DEFAULTS, Clock: { Rate: 60 } }), ["clock 60x"]);
+  assert.deepEqual(nonDefaultSettings({ ...DEFAULTS, ReplicationDelayMillis: 1000, ReplicationDelays: [] }), []);
+  assert.deepEqual(
+    nonDefaultSettings({ ...DEFAULTS, ReplicationDelayMillis: 0, ReplicationDelays: [{ SourceRegion: "us-east-1", DestinationRegion: "eu-west-1", DelayMillis: 5 }] }),
+    ["replication lag 0 ms", "1 Region pair with their own lag"],
+  );
 });

@@ -19,8 +19,14 @@ export interface SimulationSettings {
   ItemCollectionSizeLimitBytes: number;
   TransactionDurationMillis: number;
   TtlSweepDelayMillis: number;
+  /** Absent from engines older than global tables. */
+  ReplicationDelayMillis?: number;
+  ReplicationDelays?: unknown[];
   Clock: { Rate: number };
 }
+
+/** The replication lag of global tables by default (docs/global-tables.md). */
+const DEFAULT_REPLICATION_DELAY_MILLIS = 1000;
 
 const TEN_GB = 10 * 1024 ** 3;
 const millis = (ms: number) => (ms < 1000 ? `${ms} ms` : formatDuration(ms / 1000));
@@ -38,6 +44,10 @@ export function nonDefaultSettings(config: SimulationSettings): string[] {
   if (config.ItemCollectionSizeLimitBytes !== TEN_GB) changed.push(`item collections limited to ${formatBytes(config.ItemCollectionSizeLimitBytes)}`);
   if (config.TransactionDurationMillis !== 0) changed.push(`transactions last ${millis(config.TransactionDurationMillis)}`);
   if (config.TtlSweepDelayMillis !== 0) changed.push(`TTL deletions ${millis(config.TtlSweepDelayMillis)} late`);
+  const replication = config.ReplicationDelayMillis ?? DEFAULT_REPLICATION_DELAY_MILLIS;
+  if (replication !== DEFAULT_REPLICATION_DELAY_MILLIS) changed.push(`replication lag ${millis(replication)}`);
+  const pairs = config.ReplicationDelays?.length ?? 0;
+  if (pairs > 0) changed.push(`${pairs} Region pair${pairs === 1 ? "" : "s"} with their own lag`);
   return changed;
 }
 

@@ -50,7 +50,8 @@ export class AppState extends EventTarget {
   }
 
   /** Sends a request through the open database (or answers that none is open), as the
-   *  principal OPTIONS name, if any, and through the DAX cluster they name, if any. */
+   *  principal OPTIONS name, if any, through the DAX cluster they name, if any, to the
+   *  Region they name (us-east-1 by default). */
   async send<T = any>(operation: string, request: string | object, options?: SendOptions): Promise<Outcome<T>> {
     if (!this.session) {
       return { ok: false, error: { name: "NoDatabase", type: null, message: "No database is open" }, ms: 0 };

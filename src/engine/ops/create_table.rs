@@ -1,7 +1,8 @@
 //! CreateTable: a new, empty table; and the billing and capacity rules every table obeys.
 
 use crate::engine::ops::tags::check_tag_count;
-use crate::engine::{BillingMode, Change, Engine, Table, TableMeta, REGION};
+use crate::engine::{BillingMode, Change, Engine, Table, TableMeta};
+use crate::region;
 use crate::error::{Error, ErrorKind, Result};
 
 /// The largest capacity a request may name at all; larger values are "out of bounds".
@@ -96,27 +97,27 @@ fn provisioned_units(billing: &BillingMode) -> (u64, u64) {
 }
 
 fn check_table_limit(unit: &str, requested: u64) -> Result<()> {
-    let limit = Engine::TABLE_MAX_CAPACITY_UNITS;
+    let (limit, region) = (Engine::TABLE_MAX_CAPACITY_UNITS, region::current());
     if requested <= limit {
         return Ok(());
     }
     Err(Error::new(
         ErrorKind::LimitExceeded,
         format!(
-            "The requested {unit}, {requested}, is above the per table maximum for the account in {REGION}. Per table maximum: {limit}. {REFER_TO_LIMITS}"
+            "The requested {unit}, {requested}, is above the per table maximum for the account in {region}. Per table maximum: {limit}. {REFER_TO_LIMITS}"
         ),
     ))
 }
 
 fn check_account_limit(unit: &str, requested: u64, reserved: u64) -> Result<()> {
-    let limit = Engine::ACCOUNT_MAX_CAPACITY_UNITS;
+    let (limit, region) = (Engine::ACCOUNT_MAX_CAPACITY_UNITS, region::current());
     if reserved + requested <= limit {
         return Ok(());
     }
     Err(Error::new(
         ErrorKind::LimitExceeded,
         format!(
-            "This request would have caused the {unit} limit to be exceeded for the account in {REGION}. Current {unit} reserved by the account: {reserved}. Limit: {limit}. Requested: {requested}. {REFER_TO_LIMITS}"
+            "This request would have caused the {unit} limit to be exceeded for the account in {region}. Current {unit} reserved by the account: {reserved}. Limit: {limit}. Requested: {requested}. {REFER_TO_LIMITS}"
         ),
     ))
 }

@@ -6,7 +6,8 @@
 //! ACTIVE once enabled (the Enable response still says ENABLING, as DynamoDB's does)
 //! and DISABLED once disabled (docs/differences.md).
 
-use crate::engine::{Change, Engine, KinesisDestination, TimestampPrecision, ACCOUNT_ID, REGION};
+use crate::engine::{Change, Engine, KinesisDestination, TimestampPrecision, ACCOUNT_ID};
+use crate::region;
 use crate::error::{Error, ErrorKind, Result};
 use crate::kinesis::{
     parse_stream_arn, Consumer, DataRecord, DataStream, StreamMode, MAX_RETENTION_HOURS, MIN_RETENTION_HOURS,
@@ -57,11 +58,12 @@ impl Engine {
             return Err(stream_error(ErrorKind::ResourceInUse, name, "already exists."));
         }
         let current: u64 = self.kinesis.streams().map(|stream| u64::from(stream.shard_count)).sum();
+        let region = region::current();
         if current + u64::from(shard_count) > ACCOUNT_SHARD_LIMIT {
             return Err(Error::new(
                 ErrorKind::LimitExceeded,
                 format!(
-                    "This request would exceed the shard limit for the account {ACCOUNT_ID} in {REGION}. Current limit of shards: {ACCOUNT_SHARD_LIMIT}, Current number of shards: {current}, Requested number of shards: {shard_count}."
+                    "This request would exceed the shard limit for the account {ACCOUNT_ID} in {region}. Current limit of shards: {ACCOUNT_SHARD_LIMIT}, Current number of shards: {current}, Requested number of shards: {shard_count}."
                 ),
             ));
         }
@@ -283,7 +285,7 @@ impl Engine {
         };
         let stream_name = Rc::from(stream.name.as_str());
         let document = json!({
-            "awsRegion": REGION,
+            "awsRegion": region::current(),
             "eventID": event_id.unwrap_or_else(|| self.ids.hex128()),
             "eventName": EventName::of(old, new).wire_name(),
             "userIdentity": identity,

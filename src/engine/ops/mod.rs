@@ -13,6 +13,7 @@ pub mod pitr;
 pub mod put;
 pub mod query;
 pub mod resource_policy;
+pub mod replica;
 pub mod scan;
 pub mod streams;
 pub mod tags;

@@ -1,7 +1,8 @@
 //! TagResource, UntagResource and ListTagsOfResource: tags on tables, which requests name
 //! by table ARN.
 
-use crate::engine::{Engine, Table, ACCOUNT_ID, REGION};
+use crate::engine::{Engine, Table, ACCOUNT_ID};
+use crate::region;
 use crate::error::{Error, ErrorKind, Result};
 
 impl Engine {
@@ -30,7 +31,7 @@ impl Engine {
             Some("stream") => return Err(arn_not_found(arn)),
             _ => return Err(arn_error(arn, ArnProblem::NotDynamoDb)),
         }
-        if partition != "aws" || region != REGION || account != ACCOUNT_ID || !is_table_name(name) {
+        if partition != "aws" || region != region::current() || account != ACCOUNT_ID || !is_table_name(name) {
             return Err(arn_error(arn, ArnProblem::Elsewhere));
         }
         Ok(name)
