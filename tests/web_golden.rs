@@ -35,7 +35,7 @@ async fn send(db: &Database, operation: &str, request: &str) -> Result<String, S
 async fn golden_files_against_indexeddb() {
     for (name, text) in FILES {
         let db_name = format!("golden-{name}-{}", js_sys::Math::random().to_bits());
-        let db = Database::open(db_name).await.expect("the database opens");
+        let db = Database::open(db_name, None).await.expect("the database opens");
         let mut captures = Captures::default();
         for step in parse_steps(text) {
             let outcome = send(&db, &step.operation, &captures.substitute(&step.request)).await;

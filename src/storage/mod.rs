@@ -28,7 +28,7 @@ pub mod memory;
 mod records;
 
 pub use database::{Database, Outcome};
-pub use records::{Batch, Snapshot, StoredItem, Write, FORMAT_VERSION};
+pub use records::{pack, unpack, Batch, Snapshot, StoredItem, Write, FORMAT_VERSION};
 
 use std::fmt;
 
