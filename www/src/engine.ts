@@ -74,6 +74,8 @@ export class Session extends EventTarget {
   constructor(
     readonly name: string,
     private db: Database,
+    /** Whether the database is encrypted with a passphrase (docs/encryption.md). */
+    readonly encrypted: boolean,
   ) {
     super();
   }
@@ -106,12 +108,16 @@ export class Session extends EventTarget {
   }
 }
 
-export async function openSession(name: string): Promise<Session> {
+/** Opens `name`; with a passphrase, an encrypted database (a new one is created encrypted). */
+export async function openSession(name: string, passphrase?: string): Promise<Session> {
   const engine = await loadEngine();
-  const db = await engine.Database.open(name);
+  const db = await engine.Database.open(name, passphrase ? { passphrase } : undefined);
   (globalThis as any).dynaplay = { db, Database: engine.Database };
-  return new Session(name, db);
+  return new Session(name, db, Boolean(passphrase));
 }
+
+/** True for the errors of opening an encrypted database without its passphrase or with a wrong one. */
+export const needsPassphrase = (e: ApiError) => e.name === "PassphraseRequiredError" || e.name === "WrongPassphraseError";
 
 /** Deletes a database's IndexedDB storage. The database must be closed first. */
 export function deleteStorage(name: string): Promise<void> {
