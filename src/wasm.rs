@@ -91,6 +91,13 @@ export interface DatabaseStats {
 }
 "#;
 
+#[wasm_bindgen]
+extern "C" {
+    /// The options of `Database.open` (the `OpenOptions` interface above).
+    #[wasm_bindgen(typescript_type = "OpenOptions")]
+    pub type OpenOptions;
+}
+
 /// Real time for the engine: `SystemTime` panics on wasm32.
 struct JsClock;
 
@@ -189,10 +196,7 @@ impl Database {
     /// Opens (or creates) the database `name`, kept in the IndexedDB database
     /// `dynaplay:<name>`. Rejects when another tab or window has it open. With
     /// `{ passphrase }` a new database is encrypted, and an encrypted one needs it.
-    pub async fn open(
-        name: String,
-        #[wasm_bindgen(unchecked_param_type = "OpenOptions")] options: Option<JsValue>,
-    ) -> Result<Database, JsValue> {
+    pub async fn open(name: String, options: Option<OpenOptions>) -> Result<Database, JsValue> {
         console_error_panic_hook::set_once();
         let passphrase = match options.filter(|options| options.is_object()) {
             Some(options) => passphrase(&Reflect::get(&options, &"passphrase".into())?)?,
@@ -291,7 +295,8 @@ impl Database {
     }
 
     /// Re-encrypts every stored record under a key derived from `new`, in one IndexedDB
-    /// transaction, once the requests already sent are stored. `old` is the current
+    /// transaction between two commits (the one under way finishes first; requests still
+    /// waiting are stored after it, under the new key). `old` is the current
     /// passphrase; `null` as `old` encrypts a database kept in clear, `null` as `new`
     /// stores it in clear again. Rejects, changing nothing, when `old` is wrong.
     #[wasm_bindgen(js_name = changePassphrase, unchecked_return_type = "Promise<void>")]

@@ -291,7 +291,7 @@ async fn a_memory_database_needs_no_storage() {
 
 async fn open_encrypted(name: &str, passphrase: &str) -> Result<Database, JsValue> {
     let options = JSON::parse(&json!({ "passphrase": passphrase }).to_string()).expect("options");
-    Database::open(name.to_string(), Some(options)).await
+    Database::open(name.to_string(), Some(options.unchecked_into())).await
 }
 
 /// Changes the passphrase; `None` stands for `null`.

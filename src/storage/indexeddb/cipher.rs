@@ -4,8 +4,8 @@
 //! 1. [`Keys::create`] (a new passphrase) draws a random salt, derives a 256-bit master
 //!    key with PBKDF2-HMAC-SHA-256 and [`ITERATIONS`] rounds, and from it with HKDF an
 //!    AES-256-GCM key for record contents and an HMAC-SHA-256 key for record names. The
-//!    [`Envelope`] (salt, rounds, and a check value: a known text encrypted with the new
-//!    key) is the one record stored in clear.
+//!    envelope record (salt, rounds, and a check value: a known text encrypted with the
+//!    new key) is the one record stored in clear.
 //! 2. [`Keys::unlock`] derives the keys again from a stored envelope and a passphrase; a
 //!    check value that does not decrypt means a wrong passphrase.
 //! 3. A record's stored name is [`Keys::name_all`]: the first 128 bits of the HMAC of
@@ -18,7 +18,7 @@
 
 use crate::model::{base64_decode, base64_encode};
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
-use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -99,19 +99,6 @@ pub enum PassphraseError {
     NotEncrypted,
 }
 
-/// The envelope record: how the keys are derived, and the check value.
-#[derive(Serialize, Deserialize)]
-struct Envelope {
-    version: u32,
-    kdf: String,
-    iterations: u32,
-    /// Base64 of the PBKDF2 salt.
-    salt: String,
-    cipher: String,
-    /// Base64 of the IV and ciphertext of [`CHECK_TEXT`].
-    check: String,
-}
-
 /// The keys of an unlocked store.
 pub struct Keys {
     /// The AES-GCM `CryptoKey` (not extractable) for record contents.
@@ -128,15 +115,12 @@ impl Keys {
         let salt = random_bytes(SALT_BYTES)?;
         let (content, names) = derive(passphrase, &salt, ITERATIONS).await?;
         let check = sealed(&content, CHECK_TEXT.as_bytes())?.finish().await?;
-        let envelope = Envelope {
-            version: ENVELOPE_VERSION,
-            kdf: KDF.into(),
-            iterations: ITERATIONS,
-            salt: base64_encode(&salt.to_vec()),
-            cipher: CIPHER.into(),
-            check: base64_encode(&check.to_vec()),
-        };
-        let envelope = serde_json::to_string(&envelope).map_err(|error| JsValue::from_str(&error.to_string()))?;
+        // Written by hand rather than by a serde derive, which would cost the wasm a
+        // deserializer of its own; base64 needs no escaping.
+        let (salt, check) = (base64_encode(&salt.to_vec()), base64_encode(&check.to_vec()));
+        let envelope = format!(
+            r#"{{"version":{ENVELOPE_VERSION},"kdf":"{KDF}","iterations":{ITERATIONS},"salt":"{salt}","cipher":"{CIPHER}","check":"{check}"}}"#
+        );
         Ok(Keys { content, names, envelope })
     }
 
@@ -144,13 +128,16 @@ impl Keys {
     /// Outer error: the envelope is unreadable or WebCrypto failed.
     pub async fn unlock(envelope: &str, passphrase: &str) -> Result<Result<Keys, PassphraseError>, JsValue> {
         let unreadable = || JsValue::from_str("the encryption record is unreadable");
-        let parsed: Envelope = serde_json::from_str(envelope).map_err(|_| unreadable())?;
-        if parsed.version != ENVELOPE_VERSION || parsed.kdf != KDF || parsed.cipher != CIPHER {
+        let parsed: Value = serde_json::from_str(envelope).map_err(|_| unreadable())?;
+        let text = |field: &str| parsed[field].as_str().ok_or_else(unreadable);
+        let version = parsed["version"].as_u64();
+        if version != Some(ENVELOPE_VERSION.into()) || text("kdf")? != KDF || text("cipher")? != CIPHER {
             return Err(JsValue::from_str("the encryption record names a scheme this Dynaplay does not know"));
         }
-        let salt = base64_decode(&parsed.salt).map_err(|_| unreadable())?;
-        let check = Uint8Array::from(base64_decode(&parsed.check).map_err(|_| unreadable())?.as_slice());
-        let (content, names) = derive(passphrase, &Uint8Array::from(salt.as_slice()), parsed.iterations).await?;
+        let iterations = parsed["iterations"].as_u64().and_then(|n| u32::try_from(n).ok()).ok_or_else(unreadable)?;
+        let salt = base64_decode(text("salt")?).map_err(|_| unreadable())?;
+        let check = Uint8Array::from(base64_decode(text("check")?).map_err(|_| unreadable())?.as_slice());
+        let (content, names) = derive(passphrase, &Uint8Array::from(salt.as_slice()), iterations).await?;
         let opened = match opening(&content, &check) {
             Ok(promise) => JsFuture::from(promise).await.ok().map(|plain| Uint8Array::new(&plain).to_vec()),
             Err(_) => None,
