@@ -246,7 +246,7 @@ impl Stored {
         self.meta.iter().find(|(key, _)| key == ENVELOPE_KEY).and_then(|(_, value)| value.as_string())
     }
 
-    /// The records in clear, in the order a database in clear holds them.
+    /// The records in clear; `meta` in the order a database in clear holds them.
     async fn decrypt(self, keys: Option<&Keys>) -> Result<Snapshot, StorageError> {
         let Some(keys) = keys else {
             let text = |value: JsValue| value.as_string().ok_or_else(|| corrupt("a record's value is not text"));
@@ -272,13 +272,14 @@ impl Stored {
                 .ok_or_else(|| corrupt("a decrypted record is malformed"))
         };
         let mut meta = meta_texts.iter().map(|text| unpacked(text)).collect::<Result<Vec<_>, _>>()?;
-        let mut items = table_ids
+        let items = table_ids
             .into_iter()
             .zip(&item_texts)
             .map(|(table_id, text)| unpacked(text).map(|(key, value)| StoredItem { table_id, key, value }))
             .collect::<Result<Vec<_>, _>>()?;
+        // Listings built from `meta` records (backups, exports) follow their key order;
+        // items go into ordered maps, so their order does not matter.
         meta.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        items.sort_unstable_by(|a, b| (&a.table_id, &a.key).cmp(&(&b.table_id, &b.key)));
         Ok(Snapshot { meta, items })
     }
 }
