@@ -345,6 +345,43 @@ async fn raw_records(name: &str) -> Vec<String> {
     records
 }
 
+/// Flips the last byte of the first stored item of database `name`, as someone with
+/// the browser profile could.
+async fn tamper_with_an_item(name: &str) {
+    let factory: IdbFactory = Reflect::get(&js_sys::global(), &"indexedDB".into()).expect("indexedDB").unchecked_into();
+    let request = factory.open(&format!("dynaplay:{name}")).expect("open");
+    let opened = Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+    });
+    JsFuture::from(opened).await.expect("the database opens");
+    let db: web_sys::IdbDatabase = request.result().expect("a database").unchecked_into();
+    let read = db.transaction_with_str("items").expect("a transaction");
+    let (keys, values) = {
+        let store = read.object_store("items").expect("the store");
+        (store.get_all_keys().expect("getAllKeys"), store.get_all().expect("getAll"))
+    };
+    let done = Promise::new(&mut |resolve, reject| {
+        read.set_oncomplete(Some(&resolve));
+        read.set_onabort(Some(&reject));
+    });
+    JsFuture::from(done).await.expect("the read completes");
+    let key = Array::from(&keys.result().expect("keys")).get(0);
+    let value = js_sys::Uint8Array::new(&Array::from(&values.result().expect("values")).get(0));
+    let last = value.length() - 1;
+    value.set_index(last, value.get_index(last) ^ 1);
+    let transaction: js_sys::Function = Reflect::get(&db, &"transaction".into()).expect("transaction").unchecked_into();
+    let write: web_sys::IdbTransaction =
+        transaction.call2(&db, &"items".into(), &"readwrite".into()).expect("a readwrite transaction").unchecked_into();
+    write.object_store("items").expect("the store").put_with_key(&value, &key).expect("put");
+    let done = Promise::new(&mut |resolve, reject| {
+        write.set_oncomplete(Some(&resolve));
+        write.set_onabort(Some(&reject));
+    });
+    JsFuture::from(done).await.expect("the write completes");
+    db.close();
+}
+
 /// The lowercase hex of a text's bytes, as item keys are stored in clear.
 fn hex(text: &str) -> String {
     text.bytes().map(|byte| format!("{byte:02x}")).collect()
@@ -394,6 +431,12 @@ async fn an_encrypted_database_cannot_be_read_without_its_passphrase() {
     let described = ok(&db, "DescribeTable", json!({"TableName": "Vault"})).await;
     assert!(described["Table"]["LatestStreamArn"].is_string(), "the stream setting survived");
     closed(&db).await;
+
+    // A stored record altered by one bit: the database refuses to open rather than read it.
+    tamper_with_an_item(&name).await;
+    let error = open_encrypted(&name, "correct horse").await.err().expect("an altered record");
+    assert_eq!(field(&error, "name"), "StorageError");
+    assert!(field(&error, "message").contains("corrupt"), "{}", field(&error, "message"));
     remove(&name).await;
 }
 

@@ -275,7 +275,15 @@ impl Stored {
         let items = table_ids
             .into_iter()
             .zip(&item_texts)
-            .map(|(table_id, text)| unpacked(text).map(|(key, value)| StoredItem { table_id, key, value }))
+            .map(|(table_id, text)| {
+                let (name, value) = unpacked(text)?;
+                match name.split_once('/') {
+                    Some((sealed_table_id, key)) if sealed_table_id == table_id => {
+                        Ok(StoredItem { table_id, key: key.to_string(), value })
+                    }
+                    _ => Err(corrupt("an item record is not in its table")),
+                }
+            })
             .collect::<Result<Vec<_>, _>>()?;
         // Listings built from `meta` records (backups, exports) follow their key order;
         // items go into ordered maps, so their order does not matter.
@@ -374,7 +382,10 @@ fn hidden_name(write: &Write) -> Option<String> {
 /// The text a put encrypts: the record's real name and its value.
 fn sealed_text(write: &Write) -> Option<String> {
     match write {
-        Write::PutMeta { key, value } | Write::PutItem { key, value, .. } => Some(pack(key, value)),
+        Write::PutMeta { key, value } => Some(pack(key, value)),
+        // The TableId goes inside too, so that a record moved to another table's key
+        // range is caught when it opens.
+        Write::PutItem { table_id, key, value } => Some(pack(&format!("{table_id}/{key}"), value)),
         _ => None,
     }
 }
