@@ -103,6 +103,8 @@ async function load(db, count, bio, { deadline = Infinity, chunk = 10_000 } = {}
 /** The engine's speed is measured, not the simulated throughput: a bulk load at full
  * speed would be throttled as on DynamoDB (docs/capacity.md). */
 const UNTHROTTLED = { Throttling: false };
+/** Database.open's options for an encrypted database (docs/encryption.md). */
+const PASSPHRASE = { passphrase: "bench passphrase" };
 
 async function memoryDb(count = 0, bio = BIO_1KB, create = CREATE_TABLE) {
   const db = Database.memory();
@@ -112,10 +114,11 @@ async function memoryDb(count = 0, bio = BIO_1KB, create = CREATE_TABLE) {
   return db;
 }
 
-/** A new, empty persisted database `name` with the table (any old copy deleted first). */
-async function persistedDb(name) {
+/** A new, empty persisted database `name` with the table (any old copy deleted first);
+ *  `options` as Database.open takes them (a passphrase makes it encrypted). */
+async function persistedDb(name, options) {
   await deleteIdb(`dynaplay:${name}`);
-  const db = await Database.open(name);
+  const db = await Database.open(name, options);
   await db.send("Dynaplay.Configure", UNTHROTTLED);
   await db.send("CreateTable", CREATE_TABLE);
   return db;
@@ -361,18 +364,21 @@ async function pipelinedPuts({ count, reps }) {
   return { ...result, note: `Dynaplay group-committed the ${count} puts in ${transactions(commits)}` };
 }
 
+/** The p50 ms of `list.length` awaited PutItems in a row on a new persisted database. */
+async function ackedPuts(name, list, options) {
+  const db = await persistedDb(name, options);
+  const ms = await p50(list.length, (i) => db.send("PutItem", { TableName: TABLE, Item: list[i] }));
+  await dispose(db);
+  return ms;
+}
+
 /** An awaited single PutItem on a persisted database vs one raw relaxed IndexedDB
  *  transaction holding one put; p50 ms of `count` in a row. */
 async function putAck({ count, reps }) {
   const list = items(count);
   return repeat(
     reps,
-    async () => {
-      const db = await persistedDb("bench-ack");
-      const ms = await p50(count, (i) => db.send("PutItem", { TableName: TABLE, Item: list[i] }));
-      await dispose(db);
-      return ms;
-    },
+    () => ackedPuts("bench-ack", list),
     async () => {
       const db = await rawDb("bench-raw-ack");
       const ms = await p50(count, (i) => {
@@ -386,23 +392,32 @@ async function putAck({ count, reps }) {
   );
 }
 
+/** A persisted database `name` of `count` items, closed; the ms its load took. */
+async function builtDb(name, count, options) {
+  const db = await persistedDb(name, options);
+  const loadMs = await elapsed(() => load(db, count, BIO_1KB));
+  await dispose(db);
+  return loadMs;
+}
+
+/** Items/s of one Database.open of `name` (closed again), which must hold `count` items. */
+async function openRate(name, count, options) {
+  let opened;
+  const ms = await elapsed(async () => (opened = await Database.open(name, options)));
+  const { ItemCount } = await describe(opened);
+  await dispose(opened);
+  if (ItemCount !== count) throw new Error(`reopened with ${ItemCount} items, not ${count}`);
+  return perSecond(count, ms);
+}
+
 /** Database.open of a persisted database of `count` items (closed again after each
  *  open) vs raw IndexedDB open + getAll of the very same object store; items/s. */
 async function coldOpen({ count, reps }) {
   const name = "bench-cold";
-  const db = await persistedDb(name);
-  const loadMs = await elapsed(() => load(db, count, BIO_1KB));
-  await dispose(db);
+  const loadMs = await builtDb(name, count);
   const result = await repeat(
     reps,
-    async () => {
-      let opened;
-      const ms = await elapsed(async () => (opened = await Database.open(name)));
-      const { ItemCount } = await describe(opened);
-      await dispose(opened);
-      if (ItemCount !== count) throw new Error(`reopened with ${ItemCount} items, not ${count}`);
-      return perSecond(count, ms);
-    },
+    () => openRate(name, count),
     async () => {
       let got;
       const ms = await elapsed(async () => {
@@ -416,6 +431,26 @@ async function coldOpen({ count, reps }) {
   );
   await deleteIdb(`dynaplay:${name}`);
   const note = `built by BatchWriteItem, 10,000 items in flight at a time, at ${Math.round(perSecond(count, loadMs))} items/s`;
+  return { ...result, note };
+}
+
+/** Encryption at rest (docs/encryption.md): an awaited PutItem on an encrypted database vs
+ *  the same on one in clear; p50 ms of `count` in a row. */
+async function encryptedAck({ count, reps }) {
+  const list = items(count);
+  return repeat(reps, () => ackedPuts("bench-encrypted-ack", list, PASSPHRASE), () => ackedPuts("bench-clear-ack", list));
+}
+
+/** Database.open of an encrypted database of `count` items (its key derivation included)
+ *  vs the same database in clear; items/s. */
+async function encryptedOpen({ count, reps }) {
+  const [encrypted, clear] = ["bench-encrypted-open", "bench-clear-open"];
+  const loadMs = await builtDb(encrypted, count, PASSPHRASE);
+  const clearLoadMs = await builtDb(clear, count);
+  const result = await repeat(reps, () => openRate(encrypted, count, PASSPHRASE), () => openRate(clear, count));
+  const deriveMs = await elapsed(async () => dispose(await persistedDb("bench-encrypted-empty", PASSPHRASE)));
+  for (const name of [encrypted, clear, "bench-encrypted-empty"]) await deleteIdb(`dynaplay:${name}`);
+  const note = `built by BatchWriteItem at ${Math.round(perSecond(count, loadMs))} items/s encrypted, ${Math.round(perSecond(count, clearLoadMs))} in clear; creating an empty encrypted database (one key derivation) took ${deriveMs.toFixed(0)} ms`;
   return { ...result, note };
 }
 
@@ -441,4 +476,4 @@ async function itemSize() {
   return TableSizeBytes / ItemCount;
 }
 
-window.bench = { itemSize, putItem, streamPuts, getItem, query, scan, bulkImport, pipelinedPuts, putAck, coldOpen, memory };
+window.bench = { itemSize, putItem, streamPuts, getItem, query, scan, bulkImport, pipelinedPuts, putAck, coldOpen, encryptedAck, encryptedOpen, memory };

@@ -23,12 +23,12 @@ const REPS = 5;
 const SCALES = {
   full: {
     put: 20_000, get: 20_000, queryTable: 100_000, queries: 200, scanTable: 1_000, scans: 20,
-    import: 10_000, pipelined: 1_000, acks: 100, coldOpen: 100_000,
+    import: 10_000, pipelined: 1_000, acks: 100, coldOpen: 100_000, encryptedOpen: 20_000,
     memory: 1_000_000, memorySeconds: 240,
   },
   small: {
     put: 2_000, get: 2_000, queryTable: 10_000, queries: 100, scanTable: 1_000, scans: 10,
-    import: 2_000, pipelined: 200, acks: 30, coldOpen: 10_000,
+    import: 2_000, pipelined: 200, acks: 30, coldOpen: 10_000, encryptedOpen: 2_000,
     memory: 50_000, memorySeconds: 60,
   },
 };
@@ -195,6 +195,10 @@ async function browserFigures(context, url, s, sizes) {
     row(`Awaited PutItem ack, persisted, p50 (${s.acks} in a row)`, { ...m, unit: "ms", target: ratioAtMost(1.5), baselineIs: "one raw relaxed IndexedDB transaction with one put, tx.commit()" }));
   await run("coldOpen", { count: s.coldOpen }, (m) =>
     row(`Cold open, ${n(s.coldOpen)} persisted items`, { ...m, unit: "items/s", target: ratioAtLeast(0.7), baselineIs: "raw IndexedDB open + getAll of the very same object store, Dynaplay's JSON text (getAll of item objects read about half as fast here, so this is the stricter baseline)" }));
+  await run("encryptedAck", { count: s.acks }, (m) =>
+    row(`Encrypted database: awaited PutItem ack, p50 (${s.acks} in a row)`, { ...m, unit: "ms", target: ratioAtMost(1.5), baselineIs: "the same PutItem calls on a database in clear" }));
+  await run("encryptedOpen", { count: s.encryptedOpen }, (m) =>
+    row(`Encrypted database: cold open, ${n(s.encryptedOpen)} persisted items`, { ...m, unit: "items/s", target: ratioAtLeast(0.5), baselineIs: "the same open of the same items in clear (the encrypted open includes one PBKDF2 key derivation)" }));
   try {
     const m = await navigation(context, url, REPS);
     report(row("Navigation to first GetItem (cached wasm, empty table)", {

@@ -4,6 +4,7 @@
 //! import init, { Database } from "./pkg/dynaplay.js";
 //! await init();
 //! const db = await Database.open("name");   // IndexedDB database "dynaplay:name"
+//! const secret = await Database.open("vault", { passphrase: "..." });   // encrypted
 //! const response = await db.send("PutItem", { TableName: "T", Item: { pk: { S: "a" } } });
 //! await db.send("GetItem", { TableName: "T", Key: { pk: { S: "a" } } }, { region: "eu-west-1" });
 //! await db.close();
@@ -19,6 +20,9 @@
 //! 4. The batch's tickets resolve with their parsed responses, or, when the commit
 //!    failed, memory is reverted and they reject with an `InternalServerError`.
 //!
+//! `changePassphrase` re-encrypts the store between two batches of that same loop, so
+//! no commit ever runs while records change keys.
+//!
 //! Rejections are `Error`s with `name` and `code` set to the exception's short name,
 //! `__type` to DynamoDB's full type, `message` to DynamoDB's message, `Item` for a
 //! failed condition that asked for it, and `responseBody` to the error body DynamoDB
@@ -29,11 +33,11 @@ use crate::clock::Clock;
 use crate::error::{Error, ErrorKind};
 use crate::region;
 use crate::storage::external::{self, ExternalStore};
-use crate::storage::indexeddb::{OpenError, Store};
+use crate::storage::indexeddb::{OpenError, PassphraseError, Store};
 use crate::storage::{self, Outcome, StorageError};
 use js_sys::{Function, Object, Promise, Reflect, JSON};
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -86,6 +90,13 @@ export interface SendOptions {
     region?: string;
 }
 
+/** Options of `Database.open`. */
+export interface OpenOptions {
+    /** Creates a new database encrypted with a key derived from this passphrase, and is
+     *  needed to open an encrypted one (docs/encryption.md). */
+    passphrase?: string;
+}
+
 /** Counters of a database's work since it opened. */
 export interface DatabaseStats {
     /** Operations sent. */
@@ -96,6 +107,13 @@ export interface DatabaseStats {
     failedCommits: number;
 }
 "#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The options of `Database.open` (the `OpenOptions` interface above).
+    #[wasm_bindgen(typescript_type = "OpenOptions")]
+    pub type OpenOptions;
+}
 
 /// Real time for the engine: `SystemTime` panics on wasm32.
 struct JsClock;
@@ -121,6 +139,8 @@ struct Shared {
     store: Option<Rc<Backend>>,
     /// Each queued ticket's promise settlers.
     waiting: RefCell<HashMap<u64, Settlers>>,
+    /// Passphrase changes waiting for the flush loop, oldest first.
+    rekeys: RefCell<VecDeque<Rekey>>,
     flushing: Cell<bool>,
     closed: Cell<bool>,
     /// The resolvers of the promises `close()` returned, settled once the store is closed.
@@ -131,6 +151,13 @@ struct Shared {
 struct Settlers {
     resolve: Function,
     reject: Function,
+}
+
+/// A `changePassphrase` call waiting its turn.
+struct Rekey {
+    old: Option<String>,
+    new: Option<String>,
+    settlers: Settlers,
 }
 
 /// Where a persistent database commits its batches.
@@ -157,6 +184,14 @@ impl Backend {
         }
     }
 
+    /// The IndexedDB store, the only kind a passphrase can encrypt.
+    fn indexed_db(&self) -> Option<&Store> {
+        match self {
+            Backend::IndexedDb(store) => Some(store),
+            Backend::External(_) => None,
+        }
+    }
+
     /// Where the batches go, for the message of a failed commit.
     fn medium(&self) -> &'static str {
         match self {
@@ -176,12 +211,18 @@ struct Stats {
 #[wasm_bindgen]
 impl Database {
     /// Opens (or creates) the database `name`, kept in the IndexedDB database
-    /// `dynaplay:<name>`. Rejects when another tab or window has it open.
-    pub async fn open(name: String) -> Result<Database, JsValue> {
+    /// `dynaplay:<name>`. Rejects when another tab or window has it open. With
+    /// `{ passphrase }` a new database is encrypted, and an encrypted one needs it.
+    pub async fn open(name: String, options: Option<OpenOptions>) -> Result<Database, JsValue> {
         console_error_panic_hook::set_once();
-        let (store, snapshot) = Store::open(&name).await.map_err(|error| open_error(&name, error))?;
+        let passphrase = match options.filter(|options| options.is_object()) {
+            Some(options) => passphrase(&Reflect::get(&options, &"passphrase".into())?)?,
+            None => None,
+        };
+        let opened = Store::open(&name, passphrase.as_deref()).await;
+        let (store, snapshot) = opened.map_err(|error| open_error(&name, "opened", error))?;
         let db = storage::Database::open(&snapshot, Box::new(JsClock))
-            .map_err(|error| open_error(&name, OpenError::Storage(error)))?;
+            .map_err(|error| open_error(&name, "opened", OpenError::Storage(error)))?;
         Ok(Self::new(name, db, Some(Rc::new(Backend::IndexedDb(store)))))
     }
 
@@ -199,7 +240,7 @@ impl Database {
         console_error_panic_hook::set_once();
         let opened = external::snapshot_from_js(&snapshot)
             .and_then(|snapshot| storage::Database::open(&snapshot, Box::new(JsClock)));
-        let db = opened.map_err(|error| open_error(&name, OpenError::Storage(error)))?;
+        let db = opened.map_err(|error| open_error(&name, "opened", OpenError::Storage(error)))?;
         Ok(Self::new(name, db, Some(Rc::new(Backend::External(ExternalStore::new(commit))))))
     }
 
@@ -216,6 +257,7 @@ impl Database {
             db: RefCell::new(db),
             store,
             waiting: RefCell::default(),
+            rekeys: RefCell::default(),
             flushing: Cell::new(false),
             closed: Cell::new(false),
             closing: RefCell::default(),
@@ -275,12 +317,46 @@ impl Database {
         JSON::parse(&json).unwrap_or(JsValue::UNDEFINED)
     }
 
+    /// Re-encrypts every stored record under a key derived from `new`, in one IndexedDB
+    /// transaction between two commits (the one under way finishes first; requests still
+    /// waiting are stored after it, under the new key). `old` is the current
+    /// passphrase; `null` as `old` encrypts a database kept in clear, `null` as `new`
+    /// stores it in clear again. Rejects, changing nothing, when `old` is wrong.
+    #[wasm_bindgen(js_name = changePassphrase, unchecked_return_type = "Promise<void>")]
+    pub fn change_passphrase(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string | null")] old: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | null")] new: JsValue,
+    ) -> Promise {
+        let shared = &self.shared;
+        if shared.closed.get() {
+            return Promise::reject(&closed_error(&shared.name));
+        }
+        if shared.store.as_deref().and_then(Backend::indexed_db).is_none() {
+            let message = format!("Database '{}' is not kept in IndexedDB, so it cannot be encrypted", shared.name);
+            return Promise::reject(&named_error("NotSupportedError", &message));
+        }
+        let (old, new) = match (passphrase(&old), passphrase(&new)) {
+            (Ok(old), Ok(new)) => (old, new),
+            (Err(error), _) | (_, Err(error)) => return Promise::reject(&error),
+        };
+        let promise = Promise::new(&mut |resolve, reject| {
+            shared.rekeys.borrow_mut().push_back(Rekey {
+                old: old.clone(),
+                new: new.clone(),
+                settlers: Settlers { resolve, reject },
+            });
+        });
+        self.start_flush();
+        promise
+    }
+
     /// Test hook: the next IndexedDB commit aborts after issuing its writes, as a
     /// real storage failure would. Does nothing for an in-memory database.
     #[doc(hidden)]
     #[wasm_bindgen(js_name = failNextCommit, skip_typescript)]
     pub fn fail_next_commit(&self) {
-        if let Some(Backend::IndexedDb(store)) = self.shared.store.as_deref() {
+        if let Some(store) = self.shared.store.as_deref().and_then(Backend::indexed_db) {
             store.fail_next_commit();
         }
     }
@@ -290,19 +366,47 @@ impl Database {
         let promise = Promise::new(&mut |resolve, reject| {
             self.shared.waiting.borrow_mut().insert(ticket, Settlers { resolve, reject });
         });
+        self.start_flush();
+        promise
+    }
+
+    /// Starts the flush loop unless it runs.
+    fn start_flush(&self) {
         if let Some(store) = &self.shared.store {
             if !self.shared.flushing.replace(true) {
                 wasm_bindgen_futures::spawn_local(flush(self.shared.clone(), store.clone()));
             }
         }
-        promise
     }
 }
 
-/// Commits batches until nothing waits, then closes the store if `close()` came
-/// meanwhile. Runs at most once per database at a time.
+/// A passphrase argument: absent (`undefined` or `null`), or a non-empty string.
+fn passphrase(value: &JsValue) -> Result<Option<String>, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    match value.as_string() {
+        Some(text) if !text.is_empty() => Ok(Some(text)),
+        _ => Err(named_error("TypeError", "A passphrase must be a non-empty string").into()),
+    }
+}
+
+/// Commits batches and changes passphrases until nothing waits, then closes the store
+/// if `close()` came meanwhile. Runs at most once per database at a time.
 async fn flush(shared: Rc<Shared>, store: Rc<Backend>) {
     loop {
+        let rekey = shared.rekeys.borrow_mut().pop_front();
+        if let Some(Rekey { old, new, settlers }) = rekey {
+            let result = match store.indexed_db() {
+                Some(indexed_db) => indexed_db.change_passphrase(old.as_deref(), new.as_deref()).await,
+                None => Err(OpenError::Storage(StorageError::Backend("only IndexedDB can be encrypted".into()))),
+            };
+            let _ = match result {
+                Ok(()) => settlers.resolve.call0(&JsValue::NULL),
+                Err(error) => settlers.reject.call1(&JsValue::NULL, &open_error(&shared.name, "re-encrypted", error)),
+            };
+            continue;
+        }
         let Some(batch) = shared.db.borrow_mut().take_batch() else { break };
         match store.commit(&batch).await {
             Ok(()) => {
@@ -423,7 +527,8 @@ fn api_error(error: &Error) -> JsValue {
     js.into()
 }
 
-fn open_error(name: &str, error: OpenError) -> JsValue {
+/// Why database `name` could not be `done` ("opened", "re-encrypted").
+fn open_error(name: &str, done: &str, error: OpenError) -> JsValue {
     let error = match error {
         OpenError::InUse => named_error(
             "DatabaseInUseError",
@@ -431,9 +536,21 @@ fn open_error(name: &str, error: OpenError) -> JsValue {
                 "Database '{name}' is already open in another tab or window of this browser; close it there first"
             ),
         ),
-        OpenError::Storage(error) => {
-            named_error("StorageError", &format!("Database '{name}' could not be opened: {error}"))
-        }
+        OpenError::Passphrase(PassphraseError::Required) => named_error(
+            "PassphraseRequiredError",
+            &format!("Database '{name}' is encrypted: it could not be {done} without its passphrase"),
+        ),
+        OpenError::Passphrase(PassphraseError::Wrong) => named_error(
+            "WrongPassphraseError",
+            &format!("Database '{name}' could not be {done}: the passphrase is wrong"),
+        ),
+        OpenError::Passphrase(PassphraseError::NotEncrypted) => named_error(
+            "NotEncryptedError",
+            &format!(
+                "Database '{name}' is not encrypted, so it takes no passphrase; changePassphrase(null, passphrase) encrypts it"
+            ),
+        ),
+        OpenError::Storage(error) => named_error("StorageError", &format!("Database '{name}' could not be {done}: {error}")),
     };
     error.into()
 }

@@ -22,7 +22,7 @@ fn unique(test: &str) -> String {
 }
 
 async fn open(name: &str) -> Result<Database, JsValue> {
-    Database::open(name.to_string()).await
+    Database::open(name.to_string(), None).await
 }
 
 async fn closed(db: &Database) {
@@ -307,4 +307,236 @@ async fn the_dax_option_sends_a_request_through_a_cluster() {
     let statistics = &clusters["Clusters"][0]["Statistics"];
     assert_eq!((statistics["ItemCacheHits"].clone(), statistics["ItemCacheMisses"].clone()), (json!(1), json!(1)));
     assert_eq!(clusters["Clusters"][0]["LastRequest"]["Cache"], json!("HIT"));
+}
+
+async fn open_encrypted(name: &str, passphrase: &str) -> Result<Database, JsValue> {
+    let options = JSON::parse(&json!({ "passphrase": passphrase }).to_string()).expect("options");
+    Database::open(name.to_string(), Some(options.unchecked_into())).await
+}
+
+/// Changes the passphrase; `None` stands for `null`.
+async fn change_passphrase(db: &Database, old: Option<&str>, new: Option<&str>) -> Result<JsValue, JsValue> {
+    let value = |passphrase: Option<&str>| passphrase.map_or(JsValue::NULL, JsValue::from_str);
+    JsFuture::from(db.change_passphrase(value(old), value(new))).await
+}
+
+/// Every key and value IndexedDB holds for database `name`, as anyone with the browser
+/// profile could read them: keys as JSON, text values as they are, binary values as
+/// lossy UTF-8 and as hex (item keys are stored as hex), one record a line.
+async fn raw_records(name: &str) -> Vec<String> {
+    let factory: IdbFactory = Reflect::get(&js_sys::global(), &"indexedDB".into()).expect("indexedDB").unchecked_into();
+    let request = factory.open(&format!("dynaplay:{name}")).expect("open");
+    let opened = Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+    });
+    JsFuture::from(opened).await.expect("the database opens");
+    let db: web_sys::IdbDatabase = request.result().expect("a database").unchecked_into();
+    let tx = db.transaction_with_str_sequence(&Array::of2(&"meta".into(), &"items".into())).expect("a transaction");
+    let reads: Vec<_> = ["meta", "items"]
+        .iter()
+        .map(|store| {
+            let store = tx.object_store(store).expect("the store");
+            (store.get_all_keys().expect("getAllKeys"), store.get_all().expect("getAll"))
+        })
+        .collect();
+    let done = Promise::new(&mut |resolve, reject| {
+        tx.set_oncomplete(Some(&resolve));
+        tx.set_onabort(Some(&reject));
+    });
+    JsFuture::from(done).await.expect("the reads complete");
+    db.close();
+    let mut records = Vec::new();
+    for (keys, values) in reads {
+        let (keys, values) =
+            (Array::from(&keys.result().expect("keys")), Array::from(&values.result().expect("values")));
+        for (key, value) in keys.iter().zip(values.iter()) {
+            let value = match value.as_string() {
+                Some(text) => text,
+                None => {
+                    let bytes = js_sys::Uint8Array::new(&value).to_vec();
+                    let hex: String = bytes.iter().map(|byte| format!("{byte:02x}")).collect();
+                    format!("{} {hex}", String::from_utf8_lossy(&bytes))
+                }
+            };
+            records.push(format!("{} {value}", JSON::stringify(&key).expect("a key")));
+        }
+    }
+    records
+}
+
+/// Flips the last byte of the first stored item of database `name`, as someone with
+/// the browser profile could.
+async fn tamper_with_an_item(name: &str) {
+    let factory: IdbFactory = Reflect::get(&js_sys::global(), &"indexedDB".into()).expect("indexedDB").unchecked_into();
+    let request = factory.open(&format!("dynaplay:{name}")).expect("open");
+    let opened = Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+    });
+    JsFuture::from(opened).await.expect("the database opens");
+    let db: web_sys::IdbDatabase = request.result().expect("a database").unchecked_into();
+    let read = db.transaction_with_str("items").expect("a transaction");
+    let (keys, values) = {
+        let store = read.object_store("items").expect("the store");
+        (store.get_all_keys().expect("getAllKeys"), store.get_all().expect("getAll"))
+    };
+    let done = Promise::new(&mut |resolve, reject| {
+        read.set_oncomplete(Some(&resolve));
+        read.set_onabort(Some(&reject));
+    });
+    JsFuture::from(done).await.expect("the read completes");
+    let key = Array::from(&keys.result().expect("keys")).get(0);
+    let value = js_sys::Uint8Array::new(&Array::from(&values.result().expect("values")).get(0));
+    let last = value.length() - 1;
+    value.set_index(last, value.get_index(last) ^ 1);
+    let transaction: js_sys::Function = Reflect::get(&db, &"transaction".into()).expect("transaction").unchecked_into();
+    let write: web_sys::IdbTransaction =
+        transaction.call2(&db, &"items".into(), &"readwrite".into()).expect("a readwrite transaction").unchecked_into();
+    write.object_store("items").expect("the store").put_with_key(&value, &key).expect("put");
+    let done = Promise::new(&mut |resolve, reject| {
+        write.set_oncomplete(Some(&resolve));
+        write.set_onabort(Some(&reject));
+    });
+    JsFuture::from(done).await.expect("the write completes");
+    db.close();
+}
+
+/// The lowercase hex of a text's bytes, as item keys are stored in clear.
+fn hex(text: &str) -> String {
+    text.bytes().map(|byte| format!("{byte:02x}")).collect()
+}
+
+fn secret_item(id: &str) -> Value {
+    json!({"id": {"S": id}, "secret": {"S": "the launch code is 0000"}})
+}
+
+#[wasm_bindgen_test]
+async fn an_encrypted_database_cannot_be_read_without_its_passphrase() {
+    let name = unique("encrypted");
+    let empty = open_encrypted(&name, "").await.err().expect("an empty passphrase is refused");
+    assert_eq!(field(&empty, "name"), "TypeError");
+    let db = open_encrypted(&name, "correct horse").await.expect("creates an encrypted database");
+    create_table(&db, "Vault").await;
+    put(&db, "Vault", secret_item("alice")).await;
+    ok(
+        &db,
+        "UpdateTable",
+        json!({"TableName": "Vault", "StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_IMAGE"}}),
+    )
+    .await;
+    put(&db, "Vault", secret_item("bob")).await;
+    closed(&db).await;
+
+    let raw = raw_records(&name).await;
+    let text = raw.join("\n");
+    for hidden in ["launch code", "alice", &hex("alice"), "Vault", "secret", "format"] {
+        assert!(!text.contains(hidden), "'{hidden}' is readable in:\n{text}");
+    }
+    assert!(text.contains("PBKDF2-HMAC-SHA-256"), "the key derivation is stored in clear:\n{text}");
+
+    let error = open(&name).await.err().expect("no passphrase");
+    assert_eq!(field(&error, "name"), "PassphraseRequiredError");
+    assert!(field(&error, "message").contains("is encrypted"), "{}", field(&error, "message"));
+    let error = open_encrypted(&name, "correct horse!").await.err().expect("a wrong passphrase");
+    assert_eq!(field(&error, "name"), "WrongPassphraseError");
+    assert!(field(&error, "message").contains("the passphrase is wrong"), "{}", field(&error, "message"));
+    assert_eq!(raw_records(&name).await, raw, "a refused open changes nothing");
+
+    let db = open_encrypted(&name, "correct horse").await.expect("opens with its passphrase");
+    assert_eq!(
+        state(&db, "Vault", &["alice", "bob"]).await,
+        json!({"tables": ["Vault"], "items": [secret_item("alice"), secret_item("bob")]})
+    );
+    let described = ok(&db, "DescribeTable", json!({"TableName": "Vault"})).await;
+    assert!(described["Table"]["LatestStreamArn"].is_string(), "the stream setting survived");
+    closed(&db).await;
+
+    // A stored record altered by one bit: the database refuses to open rather than read it.
+    tamper_with_an_item(&name).await;
+    let error = open_encrypted(&name, "correct horse").await.err().expect("an altered record");
+    assert_eq!(field(&error, "name"), "StorageError");
+    assert!(field(&error, "message").contains("corrupt"), "{}", field(&error, "message"));
+    remove(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn changing_the_passphrase_re_encrypts_every_record() {
+    let name = unique("rekey");
+    let db = open_encrypted(&name, "old secret").await.expect("creates");
+    create_table(&db, "Vault").await;
+    for id in ["a", "b", "c"] {
+        put(&db, "Vault", secret_item(id)).await;
+    }
+    let error = change_passphrase(&db, Some("not it"), Some("new secret")).await.expect_err("a wrong old passphrase");
+    assert_eq!(field(&error, "name"), "WrongPassphraseError");
+    let error = change_passphrase(&db, None, Some("new secret")).await.expect_err("no old passphrase");
+    assert_eq!(field(&error, "name"), "PassphraseRequiredError");
+    db.fail_next_commit();
+    let error =
+        change_passphrase(&db, Some("old secret"), Some("new secret")).await.expect_err("the transaction fails");
+    assert_eq!(field(&error, "name"), "StorageError");
+    let before = raw_records(&name).await;
+
+    // A put sent along with the change is stored under the new key, after it.
+    let rekeyed = db.change_passphrase("old secret".into(), "new secret".into());
+    let pipelined = start(&db, "PutItem", &json!({"TableName": "Vault", "Item": secret_item("d")}));
+    JsFuture::from(rekeyed).await.expect("the passphrase changes");
+    JsFuture::from(pipelined).await.expect("the put is stored");
+    let after = raw_records(&name).await;
+    assert_eq!(after.len(), before.len() + 1);
+    let unchanged: Vec<_> = after.iter().filter(|record| before.contains(record)).collect();
+    assert!(unchanged.is_empty(), "records not re-encrypted: {unchanged:?}");
+    put(&db, "Vault", secret_item("e")).await;
+    closed(&db).await;
+
+    let error = open_encrypted(&name, "old secret").await.err().expect("the old passphrase stops working");
+    assert_eq!(field(&error, "name"), "WrongPassphraseError");
+    let db = open_encrypted(&name, "new secret").await.expect("the new passphrase opens it");
+    let ids = ["a", "b", "c", "d", "e"];
+    let expected = json!({"tables": ["Vault"], "items": ids.map(secret_item)});
+    assert_eq!(state(&db, "Vault", &ids).await, expected);
+
+    // Back in clear: readable without a passphrase, and by anyone.
+    change_passphrase(&db, Some("new secret"), None).await.expect("decrypts");
+    closed(&db).await;
+    assert!(raw_records(&name).await.join("\n").contains("launch code"));
+    let db = open(&name).await.expect("opens without a passphrase");
+    assert_eq!(state(&db, "Vault", &ids).await, expected);
+    closed(&db).await;
+    remove(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_database_in_clear_opens_as_before_and_can_be_encrypted() {
+    let name = unique("clear");
+    let db = open(&name).await.expect("opens");
+    create_table(&db, "Users").await;
+    put(&db, "Users", item("a", 1)).await;
+    closed(&db).await;
+
+    let error = open_encrypted(&name, "a passphrase").await.err().expect("not encrypted");
+    assert_eq!(field(&error, "name"), "NotEncryptedError");
+    let db = open(&name).await.expect("opens as before");
+    assert_eq!(get(&db, "Users", "a").await, item("a", 1));
+    let error = change_passphrase(&db, Some("a passphrase"), Some("b")).await.expect_err("has no passphrase");
+    assert_eq!(field(&error, "name"), "NotEncryptedError");
+    change_passphrase(&db, None, Some("a passphrase")).await.expect("encrypts");
+    put(&db, "Users", item("b", 2)).await;
+    closed(&db).await;
+
+    assert!(!raw_records(&name).await.join("\n").contains("Users"));
+    let error = open(&name).await.err().expect("now encrypted");
+    assert_eq!(field(&error, "name"), "PassphraseRequiredError");
+    let db = open_encrypted(&name, "a passphrase").await.expect("opens");
+    assert_eq!(
+        state(&db, "Users", &["a", "b"]).await,
+        json!({"tables": ["Users"], "items": [item("a", 1), item("b", 2)]})
+    );
+    closed(&db).await;
+
+    let memory = Database::memory();
+    let error = change_passphrase(&memory, None, Some("x")).await.expect_err("nothing to encrypt");
+    assert_eq!(field(&error, "name"), "NotSupportedError");
+    remove(&name).await;
 }

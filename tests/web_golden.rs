@@ -42,7 +42,7 @@ async fn send(db: &Database, step: &Step, request: &str) -> Result<String, Strin
 async fn golden_files_against_indexeddb() {
     for (name, text) in FILES {
         let db_name = format!("golden-{name}-{}", js_sys::Math::random().to_bits());
-        let db = Database::open(db_name).await.expect("the database opens");
+        let db = Database::open(db_name, None).await.expect("the database opens");
         let mut captures = Captures::default();
         for step in parse_steps(text) {
             let request = captures.substitute(&step.request);

@@ -9,19 +9,31 @@
 //! into a [`Snapshot`]; [`Store::commit`] writes one [`Batch`] in one readwrite
 //! transaction. The group-commit loop that drives it lives in `wasm.rs`.
 //!
+//! A database opened with a passphrase is encrypted (docs/encryption.md, `cipher.rs`):
+//! every record's name and value are encrypted before its transaction opens (an
+//! IndexedDB transaction commits by itself across an await on anything but IndexedDB),
+//! and decrypted after the load; [`Store::change_passphrase`] re-encrypts every record
+//! in one transaction.
+//!
 //! Plain web-sys rather than indexed_db_futures: the driver needs one open, one load and
 //! one transaction kind, and every IndexedDB event becomes a promise simply by handing
 //! the promise's own `resolve`/`reject` to `onsuccess`/`oncomplete`/`onabort` (no
 //! closures to keep alive). That keeps the code short and the wasm free of a second
 //! futures and error layer.
 
-use crate::storage::{Batch, Snapshot, StorageError, StoredItem, Write};
+mod cipher;
+
+pub use cipher::PassphraseError;
+
+use crate::storage::{pack, unpack, Batch, Snapshot, StorageError, StoredItem, Write};
+use cipher::{Keys, ENVELOPE_KEY};
 use js_sys::{Array, Function, Object, Promise, Reflect};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbFactory, IdbKeyRange, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransaction};
+use web_sys::{IdbDatabase, IdbFactory, IdbKeyRange, IdbOpenDbRequest, IdbTransaction};
 
 /// The only schema version: both object stores exist from the start.
 const VERSION: u32 = 1;
@@ -52,11 +64,13 @@ extern "C" {
     fn request(this: &LockManager, name: &str, options: &Object, callback: &Function) -> Result<Promise, JsValue>;
 }
 
-/// Why a database could not be opened.
+/// Why a database could not be opened, or its passphrase not changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OpenError {
     /// Another tab or window of this browser has the database open.
     InUse,
+    /// The passphrase given does not fit the database.
+    Passphrase(PassphraseError),
     /// IndexedDB failed, or what it holds cannot be read.
     Storage(StorageError),
 }
@@ -67,17 +81,26 @@ impl From<StorageError> for OpenError {
     }
 }
 
+impl From<PassphraseError> for OpenError {
+    fn from(error: PassphraseError) -> Self {
+        OpenError::Passphrase(error)
+    }
+}
+
 /// One open IndexedDB database, and the Web Lock that makes this tab its only user.
 pub struct Store {
     db: IdbDatabase,
     lock: Cell<Option<Lock>>,
     fail_next_commit: Cell<bool>,
+    /// The keys of an encrypted database; None for one stored in clear.
+    keys: RefCell<Option<Rc<Keys>>>,
 }
 
 impl Store {
-    /// Takes the lock for `name`, opens `dynaplay:<name>` (creating it when new) and
-    /// loads everything it holds.
-    pub async fn open(name: &str) -> Result<(Store, Snapshot), OpenError> {
+    /// Takes the lock for `name`, opens `dynaplay:<name>` (creating it when new,
+    /// encrypted when a passphrase is given) and loads everything it holds. A passphrase
+    /// that does not fit the database changes nothing.
+    pub async fn open(name: &str, passphrase: Option<&str>) -> Result<(Store, Snapshot), OpenError> {
         let full_name = format!("dynaplay:{name}");
         let lock = Lock::acquire(&full_name).await?;
         let db = open_database(&full_name).await.map_err(backend)?;
@@ -86,9 +109,31 @@ impl Store {
         if let Ok(close) = Reflect::get(&db, &"close".into()).and_then(|close| close.dyn_into::<Function>()) {
             db.set_onversionchange(Some(&close.bind0(&db)));
         }
-        let store = Store { db, lock: Cell::new(lock), fail_next_commit: Cell::new(false) };
-        let snapshot = store.load().await.map_err(backend)?;
-        Ok((store, snapshot))
+        let store = Store { db, lock: Cell::new(lock), fail_next_commit: Cell::new(false), keys: RefCell::new(None) };
+        match store.unlock(passphrase).await {
+            Ok(snapshot) => Ok((store, snapshot)),
+            Err(error) => {
+                // Free the lock before answering, so that an open right after can take it.
+                let _ = JsFuture::from(store.close()).await;
+                Err(error)
+            }
+        }
+    }
+
+    /// Loads everything, with the keys `passphrase` unlocks (or creates, for a new store).
+    async fn unlock(&self, passphrase: Option<&str>) -> Result<Snapshot, OpenError> {
+        let stored = self.load().await.map_err(backend)?;
+        let keys = match passphrase {
+            Some(passphrase) if stored.is_empty() => {
+                let keys = Keys::create(passphrase).await.map_err(backend)?;
+                self.run(&[envelope_request(&keys)]).await?;
+                Some(keys)
+            }
+            _ => keys_for(&stored, passphrase).await?,
+        };
+        let snapshot = stored.decrypt(keys.as_ref()).await?;
+        self.keys.replace(keys.map(Rc::new));
+        Ok(snapshot)
     }
 
     /// Makes the next commit abort its transaction after issuing every write: a real
@@ -99,9 +144,52 @@ impl Store {
 
     /// Writes the whole batch in one transaction, or nothing.
     pub async fn commit(&self, batch: &Batch) -> Result<(), StorageError> {
+        let keys = self.keys.borrow().clone();
+        let requests = requests_for(keys.as_deref(), &batch.writes).await.map_err(backend)?;
+        self.run(&requests).await
+    }
+
+    /// Re-encrypts every record under `new` (None: stores them in clear) in one
+    /// transaction, if `old` is the current passphrase (None for a database in clear).
+    /// Changes nothing otherwise. Callers must not commit meanwhile.
+    pub async fn change_passphrase(&self, old: Option<&str>, new: Option<&str>) -> Result<(), OpenError> {
+        let stored = self.load().await.map_err(backend)?;
+        let current = keys_for(&stored, old).await?;
+        let snapshot = stored.decrypt(current.as_ref()).await?;
+        let keys = match new {
+            Some(passphrase) => Some(Keys::create(passphrase).await.map_err(backend)?),
+            None => None,
+        };
+        let meta = snapshot.meta.into_iter().map(|(key, value)| Write::PutMeta { key, value });
+        let items = snapshot.items.into_iter().map(|item| Write::PutItem {
+            table_id: Rc::from(item.table_id),
+            key: item.key,
+            value: item.value,
+        });
+        let writes: Vec<Write> = meta.chain(items).collect();
+        let mut requests = vec![Request::Clear { area: Area::Meta }, Request::Clear { area: Area::Items }];
+        requests.extend(keys.as_ref().map(envelope_request));
+        requests.extend(requests_for(keys.as_ref(), &writes).await.map_err(backend)?);
+        self.run(&requests).await?;
+        self.keys.replace(keys.map(Rc::new));
+        Ok(())
+    }
+
+    /// Closes the connection and releases the lock. The promise resolves once another
+    /// opener can take the lock. Idempotent.
+    pub fn close(&self) -> Promise {
+        self.db.close();
+        match self.lock.take() {
+            Some(lock) => lock.released.clone(),
+            None => Promise::resolve(&JsValue::UNDEFINED),
+        }
+    }
+
+    /// Runs `requests` in one readwrite transaction: all of them, or none.
+    async fn run(&self, requests: &[Request]) -> Result<(), StorageError> {
         let tx = transaction(&self.db, "readwrite").map_err(backend)?;
         let done = finished(&tx);
-        let issued = issue(&tx, &batch.writes);
+        let issued = issue(&tx, requests);
         if issued.is_err() || self.fail_next_commit.replace(false) {
             let _ = tx.abort();
         } else {
@@ -117,17 +205,8 @@ impl Store {
         }
     }
 
-    /// Closes the connection and releases the lock. The promise resolves once another
-    /// opener can take the lock. Idempotent.
-    pub fn close(&self) -> Promise {
-        self.db.close();
-        match self.lock.take() {
-            Some(lock) => lock.released.clone(),
-            None => Promise::resolve(&JsValue::UNDEFINED),
-        }
-    }
-
-    async fn load(&self) -> Result<Snapshot, JsValue> {
+    /// Every record, as stored.
+    async fn load(&self) -> Result<Stored, JsValue> {
         let tx = transaction(&self.db, "readonly")?;
         let done = finished(&tx);
         let (meta, items) = (tx.object_store(META)?, tx.object_store(ITEMS)?);
@@ -136,8 +215,178 @@ impl Store {
         let [meta_keys, meta_values, item_keys, item_values] = requests.map(|request| request.result());
         let meta = pairs(&meta_keys?, &meta_values?, JsValue::as_string)?;
         let items = pairs(&item_keys?, &item_values?, item_key)?;
-        let items = items.into_iter().map(|((table_id, key), value)| StoredItem { table_id, key, value }).collect();
+        Ok(Stored { meta, items })
+    }
+}
+
+/// The keys `passphrase` unlocks in `stored`: None for a database in clear opened
+/// without one.
+async fn keys_for(stored: &Stored, passphrase: Option<&str>) -> Result<Option<Keys>, OpenError> {
+    match (stored.envelope(), passphrase) {
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(PassphraseError::Required.into()),
+        (None, Some(_)) => Err(PassphraseError::NotEncrypted.into()),
+        (Some(envelope), Some(passphrase)) => Ok(Some(Keys::unlock(&envelope, passphrase).await.map_err(backend)??)),
+    }
+}
+
+/// What the object stores hold, as loaded: values not yet decrypted.
+struct Stored {
+    meta: Vec<(String, JsValue)>,
+    items: Vec<((String, String), JsValue)>,
+}
+
+impl Stored {
+    fn is_empty(&self) -> bool {
+        self.meta.is_empty() && self.items.is_empty()
+    }
+
+    /// The envelope record of an encrypted database.
+    fn envelope(&self) -> Option<String> {
+        self.meta.iter().find(|(key, _)| key == ENVELOPE_KEY).and_then(|(_, value)| value.as_string())
+    }
+
+    /// The records in clear; `meta` in the order a database in clear holds them.
+    async fn decrypt(self, keys: Option<&Keys>) -> Result<Snapshot, StorageError> {
+        let Some(keys) = keys else {
+            let text = |value: JsValue| value.as_string().ok_or_else(|| corrupt("a record's value is not text"));
+            let meta = self.meta.into_iter().map(|(key, value)| Ok((key, text(value)?))).collect::<Result<_, _>>()?;
+            let items = self
+                .items
+                .into_iter()
+                .map(|((table_id, key), value)| Ok(StoredItem { table_id, key, value: text(value)? }));
+            return Ok(Snapshot { meta, items: items.collect::<Result<_, StorageError>>()? });
+        };
+        let meta_values: Vec<JsValue> =
+            self.meta.into_iter().filter(|(key, _)| key != ENVELOPE_KEY).map(|(_, value)| value).collect();
+        let (table_ids, item_values): (Vec<String>, Vec<JsValue>) =
+            self.items.into_iter().map(|((table_id, _), value)| (table_id, value)).unzip();
+        let unreadable = |error: JsValue| corrupt(&format!("a record does not decrypt ({})", message(&error)));
+        let meta_texts = keys.open_all(&meta_values).map_err(unreadable)?;
+        let item_texts = keys.open_all(&item_values).map_err(unreadable)?;
+        let (meta_texts, item_texts) =
+            (meta_texts.finish().await.map_err(unreadable)?, item_texts.finish().await.map_err(unreadable)?);
+        let unpacked = |text: &str| {
+            unpack(text)
+                .map(|(key, value)| (key.to_string(), value.to_string()))
+                .ok_or_else(|| corrupt("a decrypted record is malformed"))
+        };
+        let mut meta = meta_texts.iter().map(|text| unpacked(text)).collect::<Result<Vec<_>, _>>()?;
+        let items = table_ids
+            .into_iter()
+            .zip(&item_texts)
+            .map(|(table_id, text)| {
+                let (name, value) = unpacked(text)?;
+                match name.split_once('/') {
+                    Some((sealed_table_id, key)) if sealed_table_id == table_id => {
+                        Ok(StoredItem { table_id, key: key.to_string(), value })
+                    }
+                    _ => Err(corrupt("an item record is not in its table")),
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        // Listings built from `meta` records (backups, exports) follow their key order;
+        // items go into ordered maps, so their order does not matter.
+        meta.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         Ok(Snapshot { meta, items })
+    }
+}
+
+/// Which object store a request goes to.
+#[derive(Clone, Copy)]
+enum Area {
+    /// `meta`: settings, stream records, backups, ...
+    Meta,
+    /// `items`: the tables' items.
+    Items,
+}
+
+/// One request of a readwrite transaction, keys and values ready for IndexedDB.
+enum Request {
+    /// Stores `value` under `key`.
+    Put { area: Area, key: JsValue, value: JsValue },
+    /// Removes the record at `key`, or every record in a key range.
+    Delete { area: Area, key: JsValue },
+    /// Removes every record.
+    Clear { area: Area },
+}
+
+/// Stores the envelope record of an encrypted database (in clear).
+fn envelope_request(keys: &Keys) -> Request {
+    Request::Put { area: Area::Meta, key: ENVELOPE_KEY.into(), value: keys.envelope().into() }
+}
+
+/// The requests that carry out `writes`, encrypted with `keys` when there are keys.
+async fn requests_for(keys: Option<&Keys>, writes: &[Write]) -> Result<Vec<Request>, JsValue> {
+    let Some(keys) = keys else {
+        return writes.iter().map(plain_request).collect();
+    };
+    let names: Vec<String> = writes.iter().filter_map(hidden_name).collect();
+    let texts: Vec<String> = writes.iter().filter_map(sealed_text).collect();
+    let (names, texts) = (keys.name_all(&names)?, keys.seal_all(&texts)?);
+    let (mut names, mut values) = (names.finish().await?.into_iter(), texts.finish().await?.into_iter());
+    let mut name = || names.next().ok_or_else(|| JsValue::from_str("a record name is missing"));
+    let mut value = || values.next().ok_or_else(|| JsValue::from_str("a record value is missing"));
+    writes
+        .iter()
+        .map(|write| {
+            Ok(match write {
+                Write::PutMeta { .. } => Request::Put { area: Area::Meta, key: name()?.into(), value: value()?.into() },
+                Write::DeleteMeta { .. } => Request::Delete { area: Area::Meta, key: name()?.into() },
+                Write::PutItem { table_id, .. } => {
+                    Request::Put { area: Area::Items, key: item_key_of(table_id, &name()?), value: value()?.into() }
+                }
+                Write::DeleteItem { table_id, .. } => {
+                    Request::Delete { area: Area::Items, key: item_key_of(table_id, &name()?) }
+                }
+                Write::DeleteTableItems { table_id } => table_items_request(table_id)?,
+            })
+        })
+        .collect()
+}
+
+/// The request of a write to a database in clear.
+fn plain_request(write: &Write) -> Result<Request, JsValue> {
+    Ok(match write {
+        Write::PutMeta { key, value } => Request::Put { area: Area::Meta, key: key.into(), value: value.into() },
+        Write::DeleteMeta { key } => Request::Delete { area: Area::Meta, key: key.into() },
+        Write::PutItem { table_id, key, value } => {
+            Request::Put { area: Area::Items, key: item_key_of(table_id, key), value: value.into() }
+        }
+        Write::DeleteItem { table_id, key } => Request::Delete { area: Area::Items, key: item_key_of(table_id, key) },
+        Write::DeleteTableItems { table_id } => table_items_request(table_id)?,
+    })
+}
+
+/// Deletes every item of a table: its TableId stays in clear, so it is a key range in
+/// both kinds of database.
+fn table_items_request(table_id: &str) -> Result<Request, JsValue> {
+    // Arrays sort after strings, so [id, []] is above every [id, "<name>"].
+    let table_id = JsValue::from_str(table_id);
+    let range = IdbKeyRange::bound(&Array::of1(&table_id), &Array::of2(&table_id, &Array::new()))?;
+    Ok(Request::Delete { area: Area::Items, key: range.into() })
+}
+
+/// What a record's hidden name is computed from: its real name, with what store it is
+/// in, so that equal names in two stores or two tables give unrelated hidden names.
+fn hidden_name(write: &Write) -> Option<String> {
+    match write {
+        Write::PutMeta { key, .. } | Write::DeleteMeta { key } => Some(format!("meta\0{key}")),
+        Write::PutItem { table_id, key, .. } | Write::DeleteItem { table_id, key } => {
+            Some(format!("item\0{table_id}\0{key}"))
+        }
+        Write::DeleteTableItems { .. } => None,
+    }
+}
+
+/// The text a put encrypts: the record's real name and its value.
+fn sealed_text(write: &Write) -> Option<String> {
+    match write {
+        Write::PutMeta { key, value } => Some(pack(key, value)),
+        // The TableId goes inside too, so that a record moved to another table's key
+        // range is caught when it opens.
+        Write::PutItem { table_id, key, value } => Some(pack(&format!("{table_id}/{key}"), value)),
+        _ => None,
     }
 }
 
@@ -233,26 +482,22 @@ fn transaction(db: &IdbDatabase, mode: &str) -> Result<IdbTransaction, JsValue> 
     db.unchecked_ref::<Connection>().transaction(&Array::of2(&META.into(), &ITEMS.into()), mode, &options)
 }
 
-/// Issues every write without awaiting any: IndexedDB runs them in order, and the
+/// Issues every request without awaiting any: IndexedDB runs them in order, and the
 /// transaction's completion says they all succeeded.
-fn issue(tx: &IdbTransaction, writes: &[Write]) -> Result<(), JsValue> {
+fn issue(tx: &IdbTransaction, requests: &[Request]) -> Result<(), JsValue> {
     let (meta, items) = (tx.object_store(META)?, tx.object_store(ITEMS)?);
-    writes.iter().try_for_each(|write| issue_one(&meta, &items, write).map(drop))
-}
-
-fn issue_one(meta: &IdbObjectStore, items: &IdbObjectStore, write: &Write) -> Result<IdbRequest, JsValue> {
-    match write {
-        Write::PutMeta { key, value } => meta.put_with_key(&value.into(), &key.into()),
-        Write::DeleteMeta { key } => meta.delete(&key.into()),
-        Write::PutItem { table_id, key, value } => items.put_with_key(&value.into(), &item_key_of(table_id, key)),
-        Write::DeleteItem { table_id, key } => items.delete(&item_key_of(table_id, key)),
-        Write::DeleteTableItems { table_id } => {
-            // Arrays sort after strings, so [id, []] is above every [id, "<hex>"].
-            let table_id = JsValue::from_str(table_id);
-            let range = IdbKeyRange::bound(&Array::of1(&table_id), &Array::of2(&table_id, &Array::new()))?;
-            items.delete(&range)
+    let store = |area: &Area| match area {
+        Area::Meta => &meta,
+        Area::Items => &items,
+    };
+    requests.iter().try_for_each(|request| {
+        match request {
+            Request::Put { area, key, value } => store(area).put_with_key(value, key),
+            Request::Delete { area, key } => store(area).delete(key),
+            Request::Clear { area } => store(area).clear(),
         }
-    }
+        .map(drop)
+    })
 }
 
 fn item_key_of(table_id: &str, key: &str) -> JsValue {
@@ -264,13 +509,10 @@ fn pairs<K>(
     keys: &JsValue,
     values: &JsValue,
     decode_key: fn(&JsValue) -> Option<K>,
-) -> Result<Vec<(K, String)>, JsValue> {
+) -> Result<Vec<(K, JsValue)>, JsValue> {
     let (keys, values) = (Array::from(keys), Array::from(values));
-    let corrupt = || JsValue::from_str("a record's key or value has the wrong type");
-    keys.iter()
-        .zip(values.iter())
-        .map(|(key, value)| Ok((decode_key(&key).ok_or_else(corrupt)?, value.as_string().ok_or_else(corrupt)?)))
-        .collect()
+    let corrupt = || JsValue::from_str("a record's key has the wrong type");
+    keys.iter().zip(values.iter()).map(|(key, value)| Ok((decode_key(&key).ok_or_else(corrupt)?, value))).collect()
 }
 
 /// An `items` key: `[table_id, key_hex]`.
@@ -327,10 +569,19 @@ fn request_error(request: &IdbOpenDbRequest) -> JsValue {
     }
 }
 
+fn corrupt(what: &str) -> StorageError {
+    StorageError::Corrupt(what.to_string())
+}
+
 /// A JS error (DOMException, Error or string) as a backend failure: "Name: message".
 fn backend(error: JsValue) -> StorageError {
-    let field = |name: &str| Reflect::get(&error, &name.into()).ok().and_then(|value| value.as_string());
-    let reason = match (field("name"), field("message")) {
+    StorageError::Backend(message(&error))
+}
+
+/// A JS error (DOMException, Error or string) as text: "Name: message".
+fn message(error: &JsValue) -> String {
+    let field = |name: &str| Reflect::get(error, &name.into()).ok().and_then(|value| value.as_string());
+    match (field("name"), field("message")) {
         // Chromium aborts a transaction over quota with an empty message.
         (Some(name), Some(message)) if name == "QuotaExceededError" && message.is_empty() => {
             format!("{name}: the browser's storage quota for this site is used up")
@@ -339,6 +590,5 @@ fn backend(error: JsValue) -> StorageError {
         (Some(name), Some(message)) => format!("{name}: {message}"),
         (_, Some(message)) => message,
         _ => error.as_string().unwrap_or_else(|| format!("{error:?}")),
-    };
-    StorageError::Backend(reason)
+    }
 }

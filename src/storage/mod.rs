@@ -29,7 +29,7 @@ mod global_records;
 mod records;
 
 pub use database::{Database, Outcome};
-pub use records::{Batch, Snapshot, StoredItem, Write, FORMAT_VERSION};
+pub use records::{pack, unpack, Batch, Snapshot, StoredItem, Write, FORMAT_VERSION};
 
 use std::fmt;
 

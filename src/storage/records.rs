@@ -496,6 +496,19 @@ fn decode_item(stored: &StoredItem) -> Result<(KeyCode, PackedItem), StorageErro
     Ok((key, PackedItem::pack(&item)))
 }
 
+/// A record's name and value as one text, for a store that encrypts records under
+/// hidden names (docs/encryption.md): the name's length in bytes, `:`, the name, the value.
+pub fn pack(name: &str, value: &str) -> String {
+    format!("{}:{name}{value}", name.len())
+}
+
+/// The name and value of a [`pack`]ed text.
+pub fn unpack(text: &str) -> Option<(&str, &str)> {
+    let (length, rest) = text.split_once(':')?;
+    let length = length.parse().ok()?;
+    Some((rest.get(..length)?, rest.get(length..)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -568,5 +581,16 @@ mod tests {
             items: Vec::new(),
         };
         assert!(matches!(decode(&broken), Err(StorageError::Corrupt(_))));
+    }
+
+    #[test]
+    fn pack_and_unpack_round_trip_any_name() {
+        for name in ["", "table/Users", "s3/bucket/a:b\nc", "é/ü"] {
+            let text = pack(name, "{\"x\":1}");
+            assert_eq!(unpack(&text), Some((name, "{\"x\":1}")));
+        }
+        assert_eq!(unpack("9:short"), None);
+        assert_eq!(unpack("1:é"), None);
+        assert_eq!(unpack("x:y"), None);
     }
 }

@@ -603,6 +603,32 @@ describe("playground page", { timeout: 240_000 }, () => {
       assertClean(t, seen);
     }));
 
+  test("databases: one created with a passphrase is encrypted, and after a reload opens only with it", (t) =>
+    withPage("encrypted", async (page, seen) => {
+      await openPlayground(page, `${server.url}?db=e2e-clear#console`);
+      await page.getByTestId("db-new-name").fill("e2e-secret");
+      await page.getByTestId("db-new-passphrase").fill("open sesame");
+      await page.getByTestId("db-create").click();
+      await page.getByTestId("db-name").filter({ hasText: "e2e-secret" }).waitFor();
+      await waitUntilReady(page);
+      assert.match((await page.getByTestId("status").textContent()) ?? "", /kept encrypted with its passphrase/);
+      expectOk(await runRequest(page, "CreateTable", { TableName: "Hidden", AttributeDefinitions: [{ AttributeName: "k", AttributeType: "S" }], KeySchema: [{ AttributeName: "k", KeyType: "HASH" }], BillingMode: "PAY_PER_REQUEST" }), "CreateTable");
+
+      await page.reload();
+      const locked = await waitForStatus(page);
+      assert.equal(locked.state, "error");
+      assert.match(locked.text ?? "", /PassphraseRequiredError/);
+      await page.getByTestId("db-unlock-passphrase").fill("not it");
+      await page.getByTestId("db-unlock-submit").click();
+      await page.getByTestId("status").filter({ hasText: "WrongPassphraseError" }).waitFor();
+      await page.getByTestId("db-unlock-passphrase").fill("open sesame");
+      await page.getByTestId("db-unlock-submit").click();
+      await waitUntilReady(page);
+      assert.deepEqual(await tableListNames(page), ["Hidden"]);
+      assert.equal(await page.getByTestId("db-unlock").isVisible(), false, "the unlock form is gone");
+      assertClean(t, seen);
+    }));
+
   test("capacity: a hot key throttled, burst drained, partitions split, knobs kept; throttling reasons in the console", (t) =>
     withPage("capacity", async (page, seen) => {
       await openPlayground(page, `${server.url}?db=e2e-capacity#designer`);

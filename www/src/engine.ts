@@ -77,6 +77,8 @@ export class Session extends EventTarget {
     readonly name: string,
     /** The wasm database itself, for callers that need its raw errors (the SDK handler of js snippets). */
     readonly db: Database,
+    /** Whether the database is encrypted with a passphrase (docs/encryption.md). */
+    readonly encrypted: boolean,
   ) {
     super();
   }
@@ -114,16 +116,19 @@ export class Session extends EventTarget {
 }
 
 /**
- * Opens the database `name`. `global` also sets `globalThis.dynaplay` ({ db, Database }) for
- * the browser console and the tests: only the full playground page asks for it, never an embed.
+ * Opens the database `name`; with a passphrase, an encrypted database (a new one is created
+ * encrypted). `global` also sets `globalThis.dynaplay` ({ db, Database }) for the browser
+ * console and the tests: only the full playground page asks for it, never an embed.
  */
-export async function openSession(name: string, { global = false } = {}): Promise<Session> {
+export async function openSession(name: string, { global = false, passphrase }: { global?: boolean; passphrase?: string } = {}): Promise<Session> {
   const engine = await loadEngine();
-  const db = await engine.Database.open(name);
+  const db = await engine.Database.open(name, passphrase ? { passphrase } : undefined);
   if (global) (globalThis as any).dynaplay = { db, Database: engine.Database };
-  return new Session(name, db);
+  return new Session(name, db, Boolean(passphrase));
 }
 
+/** True for the errors of opening an encrypted database without its passphrase or with a wrong one. */
+export const needsPassphrase = (e: ApiError) => e.name === "PassphraseRequiredError" || e.name === "WrongPassphraseError";
 const sharedSessions = new Map<string, Promise<Session>>();
 
 /**

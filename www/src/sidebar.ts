@@ -1,4 +1,5 @@
-// The sidebar: databases (switch, create, reset, export and import), the open database's tables with their
+// The sidebar: databases (switch, create with an optional passphrase, unlock an encrypted one, reset, export
+// and import), the open database's tables with their
 // secondary indexes under each, and the tables with an enabled stream (a click opens the Streams panel).
 // An embed's database is fixed by its element, so an embed's sidebar has no Database section.
 import { confirmDialog, h, uid } from "./dom";
@@ -22,10 +23,18 @@ export function createSidebar(state: AppState, { goTo, current: currentPanel }: 
   const newHint = h("p", { class: "hint", id: uid("db-new-hint"), "data-testid": "db-new-hint" }, "Letters, digits, _ . - (up to 64).");
   newName.setAttribute("aria-describedby", newHint.id);
   const createButton = h("button", { type: "submit", class: "small", "data-testid": "db-create" }, "Create");
+  const newPassphrase = h("input", { type: "password", id: uid("db-new-passphrase"), "data-testid": "db-new-passphrase", autocomplete: "new-password" });
   const newForm = h("form", { class: "dp-inline-form", "aria-label": "New database" },
     h("label", { for: newName.id }, "New database"),
     h("div", { class: "dp-row" }, newName, createButton),
     newHint,
+    h("label", { for: newPassphrase.id }, "Passphrase (optional: encrypts it)"),
+    newPassphrase,
+  );
+  const unlockPassphrase = h("input", { type: "password", id: uid("db-unlock"), "data-testid": "db-unlock-passphrase", autocomplete: "current-password" });
+  const unlockForm = h("form", { class: "dp-inline-form", "aria-label": "Unlock database", "data-testid": "db-unlock", hidden: true },
+    h("label", { for: unlockPassphrase.id }, "This database is encrypted: its passphrase"),
+    h("div", { class: "dp-row" }, unlockPassphrase, h("button", { type: "submit", class: "small", "data-testid": "db-unlock-submit" }, "Unlock")),
   );
   const resetButton = h("button", { type: "button", class: "small secondary danger-text", "data-testid": "db-reset" }, "Reset…");
 
@@ -41,6 +50,7 @@ export function createSidebar(state: AppState, { goTo, current: currentPanel }: 
       h("label", { for: dbSelectId, class: "visually-hidden" }, "Open database"),
       dbSelect,
       h("div", { class: "dp-side-head" }, h("p", { class: "hint" }, "Open: ", h("code", { "data-testid": "db-name" }, state.dbName)), resetButton),
+      unlockForm,
       newForm,
       createTransfer(state, (name) => switchTo(name)),
     ),
@@ -62,6 +72,7 @@ export function createSidebar(state: AppState, { goTo, current: currentPanel }: 
     dbSelect.replaceChildren(...names.map((n) => h("option", { value: n, selected: n === state.dbName }, n)));
     const shownName = element.querySelector("[data-testid=db-name]");
     if (shownName) shownName.textContent = state.dbName;
+    unlockForm.hidden = !(state.locked && !state.session);
   }
 
   function renderTables() {
@@ -133,11 +144,19 @@ export function createSidebar(state: AppState, { goTo, current: currentPanel }: 
       newName.focus();
       return;
     }
+    const passphrase = newPassphrase.value || undefined;
     newName.value = "";
+    newPassphrase.value = "";
     newName.removeAttribute("aria-invalid");
     newHint.classList.remove("field-error");
     newHint.textContent = "Letters, digits, _ . - (up to 64).";
-    switchTo(name);
+    switchTo(name, passphrase);
+  });
+  unlockForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const passphrase = unlockPassphrase.value;
+    unlockPassphrase.value = "";
+    if (passphrase) state.open(state.dbName, passphrase);
   });
   resetButton.addEventListener("click", async () => {
     const ok = await confirmDialog({
@@ -153,9 +172,9 @@ export function createSidebar(state: AppState, { goTo, current: currentPanel }: 
     goTo("designer");
   });
 
-  async function switchTo(name: string) {
+  async function switchTo(name: string, passphrase?: string) {
     if (name === state.dbName && state.session) return;
-    await state.open(name);
+    await state.open(name, passphrase);
     const url = new URL(location.href);
     url.searchParams.set("db", name);
     // A shared link's fragment would reopen its database on reload: the switch drops it.

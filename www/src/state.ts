@@ -1,6 +1,6 @@
 // The page's shared state: the open database, its tables, the picked table. Panels listen
 // for its events ("session", "tables", "selected", "status") instead of calling each other.
-import { deleteStorage, openSession, type Outcome, resetShared, type SendOptions, type Session, sharedSession, storedDatabases, toApiError } from "./engine";
+import { deleteStorage, needsPassphrase, openSession, type Outcome, resetShared, type SendOptions, type Session, sharedSession, storedDatabases, toApiError } from "./engine";
 import { shapeOf, type TableShape } from "./ops";
 
 export type Status = { state: "loading" | "ready" | "error"; text: string };
@@ -24,6 +24,10 @@ export class AppState extends EventTarget {
   tables: string[] = [];
   descriptions = new Map<string, any>();
   selected: string | null = null;
+  /** True when the last open failed for want of the right passphrase: the sidebar asks for it. */
+  locked = false;
+  /** The open database's passphrase, kept in memory only, so that a reset keeps it encrypted. */
+  private passphrase: string | undefined;
   status: Status = { state: "loading", text: "Loading the engine…" };
 
   readonly placement: Placement;
@@ -61,8 +65,9 @@ export class AppState extends EventTarget {
     return outcome;
   }
 
-  /** Opens `name` (closing the database open before, unless shared), and remembers it. */
-  async open(name: string) {
+  /** Opens `name` (closing the database open before, unless shared), with its passphrase
+   *  if it is encrypted, and remembers it. */
+  async open(name: string, passphrase?: string) {
     this.setStatus("loading", `Opening database "${name}"…`);
     if (this.session) {
       const old = this.session;
@@ -75,18 +80,22 @@ export class AppState extends EventTarget {
     this.selected = null;
     this.emit("session");
     try {
-      this.session = this.placement.embedded ? await this.sharedSession(name) : await openSession(name, { global: true });
+      this.session = this.placement.embedded ? await this.sharedSession(name) : await openSession(name, { global: true, passphrase });
     } catch (err) {
       const e = toApiError(err);
+      this.locked = needsPassphrase(e);
       this.setStatus("error", `Cannot open the database "${name}". ${e.name}: ${e.message}`);
       this.emit("session");
       return false;
     }
+    this.locked = false;
+    this.passphrase = passphrase;
     this.session.addEventListener("dead", () => this.setStatus("error", "The engine stopped after an internal error (a bug). Reload the page to continue."));
     if (!this.placement.embedded) this.remember(name);
     this.emit("session");
     await this.refreshTables();
-    this.setStatus("ready", `Ready: database "${name}", kept in this browser's IndexedDB.`);
+    const kept = this.session.encrypted ? "kept encrypted with its passphrase" : "kept";
+    this.setStatus("ready", `Ready: database "${name}", ${kept} in this browser's IndexedDB.`);
     return true;
   }
 
@@ -121,7 +130,7 @@ export class AppState extends EventTarget {
       this.setStatus("error", `Could not reset "${name}": ${toApiError(err).message}`);
       return false;
     }
-    return this.open(name);
+    return this.open(name, this.passphrase);
   }
 
   async refreshTables() {
