@@ -197,6 +197,12 @@ describe("lessons", () => {
       const spread = await run("spread");
       assert.equal(spread.state, "done", spread.text);
       assert.deepEqual(spread.output, { written: 12 });
+      const report = response(await run("insights"));
+      const [accessed, throttledKeys] = report.Rules;
+      assert.match(accessed.RuleName, /^DynamoDBContributorInsights-PKC-Events-/);
+      assert.deepEqual(accessed.Contributors[0], { Keys: ["celebrity"], ApproximateAggregateValue: 11 });
+      assert.match(throttledKeys.RuleName, /^DynamoDBContributorInsights-PKT-Events-/);
+      assert.deepEqual(throttledKeys.Contributors, [{ Keys: ["celebrity"], ApproximateAggregateValue: 1 }]);
     }));
 
   test("conditional writes: a repeated create fails, a stale version fails, the current version wins", (t) =>
@@ -248,6 +254,72 @@ describe("lessons", () => {
       const handler = await run("handler");
       assert.equal(handler.state, "done", handler.text);
       assert.deepEqual(handler.output, { events: ["INSERT", "INSERT", "MODIFY", "REMOVE"], total: "50" });
+    }));
+
+  test("global tables: both Regions take writes, the other Region is stale until the delay, last writer wins", (t) =>
+    withLesson(t, "global-tables-active-active", async (run) => {
+      const replicate = await run("replicate");
+      assert.equal(replicate.state, "done", replicate.text);
+      const described = response(replicate, 3).Table;
+      assert.equal(described.GlobalTableVersion, "2019.11.21");
+      assert.deepEqual(described.Replicas.map((replica) => replica.RegionName), ["eu-west-1"]);
+      assert.equal((await run("write-east")).state, "done");
+      const west = await run("write-west");
+      assert.equal(west.state, "done", west.text);
+      const stale = await run("read-west");
+      assert.equal(stale.state, "done", stale.text);
+      assert.deepEqual(stale.output, { region: "eu-west-1", ana: null, ben: { id: "ben", city: "Dublin" } });
+      const converged = await run("converged");
+      assert.equal(converged.state, "done", converged.text);
+      assert.deepEqual(converged.output, { "us-east-1": ["ana", "ben"], "eu-west-1": ["ana", "ben"] });
+      assert.equal((await run("conflict-east")).state, "done");
+      const conflictWest = await run("conflict-west");
+      assert.equal(conflictWest.state, "done", conflictWest.text);
+      const settled = await run("settled");
+      assert.equal(settled.state, "done", settled.text);
+      assert.deepEqual(settled.output, {
+        beforeReplication: { "us-east-1": "Porto", "eu-west-1": "Madrid" },
+        afterReplication: { "us-east-1": "Madrid", "eu-west-1": "Madrid" },
+      });
+    }));
+
+  test("DAX: a hit consumes nothing, strong and transactional reads pass through, a write around DAX leaves it stale", (t) =>
+    withLesson(t, "dax-consistency", async (run) => {
+      assert.equal((await run("cluster")).state, "done");
+      const cached = await run("cached");
+      assert.equal(response(cached, 0).ConsumedCapacity.CapacityUnits, 0.5, "the miss reads the table");
+      assert.equal(response(cached, 1).ConsumedCapacity.CapacityUnits, 0, "the hit does not");
+      assert.equal(response(cached, 1).Item.price.N, "10");
+      const passed = await run("pass-through");
+      assert.equal(response(passed, 0).ConsumedCapacity.CapacityUnits, 1);
+      assert.equal(response(passed, 1).ConsumedCapacity[0].CapacityUnits, 2);
+      const [cluster] = response(await run("stats")).Clusters;
+      assert.equal(cluster.Statistics.ItemCacheHits, 1);
+      assert.equal(cluster.Statistics.ItemCacheMisses, 1);
+      assert.equal(cluster.Statistics.PassThroughs, 2);
+      assert.equal(cluster.LastRequest.Cache, "PASS_THROUGH");
+      assert.equal((await run("bypass")).state, "done");
+      const stale = await run("stale");
+      assert.equal(stale.state, "done", stale.text);
+      assert.deepEqual(stale.output, { eventuallyConsistent: 10, stronglyConsistent: 12 });
+    }));
+
+  test("fine-grained access: LeadingKeys lets a user read their own item and denies another's", (t) =>
+    withLesson(t, "fine-grained-access", async (run) => {
+      assert.equal((await run("principal")).state, "done");
+      assert.equal(response(await run("own")).Item.email.S, "ana@example.com");
+      const denied = failure(await run("other"));
+      assert.equal(denied.__type, "com.amazonaws.dynamodb.v20120810#AccessDeniedException");
+      assert.equal(
+        denied.message,
+        "User: arn:aws:iam::000000000000:user/ana is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:us-east-1:000000000000:table/Profiles because no identity-based policy allows the dynamodb:GetItem action",
+      );
+      const sdk = await run("sdk-denied");
+      assert.equal(sdk.state, "done", sdk.text);
+      assert.deepEqual(sdk.output, { written: false, error: "AccessDeniedException" });
+      const [evaluation] = response(await run("why")).EvaluationResults;
+      assert.equal(evaluation.EvalDecision, "implicitDeny");
+      assert.deepEqual(evaluation.ContextEntries.find((entry) => entry.ContextKeyName === "dynamodb:LeadingKeys").ContextKeyValues, ["ben"]);
     }));
 
   test("VPC endpoints: DescribeEndpoints answers the regional endpoint, from the API and the CLI", (t) =>

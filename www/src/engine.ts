@@ -5,8 +5,6 @@
 import type { Database, SendOptions } from "../pkg/dynaplay.js";
 import { type CancellationReason, cancellationReasonsOf } from "./cancellation";
 
-export type { SendOptions };
-
 type EngineModule = typeof import("../pkg/dynaplay.js");
 
 // The path is relative to the bundle (www/dist/playground.js), and esbuild leaves it alone.

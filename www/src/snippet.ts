@@ -11,7 +11,9 @@
 // api | cli | js, default partiql; snippetparse.ts and snippetjs.ts say what each means),
 // `kind` (batch | transaction: PartiQL statements sent as one request), `preset` (as the
 // playground's: #id, inline JSON or a URL; applied once per database, only when it has no
-// tables, preset.ts applyPresetOnce), `autorun` (runs once connected; snippets of one database run in page order).
+// tables, preset.ts applyPresetOnce), `autorun` (runs once connected; snippets of one database run in page order),
+// `region`, `dax` and `principal` (every request goes to that Region, through that DAX
+// cluster, as that principal: snippetparse.ts snippetTarget).
 //
 // For tests and pages: `data-state` is idle | running | done | error (a request failed or
 // the code could not be read; for js, the code threw); `results` lists every
@@ -27,7 +29,7 @@ import { type ApiError, type Outcome, resetShared, type Session, sharedSession, 
 import { applyPresetOnce, parsePreset, presetText } from "./preset";
 import type { DynaplayDatabase } from "./sdkhandler";
 import { runJs } from "./snippetjs";
-import { dedent, isSnippetLanguage, parseSnippet, SnippetSyntaxError, type SnippetLanguage } from "./snippetparse";
+import { dedent, isSnippetLanguage, parseSnippet, SnippetSyntaxError, type SnippetLanguage, type SnippetTarget, snippetTarget } from "./snippetparse";
 
 /** One request a snippet sent, as DynamoDB's HTTP API would carry it. */
 export interface SnippetResult {
@@ -77,13 +79,14 @@ function inTurn<T>(database: string, job: () => Promise<T>): Promise<T> {
   return next;
 }
 
-/** The session's database for the SDK handler, recording each request into RESULTS. */
-function recordingDatabase(session: Session, results: SnippetResult[]): DynaplayDatabase {
+/** The session's database for the SDK handler, recording each request into RESULTS; every
+ *  request goes to TARGET, whatever the SDK client signed its request with. */
+function recordingDatabase(session: Session, results: SnippetResult[], target: SnippetTarget): DynaplayDatabase {
   return {
-    async send(operation, request) {
+    async send(operation, request, options) {
       const sent = typeof request === "string" ? JSON.parse(request) : request;
       try {
-        const response = await session.db.send(operation, request);
+        const response = await session.db.send(operation, request, { ...options, ...target });
         results.push({ operation, request: sent, ok: true, response });
         return response;
       } catch (err) {
@@ -191,14 +194,15 @@ export class DynaplaySnippet extends HTMLElement {
   private async execute(session: Session, code: string, results: SnippetResult[]): Promise<unknown> {
     const language = this.language();
     if (!language) throw new SnippetSyntaxError(`language must be one of partiql, api, cli, js; got "${this.getAttribute("language")}".`);
+    const target = snippetTarget((name) => this.getAttribute(name));
     if (language === "js") {
-      const db = recordingDatabase(session, results);
-      const returned = await runJs(code, db, { send: (operation: string, request: object) => db.send(operation, request) });
+      const db = recordingDatabase(session, results, target);
+      const returned = await runJs(code, db, target.region, { send: (operation: string, request: object) => db.send(operation, request) });
       return returned === undefined && results.length ? shown(results) : displayable(returned);
     }
     const kind = this.getAttribute("kind") ?? "single";
     if (kind !== "single" && kind !== "batch" && kind !== "transaction") throw new SnippetSyntaxError(`kind must be batch or transaction; got "${kind}".`);
-    const send = (operation: string, request: object) => session.send(operation, request);
+    const send = (operation: string, request: object) => session.send(operation, request, target);
     for (const { operation, request, paging } of parseSnippet(language, code, kind)) {
       const outcome = paging ? await paginate(send, operation, request, paging) : await send(operation, request);
       results.push(resultOf(operation, request, outcome));

@@ -21,10 +21,11 @@ function loadSdk(): Promise<SdkModule> {
 type AsyncFunctionConstructor = new (...parameters: string[]) => (...values: unknown[]) => Promise<unknown>;
 const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as AsyncFunctionConstructor;
 
-/** Runs CODE with the SDK's clients sending to DB and the EXTRA names; resolves to what it returns. */
-export async function runJs(code: string, db: DynaplayDatabase, extra: Record<string, unknown>): Promise<unknown> {
+/** Runs CODE with the SDK's clients (configured for REGION) sending to DB and the EXTRA
+ *  names; resolves to what it returns. */
+export async function runJs(code: string, db: DynaplayDatabase, region: string | undefined, extra: Record<string, unknown>): Promise<unknown> {
   const { sdkScope } = await loadSdk();
-  const scope = { ...sdkScope(db), ...extra };
+  const scope = { ...sdkScope(db, region), ...extra };
   const names = Object.keys(scope);
   const body = new AsyncFunction(...names, code);
   return body(...names.map((name) => scope[name]));

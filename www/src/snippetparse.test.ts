@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { dedent, parseSnippet, SnippetSyntaxError } from "./snippetparse";
+import { dedent, parseSnippet, snippetTarget, SnippetSyntaxError } from "./snippetparse";
 
 test("dedent drops blank edge lines and the shared indentation", () => {
   assert.equal(dedent("\n    SELECT *\n      FROM t\n  \n"), "SELECT *\n  FROM t");
@@ -50,4 +50,11 @@ test("partiql snippets: each statement is one ExecuteStatement, or one batch or 
   assert.equal((transaction!.request.TransactStatements as unknown[]).length, 2);
   assert.equal(parseSnippet("partiql", code, "batch")[0]!.operation, "BatchExecuteStatement");
   assert.throws(() => parseSnippet("partiql", "  -- nothing\n"), SnippetSyntaxError);
+});
+
+test("a snippet's target: the region, dax and principal attributes it has, blank ones left out", () => {
+  const attributes = (values: Record<string, string>) => (name: string) => values[name] ?? null;
+  assert.deepEqual(snippetTarget(attributes({})), {});
+  assert.deepEqual(snippetTarget(attributes({ region: " eu-west-1 ", dax: "cache", principal: "ana" })), { region: "eu-west-1", dax: "cache", principal: "ana" });
+  assert.deepEqual(snippetTarget(attributes({ region: "", dax: "  ", language: "api" })), {});
 });

@@ -41,6 +41,24 @@ export function dedent(text: string): string {
   return lines.map((line) => line.slice(common)).join("\n");
 }
 
+/** Where every request of a snippet goes and as whom: its `region`, `dax` and `principal`
+ *  attributes, as `send` options (docs/embedding.md); blank ones are left out. */
+export interface SnippetTarget {
+  region?: string;
+  dax?: string;
+  principal?: string;
+}
+
+/** The snippet's target, reading its attributes with ATTRIBUTE. */
+export function snippetTarget(attribute: (name: string) => string | null): SnippetTarget {
+  const target: SnippetTarget = {};
+  for (const name of ["region", "dax", "principal"] as const) {
+    const value = attribute(name)?.trim();
+    if (value) target[name] = value;
+  }
+  return target;
+}
+
 export function isSnippetLanguage(value: string): value is SnippetLanguage {
   return (SNIPPET_LANGUAGES as readonly string[]).includes(value);
 }

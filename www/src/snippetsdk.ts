@@ -20,10 +20,11 @@ function named(module: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(module).filter(([name]) => name !== "default" && /^[A-Za-z_$][\w$]*$/.test(name)));
 }
 
-/** The names a js snippet's code runs with, its clients sending to DB. */
-export function sdkScope(db: DynaplayDatabase): Record<string, unknown> {
+/** The names a js snippet's code runs with, its clients sending to DB and configured for
+ *  REGION (the snippet's `region` attribute; us-east-1 without one). */
+export function sdkScope(db: DynaplayDatabase, region = "us-east-1"): Record<string, unknown> {
   const config = {
-    region: "us-east-1",
+    region,
     credentials: { accessKeyId: "DYNAPLAYEXAMPLE", secretAccessKey: "dynaplay" },
     requestHandler: dynaplayHandler(db),
   };
