@@ -3,6 +3,8 @@
 // The engine is www/pkg/dynaplay.js (scripts/build.sh builds it). Its import starts as soon
 // as this module is evaluated, so fetching and compiling the wasm overlaps building the UI.
 import type { Database, SendOptions } from "../pkg/dynaplay.js";
+
+export type { SendOptions };
 import { type CancellationReason, cancellationReasonsOf } from "./cancellation";
 
 type EngineModule = typeof import("../pkg/dynaplay.js");
