@@ -138,3 +138,89 @@ fn deleting_a_replica_table_leaves_a_plain_table() {
     assert!(harness.send_in(Some(WEST), "GetItem", r#"{"TableName": "Songs", "Key": {"id": {"S": "x"}}}"#).is_err());
     harness.assert_memory_equals_store();
 }
+
+/// The `replication/...` records the store holds: the writes on their way it would
+/// resume after a reload.
+fn stored_pending(harness: &Harness) -> usize {
+    harness.store.snapshot().meta.iter().filter(|(key, _)| key.starts_with("replication/")).count()
+}
+
+fn put_body(id: &str, title: &str) -> String {
+    json!({"TableName": "Songs", "Item": {"id": {"S": id}, "title": {"S": title}}}).to_string()
+}
+
+/// The title each Region's replica holds of item `x`, in a database reopened from the store.
+fn reopened_titles(harness: &Harness) -> (Option<String>, Option<String>) {
+    let mut reopened = Harness { db: harness.reopen(), store: harness.store.clone(), clock: harness.clock.clone() };
+    (title_in(&mut reopened, EAST), title_in(&mut reopened, WEST))
+}
+
+#[test]
+fn a_write_whose_commit_fails_never_replicates() {
+    let mut harness = global_table();
+    put(&mut harness, EAST, "acknowledged");
+    harness.clock.advance(1_000);
+    assert_eq!(title_in(&mut harness, WEST).as_deref(), Some("acknowledged"));
+    harness.fail_request("PutItem", &put_body("x", "failed"));
+    assert_eq!(harness.db.regions().pending().count(), 0, "the failed write is not on its way");
+    assert_eq!(stored_pending(&harness), 0);
+    harness.assert_memory_equals_store();
+    for _ in 0..2 {
+        assert_eq!(title_in(&mut harness, EAST).as_deref(), Some("acknowledged"));
+        assert_eq!(title_in(&mut harness, WEST).as_deref(), Some("acknowledged"));
+        harness.clock.advance(1_000);
+    }
+    harness.assert_memory_equals_store();
+    let acknowledged = Some("acknowledged".to_string());
+    assert_eq!(reopened_titles(&harness), (acknowledged.clone(), acknowledged));
+}
+
+#[test]
+fn a_failed_write_does_not_keep_an_acknowledged_one_from_winning() {
+    let mut harness = global_table();
+    put(&mut harness, WEST, "west");
+    harness.clock.advance(100);
+    // East's failed write is later than West's: had it kept its timestamp, East would
+    // refuse West's write when it arrives.
+    harness.fail_request("PutItem", &put_body("x", "failed"));
+    harness.clock.advance(1_000);
+    assert_eq!(title_in(&mut harness, EAST).as_deref(), Some("west"));
+    harness.assert_memory_equals_store();
+}
+
+#[test]
+fn a_delivery_in_a_failed_batch_is_undone_and_delivered_again() {
+    let mut harness = global_table();
+    put(&mut harness, EAST, "east");
+    harness.clock.advance(1_000);
+    // The request that fails is the first to run after the delay: East's write reaches
+    // the west in its batch, and is undone with it.
+    harness.fail_request("PutItem", &put_body("y", "failed"));
+    assert_eq!(harness.db.regions().pending().count(), 1, "the write is on its way again");
+    assert_eq!(stored_pending(&harness), 1);
+    let in_west = harness.db.regions().engine(WEST).and_then(|engine| engine.table("Songs")).map(|table| table.items().count());
+    assert_eq!(in_west, Some(0), "the delivery is undone");
+    harness.assert_memory_equals_store();
+    assert_eq!(title_in(&mut harness, WEST).as_deref(), Some("east"), "delivered by the next request");
+    harness.assert_memory_equals_store();
+    let east = Some("east".to_string());
+    assert_eq!(reopened_titles(&harness), (east.clone(), east));
+}
+
+#[test]
+fn a_replica_change_whose_commit_fails_leaves_the_group_as_stored() {
+    let mut harness = global_table();
+    put(&mut harness, EAST, "east");
+    // Deleting East's replica would make Songs a plain table and drop East's write to
+    // the west; the failure keeps both.
+    harness.fail_request("DeleteTable", r#"{"TableName": "Songs"}"#);
+    harness.assert_memory_equals_store();
+    assert_eq!(harness.db.regions().replicas("Songs").map(<[_]>::len), Some(2));
+    harness.clock.advance(1_000);
+    assert_eq!(title_in(&mut harness, WEST).as_deref(), Some("east"));
+    let create = json!({"TableName": "Songs", "ReplicaUpdates": [{"Create": {"RegionName": "ap-south-1"}}]});
+    harness.fail_request("UpdateTable", &create.to_string());
+    harness.assert_memory_equals_store();
+    assert_eq!(harness.db.regions().replicas("Songs").map(<[_]>::len), Some(2));
+    assert!(harness.send_in(Some("ap-south-1"), "DescribeTable", r#"{"TableName": "Songs"}"#).is_err());
+}

@@ -15,7 +15,10 @@
 //!    replica's table takes it out of its group.
 //!
 //! Every engine's changes come out of [`Regions::take_changes`] tagged with their Region,
-//! for storage.
+//! for storage, together with the changes to the replica groups, to the writes on their
+//! way and to the write stamps. When storage fails to commit them, [`Regions::revert`]
+//! undoes them all: a failed write is taken off its way, a delivery in the failed batch
+//! is undone and waits to be delivered again, so memory stays what storage holds.
 //!
 //! [`Knobs::replication_delay`]: crate::engine::Knobs::replication_delay
 
@@ -41,13 +44,20 @@ pub enum Recorded {
 /// A change to the state that joins the Regions.
 #[derive(Debug, Clone)]
 pub enum GlobalChange {
-    /// The global table `table` now has `replicas` (none: it is a plain table again).
-    Group { table: String, replicas: Vec<Replica> },
+    /// The global table `table` now has `replicas` (none: it is a plain table again); it
+    /// had `previous` (none: it was a plain table).
+    Group { table: String, replicas: Vec<Replica>, previous: Vec<Replica> },
     /// A write set out for one replica, due at `at.0` (`at.1` orders writes due together).
     Sent { at: (u64, u64), write: PendingWrite },
     /// The write set out at `at` arrived, or was dropped.
-    Settled { at: (u64, u64) },
+    Settled { at: (u64, u64), write: PendingWrite },
+    /// The write stamp a replica holds of an item changed from `previous`. Stamps live in
+    /// memory only: storage keeps nothing of this change, which is there to be undone.
+    Stamped { slot: StampSlot, previous: Option<WriteStamp> },
 }
+
+/// The replica (its Region and table) and the item a write stamp is held for.
+pub type StampSlot = (&'static str, String, KeyCode);
 
 /// One replica of a global table.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,7 +108,7 @@ pub struct Regions {
     next_write: u64,
     /// The stamp of the write each replica holds of each item it got by replication or
     /// wrote since it joined its group.
-    stamps: HashMap<(&'static str, String, KeyCode), WriteStamp>,
+    stamps: HashMap<StampSlot, WriteStamp>,
     /// The changes made since the last [`Regions::take_changes`].
     changes: Vec<Recorded>,
 }
@@ -165,16 +175,26 @@ impl Regions {
     /// table's (None leaves one as it is).
     pub fn set_overrides(&mut self, table: &str, region: &str, read: Option<u64>, class: Option<TableClass>) {
         let Some(replicas) = self.groups.get_mut(table) else { return };
+        let previous = replicas.clone();
         let Some(replica) = replicas.iter_mut().find(|replica| replica.region == region) else { return };
         replica.read_capacity_override = read.or(replica.read_capacity_override);
         replica.table_class_override = class.or(replica.table_class_override);
-        self.record_group(table);
+        self.record_group(table, previous);
     }
 
-    /// Records the replicas `table` has now, for storage.
-    fn record_group(&mut self, table: &str) {
+    /// Records the replicas `table` has now, and had before (`previous`), for storage.
+    fn record_group(&mut self, table: &str, previous: Vec<Replica>) {
         let replicas = self.groups.get(table).cloned().unwrap_or_default();
-        self.changes.push(Recorded::Global(GlobalChange::Group { table: table.to_string(), replicas }));
+        self.changes.push(Recorded::Global(GlobalChange::Group { table: table.to_string(), replicas, previous }));
+    }
+
+    /// Sets (or with None forgets) the stamp `slot` holds, recording the change.
+    fn set_stamp(&mut self, slot: StampSlot, stamp: Option<WriteStamp>) {
+        let previous = match stamp {
+            Some(stamp) => self.stamps.insert(slot.clone(), stamp),
+            None => self.stamps.remove(&slot),
+        };
+        self.changes.push(Recorded::Global(GlobalChange::Stamped { slot, previous }));
     }
 
     /// Puts a global table's replicas back as storage held them.
@@ -198,12 +218,37 @@ impl Regions {
         std::mem::take(&mut self.changes)
     }
 
-    /// Undoes changes that storage failed to commit, newest first, each in its Region.
-    /// The replica groups and the writes on their way stay as they are.
+    /// Undoes changes that storage failed to commit, newest first: each engine change in
+    /// its Region, and the changes to the groups, the writes on their way (a write set
+    /// out is taken back, a delivered one is on its way again) and the stamps.
     pub fn revert(&mut self, changes: Vec<Recorded>) {
         for change in changes.into_iter().rev() {
-            if let Recorded::InRegion(region, change) = change {
-                self.engine_mut(region).revert(vec![change]);
+            match change {
+                Recorded::InRegion(region, change) => self.engine_mut(region).revert(vec![change]),
+                Recorded::Global(change) => self.revert_global(change),
+            }
+        }
+    }
+
+    fn revert_global(&mut self, change: GlobalChange) {
+        match change {
+            GlobalChange::Group { table, previous, .. } if previous.is_empty() => {
+                self.groups.remove(&table);
+            }
+            GlobalChange::Group { table, previous, .. } => {
+                self.groups.insert(table, previous);
+            }
+            GlobalChange::Sent { at, .. } => {
+                self.pending.remove(&at);
+            }
+            GlobalChange::Settled { at, write } => {
+                self.pending.insert(at, write);
+            }
+            GlobalChange::Stamped { slot, previous: Some(stamp) } => {
+                self.stamps.insert(slot, stamp);
+            }
+            GlobalChange::Stamped { slot, previous: None } => {
+                self.stamps.remove(&slot);
             }
         }
     }
@@ -253,7 +298,7 @@ impl Regions {
             .filter(|replica| replica.region != stamp.region)
             .map(|replica| (replica.region, knobs.replication_delay(stamp.region, replica.region)))
             .collect();
-        self.stamps.insert((stamp.region, table.to_string(), key.clone()), stamp);
+        self.set_stamp((stamp.region, table.to_string(), key.clone()), Some(stamp));
         for (destination, delay) in destinations {
             let write = PendingWrite { destination, table: table.to_string(), key: key.clone(), item: item.clone(), stamp };
             let at = (stamp.millis.saturating_add(delay), self.next_write);
@@ -271,7 +316,7 @@ impl Regions {
                 break;
             }
             let (at, write) = entry.remove_entry();
-            self.changes.push(Recorded::Global(GlobalChange::Settled { at }));
+            self.changes.push(Recorded::Global(GlobalChange::Settled { at, write: write.clone() }));
             self.deliver(write);
         }
     }
@@ -291,7 +336,7 @@ impl Regions {
             engine.apply_replicated_write(&write.table, write.key, item)
         });
         if applied.is_ok() {
-            self.stamps.insert(slot, write.stamp);
+            self.set_stamp(slot, Some(write.stamp));
         }
     }
 
@@ -316,11 +361,12 @@ impl Regions {
             .map(|((_, _, key), stamp)| (key.clone(), *stamp))
             .collect();
         for (key, stamp) in copied {
-            self.stamps.insert((destination, table.to_string(), key), stamp);
+            self.set_stamp((destination, table.to_string(), key), Some(stamp));
         }
+        let previous = self.groups.get(table).cloned().unwrap_or_default();
         let replicas = self.groups.entry(table.to_string()).or_insert_with(|| vec![Replica::new(source)]);
         replicas.push(Replica::new(destination));
-        self.record_group(table);
+        self.record_group(table, previous);
         Ok(())
     }
 
@@ -328,13 +374,22 @@ impl Regions {
     /// deleted; a group left with one replica is a plain table again.
     fn leave_group(&mut self, table: &str, region: &'static str) {
         let Some(replicas) = self.groups.get_mut(table) else { return };
+        let previous = replicas.clone();
         replicas.retain(|replica| replica.region != region);
         let mut gone = vec![region];
         if replicas.len() < 2 {
             gone.extend(replicas.iter().map(|replica| replica.region));
             self.groups.remove(table);
         }
-        self.stamps.retain(|(held_by, name, _), _| name != table || !gone.contains(held_by));
+        let forgotten: Vec<StampSlot> = self
+            .stamps
+            .keys()
+            .filter(|(held_by, name, _)| name == table && gone.contains(held_by))
+            .cloned()
+            .collect();
+        for slot in forgotten {
+            self.set_stamp(slot, None);
+        }
         let dropped: Vec<(u64, u64)> = self
             .pending
             .iter()
@@ -342,10 +397,11 @@ impl Regions {
             .map(|(at, _)| *at)
             .collect();
         for at in dropped {
-            self.pending.remove(&at);
-            self.changes.push(Recorded::Global(GlobalChange::Settled { at }));
+            if let Some(write) = self.pending.remove(&at) {
+                self.changes.push(Recorded::Global(GlobalChange::Settled { at, write }));
+            }
         }
-        self.record_group(table);
+        self.record_group(table, previous);
     }
 }
 

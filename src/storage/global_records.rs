@@ -50,10 +50,10 @@ struct StoredPending {
 /// The writes that persist one change.
 pub fn writes_for(change: &GlobalChange, out: &mut Vec<Write>) {
     match change {
-        GlobalChange::Group { table, replicas } if replicas.is_empty() => {
+        GlobalChange::Group { table, replicas, .. } if replicas.is_empty() => {
             out.push(Write::DeleteMeta { key: format!("{GROUP_PREFIX}{table}") })
         }
-        GlobalChange::Group { table, replicas } => {
+        GlobalChange::Group { table, replicas, .. } => {
             let replicas = replicas
                 .iter()
                 .map(|replica| StoredReplica {
@@ -77,7 +77,9 @@ pub fn writes_for(change: &GlobalChange, out: &mut Vec<Write>) {
             let value = serde_json::to_string(&stored).unwrap_or_default();
             out.push(Write::PutMeta { key: pending_key(*at), value });
         }
-        GlobalChange::Settled { at } => out.push(Write::DeleteMeta { key: pending_key(*at) }),
+        GlobalChange::Settled { at, .. } => out.push(Write::DeleteMeta { key: pending_key(*at) }),
+        // Stamps live in memory only (docs/storage-format.md).
+        GlobalChange::Stamped { .. } => {}
     }
 }
 
