@@ -49,7 +49,8 @@ pub enum GlobalChange {
     Group { table: String, replicas: Vec<Replica>, previous: Vec<Replica> },
     /// A write set out for one replica, due at `at.0` (`at.1` orders writes due together).
     Sent { at: (u64, u64), write: PendingWrite },
-    /// The write set out at `at` arrived, or was dropped.
+    /// The write set out at `at` arrived, or was dropped; `write` goes back on its way
+    /// when this is undone.
     Settled { at: (u64, u64), write: PendingWrite },
     /// The write stamp a replica holds of an item changed from `previous`. Stamps live in
     /// memory only: storage keeps nothing of this change, which is there to be undone.
