@@ -102,3 +102,10 @@ test("when the owning tab stops, the client ends and later requests fail at once
   assert.equal(!outcome.ok && outcome.error.name, "RelayClosedError");
   await client.close();
 });
+
+test("a request the channel cannot copy fails at once with a clear error", async () => {
+  const client = new RelaySession("relay-clone", 5_000);
+  const outcome = await client.send("PutItem", { TableName: "T", Item: { f: () => 1 } as object });
+  assert.equal(!outcome.ok && outcome.error.name, "RelayDataCloneError");
+  await client.close();
+});

@@ -43,7 +43,13 @@ export function serveRelay(name: string, target: RelayTarget, served?: (operatio
     if (message?.kind !== "request" || message.database !== name) return;
     const outcome = await target.send(message.operation, message.request, message.options);
     const reply: RelayOutcome = outcome.ok ? { ok: true, response: outcome.response } : { ok: false, error: errorFields(outcome.error) };
-    channel.postMessage({ kind: "reply", database: name, client: message.client, id: message.id, outcome: reply } satisfies RelayMessage);
+    const post = (answer: RelayOutcome) => channel.postMessage({ kind: "reply", database: name, client: message.client, id: message.id, outcome: answer } satisfies RelayMessage);
+    try {
+      post(reply);
+    } catch (err) {
+      // A response the channel cannot copy still gets an answer, rather than the client's timeout.
+      post({ ok: false, error: uncopyable(err) });
+    }
     served?.(message.operation, outcome);
   };
   return {
@@ -52,6 +58,11 @@ export function serveRelay(name: string, target: RelayTarget, served?: (operatio
       channel.close();
     },
   };
+}
+
+/** The error for a message a BroadcastChannel cannot copy (a DataCloneError). */
+function uncopyable(err: unknown): Record<string, unknown> {
+  return { name: "RelayDataCloneError", message: `The relay cannot pass this between tabs: ${toApiError(err).message}` };
 }
 
 interface Pending {
@@ -99,24 +110,29 @@ export class RelaySession extends EventTarget {
   private relay(call: { operation: string; request: string | object; options?: SendOptions }): Promise<RelayOutcome> {
     const id = this.nextId++;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(id);
-        resolve({ ok: false, error: { name: "RelayTimeoutError", message: `No tab answered for database "${this.name}" within ${this.timeoutMillis / 1000} s: the tab that had it open may be gone. Reload this page to open the database here.` } });
-      }, this.timeoutMillis);
+      const timer = setTimeout(() => this.settle(id, { ok: false, error: { name: "RelayTimeoutError", message: `No tab answered for database "${this.name}" within ${this.timeoutMillis / 1000} s: the tab that had it open may be gone. Reload this page to open the database here.` } }), this.timeoutMillis);
       this.pending.set(id, { resolve, timer });
-      this.channel.postMessage({ kind: "request", database: this.name, client: this.client, id, ...call } satisfies RelayMessage);
+      try {
+        this.channel.postMessage({ kind: "request", database: this.name, client: this.client, id, ...call } satisfies RelayMessage);
+      } catch (err) {
+        this.settle(id, { ok: false, error: uncopyable(err) });
+      }
     });
   }
 
   private receive(message: RelayMessage) {
     if (message?.database !== this.name) return;
     if (message.kind === "closed") this.end();
-    if (message.kind !== "reply" || message.client !== this.client) return;
-    const waiting = this.pending.get(message.id);
+    if (message.kind === "reply" && message.client === this.client) this.settle(message.id, message.outcome);
+  }
+
+  /** Answers request `id`, if it still waits. */
+  private settle(id: number, outcome: RelayOutcome) {
+    const waiting = this.pending.get(id);
     if (!waiting) return;
-    this.pending.delete(message.id);
+    this.pending.delete(id);
     clearTimeout(waiting.timer);
-    waiting.resolve(message.outcome);
+    waiting.resolve(outcome);
   }
 
   private closedError(): RelayOutcome {
