@@ -6,9 +6,10 @@
 import type { Completion } from "@codemirror/autocomplete";
 import type { Diagnostic } from "@codemirror/lint";
 import type { ConsoleMode, ConsoleOutput } from "./console";
-import { h, uid } from "./dom";
+import { h, labelled, uid } from "./dom";
 import { createJsonEditor } from "./editor";
 import { findParameterStrings, locateExpressionError } from "./exprerrors";
+import { HOME_REGION, PICKED_REGIONS } from "./globaltables";
 import { ALL_OPERATIONS, examples, OPERATIONS, PARAMETERS } from "./ops";
 import { createPrincipalPicker } from "./principals";
 import { bareReservedNames, EXPRESSION_MEMBERS, isReserved, withPlaceholders } from "./reserved";
@@ -88,10 +89,14 @@ export function createApiMode(state: AppState, output: ConsoleOutput): ConsoleMo
   const reservedHint = h("p", { class: "notice dp-reserved-hint", role: "status", hidden: true, "data-testid": "reserved-hint" }, reservedText, " ", reservedFix);
 
   const picker = createPrincipalPicker(state);
+  // The Region whose endpoint the request reaches (docs/global-tables.md): with two windows on
+  // one database (the relay), each can read its own Region of a global table.
+  const region = h("select", { "data-testid": "console-region" }, ...PICKED_REGIONS.map((r) => h("option", { value: r }, r)));
 
   const form = h("form", { class: "dp-form dp-console-form", "aria-label": "DynamoDB API request", novalidate: true },
     h("div", { class: "field" }, h("label", { for: opInput.id }, "Operation"), h("div", { class: "dp-row" }, opInput, opList), opHint),
     picker.element,
+    labelled("Region", region),
     h("div", { class: "field" }, h("span", { class: "label" }, "Request (DynamoDB JSON)"), editorHost, reservedHint,
       h("p", { class: "hint", id: editorHintId }, h("kbd", {}, "Ctrl"), "+", h("kbd", {}, "Enter"), " runs the request; ", h("kbd", {}, "Esc"), " then ", h("kbd", {}, "Tab"), " leaves the editor. Drafts are kept per operation.")),
     h("div", { class: "actions" }, runButton, exampleButton, examplePick, formatButton),
@@ -191,7 +196,9 @@ export function createApiMode(state: AppState, output: ConsoleOutput): ConsoleMo
     const sentText = editor.text;
     runButton.disabled = true;
     const principal = picker.principal();
-    const send = principal ? () => state.send(operation, text, { principal }) : undefined;
+    const elsewhere = region.value !== HOME_REGION;
+    const options = { ...(principal ? { principal } : {}), ...(elsewhere ? { region: region.value } : {}) };
+    const send = principal || elsewhere ? () => state.send(operation, text, options) : undefined;
     const outcome = await output.run(operation, text, { key: HISTORY_KEY }, undefined, send);
     runButton.disabled = !state.session;
     if (outcome) await picker.explain(operation, text);

@@ -9,7 +9,8 @@ import type { AppState } from "./state";
 /** The Regions the picker offers (Dynaplay simulates 25; these are the usual ones). */
 export const PICKED_REGIONS = ["us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1", "ap-south-1", "ap-northeast-1", "sa-east-1"];
 
-const HOME = "us-east-1";
+/** The Region requests reach unless they name another (the engine's default). */
+export const HOME_REGION = "us-east-1";
 
 interface Replica {
   RegionName: string;
@@ -32,14 +33,14 @@ export function conflictVerdict(first: { region: string; at: number }, second: {
 }
 
 export function createGlobalTables(state: AppState): HTMLElement {
-  const region = h("select", { "data-testid": "gt-region" }, ...PICKED_REGIONS.filter((r) => r !== HOME).map((r) => h("option", { value: r }, r)));
+  const region = h("select", { "data-testid": "gt-region" }, ...PICKED_REGIONS.filter((r) => r !== HOME_REGION).map((r) => h("option", { value: r }, r)));
   const lag = h("input", { type: "number", min: "0", max: "86400000", step: "100", value: "1000", "data-testid": "gt-lag" });
   const key = h("input", { type: "text", value: "demo", "data-testid": "gt-key", spellcheck: "false" });
   const replicas = h("ul", { "data-testid": "gt-replicas" });
   const output = h("pre", { class: "dp-output", "data-testid": "gt-output", "aria-live": "polite" });
   const show = (text: string) => (output.textContent = text);
 
-  const send = async (operation: string, request: object, where = HOME): Promise<any> => {
+  const send = async (operation: string, request: object, where = HOME_REGION): Promise<any> => {
     const outcome = await state.send(operation, request, { region: where });
     if (!outcome.ok) throw new Error(`${outcome.error.name}: ${outcome.error.message}`);
     return outcome.response;
@@ -62,14 +63,14 @@ export function createGlobalTables(state: AppState): HTMLElement {
 
   async function describe(): Promise<any> {
     const { Table } = await send("DescribeTable", { TableName: tableName() });
-    const regions = replicaRegions(HOME, Table);
+    const regions = replicaRegions(HOME_REGION, Table);
     replicas.replaceChildren(...regions.map((r, at) => h("li", { "data-testid": "gt-replica" }, r, at === 0 ? " (this table)" : ` ${Table.Replicas[at - 1].ReplicaStatus}`)));
     return Table;
   }
 
   async function readEverywhere(table: any): Promise<string> {
     const lines: string[] = [];
-    for (const where of replicaRegions(HOME, table)) {
+    for (const where of replicaRegions(HOME_REGION, table)) {
       const { Item } = await send("GetItem", { TableName: table.TableName, Key: itemKey(table), ConsistentRead: true }, where);
       lines.push(`  ${where.padEnd(15)} ${Item?.writer ? `written in ${Item.writer.S}` : "(no item)"}`);
     }
@@ -97,7 +98,7 @@ export function createGlobalTables(state: AppState): HTMLElement {
   const conflict = h("button", { type: "button", "data-testid": "gt-conflict" }, "Run the conflict demo");
   conflict.addEventListener("click", guarded(async () => {
     const table = await describe();
-    const [first, second] = replicaRegions(HOME, table);
+    const [first, second] = replicaRegions(HOME_REGION, table);
     if (!second) throw new Error("Add a replica first: the demo writes in two Regions.");
     const delay = Number(lag.value);
     await send("Dynaplay.Configure", { ReplicationDelayMillis: delay });

@@ -176,8 +176,9 @@ class DynaplayPlayground extends HTMLElement {
       if (isPanel(id)) tabs.show(id, false);
     });
     addEventListener("pagehide", () => {
-      state.session?.close();
-      state.session = null;
+      const session = state.session;
+      state.release();
+      session?.close();
     });
     addEventListener("pageshow", (e) => {
       if (e.persisted) location.reload();

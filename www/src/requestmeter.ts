@@ -3,8 +3,7 @@
 // query builder's requests ask for it with ReturnConsumedCapacity). It listens to the open
 // session's `sent` event from start-up, so requests run before the panel opens are counted.
 import { h, uid } from "./dom";
-import type { Session } from "./engine";
-import type { AppState } from "./state";
+import type { AppState, PageSession } from "./state";
 
 /** Requests kept and drawn. */
 const KEPT = 12;
@@ -79,7 +78,7 @@ export function createRequestMeter(state: AppState): RequestMeter {
     empty, table, totals);
 
   let requests: MeteredRequest[] = [];
-  let watched: Session | null = null;
+  let watched: PageSession | null = null;
 
   function bar(units: number, max: number, kind: "read" | "write", label: string) {
     const fill = h("span", { class: `dp-meter-fill dp-meter-${kind}` });

@@ -1,4 +1,4 @@
-// The sidebar: databases (switch, create with an optional passphrase, unlock an encrypted one, reset, export
+// The sidebar: databases (switch, create with an optional passphrase, unlock an encrypted one, use one that another tab holds, reset, export
 // and import), the open database's tables with their
 // secondary indexes under each, and the tables with an enabled stream (a click opens the Streams panel).
 // An embed's database is fixed by its element, so an embed's sidebar has no Database section.
@@ -36,6 +36,7 @@ export function createSidebar(state: AppState, { goTo, current: currentPanel }: 
     h("label", { for: unlockPassphrase.id }, "This database is encrypted: its passphrase"),
     h("div", { class: "dp-row" }, unlockPassphrase, h("button", { type: "submit", class: "small", "data-testid": "db-unlock-submit" }, "Unlock")),
   );
+  const connectButton = h("button", { type: "button", class: "small", "data-testid": "db-connect", hidden: true }, "Use it through the tab that has it open");
   const resetButton = h("button", { type: "button", class: "small secondary danger-text", "data-testid": "db-reset" }, "Reset…");
 
   const tableList = h("ul", { class: "dp-table-list", "data-testid": "table-list", "aria-label": "Tables" });
@@ -51,6 +52,7 @@ export function createSidebar(state: AppState, { goTo, current: currentPanel }: 
       dbSelect,
       h("div", { class: "dp-side-head" }, h("p", { class: "hint" }, "Open: ", h("code", { "data-testid": "db-name" }, state.dbName)), resetButton),
       unlockForm,
+      connectButton,
       newForm,
       createTransfer(state, (name) => switchTo(name)),
     ),
@@ -73,6 +75,7 @@ export function createSidebar(state: AppState, { goTo, current: currentPanel }: 
     const shownName = element.querySelector("[data-testid=db-name]");
     if (shownName) shownName.textContent = state.dbName;
     unlockForm.hidden = !(state.locked && !state.session);
+    connectButton.hidden = !(state.inUse && !state.session);
   }
 
   function renderTables() {
@@ -158,6 +161,7 @@ export function createSidebar(state: AppState, { goTo, current: currentPanel }: 
     unlockPassphrase.value = "";
     if (passphrase) state.open(state.dbName, passphrase);
   });
+  connectButton.addEventListener("click", () => void state.connect());
   resetButton.addEventListener("click", async () => {
     const ok = await confirmDialog({
       title: `Reset database "${state.dbName}"?`,

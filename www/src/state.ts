@@ -2,6 +2,10 @@
 // for its events ("session", "tables", "selected", "status") instead of calling each other.
 import { deleteStorage, needsPassphrase, openSession, type Outcome, resetShared, type SendOptions, type Session, sharedSession, storedDatabases, toApiError } from "./engine";
 import { shapeOf, type TableShape } from "./ops";
+import { RelaySession, serveRelay } from "./tabrelay";
+
+/** A database session: this tab's own, or one through the tab that holds the database (tabrelay.ts). */
+export type PageSession = Session | RelaySession;
 
 export type Status = { state: "loading" | "ready" | "error"; text: string };
 
@@ -19,13 +23,18 @@ const KNOWN_KEY = "dynaplay.databases";
 const CHANGES_TABLES = /^(CreateTable|DeleteTable|UpdateTable|RestoreTable|ImportTable)/;
 
 export class AppState extends EventTarget {
-  session: Session | null = null;
+  session: PageSession | null = null;
   dbName: string;
   tables: string[] = [];
   descriptions = new Map<string, any>();
   selected: string | null = null;
   /** True when the last open failed for want of the right passphrase: the sidebar asks for it. */
   locked = false;
+  /** True when the last open failed because another tab holds the database: the sidebar
+   *  offers to use it through that tab (`connect`). */
+  inUse = false;
+  /** While this tab holds a database on the full page: the relay that serves the other tabs. */
+  private relay: { stop(): void } | null = null;
   /** The open database's passphrase, kept in memory only, so that a reset keeps it encrypted. */
   private passphrase: string | undefined;
   status: Status = { state: "loading", text: "Loading the engine…" };
@@ -71,7 +80,7 @@ export class AppState extends EventTarget {
     this.setStatus("loading", `Opening database "${name}"…`);
     if (this.session) {
       const old = this.session;
-      this.session = null;
+      this.release();
       if (!this.placement.embedded) await old.close().catch(() => {});
     }
     this.dbName = name;
@@ -84,19 +93,51 @@ export class AppState extends EventTarget {
     } catch (err) {
       const e = toApiError(err);
       this.locked = needsPassphrase(e);
+      this.inUse = !this.placement.embedded && e.name === "DatabaseInUseError";
       this.setStatus("error", `Cannot open the database "${name}". ${e.name}: ${e.message}`);
       this.emit("session");
       return false;
     }
     this.locked = false;
+    this.inUse = false;
     this.passphrase = passphrase;
     this.session.addEventListener("dead", () => this.setStatus("error", "The engine stopped after an internal error (a bug). Reload the page to continue."));
-    if (!this.placement.embedded) this.remember(name);
+    if (!this.placement.embedded) {
+      this.remember(name);
+      this.relay = serveRelay(name, this.session, (operation, outcome) => {
+        if (outcome.ok && CHANGES_TABLES.test(operation)) void this.refreshTables();
+      });
+    }
     this.emit("session");
     await this.refreshTables();
     const kept = this.session.encrypted ? "kept encrypted with its passphrase" : "kept";
     this.setStatus("ready", `Ready: database "${name}", ${kept} in this browser's IndexedDB.`);
     return true;
+  }
+
+  /** Uses the database that another tab holds through that tab (tabrelay.ts): every request
+   *  runs in its engine. When that tab lets the database go, the status line says so. */
+  async connect() {
+    const name = this.dbName;
+    this.setStatus("loading", `Connecting to database "${name}" through the tab that has it open…`);
+    const session = new RelaySession(name);
+    session.addEventListener("ended", () => {
+      if (this.session === session) this.setStatus("error", `The tab that had database "${name}" open closed it, which ended the relay. Reload this page to open the database here.`);
+    });
+    this.inUse = false;
+    this.session = session;
+    // For the browser console and the tests, as openSession's `dynaplay.db` is in the owning tab.
+    (globalThis as any).dynaplay = { session };
+    this.emit("session");
+    await this.refreshTables();
+    if (this.session === session && this.status.state !== "error") this.setStatus("ready", `Ready: database "${name}" through the tab that has it open (relay): both tabs use that tab's engine.`);
+  }
+
+  /** Forgets the session (stopping the relay this tab serves), before it closes. */
+  release() {
+    this.relay?.stop();
+    this.relay = null;
+    this.session = null;
   }
 
   /** The page's shared session for `name`. When another holder closes it (a Reset in another
@@ -119,7 +160,7 @@ export class AppState extends EventTarget {
     const name = this.dbName;
     this.setStatus("loading", `Resetting database "${name}"…`);
     const old = this.session;
-    this.session = null;
+    this.release();
     try {
       if (this.placement.embedded) await resetShared(name);
       else {
