@@ -25,7 +25,7 @@ use crate::api::validate::{required, Violations};
 use crate::engine::{Access, BatchWrite, Engine, TableWrites};
 use crate::error::{Error, Result};
 use crate::expr::{self, Placeholders, Projection};
-use crate::model::{item_from_json, item_size, AttributeValue, Item};
+use crate::model::{item_from_json, item_size, AttributeValue, CollectByInsert, Item};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -95,7 +95,7 @@ impl Shape {
         match self {
             Shape::Whole => item.clone(),
             Shape::Names(names) => {
-                names.iter().filter_map(|name| Some((name.clone(), item.get(name)?.clone()))).collect()
+                names.iter().filter_map(|name| Some((name.clone(), item.get(name)?.clone()))).collect_map()
             }
             Shape::Projection(projection) => projection.apply(item),
         }

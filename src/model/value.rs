@@ -13,7 +13,7 @@
 //! Where DynamoDB's text is known (dynalite's AWS-recorded tests, DynamoDB Local) the
 //! messages are DynamoDB's to the letter, including its typos and double spaces.
 
-use crate::model::Number;
+use crate::model::{CollectByInsert, Number};
 use crate::{bail_validation, validation, Error, Result};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -187,7 +187,7 @@ impl Serialize for AttributeValue {
 /// Parses and validates an item (or a Key) given as a JSON object of attribute values.
 pub fn item_from_json(object: &serde_json::Map<String, serde_json::Value>) -> Result<Item> {
     check_shapes(object.values())?;
-    object.iter().map(|(name, json)| parse_attribute(name, json, 1)).collect()
+    object.iter().map(|(name, json)| parse_attribute(name, json, 1)).try_collect_map()
 }
 
 /// The item's size as DynamoDB computes it: names plus values.
@@ -291,7 +291,7 @@ fn check_nesting(depth: usize) -> Result<()> {
 /// A map (or list) at `depth` holds values at `depth + 1`.
 fn parse_map(object: &Map<String, Value>, depth: usize) -> Result<Item> {
     check_nesting(depth)?;
-    object.iter().map(|(name, json)| parse_attribute(name, json, depth + 1)).collect()
+    object.iter().map(|(name, json)| parse_attribute(name, json, depth + 1)).try_collect_map()
 }
 
 fn parse_list(elements: &[Value], depth: usize) -> Result<Vec<AttributeValue>> {

@@ -463,7 +463,11 @@ pub fn to_attribute_json(ion: &Ion) -> Result<Value, String> {
 
 /// A struct's fields as DynamoDB JSON attributes.
 pub fn struct_to_item_json(fields: &[(String, Ion)]) -> Result<Map<String, Value>, String> {
-    fields.iter().map(|(name, value)| Ok((name.clone(), to_attribute_json(value)?))).collect()
+    let mut item = Map::new();
+    for (name, value) in fields {
+        item.insert(name.clone(), to_attribute_json(value)?);
+    }
+    Ok(item)
 }
 
 fn set_member(kind: &str, member: &Ion) -> Result<Value, String> {
