@@ -1,12 +1,33 @@
-//! Building ordered maps and sets by insertion, for a smaller wasm.
+//! Ordering collections with code shared between element types, for a smaller wasm
+//! (docs/size.md).
 //!
-//! `collect()` into a `BTreeMap` or `BTreeSet` first gathers the pairs into a vector and
-//! stable-sorts it, and that sort is compiled anew for every element and iterator type
-//! (about 2 KB of wasm each, two dozen times over). Inserting one by one reuses the
-//! `insert` each map type has anyway; the result is the same (a later pair with an equal
-//! key replaces the earlier value), and maps here are small.
+//! The standard library's stable sort is compiled anew for every element type and
+//! comparison (about 2 KB of wasm each), and `collect()` into a `BTreeMap` or `BTreeSet`
+//! runs one such sort per element and iterator type. Maps and sets here are built by
+//! insertion instead, which reuses the `insert` each map type has anyway (the result is
+//! the same: a later pair with an equal key replaces the earlier value), and vectors are
+//! sorted with [`sort_stable_by`], whose sort is compiled once.
 
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// Sorts `items` by `compare`, keeping equal items in their order, as `sort_by` does:
+/// one shared sort orders their positions, then the items move into that order.
+pub fn sort_stable_by<T>(items: &mut Vec<T>, compare: impl Fn(&T, &T) -> Ordering) {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    sort_positions(&mut order, &|a, b| match (items.get(a), items.get(b)) {
+        (Some(a), Some(b)) => compare(a, b),
+        _ => Ordering::Equal,
+    });
+    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
+    items.extend(order.iter().filter_map(|&position| slots.get_mut(position).and_then(Option::take)));
+}
+
+/// The one instance of the standard sort: positions, compared through a trait object.
+#[inline(never)]
+fn sort_positions(order: &mut [usize], compare: &dyn Fn(usize, usize) -> Ordering) {
+    order.sort_by(|&a, &b| compare(a, b));
+}
 
 /// `collect_map`, `try_collect_map` and `collect_set` for every iterator.
 pub trait CollectByInsert: Iterator + Sized {
@@ -59,5 +80,17 @@ mod tests {
         let failing = [Ok(("a", 1)), Err("bad"), Ok(("b", 2))];
         assert_eq!(failing.into_iter().try_collect_map(), Err("bad"));
         assert_eq!([Ok::<_, ()>(("a", 1))].into_iter().try_collect_map(), Ok(BTreeMap::from([("a", 1)])));
+    }
+
+    #[test]
+    fn sorting_is_stable_like_sort_by() {
+        let mut pairs = vec![(2, 'a'), (1, 'b'), (2, 'c'), (0, 'd'), (1, 'e')];
+        let mut expected = pairs.clone();
+        expected.sort_by_key(|pair| pair.0);
+        sort_stable_by(&mut pairs, |a, b| a.0.cmp(&b.0));
+        assert_eq!(pairs, expected);
+        let mut empty: Vec<u8> = Vec::new();
+        sort_stable_by(&mut empty, Ord::cmp);
+        assert!(empty.is_empty());
     }
 }
