@@ -4,7 +4,7 @@
 
 use crate::engine::{Access, Engine, IndexKind, SecondaryIndex, Table, TableMeta, Usage};
 use crate::index::index_write_units;
-use crate::model::{AttributeValue, CollectByInsert, Item};
+use crate::model::{AttributeValue, CompactCollect, Item};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -22,7 +22,7 @@ use crate::engine::{check_put_item_size, Access, Engine, Precondition, ReturnVal
 use crate::error::Result;
 use crate::expr::legacy::{self, AttributeUpdate, ExpectedAttribute, ATTRIBUTE_ACTIONS};
 use crate::expr::{self, Condition, ExpressionKind, Placeholders, Projection, Update};
-use crate::model::{item_from_json, item_size, AttributeValue, CollectByInsert, Item, PackedItem};
+use crate::model::{item_from_json, item_size, AttributeValue, CompactCollect, Item, PackedItem};
 use crate::{bail_validation, validation};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

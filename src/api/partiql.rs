@@ -37,7 +37,7 @@ use crate::engine::{
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{Condition, DocumentPath, ExpressionKind, PathElement};
 use crate::model::{
-    hex_decode, hex_encode, item_from_json, item_size, AttributeValue, CollectByInsert, Item, KeySchema, PackedItem,
+    hex_decode, hex_encode, item_from_json, item_size, AttributeValue, CompactCollect, Item, KeySchema, PackedItem,
 };
 use crate::partiql::ast::{self, Delete, Insert, Projection, Returning, Select, Step, Update};
 use crate::partiql::lower::{Binder, Guard};

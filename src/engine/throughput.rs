@@ -18,7 +18,7 @@
 use crate::engine::autoscaling::ScalingActivity;
 use crate::engine::{BillingMode, TableMeta};
 use crate::index::IndexKind;
-use crate::model::CollectByInsert;
+use crate::model::CompactCollect;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 

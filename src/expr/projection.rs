@@ -3,7 +3,7 @@
 //! only the projected elements, in index order (`a[2]` of `[x, y, z]` is `[z]`).
 
 use super::ast::{DocumentPath, PathElement};
-use crate::model::{AttributeValue, CollectByInsert, Item};
+use crate::model::{AttributeValue, CompactCollect, Item};
 use std::collections::BTreeMap;
 
 /// No item is nested deeper than 32 levels, so longer paths can never match; skipping

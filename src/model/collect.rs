@@ -1,4 +1,4 @@
-//! Ordering collections with code shared between element types, for a smaller wasm
+//! Collecting and ordering with code shared between element types, for a smaller wasm
 //! (docs/size.md).
 //!
 //! The standard library's stable sort is compiled anew for every element type and
@@ -6,7 +6,9 @@
 //! runs one such sort per element and iterator type. Maps and sets here are built by
 //! insertion instead, which reuses the `insert` each map type has anyway (the result is
 //! the same: a later pair with an equal key replaces the earlier value), and vectors are
-//! sorted with [`sort_stable_by`], whose sort is compiled once.
+//! sorted with [`sort_stable_by`], whose sort is compiled once. `collect()` into a
+//! `Result<Vec<_>, _>` goes through an adapter that compiles larger than the plain loop
+//! of [`CompactCollect::try_collect_vec`].
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,8 +31,8 @@ fn sort_positions(order: &mut [usize], compare: &dyn Fn(usize, usize) -> Orderin
     order.sort_by(|&a, &b| compare(a, b));
 }
 
-/// `collect_map`, `try_collect_map` and `collect_set` for every iterator.
-pub trait CollectByInsert: Iterator + Sized {
+/// `collect()` variants for every iterator, each the same result in less code.
+pub trait CompactCollect: Iterator + Sized {
     /// The pairs as a map; for equal keys the last value wins, as with `collect()`.
     fn collect_map<K: Ord, V>(self) -> BTreeMap<K, V>
     where
@@ -54,6 +56,18 @@ pub trait CollectByInsert: Iterator + Sized {
         Ok(map)
     }
 
+    /// The items as a vector, or the first error among them.
+    fn try_collect_vec<T, E>(self) -> Result<Vec<T>, E>
+    where
+        Self: Iterator<Item = Result<T, E>>,
+    {
+        let mut items = Vec::new();
+        for item in self {
+            items.push(item?);
+        }
+        Ok(items)
+    }
+
     /// The items as a set.
     fn collect_set<T: Ord>(self) -> BTreeSet<T>
     where
@@ -65,7 +79,7 @@ pub trait CollectByInsert: Iterator + Sized {
     }
 }
 
-impl<I: Iterator> CollectByInsert for I {}
+impl<I: Iterator> CompactCollect for I {}
 
 #[cfg(test)]
 mod tests {
@@ -80,6 +94,8 @@ mod tests {
         let failing = [Ok(("a", 1)), Err("bad"), Ok(("b", 2))];
         assert_eq!(failing.into_iter().try_collect_map(), Err("bad"));
         assert_eq!([Ok::<_, ()>(("a", 1))].into_iter().try_collect_map(), Ok(BTreeMap::from([("a", 1)])));
+        assert_eq!([Ok(1), Err("bad"), Err("later")].into_iter().try_collect_vec(), Err("bad"));
+        assert_eq!([Ok::<_, ()>(1), Ok(2)].into_iter().try_collect_vec(), Ok(vec![1, 2]));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! byte order is sort key order. Key bytes are a string's UTF-8, a binary's raw bytes,
 //! or [`Number::encode_ordered`](crate::model::Number::encode_ordered).
 
-use crate::model::{AttributeValue, CollectByInsert, Item};
+use crate::model::{AttributeValue, CompactCollect, Item};
 use crate::{bail_validation, Result};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;

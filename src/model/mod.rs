@@ -7,7 +7,7 @@ pub mod number;
 pub mod packed;
 pub mod value;
 
-pub use collect::{sort_stable_by, CollectByInsert};
+pub use collect::{sort_stable_by, CompactCollect};
 pub use key::{hex_decode, hex_encode, KeyAttribute, KeyCode, KeySchema, ScalarType};
 pub use number::Number;
 pub use packed::PackedItem;

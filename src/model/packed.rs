@@ -24,7 +24,7 @@
 //! The encoding of an item is canonical (equal items, equal bytes), so byte equality is
 //! item equality.
 
-use crate::model::{base64_decode, base64_encode, item_size, AttributeValue, CollectByInsert, Item, Number};
+use crate::model::{base64_decode, base64_encode, item_size, AttributeValue, CompactCollect, Item, Number};
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Error as _, SerializeMap, SerializeSeq};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};

@@ -9,7 +9,7 @@ use crate::clock::seconds;
 use crate::engine::transfers::{ImportDescription, ImportRecord, TransferChange, COMPLETED};
 use crate::engine::{table_arn, Engine, TableMeta, ACCOUNT_ID, REGION};
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{item_from_json, CollectByInsert};
+use crate::model::{item_from_json, CompactCollect};
 use crate::transfer::gzip;
 use crate::transfer::source::{self, InputFormat};
 use serde_json::Value;

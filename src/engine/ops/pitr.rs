@@ -10,7 +10,7 @@ use crate::engine::history::HistoryEntry;
 use crate::engine::table::{PointInTimeRecovery, RestoreSummary};
 use crate::engine::{table_arn, Change, Engine, SecondaryIndex, Table, TableMeta};
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{CollectByInsert, Item, KeyCode};
+use crate::model::{CompactCollect, Item, KeyCode};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 

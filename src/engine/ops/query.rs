@@ -10,7 +10,7 @@
 use crate::engine::{Engine, IndexRead, SecondaryIndex, Table};
 use crate::error::{Error, Result};
 use crate::expr::{Condition, KeyCondition};
-use crate::model::{item_size, CollectByInsert, Item, KeyCode, KeySchema, PackedItem};
+use crate::model::{item_size, CompactCollect, Item, KeyCode, KeySchema, PackedItem};
 use crate::validation;
 use std::borrow::Borrow;
 use std::cell::Cell;
