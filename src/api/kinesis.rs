@@ -17,8 +17,7 @@ use crate::kinesis::{
     parse_sequence, parse_shard_id, parse_stream_arn, sequence_text, shard_id, Consumer, DataStream, StreamMode,
     ITERATOR_LIFETIME_MILLIS,
 };
-use crate::model::CompactCollect;
-use crate::model::{base64_decode, base64_encode};
+use crate::model::{base64_decode, base64_encode, CompactCollect};
 use crate::stream::{civil_from_days, ShardIterator};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};

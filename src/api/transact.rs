@@ -27,8 +27,7 @@ use crate::engine::{
 };
 use crate::error::{Error, Result};
 use crate::expr::Projection;
-use crate::model::CompactCollect;
-use crate::model::{item_from_json, item_size, Item};
+use crate::model::{item_from_json, item_size, CompactCollect, Item};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::borrow::Cow;

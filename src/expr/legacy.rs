@@ -20,8 +20,7 @@ use super::ast::{
     UpdateOperand, UpdateValue,
 };
 use super::syntax::Comparator;
-use crate::model::CompactCollect;
-use crate::model::{AttributeValue, KeySchema};
+use crate::model::{AttributeValue, CompactCollect, KeySchema};
 use crate::{bail_validation, validation, Error, Result};
 use serde::Deserialize;
 use serde_json::Value;

@@ -10,8 +10,7 @@
 use super::ast::{ArithOp, Assignment, Expr, ExprKind, IsType, Literal, Path, Step};
 use crate::expr::syntax::{self, Action, Call, Clause, ClauseKind, Comparator, CondExpr, Operand, PathStep, SetValue};
 use crate::expr::{self, Condition, ExpressionKind, KeyCondition, Placeholders, SortKeyCondition, Update};
-use crate::model::CompactCollect;
-use crate::model::{AttributeValue, Item, KeySchema, Number};
+use crate::model::{AttributeValue, CompactCollect, Item, KeySchema, Number};
 use crate::{bail_validation, validation, Result};
 use std::collections::BTreeMap;
 

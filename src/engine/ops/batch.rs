@@ -11,8 +11,7 @@
 use super::put::check_put_item_size;
 use crate::engine::Engine;
 use crate::index::{check_index_keys, EmptyKeyWording};
-use crate::model::CompactCollect;
-use crate::model::{Item, KeyCode, KeySchema};
+use crate::model::{CompactCollect, Item, KeyCode, KeySchema};
 use crate::{bail_validation, Result};
 use std::collections::HashSet;
 
