@@ -18,7 +18,7 @@ use crate::region;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{self, Placeholders};
 use crate::iam::{self, Context, Decision, Evaluation, PolicyKind, Source};
-use crate::model::{base64_encode, AttributeValue, KeySchema};
+use crate::model::{base64_encode, sort_stable_by, AttributeValue, KeySchema};
 use crate::stream::ShardIterator;
 use serde_json::{Map, Value};
 
@@ -391,7 +391,7 @@ fn set_attributes(context: &mut Context, names: Vec<String>) {
 }
 
 fn dedup(mut values: Vec<String>) -> Vec<String> {
-    values.sort();
+    sort_stable_by(&mut values, Ord::cmp);
     values.dedup();
     values
 }

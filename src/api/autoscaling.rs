@@ -10,6 +10,7 @@ use crate::engine::autoscaling::{ScalableResource, ScalableTarget, TargetTrackin
 use crate::engine::{Access, Engine, ACCOUNT_ID};
 use crate::region;
 use crate::error::{Error, ErrorKind, Result};
+use crate::model::sort_stable_by;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -335,6 +336,6 @@ fn describe_activities(engine: &mut Engine, request: DescribeRequest) -> Result<
                 "StatusMessage": format!("Successfully set {units} to {}. Change successfully fulfilled by dynamodb.", activity.to)})));
         }
     }
-    found.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+    sort_stable_by(&mut found, |(a, _), (b, _)| b.cmp(a));
     render(&json!({"ScalingActivities": found.into_iter().map(|(_, activity)| activity).collect::<Vec<_>>()}))
 }

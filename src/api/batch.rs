@@ -25,7 +25,7 @@ use crate::api::validate::{required, Violations};
 use crate::engine::{Access, BatchWrite, Engine, TableWrites};
 use crate::error::{Error, Result};
 use crate::expr::{self, Placeholders, Projection};
-use crate::model::{item_from_json, item_size, AttributeValue, Item};
+use crate::model::{item_from_json, item_size, AttributeValue, CompactCollect, Item};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -95,7 +95,7 @@ impl Shape {
         match self {
             Shape::Whole => item.clone(),
             Shape::Names(names) => {
-                names.iter().filter_map(|name| Some((name.clone(), item.get(name)?.clone()))).collect()
+                names.iter().filter_map(|name| Some((name.clone(), item.get(name)?.clone()))).collect_map()
             }
             Shape::Projection(projection) => projection.apply(item),
         }
@@ -116,10 +116,9 @@ struct TableRead {
 pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest, dax: Option<&str>) -> Result<String> {
     let detail = Detail::from_wire(request.return_consumed_capacity.as_deref());
     let tables = check_get_request(request)?;
-    let reads =
-        tables.into_iter().map(|(name, request)| TableRead::parse(name, request)).collect::<Result<Vec<_>>>()?;
+    let reads = tables.into_iter().map(|(name, request)| TableRead::parse(name, request)).try_collect_vec()?;
     let caches = match dax {
-        Some(cluster) => reads.iter().map(|read| read.open_caches(engine, cluster)).collect::<Result<Vec<_>>>()?,
+        Some(cluster) => reads.iter().map(|read| read.open_caches(engine, cluster)).try_collect_vec()?,
         None => reads.iter().map(|read| read.keys.iter().map(|_| None).collect()).collect(),
     };
     let missed: Vec<Vec<Item>> = reads.iter().zip(&caches).map(|(read, caches)| read.missed_keys(caches)).collect();
@@ -128,11 +127,8 @@ pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest, dax: Op
     for (read, partitions) in reads.iter().zip(&partitions) {
         admit_all(engine, &read.name, partitions, Access::Read)?;
     }
-    let fetched = reads
-        .iter()
-        .zip(&missed)
-        .map(|(read, keys)| engine.batch_get_items(&read.name, keys))
-        .collect::<Result<Vec<_>>>()?;
+    let fetched =
+        reads.iter().zip(&missed).map(|(read, keys)| engine.batch_get_items(&read.name, keys)).try_collect_vec()?;
     let mut response =
         BatchGetItemResponse { responses: BTreeMap::new(), unprocessed_keys: BTreeMap::new(), consumed_capacity: None };
     let mut budget = ResponseBudget { left: MAX_GET_RESPONSE_BYTES, exhausted: false };
@@ -272,7 +268,7 @@ impl TableRead {
     /// Stage 2 for one table: the projection and its placeholders, and the keys.
     fn parse(name: String, request: KeysAndAttributes) -> Result<TableRead> {
         let shape = shape(&request)?;
-        let keys: Vec<Item> = request.keys.iter().flatten().map(item_from_json).collect::<Result<_>>()?;
+        let keys: Vec<Item> = request.keys.iter().flatten().map(item_from_json).try_collect_vec()?;
         if keys.iter().enumerate().any(|(index, key)| keys[..index].contains(key)) {
             crate::bail_validation!("{DUPLICATE_KEYS}");
         }
@@ -406,7 +402,7 @@ pub fn batch_write_item(engine: &mut Engine, request: BatchWriteItemRequest) -> 
     let detail = Detail::from_wire(request.return_consumed_capacity.as_deref());
     let metrics_asked = request.return_item_collection_metrics.as_deref() == Some("SIZE");
     let tables = check_write_request(request)?;
-    let tables = tables.into_iter().map(table_writes).collect::<Result<Vec<_>>>()?;
+    let tables = tables.into_iter().map(table_writes).try_collect_vec()?;
     let new_sizes: Vec<Vec<usize>> = tables.iter().map(|table| table.writes.iter().map(put_size).collect()).collect();
     let names: Vec<String> = tables.iter().map(|table| table.table.clone()).collect();
     // The item each write stores (none for a delete) and the item or key it names, kept
@@ -523,7 +519,7 @@ fn table_writes((table, writes): (String, Vec<WriteRequest>)) -> Result<TableWri
         (None, Some(delete)) => Ok(BatchWrite::Delete(item_from_json(&required(delete.key, "key")?)?)),
         _ => Err(crate::validation!("{NOT_ONE_REQUEST}")),
     });
-    Ok(TableWrites { table, writes: writes.collect::<Result<_>>()? })
+    Ok(TableWrites { table, writes: writes.try_collect_vec()? })
 }
 
 /// The RequestItems map as AWS's Java request framework prints it in a message:

@@ -4,8 +4,7 @@
 
 use crate::engine::{Access, Engine, IndexKind, SecondaryIndex, Table, TableMeta, Usage};
 use crate::index::index_write_units;
-use crate::model::AttributeValue;
-use crate::model::Item;
+use crate::model::{AttributeValue, CompactCollect, Item};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -214,7 +213,7 @@ fn report_units(
                 .iter()
                 .filter(|(_, index_kind, _)| *index_kind == kind)
                 .map(|(name, _, units)| (name.clone(), Units::of(*units, access)))
-                .collect();
+                .collect_map();
             (!shares.is_empty()).then_some(shares)
         };
         report.local_secondary_indexes = shares(IndexKind::Local);

@@ -6,13 +6,13 @@
 //! answered it (hit, miss, pass-through, write-through) and its simulated latency are
 //! reported by `Dynaplay.DescribeDaxClusters`, never in the response.
 
-use crate::api::validate::required;
 use crate::api::access::{self, Caller};
+use crate::api::validate::required;
 use crate::api::{batch, items, parse, render, route};
 use crate::engine::dax::{cluster_not_found, CacheOutcome, CacheStats, DaxCluster, DEFAULT_TTL_MILLIS};
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Item, KeyCode};
+use crate::model::{CompactCollect, Item, KeyCode};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::rc::Rc;
@@ -182,7 +182,7 @@ pub fn describe_clusters(engine: &mut Engine, request: DescribeClustersRequest) 
             .map(|name| {
                 clusters.get(name).map(|cluster| cluster_json(cluster, now)).ok_or_else(|| cluster_not_found(name))
             })
-            .collect::<Result<_>>()?,
+            .try_collect_vec()?,
         None => clusters.values().map(|cluster| cluster_json(cluster, now)).collect(),
     };
     render(&json!({ "Clusters": described }))

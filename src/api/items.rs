@@ -22,7 +22,7 @@ use crate::engine::{check_put_item_size, Access, Engine, Precondition, ReturnVal
 use crate::error::Result;
 use crate::expr::legacy::{self, AttributeUpdate, ExpectedAttribute, ATTRIBUTE_ACTIONS};
 use crate::expr::{self, Condition, ExpressionKind, Placeholders, Projection, Update};
-use crate::model::{item_from_json, item_size, AttributeValue, Item, PackedItem};
+use crate::model::{item_from_json, item_size, AttributeValue, CompactCollect, Item, PackedItem};
 use crate::{bail_validation, validation};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -506,7 +506,7 @@ pub(super) fn project<'a>(
     match (projection, attributes_to_get) {
         (Some(projection), _) => Cow::Owned(projection.apply(item)),
         (None, Some(names)) => Cow::Owned(
-            item.iter().filter(|(name, _)| names.contains(name)).map(|(n, v)| (n.clone(), v.clone())).collect(),
+            item.iter().filter(|(name, _)| names.contains(name)).map(|(n, v)| (n.clone(), v.clone())).collect_map(),
         ),
         (None, None) => Cow::Borrowed(item),
     }

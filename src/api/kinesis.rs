@@ -17,7 +17,7 @@ use crate::kinesis::{
     parse_sequence, parse_shard_id, parse_stream_arn, sequence_text, shard_id, Consumer, DataStream, StreamMode,
     ITERATOR_LIFETIME_MILLIS,
 };
-use crate::model::{base64_decode, base64_encode};
+use crate::model::{base64_decode, base64_encode, CompactCollect};
 use crate::stream::{civil_from_days, ShardIterator};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -505,7 +505,7 @@ fn put_records(engine: &mut Engine, request: PutRecordsRequest) -> Result<String
         .collect();
     violations.finish()?;
     let name = request.stream.resolve(engine)?.name.clone();
-    let records: Vec<NewRecord> = records.into_iter().collect::<Result<_>>()?;
+    let records: Vec<NewRecord> = records.into_iter().try_collect_vec()?;
     let bytes: usize = records.iter().map(|record| record.data.len() + record.partition_key.len()).sum();
     if bytes > MAX_BATCH_BYTES {
         return Err(invalid(format!("Records size exceeds {} MB limit", MAX_BATCH_BYTES / (1024 * 1024))));

@@ -36,7 +36,9 @@ use crate::engine::{
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{Condition, DocumentPath, ExpressionKind, PathElement};
-use crate::model::{hex_decode, hex_encode, item_from_json, item_size, AttributeValue, Item, KeySchema, PackedItem};
+use crate::model::{
+    hex_decode, hex_encode, item_from_json, item_size, AttributeValue, CompactCollect, Item, KeySchema, PackedItem,
+};
 use crate::partiql::ast::{self, Delete, Insert, Projection, Returning, Select, Step, Update};
 use crate::partiql::lower::{Binder, Guard};
 use crate::partiql::{self, Parsed, Statement};
@@ -355,7 +357,7 @@ impl Shape {
     }
 
     fn apply(&self, item: &Item) -> Item {
-        self.columns.iter().filter_map(|(name, path)| Some((name.clone(), path.get(item)?.clone()))).collect()
+        self.columns.iter().filter_map(|(name, path)| Some((name.clone(), path.get(item)?.clone()))).collect_map()
     }
 
     fn heads(&self) -> Vec<&str> {

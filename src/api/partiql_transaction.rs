@@ -20,7 +20,7 @@ use crate::api::validate::{required, Violations};
 use crate::engine::ops::transact::cancelled;
 use crate::engine::{Access, ClientToken, Engine, TransactAction, TransactOutcome, TransactWrite};
 use crate::error::{CancellationReason, Error, ErrorKind, Result};
-use crate::model::{item_size, AttributeValue, Item};
+use crate::model::{item_size, AttributeValue, CompactCollect, Item};
 use crate::partiql::ast::Select;
 use crate::partiql::lower::{Binder, Guard};
 use crate::partiql::{self, Parsed, Statement};
@@ -80,7 +80,7 @@ pub fn execute_transaction(engine: &mut Engine, request: ExecuteTransactionReque
         .iter()
         .enumerate()
         .map(|(position, statement)| parse_member(statement).map_err(|error| in_statement(position, error)))
-        .collect::<Result<Vec<_>>>()?;
+        .try_collect_vec()?;
     let reads = members.iter().filter(|member| matches!(member.parsed.statement, Statement::Select(_))).count();
     if reads > 0 && reads < members.len() {
         bail_validation!("ExecuteTransaction API does not support both read and write operations in the same request.");
@@ -193,7 +193,7 @@ fn write_transaction(
         .iter()
         .enumerate()
         .map(|(position, member)| transact_write(engine, member).map_err(|error| in_statement(position, error)))
-        .collect::<Result<Vec<_>>>()?;
+        .try_collect_vec()?;
     let token = request.client_request_token.clone().map(|token| ClientToken {
         token,
         fingerprint: serde_json::to_string(&request.transact_statements).unwrap_or_default(),

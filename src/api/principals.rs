@@ -10,6 +10,7 @@ use crate::engine::principals::{InlinePolicy, Principal};
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::iam::{self, Decision, Effect, PolicyKind, Source};
+use crate::model::CompactCollect;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -68,7 +69,7 @@ pub fn put_principal(engine: &mut Engine, request: PutPrincipalRequest) -> Resul
             return Err(Error::validation(format!("Access key is already used by principal {}", other.name)));
         }
     }
-    let policies = request.policies.unwrap_or_default().into_iter().map(inline_policy).collect::<Result<Vec<_>>>()?;
+    let policies = request.policies.unwrap_or_default().into_iter().map(inline_policy).try_collect_vec()?;
     let total: usize = policies.iter().map(|policy| policy.policy_document.chars().count()).sum();
     if total > MAX_POLICY_CHARS {
         return Err(Error::new(

@@ -187,8 +187,8 @@ fn describe_metrics(engine: &mut Engine, request: MetricsRequest) -> Result<Stri
     let now = engine.now_millis();
     let table = engine.table(&name).ok_or_else(|| table_not_found(&name))?;
     let traffic = &table.traffic;
-    let indexes: serde_json::Map<String, Value> =
-        traffic.indexes.iter().map(|(name, throughput)| (name.clone(), throughput_json(throughput, now))).collect();
+    let mut indexes = serde_json::Map::new();
+    indexes.extend(traffic.indexes.iter().map(|(name, throughput)| (name.clone(), throughput_json(throughput, now))));
     let throttles: Vec<Value> = traffic
         .throttles
         .iter()

@@ -11,6 +11,7 @@ use crate::api::{parse, render};
 use crate::clock::seconds;
 use crate::engine::{table_not_found, Engine, TableMeta};
 use crate::error::{Error, ErrorKind, Result};
+use crate::model::sort_stable_by;
 use crate::stream::{
     parse_sequence, parse_stream_arn, sequence_text, ReadError, Shard, ShardIterator, StreamInfo,
     ITERATOR_LIFETIME_MILLIS,
@@ -139,7 +140,9 @@ fn list_streams(engine: &mut Engine, request: ListStreamsRequest) -> Result<Stri
         .flat_map(|meta| meta.streams.iter().map(move |stream| (meta, stream)))
         .filter(|(_, stream)| stream.is_visible(now))
         .collect();
-    owned.sort_by(|(a, first), (b, second)| (&a.name, first.created_millis).cmp(&(&b.name, second.created_millis)));
+    sort_stable_by(&mut owned, |(a, first), (b, second)| {
+        (&a.name, first.created_millis).cmp(&(&b.name, second.created_millis))
+    });
     let mut streams = owned.into_iter().map(|(meta, stream)| StreamSummary {
         stream_arn: stream.arn(&meta.name),
         table_name: &meta.name,

@@ -27,7 +27,7 @@ use crate::engine::{
 };
 use crate::error::{Error, Result};
 use crate::expr::Projection;
-use crate::model::{item_from_json, item_size, Item};
+use crate::model::{item_from_json, item_size, CompactCollect, Item};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -119,7 +119,7 @@ pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequ
     let detail = Detail::from_wire(request.return_consumed_capacity.as_deref());
     let metrics_asked = request.return_item_collection_metrics.as_deref() == Some("SIZE");
     let parsed = check_write_request(&request)?;
-    let actions = parsed.into_iter().map(|(kind, members)| parse_action(kind, members)).collect::<Result<Vec<_>>>()?;
+    let actions = parsed.into_iter().map(|(kind, members)| parse_action(kind, members)).try_collect_vec()?;
     check_aggregate_size(&actions)?;
     let token = request.client_request_token.map(|token| ClientToken { token, fingerprint: fingerprint(body) });
     admit_writes(engine, &actions)?;

@@ -11,7 +11,7 @@ use crate::engine::table::TableMeta;
 use crate::engine::{Engine, Table};
 use crate::error::{Error, ErrorKind, Result};
 use crate::index::IndexKind;
-use crate::model::AttributeValue;
+use crate::model::{sort_stable_by, AttributeValue};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 
@@ -167,7 +167,7 @@ impl KeyEvents {
             counts.entry(text).or_insert_with(|| (event.key.clone(), 0)).1 += 1;
         }
         let mut ranked: Vec<(AttributeValue, u64)> = counts.into_values().collect();
-        ranked.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
+        sort_stable_by(&mut ranked, |(_, a), (_, b)| b.cmp(a));
         ranked.truncate(limit);
         ranked
     }

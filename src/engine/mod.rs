@@ -41,6 +41,7 @@ pub use transfers::{TransferChange, Transfers};
 use crate::clock::{Clock, SimulatedClock};
 use crate::error::{Error, ErrorKind, Result};
 use crate::kinesis::{DataRecord, DataStream, Kinesis};
+use crate::model::sort_stable_by;
 use crate::region;
 use crate::stream::{self, StreamRecord};
 use std::collections::BTreeMap;
@@ -206,8 +207,9 @@ impl Engine {
     pub fn restore_retired(&mut self, meta: TableMeta) {
         self.observe_stream_sequences(&meta);
         self.retired.push(meta);
-        self.retired
-            .sort_by_key(|meta| meta.streams.last().and_then(|stream| stream.disabled.as_ref()).map(|(at, _)| *at));
+        let disabled_at =
+            |meta: &TableMeta| meta.streams.last().and_then(|stream| stream.disabled.as_ref()).map(|(at, _)| *at);
+        sort_stable_by(&mut self.retired, |a, b| disabled_at(a).cmp(&disabled_at(b)));
     }
 
     /// The settings of every table with streams: the tables, then the deleted tables

@@ -18,6 +18,7 @@
 use crate::engine::autoscaling::ScalingActivity;
 use crate::engine::{BillingMode, TableMeta};
 use crate::index::IndexKind;
+use crate::model::CompactCollect;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
 
@@ -385,7 +386,7 @@ pub struct Traffic {
 impl Traffic {
     pub fn new(meta: &TableMeta) -> Traffic {
         let indexes =
-            global_indexes(meta).map(|(name, billing)| (name.to_string(), Throughput::new(&billing))).collect();
+            global_indexes(meta).map(|(name, billing)| (name.to_string(), Throughput::new(&billing))).collect_map();
         Traffic {
             table: Throughput::new(&meta.billing),
             indexes,

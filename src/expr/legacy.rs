@@ -20,7 +20,7 @@ use super::ast::{
     UpdateOperand, UpdateValue,
 };
 use super::syntax::Comparator;
-use crate::model::{AttributeValue, KeySchema};
+use crate::model::{AttributeValue, CompactCollect, KeySchema};
 use crate::{bail_validation, validation, Error, Result};
 use serde::Deserialize;
 use serde_json::Value;
@@ -177,7 +177,7 @@ struct Comparison {
 impl Comparison {
     /// Validates the values, then the operator's rules in DynamoDB's order.
     fn new(name: &str, operator: Operator, values: &[Value]) -> Result<Comparison> {
-        let values = values.iter().map(AttributeValue::from_json).collect::<Result<Vec<_>>>()?;
+        let values = values.iter().map(AttributeValue::from_json).try_collect_vec()?;
         if !operator.takes(values.len()) {
             return Err(wrong_count(operator));
         }
@@ -258,7 +258,7 @@ fn comparisons(conditions: &LegacyConditions) -> Result<Vec<Comparison>> {
 
 /// QueryFilter or ScanFilter as a condition on each item read; `None` when empty.
 pub fn filter(conditions: &LegacyConditions, operator: Option<&str>) -> Result<Option<Condition>> {
-    let conditions = comparisons(conditions)?.into_iter().map(Comparison::into_cond).collect::<Result<_>>()?;
+    let conditions = comparisons(conditions)?.into_iter().map(Comparison::into_cond).try_collect_vec()?;
     Ok(join(conditions, operator))
 }
 
@@ -276,7 +276,7 @@ pub fn check_query_filter_keys(conditions: &LegacyConditions, schema: &KeySchema
 
 /// Expected as the write's condition; `None` when empty.
 pub fn expected(expected: &BTreeMap<String, ExpectedAttribute>, operator: Option<&str>) -> Result<Option<Condition>> {
-    let conditions = expected.iter().map(|(name, entry)| entry.to_cond(name)).collect::<Result<_>>()?;
+    let conditions = expected.iter().map(|(name, entry)| entry.to_cond(name)).try_collect_vec()?;
     Ok(join(conditions, operator))
 }
 
@@ -399,7 +399,7 @@ fn sort_condition(operator: Operator, values: Vec<AttributeValue>) -> Option<Sor
 /// AttributeUpdates as an update: PUT sets, DELETE without a value removes, DELETE
 /// with a set removes its elements, ADD adds to a number, a set or (legacy only) a list.
 pub fn attribute_updates(updates: &BTreeMap<String, AttributeUpdate>) -> Result<Update> {
-    let actions = updates.iter().map(|(name, update)| update.to_action(name)).collect::<Result<_>>()?;
+    let actions = updates.iter().map(|(name, update)| update.to_action(name)).try_collect_vec()?;
     Ok(Update { actions, legacy: true })
 }
 

@@ -3,7 +3,7 @@
 //! only the projected elements, in index order (`a[2]` of `[x, y, z]` is `[z]`).
 
 use super::ast::{DocumentPath, PathElement};
-use crate::model::{AttributeValue, Item};
+use crate::model::{AttributeValue, CompactCollect, Item};
 use std::collections::BTreeMap;
 
 /// No item is nested deeper than 32 levels, so longer paths can never match; skipping
@@ -29,7 +29,7 @@ pub fn project(paths: &[DocumentPath], item: &Item) -> Item {
         });
         node.whole = true;
     }
-    root.fields.iter().filter_map(|(name, node)| Some((name.clone(), keep(item.get(name)?, node)?))).collect()
+    root.fields.iter().filter_map(|(name, node)| Some((name.clone(), keep(item.get(name)?, node)?))).collect_map()
 }
 
 /// The parts of `value` that `node` asks for; recursion follows the value, so its
@@ -44,7 +44,7 @@ fn keep(value: &AttributeValue, node: &Node) -> Option<AttributeValue> {
                 .fields
                 .iter()
                 .filter_map(|(key, child)| Some((key.clone(), keep(map.get(key)?, child)?)))
-                .collect();
+                .collect_map();
             (!kept.is_empty()).then_some(AttributeValue::M(kept))
         }
         AttributeValue::L(list) => {

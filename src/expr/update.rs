@@ -7,7 +7,7 @@
 //! no action sees another's result.
 
 use super::ast::{DocumentPath, PathElement, UpdateAction, UpdateOperand, UpdateValue};
-use crate::model::{AttributeValue, Item};
+use crate::model::{sort_stable_by, AttributeValue, Item};
 use crate::{bail_validation, validation, Error, Result};
 
 /// DynamoDB allows 32 levels of nesting (see `model::value`).
@@ -37,7 +37,7 @@ pub fn apply(actions: &[UpdateAction], item: &Item, legacy: bool) -> Result<Item
             sets.push((path, evaluate(value, item)?));
         }
     }
-    sets.sort_by(|a, b| a.0.cmp(b.0));
+    sort_stable_by(&mut sets, |a, b| a.0.cmp(b.0));
     let mut result = item.clone();
     for (path, value) in sets {
         set(&mut result, path, value)?;
@@ -49,7 +49,7 @@ pub fn apply(actions: &[UpdateAction], item: &Item, legacy: bool) -> Result<Item
             _ => None,
         })
         .collect();
-    removes.sort_by(|a, b| b.cmp(a));
+    sort_stable_by(&mut removes, |a, b| b.cmp(a));
     for path in removes {
         remove(&mut result, path)?;
     }

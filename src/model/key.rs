@@ -7,7 +7,7 @@
 //! byte order is sort key order. Key bytes are a string's UTF-8, a binary's raw bytes,
 //! or [`Number::encode_ordered`](crate::model::Number::encode_ordered).
 
-use crate::model::{AttributeValue, Item};
+use crate::model::{AttributeValue, CompactCollect, Item};
 use crate::{bail_validation, Result};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
@@ -198,7 +198,7 @@ impl KeySchema {
         self.attributes()
             .filter_map(|(attribute, _)| item.get_key_value(&attribute.name))
             .map(|(name, value)| (name.clone(), value.clone()))
-            .collect()
+            .collect_map()
     }
 
     /// The prefix shared by the keys of every item in the partition `value` (for Query);

@@ -1,11 +1,13 @@
 //! DynamoDB's data model: attribute values with their validation rules, numbers,
 //! items and their sizes, primary key schemas and the order-preserving key encoding.
 
+pub mod collect;
 pub mod key;
 pub mod number;
 pub mod packed;
 pub mod value;
 
+pub use collect::{sort_stable_by, CompactCollect};
 pub use key::{hex_decode, hex_encode, KeyAttribute, KeyCode, KeySchema, ScalarType};
 pub use number::Number;
 pub use packed::PackedItem;

@@ -24,7 +24,7 @@
 //! The encoding of an item is canonical (equal items, equal bytes), so byte equality is
 //! item equality.
 
-use crate::model::{base64_decode, base64_encode, item_size, AttributeValue, Item, Number};
+use crate::model::{base64_decode, base64_encode, item_size, AttributeValue, CompactCollect, Item, Number};
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Error as _, SerializeMap, SerializeSeq};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -144,7 +144,7 @@ impl PackedItem {
         self.entries()
             .filter(|(name, _)| keep(name))
             .filter_map(|(name, value)| Some((name.to_owned(), value.decode()?)))
-            .collect()
+            .collect_map()
     }
 
     fn body(&self) -> &[u8] {
@@ -357,7 +357,10 @@ fn decode_map(body: &[u8]) -> Option<Item> {
     let mut reader = Reader { bytes: body };
     let count = reader.varint()?;
     let entries = Entries { reader, left: count };
-    let map: Item = entries.map(|(name, value)| Some((name.to_owned(), value.decode()?))).collect::<Option<_>>()?;
+    let mut map = Item::new();
+    for (name, value) in entries {
+        map.insert(name.to_owned(), value.decode()?);
+    }
     (map.len() == count).then_some(map)
 }
 

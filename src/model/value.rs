@@ -13,7 +13,7 @@
 //! Where DynamoDB's text is known (dynalite's AWS-recorded tests, DynamoDB Local) the
 //! messages are DynamoDB's to the letter, including its typos and double spaces.
 
-use crate::model::Number;
+use crate::model::{CompactCollect, Number};
 use crate::{bail_validation, validation, Error, Result};
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -187,7 +187,7 @@ impl Serialize for AttributeValue {
 /// Parses and validates an item (or a Key) given as a JSON object of attribute values.
 pub fn item_from_json(object: &serde_json::Map<String, serde_json::Value>) -> Result<Item> {
     check_shapes(object.values())?;
-    object.iter().map(|(name, json)| parse_attribute(name, json, 1)).collect()
+    object.iter().map(|(name, json)| parse_attribute(name, json, 1)).try_collect_map()
 }
 
 /// The item's size as DynamoDB computes it: names plus values.
@@ -291,7 +291,7 @@ fn check_nesting(depth: usize) -> Result<()> {
 /// A map (or list) at `depth` holds values at `depth + 1`.
 fn parse_map(object: &Map<String, Value>, depth: usize) -> Result<Item> {
     check_nesting(depth)?;
-    object.iter().map(|(name, json)| parse_attribute(name, json, depth + 1)).collect()
+    object.iter().map(|(name, json)| parse_attribute(name, json, depth + 1)).try_collect_map()
 }
 
 fn parse_list(elements: &[Value], depth: usize) -> Result<Vec<AttributeValue>> {
@@ -321,7 +321,7 @@ fn string_set(elements: &[Value]) -> Result<Vec<String>> {
     let strings = elements
         .iter()
         .map(|json| if json.is_null() { Ok(None) } else { json_str(json).map(Some) })
-        .collect::<Result<Vec<_>>>()?;
+        .try_collect_vec()?;
     if has_duplicates(&strings) {
         bail_validation!(
             "One or more parameter values were invalid: Input collection {} contains duplicates.",
@@ -347,7 +347,7 @@ fn number_set(elements: &[Value]) -> Result<Vec<Number>> {
     let numbers = elements
         .iter()
         .map(|json| if json.is_null() { Number::parse("") } else { Number::parse(json_str(json)?) })
-        .collect::<Result<Vec<_>>>()?;
+        .try_collect_vec()?;
     if has_duplicates(&numbers) {
         bail_validation!("Input collection contains duplicates");
     }
@@ -361,7 +361,7 @@ fn binary_set(elements: &[Value]) -> Result<Vec<Vec<u8>>> {
     let binaries = elements
         .iter()
         .map(|json| if json.is_null() { Ok(None) } else { decode_blob(json).map(Some) })
-        .collect::<Result<Vec<_>>>()?;
+        .try_collect_vec()?;
     if has_duplicates(&binaries) {
         bail_validation!(
             "One or more parameter values were invalid: Input collection {}of type BS contains duplicates.",

@@ -10,7 +10,7 @@
 use super::ast::{ArithOp, Assignment, Expr, ExprKind, IsType, Literal, Path, Step};
 use crate::expr::syntax::{self, Action, Call, Clause, ClauseKind, Comparator, CondExpr, Operand, PathStep, SetValue};
 use crate::expr::{self, Condition, ExpressionKind, KeyCondition, Placeholders, SortKeyCondition, Update};
-use crate::model::{AttributeValue, Item, KeySchema, Number};
+use crate::model::{AttributeValue, CompactCollect, Item, KeySchema, Number};
 use crate::{bail_validation, validation, Result};
 use std::collections::BTreeMap;
 
@@ -68,7 +68,7 @@ impl<'p> Binder<'p> {
                     .iter()
                     .enumerate()
                     .map(|(position, item)| self.value_at(item, &format!("{at}[{position}]")))
-                    .collect::<Result<_>>()?,
+                    .try_collect_vec()?,
             ),
             ExprKind::Tuple(pairs) => AttributeValue::M(self.tuple(pairs, at)?),
             ExprKind::Bag(items) => bag(items)?,
@@ -151,7 +151,7 @@ impl<'p> Binder<'p> {
 
     /// The parts lowered and joined by AND; `None` when there are none.
     fn lower_all(&mut self, parts: &[&Expr]) -> Result<Option<CondExpr>> {
-        let lowered = parts.iter().map(|part| self.cond(part)).collect::<Result<Vec<_>>>()?;
+        let lowered = parts.iter().map(|part| self.cond(part)).try_collect_vec()?;
         Ok(lowered.into_iter().reduce(and))
     }
 
@@ -174,7 +174,7 @@ impl<'p> Binder<'p> {
             ),
             ExprKind::In(subject, items) => CondExpr::In(
                 self.operand(subject)?,
-                items.iter().map(|item| self.operand(item)).collect::<Result<_>>()?,
+                items.iter().map(|item| self.operand(item)).try_collect_vec()?,
             ),
             ExprKind::Is(subject, tested) => self.is(subject, *tested)?,
             ExprKind::Call(name, args) => CondExpr::Call(self.call(name, args)?),
@@ -236,7 +236,7 @@ impl<'p> Binder<'p> {
         if !KNOWN.contains(&name.as_str()) {
             bail_validation!("Unrecognized function: {name}");
         }
-        let args = args.iter().map(|arg| self.operand(arg)).collect::<Result<_>>()?;
+        let args = args.iter().map(|arg| self.operand(arg)).try_collect_vec()?;
         Ok(Call { name, args })
     }
 

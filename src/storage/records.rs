@@ -6,7 +6,7 @@ use crate::engine::principals::Principal;
 use crate::engine::transfers::{ExportDescription, ImportRecord};
 use crate::engine::{Backup, BackupType, Change, Table, TableMeta, TransferChange, Transfers};
 use crate::kinesis::{self, DataRecord, DataStream};
-use crate::model::{base64_decode, base64_encode, item_from_json, Item, KeyCode, PackedItem};
+use crate::model::{base64_decode, base64_encode, item_from_json, CompactCollect, Item, KeyCode, PackedItem};
 use crate::storage::StorageError;
 use crate::stream::{sequence_text, StreamRecord};
 use serde::{Deserialize, Serialize};
@@ -348,22 +348,21 @@ pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
         table.set_packed(key, Some(item));
     }
     let stream_records =
-        with_prefix(STREAM_PREFIX).map(|(key, value)| decode_stream_record(key, value)).collect::<Result<_, _>>()?;
-    let retired = with_prefix(RETIRED_PREFIX).map(|(key, value)| decode_meta(key, value)).collect::<Result<_, _>>()?;
-    let history =
-        with_prefix(HISTORY_PREFIX).map(|(key, value)| decode_history_entry(key, value)).collect::<Result<_, _>>()?;
-    let backups = with_prefix(BACKUP_PREFIX).map(|(key, value)| decode_backup(key, value)).collect::<Result<_, _>>()?;
+        with_prefix(STREAM_PREFIX).map(|(key, value)| decode_stream_record(key, value)).try_collect_vec()?;
+    let retired = with_prefix(RETIRED_PREFIX).map(|(key, value)| decode_meta(key, value)).try_collect_vec()?;
+    let history = with_prefix(HISTORY_PREFIX).map(|(key, value)| decode_history_entry(key, value)).try_collect_vec()?;
+    let backups = with_prefix(BACKUP_PREFIX).map(|(key, value)| decode_backup(key, value)).try_collect_vec()?;
     let data_streams = with_prefix(DATA_STREAM_PREFIX)
         .map(|(key, value)| {
             serde_json::from_str(value).map_err(|error| StorageError::Corrupt(format!("data stream {key}: {error}")))
         })
-        .collect::<Result<_, _>>()?;
-    let data_records = with_prefix(DATA_RECORD_PREFIX).map(decode_data_record).collect::<Result<_, _>>()?;
+        .try_collect_vec()?;
+    let data_records = with_prefix(DATA_RECORD_PREFIX).map(decode_data_record).try_collect_vec()?;
     let principals = with_prefix(PRINCIPAL_PREFIX)
         .map(|(key, value)| {
             serde_json::from_str(value).map_err(|error| StorageError::Corrupt(format!("principal {key}: {error}")))
         })
-        .collect::<Result<_, _>>()?;
+        .try_collect_vec()?;
     let tables = tables.into_values().collect();
     let transfers = decode_transfers(snapshot)?;
     Ok(Some(Decoded {

@@ -7,7 +7,7 @@
 //! structs, annotations, comments); timestamps, clobs and s-expressions are refused
 //! with a message. Nesting is bounded so that hostile input cannot exhaust the stack.
 
-use crate::model::{base64_decode, base64_encode, AttributeValue, Item, Number};
+use crate::model::{base64_decode, base64_encode, AttributeValue, CompactCollect, Item, Number};
 use serde_json::{json, Map, Value};
 use std::fmt::Write;
 
@@ -446,7 +446,7 @@ pub fn to_attribute_json(ion: &Ion) -> Result<Value, String> {
         let IonValue::List(members) = &ion.value else {
             return Err(format!("a $dynamodb_{kind} annotation needs a list"));
         };
-        let members: Vec<Value> = members.iter().map(|member| set_member(kind, member)).collect::<Result<_, _>>()?;
+        let members: Vec<Value> = members.iter().map(|member| set_member(kind, member)).try_collect_vec()?;
         return Ok(json!({ kind: members }));
     }
     Ok(match &ion.value {
@@ -456,14 +456,18 @@ pub fn to_attribute_json(ion: &Ion) -> Result<Value, String> {
         IonValue::String(text) => json!({"S": text}),
         IonValue::Symbol(symbol) => return Err(format!("the symbol {symbol} is not a DynamoDB value")),
         IonValue::Blob(bytes) => json!({"B": base64_encode(bytes)}),
-        IonValue::List(values) => json!({"L": values.iter().map(to_attribute_json).collect::<Result<Vec<_>, _>>()?}),
+        IonValue::List(values) => json!({"L": values.iter().map(to_attribute_json).try_collect_vec()?}),
         IonValue::Struct(fields) => json!({"M": struct_to_item_json(fields)?}),
     })
 }
 
 /// A struct's fields as DynamoDB JSON attributes.
 pub fn struct_to_item_json(fields: &[(String, Ion)]) -> Result<Map<String, Value>, String> {
-    fields.iter().map(|(name, value)| Ok((name.clone(), to_attribute_json(value)?))).collect()
+    let mut item = Map::new();
+    for (name, value) in fields {
+        item.insert(name.clone(), to_attribute_json(value)?);
+    }
+    Ok(item)
 }
 
 fn set_member(kind: &str, member: &Ion) -> Result<Value, String> {

@@ -6,7 +6,7 @@
 use crate::engine::ops::pitr::DAY_MILLIS;
 use crate::engine::{table_arn, Change, Engine, Table, TableMeta};
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Item, KeyCode};
+use crate::model::{sort_stable_by, Item, KeyCode};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
@@ -86,7 +86,7 @@ impl Engine {
     /// The backups `filter` admits, oldest first.
     pub fn list_backups(&self, filter: &BackupFilter) -> Vec<&Rc<Backup>> {
         let mut backups: Vec<&Rc<Backup>> = self.backups.values().filter(|backup| filter.admits(backup)).collect();
-        backups.sort_by(|a, b| (a.created_millis, &a.arn).cmp(&(b.created_millis, &b.arn)));
+        sort_stable_by(&mut backups, |a, b| (a.created_millis, &a.arn).cmp(&(b.created_millis, &b.arn)));
         backups
     }
 

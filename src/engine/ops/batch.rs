@@ -11,7 +11,7 @@
 use super::put::check_put_item_size;
 use crate::engine::Engine;
 use crate::index::{check_index_keys, EmptyKeyWording};
-use crate::model::{Item, KeyCode, KeySchema};
+use crate::model::{CompactCollect, Item, KeyCode, KeySchema};
 use crate::{bail_validation, Result};
 use std::collections::HashSet;
 
@@ -61,7 +61,7 @@ impl Engine {
                     BatchWrite::Put(item) => engine.put_item(&table, item),
                     BatchWrite::Delete(key) => engine.delete_item(&table, &key),
                 });
-                old_items.push(olds.collect::<Result<Vec<_>>>()?);
+                old_items.push(olds.try_collect_vec()?);
             }
             Ok(old_items)
         })
@@ -94,7 +94,7 @@ impl Engine {
     /// after checking that the table exists and every key matches its schema.
     pub fn batch_get_items(&self, table_name: &str, keys: &[Item]) -> Result<Vec<Option<Item>>> {
         let table = self.table_for_items(table_name)?;
-        let codes = keys.iter().map(|key| table.meta.key_schema.request_key(key)).collect::<Result<Vec<_>>>()?;
+        let codes = keys.iter().map(|key| table.meta.key_schema.request_key(key)).try_collect_vec()?;
         Ok(codes.iter().map(|code| table.get(code)).collect())
     }
 }

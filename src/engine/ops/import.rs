@@ -10,7 +10,7 @@ use crate::engine::transfers::{ImportDescription, ImportRecord, TransferChange, 
 use crate::engine::{table_arn, Engine, TableMeta, ACCOUNT_ID};
 use crate::region;
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::item_from_json;
+use crate::model::{item_from_json, CompactCollect};
 use crate::transfer::gzip;
 use crate::transfer::source::{self, InputFormat};
 use serde_json::Value;
@@ -126,7 +126,7 @@ impl Engine {
         } else {
             let table = self.create_table(request.meta.clone())?;
             description.table_id = Some(table.meta.id.to_string());
-            let key_types: BTreeMap<_, _> = table.meta.attribute_definitions.iter().cloned().collect();
+            let key_types: BTreeMap<_, _> = table.meta.attribute_definitions.iter().cloned().collect_map();
             for (key, body) in files {
                 self.import_file(&name, &key, &body, &request, &key_types, &mut tally);
             }

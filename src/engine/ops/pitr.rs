@@ -10,7 +10,7 @@ use crate::engine::history::HistoryEntry;
 use crate::engine::table::{PointInTimeRecovery, RestoreSummary};
 use crate::engine::{table_arn, Change, Engine, SecondaryIndex, Table, TableMeta};
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Item, KeyCode};
+use crate::model::{CompactCollect, Item, KeyCode};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -101,7 +101,7 @@ impl Engine {
     /// incomplete. Fails only with TableNotFoundException.
     pub fn items_at(&self, name: &str, millis: u64) -> Result<Vec<(KeyCode, Item)>> {
         let table = self.table_for_backups(name)?;
-        let mut items: BTreeMap<KeyCode, Item> = table.items().map(|(key, item)| (key.clone(), item)).collect();
+        let mut items: BTreeMap<KeyCode, Item> = table.items().map(|(key, item)| (key.clone(), item)).collect_map();
         for entry in self.history.entries(&table.meta.id).rev().take_while(|entry| entry.millis > millis) {
             match &entry.old {
                 Some(old) => items.insert(entry.key.clone(), Item::clone(old)),

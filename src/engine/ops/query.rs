@@ -10,7 +10,7 @@
 use crate::engine::{Engine, IndexRead, SecondaryIndex, Table};
 use crate::error::{Error, Result};
 use crate::expr::{Condition, KeyCondition};
-use crate::model::{item_size, Item, KeyCode, KeySchema, PackedItem};
+use crate::model::{item_size, CompactCollect, Item, KeyCode, KeySchema, PackedItem};
 use crate::validation;
 use std::borrow::Borrow;
 use std::cell::Cell;
@@ -136,7 +136,7 @@ pub fn no_such_index(name: &str) -> Error {
 
 /// The key attribute names of a read through an index: the table's and the index's.
 pub(super) fn index_read_names<'a>(table_schema: &'a KeySchema, schema: &'a KeySchema) -> BTreeSet<&'a str> {
-    schema_names(table_schema).chain(schema_names(schema)).collect()
+    schema_names(table_schema).chain(schema_names(schema)).collect_set()
 }
 
 /// Checks a Query's ExclusiveStartKey through an index: it holds exactly the table's and
@@ -193,7 +193,8 @@ pub fn read_page<I: Borrow<PackedItem>>(
         let full = options.limit == Some(page.scanned_count) || page.scanned_bytes >= MAX_PAGE_BYTES;
         if full {
             let item = item.unpack();
-            page.last_evaluated_key = Some(schemas.iter().flat_map(|schema| schema.key_attributes(&item)).collect());
+            page.last_evaluated_key =
+                Some(schemas.iter().flat_map(|schema| schema.key_attributes(&item)).collect_map());
             break;
         }
     }
