@@ -18,9 +18,9 @@ pub mod clock;
 pub mod engine;
 pub mod error;
 pub mod expr;
-pub mod global;
 #[cfg(test)]
 mod fuzz;
+pub mod global;
 pub mod iam;
 pub mod index;
 pub mod kinesis;

@@ -461,7 +461,12 @@ impl Shared {
 fn request_options(options: Option<&Object>) -> Result<RequestOptions, Error> {
     let member = |name: &str| options.and_then(|options| Reflect::get(options, &name.into()).ok()?.as_string());
     let region = send_region(options)?;
-    Ok(RequestOptions { principal: member("principal"), access_key_id: member("accessKeyId"), dax: member("dax"), region: Some(region) })
+    Ok(RequestOptions {
+        principal: member("principal"),
+        access_key_id: member("accessKeyId"),
+        dax: member("dax"),
+        region: Some(region),
+    })
 }
 
 /// The request as JSON text: a string as it is, an object through `JSON.stringify`,

@@ -102,7 +102,12 @@ fn stored_version(h: &mut Harness, region: &str, id: &str) -> Option<u32> {
 }
 
 /// Asserts that every Region holds exactly the acknowledged writes.
-fn assert_holds(h: &mut Harness, regions: &[&'static str], acknowledged: &BTreeMap<String, Option<u32>>, failing: usize) {
+fn assert_holds(
+    h: &mut Harness,
+    regions: &[&'static str],
+    acknowledged: &BTreeMap<String, Option<u32>>,
+    failing: usize,
+) {
     for region in regions {
         for id in (0..7).map(|n| format!("k{n}")) {
             let expected = acknowledged.get(&id).copied().flatten();

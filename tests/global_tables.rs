@@ -106,8 +106,12 @@ fn a_replicated_write_is_a_record_in_the_receiving_replicas_stream() {
         "DynamoDBStreams_20120810.GetShardIterator",
         json!({"StreamArn": stream, "ShardId": shard, "ShardIteratorType": "TRIM_HORIZON"}),
     );
-    let records =
-        send(&mut harness, WEST, "DynamoDBStreams_20120810.GetRecords", json!({"ShardIterator": iterator["ShardIterator"]}));
+    let records = send(
+        &mut harness,
+        WEST,
+        "DynamoDBStreams_20120810.GetRecords",
+        json!({"ShardIterator": iterator["ShardIterator"]}),
+    );
     let record = &records["Records"][0];
     assert_eq!(record["eventName"], "INSERT");
     assert_eq!(record["awsRegion"], WEST);
@@ -123,7 +127,8 @@ fn writes_on_their_way_survive_a_reopen() {
     assert_eq!(title_in(&mut harness, WEST), None);
     harness.clock.advance(1_000);
     assert_eq!(title_in(&mut harness, WEST).as_deref(), Some("east"));
-    let replicas = send(&mut harness, WEST, "DescribeTable", json!({"TableName": "Songs"}))["Table"]["Replicas"].clone();
+    let replicas =
+        send(&mut harness, WEST, "DescribeTable", json!({"TableName": "Songs"}))["Table"]["Replicas"].clone();
     assert_eq!(replicas, json!([{"RegionName": EAST, "ReplicaStatus": "ACTIVE"}]));
 }
 
@@ -198,7 +203,8 @@ fn a_delivery_in_a_failed_batch_is_undone_and_delivered_again() {
     harness.fail_request("PutItem", &put_body("y", "failed"));
     assert_eq!(harness.db.regions().pending().count(), 1, "the write is on its way again");
     assert_eq!(stored_pending(&harness), 1);
-    let in_west = harness.db.regions().engine(WEST).and_then(|engine| engine.table("Songs")).map(|table| table.items().count());
+    let in_west =
+        harness.db.regions().engine(WEST).and_then(|engine| engine.table("Songs")).map(|table| table.items().count());
     assert_eq!(in_west, Some(0), "the delivery is undone");
     harness.assert_memory_equals_store();
     assert_eq!(title_in(&mut harness, WEST).as_deref(), Some("east"), "delivered by the next request");

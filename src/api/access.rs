@@ -14,11 +14,11 @@
 use crate::api::RequestOptions;
 use crate::engine::principals::Principal;
 use crate::engine::{table_arn, Engine, ACCOUNT_ID};
-use crate::region;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{self, Placeholders};
 use crate::iam::{self, Context, Decision, Evaluation, PolicyKind, Source};
 use crate::model::{base64_encode, sort_stable_by, AttributeValue, KeySchema};
+use crate::region;
 use crate::stream::ShardIterator;
 use serde_json::{Map, Value};
 

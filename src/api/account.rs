@@ -2,8 +2,8 @@
 
 use crate::api::render;
 use crate::engine::Engine;
-use crate::region;
 use crate::error::Result;
+use crate::region;
 use serde::{Deserialize, Serialize};
 
 /// How long clients may cache the endpoint list, as DynamoDB answers.

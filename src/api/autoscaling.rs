@@ -8,9 +8,9 @@ use crate::api::{parse, render};
 use crate::clock::seconds;
 use crate::engine::autoscaling::{ScalableResource, ScalableTarget, TargetTracking};
 use crate::engine::{Access, Engine, ACCOUNT_ID};
-use crate::region;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::sort_stable_by;
+use crate::region;
 use serde::Deserialize;
 use serde_json::{json, Value};
 

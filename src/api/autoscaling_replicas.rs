@@ -81,7 +81,11 @@ pub fn update(regions: &mut Regions, region: &'static str, request: UpdateReques
     }
     for update in request.replica_updates.unwrap_or_default() {
         let named = update.region_name.as_deref().unwrap_or_default();
-        not_yet(&update.replica_global_secondary_index_updates, "ReplicaGlobalSecondaryIndexUpdates", "ReplicaUpdates")?;
+        not_yet(
+            &update.replica_global_secondary_index_updates,
+            "ReplicaGlobalSecondaryIndexUpdates",
+            "ReplicaUpdates",
+        )?;
         let member = members.iter().copied().find(|member| *member == named).ok_or_else(|| {
             Error::validation(format!(
                 "Failed to update settings for global table with name: \u{2018}{name}\u{2019} because the region \
@@ -146,17 +150,22 @@ impl SettingsUpdate {
         let limits = self.minimum_units.is_some() || self.maximum_units.is_some();
         if self.auto_scaling_disabled == Some(true) {
             if limits {
-                crate::bail_validation!("{prefix} Parameters 'MinimumUnits, MaximumUnits' must be left blank when disabling auto scaling.");
+                crate::bail_validation!(
+                    "{prefix} Parameters 'MinimumUnits, MaximumUnits' must be left blank when disabling auto scaling."
+                );
             }
             return Ok(());
         }
         let (Some(min), Some(max)) = (self.minimum_units, self.maximum_units) else {
-            crate::bail_validation!("{prefix} Parameters 'MinimumUnits, MaximumUnits' are required unless auto scaling is being disabled.");
+            crate::bail_validation!(
+                "{prefix} Parameters 'MinimumUnits, MaximumUnits' are required unless auto scaling is being disabled."
+            );
         };
         if min < 1 || min > max {
             crate::bail_validation!("{prefix} MinimumUnits must be at least 1 and at most MaximumUnits.");
         }
-        let tracking = self.scaling_policy_update.as_ref().and_then(|p| p.target_tracking_scaling_policy_configuration.as_ref());
+        let tracking =
+            self.scaling_policy_update.as_ref().and_then(|p| p.target_tracking_scaling_policy_configuration.as_ref());
         if tracking.and_then(|tracking| tracking.target_value).is_some_and(|value| !(20.0..=90.0).contains(&value)) {
             crate::bail_validation!("{prefix} TargetValue for DynamoDB must be between 20 and 90");
         }

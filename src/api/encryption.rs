@@ -9,8 +9,8 @@
 use crate::api::validate::Violations;
 use crate::engine::ops::scan::fnv1a;
 use crate::engine::ACCOUNT_ID;
-use crate::region;
 use crate::error::Result;
+use crate::region;
 use serde::{Deserialize, Serialize};
 
 const SSE_TYPES: [&str; 2] = ["AES256", "KMS"];

@@ -25,7 +25,8 @@ pub fn dispatch(regions: &mut Regions, operation: &str, body: &str, options: &Re
     }
     let caller = Caller::resolve(regions.home(), options)?;
     if is_about_replicas(operation, body) {
-        regions.serve(region, |engine| access::authorize(engine, &caller, || access::checks(engine, operation, body)))?;
+        regions
+            .serve(region, |engine| access::authorize(engine, &caller, || access::checks(engine, operation, body)))?;
         return match operation {
             "UpdateTable" => update_replicas(regions, region, parse(body)?),
             "DescribeTableReplicaAutoScaling" => autoscaling_replicas::describe(regions, region, parse(body)?),
@@ -89,7 +90,8 @@ fn carry_to_replicas(regions: &mut Regions, region: &str, operation: &str, body:
     if !request.iter().any(|(member, value)| !value.is_null() && !regional(member)) {
         return;
     }
-    let Some(replicas) = request.get("TableName").and_then(Value::as_str).and_then(|name| regions.replicas(name)) else {
+    let Some(replicas) = request.get("TableName").and_then(Value::as_str).and_then(|name| regions.replicas(name))
+    else {
         return;
     };
     if !replicas.iter().any(|replica| replica.region == region) {
@@ -213,7 +215,8 @@ struct Overrides {
     table_class: Option<TableClass>,
 }
 
-const NOT_ONLY: &str = "One or more parameter values were invalid: ReplicaUpdates must be the only operation in the request";
+const NOT_ONLY: &str =
+    "One or more parameter values were invalid: ReplicaUpdates must be the only operation in the request";
 const NO_ACTIONS: &str = "There are no actions specified in the Replica Update Action of the request.";
 const MIXED_ACTIONS: &str = "Update table operation with more than one type of replica actions not allowed.";
 const SEVERAL_CREATES_OR_DELETES: &str =
@@ -385,9 +388,10 @@ fn check_change(
         }
         ReplicaChange::Delete(target) => {
             check_member(regions, name, target)?;
-            let protected = regions.engine(target).and_then(|engine| engine.table(name)).is_some_and(|table| {
-                table.meta.deletion_protection
-            });
+            let protected = regions
+                .engine(target)
+                .and_then(|engine| engine.table(name))
+                .is_some_and(|table| table.meta.deletion_protection);
             if protected {
                 crate::bail_validation!(
                     "Cannot delete table {name} in region {target} because it has deletion protection enabled. \
@@ -408,9 +412,7 @@ fn check_write_scaling(regions: &Regions, name: &str, local: &str, billing: &Bil
     let Some(table) = regions.engine(local).and_then(|engine| engine.table(name)) else { return Ok(()) };
     let scaled = |index: Option<&str>| {
         table.meta.auto_scaling.iter().any(|target| {
-            target.index.as_deref() == index
-                && target.access == crate::engine::Access::Write
-                && target.policy.is_some()
+            target.index.as_deref() == index && target.access == crate::engine::Access::Write && target.policy.is_some()
         })
     };
     if !scaled(None) {
@@ -450,9 +452,7 @@ fn apply_change(regions: &mut Regions, name: &str, local: &'static str, change: 
 /// Gives the replica in `target` its own read capacity and class.
 fn apply_overrides(regions: &mut Regions, name: &str, target: &'static str, overrides: Overrides) -> Result<()> {
     if let Some(class) = overrides.table_class {
-        regions.in_engine(target, Replicate::No, |engine| {
-            engine.update_table_class(name, class).map(drop)
-        })?;
+        regions.in_engine(target, Replicate::No, |engine| engine.update_table_class(name, class).map(drop))?;
     }
     if let Some(read) = overrides.read_capacity_units {
         regions.in_engine(target, Replicate::No, |engine| {

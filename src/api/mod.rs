@@ -40,9 +40,9 @@ mod ttl;
 mod validate;
 
 use crate::engine::Engine;
-use crate::region;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Item, PackedItem};
+use crate::region;
 use kinesis_destination::Action;
 use serde::de::DeserializeOwned;
 use serde::Serialize;

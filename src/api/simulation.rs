@@ -10,11 +10,11 @@ use crate::api::{buckets, dax, insights, principals};
 use crate::api::{parse, render};
 use crate::clock::MAX_CLOCK_RATE;
 use crate::engine::knobs::{RegionPairDelay, TEN_GB};
-use crate::region;
 use crate::engine::pricing::{self, Usage};
 use crate::engine::throughput::{Limit, Throughput};
 use crate::engine::{table_not_found, Access, BillingMode, Engine, Knobs};
 use crate::error::{Error, ErrorKind, Result};
+use crate::region;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -131,7 +131,9 @@ fn configure(engine: &mut Engine, request: ConfigureRequest) -> Result<String> {
 fn check_pair_delay(pair: &RegionPairDelay) -> Result<()> {
     for name in [&pair.source_region, &pair.destination_region] {
         if region::named(name).is_none() {
-            return Err(Error::validation(format!("ReplicationDelays names {name}, which is not a Region Dynaplay simulates")));
+            return Err(Error::validation(format!(
+                "ReplicationDelays names {name}, which is not a Region Dynaplay simulates"
+            )));
         }
     }
     if pair.source_region == pair.destination_region {

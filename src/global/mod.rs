@@ -301,7 +301,8 @@ impl Regions {
             .collect();
         self.set_stamp((stamp.region, table.to_string(), key.clone()), Some(stamp));
         for (destination, delay) in destinations {
-            let write = PendingWrite { destination, table: table.to_string(), key: key.clone(), item: item.clone(), stamp };
+            let write =
+                PendingWrite { destination, table: table.to_string(), key: key.clone(), item: item.clone(), stamp };
             let at = (stamp.millis.saturating_add(delay), self.next_write);
             self.next_write += 1;
             self.pending.insert(at, write.clone());
@@ -382,12 +383,8 @@ impl Regions {
             gone.extend(replicas.iter().map(|replica| replica.region));
             self.groups.remove(table);
         }
-        let forgotten: Vec<StampSlot> = self
-            .stamps
-            .keys()
-            .filter(|(held_by, name, _)| name == table && gone.contains(held_by))
-            .cloned()
-            .collect();
+        let forgotten: Vec<StampSlot> =
+            self.stamps.keys().filter(|(held_by, name, _)| name == table && gone.contains(held_by)).cloned().collect();
         for slot in forgotten {
             self.set_stamp(slot, None);
         }

@@ -16,8 +16,8 @@
 //! equal slice of the 128-bit hash key space that MD5 maps partition keys onto.
 
 use crate::engine::ACCOUNT_ID;
-use crate::region;
 use crate::model::{base64_decode, base64_encode};
+use crate::region;
 use crate::transfer::md5;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};

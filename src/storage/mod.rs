@@ -22,10 +22,10 @@
 mod database;
 #[cfg(target_arch = "wasm32")]
 pub mod external;
+mod global_records;
 #[cfg(target_arch = "wasm32")]
 pub mod indexeddb;
 pub mod memory;
-mod global_records;
 mod records;
 
 pub use database::{Database, Outcome};

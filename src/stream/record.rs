@@ -6,8 +6,8 @@
 //! only when read or stored: serializing two images on every write took longer than the
 //! write itself in the engine bench.
 
-use crate::region;
 use crate::model::{item_from_json, item_size, Item};
+use crate::region;
 use crate::stream::{parse_sequence, sequence_text, ViewType};
 use serde::Serialize;
 use serde_json::Value;

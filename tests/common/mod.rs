@@ -5,9 +5,9 @@ use dynaplay::api::RequestOptions;
 use dynaplay::clock::ManualClock;
 use dynaplay::engine::history::HistoryEntry;
 use dynaplay::engine::{Backup, Table, TableMeta};
+use dynaplay::global::{PendingWrite, Replica};
 use dynaplay::kinesis::{DataRecord, DataStream};
 use dynaplay::model::{Item, KeyCode};
-use dynaplay::global::{PendingWrite, Replica};
 use dynaplay::region;
 use dynaplay::storage::memory::MemoryStore;
 use dynaplay::storage::{Database, Outcome};
@@ -41,7 +41,11 @@ impl Harness {
     /// every test binary names Regions.)
     #[allow(dead_code)]
     pub fn send_in(&mut self, region: Option<&str>, operation: &str, body: &str) -> Result<String, Error> {
-        self.send_with(operation, body, &RequestOptions { region: Some(named_region(region)), ..RequestOptions::default() })
+        self.send_with(
+            operation,
+            body,
+            &RequestOptions { region: Some(named_region(region)), ..RequestOptions::default() },
+        )
     }
 
     /// [`Harness::send`] with request options (the Region, the principal it runs as).

@@ -2,8 +2,8 @@
 
 use crate::engine::ops::tags::check_tag_count;
 use crate::engine::{BillingMode, Change, Engine, Table, TableMeta};
-use crate::region;
 use crate::error::{Error, ErrorKind, Result};
+use crate::region;
 
 /// The largest capacity a request may name at all; larger values are "out of bounds".
 const MAX_REQUESTED_CAPACITY: u64 = 1_000_000_000_000;

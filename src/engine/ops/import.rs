@@ -8,9 +8,9 @@
 use crate::clock::seconds;
 use crate::engine::transfers::{ImportDescription, ImportRecord, TransferChange, COMPLETED};
 use crate::engine::{table_arn, Engine, TableMeta, ACCOUNT_ID};
-use crate::region;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{item_from_json, CompactCollect};
+use crate::region;
 use crate::transfer::gzip;
 use crate::transfer::source::{self, InputFormat};
 use serde_json::Value;
@@ -98,7 +98,10 @@ impl Engine {
             client_token: request.client_token.clone(),
             s3_bucket_source: request.echo.s3_bucket_source.clone(),
             error_count: 0,
-            cloud_watch_log_group_arn: format!("arn:aws:logs:{}:{ACCOUNT_ID}:log-group:/aws-dynamodb/imports:*", region::current()),
+            cloud_watch_log_group_arn: format!(
+                "arn:aws:logs:{}:{ACCOUNT_ID}:log-group:/aws-dynamodb/imports:*",
+                region::current()
+            ),
             input_format: request.echo.input_format.clone(),
             input_format_options: request.echo.input_format_options.clone(),
             input_compression_type: request.echo.input_compression_type.clone(),

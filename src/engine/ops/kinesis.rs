@@ -7,12 +7,12 @@
 //! and DISABLED once disabled (docs/differences.md).
 
 use crate::engine::{Change, Engine, KinesisDestination, TimestampPrecision, ACCOUNT_ID};
-use crate::region;
 use crate::error::{Error, ErrorKind, Result};
 use crate::kinesis::{
     parse_stream_arn, Consumer, DataRecord, DataStream, StreamMode, MAX_RETENTION_HOURS, MIN_RETENTION_HOURS,
 };
 use crate::model::{item_size, Item};
+use crate::region;
 use crate::stream::{EventName, Origin};
 use crate::transfer::md5;
 use serde_json::{json, Map, Value};

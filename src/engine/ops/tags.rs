@@ -2,8 +2,8 @@
 //! by table ARN.
 
 use crate::engine::{Engine, Table, ACCOUNT_ID};
-use crate::region;
 use crate::error::{Error, ErrorKind, Result};
+use crate::region;
 
 impl Engine {
     /// The most tags one table may carry.
