@@ -29,15 +29,40 @@ async fn closed(db: &Database) {
     JsFuture::from(db.close()).await.expect("closes");
 }
 
-/// Deletes the IndexedDB database behind `name`.
-async fn remove(name: &str) {
-    let factory: IdbFactory = Reflect::get(&js_sys::global(), &"indexedDB".into()).expect("indexedDB").unchecked_into();
-    let request = factory.delete_database(&format!("dynaplay:{name}")).expect("deleteDatabase");
-    let deleted = Promise::new(&mut |resolve, reject| {
+/// The page's IndexedDB, as a test reaches around Dynaplay to it.
+fn indexed_db() -> IdbFactory {
+    Reflect::get(&js_sys::global(), &"indexedDB".into()).expect("indexedDB").unchecked_into()
+}
+
+/// Waits for an IndexedDB request to succeed.
+async fn succeeded(request: &web_sys::IdbRequest, what: &str) {
+    let done = Promise::new(&mut |resolve, reject| {
         request.set_onsuccess(Some(&resolve));
         request.set_onerror(Some(&reject));
     });
-    JsFuture::from(deleted).await.expect("the database is deleted");
+    JsFuture::from(done).await.unwrap_or_else(|_| panic!("{what} fails"));
+}
+
+/// Waits for an IndexedDB transaction to complete.
+async fn completed(transaction: &web_sys::IdbTransaction, what: &str) {
+    let done = Promise::new(&mut |resolve, reject| {
+        transaction.set_oncomplete(Some(&resolve));
+        transaction.set_onabort(Some(&reject));
+    });
+    JsFuture::from(done).await.unwrap_or_else(|_| panic!("{what} aborts"));
+}
+
+/// The IndexedDB database behind `name`, opened raw, as anyone with the browser profile could.
+async fn open_raw(name: &str) -> web_sys::IdbDatabase {
+    let request = indexed_db().open(&format!("dynaplay:{name}")).expect("open");
+    succeeded(&request, "opening the database").await;
+    request.result().expect("a database").unchecked_into()
+}
+
+/// Deletes the IndexedDB database behind `name`.
+async fn remove(name: &str) {
+    let request = indexed_db().delete_database(&format!("dynaplay:{name}")).expect("deleteDatabase");
+    succeeded(&request, "deleting the database").await;
 }
 
 /// Sends a request object (as a JS object, the way pages usually do).
@@ -324,14 +349,7 @@ async fn change_passphrase(db: &Database, old: Option<&str>, new: Option<&str>) 
 /// profile could read them: keys as JSON, text values as they are, binary values as
 /// lossy UTF-8 and as hex (item keys are stored as hex), one record a line.
 async fn raw_records(name: &str) -> Vec<String> {
-    let factory: IdbFactory = Reflect::get(&js_sys::global(), &"indexedDB".into()).expect("indexedDB").unchecked_into();
-    let request = factory.open(&format!("dynaplay:{name}")).expect("open");
-    let opened = Promise::new(&mut |resolve, reject| {
-        request.set_onsuccess(Some(&resolve));
-        request.set_onerror(Some(&reject));
-    });
-    JsFuture::from(opened).await.expect("the database opens");
-    let db: web_sys::IdbDatabase = request.result().expect("a database").unchecked_into();
+    let db = open_raw(name).await;
     let tx = db.transaction_with_str_sequence(&Array::of2(&"meta".into(), &"items".into())).expect("a transaction");
     let reads: Vec<_> = ["meta", "items"]
         .iter()
@@ -340,11 +358,7 @@ async fn raw_records(name: &str) -> Vec<String> {
             (store.get_all_keys().expect("getAllKeys"), store.get_all().expect("getAll"))
         })
         .collect();
-    let done = Promise::new(&mut |resolve, reject| {
-        tx.set_oncomplete(Some(&resolve));
-        tx.set_onabort(Some(&reject));
-    });
-    JsFuture::from(done).await.expect("the reads complete");
+    completed(&tx, "reading every record").await;
     db.close();
     let mut records = Vec::new();
     for (keys, values) in reads {
@@ -368,24 +382,13 @@ async fn raw_records(name: &str) -> Vec<String> {
 /// Flips the last byte of the first stored item of database `name`, as someone with
 /// the browser profile could.
 async fn tamper_with_an_item(name: &str) {
-    let factory: IdbFactory = Reflect::get(&js_sys::global(), &"indexedDB".into()).expect("indexedDB").unchecked_into();
-    let request = factory.open(&format!("dynaplay:{name}")).expect("open");
-    let opened = Promise::new(&mut |resolve, reject| {
-        request.set_onsuccess(Some(&resolve));
-        request.set_onerror(Some(&reject));
-    });
-    JsFuture::from(opened).await.expect("the database opens");
-    let db: web_sys::IdbDatabase = request.result().expect("a database").unchecked_into();
+    let db = open_raw(name).await;
     let read = db.transaction_with_str("items").expect("a transaction");
     let (keys, values) = {
         let store = read.object_store("items").expect("the store");
         (store.get_all_keys().expect("getAllKeys"), store.get_all().expect("getAll"))
     };
-    let done = Promise::new(&mut |resolve, reject| {
-        read.set_oncomplete(Some(&resolve));
-        read.set_onabort(Some(&reject));
-    });
-    JsFuture::from(done).await.expect("the read completes");
+    completed(&read, "reading the items").await;
     let key = Array::from(&keys.result().expect("keys")).get(0);
     let value = js_sys::Uint8Array::new(&Array::from(&values.result().expect("values")).get(0));
     let last = value.length() - 1;
@@ -394,11 +397,7 @@ async fn tamper_with_an_item(name: &str) {
     let write: web_sys::IdbTransaction =
         transaction.call2(&db, &"items".into(), &"readwrite".into()).expect("a readwrite transaction").unchecked_into();
     write.object_store("items").expect("the store").put_with_key(&value, &key).expect("put");
-    let done = Promise::new(&mut |resolve, reject| {
-        write.set_oncomplete(Some(&resolve));
-        write.set_onabort(Some(&reject));
-    });
-    JsFuture::from(done).await.expect("the write completes");
+    completed(&write, "writing the altered item").await;
     db.close();
 }
 
