@@ -5,6 +5,7 @@
 // ExportTableToPointInTime and ImportTable complete at once (docs/differences.md), so
 // their descriptions are shown from DescribeExport / DescribeImport right after, with
 // the first import errors (Dynaplay.GetImportErrors).
+import { fromBase64, toBase64 } from "./base64";
 import { h, labelled } from "./dom";
 import type { AppState } from "./state";
 import { download } from "./transfer";
@@ -16,16 +17,6 @@ interface S3Object {
 }
 
 const ACCOUNT_ARN = "arn:aws:dynamodb:us-east-1:000000000000:table/";
-
-function toBase64(bytes: Uint8Array): string {
-  let text = "";
-  for (let at = 0; at < bytes.length; at += 0x8000) text += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
-  return btoa(text);
-}
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-}
 
 /** The export folder (`.../AWSDynamoDB/<ExportId>/`) a key lies in, if any. */
 export function exportFolderOf(key: string): string | null {

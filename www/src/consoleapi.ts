@@ -46,6 +46,13 @@ export function reservedDiagnostic(use: ReservedUse, fix: () => void): Diagnosti
   };
 }
 
+/** The line under the editor naming the reserved words a request uses as bare names; null for none. */
+export function reservedHintText(uses: ReservedUse[]): string | null {
+  const words = [...new Set(uses.map((u) => `${u.word} (${u.member})`))];
+  if (words.length === 0) return null;
+  return `Reserved word${words.length > 1 ? "s" : ""} used as a bare name: ${words.join(", ")}. DynamoDB refuses ${words.length > 1 ? "them" : "it"} there.`;
+}
+
 /** The request TEXT with placeholders for its bare reserved names; null if it is not JSON. */
 function fixedText(text: string): string | null {
   try {
@@ -135,9 +142,9 @@ export function createApiMode(state: AppState, output: ConsoleOutput): ConsoleMo
 
   /** Says which reserved words the request uses as bare names (the linter marks each one). */
   function showReservedHint(text: string) {
-    const words = [...new Set(reservedUses(text).map((u) => `${u.word} (${u.member})`))];
-    reservedHint.hidden = words.length === 0;
-    reservedText.textContent = `Reserved word${words.length > 1 ? "s" : ""} used as a bare name: ${words.join(", ")}. DynamoDB refuses ${words.length > 1 ? "them" : "it"} there.`;
+    const hint = reservedHintText(reservedUses(text));
+    reservedHint.hidden = hint === null;
+    reservedText.textContent = hint ?? "";
   }
 
   /** The quick fix: every bare reserved name becomes a #placeholder in ExpressionAttributeNames. */

@@ -11,7 +11,7 @@ import { cliLanguage } from "./clilanguage";
 import { paginate, PAGINATORS } from "./clipaging";
 import { cliExpressionMarks, cliReservedUses } from "./climarks";
 import { prettyJson, toCli } from "./codegen";
-import { attributeCompletions, reservedDiagnostic } from "./consoleapi";
+import { attributeCompletions, reservedDiagnostic, reservedHintText } from "./consoleapi";
 import type { ConsoleMode, ConsoleOutput } from "./console";
 import { h, uid } from "./dom";
 import { createJsonEditor } from "./editor";
@@ -129,9 +129,9 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
 
   /** Names, under the editor, the reserved words the command uses as bare names (the linter marks each). */
   function showReserved() {
-    const words = [...new Set(cliReservedUses(editor.text).map((u) => `${u.word} (${u.member})`))];
-    reservedHint.hidden = words.length === 0;
-    reservedText.textContent = `Reserved word${words.length > 1 ? "s" : ""} used as a bare name: ${words.join(", ")}. DynamoDB refuses ${words.length > 1 ? "them" : "it"} there.`;
+    const hint = reservedHintText(cliReservedUses(editor.text));
+    reservedHint.hidden = hint === null;
+    reservedText.textContent = hint ?? "";
   }
 
   /** The fix: the command again, every bare reserved name a #placeholder (in the CLI form the designer shows). */

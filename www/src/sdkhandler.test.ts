@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { accessKeyIdOf, answerRequest, crc32, operationOf, regionOf } from "./sdkhandler";
+import { accessKeyIdOf, answerRequest, operationOf, regionOf } from "./sdkhandler";
+import { crc32 } from "./zip";
 
 test("crc32 is the IEEE CRC-32 that x-amz-crc32 carries", () => {
   assert.equal(crc32(new TextEncoder().encode("The quick brown fox jumps over the lazy dog")), 0x414fa339);

@@ -13,6 +13,7 @@
 //
 // `dynaplayHandler(db, { dax: "cluster" })` sends every request through a DAX cluster made with
 // `Dynaplay.CreateDaxCluster` (docs/dax.md), as a DAX client would; without it, to the table.
+import { crc32 } from "./zip";
 
 /** What the handler needs of a database: `Database` from the wasm package has it. */
 export interface DynaplayDatabase {
@@ -169,15 +170,3 @@ function requestId(): string {
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
 }
 
-const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-/** CRC-32 (IEEE) of the body, which DynamoDB sends as x-amz-crc32 and boto3 checks. */
-export function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const byte of bytes) crc = (CRC_TABLE[(crc ^ byte) & 0xff] as number) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}

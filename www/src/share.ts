@@ -12,7 +12,8 @@
 // (items past the cap are left out, and the Share button says so). Fragments never reach the
 // server. docs/embedding.md, "Shareable links".
 import type { ConsoleState } from "./console";
-import { h } from "./dom";
+import { fromBase64Url, toBase64Url } from "./base64";
+import { copyText, h } from "./dom";
 import type { Outcome } from "./engine";
 import { createRequestOf } from "./exportfile";
 import { parsePreset, type Preset } from "./preset";
@@ -31,17 +32,6 @@ export interface SharedState {
 /** A link's fragment that cannot be read; the message says why. */
 export class ShareError extends Error {
   override name = "ShareError";
-}
-
-const toBase64Url = (bytes: Uint8Array) => {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-};
-
-function fromBase64Url(text: string): Uint8Array {
-  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
 /** Runs BYTES through a CompressionStream or DecompressionStream. */
@@ -152,7 +142,7 @@ export function createShareButton(send: Send, tables: () => string[], snapshot: 
       link.value = url.href;
       link.hidden = false;
       link.select();
-      const copied = await navigator.clipboard?.writeText(url.href).then(() => true, () => false);
+      const copied = await copyText(url.href);
       const caps = truncated ? ` Some items were left out (at most ${SHARE_ITEMS_PER_TABLE} per table and ${SHARE_MAX_JSON / 1024} KB in all).` : "";
       note.textContent = `${copied ? "Link copied." : "Copy the link."}${caps}`;
     } catch (err) {
