@@ -118,7 +118,7 @@ pub fn evaluate(
 
 /// The table a table, index, stream or backup ARN of the local account belongs to.
 fn table_of(arn: &str) -> Option<&str> {
-    let path = arn.strip_prefix(&format!("arn:aws:dynamodb:{}:{ACCOUNT_ID}:table/", region::current()))?;
+    let path = arn.strip_prefix(&table_arn(""))?;
     Some(path.split('/').next().unwrap_or(path))
 }
 

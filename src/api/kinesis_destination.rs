@@ -2,9 +2,10 @@
 //! EnableKinesisStreamingDestination, DisableKinesisStreamingDestination,
 //! DescribeKinesisStreamingDestination and UpdateKinesisStreamingDestination.
 
+use crate::api::backups::table_name_of;
 use crate::api::render;
 use crate::api::validate::{required, Violations};
-use crate::engine::{table_arn, table_not_found, Engine, TimestampPrecision};
+use crate::engine::{table_not_found, Engine, TimestampPrecision};
 use crate::error::Result;
 use serde::{Deserialize, Serialize};
 
@@ -84,7 +85,7 @@ pub fn change_destination(engine: &mut Engine, request: DestinationRequest, acti
         &TimestampPrecision::WIRE_NAMES,
     );
     violations.finish()?;
-    let name = table_name_of(required(request.table_name, "tableName")?);
+    let name = table_name_of(&required(request.table_name, "tableName")?);
     let stream_arn = required(request.stream_arn, "streamArn")?;
     let precision = precision_text.as_deref().and_then(TimestampPrecision::from_wire);
     let status = match action {
@@ -128,7 +129,7 @@ pub fn describe_destination(engine: &mut Engine, request: DescribeRequest) -> Re
     let mut violations = Violations::default();
     check_table_name(&mut violations, &request.table_name);
     violations.finish()?;
-    let name = table_name_of(required(request.table_name, "tableName")?);
+    let name = table_name_of(&required(request.table_name, "tableName")?);
     let table = engine.table(&name).ok_or_else(|| table_not_found(&name))?;
     let destinations: Vec<Destination> = table
         .meta
@@ -146,12 +147,4 @@ pub fn describe_destination(engine: &mut Engine, request: DescribeRequest) -> Re
 fn check_table_name(violations: &mut Violations, name: &Option<String>) {
     violations.not_null(name, "tableName");
     violations.length(name, "tableName", TABLE_NAME_LENGTH.0, TABLE_NAME_LENGTH.1);
-}
-
-/// The table a TableName names: itself, or the name in a table ARN.
-fn table_name_of(name_or_arn: String) -> String {
-    match name_or_arn.strip_prefix(&table_arn("")) {
-        Some(name) => name.to_string(),
-        None => name_or_arn,
-    }
 }

@@ -16,7 +16,7 @@
 //!
 //! Every SubtleCrypto call of a batch starts at once; each group is awaited as a whole.
 
-use crate::model::{base64_decode, base64_encode};
+use crate::model::{base64_decode, base64_encode, hex_encode};
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -159,8 +159,7 @@ impl Keys {
         let calls =
             names.iter().map(|name| subtle.sign("HMAC", &self.names, name.as_bytes())).collect::<Result<_, _>>()?;
         Ok(Pending::new(calls, |signature| {
-            let bytes = Uint8Array::new_with_byte_offset_and_length(&signature, 0, NAME_BYTES).to_vec();
-            Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
+            Ok(hex_encode(&Uint8Array::new_with_byte_offset_and_length(&signature, 0, NAME_BYTES).to_vec()))
         }))
     }
 
