@@ -8,7 +8,7 @@
 
 use crate::api::access::{self, Caller};
 use crate::api::validate::required;
-use crate::api::{batch, items, parse, render, route};
+use crate::api::{batch, items, parse, render, run_authorized};
 use crate::engine::dax::{cluster_not_found, CacheOutcome, CacheStats, DaxCluster, DEFAULT_TTL_MILLIS};
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
@@ -22,8 +22,8 @@ const MAX_TTL_MILLIS: u64 = 24 * 60 * 60 * 1000;
 /// DAX's limit on a cluster name's length.
 const MAX_CLUSTER_NAME_CHARS: usize = 20;
 
-/// Runs `operation` through the cluster `cluster`, as `caller` once it is authorized (the
-/// requests DAX passes to the table are authorized again on the way, with the same answer).
+/// Runs `operation` through the cluster `cluster`, as `caller` once it is authorized; the
+/// requests DAX passes to the table are not authorized again.
 pub fn dispatch(engine: &mut Engine, cluster: &str, operation: &str, body: &str, caller: &Caller) -> Result<String> {
     access::authorize(engine, caller, || access::checks(engine, operation, body))?;
     let before = engine.dax_cluster(cluster)?.stats.clone();
@@ -31,10 +31,10 @@ pub fn dispatch(engine: &mut Engine, cluster: &str, operation: &str, body: &str,
         "GetItem" => (items::get_item(engine, parse(body)?, Some(cluster))?, None),
         "BatchGetItem" => (batch::batch_get_item(engine, parse(body)?, Some(cluster))?, None),
         "Query" | "Scan" => (query_through(engine, cluster, operation, body, caller)?, None),
-        "TransactGetItems" => (route(engine, operation, body, caller)?, Some(CacheOutcome::PassThrough)),
+        "TransactGetItems" => (run_authorized(engine, operation, body, caller)?, Some(CacheOutcome::PassThrough)),
         "PutItem" | "UpdateItem" | "DeleteItem" | "BatchWriteItem" | "TransactWriteItems" => {
             let mark = engine.change_mark();
-            let response = route(engine, operation, body, caller)?;
+            let response = run_authorized(engine, operation, body, caller)?;
             engine.dax_write_through(cluster, mark);
             (response, Some(CacheOutcome::WriteThrough))
         }
@@ -103,14 +103,16 @@ fn query_through(engine: &mut Engine, cluster: &str, operation: &str, body: &str
     let table = request.get("TableName").and_then(Value::as_str).and_then(|name| engine.table(name));
     let table_id = table.map(|table| table.meta.id.clone());
     let consistent = request.get("ConsistentRead") == Some(&Value::Bool(true));
-    let Some(table_id) = table_id.filter(|_| !consistent) else { return route(engine, operation, body, caller) };
+    let Some(table_id) = table_id.filter(|_| !consistent) else {
+        return run_authorized(engine, operation, body, caller);
+    };
     // serde_json's maps are sorted, so the same request in any member order is one key.
     let key = format!("{operation}\n{table_id}\n{request}");
     let now = engine.now_millis();
     if let Some(response) = engine.dax_cluster(cluster)?.query(&key, now) {
         return Ok(without_consumption(response));
     }
-    let response = route(engine, operation, body, caller)?;
+    let response = run_authorized(engine, operation, body, caller)?;
     engine.dax_cluster(cluster)?.put_query(key, response.clone(), now);
     Ok(response)
 }

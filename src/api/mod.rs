@@ -124,11 +124,23 @@ fn route(engine: &mut Engine, operation: &str, body: &str, caller: &access::Call
     if let Some(name) = operation.strip_prefix("Kinesis_20131202.") {
         return kinesis::dispatch(engine, name, body).map_err(Error::from_kinesis);
     }
-    let Some((_, handler)) = OPERATIONS.iter().find(|(name, _)| *name == operation) else {
-        return Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: {operation}")));
-    };
+    let handler = handler_of(operation)?;
     access::authorize(engine, caller, || access::checks(engine, operation, body))?;
     handler(engine, body, caller)
+}
+
+/// Runs one of DynamoDB's operations already authorized (the DAX cluster authorizes a
+/// request before it passes it to the table).
+fn run_authorized(engine: &mut Engine, operation: &str, body: &str, caller: &access::Caller) -> Result<String> {
+    handler_of(operation)?(engine, body, caller)
+}
+
+/// The handler of one of DynamoDB's operations; UnknownOperationException for any other name.
+fn handler_of(operation: &str) -> Result<Handler> {
+    match OPERATIONS.iter().find(|(name, _)| *name == operation) {
+        Some((_, handler)) => Ok(*handler),
+        None => Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: {operation}"))),
+    }
 }
 
 /// How one DynamoDB operation runs: the engine, the request body and who sends it.
