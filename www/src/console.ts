@@ -11,7 +11,7 @@ import { createCliMode } from "./consolecli";
 import { createPartiqlMode } from "./consolepartiql";
 import { createDaxBox, type DaxBox } from "./daxbox";
 import { h } from "./dom";
-import { type ApiError, isUnknownOperation, type Outcome, type ThrottlingReason } from "./engine";
+import { type ApiError, isUnknownOperation, type Outcome, type SendOptions, type ThrottlingReason } from "./engine";
 import { ItemGrid } from "./grid";
 import { ALL_OPERATIONS } from "./ops";
 import { createShareButton } from "./share";
@@ -63,8 +63,9 @@ export interface ConsoleMode {
 export interface ConsoleOutput {
   /** Sends the request, shows the outcome and records it in HISTORYKEY's history.
    *  EARLIERITEMS are shown before the new page's items (paging with NextToken). SEND, when
-   *  given, sends it in place of one request (the CLI's paging sends several). */
-  run(operation: string, request: string, history: { key: string; input?: string }, earlierItems?: Record<string, unknown>[], send?: () => Promise<Outcome>): Promise<Outcome | null>;
+   *  given, sends it in place of one request (the CLI's paging sends several), with the
+   *  options the DAX box asks for. */
+  run(operation: string, request: string, history: { key: string; input?: string }, earlierItems?: Record<string, unknown>[], send?: (options: SendOptions | undefined) => Promise<Outcome>): Promise<Outcome | null>;
   /** Shows an error found in the page before anything was sent. */
   refuse(name: string, message: string, what: string): void;
   /** A line under the error (what the page did about it). */
@@ -249,7 +250,7 @@ function createOutput(state: AppState, onHistory: () => void, dax: DaxBox): { el
       if (busy || !state.session) return null;
       busy = true;
       element.setAttribute("aria-busy", "true");
-      const outcome = await (send ? send() : state.send(operation, request, dax.options()));
+      const outcome = await (send ? send(dax.options()) : state.send(operation, request, dax.options()));
       busy = false;
       if (dax.options()) void dax.refresh();
       element.removeAttribute("aria-busy");

@@ -14,6 +14,7 @@ import { prettyJson, toCli } from "./codegen";
 import { attributeCompletions, reservedDiagnostic, reservedHintText } from "./consoleapi";
 import type { ConsoleMode, ConsoleOutput } from "./console";
 import { h, uid } from "./dom";
+import type { SendOptions } from "./engine";
 import { createJsonEditor } from "./editor";
 import { example } from "./ops";
 import { withPlaceholders } from "./reserved";
@@ -153,7 +154,7 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
     const sent = editor.text;
     editor.clearErrors();
     const paging = result.paging;
-    const send = paging ? () => paginate((operation, request) => state.send(operation, request), result.operation, result.request, paging) : undefined;
+    const send = paging ? (options: SendOptions | undefined) => paginate((operation, request) => state.send(operation, request, options), result.operation, result.request, paging) : undefined;
     const outcome = await output.run(result.operation, JSON.stringify(result.request), { key: HISTORY_KEY, input: sent }, undefined, send);
     showPagingRun(outcome);
     runButton.disabled = !state.session;
