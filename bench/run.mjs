@@ -8,6 +8,8 @@
 //                                 of scripts/build.sh, and engine.log, of cargo bench
 //   BENCH_SCALE=small             small sizes for development; writes
 //                                 target/bench/benchmarks-small.md, leaving docs/ alone
+//   BENCH_ONLY=getItem,coldOpen   only these figures of window.bench (names as in
+//                                 bench/bench.js); writes target/bench/, leaving docs/ alone
 //
 // Every timed figure is the median of REPS repetitions, the engine and its baseline
 // measured in the same page, in alternating order. Nothing here asserts: a missed target
@@ -38,6 +40,8 @@ if (!scale) {
   console.error(`bench: BENCH_SCALE must be one of ${Object.keys(SCALES).join(", ")}, got ${scaleName}`);
   process.exit(2);
 }
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",")) : null;
+const wanted = (name) => !only || only.has(name);
 const logDir = process.argv[2] ?? join(repo, "target", "bench");
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
@@ -168,6 +172,7 @@ function machine() {
 
 async function browserFigures(context, url, s, sizes) {
   const run = async (name, params, make) => {
+    if (!wanted(name)) return;
     try {
       report(make(await inPage(context, url, name, { ...params, reps: REPS })));
     } catch (err) {
@@ -199,7 +204,7 @@ async function browserFigures(context, url, s, sizes) {
     row(`Encrypted database: awaited PutItem ack, p50 (${s.acks} in a row)`, { ...m, unit: "ms", target: ratioAtMost(1.5), baselineIs: "the same PutItem calls on a database in clear" }));
   await run("encryptedOpen", { count: s.encryptedOpen }, (m) =>
     row(`Encrypted database: cold open, ${n(s.encryptedOpen)} persisted items`, { ...m, unit: "items/s", target: ratioAtLeast(0.5), baselineIs: "the same open of the same items in clear (the encrypted open includes one PBKDF2 key derivation)" }));
-  try {
+  if (wanted("navigation")) try {
     const m = await navigation(context, url, REPS);
     report(row("Navigation to first GetItem (cached wasm, empty table)", {
       ...m, unit: "ms", target: atMost(200, "ms"), baselineIs: "the same page doing a raw IndexedDB open + get",
@@ -209,12 +214,12 @@ async function browserFigures(context, url, s, sizes) {
     failures.push(`navigation: ${err.message}`);
     console.log(`  navigation: FAILED: ${err.message}`);
   }
-  if (sizes) {
+  if (wanted("sizes") && sizes) {
     for (const [key, what, limit] of [["wasm", "Wasm after wasm-opt, gzip -9", 300], ["glue", "JS glue, gzip -9", 15]]) {
       const { raw, gzip } = sizes[key];
       report({ ...row(what, { engine: gzip / 1000, baseline: null, unit: "KB", target: atMost(limit, "KB") }), note: `${(raw / 1000).toFixed(1)} KB before gzip; KB = 1,000 bytes` });
     }
-  } else {
+  } else if (wanted("sizes")) {
     failures.push(`no sizes: ${join(logDir, "build.log")} is missing or has no size lines (make bench writes it)`);
   }
   await run("memory", { count: s.memory, seconds: s.memorySeconds }, (m) => {
@@ -313,7 +318,7 @@ if (native) {
   native.figures.forEach((f) => console.log(`  ${f.label.padEnd(40)} ${thousands(f.rate).padStart(12)} ops/s`));
 }
 const text = markdown({ machine: info, itemSize, native, seconds, compiles, load });
-const out = scaleName === "full" ? join(repo, "docs", "benchmarks.md") : join(repo, "target", "bench", `benchmarks-${scaleName}.md`);
+const out = scaleName === "full" && !only ? join(repo, "docs", "benchmarks.md") : join(repo, "target", "bench", `benchmarks-${only ? "only" : scaleName}.md`);
 await mkdir(join(out, ".."), { recursive: true });
 await writeFile(out, text);
 printTable();
