@@ -4,18 +4,20 @@ use crate::api::render;
 use crate::engine::Engine;
 use crate::error::Result;
 use crate::region;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// How long clients may cache the endpoint list, as DynamoDB answers.
 const ENDPOINT_CACHE_MINUTES: u64 = 1440;
 
-/// DescribeLimits takes no parameters.
-#[derive(Deserialize)]
-pub struct DescribeLimitsRequest {}
+crate::api::reader::request! {
+    /// DescribeLimits takes no parameters.
+    pub struct DescribeLimitsRequest {}
+}
 
-/// DescribeEndpoints takes no parameters.
-#[derive(Deserialize)]
-pub struct DescribeEndpointsRequest {}
+crate::api::reader::request! {
+    /// DescribeEndpoints takes no parameters.
+    pub struct DescribeEndpointsRequest {}
+}
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]

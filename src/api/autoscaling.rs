@@ -4,84 +4,80 @@
 //! `put-scaling-policy ...` (or the SDK's ApplicationAutoScalingClient) configure target
 //! tracking as they do on AWS. The scaling itself is [`crate::engine::autoscaling`].
 
-use crate::api::{parse, render};
+use crate::api::{read, render};
 use crate::clock::seconds;
 use crate::engine::autoscaling::{ScalableResource, ScalableTarget, TargetTracking};
 use crate::engine::{Access, Engine, ACCOUNT_ID};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::sort_stable_by;
 use crate::region;
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// Runs the Application Auto Scaling operation `name`.
 pub fn dispatch(engine: &mut Engine, name: &str, body: &str) -> Result<String> {
     match name {
-        "RegisterScalableTarget" => register(engine, parse(body)?),
-        "DeregisterScalableTarget" => deregister(engine, parse(body)?),
-        "DescribeScalableTargets" => describe_targets(engine, parse(body)?),
-        "PutScalingPolicy" => put_policy(engine, parse(body)?),
-        "DeleteScalingPolicy" => delete_policy(engine, parse(body)?),
-        "DescribeScalingPolicies" => describe_policies(engine, parse(body)?),
-        "DescribeScalingActivities" => describe_activities(engine, parse(body)?),
+        "RegisterScalableTarget" => register(engine, read(body)?),
+        "DeregisterScalableTarget" => deregister(engine, read(body)?),
+        "DescribeScalableTargets" => describe_targets(engine, read(body)?),
+        "PutScalingPolicy" => put_policy(engine, read(body)?),
+        "DeleteScalingPolicy" => delete_policy(engine, read(body)?),
+        "DescribeScalingPolicies" => describe_policies(engine, read(body)?),
+        "DescribeScalingActivities" => describe_activities(engine, read(body)?),
         _ => Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: AnyScaleFrontendService.{name}"))),
     }
 }
 
-/// The members naming one scalable target, shared by every request.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "PascalCase")]
-pub struct TargetMembers {
-    service_namespace: Option<String>,
-    resource_id: Option<String>,
-    scalable_dimension: Option<String>,
+crate::api::reader::request! {
+    /// The members naming one scalable target, shared by every request.
+    pub struct TargetMembers {
+        "ServiceNamespace" => service_namespace: String,
+        "ResourceId" => resource_id: String,
+        "ScalableDimension" => scalable_dimension: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct RegisterRequest {
-    #[serde(flatten)]
-    target: TargetMembers,
-    min_capacity: Option<i64>,
-    max_capacity: Option<i64>,
-    #[serde(rename = "RoleARN")]
-    _role_arn: Option<String>,
+crate::api::reader::request! {
+    pub struct RegisterRequest {
+        "MinCapacity" => min_capacity: i64,
+        "MaxCapacity" => max_capacity: i64,
+        "RoleARN" => _role_arn: String,
+        flatten target: TargetMembers,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct PolicyRequest {
-    #[serde(flatten)]
-    target: TargetMembers,
-    policy_name: Option<String>,
-    policy_type: Option<String>,
-    target_tracking_scaling_policy_configuration: Option<TrackingConfiguration>,
+crate::api::reader::request! {
+    pub struct PolicyRequest {
+        "PolicyName" => policy_name: String,
+        "PolicyType" => policy_type: String,
+        "TargetTrackingScalingPolicyConfiguration" => target_tracking_scaling_policy_configuration: TrackingConfiguration,
+        flatten target: TargetMembers,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct TrackingConfiguration {
-    target_value: Option<f64>,
-    predefined_metric_specification: Option<MetricSpecification>,
-    scale_in_cooldown: Option<u64>,
-    scale_out_cooldown: Option<u64>,
-    disable_scale_in: Option<bool>,
+crate::api::reader::request! {
+    pub struct TrackingConfiguration {
+        "TargetValue" => target_value: f64,
+        "PredefinedMetricSpecification" => predefined_metric_specification: MetricSpecification,
+        "ScaleInCooldown" => scale_in_cooldown: u64,
+        "ScaleOutCooldown" => scale_out_cooldown: u64,
+        "DisableScaleIn" => disable_scale_in: bool,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct MetricSpecification {
-    predefined_metric_type: Option<String>,
+crate::api::reader::request! {
+    pub struct MetricSpecification {
+        "PredefinedMetricType" => predefined_metric_type: String,
+    }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "PascalCase")]
-pub struct DescribeRequest {
-    service_namespace: Option<String>,
-    resource_id: Option<String>,
-    resource_ids: Option<Vec<String>>,
-    scalable_dimension: Option<String>,
-    policy_names: Option<Vec<String>>,
+crate::api::reader::request! {
+    pub struct DescribeRequest {
+        "ServiceNamespace" => service_namespace: String,
+        "ResourceId" => resource_id: String,
+        "ResourceIds" => resource_ids: Vec<String>,
+        "ScalableDimension" => scalable_dimension: String,
+        "PolicyNames" => policy_names: Vec<String>,
+    }
 }
 
 /// DynamoDB's scalable dimensions: (wire name, index or table, access).

@@ -8,58 +8,59 @@ use crate::engine::autoscaling::{ScalableResource, ScalableTarget, TargetTrackin
 use crate::engine::{Access, BillingMode, Engine, IndexKind, ACCOUNT_ID};
 use crate::error::{Error, ErrorKind, Result};
 use crate::global::{Regions, Replicate};
-use serde::Deserialize;
 use serde_json::{json, Value};
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DescribeRequest {
-    table_name: Option<String>,
+crate::api::reader::request! {
+    pub struct DescribeRequest {
+        "TableName" => table_name: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct UpdateRequest {
-    table_name: Option<String>,
-    provisioned_write_capacity_auto_scaling_update: Option<SettingsUpdate>,
-    replica_updates: Option<Vec<ReplicaUpdate>>,
-    global_secondary_index_updates: Option<Value>,
+crate::api::reader::request! {
+    pub struct UpdateRequest {
+        "TableName" => table_name: String,
+        "ProvisionedWriteCapacityAutoScalingUpdate" => provisioned_write_capacity_auto_scaling_update: SettingsUpdate,
+        "ReplicaUpdates" => replica_updates: Vec<ReplicaUpdate>,
+        "GlobalSecondaryIndexUpdates" => global_secondary_index_updates: Value,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ReplicaUpdate {
-    region_name: Option<String>,
-    replica_provisioned_read_capacity_auto_scaling_update: Option<SettingsUpdate>,
-    replica_global_secondary_index_updates: Option<Value>,
+crate::api::reader::request! {
+    struct ReplicaUpdate {
+        "RegionName" => region_name: String,
+        "ReplicaProvisionedReadCapacityAutoScalingUpdate" => replica_provisioned_read_capacity_auto_scaling_update: SettingsUpdate,
+        "ReplicaGlobalSecondaryIndexUpdates" => replica_global_secondary_index_updates: Value,
+    }
 }
 
-/// An AutoScalingSettingsUpdate.
-#[derive(Deserialize, Clone)]
-#[serde(rename_all = "PascalCase")]
-struct SettingsUpdate {
-    minimum_units: Option<u64>,
-    maximum_units: Option<u64>,
-    auto_scaling_disabled: Option<bool>,
-    #[serde(rename = "AutoScalingRoleArn")]
-    _role_arn: Option<String>,
-    scaling_policy_update: Option<PolicyUpdate>,
+crate::api::reader::request! {
+    /// An AutoScalingSettingsUpdate.
+    #[derive(Clone)]
+    struct SettingsUpdate {
+        "MinimumUnits" => minimum_units: u64,
+        "MaximumUnits" => maximum_units: u64,
+        "AutoScalingDisabled" => auto_scaling_disabled: bool,
+        "AutoScalingRoleArn" => _role_arn: String,
+        "ScalingPolicyUpdate" => scaling_policy_update: PolicyUpdate,
+    }
 }
 
-#[derive(Deserialize, Clone)]
-#[serde(rename_all = "PascalCase")]
-struct PolicyUpdate {
-    policy_name: Option<String>,
-    target_tracking_scaling_policy_configuration: Option<TrackingConfiguration>,
+crate::api::reader::request! {
+    #[derive(Clone)]
+    struct PolicyUpdate {
+        "PolicyName" => policy_name: String,
+        "TargetTrackingScalingPolicyConfiguration" => target_tracking_scaling_policy_configuration: TrackingConfiguration,
+    }
 }
 
-#[derive(Deserialize, Clone)]
-#[serde(rename_all = "PascalCase")]
-struct TrackingConfiguration {
-    disable_scale_in: Option<bool>,
-    scale_in_cooldown: Option<u64>,
-    scale_out_cooldown: Option<u64>,
-    target_value: Option<f64>,
+crate::api::reader::request! {
+    #[derive(Clone)]
+    struct TrackingConfiguration {
+        "DisableScaleIn" => disable_scale_in: bool,
+        "ScaleInCooldown" => scale_in_cooldown: u64,
+        "ScaleOutCooldown" => scale_out_cooldown: u64,
+        "TargetValue" => target_value: f64,
+    }
 }
 
 /// Describes the auto scaling of every replica of the global table `TableName`.

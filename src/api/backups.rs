@@ -11,7 +11,7 @@ use crate::engine::{
     table_arn, Backup, BackupFilter, BackupType, BillingMode, Engine, IndexKind, SecondaryIndex, TableMeta,
 };
 use crate::error::Result;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{json, Value};
 
 /// The longest table name or ARN the backup operations accept.
@@ -23,59 +23,57 @@ const MAX_LIST_LIMIT: i64 = 100;
 const BACKUP_TYPES: [&str; 4] = ["USER", "SYSTEM", "AWS_BACKUP", "ALL"];
 const BILLING_MODES: [&str; 2] = ["PROVISIONED", "PAY_PER_REQUEST"];
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct CreateBackupRequest {
-    table_name: Option<String>,
-    backup_name: Option<String>,
+crate::api::reader::request! {
+    pub struct CreateBackupRequest {
+        "TableName" => table_name: String,
+        "BackupName" => backup_name: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct BackupArnRequest {
-    backup_arn: Option<String>,
+crate::api::reader::request! {
+    pub struct BackupArnRequest {
+        "BackupArn" => backup_arn: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ListBackupsRequest {
-    table_name: Option<String>,
-    limit: Option<i64>,
-    time_range_lower_bound: Option<f64>,
-    time_range_upper_bound: Option<f64>,
-    exclusive_start_backup_arn: Option<String>,
-    backup_type: Option<String>,
+crate::api::reader::request! {
+    pub struct ListBackupsRequest {
+        "TableName" => table_name: String,
+        "Limit" => limit: i64,
+        "TimeRangeLowerBound" => time_range_lower_bound: f64,
+        "TimeRangeUpperBound" => time_range_upper_bound: f64,
+        "ExclusiveStartBackupArn" => exclusive_start_backup_arn: String,
+        "BackupType" => backup_type: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct RestoreTableFromBackupRequest {
-    target_table_name: Option<String>,
-    backup_arn: Option<String>,
-    #[serde(flatten)]
-    overrides: Overrides,
+crate::api::reader::request! {
+    pub struct RestoreTableFromBackupRequest {
+        "TargetTableName" => target_table_name: String,
+        "BackupArn" => backup_arn: String,
+        flatten overrides: Overrides,
+    }
 }
 
-/// The overrides both restores accept.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub(super) struct Overrides {
-    billing_mode_override: Option<String>,
-    global_secondary_index_override: Option<Vec<IndexOverride>>,
-    local_secondary_index_override: Option<Vec<IndexOverride>>,
-    provisioned_throughput_override: Option<crate::api::tables::ThroughputInput>,
-    on_demand_throughput_override: Option<Value>,
-    #[serde(rename = "SSESpecificationOverride")]
-    sse_specification_override: Option<SseSpecification>,
+crate::api::reader::request! {
+    /// The overrides both restores accept.
+    pub(super) struct Overrides {
+        "BillingModeOverride" => billing_mode_override: String,
+        "GlobalSecondaryIndexOverride" => global_secondary_index_override: Vec<IndexOverride>,
+        "LocalSecondaryIndexOverride" => local_secondary_index_override: Vec<IndexOverride>,
+        "ProvisionedThroughputOverride" => provisioned_throughput_override: crate::api::tables::ThroughputInput,
+        "OnDemandThroughputOverride" => on_demand_throughput_override: Value,
+        "SSESpecificationOverride" => sse_specification_override: SseSpecification,
+    }
 }
 
-/// One index of an index override: which of the source's indexes the restored table
-/// keeps, with its capacity for a provisioned table.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct IndexOverride {
-    index_name: Option<String>,
-    provisioned_throughput: Option<crate::api::tables::ThroughputInput>,
+crate::api::reader::request! {
+    /// One index of an index override: which of the source's indexes the restored table
+    /// keeps, with its capacity for a provisioned table.
+    struct IndexOverride {
+        "IndexName" => index_name: String,
+        "ProvisionedThroughput" => provisioned_throughput: crate::api::tables::ThroughputInput,
+    }
 }
 
 /// BackupDetails, and the members ListBackups' summaries share with it.

@@ -10,7 +10,6 @@ use crate::engine::transfers::etag;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{base64_decode, base64_encode};
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// The largest object the simulated S3 takes: 16 MiB, since every object is held in
@@ -19,25 +18,25 @@ const MAX_OBJECT_BYTES: usize = 16 * 1024 * 1024;
 /// S3's longest object key, in UTF-8 bytes.
 const MAX_KEY_BYTES: usize = 1024;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct ObjectRequest {
-    bucket: Option<String>,
-    key: Option<String>,
-    body: Option<String>,
+crate::api::reader::request! {
+    pub struct ObjectRequest deny_unknown_fields {
+        "Bucket" => bucket: String,
+        "Key" => key: String,
+        "Body" => body: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct ListObjectsRequest {
-    bucket: Option<String>,
-    prefix: Option<String>,
+crate::api::reader::request! {
+    pub struct ListObjectsRequest deny_unknown_fields {
+        "Bucket" => bucket: String,
+        "Prefix" => prefix: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct ImportErrorsRequest {
-    import_arn: Option<String>,
+crate::api::reader::request! {
+    pub struct ImportErrorsRequest deny_unknown_fields {
+        "ImportArn" => import_arn: String,
+    }
 }
 
 /// Stores an object (creating its bucket); answers its ETag.

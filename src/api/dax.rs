@@ -13,7 +13,6 @@ use crate::engine::dax::{cluster_not_found, CacheOutcome, CacheStats, DaxCluster
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{CompactCollect, Item, KeyCode};
-use serde::Deserialize;
 use serde_json::{json, Value};
 use std::rc::Rc;
 
@@ -139,24 +138,24 @@ fn zero_numbers(value: &mut Value) {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct CreateClusterRequest {
-    cluster_name: Option<String>,
-    item_ttl_millis: Option<u64>,
-    query_ttl_millis: Option<u64>,
+crate::api::reader::request! {
+    pub struct CreateClusterRequest deny_unknown_fields {
+        "ClusterName" => cluster_name: String,
+        "ItemTtlMillis" => item_ttl_millis: u64,
+        "QueryTtlMillis" => query_ttl_millis: u64,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct ClusterNameRequest {
-    cluster_name: Option<String>,
+crate::api::reader::request! {
+    pub struct ClusterNameRequest deny_unknown_fields {
+        "ClusterName" => cluster_name: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct DescribeClustersRequest {
-    cluster_names: Option<Vec<String>>,
+crate::api::reader::request! {
+    pub struct DescribeClustersRequest deny_unknown_fields {
+        "ClusterNames" => cluster_names: Vec<String>,
+    }
 }
 
 /// Dynaplay.CreateDaxCluster: an empty cluster with its TTLs.

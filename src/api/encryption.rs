@@ -11,7 +11,7 @@ use crate::engine::ops::scan::fnv1a;
 use crate::engine::ACCOUNT_ID;
 use crate::error::Result;
 use crate::region;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 const SSE_TYPES: [&str; 2] = ["AES256", "KMS"];
 /// The alias of the AWS managed key for DynamoDB.
@@ -20,15 +20,13 @@ const MANAGED_KEY_ALIAS: &str = "alias/aws/dynamodb";
 /// of every Dynaplay database have one AWS managed key for DynamoDB.
 const MANAGED_KEY_ID: &str = "5a7e3b1c-0d2f-4e6a-9b8c-7d1e2f3a4b5c";
 
-/// An SSESpecification or SSESpecificationOverride as the request gives it.
-#[derive(Deserialize)]
-pub(super) struct SseSpecification {
-    #[serde(rename = "Enabled")]
-    enabled: Option<bool>,
-    #[serde(rename = "SSEType")]
-    sse_type: Option<String>,
-    #[serde(rename = "KMSMasterKeyId")]
-    kms_master_key_id: Option<String>,
+crate::api::reader::request! {
+    /// An SSESpecification or SSESpecificationOverride as the request gives it.
+    pub(super) struct SseSpecification {
+        "Enabled" => enabled: bool,
+        "SSEType" => sse_type: String,
+        "KMSMasterKeyId" => kms_master_key_id: String,
+    }
 }
 
 /// The SSEDescription of a table encrypted with a KMS key.

@@ -7,12 +7,11 @@ use crate::api::access::{self, Caller};
 use crate::api::autoscaling_replicas;
 use crate::api::tables::{checked_table_name, updating_table};
 use crate::api::validate::Violations;
-use crate::api::{self, not_yet, parse, RequestOptions};
+use crate::api::{self, not_yet, read, RequestOptions};
 use crate::engine::{table_not_found, BillingMode, TableClass};
 use crate::error::{Error, Result};
 use crate::global::{Regions, Replica, Replicate, GLOBAL_TABLE_VERSION};
 use crate::region;
-use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 /// Runs one request that reached the endpoint of the Region its options name (the home
@@ -28,9 +27,9 @@ pub fn dispatch(regions: &mut Regions, operation: &str, body: &str, options: &Re
         regions
             .serve(region, |engine| access::authorize(engine, &caller, || access::checks(engine, operation, body)))?;
         return match operation {
-            "UpdateTable" => update_replicas(regions, region, parse(body)?),
-            "DescribeTableReplicaAutoScaling" => autoscaling_replicas::describe(regions, region, parse(body)?),
-            _ => autoscaling_replicas::update(regions, region, parse(body)?),
+            "UpdateTable" => update_replicas(regions, region, read(body)?),
+            "DescribeTableReplicaAutoScaling" => autoscaling_replicas::describe(regions, region, read(body)?),
+            _ => autoscaling_replicas::update(regions, region, read(body)?),
         };
     }
     if operation == "UpdateTable" {
@@ -160,45 +159,42 @@ fn replica_description(replica: &Replica) -> Value {
     description
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ReplicaUpdatesRequest {
-    table_name: Option<String>,
-    replica_updates: Option<Vec<ReplicationGroupUpdate>>,
-    /// AttributeDefinitions only matter to a new global index; DynamoDB ignores them here.
-    #[serde(rename = "AttributeDefinitions")]
-    _attribute_definitions: Option<Value>,
-    /// Any other member: another kind of change, which ReplicaUpdates cannot accompany.
-    #[serde(flatten)]
-    others: Map<String, Value>,
+crate::api::reader::request! {
+    pub struct ReplicaUpdatesRequest {
+        "TableName" => table_name: String,
+        "ReplicaUpdates" => replica_updates: Vec<ReplicationGroupUpdate>,
+        /// AttributeDefinitions only matter to a new global index; DynamoDB ignores them here.
+        "AttributeDefinitions" => _attribute_definitions: Value,
+        // Any other member: another kind of change, which ReplicaUpdates cannot accompany.
+        flatten others: Map<String, Value>,
+    }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "PascalCase")]
-struct ReplicationGroupUpdate {
-    create: Option<ReplicaAction>,
-    update: Option<ReplicaAction>,
-    delete: Option<ReplicaAction>,
+crate::api::reader::request! {
+    struct ReplicationGroupUpdate {
+        "Create" => create: ReplicaAction,
+        "Update" => update: ReplicaAction,
+        "Delete" => delete: ReplicaAction,
+    }
 }
 
-/// The members of a Create, Update or Delete replica action (a Delete has only its
-/// RegionName).
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "PascalCase")]
-struct ReplicaAction {
-    region_name: Option<String>,
-    provisioned_throughput_override: Option<ThroughputOverride>,
-    table_class_override: Option<String>,
-    #[serde(rename = "KMSMasterKeyId")]
-    kms_master_key_id: Option<Value>,
-    on_demand_throughput_override: Option<Value>,
-    global_secondary_indexes: Option<Value>,
+crate::api::reader::request! {
+    /// The members of a Create, Update or Delete replica action (a Delete has only its
+    /// RegionName).
+    struct ReplicaAction {
+        "RegionName" => region_name: String,
+        "ProvisionedThroughputOverride" => provisioned_throughput_override: ThroughputOverride,
+        "TableClassOverride" => table_class_override: String,
+        "KMSMasterKeyId" => kms_master_key_id: Value,
+        "OnDemandThroughputOverride" => on_demand_throughput_override: Value,
+        "GlobalSecondaryIndexes" => global_secondary_indexes: Value,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ThroughputOverride {
-    read_capacity_units: Option<i64>,
+crate::api::reader::request! {
+    struct ThroughputOverride {
+        "ReadCapacityUnits" => read_capacity_units: i64,
+    }
 }
 
 /// What one element of ReplicaUpdates does.

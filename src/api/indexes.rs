@@ -12,7 +12,6 @@ use crate::api::validate::{required, Violations};
 use crate::engine::{BillingMode, IndexKind, Projection, SecondaryIndex, TableMeta};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{KeyAttribute, KeySchema, ScalarType};
-use serde::Deserialize;
 use serde_json::Value;
 
 const PROJECTION_TYPES: [&str; 3] = ["ALL", "INCLUDE", "KEYS_ONLY"];
@@ -24,24 +23,24 @@ const MAX_GLOBAL_INDEXES: usize = 20;
 /// indexes counts twice.
 const MAX_PROJECTED_ATTRIBUTES: usize = 100;
 
-/// One element of LocalSecondaryIndexes or GlobalSecondaryIndexes.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct IndexInput {
-    index_name: Option<String>,
-    key_schema: Option<Vec<KeySchemaElementInput>>,
-    projection: Option<ProjectionInput>,
-    /// Global indexes only.
-    provisioned_throughput: Option<ThroughputInput>,
-    on_demand_throughput: Option<Value>,
-    warm_throughput: Option<Value>,
+crate::api::reader::request! {
+    /// One element of LocalSecondaryIndexes or GlobalSecondaryIndexes.
+    pub struct IndexInput {
+        "IndexName" => index_name: String,
+        "KeySchema" => key_schema: Vec<KeySchemaElementInput>,
+        "Projection" => projection: ProjectionInput,
+        /// Global indexes only.
+        "ProvisionedThroughput" => provisioned_throughput: ThroughputInput,
+        "OnDemandThroughput" => on_demand_throughput: Value,
+        "WarmThroughput" => warm_throughput: Value,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ProjectionInput {
-    projection_type: Option<String>,
-    non_key_attributes: Option<Vec<String>>,
+crate::api::reader::request! {
+    struct ProjectionInput {
+        "ProjectionType" => projection_type: String,
+        "NonKeyAttributes" => non_key_attributes: Vec<String>,
+    }
 }
 
 /// The request framework's constraints on a list of indexes at `list` (its path).
@@ -232,28 +231,28 @@ fn invalid<T>(message: &str) -> Result<T> {
     Err(crate::validation!("One or more parameter values were invalid: {message}"))
 }
 
-/// One element of UpdateTable's GlobalSecondaryIndexUpdates.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct IndexUpdateInput {
-    update: Option<UpdateIndexInput>,
-    create: Option<IndexInput>,
-    delete: Option<DeleteIndexInput>,
+crate::api::reader::request! {
+    /// One element of UpdateTable's GlobalSecondaryIndexUpdates.
+    pub struct IndexUpdateInput {
+        "Update" => update: UpdateIndexInput,
+        "Create" => create: IndexInput,
+        "Delete" => delete: DeleteIndexInput,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct UpdateIndexInput {
-    index_name: Option<String>,
-    provisioned_throughput: Option<ThroughputInput>,
-    on_demand_throughput: Option<Value>,
-    warm_throughput: Option<Value>,
+crate::api::reader::request! {
+    struct UpdateIndexInput {
+        "IndexName" => index_name: String,
+        "ProvisionedThroughput" => provisioned_throughput: ThroughputInput,
+        "OnDemandThroughput" => on_demand_throughput: Value,
+        "WarmThroughput" => warm_throughput: Value,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct DeleteIndexInput {
-    index_name: Option<String>,
+crate::api::reader::request! {
+    struct DeleteIndexInput {
+        "IndexName" => index_name: String,
+    }
 }
 
 /// Most provisioned units DynamoDB takes for an index update (as for a table).

@@ -11,7 +11,7 @@ use crate::engine::insights::{
 use crate::engine::{table_not_found, Engine, TableMeta};
 use crate::error::{Error, Result};
 use crate::model::AttributeValue;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{json, Value};
 
 const ACTIONS: [&str; 2] = ["ENABLE", "DISABLE"];
@@ -22,28 +22,28 @@ const DEFAULT_REPORT_KEYS: usize = 10;
 /// The most keys a report lists per rule.
 const MAX_REPORT_KEYS: usize = 100;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct UpdateRequest {
-    table_name: Option<String>,
-    index_name: Option<String>,
-    contributor_insights_action: Option<String>,
-    contributor_insights_mode: Option<String>,
+crate::api::reader::request! {
+    pub struct UpdateRequest {
+        "TableName" => table_name: String,
+        "IndexName" => index_name: String,
+        "ContributorInsightsAction" => contributor_insights_action: String,
+        "ContributorInsightsMode" => contributor_insights_mode: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DescribeRequest {
-    table_name: Option<String>,
-    index_name: Option<String>,
+crate::api::reader::request! {
+    pub struct DescribeRequest {
+        "TableName" => table_name: String,
+        "IndexName" => index_name: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ListRequest {
-    table_name: Option<String>,
-    max_results: Option<i64>,
-    next_token: Option<String>,
+crate::api::reader::request! {
+    pub struct ListRequest {
+        "TableName" => table_name: String,
+        "MaxResults" => max_results: i64,
+        "NextToken" => next_token: String,
+    }
 }
 
 /// One table's or index's entry in UpdateContributorInsights' response and
@@ -167,13 +167,13 @@ fn invalid_token(token: &str) -> Error {
     Error::validation(format!("Invalid NextToken: {token}"))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct ReportRequest {
-    table_name: Option<String>,
-    index_name: Option<String>,
-    window_millis: Option<u64>,
-    max_contributors: Option<usize>,
+crate::api::reader::request! {
+    pub struct ReportRequest deny_unknown_fields {
+        "TableName" => table_name: String,
+        "IndexName" => index_name: String,
+        "WindowMillis" => window_millis: u64,
+        "MaxContributors" => max_contributors: usize,
+    }
 }
 
 /// Dynaplay.DescribeContributorInsightsReport: for each partition key rule of an enabled

@@ -8,7 +8,7 @@
 
 use crate::api::tables::check_range;
 use crate::api::validate::{required, Violations};
-use crate::api::{parse, render};
+use crate::api::{read, render};
 use crate::clock::seconds;
 use crate::engine::ops::kinesis::{NewRecord, RetentionChange};
 use crate::engine::{Engine, ACCOUNT_ID};
@@ -19,7 +19,7 @@ use crate::kinesis::{
 };
 use crate::model::{base64_decode, base64_encode, CompactCollect};
 use crate::stream::{civil_from_days, ShardIterator};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 const STREAM_NAME_LENGTH: (usize, usize) = (1, 128);
@@ -38,33 +38,32 @@ const STREAM_MODES: [&str; 2] = ["PROVISIONED", "ON_DEMAND"];
 /// Runs the Kinesis operation `name` (the part after `Kinesis_20131202.`).
 pub fn dispatch(engine: &mut Engine, name: &str, body: &str) -> Result<String> {
     match name {
-        "CreateStream" => create_stream(engine, parse(body)?),
-        "DeleteStream" => delete_stream(engine, parse(body)?),
-        "DescribeStream" => describe_stream(engine, parse(body)?),
-        "DescribeStreamSummary" => describe_stream_summary(engine, parse(body)?),
-        "ListStreams" => list_streams(engine, parse(body)?),
-        "ListShards" => list_shards(engine, parse(body)?),
-        "GetShardIterator" => get_shard_iterator(engine, parse(body)?),
-        "GetRecords" => get_records(engine, parse(body)?),
-        "PutRecord" => put_record(engine, parse(body)?),
-        "PutRecords" => put_records(engine, parse(body)?),
-        "IncreaseStreamRetentionPeriod" => change_retention(engine, parse(body)?, RetentionChange::Increase),
-        "DecreaseStreamRetentionPeriod" => change_retention(engine, parse(body)?, RetentionChange::Decrease),
-        "RegisterStreamConsumer" => register_consumer(engine, parse(body)?),
-        "ListStreamConsumers" => list_consumers(engine, parse(body)?),
-        "DescribeStreamConsumer" => describe_consumer(engine, parse(body)?),
-        "DeregisterStreamConsumer" => deregister_consumer(engine, parse(body)?),
+        "CreateStream" => create_stream(engine, read(body)?),
+        "DeleteStream" => delete_stream(engine, read(body)?),
+        "DescribeStream" => describe_stream(engine, read(body)?),
+        "DescribeStreamSummary" => describe_stream_summary(engine, read(body)?),
+        "ListStreams" => list_streams(engine, read(body)?),
+        "ListShards" => list_shards(engine, read(body)?),
+        "GetShardIterator" => get_shard_iterator(engine, read(body)?),
+        "GetRecords" => get_records(engine, read(body)?),
+        "PutRecord" => put_record(engine, read(body)?),
+        "PutRecords" => put_records(engine, read(body)?),
+        "IncreaseStreamRetentionPeriod" => change_retention(engine, read(body)?, RetentionChange::Increase),
+        "DecreaseStreamRetentionPeriod" => change_retention(engine, read(body)?, RetentionChange::Decrease),
+        "RegisterStreamConsumer" => register_consumer(engine, read(body)?),
+        "ListStreamConsumers" => list_consumers(engine, read(body)?),
+        "DescribeStreamConsumer" => describe_consumer(engine, read(body)?),
+        "DeregisterStreamConsumer" => deregister_consumer(engine, read(body)?),
         _ => Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: {name}"))),
     }
 }
 
-/// The members that name a stream: its name or its ARN.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "PascalCase")]
-struct StreamRef {
-    stream_name: Option<String>,
-    #[serde(rename = "StreamARN")]
-    stream_arn: Option<String>,
+crate::api::reader::request! {
+    /// The members that name a stream: its name or its ARN.
+    struct StreamRef {
+        "StreamName" => stream_name: String,
+        "StreamARN" => stream_arn: String,
+    }
 }
 
 impl StreamRef {
@@ -84,115 +83,105 @@ impl StreamRef {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct CreateStreamRequest {
-    stream_name: Option<String>,
-    shard_count: Option<i64>,
-    stream_mode_details: Option<StreamModeDetails>,
+crate::api::reader::request! {
+    pub struct CreateStreamRequest {
+        "StreamName" => stream_name: String,
+        "ShardCount" => shard_count: i64,
+        "StreamModeDetails" => stream_mode_details: StreamModeDetails,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct StreamModeDetails {
-    stream_mode: Option<String>,
+crate::api::reader::request! {
+    struct StreamModeDetails {
+        "StreamMode" => stream_mode: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DeleteStreamRequest {
-    #[serde(flatten)]
-    stream: StreamRef,
-    enforce_consumer_deletion: Option<bool>,
+crate::api::reader::request! {
+    pub struct DeleteStreamRequest {
+        "EnforceConsumerDeletion" => enforce_consumer_deletion: bool,
+        flatten stream: StreamRef,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DescribeStreamRequest {
-    #[serde(flatten)]
-    stream: StreamRef,
-    limit: Option<i64>,
-    exclusive_start_shard_id: Option<String>,
+crate::api::reader::request! {
+    pub struct DescribeStreamRequest {
+        "Limit" => limit: i64,
+        "ExclusiveStartShardId" => exclusive_start_shard_id: String,
+        flatten stream: StreamRef,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ListStreamsRequest {
-    limit: Option<i64>,
-    exclusive_start_stream_name: Option<String>,
-    next_token: Option<String>,
+crate::api::reader::request! {
+    pub struct ListStreamsRequest {
+        "Limit" => limit: i64,
+        "ExclusiveStartStreamName" => exclusive_start_stream_name: String,
+        "NextToken" => next_token: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ListShardsRequest {
-    #[serde(flatten)]
-    stream: StreamRef,
-    max_results: Option<i64>,
-    exclusive_start_shard_id: Option<String>,
-    next_token: Option<String>,
+crate::api::reader::request! {
+    pub struct ListShardsRequest {
+        "MaxResults" => max_results: i64,
+        "ExclusiveStartShardId" => exclusive_start_shard_id: String,
+        "NextToken" => next_token: String,
+        flatten stream: StreamRef,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct GetShardIteratorRequest {
-    #[serde(flatten)]
-    stream: StreamRef,
-    shard_id: Option<String>,
-    shard_iterator_type: Option<String>,
-    starting_sequence_number: Option<String>,
-    timestamp: Option<f64>,
+crate::api::reader::request! {
+    pub struct GetShardIteratorRequest {
+        "ShardId" => shard_id: String,
+        "ShardIteratorType" => shard_iterator_type: String,
+        "StartingSequenceNumber" => starting_sequence_number: String,
+        "Timestamp" => timestamp: f64,
+        flatten stream: StreamRef,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct GetRecordsRequest {
-    shard_iterator: Option<String>,
-    limit: Option<i64>,
+crate::api::reader::request! {
+    pub struct GetRecordsRequest {
+        "ShardIterator" => shard_iterator: String,
+        "Limit" => limit: i64,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct PutRecordRequest {
-    #[serde(flatten)]
-    stream: StreamRef,
-    #[serde(flatten)]
-    record: RecordInput,
+crate::api::reader::request! {
+    pub struct PutRecordRequest {
+        flatten stream: StreamRef,
+        flatten record: RecordInput,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct RecordInput {
-    partition_key: Option<String>,
-    data: Option<String>,
-    explicit_hash_key: Option<String>,
+crate::api::reader::request! {
+    struct RecordInput {
+        "PartitionKey" => partition_key: String,
+        "Data" => data: String,
+        "ExplicitHashKey" => explicit_hash_key: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct PutRecordsRequest {
-    #[serde(flatten)]
-    stream: StreamRef,
-    records: Option<Vec<RecordInput>>,
+crate::api::reader::request! {
+    pub struct PutRecordsRequest {
+        "Records" => records: Vec<RecordInput>,
+        flatten stream: StreamRef,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct RetentionRequest {
-    #[serde(flatten)]
-    stream: StreamRef,
-    retention_period_hours: Option<i64>,
+crate::api::reader::request! {
+    pub struct RetentionRequest {
+        "RetentionPeriodHours" => retention_period_hours: i64,
+        flatten stream: StreamRef,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ConsumerRequest {
-    #[serde(rename = "StreamARN")]
-    stream_arn: Option<String>,
-    consumer_name: Option<String>,
-    #[serde(rename = "ConsumerARN")]
-    consumer_arn: Option<String>,
-    max_results: Option<i64>,
+crate::api::reader::request! {
+    pub struct ConsumerRequest {
+        "StreamARN" => stream_arn: String,
+        "ConsumerName" => consumer_name: String,
+        "ConsumerARN" => consumer_arn: String,
+        "MaxResults" => max_results: i64,
+    }
 }
 
 #[derive(Serialize)]

@@ -7,32 +7,34 @@ use crate::api::render;
 use crate::api::validate::{required, Violations};
 use crate::engine::{table_not_found, Engine, TimestampPrecision};
 use crate::error::Result;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// TableName takes a name or an ARN: 1 to 1024 characters.
 const TABLE_NAME_LENGTH: (usize, usize) = (1, 1024);
 const STREAM_ARN_LENGTH: (usize, usize) = (37, 1024);
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DestinationRequest {
-    table_name: Option<String>,
-    stream_arn: Option<String>,
-    enable_kinesis_streaming_configuration: Option<Configuration>,
-    update_kinesis_streaming_configuration: Option<Configuration>,
+crate::api::reader::request! {
+    pub struct DestinationRequest {
+        "TableName" => table_name: String,
+        "StreamArn" => stream_arn: String,
+        "EnableKinesisStreamingConfiguration" => enable_kinesis_streaming_configuration: Configuration,
+        "UpdateKinesisStreamingConfiguration" => update_kinesis_streaming_configuration: Configuration,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DescribeRequest {
-    table_name: Option<String>,
+crate::api::reader::request! {
+    pub struct DescribeRequest {
+        "TableName" => table_name: String,
+    }
 }
 
-#[derive(Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct Configuration {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    approximate_creation_date_time_precision: Option<String>,
+crate::api::reader::request! {
+    #[derive(Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct Configuration {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        "ApproximateCreationDateTimePrecision" => approximate_creation_date_time_precision: String,
+    }
 }
 
 #[derive(Serialize)]

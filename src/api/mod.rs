@@ -29,6 +29,7 @@ mod partiql_transaction;
 mod pitr;
 mod principals;
 mod query;
+mod reader;
 mod resource_policy;
 mod simulation;
 mod streams;
@@ -148,41 +149,41 @@ type Handler = fn(&mut Engine, &str, &access::Caller) -> Result<String>;
 
 /// DynamoDB's operations, by name.
 const OPERATIONS: &[(&str, Handler)] = &[
-    ("CreateTable", |engine, body, _| tables::create_table(engine, parse(body)?)),
-    ("DescribeTable", |engine, body, _| tables::describe_table(engine, parse(body)?)),
-    ("ListTables", |engine, body, _| tables::list_tables(engine, parse(body)?)),
-    ("UpdateTable", |engine, body, _| tables::update_table(engine, parse(body)?)),
-    ("DeleteTable", |engine, body, _| tables::delete_table(engine, parse(body)?)),
-    ("TagResource", |engine, body, _| tags::tag_resource(engine, parse(body)?)),
-    ("UntagResource", |engine, body, _| tags::untag_resource(engine, parse(body)?)),
-    ("ListTagsOfResource", |engine, body, _| tags::list_tags_of_resource(engine, parse(body)?)),
-    ("UpdateTimeToLive", |engine, body, _| ttl::update_time_to_live(engine, parse(body)?)),
-    ("DescribeTimeToLive", |engine, body, _| ttl::describe_time_to_live(engine, parse(body)?)),
+    ("CreateTable", |engine, body, _| tables::create_table(engine, read(body)?)),
+    ("DescribeTable", |engine, body, _| tables::describe_table(engine, read(body)?)),
+    ("ListTables", |engine, body, _| tables::list_tables(engine, read(body)?)),
+    ("UpdateTable", |engine, body, _| tables::update_table(engine, read(body)?)),
+    ("DeleteTable", |engine, body, _| tables::delete_table(engine, read(body)?)),
+    ("TagResource", |engine, body, _| tags::tag_resource(engine, read(body)?)),
+    ("UntagResource", |engine, body, _| tags::untag_resource(engine, read(body)?)),
+    ("ListTagsOfResource", |engine, body, _| tags::list_tags_of_resource(engine, read(body)?)),
+    ("UpdateTimeToLive", |engine, body, _| ttl::update_time_to_live(engine, read(body)?)),
+    ("DescribeTimeToLive", |engine, body, _| ttl::describe_time_to_live(engine, read(body)?)),
     ("EnableKinesisStreamingDestination", |engine, body, _| {
-        kinesis_destination::change_destination(engine, parse(body)?, Action::Enable)
+        kinesis_destination::change_destination(engine, read(body)?, Action::Enable)
     }),
     ("DisableKinesisStreamingDestination", |engine, body, _| {
-        kinesis_destination::change_destination(engine, parse(body)?, Action::Disable)
+        kinesis_destination::change_destination(engine, read(body)?, Action::Disable)
     }),
     ("UpdateKinesisStreamingDestination", |engine, body, _| {
-        kinesis_destination::change_destination(engine, parse(body)?, Action::Update)
+        kinesis_destination::change_destination(engine, read(body)?, Action::Update)
     }),
     ("DescribeKinesisStreamingDestination", |engine, body, _| {
-        kinesis_destination::describe_destination(engine, parse(body)?)
+        kinesis_destination::describe_destination(engine, read(body)?)
     }),
-    ("CreateBackup", |engine, body, _| backups::create_backup(engine, parse(body)?)),
-    ("DescribeBackup", |engine, body, _| backups::describe_backup(engine, parse(body)?)),
-    ("ListBackups", |engine, body, _| backups::list_backups(engine, parse(body)?)),
-    ("DeleteBackup", |engine, body, _| backups::delete_backup(engine, parse(body)?)),
-    ("RestoreTableFromBackup", |engine, body, _| backups::restore_table_from_backup(engine, parse(body)?)),
-    ("UpdateContinuousBackups", |engine, body, _| pitr::update_continuous_backups(engine, parse(body)?)),
-    ("DescribeContinuousBackups", |engine, body, _| pitr::describe_continuous_backups(engine, parse(body)?)),
-    ("RestoreTableToPointInTime", |engine, body, _| pitr::restore_table_to_point_in_time(engine, parse(body)?)),
-    ("UpdateContributorInsights", |engine, body, _| insights::update_contributor_insights(engine, parse(body)?)),
-    ("DescribeContributorInsights", |engine, body, _| insights::describe_contributor_insights(engine, parse(body)?)),
-    ("ListContributorInsights", |engine, body, _| insights::list_contributor_insights(engine, parse(body)?)),
-    ("DescribeLimits", |_, body, _| account::describe_limits(parse(body)?)),
-    ("DescribeEndpoints", |_, body, _| account::describe_endpoints(parse(body)?)),
+    ("CreateBackup", |engine, body, _| backups::create_backup(engine, read(body)?)),
+    ("DescribeBackup", |engine, body, _| backups::describe_backup(engine, read(body)?)),
+    ("ListBackups", |engine, body, _| backups::list_backups(engine, read(body)?)),
+    ("DeleteBackup", |engine, body, _| backups::delete_backup(engine, read(body)?)),
+    ("RestoreTableFromBackup", |engine, body, _| backups::restore_table_from_backup(engine, read(body)?)),
+    ("UpdateContinuousBackups", |engine, body, _| pitr::update_continuous_backups(engine, read(body)?)),
+    ("DescribeContinuousBackups", |engine, body, _| pitr::describe_continuous_backups(engine, read(body)?)),
+    ("RestoreTableToPointInTime", |engine, body, _| pitr::restore_table_to_point_in_time(engine, read(body)?)),
+    ("UpdateContributorInsights", |engine, body, _| insights::update_contributor_insights(engine, read(body)?)),
+    ("DescribeContributorInsights", |engine, body, _| insights::describe_contributor_insights(engine, read(body)?)),
+    ("ListContributorInsights", |engine, body, _| insights::list_contributor_insights(engine, read(body)?)),
+    ("DescribeLimits", |_, body, _| account::describe_limits(read(body)?)),
+    ("DescribeEndpoints", |_, body, _| account::describe_endpoints(read(body)?)),
     ("PutItem", |engine, body, _| items::put_item(engine, parse(body)?)),
     ("GetItem", |engine, body, _| items::get_item(engine, parse(body)?, None)),
     ("DeleteItem", |engine, body, _| items::delete_item(engine, parse(body)?)),
@@ -191,26 +192,32 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ("Scan", |engine, body, _| query::scan(engine, parse(body)?)),
     ("BatchGetItem", |engine, body, _| batch::batch_get_item(engine, parse(body)?, None)),
     ("BatchWriteItem", |engine, body, _| batch::batch_write_item(engine, parse(body)?)),
-    ("ExecuteStatement", |engine, body, _| partiql::execute_statement(engine, parse(body)?)),
-    ("BatchExecuteStatement", |engine, body, _| partiql::batch_execute_statement(engine, parse(body)?)),
-    ("ExecuteTransaction", |engine, body, _| partiql_transaction::execute_transaction(engine, parse(body)?)),
+    ("ExecuteStatement", |engine, body, _| partiql::execute_statement(engine, read(body)?)),
+    ("BatchExecuteStatement", |engine, body, _| partiql::batch_execute_statement(engine, read(body)?)),
+    ("ExecuteTransaction", |engine, body, _| partiql_transaction::execute_transaction(engine, read(body)?)),
     ("TransactWriteItems", |engine, body, _| transact::transact_write_items(engine, parse(body)?, body)),
     ("TransactGetItems", |engine, body, _| transact::transact_get_items(engine, parse(body)?)),
-    ("ExportTableToPointInTime", |engine, body, _| transfers::export_table_to_point_in_time(engine, parse(body)?)),
-    ("DescribeExport", |engine, body, _| transfers::describe_export(engine, parse(body)?)),
-    ("ListExports", |engine, body, _| transfers::list_exports(engine, parse(body)?)),
-    ("ImportTable", |engine, body, _| transfers::import_table(engine, parse(body)?, body)),
-    ("DescribeImport", |engine, body, _| transfers::describe_import(engine, parse(body)?)),
-    ("ListImports", |engine, body, _| transfers::list_imports(engine, parse(body)?)),
-    ("PutResourcePolicy", |engine, body, caller| resource_policy::put_resource_policy(engine, parse(body)?, caller)),
-    ("GetResourcePolicy", |engine, body, _| resource_policy::get_resource_policy(engine, parse(body)?)),
-    ("DeleteResourcePolicy", |engine, body, _| resource_policy::delete_resource_policy(engine, parse(body)?)),
+    ("ExportTableToPointInTime", |engine, body, _| transfers::export_table_to_point_in_time(engine, read(body)?)),
+    ("DescribeExport", |engine, body, _| transfers::describe_export(engine, read(body)?)),
+    ("ListExports", |engine, body, _| transfers::list_exports(engine, read(body)?)),
+    ("ImportTable", |engine, body, _| transfers::import_table(engine, read(body)?, body)),
+    ("DescribeImport", |engine, body, _| transfers::describe_import(engine, read(body)?)),
+    ("ListImports", |engine, body, _| transfers::list_imports(engine, read(body)?)),
+    ("PutResourcePolicy", |engine, body, caller| resource_policy::put_resource_policy(engine, read(body)?, caller)),
+    ("GetResourcePolicy", |engine, body, _| resource_policy::get_resource_policy(engine, read(body)?)),
+    ("DeleteResourcePolicy", |engine, body, _| resource_policy::delete_resource_policy(engine, read(body)?)),
 ];
 
 /// Parses a request body; a body that is not the operation's JSON shape is a
 /// SerializationException, as on DynamoDB.
 fn parse<T: DeserializeOwned>(body: &str) -> Result<T> {
     serde_json::from_str(body).map_err(|error| Error::serialization(error.to_string()))
+}
+
+/// Reads a request body into a request struct declared with [`reader::request!`]; a body
+/// that is not the struct's JSON shape is a SerializationException with serde_json's text.
+fn read<T: reader::Fields + Default>(body: &str) -> Result<T> {
+    reader::read(body).map_err(|error| Error::serialization(error.to_string()))
 }
 
 /// Renders a response body.

@@ -43,7 +43,7 @@ use crate::partiql::ast::{self, Delete, Insert, Projection, Returning, Select, S
 use crate::partiql::lower::{Binder, Guard};
 use crate::partiql::{self, Parsed, Statement};
 use crate::{bail_validation, validation};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -55,32 +55,32 @@ const MAX_BATCH_STATEMENTS: usize = 25;
 /// What DynamoDB says to an INSERT whose key is taken.
 pub(super) const DUPLICATE_ITEM: &str = "Duplicate primary key exists in table";
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ExecuteStatementRequest {
-    statement: Option<String>,
-    parameters: Option<Vec<Value>>,
-    consistent_read: Option<bool>,
-    next_token: Option<String>,
-    limit: Option<i64>,
-    return_consumed_capacity: Option<String>,
-    return_values_on_condition_check_failure: Option<String>,
+crate::api::reader::request! {
+    pub struct ExecuteStatementRequest {
+        "Statement" => statement: String,
+        "Parameters" => parameters: Vec<Value>,
+        "ConsistentRead" => consistent_read: bool,
+        "NextToken" => next_token: String,
+        "Limit" => limit: i64,
+        "ReturnConsumedCapacity" => return_consumed_capacity: String,
+        "ReturnValuesOnConditionCheckFailure" => return_values_on_condition_check_failure: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct BatchExecuteStatementRequest {
-    statements: Option<Vec<BatchStatementRequest>>,
-    return_consumed_capacity: Option<String>,
+crate::api::reader::request! {
+    pub struct BatchExecuteStatementRequest {
+        "Statements" => statements: Vec<BatchStatementRequest>,
+        "ReturnConsumedCapacity" => return_consumed_capacity: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct BatchStatementRequest {
-    statement: Option<String>,
-    parameters: Option<Vec<Value>>,
-    consistent_read: Option<bool>,
-    return_values_on_condition_check_failure: Option<String>,
+crate::api::reader::request! {
+    struct BatchStatementRequest {
+        "Statement" => statement: String,
+        "Parameters" => parameters: Vec<Value>,
+        "ConsistentRead" => consistent_read: bool,
+        "ReturnValuesOnConditionCheckFailure" => return_values_on_condition_check_failure: String,
+    }
 }
 
 #[derive(Serialize)]

@@ -25,29 +25,31 @@ use crate::partiql::ast::Select;
 use crate::partiql::lower::{Binder, Guard};
 use crate::partiql::{self, Parsed, Statement};
 use crate::{bail_validation, validation};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Statements one transaction may hold.
 const MAX_STATEMENTS: usize = 100;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ExecuteTransactionRequest {
-    transact_statements: Option<Vec<ParameterizedStatement>>,
-    client_request_token: Option<String>,
-    return_consumed_capacity: Option<String>,
+crate::api::reader::request! {
+    pub struct ExecuteTransactionRequest {
+        "TransactStatements" => transact_statements: Vec<ParameterizedStatement>,
+        "ClientRequestToken" => client_request_token: String,
+        "ReturnConsumedCapacity" => return_consumed_capacity: String,
+    }
 }
 
-#[derive(Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct ParameterizedStatement {
-    statement: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    parameters: Option<Vec<Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    return_values_on_condition_check_failure: Option<String>,
+crate::api::reader::request! {
+    #[derive(Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    struct ParameterizedStatement {
+        "Statement" => statement: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        "Parameters" => parameters: Vec<Value>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        "ReturnValuesOnConditionCheckFailure" => return_values_on_condition_check_failure: String,
+    }
 }
 
 #[derive(Serialize)]

@@ -8,41 +8,39 @@ use crate::api::validate::{required, Violations};
 use crate::clock::seconds;
 use crate::engine::{Engine, PointInTimeRecovery, MAX_RECOVERY_PERIOD_DAYS};
 use crate::error::Result;
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 const SPECIFICATION: &str = "pointInTimeRecoverySpecification";
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct UpdateContinuousBackupsRequest {
-    table_name: Option<String>,
-    point_in_time_recovery_specification: Option<SpecificationInput>,
+crate::api::reader::request! {
+    pub struct UpdateContinuousBackupsRequest {
+        "TableName" => table_name: String,
+        "PointInTimeRecoverySpecification" => point_in_time_recovery_specification: SpecificationInput,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct SpecificationInput {
-    point_in_time_recovery_enabled: Option<bool>,
-    recovery_period_in_days: Option<i64>,
+crate::api::reader::request! {
+    struct SpecificationInput {
+        "PointInTimeRecoveryEnabled" => point_in_time_recovery_enabled: bool,
+        "RecoveryPeriodInDays" => recovery_period_in_days: i64,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DescribeContinuousBackupsRequest {
-    table_name: Option<String>,
+crate::api::reader::request! {
+    pub struct DescribeContinuousBackupsRequest {
+        "TableName" => table_name: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct RestoreTableToPointInTimeRequest {
-    source_table_arn: Option<String>,
-    source_table_name: Option<String>,
-    target_table_name: Option<String>,
-    use_latest_restorable_time: Option<bool>,
-    restore_date_time: Option<f64>,
-    #[serde(flatten)]
-    overrides: Overrides,
+crate::api::reader::request! {
+    pub struct RestoreTableToPointInTimeRequest {
+        "SourceTableArn" => source_table_arn: String,
+        "SourceTableName" => source_table_name: String,
+        "TargetTableName" => target_table_name: String,
+        "UseLatestRestorableTime" => use_latest_restorable_time: bool,
+        "RestoreDateTime" => restore_date_time: f64,
+        flatten overrides: Overrides,
+    }
 }
 
 /// UpdateContinuousBackups: turns point-in-time recovery on (with a recovery period,

@@ -11,7 +11,6 @@ use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::iam::{self, Decision, Effect, PolicyKind, Source};
 use crate::model::CompactCollect;
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// IAM's user name rule: 1 to 64 characters of `[\w+=,.@-]`.
@@ -19,35 +18,35 @@ const MAX_NAME_CHARS: usize = 64;
 /// IAM's limit on a user's inline policies, in total characters of their documents.
 const MAX_POLICY_CHARS: usize = 2048 * 5;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct PutPrincipalRequest {
-    name: Option<String>,
-    access_key_id: Option<String>,
-    policies: Option<Vec<PolicyInput>>,
+crate::api::reader::request! {
+    pub struct PutPrincipalRequest deny_unknown_fields {
+        "Name" => name: String,
+        "AccessKeyId" => access_key_id: String,
+        "Policies" => policies: Vec<PolicyInput>,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-struct PolicyInput {
-    policy_name: Option<String>,
-    /// JSON text as IAM takes it, or (for convenience) the document as an object.
-    policy_document: Option<Value>,
+crate::api::reader::request! {
+    struct PolicyInput deny_unknown_fields {
+        "PolicyName" => policy_name: String,
+        /// JSON text as IAM takes it, or (for convenience) the document as an object.
+        "PolicyDocument" => policy_document: Value,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct NameRequest {
-    name: Option<String>,
+crate::api::reader::request! {
+    pub struct NameRequest deny_unknown_fields {
+        "Name" => name: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct SimulateRequest {
-    principal_name: Option<String>,
-    operation: Option<String>,
-    /// The request body, as JSON text or an object.
-    request: Option<Value>,
+crate::api::reader::request! {
+    pub struct SimulateRequest deny_unknown_fields {
+        "PrincipalName" => principal_name: String,
+        "Operation" => operation: String,
+        /// The request body, as JSON text or an object.
+        "Request" => request: Value,
+    }
 }
 
 /// Creates or replaces a principal and its policies.

@@ -9,7 +9,6 @@ use crate::engine::{Engine, ACCOUNT_ID};
 use crate::error::{Error, ErrorKind, Result};
 use crate::iam::policy::Principals;
 use crate::iam::{self, PolicyKind};
-use serde::Deserialize;
 use serde_json::json;
 
 /// The largest policy document DynamoDB accepts, whitespace included.
@@ -17,26 +16,26 @@ const MAX_POLICY_BYTES: usize = 20 * 1024;
 /// The longest ResourceArn.
 const MAX_ARN_CHARS: usize = 1283;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct PutResourcePolicyRequest {
-    resource_arn: Option<String>,
-    policy: Option<String>,
-    expected_revision_id: Option<String>,
-    confirm_remove_self_resource_access: Option<bool>,
+crate::api::reader::request! {
+    pub struct PutResourcePolicyRequest {
+        "ResourceArn" => resource_arn: String,
+        "Policy" => policy: String,
+        "ExpectedRevisionId" => expected_revision_id: String,
+        "ConfirmRemoveSelfResourceAccess" => confirm_remove_self_resource_access: bool,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct GetResourcePolicyRequest {
-    resource_arn: Option<String>,
+crate::api::reader::request! {
+    pub struct GetResourcePolicyRequest {
+        "ResourceArn" => resource_arn: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DeleteResourcePolicyRequest {
-    resource_arn: Option<String>,
-    expected_revision_id: Option<String>,
+crate::api::reader::request! {
+    pub struct DeleteResourcePolicyRequest {
+        "ResourceArn" => resource_arn: String,
+        "ExpectedRevisionId" => expected_revision_id: String,
+    }
 }
 
 pub fn put_resource_policy(engine: &mut Engine, request: PutResourcePolicyRequest, caller: &Caller) -> Result<String> {

@@ -7,7 +7,7 @@
 
 use crate::api::validate::required;
 use crate::api::{buckets, dax, insights, principals};
-use crate::api::{parse, render};
+use crate::api::{parse, read, render};
 use crate::clock::MAX_CLOCK_RATE;
 use crate::engine::knobs::{RegionPairDelay, TEN_GB};
 use crate::engine::pricing::{self, Usage};
@@ -23,24 +23,24 @@ pub fn dispatch(engine: &mut Engine, name: &str, body: &str) -> Result<String> {
     match name {
         "Configure" => configure(engine, parse(body)?),
         "DescribeConfiguration" => describe(engine),
-        "SetClock" => set_clock(engine, parse(body)?),
-        "DescribeMetrics" => describe_metrics(engine, parse(body)?),
-        "EstimateCost" => estimate_cost(engine, parse(body)?),
-        "PutObject" => buckets::put_object(engine, parse(body)?),
-        "GetObject" => buckets::get_object(engine, parse(body)?),
-        "DeleteObject" => buckets::delete_object(engine, parse(body)?),
-        "ListObjects" => buckets::list_objects(engine, parse(body)?),
+        "SetClock" => set_clock(engine, read(body)?),
+        "DescribeMetrics" => describe_metrics(engine, read(body)?),
+        "EstimateCost" => estimate_cost(engine, read(body)?),
+        "PutObject" => buckets::put_object(engine, read(body)?),
+        "GetObject" => buckets::get_object(engine, read(body)?),
+        "DeleteObject" => buckets::delete_object(engine, read(body)?),
+        "ListObjects" => buckets::list_objects(engine, read(body)?),
         "ListBuckets" => buckets::list_buckets(engine),
-        "GetImportErrors" => buckets::get_import_errors(engine, parse(body)?),
-        "PutPrincipal" => principals::put_principal(engine, parse(body)?),
-        "GetPrincipal" => principals::get_principal(engine, parse(body)?),
+        "GetImportErrors" => buckets::get_import_errors(engine, read(body)?),
+        "PutPrincipal" => principals::put_principal(engine, read(body)?),
+        "GetPrincipal" => principals::get_principal(engine, read(body)?),
         "ListPrincipals" => principals::list_principals(engine),
-        "DeletePrincipal" => principals::delete_principal(engine, parse(body)?),
-        "SimulatePrincipalPolicy" => principals::simulate(engine, parse(body)?),
-        "CreateDaxCluster" => dax::create_cluster(engine, parse(body)?),
-        "DescribeDaxClusters" => dax::describe_clusters(engine, parse(body)?),
-        "DeleteDaxCluster" => dax::delete_cluster(engine, parse(body)?),
-        "DescribeContributorInsightsReport" => insights::describe_report(engine, parse(body)?),
+        "DeletePrincipal" => principals::delete_principal(engine, read(body)?),
+        "SimulatePrincipalPolicy" => principals::simulate(engine, read(body)?),
+        "CreateDaxCluster" => dax::create_cluster(engine, read(body)?),
+        "DescribeDaxClusters" => dax::describe_clusters(engine, read(body)?),
+        "DeleteDaxCluster" => dax::delete_cluster(engine, read(body)?),
+        "DescribeContributorInsightsReport" => insights::describe_report(engine, read(body)?),
         _ => Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: Dynaplay.{name}"))),
     }
 }
@@ -62,12 +62,12 @@ pub struct ConfigureRequest {
     replication_delays: Option<Vec<RegionPairDelay>>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct SetClockRequest {
-    /// Simulated milliseconds per real millisecond; 0 pauses.
-    rate: Option<u32>,
-    advance_millis: Option<u64>,
+crate::api::reader::request! {
+    pub struct SetClockRequest deny_unknown_fields {
+        /// Simulated milliseconds per real millisecond; 0 pauses.
+        "Rate" => rate: u32,
+        "AdvanceMillis" => advance_millis: u64,
+    }
 }
 
 #[derive(Serialize)]
@@ -175,10 +175,10 @@ fn describe(engine: &Engine) -> Result<String> {
     render(&Configuration { knobs: &engine.knobs, clock })
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct MetricsRequest {
-    table_name: Option<String>,
+crate::api::reader::request! {
+    pub struct MetricsRequest deny_unknown_fields {
+        "TableName" => table_name: String,
+    }
 }
 
 /// The live throughput picture of a table: its partitions (hash range, items, bytes,
@@ -237,17 +237,17 @@ fn limit_name(limit: Limit) -> &'static str {
     }
 }
 
-/// A month of use to price: the table's (when named) size and provisioned units unless
-/// given, and the request units given.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase", deny_unknown_fields)]
-pub struct CostRequest {
-    table_name: Option<String>,
-    storage_bytes: Option<u64>,
-    read_request_units_per_month: Option<f64>,
-    write_request_units_per_month: Option<f64>,
-    read_capacity_units: Option<f64>,
-    write_capacity_units: Option<f64>,
+crate::api::reader::request! {
+    /// A month of use to price: the table's (when named) size and provisioned units unless
+    /// given, and the request units given.
+    pub struct CostRequest deny_unknown_fields {
+        "TableName" => table_name: String,
+        "StorageBytes" => storage_bytes: u64,
+        "ReadRequestUnitsPerMonth" => read_request_units_per_month: f64,
+        "WriteRequestUnitsPerMonth" => write_request_units_per_month: f64,
+        "ReadCapacityUnits" => read_capacity_units: f64,
+        "WriteCapacityUnits" => write_capacity_units: f64,
+    }
 }
 
 fn estimate_cost(engine: &mut Engine, request: CostRequest) -> Result<String> {

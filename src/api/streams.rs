@@ -7,7 +7,7 @@
 
 use crate::api::tables::{check_range, key_schema_elements, KeySchemaElement};
 use crate::api::validate::{required, Violations};
-use crate::api::{parse, render};
+use crate::api::{read, render};
 use crate::clock::seconds;
 use crate::engine::{table_not_found, Engine, TableMeta};
 use crate::error::{Error, ErrorKind, Result};
@@ -16,7 +16,7 @@ use crate::stream::{
     parse_sequence, parse_stream_arn, sequence_text, ReadError, Shard, ShardIterator, StreamInfo,
     ITERATOR_LIFETIME_MILLIS,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// ListStreams' and DescribeStream's largest Limit (and default).
 const MAX_LIST_LIMIT: i64 = 100;
@@ -31,44 +31,44 @@ const ITERATOR_TYPES: [&str; 4] = ["TRIM_HORIZON", "LATEST", "AT_SEQUENCE_NUMBER
 /// Runs the Streams operation `name` (the part after `DynamoDBStreams_20120810.`).
 pub fn dispatch(engine: &mut Engine, name: &str, body: &str) -> Result<String> {
     match name {
-        "ListStreams" => list_streams(engine, parse(body)?),
-        "DescribeStream" => describe_stream(engine, parse(body)?),
-        "GetShardIterator" => get_shard_iterator(engine, parse(body)?),
-        "GetRecords" => get_records(engine, parse(body)?),
+        "ListStreams" => list_streams(engine, read(body)?),
+        "DescribeStream" => describe_stream(engine, read(body)?),
+        "GetShardIterator" => get_shard_iterator(engine, read(body)?),
+        "GetRecords" => get_records(engine, read(body)?),
         _ => Err(Error::new(ErrorKind::UnknownOperation, format!("Unknown operation: {name}"))),
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ListStreamsRequest {
-    table_name: Option<String>,
-    limit: Option<i64>,
-    exclusive_start_stream_arn: Option<String>,
+crate::api::reader::request! {
+    pub struct ListStreamsRequest {
+        "TableName" => table_name: String,
+        "Limit" => limit: i64,
+        "ExclusiveStartStreamArn" => exclusive_start_stream_arn: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DescribeStreamRequest {
-    stream_arn: Option<String>,
-    limit: Option<i64>,
-    exclusive_start_shard_id: Option<String>,
+crate::api::reader::request! {
+    pub struct DescribeStreamRequest {
+        "StreamArn" => stream_arn: String,
+        "Limit" => limit: i64,
+        "ExclusiveStartShardId" => exclusive_start_shard_id: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct GetShardIteratorRequest {
-    stream_arn: Option<String>,
-    shard_id: Option<String>,
-    shard_iterator_type: Option<String>,
-    sequence_number: Option<String>,
+crate::api::reader::request! {
+    pub struct GetShardIteratorRequest {
+        "StreamArn" => stream_arn: String,
+        "ShardId" => shard_id: String,
+        "ShardIteratorType" => shard_iterator_type: String,
+        "SequenceNumber" => sequence_number: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct GetRecordsRequest {
-    shard_iterator: Option<String>,
-    limit: Option<i64>,
+crate::api::reader::request! {
+    pub struct GetRecordsRequest {
+        "ShardIterator" => shard_iterator: String,
+        "Limit" => limit: i64,
+    }
 }
 
 #[derive(Serialize)]

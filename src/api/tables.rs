@@ -18,7 +18,7 @@ use crate::engine::{
 use crate::error::Result;
 use crate::model::{KeyAttribute, KeySchema, ScalarType};
 use crate::stream::ViewType;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use std::ops::RangeInclusive;
 use std::rc::Rc;
@@ -46,32 +46,31 @@ const CREATING: &str = "CREATING";
 const UPDATING: &str = "UPDATING";
 const DELETING: &str = "DELETING";
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct CreateTableRequest {
-    table_name: Option<String>,
-    attribute_definitions: Option<Vec<AttributeDefinitionInput>>,
-    key_schema: Option<Vec<KeySchemaElementInput>>,
-    billing_mode: Option<String>,
-    provisioned_throughput: Option<ThroughputInput>,
-    tags: Option<Vec<TagInput>>,
-    deletion_protection_enabled: Option<bool>,
-    table_class: Option<String>,
-    #[serde(rename = "SSESpecification")]
-    sse_specification: Option<SseSpecification>,
-    local_secondary_indexes: Option<Vec<IndexInput>>,
-    global_secondary_indexes: Option<Vec<IndexInput>>,
-    stream_specification: Option<StreamSpecificationInput>,
-    on_demand_throughput: Option<Value>,
-    warm_throughput: Option<Value>,
-    resource_policy: Option<String>,
+crate::api::reader::request! {
+    pub struct CreateTableRequest {
+        "TableName" => table_name: String,
+        "AttributeDefinitions" => attribute_definitions: Vec<AttributeDefinitionInput>,
+        "KeySchema" => key_schema: Vec<KeySchemaElementInput>,
+        "BillingMode" => billing_mode: String,
+        "ProvisionedThroughput" => provisioned_throughput: ThroughputInput,
+        "Tags" => tags: Vec<TagInput>,
+        "DeletionProtectionEnabled" => deletion_protection_enabled: bool,
+        "TableClass" => table_class: String,
+        "SSESpecification" => sse_specification: SseSpecification,
+        "LocalSecondaryIndexes" => local_secondary_indexes: Vec<IndexInput>,
+        "GlobalSecondaryIndexes" => global_secondary_indexes: Vec<IndexInput>,
+        "StreamSpecification" => stream_specification: StreamSpecificationInput,
+        "OnDemandThroughput" => on_demand_throughput: Value,
+        "WarmThroughput" => warm_throughput: Value,
+        "ResourcePolicy" => resource_policy: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct StreamSpecificationInput {
-    stream_enabled: Option<bool>,
-    stream_view_type: Option<String>,
+crate::api::reader::request! {
+    struct StreamSpecificationInput {
+        "StreamEnabled" => stream_enabled: bool,
+        "StreamViewType" => stream_view_type: String,
+    }
 }
 
 impl StreamSpecificationInput {
@@ -93,65 +92,64 @@ impl StreamSpecificationInput {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DescribeTableRequest {
-    table_name: Option<String>,
+crate::api::reader::request! {
+    pub struct DescribeTableRequest {
+        "TableName" => table_name: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ListTablesRequest {
-    exclusive_start_table_name: Option<String>,
-    limit: Option<i64>,
+crate::api::reader::request! {
+    pub struct ListTablesRequest {
+        "ExclusiveStartTableName" => exclusive_start_table_name: String,
+        "Limit" => limit: i64,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct UpdateTableRequest {
-    table_name: Option<String>,
-    billing_mode: Option<String>,
-    provisioned_throughput: Option<ThroughputInput>,
-    deletion_protection_enabled: Option<bool>,
-    table_class: Option<String>,
-    #[serde(rename = "SSESpecification")]
-    sse_specification: Option<SseSpecification>,
-    /// Only a new global secondary index uses these; without one DynamoDB ignores them,
-    /// and so does Dynaplay once they are well formed.
-    attribute_definitions: Option<Vec<AttributeDefinitionInput>>,
-    global_secondary_index_updates: Option<Vec<IndexUpdateInput>>,
-    stream_specification: Option<StreamSpecificationInput>,
-    on_demand_throughput: Option<Value>,
-    warm_throughput: Option<Value>,
-    multi_region_consistency: Option<Value>,
-    global_table_witness_updates: Option<Value>,
+crate::api::reader::request! {
+    pub struct UpdateTableRequest {
+        "TableName" => table_name: String,
+        "BillingMode" => billing_mode: String,
+        "ProvisionedThroughput" => provisioned_throughput: ThroughputInput,
+        "DeletionProtectionEnabled" => deletion_protection_enabled: bool,
+        "TableClass" => table_class: String,
+        "SSESpecification" => sse_specification: SseSpecification,
+        /// Only a new global secondary index uses these; without one DynamoDB ignores them,
+        /// and so does Dynaplay once they are well formed.
+        "AttributeDefinitions" => attribute_definitions: Vec<AttributeDefinitionInput>,
+        "GlobalSecondaryIndexUpdates" => global_secondary_index_updates: Vec<IndexUpdateInput>,
+        "StreamSpecification" => stream_specification: StreamSpecificationInput,
+        "OnDemandThroughput" => on_demand_throughput: Value,
+        "WarmThroughput" => warm_throughput: Value,
+        "MultiRegionConsistency" => multi_region_consistency: Value,
+        "GlobalTableWitnessUpdates" => global_table_witness_updates: Value,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DeleteTableRequest {
-    table_name: Option<String>,
+crate::api::reader::request! {
+    pub struct DeleteTableRequest {
+        "TableName" => table_name: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct AttributeDefinitionInput {
-    attribute_name: Option<String>,
-    attribute_type: Option<String>,
+crate::api::reader::request! {
+    struct AttributeDefinitionInput {
+        "AttributeName" => attribute_name: String,
+        "AttributeType" => attribute_type: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub(super) struct KeySchemaElementInput {
-    pub(super) attribute_name: Option<String>,
-    pub(super) key_type: Option<String>,
+crate::api::reader::request! {
+    pub(super) struct KeySchemaElementInput {
+        "AttributeName" => pub(super) attribute_name: String,
+        "KeyType" => pub(super) key_type: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub(super) struct ThroughputInput {
-    read_capacity_units: Option<i64>,
-    write_capacity_units: Option<i64>,
+crate::api::reader::request! {
+    pub(super) struct ThroughputInput {
+        "ReadCapacityUnits" => read_capacity_units: i64,
+        "WriteCapacityUnits" => write_capacity_units: i64,
+    }
 }
 
 /// The one kind of change an UpdateTable request makes: DynamoDB refuses to combine them,

@@ -5,7 +5,7 @@ use crate::api::render;
 use crate::api::validate::{required, Violations};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The longest tag key and value, in characters.
 const MAX_KEY_CHARS: usize = 128;
@@ -13,33 +13,33 @@ const MAX_VALUE_CHARS: usize = 256;
 /// The longest ResourceArn the request framework accepts.
 const MAX_ARN_CHARS: usize = 1283;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct TagResourceRequest {
-    resource_arn: Option<String>,
-    tags: Option<Vec<TagInput>>,
+crate::api::reader::request! {
+    pub struct TagResourceRequest {
+        "ResourceArn" => resource_arn: String,
+        "Tags" => tags: Vec<TagInput>,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct UntagResourceRequest {
-    resource_arn: Option<String>,
-    tag_keys: Option<Vec<String>>,
+crate::api::reader::request! {
+    pub struct UntagResourceRequest {
+        "ResourceArn" => resource_arn: String,
+        "TagKeys" => tag_keys: Vec<String>,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ListTagsOfResourceRequest {
-    resource_arn: Option<String>,
-    next_token: Option<String>,
+crate::api::reader::request! {
+    pub struct ListTagsOfResourceRequest {
+        "ResourceArn" => resource_arn: String,
+        "NextToken" => next_token: String,
+    }
 }
 
-/// A tag as a request gives it (TagResource, CreateTable); either member may be missing.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct TagInput {
-    key: Option<String>,
-    value: Option<String>,
+crate::api::reader::request! {
+    /// A tag as a request gives it (TagResource, CreateTable); either member may be missing.
+    pub struct TagInput {
+        "Key" => key: String,
+        "Value" => value: String,
+    }
 }
 
 #[derive(Serialize)]

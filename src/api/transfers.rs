@@ -14,7 +14,6 @@ use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::transfer::lines::{Format, ViewType};
 use crate::transfer::source::InputFormat;
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// The largest page ListExports and ListImports answer.
@@ -24,88 +23,88 @@ const BUCKET_PATTERN: &str = r"^[a-z0-9A-Z]+[\.\-\w]*[a-z0-9A-Z]+$";
 /// The delimiters a CSV import accepts.
 const CSV_DELIMITERS: [char; 6] = [',', ';', ':', '|', '\t', ' '];
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ExportTableRequest {
-    table_arn: Option<String>,
-    export_time: Option<f64>,
-    client_token: Option<String>,
-    s3_bucket: Option<String>,
-    s3_bucket_owner: Option<String>,
-    s3_prefix: Option<String>,
-    s3_sse_algorithm: Option<String>,
-    s3_sse_kms_key_id: Option<String>,
-    export_format: Option<String>,
-    export_type: Option<String>,
-    incremental_export_specification: Option<IncrementalInput>,
+crate::api::reader::request! {
+    pub struct ExportTableRequest {
+        "TableArn" => table_arn: String,
+        "ExportTime" => export_time: f64,
+        "ClientToken" => client_token: String,
+        "S3Bucket" => s3_bucket: String,
+        "S3BucketOwner" => s3_bucket_owner: String,
+        "S3Prefix" => s3_prefix: String,
+        "S3SseAlgorithm" => s3_sse_algorithm: String,
+        "S3SseKmsKeyId" => s3_sse_kms_key_id: String,
+        "ExportFormat" => export_format: String,
+        "ExportType" => export_type: String,
+        "IncrementalExportSpecification" => incremental_export_specification: IncrementalInput,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct IncrementalInput {
-    export_from_time: Option<f64>,
-    export_to_time: Option<f64>,
-    export_view_type: Option<String>,
+crate::api::reader::request! {
+    struct IncrementalInput {
+        "ExportFromTime" => export_from_time: f64,
+        "ExportToTime" => export_to_time: f64,
+        "ExportViewType" => export_view_type: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DescribeExportRequest {
-    export_arn: Option<String>,
+crate::api::reader::request! {
+    pub struct DescribeExportRequest {
+        "ExportArn" => export_arn: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ListExportsRequest {
-    table_arn: Option<String>,
-    max_results: Option<i64>,
-    next_token: Option<String>,
+crate::api::reader::request! {
+    pub struct ListExportsRequest {
+        "TableArn" => table_arn: String,
+        "MaxResults" => max_results: i64,
+        "NextToken" => next_token: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ImportTableRequest {
-    client_token: Option<String>,
-    s3_bucket_source: Option<BucketSource>,
-    input_format: Option<String>,
-    input_format_options: Option<FormatOptions>,
-    input_compression_type: Option<String>,
-    table_creation_parameters: Option<CreateTableRequest>,
+crate::api::reader::request! {
+    pub struct ImportTableRequest {
+        "ClientToken" => client_token: String,
+        "S3BucketSource" => s3_bucket_source: BucketSource,
+        "InputFormat" => input_format: String,
+        "InputFormatOptions" => input_format_options: FormatOptions,
+        "InputCompressionType" => input_compression_type: String,
+        "TableCreationParameters" => table_creation_parameters: CreateTableRequest,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct BucketSource {
-    s3_bucket: Option<String>,
-    s3_bucket_owner: Option<String>,
-    s3_key_prefix: Option<String>,
+crate::api::reader::request! {
+    struct BucketSource {
+        "S3Bucket" => s3_bucket: String,
+        "S3BucketOwner" => s3_bucket_owner: String,
+        "S3KeyPrefix" => s3_key_prefix: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct FormatOptions {
-    csv: Option<CsvOptions>,
+crate::api::reader::request! {
+    struct FormatOptions {
+        "Csv" => csv: CsvOptions,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct CsvOptions {
-    delimiter: Option<String>,
-    header_list: Option<Vec<String>>,
+crate::api::reader::request! {
+    struct CsvOptions {
+        "Delimiter" => delimiter: String,
+        "HeaderList" => header_list: Vec<String>,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DescribeImportRequest {
-    import_arn: Option<String>,
+crate::api::reader::request! {
+    pub struct DescribeImportRequest {
+        "ImportArn" => import_arn: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ListImportsRequest {
-    table_arn: Option<String>,
-    page_size: Option<i64>,
-    next_token: Option<String>,
+crate::api::reader::request! {
+    pub struct ListImportsRequest {
+        "TableArn" => table_arn: String,
+        "PageSize" => page_size: i64,
+        "NextToken" => next_token: String,
+    }
 }
 
 /// Starts (and here completes) an export; the response describes it IN_PROGRESS.

@@ -4,30 +4,30 @@ use crate::api::render;
 use crate::api::validate::{required, Violations};
 use crate::engine::{table_not_found, Engine};
 use crate::error::Result;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 
 /// The longest attribute name time to live may name.
 const MAX_ATTRIBUTE_NAME_CHARS: usize = 255;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct UpdateTimeToLiveRequest {
-    table_name: Option<String>,
-    time_to_live_specification: Option<SpecificationInput>,
+crate::api::reader::request! {
+    pub struct UpdateTimeToLiveRequest {
+        "TableName" => table_name: String,
+        "TimeToLiveSpecification" => time_to_live_specification: SpecificationInput,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct SpecificationInput {
-    enabled: Option<bool>,
-    attribute_name: Option<String>,
+crate::api::reader::request! {
+    struct SpecificationInput {
+        "Enabled" => enabled: bool,
+        "AttributeName" => attribute_name: String,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DescribeTimeToLiveRequest {
-    table_name: Option<String>,
+crate::api::reader::request! {
+    pub struct DescribeTimeToLiveRequest {
+        "TableName" => table_name: String,
+    }
 }
 
 #[derive(Serialize)]
