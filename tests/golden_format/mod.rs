@@ -105,6 +105,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("pitr_basic.txt", include_str!("../golden/pitr_basic.txt")),
     ("query_basic.txt", include_str!("../golden/query_basic.txt")),
     ("query_errors.txt", include_str!("../golden/query_errors.txt")),
+    ("request_shapes.txt", include_str!("../golden/request_shapes.txt")),
     ("scan_basic.txt", include_str!("../golden/scan_basic.txt")),
     ("scan_errors.txt", include_str!("../golden/scan_errors.txt")),
     ("simulation_knobs.txt", include_str!("../golden/simulation_knobs.txt")),
