@@ -7,6 +7,7 @@
 //! Anything else is refused with IAM's wording where it is known
 //! (docs/compatibility.md lists the unconfirmed ones).
 
+use crate::model::{sort_stable_by, CompactCollect};
 use serde_json::{Map, Value};
 
 /// The policy language versions IAM accepts; only 2012-10-17 has policy variables.
@@ -163,10 +164,10 @@ pub fn from_value(value: &Value, kind: PolicyKind) -> Parsed<Policy> {
         Some(statement @ Value::Object(_)) => vec![statement],
         _ => return refuse("Syntax errors in policy."),
     };
-    let statements =
-        statements.into_iter().map(|statement| parse_statement(statement, kind)).collect::<Parsed<Vec<_>>>()?;
+    let statements = statements.into_iter().map(|statement| parse_statement(statement, kind)).try_collect_vec()?;
     let mut sids: Vec<&str> = statements.iter().filter_map(|statement| statement.sid.as_deref()).collect();
-    sids.sort_unstable();
+    // Only to find equal neighbours: the shared stable sort does as well as an unstable one.
+    sort_stable_by(&mut sids, Ord::cmp);
     if sids.windows(2).any(|pair| pair[0] == pair[1]) {
         return refuse("Statement IDs (SID) in a single policy must be unique.");
     }
@@ -241,7 +242,7 @@ fn strings(value: &Value) -> Parsed<Vec<String>> {
             .map(|value| {
                 value.as_str().map(str::to_string).ok_or_else(|| PolicyError("Syntax errors in policy.".into()))
             })
-            .collect(),
+            .try_collect_vec(),
         _ => refuse("Syntax errors in policy."),
     }
 }
@@ -294,7 +295,7 @@ fn condition_values(value: &Value) -> Parsed<Vec<String>> {
         _ => refuse("Syntax errors in policy."),
     };
     match value {
-        Value::Array(values) if !values.is_empty() => values.iter().map(scalar).collect(),
+        Value::Array(values) if !values.is_empty() => values.iter().map(scalar).try_collect_vec(),
         Value::Array(_) => refuse("Syntax errors in policy."),
         value => Ok(vec![scalar(value)?]),
     }
