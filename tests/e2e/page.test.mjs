@@ -1331,6 +1331,7 @@ describe("playground page", { timeout: 240_000 }, () => {
         // One line: the editor only renders the lines in view, and the helper reads them back.
         expectOk(await runRequest(page, "BatchWriteItem", JSON.stringify({ RequestItems: { Events: puts } })), "BatchWriteItem Events");
       }
+      expectOk(await runRequest(page, "UpdateTimeToLive", { TableName: "Events", TimeToLiveSpecification: { Enabled: true, AttributeName: "expiresAt" } }), "UpdateTimeToLive Events");
       // Record the Configure calls the page makes from here on.
       await page.evaluate(() => {
         window.configureCalls = [];
@@ -1351,6 +1352,7 @@ describe("playground page", { timeout: 240_000 }, () => {
       assert.equal(exported.format, "dynaplay-export");
       assert.deepEqual(exported.tables.map((t) => [t.create.TableName, t.items.length]), [["Events", 60], ["Music", 3]]);
       assert.deepEqual(exported.tables[0].create.GlobalSecondaryIndexes[0].ProvisionedThroughput, { ReadCapacityUnits: 1, WriteCapacityUnits: 1 });
+      assert.deepEqual(exported.tables.map((t) => t.timeToLive), ["expiresAt", undefined]);
       assert.deepEqual(await page.evaluate(() => window.configureCalls.splice(0)), [{ Throttling: false }, { Throttling: true }]);
 
       await page.getByTestId("import-file").setInputFiles(file);
@@ -1371,6 +1373,8 @@ describe("playground page", { timeout: 240_000 }, () => {
       const copy = expectOk(await runRequest(page, "DescribeTable", { TableName: "Events" }), "DescribeTable").Table;
       assert.equal(copy.GlobalSecondaryIndexes[0].IndexName, "ByKind");
       assert.equal(copy.ProvisionedThroughput.WriteCapacityUnits, 1);
+      const ttl = expectOk(await runRequest(page, "DescribeTimeToLive", { TableName: "Events" }), "DescribeTimeToLive").TimeToLiveDescription;
+      assert.deepEqual([ttl.TimeToLiveStatus, ttl.AttributeName], ["ENABLED", "expiresAt"], "the import turned the time to live back on");
       const scanned = expectOk(await runRequest(page, "Scan", { TableName: "Events", ConsistentRead: true }), "Scan Events");
       const byId = (items) => [...items].sort((a, b) => a.id.S.localeCompare(b.id.S));
       assert.deepEqual(byId(scanned.Items), byId(exported.tables[0].items));
