@@ -760,10 +760,26 @@ describe("playground page", { timeout: 240_000 }, () => {
       // Contributor Insights in the Capacity panel: enabled, then the key counted.
       await showPanel(page, "capacity");
       await page.getByTestId("insights-status").filter({ hasText: "Table: DISABLED" }).waitFor();
+      // The Capacity panel polls every 500 ms: the status is not asked for again while it
+      // stays put, and the report only while insights are ENABLED.
+      await page.evaluate(() => {
+        window.insightsCalls = [];
+        const send = dynaplay.Database.prototype.send;
+        dynaplay.Database.prototype.send = function (operation, request, options) {
+          if (operation.includes("ContributorInsights")) window.insightsCalls.push(operation);
+          return send.call(this, operation, request, options);
+        };
+      });
+      await page.waitForTimeout(1_200);
+      assert.deepEqual(await page.evaluate(() => window.insightsCalls.splice(0)), [], "polls while DISABLED ask nothing about insights");
       await page.getByTestId("insights-enable").click();
       await page.getByTestId("insights-status").filter({ hasText: "ENABLED (ACCESSED_AND_THROTTLED_KEYS)" }).waitFor();
       await page.evaluate(() => globalThis.dynaplay.db.send("PutItem", { TableName: "Cached", Item: { id: { S: "hot" } } }));
       await page.getByTestId("insights-accessed").filter({ hasText: "hot 1" }).waitFor();
+      await page.evaluate(() => window.insightsCalls.splice(0));
+      await page.waitForTimeout(1_200);
+      const polled = await page.evaluate(() => window.insightsCalls.splice(0));
+      assert.ok(polled.length >= 1 && polled.every((operation) => operation === "Dynaplay.DescribeContributorInsightsReport"), `polls while ENABLED: ${polled}`);
       await screenshot(t, page, "insights", { fullPage: true });
       assertClean(t, seen);
     }));
