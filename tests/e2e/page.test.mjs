@@ -1193,6 +1193,14 @@ describe("playground page", { timeout: 240_000 }, () => {
       const songs = [...first.Items, ...rest.Items].map((i) => i.SongTitle.S).sort();
       assert.deepEqual(songs, ["Call Me Today", "Happy Day", "Rainy Night"]);
 
+      // --region sends the command to that Region's endpoint, as the CLI does: Music is us-east-1's.
+      await setEditor(page, "cli-command", "aws dynamodb list-tables --region eu-west-1 --output json");
+      assert.equal(await page.getByTestId("cli-ignored").textContent(), "Not used in the page: --output json.");
+      assert.deepEqual(JSON.parse((await runIn(page, () => page.getByTestId("cli-run").click())).responseText).TableNames, []);
+      await setEditor(page, "cli-command", "aws dynamodb scan --table-name Music --region eu-west-1");
+      assert.equal((await runIn(page, () => page.getByTestId("cli-run").click())).result, "error");
+      assert.equal(await page.getByTestId("error-name").textContent(), "ResourceNotFoundException", "Music is not in eu-west-1");
+
       // file://: the page asks for the file, then reads its text as the value.
       // Completion: commands after dynamodb, options after --, table names.
       await setEditor(page, "cli-command", "aws dynamodb put-it");

@@ -204,8 +204,8 @@ export class DynaplaySnippet extends HTMLElement {
     }
     const kind = this.getAttribute("kind") ?? "single";
     if (kind !== "single" && kind !== "batch" && kind !== "transaction") throw new SnippetSyntaxError(`kind must be batch or transaction; got "${kind}".`);
-    const send = (operation: string, request: object) => session.send(operation, request, target);
-    for (const { operation, request, paging } of parseSnippet(language, code, kind)) {
+    for (const { operation, request, paging, region } of parseSnippet(language, code, kind)) {
+      const send = (operation: string, request: object) => session.send(operation, request, region ? { ...target, region } : target);
       const outcome = paging ? await paginate(send, operation, request, paging) : await send(operation, request);
       results.push(resultOf(operation, request, outcome));
       if (!outcome.ok) break;
