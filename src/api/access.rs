@@ -21,6 +21,7 @@ use crate::model::{base64_encode, sort_stable_by, AttributeValue, KeySchema};
 use crate::region;
 use crate::stream::ShardIterator;
 use serde_json::{Map, Value};
+use std::rc::Rc;
 
 /// Who sends a request.
 pub enum Caller {
@@ -49,11 +50,12 @@ impl Caller {
 }
 
 /// A principal as its requests are authorized: its name, its ARN and its identity
-/// policies, parsed once for the whole request rather than for each check.
+/// policies, parsed (`iam::parse_shared`) once for the whole request rather than for
+/// each check.
 pub struct Identity {
     name: String,
     arn: String,
-    policies: Vec<(Source, iam::Policy)>,
+    policies: Vec<(Source, Rc<iam::Policy>)>,
 }
 
 impl Identity {
@@ -63,7 +65,7 @@ impl Identity {
             .policies
             .iter()
             .filter_map(|inline| {
-                let policy = iam::parse(&inline.policy_document, PolicyKind::Identity).ok()?;
+                let policy = iam::parse_shared(&inline.policy_document, PolicyKind::Identity).ok()?;
                 Some((Source::Identity(inline.policy_name.clone()), policy))
             })
             .collect();
@@ -109,8 +111,8 @@ pub fn locks_out(caller: &Caller, arn: &str, policy: &iam::Policy) -> bool {
 pub struct Evaluator<'a> {
     engine: &'a Engine,
     identity: &'a Identity,
-    /// The resource policies parsed so far, by table name (None: the table has none).
-    resource_policies: Vec<(&'a str, Option<iam::Policy>)>,
+    /// The resource policies read so far, by table name (None: the table has none).
+    resource_policies: Vec<(&'a str, Option<Rc<iam::Policy>>)>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -131,12 +133,12 @@ impl<'a> Evaluator<'a> {
                     .meta
                     .resource_policy
                     .as_ref()
-                    .and_then(|policy| iam::parse(&policy.document, PolicyKind::Resource).ok());
+                    .and_then(|policy| iam::parse_shared(&policy.document, PolicyKind::Resource).ok());
                 self.resource_policies.push((name, policy));
                 self.resource_policies.len() - 1
             }
         };
-        let resource_policy = self.resource_policies.get(position).and_then(|(_, policy)| policy.as_ref());
+        let resource_policy = self.resource_policies.get(position).and_then(|(_, policy)| policy.as_deref());
         evaluate_policies(self.identity, check, resource_policy)
     }
 }
@@ -145,7 +147,7 @@ impl<'a> Evaluator<'a> {
 /// the one about to replace it).
 fn evaluate_policies(identity: &Identity, check: &Check, resource_policy: Option<&iam::Policy>) -> Evaluation {
     let mut policies: Vec<(&Source, &iam::Policy)> =
-        identity.policies.iter().map(|(source, policy)| (source, policy)).collect();
+        identity.policies.iter().map(|(source, policy)| (source, policy.as_ref())).collect();
     policies.extend(resource_policy.map(|policy| (&Source::Resource, policy)));
     let request = iam::Request {
         action: &check.action,

@@ -9,6 +9,9 @@
 
 use crate::model::{sort_stable_by, CompactCollect};
 use serde_json::{Map, Value};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 /// The policy language versions IAM accepts; only 2012-10-17 has policy variables.
 pub const CURRENT_VERSION: &str = "2012-10-17";
@@ -145,6 +148,48 @@ pub fn parse(text: &str, kind: PolicyKind) -> Parsed<Policy> {
         Ok(value) => from_value(&value, kind),
         Err(_) => refuse("This policy contains invalid Json"),
     }
+}
+
+/// How many documents of each kind [`parse_shared`] keeps before it starts afresh.
+const KEPT_DOCUMENTS: usize = 64;
+
+/// The documents [`parse_shared`] parsed, by their text: identity and resource policies.
+#[derive(Default)]
+struct ParsedDocuments {
+    identity: HashMap<String, Rc<Policy>>,
+    resource: HashMap<String, Rc<Policy>>,
+}
+
+impl ParsedDocuments {
+    fn of_kind(&mut self, kind: PolicyKind) -> &mut HashMap<String, Rc<Policy>> {
+        match kind {
+            PolicyKind::Identity => &mut self.identity,
+            PolicyKind::Resource => &mut self.resource,
+        }
+    }
+}
+
+thread_local! {
+    static PARSED: RefCell<ParsedDocuments> = RefCell::default();
+}
+
+/// [`parse`] for the documents every request of a principal reads again (its identity
+/// policies and the tables' resource policies), which seldom change: each text is
+/// parsed once and shared. A document refused is parsed again each time.
+pub fn parse_shared(text: &str, kind: PolicyKind) -> Parsed<Rc<Policy>> {
+    if let Some(policy) = PARSED.with(|parsed| parsed.borrow_mut().of_kind(kind).get(text).cloned()) {
+        return Ok(policy);
+    }
+    let policy = Rc::new(parse(text, kind)?);
+    PARSED.with(|parsed| {
+        let mut parsed = parsed.borrow_mut();
+        let documents = parsed.of_kind(kind);
+        if documents.len() >= KEPT_DOCUMENTS {
+            documents.clear();
+        }
+        documents.insert(text.to_string(), Rc::clone(&policy));
+    });
+    Ok(policy)
 }
 
 /// Validates a policy document already parsed as JSON.
@@ -325,6 +370,17 @@ mod tests {
             (condition.qualifier, condition.operator, condition.if_exists),
             (SetQualifier::ForAllValues, Operator::StringLike, true)
         );
+    }
+
+    #[test]
+    fn a_document_parsed_again_is_shared() {
+        let text = r#"{"Statement":{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*"}}"#;
+        let first = parse_shared(text, PolicyKind::Identity).unwrap();
+        let again = parse_shared(text, PolicyKind::Identity).unwrap();
+        assert!(Rc::ptr_eq(&first, &again));
+        assert_eq!(*first, parse(text, PolicyKind::Identity).unwrap());
+        let refused = parse_shared(text, PolicyKind::Resource).expect_err("a resource policy names a principal");
+        assert_eq!(refused.0, "Policy statement must contain a principal.");
     }
 
     #[test]
