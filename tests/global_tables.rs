@@ -230,3 +230,22 @@ fn a_replica_change_whose_commit_fails_leaves_the_group_as_stored() {
     assert_eq!(harness.db.regions().replicas("Songs").map(<[_]>::len), Some(2));
     assert!(harness.send_in(Some("ap-south-1"), "DescribeTable", r#"{"TableName": "Songs"}"#).is_err());
 }
+
+#[test]
+fn knobs_changed_later_reach_the_regions_already_reached() {
+    let mut harness = global_table();
+    send(&mut harness, EAST, "Dynaplay.Configure", json!({"GsiBackfillMillis": 60_000}));
+    let table = json!({"TableName": "Local", "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}]});
+    send(&mut harness, WEST, "CreateTable", table);
+    let index = json!({"TableName": "Local", "AttributeDefinitions": [{"AttributeName": "kind", "AttributeType": "S"}],
+        "GlobalSecondaryIndexUpdates": [{"Create": {"IndexName": "ByKind",
+            "KeySchema": [{"AttributeName": "kind", "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}}}]});
+    send(&mut harness, WEST, "UpdateTable", index);
+    let described = send(&mut harness, WEST, "DescribeTable", json!({"TableName": "Local"}));
+    assert_eq!(
+        described["Table"]["GlobalSecondaryIndexes"][0]["IndexStatus"], "CREATING",
+        "the west backfills for a minute"
+    );
+}

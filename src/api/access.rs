@@ -21,13 +21,14 @@ use crate::model::{base64_encode, sort_stable_by, AttributeValue, KeySchema};
 use crate::region;
 use crate::stream::ShardIterator;
 use serde_json::{Map, Value};
+use std::rc::Rc;
 
 /// Who sends a request.
 pub enum Caller {
     /// The account root: everything is allowed, as without access control.
     Root,
     /// A principal, whose policies decide.
-    Principal(Principal),
+    Principal(Identity),
 }
 
 impl Caller {
@@ -36,7 +37,7 @@ impl Caller {
     pub fn resolve(engine: &Engine, options: &RequestOptions) -> Result<Caller> {
         if let Some(name) = &options.principal {
             return match engine.principal(name) {
-                Some(principal) => Ok(Caller::Principal(principal.clone())),
+                Some(principal) => Ok(Caller::Principal(Identity::of(principal))),
                 None => Err(Error::new(
                     ErrorKind::UnrecognizedClient,
                     "The security token included in the request is invalid.",
@@ -44,7 +45,31 @@ impl Caller {
             };
         }
         let by_key = options.access_key_id.as_deref().and_then(|key| engine.principal_by_access_key(key));
-        Ok(by_key.map_or(Caller::Root, |principal| Caller::Principal(principal.clone())))
+        Ok(by_key.map_or(Caller::Root, |principal| Caller::Principal(Identity::of(principal))))
+    }
+}
+
+/// A principal as its requests are authorized: its name, its ARN and its identity
+/// policies, parsed (`iam::parse_shared`) once for the whole request rather than for
+/// each check.
+pub struct Identity {
+    name: String,
+    arn: String,
+    policies: Vec<(Source, Rc<iam::Policy>)>,
+}
+
+impl Identity {
+    /// The principal's identity; a stored document that no longer parses grants nothing.
+    pub fn of(principal: &Principal) -> Identity {
+        let policies = principal
+            .policies
+            .iter()
+            .filter_map(|inline| {
+                let policy = iam::parse_shared(&inline.policy_document, PolicyKind::Identity).ok()?;
+                Some((Source::Identity(inline.policy_name.clone()), policy))
+            })
+            .collect();
+        Identity { name: principal.name.clone(), arn: principal.arn(), policies }
     }
 }
 
@@ -61,11 +86,12 @@ pub struct Check {
 /// Fails the request with AccessDeniedException unless the caller may do all it does
 /// (`checks` lists it; the root's requests are not even looked at).
 pub fn authorize(engine: &Engine, caller: &Caller, checks: impl FnOnce() -> Vec<Check>) -> Result<()> {
-    let Caller::Principal(principal) = caller else { return Ok(()) };
+    let Caller::Principal(identity) = caller else { return Ok(()) };
+    let mut evaluator = Evaluator::new(engine, identity);
     for check in checks() {
-        let evaluation = evaluate(engine, principal, &check, None);
+        let evaluation = evaluator.evaluate(&check);
         if evaluation.decision != Decision::Allowed {
-            return Err(access_denied(principal, &check, &evaluation));
+            return Err(access_denied(identity, &check, &evaluation));
         }
     }
     Ok(())
@@ -73,43 +99,61 @@ pub fn authorize(engine: &Engine, caller: &Caller, checks: impl FnOnce() -> Vec<
 
 /// Whether attaching `policy` to the table `arn` would leave the caller unable to
 /// change the policy again.
-pub fn locks_out(engine: &Engine, caller: &Caller, arn: &str, policy: &iam::Policy) -> bool {
-    let Caller::Principal(principal) = caller else { return false };
+pub fn locks_out(caller: &Caller, arn: &str, policy: &iam::Policy) -> bool {
+    let Caller::Principal(identity) = caller else { return false };
     let check =
         Check { action: "dynamodb:PutResourcePolicy".into(), resource: arn.into(), context: Context::default() };
-    evaluate(engine, principal, &check, Some(policy)).decision != Decision::Allowed
+    evaluate_policies(identity, &check, Some(policy)).decision != Decision::Allowed
 }
 
-/// Evaluates one check for `principal`: its identity policies with the resource policy
-/// of the table the resource belongs to (or `replacement`, a policy about to replace it).
-pub fn evaluate(
-    engine: &Engine,
-    principal: &Principal,
-    check: &Check,
-    replacement: Option<&iam::Policy>,
-) -> Evaluation {
-    let identity: Vec<(Source, iam::Policy)> = principal
-        .policies
-        .iter()
-        .filter_map(|inline| {
-            let policy = iam::parse(&inline.policy_document, PolicyKind::Identity).ok()?;
-            Some((Source::Identity(inline.policy_name.clone()), policy))
-        })
-        .collect();
-    let attached = table_of(&check.resource)
-        .and_then(|name| engine.table(name))
-        .and_then(|table| table.meta.resource_policy.as_ref())
-        .and_then(|policy| iam::parse(&policy.document, PolicyKind::Resource).ok());
-    let resource_policy = replacement.or(attached.as_ref());
-    let mut policies: Vec<(Source, &iam::Policy)> =
-        identity.iter().map(|(source, policy)| (source.clone(), policy)).collect();
-    policies.extend(resource_policy.map(|policy| (Source::Resource, policy)));
-    let arn = principal.arn();
+/// Evaluates the checks of one request for one principal: its identity policies with the
+/// resource policy of the table each resource belongs to, each table's parsed once.
+pub struct Evaluator<'a> {
+    engine: &'a Engine,
+    identity: &'a Identity,
+    /// The resource policies read so far, by table name (None: the table has none).
+    resource_policies: Vec<(&'a str, Option<Rc<iam::Policy>>)>,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(engine: &'a Engine, identity: &'a Identity) -> Self {
+        Evaluator { engine, identity, resource_policies: Vec::new() }
+    }
+
+    /// Evaluates one check.
+    pub fn evaluate(&mut self, check: &Check) -> Evaluation {
+        let Some(table) = table_of(&check.resource).and_then(|name| self.engine.table(name)) else {
+            return evaluate_policies(self.identity, check, None);
+        };
+        let name = table.meta.name.as_str();
+        let position = match self.resource_policies.iter().position(|(parsed, _)| *parsed == name) {
+            Some(position) => position,
+            None => {
+                let policy = table
+                    .meta
+                    .resource_policy
+                    .as_ref()
+                    .and_then(|policy| iam::parse_shared(&policy.document, PolicyKind::Resource).ok());
+                self.resource_policies.push((name, policy));
+                self.resource_policies.len() - 1
+            }
+        };
+        let resource_policy = self.resource_policies.get(position).and_then(|(_, policy)| policy.as_deref());
+        evaluate_policies(self.identity, check, resource_policy)
+    }
+}
+
+/// Evaluates one check for `identity` with the resource policy, if any, of its table (or
+/// the one about to replace it).
+fn evaluate_policies(identity: &Identity, check: &Check, resource_policy: Option<&iam::Policy>) -> Evaluation {
+    let mut policies: Vec<(&Source, &iam::Policy)> =
+        identity.policies.iter().map(|(source, policy)| (source, policy.as_ref())).collect();
+    policies.extend(resource_policy.map(|policy| (&Source::Resource, policy)));
     let request = iam::Request {
         action: &check.action,
         resource: &check.resource,
-        principal_arn: &arn,
-        username: &principal.name,
+        principal_arn: &identity.arn,
+        username: &identity.name,
         account: ACCOUNT_ID,
         context: &check.context,
     };
@@ -123,8 +167,8 @@ fn table_of(arn: &str) -> Option<&str> {
 }
 
 /// AccessDeniedException as IAM words it.
-fn access_denied(principal: &Principal, check: &Check, evaluation: &Evaluation) -> Error {
-    let (arn, action, resource) = (principal.arn(), &check.action, &check.resource);
+fn access_denied(identity: &Identity, check: &Check, evaluation: &Evaluation) -> Error {
+    let (arn, action, resource) = (&identity.arn, &check.action, &check.resource);
     let reason = match evaluation.deciding().map(|matched| &matched.source) {
         Some(Source::Identity(_)) => "with an explicit deny in an identity-based policy".to_string(),
         Some(Source::Resource) => "with an explicit deny in a resource-based policy".to_string(),

@@ -20,10 +20,18 @@ use serde_json::{json, Map, Value};
 pub fn dispatch(regions: &mut Regions, operation: &str, body: &str, options: &RequestOptions) -> Result<String> {
     let region = options.region.unwrap_or(region::HOME);
     if is_account_wide(operation) {
-        return regions.serve(region::HOME, |engine| api::dispatch_with(engine, operation, body, options));
+        let response = regions.serve(region::HOME, |engine| api::dispatch_with(engine, operation, body, options));
+        regions.share_knobs();
+        return response;
     }
     let caller = Caller::resolve(regions.home(), options)?;
-    if is_about_replicas(operation, body) {
+    // The members of a settings change, read once for the checks around it (a body that
+    // is not JSON goes the ordinary way, to be refused there).
+    let settings = match operation {
+        "UpdateTable" | "UpdateTimeToLive" => serde_json::from_str::<Map<String, Value>>(body).ok(),
+        _ => None,
+    };
+    if is_about_replicas(operation, settings.as_ref()) {
         regions
             .serve(region, |engine| access::authorize(engine, &caller, || access::checks(engine, operation, body)))?;
         return match operation {
@@ -32,11 +40,13 @@ pub fn dispatch(regions: &mut Regions, operation: &str, body: &str, options: &Re
             _ => autoscaling_replicas::update(regions, region, read(body)?),
         };
     }
-    if operation == "UpdateTable" {
-        refuse_stream_change(regions, region, body)?;
+    if let (Some(request), "UpdateTable") = (&settings, operation) {
+        refuse_stream_change(regions, region, request)?;
     }
     let response = regions.serve(region, |engine| api::dispatch_as(engine, operation, body, options, &caller))?;
-    carry_to_replicas(regions, region, operation, body);
+    if let Some(request) = &settings {
+        carry_to_replicas(regions, region, operation, body, request);
+    }
     match operation {
         "DescribeTable" | "UpdateTable" | "DeleteTable" => describe_replicas(regions, region, response),
         _ => Ok(response),
@@ -44,10 +54,12 @@ pub fn dispatch(regions: &mut Regions, operation: &str, body: &str, options: &Re
 }
 
 /// Whether the request works on a global table's replica set: an UpdateTable with
-/// ReplicaUpdates, or the replica auto scaling operations.
-fn is_about_replicas(operation: &str, body: &str) -> bool {
+/// ReplicaUpdates (`settings` are its members), or the replica auto scaling operations.
+fn is_about_replicas(operation: &str, settings: Option<&Map<String, Value>>) -> bool {
     match operation {
-        "UpdateTable" => names_replica_updates(body),
+        "UpdateTable" => {
+            settings.is_some_and(|members| members.get("ReplicaUpdates").is_some_and(|updates| !updates.is_null()))
+        }
         "DescribeTableReplicaAutoScaling" | "UpdateTableReplicaAutoScaling" => true,
         _ => false,
     }
@@ -69,22 +81,12 @@ fn is_account_wide(operation: &str) -> bool {
     )
 }
 
-/// Whether an UpdateTable request carries ReplicaUpdates (a body that is not JSON goes
-/// the ordinary way, to be refused there).
-fn names_replica_updates(body: &str) -> bool {
-    serde_json::from_str::<Map<String, Value>>(body)
-        .is_ok_and(|members| members.get("ReplicaUpdates").is_some_and(|updates| !updates.is_null()))
-}
-
 /// Repeats a settings change made to a replica in the other replicas, as DynamoDB carries
 /// UpdateTable's index, throughput, billing, encryption and class changes and
 /// UpdateTimeToLive to every replica of a global table (deletion protection stays in its
 /// Region). A replica that refuses the change (its own limits) keeps its settings.
-fn carry_to_replicas(regions: &mut Regions, region: &str, operation: &str, body: &str) {
-    if !matches!(operation, "UpdateTable" | "UpdateTimeToLive") {
-        return;
-    }
-    let Ok(request) = serde_json::from_str::<Map<String, Value>>(body) else { return };
+/// `request` holds the members of `body`.
+fn carry_to_replicas(regions: &mut Regions, region: &str, operation: &str, body: &str, request: &Map<String, Value>) {
     let regional = |member: &str| matches!(member, "TableName" | "DeletionProtectionEnabled");
     if !request.iter().any(|(member, value)| !value.is_null() && !regional(member)) {
         return;
@@ -104,11 +106,12 @@ fn carry_to_replicas(regions: &mut Regions, region: &str, operation: &str, body:
     }
 }
 
-/// A replica's stream carries replication: DynamoDB refuses to disable it.
-fn refuse_stream_change(regions: &Regions, region: &str, body: &str) -> Result<()> {
-    let Ok(request) = serde_json::from_str::<Value>(body) else { return Ok(()) };
-    let disables = request["StreamSpecification"]["StreamEnabled"] == Value::Bool(false);
-    let table = request["TableName"].as_str().unwrap_or_default();
+/// A replica's stream carries replication: DynamoDB refuses to disable it (`request`
+/// holds an UpdateTable's members).
+fn refuse_stream_change(regions: &Regions, region: &str, request: &Map<String, Value>) -> Result<()> {
+    let stream_enabled = request.get("StreamSpecification").and_then(|stream| stream.get("StreamEnabled"));
+    let disables = stream_enabled == Some(&Value::Bool(false));
+    let table = request.get("TableName").and_then(Value::as_str).unwrap_or_default();
     if disables && regions.is_replica(table, region) {
         crate::bail_validation!(
             "One or more parameter values were invalid: Disabling Stream is not allowed for a Global Table replica."
@@ -243,13 +246,10 @@ fn update_replicas(regions: &mut Regions, region: &'static str, request: Replica
     let table = regions.engine(region).and_then(|engine| engine.table(&name)).ok_or_else(|| table_not_found(&name))?;
     let mut response = region::within(region, || updating_table(table))?;
     let others: Vec<&Replica> = before.iter().filter(|replica| replica.region != region).collect();
-    if let Ok(mut body) = serde_json::from_str::<Map<String, Value>>(&response) {
-        if let Some(Value::Object(table)) = body.get_mut("TableDescription") {
-            add_replicas(table, &others);
-        }
-        response = Value::Object(body).to_string();
+    if let Some(Value::Object(table)) = response.get_mut("TableDescription") {
+        add_replicas(table, &others);
     }
-    Ok(response)
+    Ok(response.to_string())
 }
 
 impl ReplicaUpdatesRequest {

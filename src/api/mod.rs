@@ -222,7 +222,16 @@ fn read<T: reader::Fields + Default>(body: &str) -> Result<T> {
 
 /// Renders a response body.
 fn render<T: Serialize>(response: &T) -> Result<String> {
-    serde_json::to_string(response).map_err(|error| Error::new(ErrorKind::InternalServerError, error.to_string()))
+    serde_json::to_string(response).map_err(internal_error)
+}
+
+/// A response as a JSON value, for a caller that adds members before rendering it.
+fn render_value<T: Serialize>(response: &T) -> Result<serde_json::Value> {
+    serde_json::to_value(response).map_err(internal_error)
+}
+
+fn internal_error(error: serde_json::Error) -> Error {
+    Error::new(ErrorKind::InternalServerError, error.to_string())
 }
 
 /// Refuses a parameter that a later Dynaplay release implements, rather than ignoring it.

@@ -144,18 +144,13 @@ pub fn simulate(engine: &mut Engine, request: SimulateRequest) -> Result<String>
         Some(value) => value.to_string(),
         None => "{}".to_string(),
     };
-    let principal = engine.principal(&name).ok_or_else(|| no_such_principal(&name))?;
+    let identity = access::Identity::of(engine.principal(&name).ok_or_else(|| no_such_principal(&name))?);
     let checks = match operation.strip_prefix("DynamoDBStreams_20120810.") {
         Some(stream_operation) => access::stream_checks(stream_operation, &body),
         None => access::checks(engine, &operation, &body),
     };
-    let results: Vec<Value> = checks
-        .iter()
-        .map(|check| {
-            let evaluation = access::evaluate(engine, principal, check, None);
-            evaluation_json(check, &evaluation)
-        })
-        .collect();
+    let mut evaluator = access::Evaluator::new(engine, &identity);
+    let results: Vec<Value> = checks.iter().map(|check| evaluation_json(check, &evaluator.evaluate(check))).collect();
     render(&json!({ "EvaluationResults": results }))
 }
 

@@ -50,7 +50,7 @@ pub fn put_resource_policy(engine: &mut Engine, request: PutResourcePolicyReques
     engine.table_for_policy(&arn)?;
     let policy = checked(engine, &document)?;
     let confirmed = request.confirm_remove_self_resource_access.unwrap_or(false);
-    if !confirmed && access::locks_out(engine, caller, &arn, &policy) {
+    if !confirmed && access::locks_out(caller, &arn, &policy) {
         return Err(Error::new(
             ErrorKind::AccessDenied,
             "The new resource policy will not allow you to update the resource policy in the future.",

@@ -9,7 +9,7 @@ use crate::api::encryption::{SseDescription, SseSpecification};
 use crate::api::indexes::{self, IndexInput, IndexUpdateInput, IndexUpdatePlan};
 use crate::api::tags::{tag_pairs, TagInput};
 use crate::api::validate::{required, Violations};
-use crate::api::{not_yet, render, resource_policy};
+use crate::api::{not_yet, render, render_value, resource_policy};
 use crate::clock::seconds;
 use crate::engine::{
     table_arn, table_not_found, BillingMode, Engine, IndexKind, Projection, ResourcePolicy, Table, TableClass,
@@ -350,9 +350,10 @@ pub(super) fn restored_table(table: &Table) -> Result<String> {
     render(&TableDescriptionResponse { table_description: TableDescription::of(table, CREATING).without_switch_time() })
 }
 
-/// The answer to a change to a table's replicas: the table as UPDATING.
-pub(super) fn updating_table(table: &Table) -> Result<String> {
-    render(&TableDescriptionResponse { table_description: TableDescription::of(table, UPDATING) })
+/// The answer to a change to a table's replicas: the table as UPDATING, as a JSON value
+/// that the replicas are added to before it is rendered.
+pub(super) fn updating_table(table: &Table) -> Result<Value> {
+    render_value(&TableDescriptionResponse { table_description: TableDescription::of(table, UPDATING) })
 }
 
 /// Describes a table, with live ItemCount and TableSizeBytes.

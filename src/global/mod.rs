@@ -152,9 +152,19 @@ impl Regions {
             return &mut self.home;
         }
         let home = &self.home;
-        let engine = self.others.entry(region).or_insert_with(|| Engine::in_region(region, home.shared_clock()));
-        engine.knobs = home.knobs.clone();
-        engine
+        self.others.entry(region).or_insert_with(|| {
+            let mut engine = Engine::in_region(region, home.shared_clock());
+            engine.knobs = home.knobs.clone();
+            engine
+        })
+    }
+
+    /// Gives every other Region's engine the home engine's knobs, after a request that may
+    /// have changed them (the knobs change only through the home engine).
+    pub fn share_knobs(&mut self) {
+        for engine in self.others.values_mut() {
+            engine.knobs.clone_from(&self.home.knobs);
+        }
     }
 
     /// Every global table's name and replicas.

@@ -102,13 +102,13 @@ impl Evaluation {
 }
 
 /// Evaluates `policies` (identity policies and the resource policy, if any) for `request`.
-pub fn evaluate(policies: &[(Source, &Policy)], request: &Request) -> Evaluation {
+pub fn evaluate(policies: &[(&Source, &Policy)], request: &Request) -> Evaluation {
     let mut matched = Vec::new();
     for (source, policy) in policies {
         for (index, statement) in policy.statements.iter().enumerate() {
             if applies(statement, policy.variables, source, request) {
                 matched.push(Matched {
-                    source: source.clone(),
+                    source: Source::clone(source),
                     index,
                     sid: statement.sid.clone(),
                     effect: statement.effect,
@@ -307,8 +307,9 @@ mod tests {
         let wrap = |statements: &str| format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#);
         let identity = parse(&wrap(row.identity), PolicyKind::Identity).expect(row.what);
         let resource = row.resource.map(|text| parse(&wrap(text), PolicyKind::Resource).expect(row.what));
-        let mut policies = vec![(Source::Identity("p".into()), &identity)];
-        policies.extend(resource.as_ref().map(|policy| (Source::Resource, policy)));
+        let identity_source = Source::Identity("p".into());
+        let mut policies = vec![(&identity_source, &identity)];
+        policies.extend(resource.as_ref().map(|policy| (&Source::Resource, policy)));
         let mut context = Context::default();
         for (key, values) in row.context {
             context.set(key, values.iter().map(|value| value.to_string()).collect());

@@ -7,4 +7,4 @@ pub mod evaluate;
 pub mod policy;
 
 pub use evaluate::{evaluate, Context, Decision, Evaluation, Matched, Request, Source};
-pub use policy::{parse, Effect, Policy, PolicyError, PolicyKind};
+pub use policy::{parse, parse_shared, Effect, Policy, PolicyError, PolicyKind};

@@ -7,7 +7,11 @@
 //! Anything else is refused with IAM's wording where it is known
 //! (docs/compatibility.md lists the unconfirmed ones).
 
+use crate::model::{sort_stable_by, CompactCollect};
 use serde_json::{Map, Value};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 
 /// The policy language versions IAM accepts; only 2012-10-17 has policy variables.
 pub const CURRENT_VERSION: &str = "2012-10-17";
@@ -146,6 +150,48 @@ pub fn parse(text: &str, kind: PolicyKind) -> Parsed<Policy> {
     }
 }
 
+/// How many documents of each kind [`parse_shared`] keeps before it starts afresh.
+const KEPT_DOCUMENTS: usize = 64;
+
+/// The documents [`parse_shared`] parsed, by their text: identity and resource policies.
+#[derive(Default)]
+struct ParsedDocuments {
+    identity: HashMap<String, Rc<Policy>>,
+    resource: HashMap<String, Rc<Policy>>,
+}
+
+impl ParsedDocuments {
+    fn of_kind(&mut self, kind: PolicyKind) -> &mut HashMap<String, Rc<Policy>> {
+        match kind {
+            PolicyKind::Identity => &mut self.identity,
+            PolicyKind::Resource => &mut self.resource,
+        }
+    }
+}
+
+thread_local! {
+    static PARSED: RefCell<ParsedDocuments> = RefCell::default();
+}
+
+/// [`parse`] for the documents every request of a principal reads again (its identity
+/// policies and the tables' resource policies), which seldom change: each text is
+/// parsed once and shared. A document refused is parsed again each time.
+pub fn parse_shared(text: &str, kind: PolicyKind) -> Parsed<Rc<Policy>> {
+    if let Some(policy) = PARSED.with(|parsed| parsed.borrow_mut().of_kind(kind).get(text).cloned()) {
+        return Ok(policy);
+    }
+    let policy = Rc::new(parse(text, kind)?);
+    PARSED.with(|parsed| {
+        let mut parsed = parsed.borrow_mut();
+        let documents = parsed.of_kind(kind);
+        if documents.len() >= KEPT_DOCUMENTS {
+            documents.clear();
+        }
+        documents.insert(text.to_string(), Rc::clone(&policy));
+    });
+    Ok(policy)
+}
+
 /// Validates a policy document already parsed as JSON.
 pub fn from_value(value: &Value, kind: PolicyKind) -> Parsed<Policy> {
     let Some(document) = value.as_object() else { return refuse("This policy contains invalid Json") };
@@ -163,10 +209,10 @@ pub fn from_value(value: &Value, kind: PolicyKind) -> Parsed<Policy> {
         Some(statement @ Value::Object(_)) => vec![statement],
         _ => return refuse("Syntax errors in policy."),
     };
-    let statements =
-        statements.into_iter().map(|statement| parse_statement(statement, kind)).collect::<Parsed<Vec<_>>>()?;
+    let statements = statements.into_iter().map(|statement| parse_statement(statement, kind)).try_collect_vec()?;
     let mut sids: Vec<&str> = statements.iter().filter_map(|statement| statement.sid.as_deref()).collect();
-    sids.sort_unstable();
+    // Only to find equal neighbours: the shared stable sort does as well as an unstable one.
+    sort_stable_by(&mut sids, Ord::cmp);
     if sids.windows(2).any(|pair| pair[0] == pair[1]) {
         return refuse("Statement IDs (SID) in a single policy must be unique.");
     }
@@ -241,7 +287,7 @@ fn strings(value: &Value) -> Parsed<Vec<String>> {
             .map(|value| {
                 value.as_str().map(str::to_string).ok_or_else(|| PolicyError("Syntax errors in policy.".into()))
             })
-            .collect(),
+            .try_collect_vec(),
         _ => refuse("Syntax errors in policy."),
     }
 }
@@ -294,7 +340,7 @@ fn condition_values(value: &Value) -> Parsed<Vec<String>> {
         _ => refuse("Syntax errors in policy."),
     };
     match value {
-        Value::Array(values) if !values.is_empty() => values.iter().map(scalar).collect(),
+        Value::Array(values) if !values.is_empty() => values.iter().map(scalar).try_collect_vec(),
         Value::Array(_) => refuse("Syntax errors in policy."),
         value => Ok(vec![scalar(value)?]),
     }
@@ -324,6 +370,17 @@ mod tests {
             (condition.qualifier, condition.operator, condition.if_exists),
             (SetQualifier::ForAllValues, Operator::StringLike, true)
         );
+    }
+
+    #[test]
+    fn a_document_parsed_again_is_shared() {
+        let text = r#"{"Statement":{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*"}}"#;
+        let first = parse_shared(text, PolicyKind::Identity).unwrap();
+        let again = parse_shared(text, PolicyKind::Identity).unwrap();
+        assert!(Rc::ptr_eq(&first, &again));
+        assert_eq!(*first, parse(text, PolicyKind::Identity).unwrap());
+        let refused = parse_shared(text, PolicyKind::Resource).expect_err("a resource policy names a principal");
+        assert_eq!(refused.0, "Policy statement must contain a principal.");
     }
 
     #[test]

@@ -109,6 +109,18 @@ describe("embedded playgrounds", { timeout: 240_000 }, () => {
       await page.screenshot({ path: join(outputDir, "embed-page.png"), fullPage: true });
       await b.screenshot({ path: join(outputDir, "embed-dark.png") });
 
+      // A js snippet of the same database sends through the shared session: both embeds list its table.
+      await page.evaluate(() => {
+        const snippet = document.createElement("dynaplay-snippet");
+        snippet.setAttribute("database", "tutorial-a");
+        snippet.setAttribute("language", "js");
+        snippet.textContent = `return send("CreateTable", { TableName: "FromJs", AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }], KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }], BillingMode: "PAY_PER_REQUEST" });`;
+        snippet.setAttribute("autorun", "");
+        document.body.append(snippet);
+      });
+      await a.getByTestId("table-list").getByText("FromJs").waitFor();
+      await a2.getByTestId("table-list").getByText("FromJs").waitFor();
+
       // A Reset in embed-a empties the shared database; embed-a2 follows onto the new session.
       await a.getByTestId("embed-reset").click();
       await a2.getByTestId("tables-empty").waitFor({ state: "visible" });

@@ -760,10 +760,26 @@ describe("playground page", { timeout: 240_000 }, () => {
       // Contributor Insights in the Capacity panel: enabled, then the key counted.
       await showPanel(page, "capacity");
       await page.getByTestId("insights-status").filter({ hasText: "Table: DISABLED" }).waitFor();
+      // The Capacity panel polls every 500 ms: the status is not asked for again while it
+      // stays put, and the report only while insights are ENABLED.
+      await page.evaluate(() => {
+        window.insightsCalls = [];
+        const send = dynaplay.Database.prototype.send;
+        dynaplay.Database.prototype.send = function (operation, request, options) {
+          if (operation.includes("ContributorInsights")) window.insightsCalls.push(operation);
+          return send.call(this, operation, request, options);
+        };
+      });
+      await page.waitForTimeout(1_200);
+      assert.deepEqual(await page.evaluate(() => window.insightsCalls.splice(0)), [], "polls while DISABLED ask nothing about insights");
       await page.getByTestId("insights-enable").click();
       await page.getByTestId("insights-status").filter({ hasText: "ENABLED (ACCESSED_AND_THROTTLED_KEYS)" }).waitFor();
       await page.evaluate(() => globalThis.dynaplay.db.send("PutItem", { TableName: "Cached", Item: { id: { S: "hot" } } }));
       await page.getByTestId("insights-accessed").filter({ hasText: "hot 1" }).waitFor();
+      await page.evaluate(() => window.insightsCalls.splice(0));
+      await page.waitForTimeout(1_200);
+      const polled = await page.evaluate(() => window.insightsCalls.splice(0));
+      assert.ok(polled.length >= 1 && polled.every((operation) => operation === "Dynaplay.DescribeContributorInsightsReport"), `polls while ENABLED: ${polled}`);
       await screenshot(t, page, "insights", { fullPage: true });
       assertClean(t, seen);
     }));
@@ -1177,6 +1193,14 @@ describe("playground page", { timeout: 240_000 }, () => {
       const songs = [...first.Items, ...rest.Items].map((i) => i.SongTitle.S).sort();
       assert.deepEqual(songs, ["Call Me Today", "Happy Day", "Rainy Night"]);
 
+      // --region sends the command to that Region's endpoint, as the CLI does: Music is us-east-1's.
+      await setEditor(page, "cli-command", "aws dynamodb list-tables --region eu-west-1 --output json");
+      assert.equal(await page.getByTestId("cli-ignored").textContent(), "Not used in the page: --output json.");
+      assert.deepEqual(JSON.parse((await runIn(page, () => page.getByTestId("cli-run").click())).responseText).TableNames, []);
+      await setEditor(page, "cli-command", "aws dynamodb scan --table-name Music --region eu-west-1");
+      assert.equal((await runIn(page, () => page.getByTestId("cli-run").click())).result, "error");
+      assert.equal(await page.getByTestId("error-name").textContent(), "ResourceNotFoundException", "Music is not in eu-west-1");
+
       // file://: the page asks for the file, then reads its text as the value.
       // Completion: commands after dynamodb, options after --, table names.
       await setEditor(page, "cli-command", "aws dynamodb put-it");
@@ -1331,6 +1355,7 @@ describe("playground page", { timeout: 240_000 }, () => {
         // One line: the editor only renders the lines in view, and the helper reads them back.
         expectOk(await runRequest(page, "BatchWriteItem", JSON.stringify({ RequestItems: { Events: puts } })), "BatchWriteItem Events");
       }
+      expectOk(await runRequest(page, "UpdateTimeToLive", { TableName: "Events", TimeToLiveSpecification: { Enabled: true, AttributeName: "expiresAt" } }), "UpdateTimeToLive Events");
       // Record the Configure calls the page makes from here on.
       await page.evaluate(() => {
         window.configureCalls = [];
@@ -1351,6 +1376,7 @@ describe("playground page", { timeout: 240_000 }, () => {
       assert.equal(exported.format, "dynaplay-export");
       assert.deepEqual(exported.tables.map((t) => [t.create.TableName, t.items.length]), [["Events", 60], ["Music", 3]]);
       assert.deepEqual(exported.tables[0].create.GlobalSecondaryIndexes[0].ProvisionedThroughput, { ReadCapacityUnits: 1, WriteCapacityUnits: 1 });
+      assert.deepEqual(exported.tables.map((t) => t.timeToLive), ["expiresAt", undefined]);
       assert.deepEqual(await page.evaluate(() => window.configureCalls.splice(0)), [{ Throttling: false }, { Throttling: true }]);
 
       await page.getByTestId("import-file").setInputFiles(file);
@@ -1371,6 +1397,8 @@ describe("playground page", { timeout: 240_000 }, () => {
       const copy = expectOk(await runRequest(page, "DescribeTable", { TableName: "Events" }), "DescribeTable").Table;
       assert.equal(copy.GlobalSecondaryIndexes[0].IndexName, "ByKind");
       assert.equal(copy.ProvisionedThroughput.WriteCapacityUnits, 1);
+      const ttl = expectOk(await runRequest(page, "DescribeTimeToLive", { TableName: "Events" }), "DescribeTimeToLive").TimeToLiveDescription;
+      assert.deepEqual([ttl.TimeToLiveStatus, ttl.AttributeName], ["ENABLED", "expiresAt"], "the import turned the time to live back on");
       const scanned = expectOk(await runRequest(page, "Scan", { TableName: "Events", ConsistentRead: true }), "Scan Events");
       const byId = (items) => [...items].sort((a, b) => a.id.S.localeCompare(b.id.S));
       assert.deepEqual(byId(scanned.Items), byId(exported.tables[0].items));

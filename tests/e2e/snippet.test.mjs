@@ -57,12 +57,14 @@ test("autorun snippets of one database share it, in page order, with the preset 
       { id: "put", text: `\n    PutItem\n    {"TableName": "Notes", "Item": {"id": {"S": "n2"}, "text": {"S": "from a snippet"}}}\n`, attributes: { ...shared, language: "api" } },
       { id: "select", text: `SELECT id FROM "Notes"`, attributes: { ...shared, language: "partiql" } },
       { id: "tables", text: "aws dynamodb list-tables", attributes: { ...shared, language: "cli" } },
+      { id: "west", text: "aws dynamodb list-tables --region eu-west-1", attributes: { ...shared, language: "cli" } },
       { id: "other", text: "ListTables", attributes: { database: "snippet-other", language: "api", autorun: "" } },
     ]);
     assert.equal((await finished(page, "put")).state, "done");
     const select = await finished(page, "select");
     assert.deepEqual(select.output.Items.map((item) => item.id.S).sort(), ["n1", "n2"]);
     assert.deepEqual((await finished(page, "tables")).output.TableNames, ["Notes"]);
+    assert.deepEqual((await finished(page, "west")).output.TableNames, [], "--region reaches eu-west-1, where Notes is not");
     assert.deepEqual((await finished(page, "other")).output.TableNames, [], "another database name is another database");
     // The preset is not applied again to a database that has tables (a second page visit).
     await addSnippets(page, [{ id: "again", text: `SELECT id FROM "Notes"`, attributes: { ...shared, language: "partiql", preset: PRESET.replace("from the preset", "twice") } }]);

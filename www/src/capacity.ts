@@ -368,6 +368,7 @@ export function createCapacity(state: AppState): CapacityPanel {
 
   function setVisible(now: boolean) {
     if (now === poller.shown) return;
+    if (now) insights.stale();
     poller.show(now);
     if (!now) return loadGenerator.stop();
     void simulation.refresh();

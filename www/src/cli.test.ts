@@ -64,9 +64,11 @@ test("--cli-input-json is the base that the other options override", () => {
   assert.deepEqual(parseCli(`aws dynamodb scan --cli-input-json file://x.json`, new Map([["x.json", '{"TableName":"A"}\n']])).request, { TableName: "A" });
 });
 
-test("the CLI's own options are set aside; errors name what is wrong", () => {
+test("the CLI's own options are set aside but --region, which picks the endpoint; errors name what is wrong", () => {
   const parsed = parseCli("aws dynamodb list-tables --region eu-west-1 --no-cli-pager --output json");
-  assert.deepEqual(parsed, { operation: "ListTables", request: {}, ignored: ["--region eu-west-1", "--no-cli-pager", "--output json"], paging: {} });
+  assert.deepEqual(parsed, { operation: "ListTables", request: {}, ignored: ["--no-cli-pager", "--output json"], paging: {}, region: "eu-west-1" });
+  assert.equal("region" in parseCli("aws dynamodb list-tables"), false);
+  assert.throws(() => parseCli("aws dynamodb list-tables --region"), /--region takes one Region name/);
   assert.equal(parseCli("dynamodb list-tables").operation, "ListTables");
   assert.throws(() => parseCli("aws s3 ls"), /Only "aws dynamodb" commands/);
   assert.throws(() => parseCli(""), /Type a command/);

@@ -135,7 +135,8 @@ export function cliOptionNames(): string[] {
   return [...MEMBERS.keys(), "cli-input-json", ...PAGING_OPTIONS, "no-paginate", ...GLOBAL_WITH_VALUE, ...GLOBAL_FLAGS].map((o) => `--${o}`);
 }
 
-/** Options of the CLI itself, which say nothing about the request: taken and set aside. */
+/** Options of the CLI itself, which say nothing about the request: taken and set aside
+ *  (but --region, which picks the Region's endpoint as the CLI does). */
 const GLOBAL_WITH_VALUE = new Set(["region", "endpoint-url", "profile", "output", "query", "cli-read-timeout", "cli-connect-timeout"]);
 const GLOBAL_FLAGS = new Set(["no-cli-pager", "debug", "no-verify-ssl", "no-sign-request"]);
 /** The CLI's own paging options, which take a value. */
@@ -144,8 +145,10 @@ const PAGING_OPTIONS = ["max-items", "page-size", "starting-token"] as const;
 export interface CliCommand {
   operation: string;
   request: Record<string, unknown>;
-  /** The CLI's own options found (--region ...): they do not apply in the page. */
+  /** The CLI's own options found (--output ...): they do not apply in the page. */
   ignored: string[];
+  /** The Region whose endpoint the command reaches (`--region`); absent for the default one. */
+  region?: string;
   /** Whether the CLI would page (send requests until done), and its paging options; null when it sends one request. */
   paging: PagingOptions | null;
 }
@@ -229,6 +232,7 @@ export function parseCli(text: string, files: PickedFiles = new Map()): CliComma
   const paging: PagingOptions = {};
   const pagingGiven: string[] = [];
   let noPaginate = false;
+  let region: string | undefined;
   let i = 0;
   // The words after an option up to the next option.
   const valuesAfter = () => {
@@ -241,6 +245,11 @@ export function parseCli(text: string, files: PickedFiles = new Map()): CliComma
     if (!word.startsWith("--")) throw new CliError(`Unexpected "${word}": values follow an --option.`);
     const option = word.slice(2);
     const values = valuesAfter();
+    if (option === "region") {
+      if (values.length !== 1) throw new CliError("--region takes one Region name, such as eu-west-1.");
+      region = values[0]!;
+      continue;
+    }
     if (GLOBAL_FLAGS.has(option) || GLOBAL_WITH_VALUE.has(option)) {
       ignored.push([word, ...values].join(" "));
       continue;
@@ -270,7 +279,7 @@ export function parseCli(text: string, files: PickedFiles = new Map()): CliComma
   const manual = paginator ? [paginator.inputToken, paginator.limitKey].filter((m): m is string => m !== undefined && m in request) : [];
   const pages = paginator !== undefined && !noPaginate && manual.length === 0;
   if (!pages && pagingGiven.length) ignored.push(...pagingGiven.map((o) => `${o} (one request: ${noPaginate ? "--no-paginate" : manual.map((m) => `--${kebab(m)}`).join(" and ")} given)`));
-  return { operation, request: { ...base, ...request }, ignored, paging: pages ? paging : null };
+  return { operation, request: { ...base, ...request }, ignored, paging: pages ? paging : null, ...(region ? { region } : {}) };
 }
 
 /** The value of one option from the words that follow it. */

@@ -153,8 +153,14 @@ export function createCliMode(state: AppState, output: ConsoleOutput): ConsoleMo
     runButton.disabled = true;
     const sent = editor.text;
     editor.clearErrors();
-    const paging = result.paging;
-    const send = paging ? (options: SendOptions | undefined) => paginate((operation, request) => state.send(operation, request, options), result.operation, result.request, paging) : undefined;
+    const { paging, region } = result;
+    // --region picks the Region's endpoint, as the CLI does, whatever the DAX box says.
+    const to = (options: SendOptions | undefined): SendOptions | undefined => (region ? { ...options, region } : options);
+    const send = paging
+      ? (options: SendOptions | undefined) => paginate((operation, request) => state.send(operation, request, to(options)), result.operation, result.request, paging)
+      : region
+        ? (options: SendOptions | undefined) => state.send(result.operation, result.request, to(options))
+        : undefined;
     const outcome = await output.run(result.operation, JSON.stringify(result.request), { key: HISTORY_KEY, input: sent }, undefined, send);
     showPagingRun(outcome);
     runButton.disabled = !state.session;

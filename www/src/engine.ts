@@ -75,7 +75,7 @@ export class Session extends EventTarget {
   dead = false;
   constructor(
     readonly name: string,
-    /** The wasm database itself, for callers that need its raw errors (the SDK handler of js snippets). */
+    /** The wasm database itself. Requests go through `send` or `call`, which tell listeners. */
     readonly db: Database,
     /** Whether the database is encrypted with a passphrase (docs/encryption.md). */
     readonly encrypted: boolean,
@@ -86,25 +86,39 @@ export class Session extends EventTarget {
   /** Runs one request; OPTIONS may name the principal it runs as (docs/access-control.md),
    *  a DAX cluster to go through (docs/dax.md) and the Region it reaches (docs/global-tables.md). */
   async send<T = any>(operation: string, request: string | object, options?: SendOptions): Promise<Outcome<T>> {
+    return (await this.attempt<T>(operation, request, options)).outcome;
+  }
+
+  /** Runs one request as `send` does ("sent" and "dead" events included), but answers with the
+   *  response itself and rejects with the engine's own error, which the SDK handler of js
+   *  snippets turns into DynamoDB's error answer. */
+  async call<T = any>(operation: string, request: string | object, options?: SendOptions): Promise<T> {
+    const { outcome, thrown } = await this.attempt<T>(operation, request, options);
+    if (!outcome.ok) throw thrown;
+    return outcome.response;
+  }
+
+  /** Runs one request: its outcome, and the error the engine threw, if any. */
+  private async attempt<T>(operation: string, request: string | object, options?: SendOptions): Promise<{ outcome: Outcome<T>; thrown?: unknown }> {
     const started = performance.now();
     if (this.dead) {
-      return { ok: false, error: { name: "EngineStopped", type: null, message: "The engine stopped after an internal error. Reload the page." }, ms: 0 };
+      const message = "The engine stopped after an internal error. Reload the page.";
+      return { outcome: { ok: false, error: { name: "EngineStopped", type: null, message }, ms: 0 }, thrown: Object.assign(new Error(message), { name: "EngineStopped" }) };
     }
+    let result: { outcome: Outcome<T>; thrown?: unknown };
     try {
       const response = (await this.db.send(operation, request, options)) as T;
-      const outcome: Outcome<T> = { ok: true, response, ms: performance.now() - started };
-      this.dispatchEvent(new CustomEvent("sent", { detail: { operation, request, outcome } }));
-      return outcome;
+      result = { outcome: { ok: true, response, ms: performance.now() - started } };
     } catch (err) {
       if (err instanceof WebAssembly.RuntimeError) {
         // A panic poisons the module (a bug in the engine).
         this.dead = true;
         this.dispatchEvent(new CustomEvent("dead"));
       }
-      const outcome: Outcome<T> = { ok: false, error: toApiError(err), ms: performance.now() - started };
-      this.dispatchEvent(new CustomEvent("sent", { detail: { operation, request, outcome } }));
-      return outcome;
+      result = { outcome: { ok: false, error: toApiError(err), ms: performance.now() - started }, thrown: err };
     }
+    this.dispatchEvent(new CustomEvent("sent", { detail: { operation, request, outcome: result.outcome } }));
+    return result;
   }
 
   /** Resolves once the database is free for another open (in this tab or another); then

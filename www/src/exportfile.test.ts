@@ -1,8 +1,10 @@
-// Unit tests of the export file: CreateTable requests rebuilt from descriptions, reading a
-// file back, and the BatchWriteItem chunks of an import.
+// Unit tests of the export file: CreateTable requests rebuilt from descriptions, a table read
+// with its time to live and items, reading a file back, and the BatchWriteItem chunks of an
+// import.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { batchWrites, createRequestOf, ExportFileError, parseExportFile } from "./exportfile";
+import type { Outcome } from "./engine";
+import { batchWrites, createRequestOf, ExportFileError, parseExportFile, readTable, TableReadError } from "./exportfile";
 
 test("a provisioned table with a GSI and an LSI, from its description", () => {
   const description = {
@@ -59,6 +61,38 @@ test("reading a file back: what is wrong is said", () => {
   assert.throws(() => parseExportFile(`{"format":"dynaplay-export","version":2,"tables":[]}`), /version 2/);
   assert.throws(() => parseExportFile(JSON.stringify({ ...good, tables: [{ create: {}, items: [] }] })), /tables\[0\] has no CreateTable/);
   assert.throws(() => parseExportFile(JSON.stringify({ ...good, tables: [{ create: { TableName: "T" }, items: [1] }] })), ExportFileError);
+  const withTtl = { ...good, tables: [{ ...good.tables[0], timeToLive: "expiresAt" }] };
+  assert.deepEqual(parseExportFile(JSON.stringify(withTtl)), withTtl);
+  assert.throws(() => parseExportFile(JSON.stringify({ ...good, tables: [{ ...good.tables[0], timeToLive: 7 }] })), /"timeToLive" must be an attribute name/);
+});
+
+/** A fake engine with one table T of ITEMS, its TTL on `expiresAt`, answering Scan a page of
+ *  two items at a time (within Limit); SENT records the Scan requests. */
+function pagingSend(items: Record<string, any>[], sent: any[]) {
+  return async (operation: string, request: any): Promise<Outcome> => {
+    const ok = (response: unknown): Outcome => ({ ok: true, response, ms: 0 });
+    if (operation === "DescribeTable") return ok({ Table: { TableName: "T", KeySchema: [{ AttributeName: "k", KeyType: "HASH" }], AttributeDefinitions: [{ AttributeName: "k", AttributeType: "S" }] } });
+    if (operation === "DescribeTimeToLive") return ok({ TimeToLiveDescription: { TimeToLiveStatus: "ENABLED", AttributeName: "expiresAt" } });
+    if (operation !== "Scan") return { ok: false, error: { name: "UnknownOperationException", type: null, message: operation }, ms: 0 };
+    sent.push(request);
+    const from = request.ExclusiveStartKey ? items.findIndex((item) => item.k.S === request.ExclusiveStartKey.k.S) + 1 : 0;
+    const page = items.slice(from, from + Math.min(2, request.Limit ?? 2));
+    const more = from + page.length < items.length;
+    return ok({ Items: page, ...(more ? { LastEvaluatedKey: { k: page.at(-1)!.k } } : {}) });
+  };
+}
+
+test("a table is read with its time to live and every item, page by page, or the first LIMIT", async () => {
+  const items = Array.from({ length: 5 }, (_, i) => ({ k: { S: String(i) } }));
+  const sent: any[] = [];
+  const all = await readTable(pagingSend(items, sent), "T");
+  assert.deepEqual(all, { table: { create: createRequestOf({ TableName: "T", KeySchema: [{ AttributeName: "k", KeyType: "HASH" }], AttributeDefinitions: [{ AttributeName: "k", AttributeType: "S" }] }), timeToLive: "expiresAt", items }, more: false });
+  assert.equal(sent.length, 3);
+  assert.ok(sent.every((scan) => scan.ConsistentRead === true));
+  const first = await readTable(pagingSend(items, []), "T", 3);
+  assert.deepEqual([first.table.items, first.more], [items.slice(0, 3), true]);
+  const failing = async (): Promise<Outcome> => ({ ok: false, error: { name: "ResourceNotFoundException", type: null, message: "gone" }, ms: 0 });
+  await assert.rejects(readTable(failing, "T"), (err) => err instanceof TableReadError && err.message === "Describing T: ResourceNotFoundException: gone");
 });
 
 test("items are written 25 to a BatchWriteItem", () => {

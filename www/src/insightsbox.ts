@@ -1,8 +1,9 @@
 // The Capacity panel's Contributor Insights box, beside the partition map: turns Contributor
 // Insights on or off for the table or the global index in view (UpdateContributorInsights),
-// shows its status (DescribeContributorInsights), and lists the most accessed and most
-// throttled partition keys of the last hour (Dynaplay.DescribeContributorInsightsReport, since
-// CloudWatch is not simulated; docs/dax.md).
+// shows its status (DescribeContributorInsights, asked again only when it may have changed),
+// and lists the most accessed and most throttled partition keys of the last hour
+// (Dynaplay.DescribeContributorInsightsReport while ENABLED, since CloudWatch is not
+// simulated; docs/dax.md).
 import { h, uid } from "./dom";
 import type { AppState } from "./state";
 
@@ -18,9 +19,17 @@ const TOP_KEYS = 5;
 
 export interface InsightsBox {
   element: HTMLElement;
-  /** Shows the table's (INDEX null) or a global index's insights. */
+  /** Shows the table's (INDEX null) or a global index's insights; called on every Capacity
+   *  poll. The status is asked for again only for another table or index, while it changes
+   *  (ENABLING, DISABLING) or after `stale`; the report only while ENABLED. */
   update(table: string, index: string | null): Promise<void>;
+  /** Forgets the status shown, so the next update asks for it (the panel shows again, and
+   *  the status may have changed meanwhile). */
+  stale(): void;
 }
+
+/** The statuses that change on their own, on the engine clock. */
+const CHANGING = ["ENABLING", "DISABLING"];
 
 export function createInsightsBox(state: AppState): InsightsBox {
   const status = h("p", { class: "hint", "data-testid": "insights-status" });
@@ -51,18 +60,29 @@ export function createInsightsBox(state: AppState): InsightsBox {
     list.replaceChildren(...(rows.length ? rows : [h("li", { class: "hint" }, rule ? "None yet." : "Not reported in this mode.")]));
   }
 
+  /** The status last shown, and for which table or index; null when it must be asked for. */
+  let shown: { key: string; status: string } | null = null;
+
+  async function describe(base: Record<string, string>, key: string) {
+    const described = await state.send<Description>("DescribeContributorInsights", base);
+    if (!described.ok) return;
+    const d = described.response;
+    status.textContent = `${target?.index ? `Index ${target.index}` : "Table"}: ${d.ContributorInsightsStatus}${d.ContributorInsightsMode ? ` (${d.ContributorInsightsMode})` : ""}`;
+    const on = d.ContributorInsightsStatus === "ENABLED" || d.ContributorInsightsStatus === "ENABLING";
+    enable.disabled = on;
+    disable.disabled = !on;
+    shown = { key, status: d.ContributorInsightsStatus };
+  }
+
   async function update(table: string, index: string | null) {
     target = { table, index };
     const base = request();
     if (!base) return;
-    const described = await state.send<Description>("DescribeContributorInsights", base);
-    if (!described.ok) return;
-    const d = described.response;
-    status.textContent = `${index ? `Index ${index}` : "Table"}: ${d.ContributorInsightsStatus}${d.ContributorInsightsMode ? ` (${d.ContributorInsightsMode})` : ""}`;
-    const on = d.ContributorInsightsStatus === "ENABLED" || d.ContributorInsightsStatus === "ENABLING";
-    enable.disabled = on;
-    disable.disabled = !on;
-    const report = await state.send<Report>("Dynaplay.DescribeContributorInsightsReport", { ...base, MaxContributors: TOP_KEYS });
+    const key = JSON.stringify(base);
+    if (shown?.key !== key || CHANGING.includes(shown.status)) await describe(base, key);
+    if (shown?.key !== key) return;
+    // The engine reports contributors of an ENABLED table or index only.
+    const report = shown.status === "ENABLED" ? await state.send<Report>("Dynaplay.DescribeContributorInsightsReport", { ...base, MaxContributors: TOP_KEYS }) : { ok: true as const, response: { Rules: [] } };
     if (!report.ok) return;
     keyList(accessed, report.response, "PKC");
     keyList(throttled, report.response, "PKT");
@@ -74,10 +94,11 @@ export function createInsightsBox(state: AppState): InsightsBox {
     const outcome = await state.send("UpdateContributorInsights", { ...base, ContributorInsightsAction: action });
     error.hidden = outcome.ok;
     if (!outcome.ok) error.textContent = `${outcome.error.name}: ${outcome.error.message}`;
+    shown = null;
     if (target) await update(target.table, target.index);
   }
   enable.addEventListener("click", () => void change("ENABLE"));
   disable.addEventListener("click", () => void change("DISABLE"));
 
-  return { element, update };
+  return { element, update, stale: () => (shown = null) };
 }

@@ -15,7 +15,7 @@
 // element builds the UI; the engine opens the database; the console is enabled and the
 // performance mark "dynaplay:console-interactive" is set (the e2e tests read it).
 import { createBuckets } from "./buckets";
-import { createCapacity } from "./capacity";
+import { type CapacityPanel, createCapacity } from "./capacity";
 import { type ConsoleState, createConsole } from "./console";
 import { createDesigner } from "./designer";
 import { h, uid } from "./dom";
@@ -30,7 +30,7 @@ import "./snippet"; // <dynaplay-snippet> and <dynaplay-reset>, from the same sc
 import { createSimulationBadge } from "./simbadge";
 import { AppState } from "./state";
 import { createSteps, type Steps } from "./steps";
-import { createStreams } from "./streams";
+import { createStreams, type StreamsPanel } from "./streams";
 import { PanelTabs } from "./tabs";
 import { createThemeToggle } from "./theme";
 
@@ -113,15 +113,16 @@ class DynaplayPlayground extends HTMLElement {
 
     const header = createHeader(state, page, () => tabs.show("capacity", false));
     const console_ = createConsole(state);
-    const capacity = createCapacity(state);
-    const streams = createStreams(state);
+    // Built only when their panel is listed (they watch the session and poll while shown).
+    let capacity: CapacityPanel | null = null;
+    let streams: StreamsPanel | null = null;
     const lastPanelKey = state.storageKey(LAST_PANEL);
     const content: Record<Panel, () => HTMLElement> = {
       designer: () => createDesigner(state),
       items: () => createItems(state),
       console: () => console_.element,
-      streams: () => streams.element,
-      capacity: () => capacity.element,
+      streams: () => (streams = createStreams(state)).element,
+      capacity: () => (capacity = createCapacity(state)).element,
       s3: () => createBuckets(state),
       global: () => createGlobalTables(state),
     };
@@ -129,8 +130,8 @@ class DynaplayPlayground extends HTMLElement {
     const ids = page ? "dp" : uid("dp");
     const tabs = new PanelTabs(ids, shown, content, (id) => {
       // The Capacity and Streams panels poll the engine (and run a load generator) only while shown.
-      capacity.setVisible(id === "capacity");
-      streams.setVisible(id === "streams");
+      capacity?.setVisible(id === "capacity");
+      streams?.setVisible(id === "streams");
       // The full page names its panel in the URL, unless the URL holds a shared link.
       if (page && location.hash !== `#${id}` && !location.hash.startsWith(SHARE_PREFIX)) history.replaceState(null, "", `#${id}`);
       try {

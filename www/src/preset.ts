@@ -13,6 +13,7 @@
 // one at a time (the embedding element shows them), so they are validated here, not run.
 // PartiQL steps are ExecuteStatement requests. See docs/embedding.md.
 import type { Outcome } from "./engine";
+import { timeToLiveRequest } from "./exportfile";
 
 /** One request a reader steps through. */
 export interface PresetStep {
@@ -104,7 +105,7 @@ export async function applyPreset(send: Send, preset: Preset): Promise<void> {
     check(await send("CreateTable", table), `Creating table ${String(table.TableName)}`);
   }
   for (const [TableName, AttributeName] of Object.entries(preset.timeToLive)) {
-    check(await send("UpdateTimeToLive", { TableName, TimeToLiveSpecification: { Enabled: true, AttributeName } }), `Turning on time to live of ${TableName}`);
+    check(await send("UpdateTimeToLive", timeToLiveRequest(TableName, AttributeName)), `Turning on time to live of ${TableName}`);
   }
   const puts = Object.entries(preset.items).flatMap(([TableName, items]) =>
     items.map((Item, index) => send("PutItem", { TableName, Item }).then((outcome) => check(outcome, `Putting items.${TableName}[${index}]`))),

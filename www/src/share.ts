@@ -15,7 +15,7 @@ import type { ConsoleState } from "./console";
 import { fromBase64Url, toBase64Url } from "./base64";
 import { copyText, h } from "./dom";
 import type { Outcome } from "./engine";
-import { createRequestOf } from "./exportfile";
+import { readTable } from "./exportfile";
 import { parsePreset, type Preset } from "./preset";
 
 export const SHARE_PREFIX = "#share=";
@@ -95,16 +95,10 @@ export async function snapshotDatabase(send: Send, tableNames: string[]): Promis
   const preset: Preset = { tables: [], timeToLive: {}, items: {}, steps: [] };
   const scanned: [string, Record<string, unknown>[], boolean][] = [];
   for (const TableName of tableNames) {
-    const described = await send("DescribeTable", { TableName });
-    if (!described.ok) throw new ShareError(`Describing ${TableName} failed: ${described.error.name}: ${described.error.message}`);
-    preset.tables.push(createRequestOf(described.response.Table));
-    const ttl = await send("DescribeTimeToLive", { TableName });
-    if (!ttl.ok) throw new ShareError(`Describing the time to live of ${TableName} failed: ${ttl.error.name}: ${ttl.error.message}`);
-    const { TimeToLiveStatus, AttributeName } = ttl.response.TimeToLiveDescription ?? {};
-    if ((TimeToLiveStatus === "ENABLED" || TimeToLiveStatus === "ENABLING") && AttributeName) preset.timeToLive[TableName] = AttributeName;
-    const scan = await send("Scan", { TableName, Limit: SHARE_ITEMS_PER_TABLE });
-    if (!scan.ok) throw new ShareError(`Reading ${TableName} failed: ${scan.error.name}: ${scan.error.message}`);
-    scanned.push([TableName, scan.response.Items ?? [], scan.response.LastEvaluatedKey !== undefined]);
+    const { table, more } = await readTable(send, TableName, SHARE_ITEMS_PER_TABLE);
+    preset.tables.push(table.create);
+    if (table.timeToLive) preset.timeToLive[TableName] = table.timeToLive;
+    scanned.push([TableName, table.items, more]);
   }
   let truncated = false;
   let size = JSON.stringify(preset).length;

@@ -79,14 +79,16 @@ function inTurn<T>(database: string, job: () => Promise<T>): Promise<T> {
   return next;
 }
 
-/** The session's database for the SDK handler, recording each request into RESULTS; every
- *  request goes to TARGET, whatever the SDK client signed its request with. */
+/** The session as a database for the SDK handler, recording each request into RESULTS; every
+ *  request goes to TARGET, whatever the SDK client signed its request with. Requests go
+ *  through the session (`call`), so its listeners (the request meter, embeds of the same
+ *  database) see them. */
 function recordingDatabase(session: Session, results: SnippetResult[], target: SnippetTarget): DynaplayDatabase {
   return {
     async send(operation, request, options) {
       const sent = typeof request === "string" ? JSON.parse(request) : request;
       try {
-        const response = await session.db.send(operation, request, { ...options, ...target });
+        const response = await session.call(operation, request, { ...options, ...target });
         results.push({ operation, request: sent, ok: true, response });
         return response;
       } catch (err) {
@@ -202,8 +204,8 @@ export class DynaplaySnippet extends HTMLElement {
     }
     const kind = this.getAttribute("kind") ?? "single";
     if (kind !== "single" && kind !== "batch" && kind !== "transaction") throw new SnippetSyntaxError(`kind must be batch or transaction; got "${kind}".`);
-    const send = (operation: string, request: object) => session.send(operation, request, target);
-    for (const { operation, request, paging } of parseSnippet(language, code, kind)) {
+    for (const { operation, request, paging, region } of parseSnippet(language, code, kind)) {
+      const send = (operation: string, request: object) => session.send(operation, request, region ? { ...target, region } : target);
       const outcome = paging ? await paginate(send, operation, request, paging) : await send(operation, request);
       results.push(resultOf(operation, request, outcome));
       if (!outcome.ok) break;

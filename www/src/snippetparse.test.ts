@@ -33,6 +33,9 @@ test("cli snippets: one request per aws command, with the console's parser", () 
   assert.equal(requests[0]!.paging, null);
   // scan pages as the CLI does
   assert.deepEqual(parseSnippet("cli", "aws dynamodb scan --table-name Notes --max-items 2")[0]!.paging, { maxItems: 2 });
+  // --region names the Region a command reaches; a command without it has none of its own.
+  const regional = parseSnippet("cli", "aws dynamodb list-tables --region eu-west-1\naws dynamodb list-tables");
+  assert.deepEqual(regional.map((r) => r.region), ["eu-west-1", undefined]);
 });
 
 test("cli snippets report the parser's error as a snippet syntax error", () => {

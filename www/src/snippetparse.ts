@@ -23,6 +23,8 @@ export interface SnippetRequest {
   operation: string;
   request: Record<string, unknown>;
   paging?: PagingOptions | null;
+  /** The Region a CLI command names with --region, which wins over the snippet's attribute. */
+  region?: string;
 }
 
 /** Code that cannot be read as its language; the message says why. */
@@ -119,7 +121,7 @@ function cliRequests(code: string): SnippetRequest[] {
   return commands
     .filter((command) => command.trim() !== "")
     .map((command) => {
-      const { operation, request, paging } = parseCli(command);
-      return { operation, request, paging };
+      const { operation, request, paging, region } = parseCli(command);
+      return { operation, request, paging, ...(region ? { region } : {}) };
     });
 }

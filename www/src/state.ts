@@ -70,8 +70,23 @@ export class AppState extends EventTarget {
       return { ok: false, error: { name: "NoDatabase", type: null, message: "No database is open" }, ms: 0 };
     }
     const outcome = await this.session.send<T>(operation, request, options);
-    if (outcome.ok && CHANGES_TABLES.test(operation)) await this.refreshTables();
+    // The session's "sent" listener (`watch`) started listing the tables again if the request
+    // may have changed them: answer once the list is read.
+    await this.tablesRead;
     return outcome;
+  }
+
+  /** The table list being read after the last request that may have changed it. */
+  private tablesRead: Promise<void> = Promise.resolve();
+
+  /** Lists the tables again after each request through SESSION that may have changed them,
+   *  whoever sent it: this state, another embed or snippet sharing the session, or another
+   *  tab through the relay this tab serves. */
+  private watch(session: PageSession) {
+    session.addEventListener("sent", (e) => {
+      const { operation, outcome } = (e as CustomEvent<{ operation: string; outcome: Outcome }>).detail;
+      if (this.session === session && outcome.ok && CHANGES_TABLES.test(operation)) this.tablesRead = this.refreshTables();
+    });
   }
 
   /** Opens `name` (closing the database open before, unless shared), with its passphrase
@@ -102,11 +117,10 @@ export class AppState extends EventTarget {
     this.inUse = false;
     this.passphrase = passphrase;
     this.session.addEventListener("dead", () => this.setStatus("error", "The engine stopped after an internal error (a bug). Reload the page to continue."));
+    this.watch(this.session);
     if (!this.placement.embedded) {
       this.remember(name);
-      this.relay = serveRelay(name, this.session, (operation, outcome) => {
-        if (outcome.ok && CHANGES_TABLES.test(operation)) void this.refreshTables();
-      });
+      this.relay = serveRelay(name, this.session);
     }
     this.emit("session");
     await this.refreshTables();
@@ -126,6 +140,7 @@ export class AppState extends EventTarget {
     });
     this.inUse = false;
     this.session = session;
+    this.watch(session);
     // For the browser console and the tests, as openSession's `dynaplay.db` is in the owning tab.
     (globalThis as any).dynaplay = { session };
     this.emit("session");
@@ -141,16 +156,11 @@ export class AppState extends EventTarget {
   }
 
   /** The page's shared session for `name`. When another holder closes it (a Reset in another
-   *  embed of the same database), this state opens the session that replaces it; when another
-   *  holder's request changes the tables, this state lists them again. */
+   *  embed of the same database), this state opens the session that replaces it. */
   private async sharedSession(name: string): Promise<Session> {
     const session = await sharedSession(name);
     session.addEventListener("closed", () => {
       if (this.session === session) void this.open(name);
-    });
-    session.addEventListener("sent", (e) => {
-      const { operation, outcome } = (e as CustomEvent<{ operation: string; outcome: Outcome }>).detail;
-      if (this.session === session && outcome.ok && CHANGES_TABLES.test(operation)) void this.refreshTables();
     });
     return session;
   }

@@ -22,8 +22,7 @@ function fakeSession() {
 
 test("a request runs in the owning tab with its options, and its response comes back", async () => {
   const owner = fakeSession();
-  const served: string[] = [];
-  const relay = serveRelay("relay-ok", owner, (operation) => served.push(operation));
+  const relay = serveRelay("relay-ok", owner);
   const client = new RelaySession("relay-ok");
   const sent: string[] = [];
   client.addEventListener("sent", (e) => sent.push((e as CustomEvent).detail.operation));
@@ -31,7 +30,6 @@ test("a request runs in the owning tab with its options, and its response comes 
   assert.equal(outcome.ok, true);
   assert.deepEqual(outcome.ok && outcome.response, { TableNames: ["Music"], region: "eu-west-1" });
   assert.deepEqual(owner.calls, [{ operation: "ListTables", request: {}, options: { region: "eu-west-1" } }]);
-  assert.deepEqual(served, ["ListTables"]);
   assert.deepEqual(sent, ["ListTables"]);
   await client.close();
   relay.stop();

@@ -34,9 +34,10 @@ export function errorFields(error: ApiError): Record<string, unknown> {
   return { name: error.name, __type: error.type, message: error.message, Item: error.item, ThrottlingReasons: error.throttlingReasons, CancellationReasons: error.cancellationReasons };
 }
 
-/** The owner side: answers the relayed requests for the database `name` with `target`, and
- *  calls `served` after each. Stop it (telling the clients) when the tab lets the database go. */
-export function serveRelay(name: string, target: RelayTarget, served?: (operation: string, outcome: Outcome) => void): { stop(): void } {
+/** The owner side: answers the relayed requests for the database `name` with `target` (whose
+ *  "sent" listeners see them as their own). Stop it (telling the clients) when the tab lets
+ *  the database go. */
+export function serveRelay(name: string, target: RelayTarget): { stop(): void } {
   const channel = new BroadcastChannel(relayChannelName(name));
   channel.onmessage = async (event: MessageEvent<RelayMessage>) => {
     const message = event.data;
@@ -50,7 +51,6 @@ export function serveRelay(name: string, target: RelayTarget, served?: (operatio
       // A response the channel cannot copy still gets an answer, rather than the client's timeout.
       post({ ok: false, error: uncopyable(err) });
     }
-    served?.(message.operation, outcome);
   };
   return {
     stop() {

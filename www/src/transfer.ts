@@ -1,11 +1,12 @@
 // Export the open database to a JSON file, and import such a file into a new database
-// (sidebar, "Export or import"). Export describes each table and scans all its items;
-// import creates the tables and writes the items with BatchWriteItem, 25 at a time, with a
+// (sidebar, "Export or import"). Export reads each table (exportfile.ts readTable: its
+// CreateTable request, its time to live and all its items); import creates the tables, turns
+// their TTL back on and writes the items with BatchWriteItem, 25 at a time, with a
 // progress bar. Both pause the throttling simulation meanwhile (Dynaplay.Configure
 // {"Throttling": false}) and put back the previous value after, so a 1 WCU table imports as
 // fast as an on-demand one.
 import { h, uid } from "./dom";
-import { batchWrites, createRequestOf, EXPORT_FORMAT, EXPORT_VERSION, type ExportFile, ExportFileError, type ExportedTable, parseExportFile } from "./exportfile";
+import { batchWrites, EXPORT_FORMAT, EXPORT_VERSION, type ExportFile, ExportFileError, type ExportedTable, parseExportFile, readTable, TableReadError, timeToLiveRequest } from "./exportfile";
 import type { AppState } from "./state";
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -31,18 +32,6 @@ async function withoutThrottling<T>(state: AppState, work: () => Promise<T>): Pr
   } finally {
     await state.send("Dynaplay.Configure", { Throttling: config.Throttling });
   }
-}
-
-/** Every item of TABLE, page by page (consistent reads, so the last writes are in). */
-async function scanAll(state: AppState, table: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: unknown;
-  do {
-    const page = await must(state, "Scan", { TableName: table, ConsistentRead: true, ...(start ? { ExclusiveStartKey: start } : {}) }, `Scanning ${table}`);
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
 }
 
 /** Waits until TABLE (and its indexes) can take writes. */
@@ -88,7 +77,7 @@ export function createTransfer(state: AppState, switchTo: (name: string) => Prom
   const status = h("p", { class: "hint", role: "status", "data-testid": "transfer-status" });
   const element = h("details", { class: "dp-transfer", "data-testid": "transfer" },
     h("summary", {}, "Export or import"),
-    h("p", { class: "hint" }, "Export writes every table (as CreateTable requests) and all items to one JSON file."),
+    h("p", { class: "hint" }, "Export writes every table (as CreateTable requests, with its time to live) and all items to one JSON file."),
     exportButton,
     h("div", { class: "field" }, h("label", { for: fileInput.id }, "Import a file"), fileInput),
     h("div", { class: "field" }, h("label", { for: nameInput.id }, "into the new database"), h("div", { class: "dp-row" }, nameInput, importButton)),
@@ -126,8 +115,7 @@ export function createTransfer(state: AppState, switchTo: (name: string) => Prom
     const tables: ExportedTable[] = [];
     for (const [i, name] of state.tables.entries()) {
       showProgress(i, state.tables.length, `Reading ${name} (${i + 1} of ${state.tables.length})…`);
-      const { Table } = await must(state, "DescribeTable", { TableName: name }, `Describing ${name}`);
-      tables.push({ create: createRequestOf(Table), items: await scanAll(state, name) });
+      tables.push((await readTable((operation, request) => state.send(operation, request), name)).table);
     }
     return tables;
   }
@@ -147,6 +135,7 @@ export function createTransfer(state: AppState, switchTo: (name: string) => Prom
       showProgress(done, total, `Creating ${tableName}…`);
       await must(state, "CreateTable", table.create, `Creating ${tableName}`);
       await waitActive(state, tableName);
+      if (table.timeToLive) await must(state, "UpdateTimeToLive", timeToLiveRequest(tableName, table.timeToLive), `Turning on time to live of ${tableName}`);
       for (const batch of batchWrites(tableName, table.items)) {
         await writeBatch(state, batch, tableName);
         done += batch.RequestItems[tableName].length;
@@ -165,7 +154,7 @@ export function createTransfer(state: AppState, switchTo: (name: string) => Prom
     try {
       await work();
     } catch (err) {
-      if (!(err instanceof TransferError)) throw err;
+      if (!(err instanceof TransferError || err instanceof TableReadError)) throw err;
       report(err.message, "error");
     } finally {
       busy = false;

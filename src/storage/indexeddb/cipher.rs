@@ -16,7 +16,7 @@
 //!
 //! Every SubtleCrypto call of a batch starts at once; each group is awaited as a whole.
 
-use crate::model::{base64_decode, base64_encode, hex_encode};
+use crate::model::{base64_decode, base64_encode, hex_encode, CompactCollect};
 use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
@@ -156,8 +156,7 @@ impl Keys {
     /// Starts computing the stored names of records named `names`: lowercase hex.
     pub fn name_all(&self, names: &[String]) -> Result<Pending<String>, JsValue> {
         let subtle = subtle()?;
-        let calls =
-            names.iter().map(|name| subtle.sign("HMAC", &self.names, name.as_bytes())).collect::<Result<_, _>>()?;
+        let calls = names.iter().map(|name| subtle.sign("HMAC", &self.names, name.as_bytes())).try_collect_vec()?;
         Ok(Pending::new(calls, |signature| {
             Ok(hex_encode(&Uint8Array::new_with_byte_offset_and_length(&signature, 0, NAME_BYTES).to_vec()))
         }))
@@ -165,7 +164,7 @@ impl Keys {
 
     /// Starts encrypting `texts`, each with a fresh IV: the stored values.
     pub fn seal_all(&self, texts: &[String]) -> Result<Pending<Uint8Array>, JsValue> {
-        let calls = texts.iter().map(|text| sealed(&self.content, text.as_bytes())).collect::<Result<Vec<_>, _>>()?;
+        let calls = texts.iter().map(|text| sealed(&self.content, text.as_bytes())).try_collect_vec()?;
         let (ivs, calls): (Vec<_>, Vec<_>) = calls.into_iter().map(|sealing| (sealing.iv, sealing.ciphertext)).unzip();
         let mut ivs = ivs.into_iter();
         Ok(Pending::new(calls, move |ciphertext| Ok(joined(&ivs.next().ok_or("an IV is missing")?, &ciphertext))))
@@ -174,7 +173,7 @@ impl Keys {
     /// Starts decrypting stored values into their texts; one that does not decrypt (a
     /// record altered, or not written with these keys) fails the whole group.
     pub fn open_all(&self, values: &[JsValue]) -> Result<Pending<String>, JsValue> {
-        let calls = values.iter().map(|value| opening(&self.content, value)).collect::<Result<_, _>>()?;
+        let calls = values.iter().map(|value| opening(&self.content, value)).try_collect_vec()?;
         Ok(Pending::new(calls, |plain| {
             String::from_utf8(Uint8Array::new(&plain).to_vec()).map_err(|_| "a decrypted record is not text".into())
         }))
@@ -195,7 +194,7 @@ impl<T> Pending<T> {
     /// The results, in the order of the inputs.
     pub async fn finish(mut self) -> Result<Vec<T>, JsValue> {
         let results = JsFuture::from(self.all).await?;
-        Array::from(&results).iter().map(|result| (self.convert)(result)).collect()
+        Array::from(&results).iter().map(|result| (self.convert)(result)).try_collect_vec()
     }
 }
 
