@@ -68,7 +68,8 @@ test("the CLI's own options are set aside but --region, which picks the endpoint
   const parsed = parseCli("aws dynamodb list-tables --region eu-west-1 --no-cli-pager --output json");
   assert.deepEqual(parsed, { operation: "ListTables", request: {}, ignored: ["--no-cli-pager", "--output json"], paging: {}, region: "eu-west-1" });
   assert.equal("region" in parseCli("aws dynamodb list-tables"), false);
-  assert.throws(() => parseCli("aws dynamodb list-tables --region"), /--region takes one Region name/);
+  assert.throws(() => parseCli("aws dynamodb list-tables --region"), /argument --region: expected one argument/);
+  assert.throws(() => parseCli("aws dynamodb list-tables --region eu-west-1 us-east-1"), /--region takes one Region name/);
   assert.equal(parseCli("dynamodb list-tables").operation, "ListTables");
   assert.throws(() => parseCli("aws s3 ls"), /Only "aws dynamodb" commands/);
   assert.throws(() => parseCli(""), /Type a command/);

@@ -246,7 +246,9 @@ export function parseCli(text: string, files: PickedFiles = new Map()): CliComma
     const option = word.slice(2);
     const values = valuesAfter();
     if (option === "region") {
-      if (values.length !== 1) throw new CliError("--region takes one Region name, such as eu-west-1.");
+      // The first text is the AWS CLI's own; it has no single message for extra words.
+      if (values.length === 0) throw new CliError("aws: error: argument --region: expected one argument");
+      if (values.length > 1) throw new CliError("--region takes one Region name, such as eu-west-1.");
       region = values[0]!;
       continue;
     }
