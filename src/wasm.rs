@@ -14,9 +14,14 @@
 //! 1. [`Database::send`] hands it to [`storage::Database::execute_in`] for the Region its
 //!    options name, synchronously.
 //! 2. A ready answer resolves at once. A queued one parks its promise's `resolve` and
-//!    `reject` under its ticket and starts `flush` unless it already runs.
-//! 3. `flush` commits [`storage::Database::take_batch`] through [`Store::commit`]: every
-//!    request sent while a commit is in flight joins the next batch (group commit).
+//!    `reject` under its ticket and starts `flush` unless it already runs. When nothing
+//!    is being committed, an IndexedDB store in clear takes the batch at once
+//!    ([`Store::begin`]): IndexedDB stores its writes while the rest of the JavaScript
+//!    task runs, and the requests that task sends join that open batch
+//!    ([`storage::Database::extend_batch`]) until `flush` commits it.
+//! 3. `flush` commits the open batch, then each [`storage::Database::take_batch`]
+//!    through [`Store::commit`]: every request sent while a commit is in flight joins the
+//!    next batch (group commit).
 //! 4. The batch's tickets resolve with their parsed responses, or, when the commit
 //!    failed, memory is reverted and they reject with an `InternalServerError`.
 //!
@@ -33,7 +38,7 @@ use crate::clock::Clock;
 use crate::error::{Error, ErrorKind};
 use crate::region;
 use crate::storage::external::{self, ExternalStore};
-use crate::storage::indexeddb::{OpenError, PassphraseError, Store};
+use crate::storage::indexeddb::{Commit, OpenError, PassphraseError, Store};
 use crate::storage::{self, Outcome, StorageError};
 use js_sys::{Function, Object, Promise, Reflect, JSON};
 use std::cell::{Cell, RefCell};
@@ -141,6 +146,8 @@ struct Shared {
     waiting: RefCell<HashMap<u64, Settlers>>,
     /// Passphrase changes waiting for the flush loop, oldest first.
     rekeys: RefCell<VecDeque<Rekey>>,
+    /// The batch whose transaction still takes writes, until the flush commits it.
+    open: RefCell<Option<OpenBatch>>,
     flushing: Cell<bool>,
     closed: Cell<bool>,
     /// The resolvers of the promises `close()` returned, settled once the store is closed.
@@ -151,6 +158,12 @@ struct Shared {
 struct Settlers {
     resolve: Function,
     reject: Function,
+}
+
+/// A batch in an IndexedDB transaction that still takes writes.
+struct OpenBatch {
+    id: u64,
+    commit: Commit,
 }
 
 /// A `changePassphrase` call waiting its turn.
@@ -258,6 +271,7 @@ impl Database {
             store,
             waiting: RefCell::default(),
             rekeys: RefCell::default(),
+            open: RefCell::default(),
             flushing: Cell::new(false),
             closed: Cell::new(false),
             closing: RefCell::default(),
@@ -366,6 +380,7 @@ impl Database {
         let promise = Promise::new(&mut |resolve, reject| {
             self.shared.waiting.borrow_mut().insert(ticket, Settlers { resolve, reject });
         });
+        self.shared.issue_now();
         self.start_flush();
         promise
     }
@@ -395,6 +410,12 @@ fn passphrase(value: &JsValue) -> Result<Option<String>, JsValue> {
 /// if `close()` came meanwhile. Runs at most once per database at a time.
 async fn flush(shared: Rc<Shared>, store: Rc<Backend>) {
     loop {
+        let open = shared.open.borrow_mut().take();
+        if let Some(OpenBatch { id, mut commit }) = open {
+            commit.add(&shared.db.borrow_mut().extend_batch(id));
+            shared.settle_batch(id, commit.finish().await, store.medium());
+            continue;
+        }
         let rekey = shared.rekeys.borrow_mut().pop_front();
         if let Some(Rekey { old, new, settlers }) = rekey {
             let result = match store.indexed_db() {
@@ -408,19 +429,7 @@ async fn flush(shared: Rc<Shared>, store: Rc<Backend>) {
             continue;
         }
         let Some(batch) = shared.db.borrow_mut().take_batch() else { break };
-        match store.commit(&batch).await {
-            Ok(()) => {
-                shared.update_stats(|stats| stats.commits += 1);
-                let answers = shared.db.borrow_mut().commit_succeeded(batch.id);
-                answers.into_iter().for_each(|(ticket, response)| shared.settle(ticket, parse_response(&response)));
-            }
-            Err(error) => {
-                shared.update_stats(|stats| stats.failed_commits += 1);
-                let failed = shared.db.borrow_mut().commit_failed(batch.id);
-                let error = commit_error(store.medium(), &error);
-                failed.into_iter().for_each(|ticket| shared.settle(ticket, Err(api_error(&error))));
-            }
-        }
+        shared.settle_batch(batch.id, store.commit(&batch).await, store.medium());
     }
     shared.flushing.set(false);
     if shared.closed.get() {
@@ -429,6 +438,42 @@ async fn flush(shared: Rc<Shared>, store: Rc<Backend>) {
 }
 
 impl Shared {
+    /// Puts the writes of the request just queued into an IndexedDB transaction at once:
+    /// into the open batch, or into a new one when nothing is being committed (a store in
+    /// clear only, between passphrase changes).
+    fn issue_now(&self) {
+        let mut open = self.open.borrow_mut();
+        if let Some(batch) = open.as_mut() {
+            batch.commit.add(&self.db.borrow_mut().extend_batch(batch.id));
+            return;
+        }
+        let Some(store) = self.store.as_deref().and_then(Backend::indexed_db) else { return };
+        // An encrypted store's writes are encrypted, asynchronously, before any
+        // transaction opens: the flush commits them.
+        if self.flushing.get() || !self.rekeys.borrow().is_empty() || store.is_encrypted() {
+            return;
+        }
+        let Some(batch) = self.db.borrow_mut().take_batch() else { return };
+        *open = Some(OpenBatch { id: batch.id, commit: store.begin(&batch.writes) });
+    }
+
+    /// Answers the requests of batch `id`, whose commit ended with `result`.
+    fn settle_batch(&self, id: u64, result: Result<(), StorageError>, medium: &str) {
+        match result {
+            Ok(()) => {
+                self.update_stats(|stats| stats.commits += 1);
+                let answers = self.db.borrow_mut().commit_succeeded(id);
+                answers.into_iter().for_each(|(ticket, response)| self.settle(ticket, parse_response(&response)));
+            }
+            Err(error) => {
+                self.update_stats(|stats| stats.failed_commits += 1);
+                let failed = self.db.borrow_mut().commit_failed(id);
+                let error = commit_error(medium, &error);
+                failed.into_iter().for_each(|ticket| self.settle(ticket, Err(api_error(&error))));
+            }
+        }
+    }
+
     fn update_stats(&self, change: impl FnOnce(&mut Stats)) {
         let mut stats = self.stats.get();
         change(&mut stats);
