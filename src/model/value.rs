@@ -204,26 +204,35 @@ fn check_shapes<'a>(roots: impl IntoIterator<Item = &'a Value>) -> Result<()> {
         if json.is_null() {
             continue;
         }
-        let children = match shape {
-            Shape::Value => Some(member_shapes(json)?),
-            Shape::Str => json_str(json).map(|_| None)?,
-            Shape::Blob => decode_blob(json).map(|_| None)?,
-            Shape::Bool => json_bool(json).map(|_| None)?,
-            Shape::Strs => Some(element_shapes(json, Shape::Str)?),
-            Shape::Blobs => Some(element_shapes(json, Shape::Blob)?),
-            Shape::Values => Some(element_shapes(json, Shape::Value)?),
-            Shape::Map => Some(json_map(json)?.values().map(|value| (value, Shape::Value)).collect()),
-        };
+        let first_child = pending.len();
+        match shape {
+            Shape::Value => pending.extend(member_shapes(json)?),
+            Shape::Str => {
+                json_str(json)?;
+            }
+            Shape::Blob => {
+                decode_blob(json)?;
+            }
+            Shape::Bool => {
+                json_bool(json)?;
+            }
+            Shape::Strs => pending.extend(element_shapes(json, Shape::Str)?),
+            Shape::Blobs => pending.extend(element_shapes(json, Shape::Blob)?),
+            Shape::Values => pending.extend(element_shapes(json, Shape::Value)?),
+            Shape::Map => pending.extend(json_map(json)?.values().map(|value| (value, Shape::Value))),
+        }
         // Reversed so the stack visits children in order.
-        pending.extend(children.into_iter().flatten().rev());
+        if let Some(children) = pending.get_mut(first_child..) {
+            children.reverse();
+        }
     }
     Ok(())
 }
 
 /// The members of an AttributeValue object, with the shapes they must have.
-fn member_shapes(json: &Value) -> Result<Vec<(&Value, Shape)>> {
+fn member_shapes(json: &Value) -> Result<impl Iterator<Item = (&Value, Shape)>> {
     match json {
-        Value::Object(object) => Ok(members_of(object).map(|(member, value)| (value, member.shape())).collect()),
+        Value::Object(object) => Ok(members_of(object).map(|(member, value)| (value, member.shape()))),
         Value::Array(_) => {
             Err(serialization("Unrecognized collection type class com.amazonaws.dynamodb.v20120810.AttributeValue"))
         }
@@ -245,8 +254,8 @@ fn members_of(object: &Map<String, Value>) -> impl Iterator<Item = (Member, &Val
     MEMBERS.iter().zip(found).filter_map(|((_, member), value)| Some((*member, value?)))
 }
 
-fn element_shapes(json: &Value, shape: Shape) -> Result<Vec<(&Value, Shape)>> {
-    Ok(json_list(json)?.iter().map(|element| (element, shape)).collect())
+fn element_shapes(json: &Value, shape: Shape) -> Result<impl Iterator<Item = (&Value, Shape)>> {
+    Ok(json_list(json)?.iter().map(move |element| (element, shape)))
 }
 
 /// Pass 2: validates an AttributeValue object found at nesting `depth` and builds it.
