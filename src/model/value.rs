@@ -51,10 +51,10 @@ pub enum AttributeValue {
 
 /// DynamoDB allows 32 levels of nesting: an item's attributes are level 1, and a list
 /// or map at level 32 is refused (a scalar there is fine).
-const NESTING_LIMIT: usize = 32;
+pub(crate) const NESTING_LIMIT: usize = 32;
 
 /// Longest attribute name, in UTF-8 bytes.
-const MAX_NAME_BYTES: usize = 65535;
+pub(crate) const MAX_NAME_BYTES: usize = 65535;
 
 const NULL_VALUE: &str = "The supplied Item contains a null AttributeValue";
 
