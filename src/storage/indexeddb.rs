@@ -91,7 +91,9 @@ impl From<PassphraseError> for OpenError {
 pub struct Store {
     db: IdbDatabase,
     lock: Cell<Option<Lock>>,
-    fail_next_commit: Cell<bool>,
+    /// Set by [`Store::fail_next_commit`]; shared with the open [`Commit`], which reads it
+    /// when it commits.
+    fail_next_commit: Rc<Cell<bool>>,
     /// The keys of an encrypted database; None for one stored in clear.
     keys: RefCell<Option<Rc<Keys>>>,
 }
@@ -109,7 +111,7 @@ impl Store {
         if let Ok(close) = Reflect::get(&db, &"close".into()).and_then(|close| close.dyn_into::<Function>()) {
             db.set_onversionchange(Some(&close.bind0(&db)));
         }
-        let store = Store { db, lock: Cell::new(lock), fail_next_commit: Cell::new(false), keys: RefCell::new(None) };
+        let store = Store { db, lock: Cell::new(lock), fail_next_commit: Rc::default(), keys: RefCell::new(None) };
         match store.unlock(passphrase).await {
             Ok(snapshot) => Ok((store, snapshot)),
             Err(error) => {
@@ -163,7 +165,7 @@ impl Store {
             true => Err(StorageError::Backend("an encrypted store cannot take writes in clear".into())),
             false => self.open_transaction(),
         };
-        let mut commit = Commit { open, fail: self.fail_next_commit.replace(false) };
+        let mut commit = Commit { open, fail_next: self.fail_next_commit.clone() };
         commit.add(writes);
         commit
     }
@@ -280,8 +282,9 @@ impl Open {
 pub struct Commit {
     /// The transaction, or why it could not open.
     open: Result<Open, StorageError>,
-    /// Whether to abort it (the test hook [`Store::fail_next_commit`]).
-    fail: bool,
+    /// The store's test hook [`Store::fail_next_commit`]: it aborts this commit when set
+    /// by the time the commit starts.
+    fail_next: Rc<Cell<bool>>,
 }
 
 impl Commit {
@@ -298,7 +301,7 @@ impl Commit {
 
     /// Commits every write added, or none, and waits for the outcome.
     pub async fn finish(self) -> Result<(), StorageError> {
-        self.open?.finish(self.fail).await
+        self.open?.finish(self.fail_next.replace(false)).await
     }
 }
 
