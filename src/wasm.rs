@@ -14,11 +14,11 @@
 //! 1. [`Database::send`] hands it to [`storage::Database::execute_in`] for the Region its
 //!    options name, synchronously.
 //! 2. A ready answer resolves at once. A queued one parks its promise's `resolve` and
-//!    `reject` under its ticket and starts `flush` unless it already runs. When nothing
-//!    is being committed, an IndexedDB store in clear takes the batch at once
-//!    ([`Store::begin`]): IndexedDB stores its writes while the rest of the JavaScript
-//!    task runs, and the requests that task sends join that open batch
-//!    ([`storage::Database::extend_batch`]) until `flush` commits it.
+//!    `reject` under its ticket and starts `flush` unless it already runs. When a second
+//!    request of the same JavaScript task queues before `flush` runs, an IndexedDB store
+//!    in clear takes the batch at once ([`Store::begin`]): IndexedDB stores its writes
+//!    while the rest of the task runs, and the requests the task sends later join that
+//!    open batch ([`storage::Database::extend_batch`]) until `flush` commits it.
 //! 3. `flush` commits the open batch, then each [`storage::Database::take_batch`]
 //!    through [`Store::commit`]: every request sent while a commit is in flight joins the
 //!    next batch (group commit).
@@ -149,6 +149,10 @@ struct Shared {
     /// The batch whose transaction still takes writes, until the flush commits it.
     open: RefCell<Option<OpenBatch>>,
     flushing: Cell<bool>,
+    /// Whether the flush was started but has not run yet (it runs once the current
+    /// JavaScript task's code is done): nothing is being committed, and requests queued
+    /// meanwhile may open a batch.
+    flush_starting: Cell<bool>,
     closed: Cell<bool>,
     /// The resolvers of the promises `close()` returned, settled once the store is closed.
     closing: RefCell<Vec<Function>>,
@@ -273,6 +277,7 @@ impl Database {
             rekeys: RefCell::default(),
             open: RefCell::default(),
             flushing: Cell::new(false),
+            flush_starting: Cell::new(false),
             closed: Cell::new(false),
             closing: RefCell::default(),
             stats: Cell::default(),
@@ -389,6 +394,7 @@ impl Database {
     fn start_flush(&self) {
         if let Some(store) = &self.shared.store {
             if !self.shared.flushing.replace(true) {
+                self.shared.flush_starting.set(true);
                 wasm_bindgen_futures::spawn_local(flush(self.shared.clone(), store.clone()));
             }
         }
@@ -409,6 +415,7 @@ fn passphrase(value: &JsValue) -> Result<Option<String>, JsValue> {
 /// Commits batches and changes passphrases until nothing waits, then closes the store
 /// if `close()` came meanwhile. Runs at most once per database at a time.
 async fn flush(shared: Rc<Shared>, store: Rc<Backend>) {
+    shared.flush_starting.set(false);
     loop {
         let open = shared.open.borrow_mut().take();
         if let Some(OpenBatch { id, mut commit }) = open {
@@ -439,8 +446,11 @@ async fn flush(shared: Rc<Shared>, store: Rc<Backend>) {
 
 impl Shared {
     /// Puts the writes of the request just queued into an IndexedDB transaction at once:
-    /// into the open batch, or into a new one when nothing is being committed (a store in
-    /// clear only, between passphrase changes).
+    /// into the open batch, or, for the second request a task queues while nothing is
+    /// being committed, into a new one holding the first too (a store in clear only, with
+    /// no passphrase change waiting). A lone request (an awaited one) leaves its commit to
+    /// the flush, which starts it as soon: opening its transaction earlier was measured
+    /// to delay its answer.
     fn issue_now(&self) {
         let mut open = self.open.borrow_mut();
         if let Some(batch) = open.as_mut() {
@@ -450,7 +460,7 @@ impl Shared {
         let Some(store) = self.store.as_deref().and_then(Backend::indexed_db) else { return };
         // An encrypted store's writes are encrypted, asynchronously, before any
         // transaction opens: the flush commits them.
-        if self.flushing.get() || !self.rekeys.borrow().is_empty() || store.is_encrypted() {
+        if !self.flush_starting.get() || !self.rekeys.borrow().is_empty() || store.is_encrypted() {
             return;
         }
         let Some(batch) = self.db.borrow_mut().take_batch() else { return };
