@@ -672,4 +672,27 @@ mod tests {
         // One byte for the name "c" and none for an empty string: exactly 400 KB.
         send(&mut engine, "UpdateItem", update(""));
     }
+
+    #[test]
+    fn only_a_plain_put_is_read_quickly_and_it_reads_as_the_usual_parser_reads_it() {
+        let item = json!({"id": {"S": "a"}, "n": {"N": "1.50"}, "m": {"M": {"l": {"L": [{"BOOL": true}]}}}});
+        let plain = json!({"TableName": "Things", "Item": item, "ReturnValues": "ALL_OLD"}).to_string();
+        let request = super::read_put_item(&plain).unwrap();
+        let usual: super::PutItemRequest = crate::api::parse(&plain).unwrap();
+        let usual_item = crate::model::item_from_json(&usual.item.unwrap()).unwrap();
+        assert_eq!(request.plain_item, Some(usual_item));
+        assert_eq!((request.table_name, request.options.return_values), (usual.table_name, usual.options.return_values));
+        let others = [
+            json!({"TableName": "Things", "Item": item, "ConditionExpression": "attribute_not_exists(id)"}),
+            json!({"TableName": "Things", "Item": {"id": {"S": "a", "N": "1"}}}),
+            json!({"TableName": null, "Item": item}),
+            json!({"TableName": "Things", "Item": item, "Unknown": 1}),
+        ];
+        for body in others {
+            let request = super::read_put_item(&body.to_string()).unwrap();
+            assert!(request.plain_item.is_none() && request.item.is_some(), "{body}");
+        }
+        let twice = format!(r#"{{"TableName":"Things","TableName":"Things","Item":{item}}}"#);
+        assert!(super::read_put_item(&twice).is_err(), "a repeated member is the usual parser's error");
+    }
 }
