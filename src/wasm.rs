@@ -14,9 +14,14 @@
 //! 1. [`Database::send`] hands it to [`storage::Database::execute_in`] for the Region its
 //!    options name, synchronously.
 //! 2. A ready answer resolves at once. A queued one parks its promise's `resolve` and
-//!    `reject` under its ticket and starts `flush` unless it already runs.
-//! 3. `flush` commits [`storage::Database::take_batch`] through [`Store::commit`]: every
-//!    request sent while a commit is in flight joins the next batch (group commit).
+//!    `reject` under its ticket and starts `flush` unless it already runs. When a second
+//!    request of the same JavaScript task queues before `flush` runs, an IndexedDB store
+//!    in clear takes the batch at once ([`Store::begin`]): IndexedDB stores its writes
+//!    while the rest of the task runs, and the requests the task sends later join that
+//!    open batch ([`storage::Database::extend_batch`]) until `flush` commits it.
+//! 3. `flush` commits the open batch, then each [`storage::Database::take_batch`]
+//!    through [`Store::commit`]: every request sent while a commit is in flight joins the
+//!    next batch (group commit).
 //! 4. The batch's tickets resolve with their parsed responses, or, when the commit
 //!    failed, memory is reverted and they reject with an `InternalServerError`.
 //!
@@ -33,7 +38,7 @@ use crate::clock::Clock;
 use crate::error::{Error, ErrorKind};
 use crate::region;
 use crate::storage::external::{self, ExternalStore};
-use crate::storage::indexeddb::{OpenError, PassphraseError, Store};
+use crate::storage::indexeddb::{Commit, OpenError, PassphraseError, Store};
 use crate::storage::{self, Outcome, StorageError};
 use js_sys::{Function, Object, Promise, Reflect, JSON};
 use std::cell::{Cell, RefCell};
@@ -141,7 +146,13 @@ struct Shared {
     waiting: RefCell<HashMap<u64, Settlers>>,
     /// Passphrase changes waiting for the flush loop, oldest first.
     rekeys: RefCell<VecDeque<Rekey>>,
+    /// The batch whose transaction still takes writes, until the flush commits it.
+    open: RefCell<Option<OpenBatch>>,
     flushing: Cell<bool>,
+    /// Whether the flush was started but has not run yet (it runs once the current
+    /// JavaScript task's code is done): nothing is being committed, and requests queued
+    /// meanwhile may open a batch.
+    flush_starting: Cell<bool>,
     closed: Cell<bool>,
     /// The resolvers of the promises `close()` returned, settled once the store is closed.
     closing: RefCell<Vec<Function>>,
@@ -151,6 +162,12 @@ struct Shared {
 struct Settlers {
     resolve: Function,
     reject: Function,
+}
+
+/// A batch in an IndexedDB transaction that still takes writes.
+struct OpenBatch {
+    id: u64,
+    commit: Commit,
 }
 
 /// A `changePassphrase` call waiting its turn.
@@ -258,7 +275,9 @@ impl Database {
             store,
             waiting: RefCell::default(),
             rekeys: RefCell::default(),
+            open: RefCell::default(),
             flushing: Cell::new(false),
+            flush_starting: Cell::new(false),
             closed: Cell::new(false),
             closing: RefCell::default(),
             stats: Cell::default(),
@@ -366,6 +385,7 @@ impl Database {
         let promise = Promise::new(&mut |resolve, reject| {
             self.shared.waiting.borrow_mut().insert(ticket, Settlers { resolve, reject });
         });
+        self.shared.issue_now();
         self.start_flush();
         promise
     }
@@ -374,6 +394,7 @@ impl Database {
     fn start_flush(&self) {
         if let Some(store) = &self.shared.store {
             if !self.shared.flushing.replace(true) {
+                self.shared.flush_starting.set(true);
                 wasm_bindgen_futures::spawn_local(flush(self.shared.clone(), store.clone()));
             }
         }
@@ -394,7 +415,14 @@ fn passphrase(value: &JsValue) -> Result<Option<String>, JsValue> {
 /// Commits batches and changes passphrases until nothing waits, then closes the store
 /// if `close()` came meanwhile. Runs at most once per database at a time.
 async fn flush(shared: Rc<Shared>, store: Rc<Backend>) {
+    shared.flush_starting.set(false);
     loop {
+        let open = shared.open.borrow_mut().take();
+        if let Some(OpenBatch { id, mut commit }) = open {
+            commit.add(&shared.db.borrow_mut().extend_batch(id));
+            shared.settle_batch(id, commit.finish().await, store.medium());
+            continue;
+        }
         let rekey = shared.rekeys.borrow_mut().pop_front();
         if let Some(Rekey { old, new, settlers }) = rekey {
             let result = match store.indexed_db() {
@@ -408,19 +436,7 @@ async fn flush(shared: Rc<Shared>, store: Rc<Backend>) {
             continue;
         }
         let Some(batch) = shared.db.borrow_mut().take_batch() else { break };
-        match store.commit(&batch).await {
-            Ok(()) => {
-                shared.update_stats(|stats| stats.commits += 1);
-                let answers = shared.db.borrow_mut().commit_succeeded(batch.id);
-                answers.into_iter().for_each(|(ticket, response)| shared.settle(ticket, parse_response(&response)));
-            }
-            Err(error) => {
-                shared.update_stats(|stats| stats.failed_commits += 1);
-                let failed = shared.db.borrow_mut().commit_failed(batch.id);
-                let error = commit_error(store.medium(), &error);
-                failed.into_iter().for_each(|ticket| shared.settle(ticket, Err(api_error(&error))));
-            }
-        }
+        shared.settle_batch(batch.id, store.commit(&batch).await, store.medium());
     }
     shared.flushing.set(false);
     if shared.closed.get() {
@@ -429,6 +445,45 @@ async fn flush(shared: Rc<Shared>, store: Rc<Backend>) {
 }
 
 impl Shared {
+    /// Puts the writes of the request just queued into an IndexedDB transaction at once:
+    /// into the open batch, or, for the second request a task queues while nothing is
+    /// being committed, into a new one holding the first too (a store in clear only, with
+    /// no passphrase change waiting). A lone request (an awaited one) leaves its commit to
+    /// the flush, which starts it as soon: opening its transaction earlier was measured
+    /// to delay its answer.
+    fn issue_now(&self) {
+        let mut open = self.open.borrow_mut();
+        if let Some(batch) = open.as_mut() {
+            batch.commit.add(&self.db.borrow_mut().extend_batch(batch.id));
+            return;
+        }
+        let Some(store) = self.store.as_deref().and_then(Backend::indexed_db) else { return };
+        // An encrypted store's writes are encrypted, asynchronously, before any
+        // transaction opens: the flush commits them.
+        if !self.flush_starting.get() || !self.rekeys.borrow().is_empty() || store.is_encrypted() {
+            return;
+        }
+        let Some(batch) = self.db.borrow_mut().take_batch() else { return };
+        *open = Some(OpenBatch { id: batch.id, commit: store.begin(&batch.writes) });
+    }
+
+    /// Answers the requests of batch `id`, whose commit ended with `result`.
+    fn settle_batch(&self, id: u64, result: Result<(), StorageError>, medium: &str) {
+        match result {
+            Ok(()) => {
+                self.update_stats(|stats| stats.commits += 1);
+                let answers = self.db.borrow_mut().commit_succeeded(id);
+                answers.into_iter().for_each(|(ticket, response)| self.settle(ticket, parse_response(&response)));
+            }
+            Err(error) => {
+                self.update_stats(|stats| stats.failed_commits += 1);
+                let failed = self.db.borrow_mut().commit_failed(id);
+                let error = commit_error(medium, &error);
+                failed.into_iter().for_each(|ticket| self.settle(ticket, Err(api_error(&error))));
+            }
+        }
+    }
+
     fn update_stats(&self, change: impl FnOnce(&mut Stats)) {
         let mut stats = self.stats.get();
         change(&mut stats);
@@ -492,6 +547,10 @@ fn request_body(request: &JsValue) -> Result<String, Error> {
 
 /// A response body as the object `send` resolves with.
 fn parse_response(response: &str) -> Result<JsValue, JsValue> {
+    // Most writes answer `{}`: no text needs to cross into JavaScript for it.
+    if response == "{}" {
+        return Ok(Object::new().into());
+    }
     JSON::parse(response).map_err(|error| {
         api_error(&Error::new(ErrorKind::InternalServerError, format!("Unreadable response: {}", message_of(&error))))
     })

@@ -9,7 +9,7 @@ mod common;
 use common::Harness;
 use dynaplay::api::RequestOptions;
 use dynaplay::region::HOME;
-use dynaplay::storage::Outcome;
+use dynaplay::storage::{Batch, Outcome};
 use std::collections::BTreeMap;
 
 const CREATE: &str = r#"{"TableName":"Oracle","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],
@@ -57,7 +57,10 @@ fn run(h: &mut Harness, regions: &[&'static str], failing: usize) -> BTreeMap<St
     let mut acknowledged = BTreeMap::new();
     let mut commits = 0;
     let mut region = regions.iter().cycle();
-    for group in workload().chunks(PIPELINE) {
+    for (number, group) in workload().chunks(PIPELINE).enumerate() {
+        // Every other group's batch is taken at its first write and takes the later ones
+        // as they come, as the browser's transaction takes them while its task runs.
+        let mut open: Option<Batch> = None;
         let mut sent = BTreeMap::new();
         for (id, version) in group {
             h.clock.advance(WRITE_GAP_MILLIS);
@@ -70,8 +73,13 @@ fn run(h: &mut Harness, regions: &[&'static str], failing: usize) -> BTreeMap<St
                 // A write that changes nothing (deleting a missing item) is answered at once.
                 Outcome::Ready(_) => {}
             }
+            match &mut open {
+                Some(batch) => batch.writes.extend(h.db.extend_batch(batch.id)),
+                None if number % 2 == 1 => open = h.db.take_batch(),
+                None => {}
+            }
         }
-        let Some(batch) = h.db.take_batch() else { continue };
+        let Some(batch) = open.or_else(|| h.db.take_batch()) else { continue };
         commits += 1;
         if commits == failing {
             h.store.fail_next_commit("injected");

@@ -38,6 +38,24 @@ fn pipelined_requests_commit_as_one_batch() {
 }
 
 #[test]
+fn requests_queued_while_a_batch_takes_writes_join_it() {
+    let mut h = Harness::new();
+    h.send("CreateTable", CREATE).unwrap();
+    let first = queued(h.db.execute("PutItem", &put("a")).unwrap());
+    let mut batch = h.db.take_batch().expect("one batch");
+    let later: Vec<u64> = ["b", "c"].iter().map(|id| queued(h.db.execute("PutItem", &put(id)).unwrap())).collect();
+    batch.writes.extend(h.db.extend_batch(batch.id));
+    assert_eq!(batch.writes.len(), 3);
+    assert!(h.db.extend_batch(batch.id).is_empty(), "nothing queued since");
+    assert!(h.db.take_batch().is_none(), "nothing left for another batch");
+    h.store.commit(&batch).unwrap();
+    let answered: Vec<u64> = h.db.commit_succeeded(batch.id).into_iter().map(|(ticket, _)| ticket).collect();
+    assert_eq!(answered, [vec![first], later].concat());
+    assert!(h.db.extend_batch(batch.id).is_empty(), "a committed batch takes nothing");
+    h.assert_memory_equals_store();
+}
+
+#[test]
 fn reads_wait_behind_uncommitted_writes() {
     let mut h = Harness::new();
     h.send("CreateTable", CREATE).unwrap();
@@ -48,13 +66,27 @@ fn reads_wait_behind_uncommitted_writes() {
 
 #[test]
 fn a_failed_commit_rejects_every_waiting_request_and_changes_nothing() {
+    a_failed_commit_with_a_request_queued_behind_it(false);
+}
+
+#[test]
+fn a_failed_extended_batch_rejects_all_its_requests_and_changes_nothing() {
+    a_failed_commit_with_a_request_queued_behind_it(true);
+}
+
+/// A batch fails while a second request waits: queued for the next batch, or taken into
+/// this one (`extended`).
+fn a_failed_commit_with_a_request_queued_behind_it(extended: bool) {
     let mut h = Harness::new();
     h.send("CreateTable", CREATE).unwrap();
     h.send("PutItem", &put("kept")).unwrap();
     let before = state_of(&h.db);
     let first = queued(h.db.execute("PutItem", &put("a")).unwrap());
-    let batch = h.db.take_batch().unwrap();
+    let mut batch = h.db.take_batch().unwrap();
     let second = queued(h.db.execute("DeleteItem", r#"{"TableName":"tbl","Key":{"id":{"S":"kept"}}}"#).unwrap());
+    if extended {
+        batch.writes.extend(h.db.extend_batch(batch.id));
+    }
     h.store.fail_next_commit("QuotaExceededError");
     assert!(h.store.commit(&batch).is_err());
     assert_eq!(h.db.commit_failed(batch.id), vec![first, second]);

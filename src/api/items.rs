@@ -22,12 +22,15 @@ use crate::engine::{check_put_item_size, Access, Engine, Precondition, ReturnVal
 use crate::error::Result;
 use crate::expr::legacy::{self, AttributeUpdate, ExpectedAttribute, ATTRIBUTE_ACTIONS};
 use crate::expr::{self, Condition, ExpressionKind, Placeholders, Projection, Update};
+use crate::model::plain::PlainItem;
 use crate::model::{item_from_json, item_size, AttributeValue, CompactCollect, Item, PackedItem};
 use crate::{bail_validation, validation};
-use serde::{Deserialize, Serialize};
+use serde::de::{Error as _, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer as _, Serialize};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt;
 use std::rc::Rc;
 
 const RETURN_VALUES: [&str; 5] = ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"];
@@ -40,10 +43,65 @@ const MAX_ATTRIBUTES_TO_GET: usize = 255;
 pub struct PutItemRequest {
     table_name: Option<String>,
     item: Option<Map<String, Value>>,
+    /// The Item when [`read_put_item`] read it quickly (`item` is then an empty map).
+    #[serde(skip)]
+    plain_item: Option<Item>,
     #[serde(flatten)]
     options: WriteOptions,
     #[serde(flatten)]
     condition: ConditionMembers,
+}
+
+/// PutItem's request. The common request (TableName, a plainly valid Item, and
+/// ReturnValues, ReturnConsumedCapacity or ReturnItemCollectionMetrics) is read at once
+/// into its [`Item`] ([`PlainItem`]); any other is parsed and validated the usual way,
+/// errors included.
+pub fn read_put_item(body: &str) -> Result<PutItemRequest> {
+    let mut deserializer = serde_json::Deserializer::from_str(body);
+    match deserializer.deserialize_map(PlainPut).and_then(|request| deserializer.end().map(|()| request)) {
+        Ok(request) => Ok(request),
+        Err(_) => super::parse(body),
+    }
+}
+
+/// Reads a PutItem request of only the members [`read_put_item`] takes, each once and a string but
+/// the Item; anything else is an error, that sends the request to the usual parser.
+struct PlainPut;
+
+impl<'de> Visitor<'de> for PlainPut {
+    type Value = PutItemRequest;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a PutItem request")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<PutItemRequest, A::Error> {
+        let mut request = PutItemRequest {
+            table_name: None,
+            item: None,
+            plain_item: None,
+            options: WriteOptions { return_values: None, return_consumed_capacity: None, return_item_collection_metrics: None },
+            condition: ConditionMembers::default(),
+        };
+        while let Some(member) = map.next_key::<&str>()? {
+            let slot = match member {
+                "Item" if request.plain_item.is_none() => {
+                    request.plain_item = Some(map.next_value::<PlainItem>()?.0);
+                    request.item = Some(Map::new());
+                    continue;
+                }
+                "TableName" => &mut request.table_name,
+                "ReturnValues" => &mut request.options.return_values,
+                "ReturnConsumedCapacity" => &mut request.options.return_consumed_capacity,
+                "ReturnItemCollectionMetrics" => &mut request.options.return_item_collection_metrics,
+                _ => return Err(A::Error::custom("not a plain PutItem")),
+            };
+            if slot.replace(map.next_value()?).is_some() {
+                return Err(A::Error::custom("a member given twice"));
+            }
+        }
+        Ok(request)
+    }
 }
 
 #[derive(Deserialize)]
@@ -94,7 +152,7 @@ pub struct WriteOptions {
 }
 
 /// The members that make a write conditional, shared by PutItem, DeleteItem and UpdateItem.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "PascalCase")]
 pub struct ConditionMembers {
     pub(super) condition_expression: Option<String>,
@@ -310,7 +368,10 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<String> 
     violations.finish()?;
     condition.check_mix(None)?;
     let (table_name, item) = target(request.table_name, request.item, "item")?;
-    let item = item_from_json(&item)?;
+    let item = match request.plain_item {
+        Some(item) => item,
+        None => item_from_json(&item)?,
+    };
     let return_values = options.old_or_none()?;
     check_put_item_size(&item)?;
     let expected = condition.expected_condition()?;
@@ -610,5 +671,28 @@ mod tests {
         assert!(engine.take_changes().is_empty());
         // One byte for the name "c" and none for an empty string: exactly 400 KB.
         send(&mut engine, "UpdateItem", update(""));
+    }
+
+    #[test]
+    fn only_a_plain_put_is_read_quickly_and_it_reads_as_the_usual_parser_reads_it() {
+        let item = json!({"id": {"S": "a"}, "n": {"N": "1.50"}, "m": {"M": {"l": {"L": [{"BOOL": true}]}}}});
+        let plain = json!({"TableName": "Things", "Item": item, "ReturnValues": "ALL_OLD"}).to_string();
+        let request = super::read_put_item(&plain).unwrap();
+        let usual: super::PutItemRequest = crate::api::parse(&plain).unwrap();
+        let usual_item = crate::model::item_from_json(&usual.item.unwrap()).unwrap();
+        assert_eq!(request.plain_item, Some(usual_item));
+        assert_eq!((request.table_name, request.options.return_values), (usual.table_name, usual.options.return_values));
+        let others = [
+            json!({"TableName": "Things", "Item": item, "ConditionExpression": "attribute_not_exists(id)"}),
+            json!({"TableName": "Things", "Item": {"id": {"S": "a", "N": "1"}}}),
+            json!({"TableName": null, "Item": item}),
+            json!({"TableName": "Things", "Item": item, "Unknown": 1}),
+        ];
+        for body in others {
+            let request = super::read_put_item(&body.to_string()).unwrap();
+            assert!(request.plain_item.is_none() && request.item.is_some(), "{body}");
+        }
+        let twice = format!(r#"{{"TableName":"Things","TableName":"Things","Item":{item}}}"#);
+        assert!(super::read_put_item(&twice).is_err(), "a repeated member is the usual parser's error");
     }
 }

@@ -184,7 +184,7 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ("ListContributorInsights", |engine, body, _| insights::list_contributor_insights(engine, read(body)?)),
     ("DescribeLimits", |_, body, _| account::describe_limits(read(body)?)),
     ("DescribeEndpoints", |_, body, _| account::describe_endpoints(read(body)?)),
-    ("PutItem", |engine, body, _| items::put_item(engine, parse(body)?)),
+    ("PutItem", |engine, body, _| items::put_item(engine, items::read_put_item(body)?)),
     ("GetItem", |engine, body, _| items::get_item(engine, parse(body)?, None)),
     ("DeleteItem", |engine, body, _| items::delete_item(engine, parse(body)?)),
     ("UpdateItem", |engine, body, _| items::update_item(engine, parse(body)?)),

@@ -5,6 +5,7 @@ pub mod collect;
 pub mod key;
 pub mod number;
 pub mod packed;
+pub mod plain;
 pub mod value;
 
 pub use collect::{sort_stable_by, CompactCollect};

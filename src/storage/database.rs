@@ -133,16 +133,24 @@ impl Database {
         }
         let requests = std::mem::take(&mut self.queued);
         let mut writes = std::mem::take(&mut self.preamble);
-        for change in requests.iter().flat_map(|request| &request.changes) {
-            match change {
-                Recorded::InRegion(region, change) => records::region_writes_for(region, change, &mut writes),
-                Recorded::Global(change) => global_records::writes_for(change, &mut writes),
-            }
-        }
+        writes_of(&requests, &mut writes);
         let id = self.next_batch;
         self.next_batch += 1;
         self.in_flight = Some(InFlight { id, requests });
         Some(Batch { id, writes })
+    }
+
+    /// Moves the requests queued since batch `batch_id` was taken into it, for a backend
+    /// whose transaction still takes writes: their writes, to add to that transaction.
+    /// Nothing when that batch is not in flight.
+    pub fn extend_batch(&mut self, batch_id: u64) -> Vec<Write> {
+        let Some(batch) = self.in_flight.as_mut().filter(|batch| batch.id == batch_id) else {
+            return Vec::new();
+        };
+        let mut writes = Vec::new();
+        writes_of(&self.queued, &mut writes);
+        batch.requests.append(&mut self.queued);
+        writes
     }
 
     /// The batch committed: its requests' `(ticket, response)` pairs, to answer now.
@@ -163,6 +171,16 @@ impl Database {
         let tickets = failed.iter().map(|request| request.ticket).collect();
         self.regions.revert(failed.into_iter().flat_map(|request| request.changes).collect());
         tickets
+    }
+}
+
+/// Appends the writes that persist the changes of `requests`, in order.
+fn writes_of(requests: &[Waiting], out: &mut Vec<Write>) {
+    for change in requests.iter().flat_map(|request| &request.changes) {
+        match change {
+            Recorded::InRegion(region, change) => records::region_writes_for(region, change, out),
+            Recorded::Global(change) => global_records::writes_for(change, out),
+        }
     }
 }
 

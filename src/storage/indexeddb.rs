@@ -91,7 +91,9 @@ impl From<PassphraseError> for OpenError {
 pub struct Store {
     db: IdbDatabase,
     lock: Cell<Option<Lock>>,
-    fail_next_commit: Cell<bool>,
+    /// Set by [`Store::fail_next_commit`]; shared with the open [`Commit`], which reads it
+    /// when it commits.
+    fail_next_commit: Rc<Cell<bool>>,
     /// The keys of an encrypted database; None for one stored in clear.
     keys: RefCell<Option<Rc<Keys>>>,
 }
@@ -109,7 +111,7 @@ impl Store {
         if let Ok(close) = Reflect::get(&db, &"close".into()).and_then(|close| close.dyn_into::<Function>()) {
             db.set_onversionchange(Some(&close.bind0(&db)));
         }
-        let store = Store { db, lock: Cell::new(lock), fail_next_commit: Cell::new(false), keys: RefCell::new(None) };
+        let store = Store { db, lock: Cell::new(lock), fail_next_commit: Rc::default(), keys: RefCell::new(None) };
         match store.unlock(passphrase).await {
             Ok(snapshot) => Ok((store, snapshot)),
             Err(error) => {
@@ -147,6 +149,25 @@ impl Store {
         let keys = self.keys.borrow().clone();
         let requests = requests_for(keys.as_deref(), &batch.writes).await.map_err(backend)?;
         self.run(&requests).await
+    }
+
+    /// Whether records are encrypted (the store was opened with a passphrase).
+    pub fn is_encrypted(&self) -> bool {
+        self.keys.borrow().is_some()
+    }
+
+    /// Opens a transaction and issues `writes` in it at once, for [`Commit::add`] to add
+    /// more while the JavaScript task that opened it runs. A store in clear only: an
+    /// encrypted store's writes are encrypted (asynchronously) before any transaction
+    /// opens, so its commit fails.
+    pub fn begin(&self, writes: &[Write]) -> Commit {
+        let open = match self.is_encrypted() {
+            true => Err(StorageError::Backend("an encrypted store cannot take writes in clear".into())),
+            false => self.open_transaction(),
+        };
+        let mut commit = Commit { open, fail_next: self.fail_next_commit.clone() };
+        commit.add(writes);
+        commit
     }
 
     /// Re-encrypts every record under `new` (None: stores them in clear) in one
@@ -187,22 +208,14 @@ impl Store {
 
     /// Runs `requests` in one readwrite transaction: all of them, or none.
     async fn run(&self, requests: &[Request]) -> Result<(), StorageError> {
+        let mut open = self.open_transaction()?;
+        open.issue(requests);
+        open.finish(self.fail_next_commit.replace(false)).await
+    }
+
+    fn open_transaction(&self) -> Result<Open, StorageError> {
         let tx = transaction(&self.db, "readwrite").map_err(backend)?;
-        let done = finished(&tx);
-        let issued = issue(&tx, requests);
-        if issued.is_err() || self.fail_next_commit.replace(false) {
-            let _ = tx.abort();
-        } else {
-            // Where commit() is missing the transaction still commits on its own once its
-            // requests are done, so a failure here changes nothing.
-            let _ = tx.unchecked_ref::<Committable>().commit_now();
-        }
-        let completed = JsFuture::from(done).await;
-        match (issued, completed) {
-            (Err(error), _) => Err(backend(error)),
-            (Ok(()), Ok(_)) => Ok(()),
-            (Ok(()), Err(_)) => Err(transaction_error(&tx)),
-        }
+        Ok(Open { done: finished(&tx), tx, issued: Ok(()) })
     }
 
     /// Every record, as stored.
@@ -227,6 +240,68 @@ async fn keys_for(stored: &Stored, passphrase: Option<&str>) -> Result<Option<Ke
         (Some(_), None) => Err(PassphraseError::Required.into()),
         (None, Some(_)) => Err(PassphraseError::NotEncrypted.into()),
         (Some(envelope), Some(passphrase)) => Ok(Some(Keys::unlock(&envelope, passphrase).await.map_err(backend)??)),
+    }
+}
+
+/// A readwrite transaction taking requests: the first that fails to issue dooms it.
+struct Open {
+    tx: IdbTransaction,
+    done: Promise,
+    issued: Result<(), JsValue>,
+}
+
+impl Open {
+    fn issue(&mut self, requests: &[Request]) {
+        if self.issued.is_ok() {
+            self.issued = issue(&self.tx, requests);
+        }
+    }
+
+    /// Commits what was issued (aborts instead when an issue failed or `fail` says to)
+    /// and waits for the outcome.
+    async fn finish(self, fail: bool) -> Result<(), StorageError> {
+        if self.issued.is_err() || fail {
+            let _ = self.tx.abort();
+        } else {
+            // Where commit() is missing the transaction still commits on its own once its
+            // requests are done, so a failure here changes nothing.
+            let _ = self.tx.unchecked_ref::<Committable>().commit_now();
+        }
+        let completed = JsFuture::from(self.done).await;
+        match (self.issued, completed) {
+            (Err(error), _) => Err(backend(error)),
+            (Ok(()), Ok(_)) => Ok(()),
+            (Ok(()), Err(_)) => Err(transaction_error(&self.tx)),
+        }
+    }
+}
+
+/// A batch's transaction of a store in clear, open while the JavaScript task that
+/// began it runs ([`Store::begin`]): IndexedDB stores its writes while the task goes on
+/// executing requests, whose writes join it, until [`Commit::finish`].
+pub struct Commit {
+    /// The transaction, or why it could not open.
+    open: Result<Open, StorageError>,
+    /// The store's test hook [`Store::fail_next_commit`]: it aborts this commit when set
+    /// by the time the commit starts.
+    fail_next: Rc<Cell<bool>>,
+}
+
+impl Commit {
+    /// Issues more writes of the batch.
+    pub fn add(&mut self, writes: &[Write]) {
+        if let Ok(open) = &mut self.open {
+            let requests = writes.iter().map(plain_request).collect::<Result<Vec<_>, _>>();
+            match requests {
+                Ok(requests) => open.issue(&requests),
+                Err(error) => open.issued = Err(error),
+            }
+        }
+    }
+
+    /// Commits every write added, or none, and waits for the outcome.
+    pub async fn finish(self) -> Result<(), StorageError> {
+        self.open?.finish(self.fail_next.replace(false)).await
     }
 }
 
@@ -325,35 +400,35 @@ async fn requests_for(keys: Option<&Keys>, writes: &[Write]) -> Result<Vec<Reque
     let texts: Vec<String> = writes.iter().filter_map(sealed_text).collect();
     let (names, texts) = (keys.name_all(&names)?, keys.seal_all(&texts)?);
     let (mut names, mut values) = (names.finish().await?.into_iter(), texts.finish().await?.into_iter());
-    let mut name = || names.next().ok_or_else(|| JsValue::from_str("a record name is missing"));
-    let mut value = || values.next().ok_or_else(|| JsValue::from_str("a record value is missing"));
     writes
         .iter()
         .map(|write| {
-            Ok(match write {
-                Write::PutMeta { .. } => Request::Put { area: Area::Meta, key: name()?.into(), value: value()?.into() },
-                Write::DeleteMeta { .. } => Request::Delete { area: Area::Meta, key: name()?.into() },
-                Write::PutItem { table_id, .. } => {
-                    Request::Put { area: Area::Items, key: item_key_of(table_id, &name()?), value: value()?.into() }
-                }
-                Write::DeleteItem { table_id, .. } => {
-                    Request::Delete { area: Area::Items, key: item_key_of(table_id, &name()?) }
-                }
-                Write::DeleteTableItems { table_id } => table_items_request(table_id)?,
-            })
+            let name = match write.name() {
+                Some(_) => names.next().ok_or_else(|| JsValue::from_str("a record name is missing"))?,
+                None => String::new(),
+            };
+            request_of(write, &name, write.value().and_then(|_| values.next()).map(JsValue::from))
         })
         .collect()
 }
 
-/// The request of a write to a database in clear.
+/// The request of a write to a database in clear: its record under its own name.
 fn plain_request(write: &Write) -> Result<Request, JsValue> {
+    request_of(write, write.name().unwrap_or_default(), write.value().map(JsValue::from_str))
+}
+
+/// The request that carries out `write` on the record called `name` (a put storing
+/// `value`): in clear the write's own key and text, encrypted its hidden name and sealed
+/// text.
+fn request_of(write: &Write, name: &str, value: Option<JsValue>) -> Result<Request, JsValue> {
+    let value = || value.ok_or_else(|| JsValue::from_str("a record value is missing"));
     Ok(match write {
-        Write::PutMeta { key, value } => Request::Put { area: Area::Meta, key: key.into(), value: value.into() },
-        Write::DeleteMeta { key } => Request::Delete { area: Area::Meta, key: key.into() },
-        Write::PutItem { table_id, key, value } => {
-            Request::Put { area: Area::Items, key: item_key_of(table_id, key), value: value.into() }
+        Write::PutMeta { .. } => Request::Put { area: Area::Meta, key: name.into(), value: value()? },
+        Write::DeleteMeta { .. } => Request::Delete { area: Area::Meta, key: name.into() },
+        Write::PutItem { table_id, .. } => {
+            Request::Put { area: Area::Items, key: item_key_of(table_id, name), value: value()? }
         }
-        Write::DeleteItem { table_id, key } => Request::Delete { area: Area::Items, key: item_key_of(table_id, key) },
+        Write::DeleteItem { table_id, .. } => Request::Delete { area: Area::Items, key: item_key_of(table_id, name) },
         Write::DeleteTableItems { table_id } => table_items_request(table_id)?,
     })
 }

@@ -59,6 +59,28 @@ pub enum Write {
     DeleteTableItems { table_id: Rc<str> },
 }
 
+impl Write {
+    /// The key of the record written in its store (an item's hex key code); None for a
+    /// write on every item of a table.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Write::PutMeta { key, .. }
+            | Write::DeleteMeta { key }
+            | Write::PutItem { key, .. }
+            | Write::DeleteItem { key, .. } => Some(key),
+            Write::DeleteTableItems { .. } => None,
+        }
+    }
+
+    /// The text a put stores; None for a delete.
+    pub fn value(&self) -> Option<&str> {
+        match self {
+            Write::PutMeta { value, .. } | Write::PutItem { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+}
+
 /// Writes that one backend transaction commits together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Batch {
