@@ -12,11 +12,11 @@ use crate::model::{AttributeValue, Item, Number, MAX_NAME_BYTES};
 /// The table name and the key of a plain GetItem request; None when it is not one.
 pub fn read(body: &str) -> Option<(String, Item)> {
     let mut text = Text(body);
-    text.expect('{')?;
+    text.expect(b'{')?;
     let (mut table_name, mut key) = (None, None);
     loop {
         let member = text.string()?;
-        text.expect(':')?;
+        text.expect(b':')?;
         match member {
             "TableName" if table_name.is_none() => table_name = Some(text.string()?.to_string()),
             "Key" if key.is_none() => key = Some(text.key()?),
@@ -34,45 +34,49 @@ pub fn read(body: &str) -> Option<(String, Item)> {
 struct Text<'a>(&'a str);
 
 impl<'a> Text<'a> {
-    fn expect(&mut self, wanted: char) -> Option<()> {
-        self.0 = self.0.strip_prefix(wanted)?;
+    /// Takes the ASCII byte `wanted` off the front.
+    fn expect(&mut self, wanted: u8) -> Option<()> {
+        if self.0.as_bytes().first() != Some(&wanted) {
+            return None;
+        }
+        self.0 = self.0.get(1..)?;
         Some(())
     }
 
     /// After an object member: true for `,` (another member follows), false for `}`.
     fn next_member(&mut self) -> Option<bool> {
-        match self.expect(',') {
+        match self.expect(b',') {
             Some(()) => Some(true),
-            None => self.expect('}').map(|()| false),
+            None => self.expect(b'}').map(|()| false),
         }
     }
 
     /// A JSON string without escapes or control characters.
     fn string(&mut self) -> Option<&'a str> {
-        self.expect('"')?;
+        self.expect(b'"')?;
         let end = self.0.bytes().position(|byte| byte == b'"' || byte == b'\\' || byte < 0x20)?;
         let (string, rest) = self.0.split_at_checked(end)?;
         self.0 = rest;
-        self.expect('"')?;
+        self.expect(b'"')?;
         Some(string)
     }
 
     /// A key: an object of `{"S": text}` and `{"N": number}` attribute values.
     fn key(&mut self) -> Option<Item> {
-        self.expect('{')?;
+        self.expect(b'{')?;
         let mut key = Item::new();
         loop {
             let name = self.string().filter(|name| (1..=MAX_NAME_BYTES).contains(&name.len()))?;
-            self.expect(':')?;
-            self.expect('{')?;
+            self.expect(b':')?;
+            self.expect(b'{')?;
             let tag = self.string()?;
-            self.expect(':')?;
+            self.expect(b':')?;
             let value = match (tag, self.string()?) {
                 ("S", text) => AttributeValue::S(text.to_string()),
                 ("N", text) => AttributeValue::N(Number::parse(text).ok()?),
                 _ => return None,
             };
-            self.expect('}')?;
+            self.expect(b'}')?;
             if key.insert(name.to_string(), value).is_some() {
                 return None;
             }

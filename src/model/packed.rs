@@ -110,7 +110,9 @@ impl PackedItem {
     /// levels); anything else is `None`, and the caller parses and validates the text the
     /// usual way, errors included.
     pub fn from_json_text(text: &str) -> Option<PackedItem> {
-        let mut out = vec![0; 4];
+        // The packed bytes take less room than the text: one allocation.
+        let mut out = Vec::with_capacity(text.len());
+        out.extend_from_slice(&[0; 4]);
         let mut deserializer = serde_json::Deserializer::from_str(text);
         let (_, size) = MapSeed { out: &mut out, depth: 0 }.deserialize(&mut deserializer).ok()?;
         deserializer.end().ok()?;
@@ -633,14 +635,25 @@ fn refused<E: serde::de::Error>() -> E {
     E::custom("not an item as this engine writes it")
 }
 
-/// Number text, in canonical form only: its packed text and its size.
-fn canonical_number<E: serde::de::Error>(text: &str) -> Result<(String, usize), E> {
+/// Number text, in canonical form only (so it is packed as it is): its size.
+fn canonical_number<E: serde::de::Error>(text: &str) -> Result<usize, E> {
     let number = Number::parse(text).map_err(|_| refused())?;
-    let canonical = number.to_string();
-    if canonical != text {
-        return Err(refused());
+    let mut unmatched = Unmatched(text);
+    match fmt::Write::write_fmt(&mut unmatched, format_args!("{number}")) {
+        Ok(()) if unmatched.0.is_empty() => Ok(number.size()),
+        _ => Err(refused()),
     }
-    Ok((canonical, number.size()))
+}
+
+/// The part of a text that what is written must still match, piece by piece: comparing
+/// a number's canonical text with the stored one without building it.
+struct Unmatched<'a>(&'a str);
+
+impl fmt::Write for Unmatched<'_> {
+    fn write_str(&mut self, piece: &str) -> fmt::Result {
+        self.0 = self.0.strip_prefix(piece).ok_or(fmt::Error)?;
+        Ok(())
+    }
 }
 
 /// Writes a JSON object of attribute values as a map body (the entry count, then the
@@ -713,8 +726,9 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
                 text.0.len()
             }
             "N" => {
-                let (canonical, size) = canonical_number(&access.next_value::<Text>()?.0)?;
-                write_scalar(out, Tag::N, canonical.as_bytes());
+                let text = access.next_value::<Text>()?.0;
+                let size = canonical_number(&text)?;
+                write_scalar(out, Tag::N, text.as_bytes());
                 size
             }
             "B" => {
@@ -803,8 +817,8 @@ impl<'de> Visitor<'de> for ElementsSeed<'_> {
         while let Some(text) = access.next_element::<Text>()? {
             let (element, element_size) = match self.tag {
                 Tag::Ns => {
-                    let (canonical, number_size) = canonical_number(&text.0)?;
-                    (canonical.into_bytes(), number_size)
+                    let number_size = canonical_number(&text.0)?;
+                    (text.0.as_bytes().to_vec(), number_size)
                 }
                 Tag::Bs => {
                     let bytes = base64_decode(&text.0).map_err(|_| refused())?;
