@@ -220,19 +220,30 @@ fn write_value(out: &mut Vec<u8>, value: &AttributeValue) {
 }
 
 /// Writes a number's canonical text, length-prefixed, formatting it straight into `out`
-/// (no `String` per number): a one-byte length is reserved, and widened in the rare case
-/// the text is 128 bytes or longer.
+/// (no `String` per number).
 fn write_number(out: &mut Vec<u8>, number: &Number) {
-    let at = out.len();
-    out.push(0);
+    let at = begin_varint(out);
     // Writing into a Vec cannot fail.
     let _ = write!(out, "{number}");
     let length = out.len() - at - 1;
-    match (u8::try_from(length), out.get_mut(at)) {
+    end_varint(out, at, length);
+}
+
+/// Reserves one byte for a varint known only once what follows it is written (a length,
+/// a count); returns where it is.
+fn begin_varint(out: &mut Vec<u8>) -> usize {
+    out.push(0);
+    out.len() - 1
+}
+
+/// Writes `value` into the byte [`begin_varint`] reserved at `at`, widening it in the
+/// rare case the value takes more than one byte (128 or more).
+fn end_varint(out: &mut Vec<u8>, at: usize, value: usize) {
+    match (u8::try_from(value), out.get_mut(at)) {
         (Ok(short @ 0..0x80), Some(slot)) => *slot = short,
         _ => {
             let mut prefix = Vec::new();
-            write_varint(&mut prefix, length);
+            write_varint(&mut prefix, value);
             out.splice(at..at + 1, prefix);
         }
     }
@@ -578,7 +589,8 @@ mod json {
         let Ok(bytes) = <[u8; 8]>::try_from(chunk) else { return true };
         let word = u64::from_le_bytes(bytes);
         let below = |word: u64, limit: u8| word.wrapping_sub(ONES * u64::from(limit)) & !word;
-        let found = below(word, 0x20) | below(word ^ (ONES * u64::from(b'"')), 1) | below(word ^ (ONES * u64::from(b'\\')), 1);
+        let found =
+            below(word, 0x20) | below(word ^ (ONES * u64::from(b'"')), 1) | below(word ^ (ONES * u64::from(b'\\')), 1);
         found & TOPS != 0
     }
 
@@ -677,7 +689,7 @@ impl<'de> Visitor<'de> for MapSeed<'_> {
         formatter.write_str("a map of attribute values")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-        let mut body = Vec::new();
+        let at = begin_varint(self.out);
         let (mut count, mut size) = (0, 0);
         let mut previous: Option<Text> = None;
         while let Some(name) = access.next_key::<Text>()? {
@@ -685,13 +697,12 @@ impl<'de> Visitor<'de> for MapSeed<'_> {
             if name.0.is_empty() || name.0.len() > MAX_NAME_BYTES || !in_order {
                 return Err(refused());
             }
-            write_bytes(&mut body, name.0.as_bytes());
-            size += name.0.len() + access.next_value_seed(ValueSeed { out: &mut body, depth: self.depth + 1 })?;
+            write_bytes(self.out, name.0.as_bytes());
+            size += name.0.len() + access.next_value_seed(ValueSeed { out: &mut *self.out, depth: self.depth + 1 })?;
             count += 1;
             previous = Some(name);
         }
-        write_varint(self.out, count);
-        self.out.extend_from_slice(&body);
+        end_varint(self.out, at, count);
         Ok((count, size))
     }
 }
@@ -798,47 +809,48 @@ impl<'de> Visitor<'de> for ElementsSeed<'_> {
         formatter.write_str("a list or set")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<usize, A::Error> {
-        let mut body = Vec::new();
+        let out = self.out;
+        let at = begin_varint(out);
         let (mut count, mut size) = (0, 0);
         if self.tag == Tag::L {
             while let Some(value_size) =
-                access.next_element_seed(ValueSeed { out: &mut body, depth: self.depth + 1 })?
+                access.next_element_seed(ValueSeed { out: &mut *out, depth: self.depth + 1 })?
             {
                 count += 1;
                 size += 1 + value_size;
             }
-            write_varint(self.out, count);
-            self.out.extend_from_slice(&body);
+            end_varint(out, at, count);
             return Ok(3 + size);
         }
-        // The set's elements as bytes, to find duplicates (canonical number texts are
-        // equal exactly when the numbers are).
-        let mut elements = Vec::new();
         while let Some(text) = access.next_element::<Text>()? {
-            let (element, element_size) = match self.tag {
+            size += match self.tag {
                 Tag::Ns => {
                     let number_size = canonical_number(&text.0)?;
-                    (text.0.as_bytes().to_vec(), number_size)
+                    write_bytes(out, text.0.as_bytes());
+                    number_size
                 }
                 Tag::Bs => {
                     let bytes = base64_decode(&text.0).map_err(|_| refused())?;
-                    let length = bytes.len();
-                    (bytes, length)
+                    write_bytes(out, &bytes);
+                    bytes.len()
                 }
-                _ => (text.0.as_bytes().to_vec(), text.0.len()),
+                _ => {
+                    write_bytes(out, text.0.as_bytes());
+                    text.0.len()
+                }
             };
-            size += element_size;
-            write_bytes(&mut body, &element);
-            elements.push(element);
+            count += 1;
         }
-        let count = elements.len();
+        // Duplicates, found among the elements as written (canonical number texts are
+        // equal exactly when the numbers are).
+        let mut reader = Reader { bytes: out.get(at + 1..).unwrap_or_default() };
+        let mut elements: Vec<&[u8]> = (0..count).map_while(|_| reader.prefixed()).collect();
         elements.sort_unstable();
         elements.dedup();
         if count == 0 || elements.len() != count {
             return Err(refused());
         }
-        write_varint(self.out, count);
-        self.out.extend_from_slice(&body);
+        end_varint(out, at, count);
         Ok(size)
     }
 }
@@ -1026,6 +1038,21 @@ mod tests {
         let parsed: serde_json::Value = serde_json::from_str(&deepest).unwrap();
         let item = item_from_json(parsed.as_object().unwrap()).unwrap();
         assert_eq!(PackedItem::from_json_text(&deepest), Some(PackedItem::pack(&item)));
+    }
+
+    #[test]
+    fn counts_of_128_and_more_pack_from_text() {
+        // Each count's varint is reserved as one byte and widened once it is known.
+        let many = |count: usize| (0..count).map(|n| format!("e{n:03}")).collect::<Vec<_>>();
+        let mut item: Item = many(200).into_iter().map(|name| (name, AttributeValue::Null)).collect();
+        item.insert("list".into(), AttributeValue::L(many(150).into_iter().map(AttributeValue::S).collect()));
+        item.insert("set".into(), AttributeValue::Ss(many(130)));
+        item.insert(
+            "numbers".into(),
+            AttributeValue::Ns((0..129).map(|n| Number::parse(&n.to_string()).unwrap()).collect()),
+        );
+        let text = serde_json::to_string(&item).unwrap();
+        assert_eq!(PackedItem::from_json_text(&text), Some(PackedItem::pack(&item)));
     }
 
     #[test]
