@@ -24,10 +24,11 @@
 //! The encoding of an item is canonical (equal items, equal bytes), so byte equality is
 //! item equality.
 
-use crate::model::{base64_decode, base64_encode, item_size, AttributeValue, CompactCollect, Item, Number};
-use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use crate::model::{
+    base64_decode, base64_encode, item_size, AttributeValue, CompactCollect, Item, Number, MAX_NAME_BYTES,
+};
 use serde::ser::{Error as _, SerializeMap, SerializeSeq};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
 use std::io::Write as _;
@@ -104,18 +105,18 @@ impl PackedItem {
     }
 
     /// Packs an item's DynamoDB JSON text straight into bytes, building no `Item`: how
-    /// stored items load. It takes only text as this engine writes an item (names in
-    /// order, one type member per value, numbers in canonical form) that DynamoDB's rules
-    /// accept (names of 1 to 65535 bytes, non-empty sets without duplicates, at most 32
-    /// levels); anything else is `None`, and the caller parses and validates the text the
-    /// usual way, errors included.
+    /// stored items load. It takes only text as this engine writes an item (compact, names
+    /// in order, one type member per value, numbers in canonical form, only the escapes
+    /// serde_json writes) that DynamoDB's rules accept (names of 1 to 65535 bytes,
+    /// non-empty sets without duplicates, at most 32 levels); anything else is `None`, and
+    /// the caller parses and validates the text the usual way, errors included.
     pub fn from_json_text(text: &str) -> Option<PackedItem> {
         // The packed bytes take less room than the text: one allocation.
         let mut out = Vec::with_capacity(text.len());
         out.extend_from_slice(&[0; 4]);
-        let mut deserializer = serde_json::Deserializer::from_str(text);
-        let (_, size) = MapSeed { out: &mut out, depth: 0 }.deserialize(&mut deserializer).ok()?;
-        deserializer.end().ok()?;
+        let mut reader = ItemText { rest: text.as_bytes() };
+        let (_, size) = reader.map(&mut out, 0)?;
+        reader.rest.is_empty().then_some(())?;
         out.get_mut(..4)?.copy_from_slice(&u32::try_from(size).ok()?.to_le_bytes());
         Some(PackedItem { bytes: out.into_boxed_slice() })
     }
@@ -617,44 +618,13 @@ mod json {
 /// DynamoDB allows 32 levels of nesting: a list or map at level 32 is refused.
 const NESTING_LIMIT: usize = 32;
 
-/// Longest attribute name, in UTF-8 bytes.
-const MAX_NAME_BYTES: usize = 65535;
-
-/// A JSON string, borrowed from the text unless it had escapes.
-struct Text<'de>(Cow<'de, str>);
-
-impl<'de> Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TextVisitor;
-        impl<'de> Visitor<'de> for TextVisitor {
-            type Value = Text<'de>;
-            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-                formatter.write_str("a string")
-            }
-            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Borrowed(text)))
-            }
-            fn visit_str<E>(self, text: &str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(text.to_owned())))
-            }
-        }
-        deserializer.deserialize_str(TextVisitor)
-    }
-}
-
-/// Not what [`PackedItem::from_json_text`] takes.
-fn refused<E: serde::de::Error>() -> E {
-    E::custom("not an item as this engine writes it")
-}
-
 /// Number text, in canonical form only (so it is packed as it is): its size.
-fn canonical_number<E: serde::de::Error>(text: &str) -> Result<usize, E> {
-    let number = Number::parse(text).map_err(|_| refused())?;
+fn canonical_number(text: &[u8]) -> Option<usize> {
+    let text = std::str::from_utf8(text).ok()?;
+    let number = Number::parse(text).ok()?;
     let mut unmatched = Unmatched(text);
-    match fmt::Write::write_fmt(&mut unmatched, format_args!("{number}")) {
-        Ok(()) if unmatched.0.is_empty() => Ok(number.size()),
-        _ => Err(refused()),
-    }
+    fmt::Write::write_fmt(&mut unmatched, format_args!("{number}")).ok()?;
+    unmatched.0.is_empty().then(|| number.size())
 }
 
 /// The part of a text that what is written must still match, piece by piece: comparing
@@ -668,178 +638,209 @@ impl fmt::Write for Unmatched<'_> {
     }
 }
 
-/// Writes a JSON object of attribute values as a map body (the entry count, then the
-/// entries); yields the entry count and the sum of the names' and values' sizes.
-struct MapSeed<'a> {
-    out: &'a mut Vec<u8>,
-    /// The level of the map's values minus one (0 for an item).
-    depth: usize,
+/// Reads an item's JSON text as this engine writes it ([`PackedItem::from_json_text`]),
+/// packing it as it goes; every method answers None for anything else. A hand-written
+/// reader rather than serde seeds: a cold open reads every stored item through it, and
+/// serde's generic machinery (and a buffer per map to learn its count first) made that
+/// three times slower.
+struct ItemText<'a> {
+    rest: &'a [u8],
 }
 
-impl<'de> DeserializeSeed<'de> for MapSeed<'_> {
-    type Value = (usize, usize);
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(self)
+impl<'a> ItemText<'a> {
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        let (&first, rest) = self.rest.split_first()?;
+        (first == byte).then(|| self.rest = rest)
     }
-}
 
-impl<'de> Visitor<'de> for MapSeed<'_> {
-    type Value = (usize, usize);
-    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-        formatter.write_str("a map of attribute values")
+    fn eat_word(&mut self, word: &[u8]) -> Option<()> {
+        self.rest = self.rest.strip_prefix(word)?;
+        Some(())
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-        let at = begin_varint(self.out);
-        let (mut count, mut size) = (0, 0);
-        let mut previous: Option<Text> = None;
-        while let Some(name) = access.next_key::<Text>()? {
-            let in_order = previous.as_ref().is_none_or(|previous| previous.0 < name.0);
-            if name.0.is_empty() || name.0.len() > MAX_NAME_BYTES || !in_order {
-                return Err(refused());
+
+    /// After an element: true for `,` (another follows), false for `close`.
+    fn another(&mut self, close: u8) -> Option<bool> {
+        match self.eat(b',') {
+            Some(()) => Some(true),
+            None => self.eat(close).map(|()| false),
+        }
+    }
+
+    /// A JSON string's UTF-8 bytes, borrowed unless it holds escapes.
+    fn string(&mut self) -> Option<Cow<'a, [u8]>> {
+        self.eat(b'"')?;
+        let end = self.rest.iter().position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)?;
+        let (plain, rest) = self.rest.split_at_checked(end)?;
+        self.rest = rest;
+        if self.eat(b'"').is_some() {
+            return Some(Cow::Borrowed(plain));
+        }
+        let mut owned = plain.to_vec();
+        loop {
+            let (&byte, rest) = self.rest.split_first()?;
+            self.rest = rest;
+            match byte {
+                b'"' => return Some(Cow::Owned(owned)),
+                b'\\' => owned.push(self.escaped()?),
+                0..0x20 => return None,
+                _ => owned.push(byte),
             }
-            write_bytes(self.out, name.0.as_bytes());
-            size += name.0.len() + access.next_value_seed(ValueSeed { out: &mut *self.out, depth: self.depth + 1 })?;
+        }
+    }
+
+    /// The character an escape stands for, after its backslash: the short escapes and
+    /// `\u` of an ASCII character (serde_json writes `\u00xx` for control characters).
+    fn escaped(&mut self) -> Option<u8> {
+        let (&byte, rest) = self.rest.split_first()?;
+        self.rest = rest;
+        Some(match byte {
+            b'"' | b'\\' | b'/' => byte,
+            b'b' => 0x08,
+            b't' => b'\t',
+            b'n' => b'\n',
+            b'f' => 0x0c,
+            b'r' => b'\r',
+            b'u' => {
+                let (hex, rest) = self.rest.split_at_checked(4)?;
+                self.rest = rest;
+                let mut digits = hex.iter().map(|&digit| char::from(digit).to_digit(16));
+                let code = digits.try_fold(0, |code, digit| Some(code * 16 + digit?))?;
+                u8::try_from(code).ok().filter(u8::is_ascii)?
+            }
+            _ => return None,
+        })
+    }
+
+    /// A JSON object of attribute values, as a map body (the entry count, then the
+    /// entries in name order); the entry count and the sum of the names' and values'
+    /// sizes. `depth` is the level of the map's values minus one (0 for an item).
+    fn map(&mut self, out: &mut Vec<u8>, depth: usize) -> Option<(usize, usize)> {
+        let at = begin_varint(out);
+        let (mut count, mut size) = (0, 0);
+        self.eat(b'{')?;
+        let mut previous: Option<Cow<[u8]>> = None;
+        let mut more = self.eat(b'}').is_none();
+        while more {
+            let name = self.string()?;
+            let in_order = previous.as_ref().is_none_or(|previous| *previous < name);
+            if name.is_empty() || name.len() > MAX_NAME_BYTES || !in_order {
+                return None;
+            }
+            write_bytes(out, &name);
+            self.eat(b':')?;
+            size += name.len() + self.value(out, depth + 1)?;
             count += 1;
             previous = Some(name);
+            more = self.another(b'}')?;
         }
-        end_varint(self.out, at, count);
-        Ok((count, size))
+        end_varint(out, at, count);
+        Some((count, size))
     }
-}
 
-/// Writes one attribute value object (`{"S": "text"}`); yields its size.
-struct ValueSeed<'a> {
-    out: &'a mut Vec<u8>,
-    /// The value's level (1 for an item's attributes).
-    depth: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
-    type Value = usize;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ValueSeed<'_> {
-    type Value = usize;
-    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-        formatter.write_str("an attribute value")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<usize, A::Error> {
-        let Some(member) = access.next_key::<Text>()? else { return Err(refused()) };
-        let out = self.out;
-        let nested = self.depth < NESTING_LIMIT;
-        let size = match member.0.as_ref() {
-            "S" => {
-                let text: Text = access.next_value()?;
-                write_scalar(out, Tag::S, text.0.as_bytes());
-                text.0.len()
+    /// One attribute value object (`{"S":"text"}`) at level `depth`; its size.
+    fn value(&mut self, out: &mut Vec<u8>, depth: usize) -> Option<usize> {
+        self.eat(b'{')?;
+        let member = self.string()?;
+        self.eat(b':')?;
+        let nested = depth < NESTING_LIMIT;
+        let size = match member.as_ref() {
+            b"S" => {
+                let text = self.string()?;
+                write_scalar(out, Tag::S, &text);
+                text.len()
             }
-            "N" => {
-                let text = access.next_value::<Text>()?.0;
+            b"N" => {
+                let text = self.string()?;
                 let size = canonical_number(&text)?;
-                write_scalar(out, Tag::N, text.as_bytes());
+                write_scalar(out, Tag::N, &text);
                 size
             }
-            "B" => {
-                let bytes = base64_decode(&access.next_value::<Text>()?.0).map_err(|_| refused())?;
+            b"B" => {
+                let bytes = self.binary()?;
                 write_scalar(out, Tag::B, &bytes);
                 bytes.len()
             }
-            "BOOL" => {
-                out.push(if access.next_value()? { Tag::True } else { Tag::False } as u8);
+            b"BOOL" => {
+                let tag = match self.eat_word(b"true") {
+                    Some(()) => Tag::True,
+                    None => self.eat_word(b"false").map(|()| Tag::False)?,
+                };
+                out.push(tag as u8);
                 1
             }
-            "NULL" if access.next_value()? => {
+            b"NULL" => {
+                self.eat_word(b"true")?;
                 out.push(Tag::Null as u8);
                 1
             }
-            "M" if nested => {
+            b"M" if nested => {
                 let at = begin_container(out, Tag::M);
-                let (count, size) = access.next_value_seed(MapSeed { out: &mut *out, depth: self.depth })?;
+                let (count, size) = self.map(out, depth)?;
                 end_container(out, at);
                 3 + count + size
             }
-            "L" if nested => {
+            b"L" if nested => {
                 let at = begin_container(out, Tag::L);
-                let size = access.next_value_seed(ElementsSeed { out: &mut *out, tag: Tag::L, depth: self.depth })?;
+                let size = self.list(out, depth)?;
                 end_container(out, at);
                 size
             }
-            "SS" | "NS" | "BS" => {
-                let tag = match member.0.as_ref() {
-                    "SS" => Tag::Ss,
-                    "NS" => Tag::Ns,
-                    _ => Tag::Bs,
-                };
-                let at = begin_container(out, tag);
-                let size = access.next_value_seed(ElementsSeed { out: &mut *out, tag, depth: self.depth })?;
-                end_container(out, at);
-                size
-            }
-            _ => return Err(refused()),
+            b"SS" => self.set(out, Tag::Ss)?,
+            b"NS" => self.set(out, Tag::Ns)?,
+            b"BS" => self.set(out, Tag::Bs)?,
+            _ => return None,
         };
-        match access.next_key::<IgnoredAny>()? {
-            Some(_) => Err(refused()),
-            None => Ok(size),
-        }
+        self.eat(b'}')?;
+        Some(size)
     }
-}
 
-/// Writes a list's or set's elements as its body (the count, then the elements); yields
-/// the value's size. Sets must be non-empty and without duplicates.
-struct ElementsSeed<'a> {
-    out: &'a mut Vec<u8>,
-    tag: Tag,
-    /// The level of the list or set.
-    depth: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for ElementsSeed<'_> {
-    type Value = usize;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
-        deserializer.deserialize_seq(self)
+    /// Base64 text, decoded.
+    fn binary(&mut self) -> Option<Vec<u8>> {
+        base64_decode(std::str::from_utf8(&self.string()?).ok()?).ok()
     }
-}
 
-impl<'de> Visitor<'de> for ElementsSeed<'_> {
-    type Value = usize;
-    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-        formatter.write_str("a list or set")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<usize, A::Error> {
-        let out = self.out;
+    /// A list's elements as its body (the count, then the values) at level `depth`; the
+    /// list's size.
+    fn list(&mut self, out: &mut Vec<u8>, depth: usize) -> Option<usize> {
         let at = begin_varint(out);
         let (mut count, mut size) = (0, 0);
-        if self.tag == Tag::L {
-            while let Some(value_size) =
-                access.next_element_seed(ValueSeed { out: &mut *out, depth: self.depth + 1 })?
-            {
-                count += 1;
-                size += 1 + value_size;
-            }
-            end_varint(out, at, count);
-            return Ok(3 + size);
+        self.eat(b'[')?;
+        let mut more = self.eat(b']').is_none();
+        while more {
+            size += 1 + self.value(out, depth + 1)?;
+            count += 1;
+            more = self.another(b']')?;
         }
-        while let Some(text) = access.next_element::<Text>()? {
-            size += match self.tag {
-                Tag::Ns => {
-                    let number_size = canonical_number(&text.0)?;
-                    write_bytes(out, text.0.as_bytes());
-                    number_size
-                }
+        end_varint(out, at, count);
+        Some(3 + size)
+    }
+
+    /// A set (SS, NS or BS, as `tag` says), non-empty and without duplicates, as its
+    /// tag and container; the set's size.
+    fn set(&mut self, out: &mut Vec<u8>, tag: Tag) -> Option<usize> {
+        let container = begin_container(out, tag);
+        let at = begin_varint(out);
+        let (mut count, mut size) = (0, 0);
+        self.eat(b'[')?;
+        let mut more = self.eat(b']').is_none();
+        while more {
+            size += match tag {
                 Tag::Bs => {
-                    let bytes = base64_decode(&text.0).map_err(|_| refused())?;
+                    let bytes = self.binary()?;
                     write_bytes(out, &bytes);
                     bytes.len()
                 }
                 _ => {
-                    write_bytes(out, text.0.as_bytes());
-                    text.0.len()
+                    let text = self.string()?;
+                    write_bytes(out, &text);
+                    match tag {
+                        Tag::Ns => canonical_number(&text)?,
+                        _ => text.len(),
+                    }
                 }
             };
             count += 1;
+            more = self.another(b']')?;
         }
         // Duplicates, found among the elements as written (canonical number texts are
         // equal exactly when the numbers are).
@@ -848,10 +849,11 @@ impl<'de> Visitor<'de> for ElementsSeed<'_> {
         elements.sort_unstable();
         elements.dedup();
         if count == 0 || elements.len() != count {
-            return Err(refused());
+            return None;
         }
         end_varint(out, at, count);
-        Ok(size)
+        end_container(out, container);
+        Some(size)
     }
 }
 
@@ -1029,6 +1031,9 @@ mod tests {
             r#"{"a":{"BS":["AQ==","AQ=="]}}"#.into(),
             r#"{"a":{"X":"x"}}"#.into(),
             r#"{"a":{"S":"x"}} trailing"#.into(),
+            r#"{"a": {"S":"x"}}"#.into(),
+            r#"{"a":{"S":"\u00e9"}}"#.into(),
+            r#"{"a":{"S":"\x"}}"#.into(),
             format!(r#"{{"a":{}}}"#, nested(32)),
         ];
         for text in refused {
