@@ -567,7 +567,7 @@ mod json {
 
     /// The bytes before the first one that needs an escape, that byte, and the bytes
     /// after it; None when no byte does.
-    fn split_at_escape(text: &[u8]) -> Option<(&[u8], u8, &[u8])> {
+    pub(super) fn split_at_escape(text: &[u8]) -> Option<(&[u8], u8, &[u8])> {
         let clean_words = text.chunks_exact(8).take_while(|word| !any_needs_escape(word)).count();
         let start = clean_words * 8;
         let at = start + text.get(start..)?.iter().position(|&byte| needs_escape(byte))?;
@@ -669,13 +669,17 @@ impl<'a> ItemText<'a> {
     /// A JSON string's UTF-8 bytes, borrowed unless it holds escapes.
     fn string(&mut self) -> Option<Cow<'a, [u8]>> {
         self.eat(b'"')?;
-        let end = self.rest.iter().position(|&byte| byte == b'"' || byte == b'\\' || byte < 0x20)?;
-        let (plain, rest) = self.rest.split_at_checked(end)?;
+        // The bytes a string must escape are the quote that ends it, the backslash that
+        // starts an escape and the control characters it may not hold.
+        let (plain, special, rest) = json::split_at_escape(self.rest)?;
         self.rest = rest;
-        if self.eat(b'"').is_some() {
-            return Some(Cow::Borrowed(plain));
+        match special {
+            b'"' => return Some(Cow::Borrowed(plain)),
+            b'\\' => {}
+            _ => return None,
         }
         let mut owned = plain.to_vec();
+        owned.push(self.escaped()?);
         loop {
             let (&byte, rest) = self.rest.split_first()?;
             self.rest = rest;
