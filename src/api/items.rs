@@ -17,7 +17,7 @@
 
 use crate::api::capacity::{self, Consumed, ConsumedCapacity, Detail, ItemCollectionMetrics};
 use crate::api::validate::{check_expression_mix, required, Violations, CONDITIONAL_OPERATORS};
-use crate::api::{dax, render, ReadItem};
+use crate::api::{dax, parse, plain_get, render, render_with_item};
 use crate::engine::{check_put_item_size, Access, Engine, Precondition, ReturnValues, Updated};
 use crate::error::Result;
 use crate::expr::legacy::{self, AttributeUpdate, ExpectedAttribute, ATTRIBUTE_ACTIONS};
@@ -339,9 +339,10 @@ struct WriteResponse {
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct GetItemResponse<'a> {
+struct GetItemResponse {
+    /// A projected item; an item as the table keeps it is rendered by [`render_with_item`].
     #[serde(skip_serializing_if = "Option::is_none")]
-    item: Option<ReadItem<'a>>,
+    item: Option<Item>,
     #[serde(skip_serializing_if = "Option::is_none")]
     consumed_capacity: Option<ConsumedCapacity>,
 }
@@ -493,15 +494,56 @@ pub fn get_item(engine: &mut Engine, request: GetItemRequest, dax: Option<&str>)
     refuse_duplicate_names(request.attributes_to_get.as_deref())?;
     let projection =
         parse_projection(request.projection_expression.as_deref(), request.expression_attribute_names.as_ref())?;
-    let detail = Detail::from_wire(consumed.as_deref());
-    let consistent = request.consistent_read.unwrap_or(false);
-    let names = request.attributes_to_get.as_deref();
+    let read = ItemRead {
+        table_name,
+        key,
+        projection,
+        names: request.attributes_to_get,
+        detail: Detail::from_wire(consumed.as_deref()),
+        consistent: request.consistent_read.unwrap_or(false),
+    };
+    read_item(engine, read, dax)
+}
+
+/// GetItem from its body: a plain request ([`plain_get::read`]: a table name and a key
+/// of strings and numbers, nothing else) is read without serde, the rest as
+/// [`get_item`] reads them. Both answer the same.
+pub fn get_item_text(engine: &mut Engine, body: &str) -> Result<String> {
+    let Some((table_name, key)) = plain_get::read(body).filter(|(name, _)| is_table_name(name)) else {
+        return get_item(engine, parse(body)?, None);
+    };
+    let read = ItemRead { table_name, key, projection: None, names: None, detail: Detail::None, consistent: false };
+    read_item(engine, read, None)
+}
+
+/// Whether `name` passes the table name rules (which fail a request that breaks them).
+fn is_table_name(name: &str) -> bool {
+    let mut violations = Violations::default();
+    violations.table_name(&Some(name.to_string()), "tableName");
+    violations.finish().is_ok()
+}
+
+/// A GetItem request once validated.
+struct ItemRead {
+    table_name: String,
+    key: Item,
+    projection: Option<Projection>,
+    /// AttributesToGet.
+    names: Option<Vec<String>>,
+    detail: Detail,
+    consistent: bool,
+}
+
+/// Runs a validated GetItem.
+fn read_item(engine: &mut Engine, read: ItemRead, dax: Option<&str>) -> Result<String> {
+    let ItemRead { table_name, key, projection, names, detail, consistent } = read;
+    let names = names.as_deref();
     let cache = match dax {
         Some(cluster) => Some(dax::ItemCache::open(engine, cluster, &table_name, &key, consistent)?),
         None => None,
     };
     if let Some(cached) = cache.as_ref().and_then(dax::ItemCache::cached) {
-        let item = cached.map(|item| ReadItem::Built(project(item, projection.as_ref(), names).into_owned()));
+        let item = cached.map(|item| project(item, projection.as_ref(), names).into_owned());
         return render(&GetItemResponse { item, consumed_capacity: capacity::report(detail, &table_name, 0.0) });
     }
     let partition = capacity::partition_value(engine, &table_name, &key);
@@ -510,11 +552,14 @@ pub fn get_item(engine: &mut Engine, request: GetItemRequest, dax: Option<&str>)
     let item = engine.get_item(&table_name, &key)?;
     let units = capacity::read_units(item.map_or(0, PackedItem::size), consistent);
     let fetched = cache.as_ref().map(|_| item.map(PackedItem::unpack));
-    let item = item.map(|item| match (&projection, names) {
-        (None, None) => ReadItem::Packed(item),
-        (projection, names) => ReadItem::Built(project(&item.unpack(), projection.as_ref(), names).into_owned()),
-    });
-    let response = render(&GetItemResponse { item, consumed_capacity: capacity::report(detail, &table_name, units) })?;
+    let consumed_capacity = capacity::report(detail, &table_name, units);
+    let response = match (item, &projection, names) {
+        (Some(item), None, None) => render_with_item("Item", item, &GetItemResponse { item: None, consumed_capacity })?,
+        (item, projection, names) => {
+            let item = item.map(|item| project(&item.unpack(), projection.as_ref(), names).into_owned());
+            render(&GetItemResponse { item, consumed_capacity })?
+        }
+    };
     engine.consume(&table_name, None, partition.as_ref(), Access::Read, Consumed::table(units).usage());
     if let (Some(cache), Some(fetched)) = (cache, fetched) {
         cache.fill(engine, fetched);

@@ -161,22 +161,73 @@ impl PartialOrd for Number {
 
 impl fmt::Display for Number {
     /// The canonical text DynamoDB returns: plain decimal notation (never an exponent),
-    /// no leading zeros, no trailing fractional zeros, and `0` for zero.
+    /// no leading zeros, no trailing fractional zeros, and `0` for zero. Written in
+    /// pieces, allocating nothing: every stored item's numbers are written on a cold open.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.negative {
             f.write_str("-")?;
         }
-        let digits = self.digits.to_string();
+        let mut buffer = [0; U128_DIGITS];
+        let digits = decimal_digits(self.digits, &mut buffer);
         let exponent = i64::from(self.exponent);
         if exponent >= 0 {
-            return write!(f, "{digits}{}", "0".repeat(exponent as usize));
+            f.write_str(digits)?;
+            return write_zeros(f, exponent.unsigned_abs() as usize);
         }
         let fraction = exponent.unsigned_abs() as usize;
-        match digits.len().checked_sub(fraction) {
-            Some(whole) if whole > 0 => write!(f, "{}.{}", &digits[..whole], &digits[whole..]),
-            _ => write!(f, "0.{}{digits}", "0".repeat(fraction - digits.len())),
+        match digits.len().checked_sub(fraction).and_then(|whole| digits.split_at_checked(whole)) {
+            Some((whole, fractional)) if !whole.is_empty() => {
+                f.write_str(whole)?;
+                f.write_str(".")?;
+                f.write_str(fractional)
+            }
+            _ => {
+                f.write_str("0.")?;
+                write_zeros(f, fraction - digits.len())?;
+                f.write_str(digits)
+            }
         }
     }
+}
+
+/// Decimal digits in the longest u128.
+const U128_DIGITS: usize = 39;
+
+/// `value` in decimal, written into the end of `buffer`. Digits are taken off with u64
+/// arithmetic once the rest fits (u128 division is a library call in wasm).
+fn decimal_digits(value: u128, buffer: &mut [u8; U128_DIGITS]) -> &str {
+    let mut at = buffer.len();
+    let mut rest = value;
+    // At most 39 digits, so `at` never goes below zero.
+    let mut small = loop {
+        match u64::try_from(rest) {
+            Ok(small) => break small,
+            Err(_) => {
+                at -= 1;
+                buffer[at] = b'0' + (rest % 10) as u8;
+                rest /= 10;
+            }
+        }
+    };
+    loop {
+        at -= 1;
+        buffer[at] = b'0' + (small % 10) as u8;
+        small /= 10;
+        if small == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buffer[at..]).unwrap_or_default()
+}
+
+fn write_zeros(f: &mut fmt::Formatter<'_>, mut count: usize) -> fmt::Result {
+    const ZEROS: &str = "0000000000000000";
+    while count > 0 {
+        let piece = count.min(ZEROS.len());
+        f.write_str(ZEROS.get(..piece).unwrap_or_default())?;
+        count -= piece;
+    }
+    Ok(())
 }
 
 /// Number text taken apart: sign, significant digits and the exponent of the last one.

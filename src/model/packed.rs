@@ -24,10 +24,11 @@
 //! The encoding of an item is canonical (equal items, equal bytes), so byte equality is
 //! item equality.
 
-use crate::model::{base64_decode, base64_encode, item_size, AttributeValue, CompactCollect, Item, Number};
-use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use crate::model::{
+    base64_decode, base64_encode, item_size, AttributeValue, CompactCollect, Item, Number, MAX_NAME_BYTES,
+};
 use serde::ser::{Error as _, SerializeMap, SerializeSeq};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
 use std::io::Write as _;
@@ -104,18 +105,28 @@ impl PackedItem {
     }
 
     /// Packs an item's DynamoDB JSON text straight into bytes, building no `Item`: how
-    /// stored items load. It takes only text as this engine writes an item (names in
-    /// order, one type member per value, numbers in canonical form) that DynamoDB's rules
-    /// accept (names of 1 to 65535 bytes, non-empty sets without duplicates, at most 32
-    /// levels); anything else is `None`, and the caller parses and validates the text the
-    /// usual way, errors included.
+    /// stored items load. It takes only text as this engine writes an item (compact, names
+    /// in order, one type member per value, numbers in canonical form, only the escapes
+    /// serde_json writes) that DynamoDB's rules accept (names of 1 to 65535 bytes,
+    /// non-empty sets without duplicates, at most 32 levels); anything else is `None`, and
+    /// the caller parses and validates the text the usual way, errors included.
     pub fn from_json_text(text: &str) -> Option<PackedItem> {
-        let mut out = vec![0; 4];
-        let mut deserializer = serde_json::Deserializer::from_str(text);
-        let (_, size) = MapSeed { out: &mut out, depth: 0 }.deserialize(&mut deserializer).ok()?;
-        deserializer.end().ok()?;
+        // The packed bytes take less room than the text: one allocation.
+        let mut out = Vec::with_capacity(text.len());
+        out.extend_from_slice(&[0; 4]);
+        let mut reader = ItemText { rest: text.as_bytes() };
+        let (_, size) = reader.map(&mut out, 0)?;
+        reader.rest.is_empty().then_some(())?;
         out.get_mut(..4)?.copy_from_slice(&u32::try_from(size).ok()?.to_le_bytes());
         Some(PackedItem { bytes: out.into_boxed_slice() })
+    }
+
+    /// Appends the item's DynamoDB JSON to `out`: the very text `Serialize` renders with
+    /// serde_json, written straight from the bytes. None when the bytes do not decode,
+    /// which only bytes that `pack` did not write can do; texts are copied unchecked, so
+    /// the caller checks that what it wrote is UTF-8.
+    pub fn write_json(&self, out: &mut Vec<u8>) -> Option<()> {
+        json::write_map(out, self.body())
     }
 
     /// The item, rebuilt.
@@ -210,19 +221,30 @@ fn write_value(out: &mut Vec<u8>, value: &AttributeValue) {
 }
 
 /// Writes a number's canonical text, length-prefixed, formatting it straight into `out`
-/// (no `String` per number): a one-byte length is reserved, and widened in the rare case
-/// the text is 128 bytes or longer.
+/// (no `String` per number).
 fn write_number(out: &mut Vec<u8>, number: &Number) {
-    let at = out.len();
-    out.push(0);
+    let at = begin_varint(out);
     // Writing into a Vec cannot fail.
     let _ = write!(out, "{number}");
     let length = out.len() - at - 1;
-    match (u8::try_from(length), out.get_mut(at)) {
+    end_varint(out, at, length);
+}
+
+/// Reserves one byte for a varint known only once what follows it is written (a length,
+/// a count); returns where it is.
+fn begin_varint(out: &mut Vec<u8>) -> usize {
+    out.push(0);
+    out.len() - 1
+}
+
+/// Writes `value` into the byte [`begin_varint`] reserved at `at`, widening it in the
+/// rare case the value takes more than one byte (128 or more).
+fn end_varint(out: &mut Vec<u8>, at: usize, value: usize) {
+    match (u8::try_from(value), out.get_mut(at)) {
         (Ok(short @ 0..0x80), Some(slot)) => *slot = short,
         _ => {
             let mut prefix = Vec::new();
-            write_varint(&mut prefix, length);
+            write_varint(&mut prefix, value);
             out.splice(at..at + 1, prefix);
         }
     }
@@ -465,232 +487,377 @@ impl Serialize for SeqView<'_> {
     }
 }
 
+/// The compact JSON the `Serialize` implementations above make through serde_json,
+/// written straight from the bytes: what a GetItem response holds. serde_json escapes
+/// one byte at a time through calls that a size-optimized build does not inline, which
+/// made rendering most of a GetItem's time; here a run of bytes that need no escape is
+/// found eight at a time and copied whole. Each function mirrors its `Serialize`
+/// counterpart (same order, same escapes, same refusal of bytes that do not decode).
+/// Texts are copied as bytes, unchecked: the caller checks that the whole output is
+/// UTF-8, once.
+mod json {
+    use super::{base64_encode, Entries, Reader, Tag, ValueView};
+
+    /// A map body as a JSON object; None when the bytes do not decode.
+    pub(super) fn write_map(out: &mut Vec<u8>, body: &[u8]) -> Option<()> {
+        let mut entries = Entries::new(body);
+        out.push(b'{');
+        for (index, (name, value)) in entries.by_ref().enumerate() {
+            if index > 0 {
+                out.push(b',');
+            }
+            write_string(out, name.as_bytes());
+            out.push(b':');
+            write_value(out, value)?;
+        }
+        out.push(b'}');
+        entries.reader.bytes.is_empty().then_some(())
+    }
+
+    /// A value as its one-member object, as [`ValueView`]'s `Serialize`.
+    fn write_value(out: &mut Vec<u8>, value: ValueView) -> Option<()> {
+        out.extend_from_slice(b"{\"");
+        out.extend_from_slice(value.tag.wire_name().as_bytes());
+        out.extend_from_slice(b"\":");
+        let payload = value.payload;
+        match value.tag {
+            Tag::S | Tag::N => write_string(out, payload),
+            Tag::B => write_string(out, base64_encode(payload).as_bytes()),
+            Tag::True | Tag::Null => out.extend_from_slice(b"true"),
+            Tag::False => out.extend_from_slice(b"false"),
+            Tag::M => write_map(out, payload)?,
+            Tag::L | Tag::Ss | Tag::Ns | Tag::Bs => write_seq(out, value.tag, payload)?,
+        }
+        out.push(b'}');
+        Some(())
+    }
+
+    /// A list or set body as a JSON array, as `SeqView`'s `Serialize`.
+    fn write_seq(out: &mut Vec<u8>, tag: Tag, body: &[u8]) -> Option<()> {
+        let mut reader = Reader { bytes: body };
+        let count = reader.varint()?;
+        out.push(b'[');
+        for index in 0..count {
+            if index > 0 {
+                out.push(b',');
+            }
+            match tag {
+                Tag::L => write_value(out, reader.value()?)?,
+                Tag::Bs => write_string(out, base64_encode(reader.prefixed()?).as_bytes()),
+                _ => write_string(out, reader.prefixed()?),
+            }
+        }
+        out.push(b']');
+        Some(())
+    }
+
+    /// A JSON string of text, escaped as serde_json escapes it: `"` and `\`, the
+    /// short escapes of backspace, tab, newline, form feed and carriage return, `\u00xx`
+    /// (lower-case hex) for the other control characters, everything else as it is.
+    fn write_string(out: &mut Vec<u8>, mut text: &[u8]) {
+        out.push(b'"');
+        while let Some((run, escaped, rest)) = split_at_escape(text) {
+            out.extend_from_slice(run);
+            write_escape(out, escaped);
+            text = rest;
+        }
+        out.extend_from_slice(text);
+        out.push(b'"');
+    }
+
+    /// The bytes before the first one that needs an escape, that byte, and the bytes
+    /// after it; None when no byte does.
+    pub(super) fn split_at_escape(text: &[u8]) -> Option<(&[u8], u8, &[u8])> {
+        let clean_words = text.chunks_exact(8).take_while(|word| !any_needs_escape(word)).count();
+        let start = clean_words * 8;
+        let at = start + text.get(start..)?.iter().position(|&byte| needs_escape(byte))?;
+        let (run, rest) = text.split_at_checked(at)?;
+        let (&escaped, rest) = rest.split_first()?;
+        Some((run, escaped, rest))
+    }
+
+    fn needs_escape(byte: u8) -> bool {
+        byte < 0x20 || byte == b'"' || byte == b'\\'
+    }
+
+    /// Whether any of eight bytes needs an escape, tested on them at once: a byte below
+    /// `limit` in `word` sets its top bit in `(word - limit) & !word` (the classic
+    /// "has a byte less than" test, exact as to whether any byte does), and a byte equal
+    /// to `"` or `\\` is one below 1 once XORed with it.
+    fn any_needs_escape(chunk: &[u8]) -> bool {
+        const ONES: u64 = u64::from_le_bytes([1; 8]);
+        const TOPS: u64 = ONES * 0x80;
+        let Ok(bytes) = <[u8; 8]>::try_from(chunk) else { return true };
+        let word = u64::from_le_bytes(bytes);
+        let below = |word: u64, limit: u8| word.wrapping_sub(ONES * u64::from(limit)) & !word;
+        let found =
+            below(word, 0x20) | below(word ^ (ONES * u64::from(b'"')), 1) | below(word ^ (ONES * u64::from(b'\\')), 1);
+        found & TOPS != 0
+    }
+
+    fn write_escape(out: &mut Vec<u8>, byte: u8) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let short = match byte {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            0x08 => b'b',
+            0x09 => b't',
+            0x0a => b'n',
+            0x0c => b'f',
+            0x0d => b'r',
+            _ => {
+                let (high, low) = (HEX[usize::from(byte >> 4 & 0xf)], HEX[usize::from(byte & 0xf)]);
+                out.extend_from_slice(&[b'\\', b'u', b'0', b'0', high, low]);
+                return;
+            }
+        };
+        out.extend_from_slice(&[b'\\', short]);
+    }
+}
+
 /// DynamoDB allows 32 levels of nesting: a list or map at level 32 is refused.
 const NESTING_LIMIT: usize = 32;
 
-/// Longest attribute name, in UTF-8 bytes.
-const MAX_NAME_BYTES: usize = 65535;
+/// Number text, in canonical form only (so it is packed as it is): its size.
+fn canonical_number(text: &[u8]) -> Option<usize> {
+    let text = std::str::from_utf8(text).ok()?;
+    let number = Number::parse(text).ok()?;
+    let mut unmatched = Unmatched(text);
+    fmt::Write::write_fmt(&mut unmatched, format_args!("{number}")).ok()?;
+    unmatched.0.is_empty().then(|| number.size())
+}
 
-/// A JSON string, borrowed from the text unless it had escapes.
-struct Text<'de>(Cow<'de, str>);
+/// The part of a text that what is written must still match, piece by piece: comparing
+/// a number's canonical text with the stored one without building it.
+struct Unmatched<'a>(&'a str);
 
-impl<'de> Deserialize<'de> for Text<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct TextVisitor;
-        impl<'de> Visitor<'de> for TextVisitor {
-            type Value = Text<'de>;
-            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-                formatter.write_str("a string")
-            }
-            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Borrowed(text)))
-            }
-            fn visit_str<E>(self, text: &str) -> Result<Text<'de>, E> {
-                Ok(Text(Cow::Owned(text.to_owned())))
+impl fmt::Write for Unmatched<'_> {
+    fn write_str(&mut self, piece: &str) -> fmt::Result {
+        self.0 = self.0.strip_prefix(piece).ok_or(fmt::Error)?;
+        Ok(())
+    }
+}
+
+/// Reads an item's JSON text as this engine writes it ([`PackedItem::from_json_text`]),
+/// packing it as it goes; every method answers None for anything else. A hand-written
+/// reader rather than serde seeds: a cold open reads every stored item through it, and
+/// serde's generic machinery (and a buffer per map to learn its count first) made that
+/// three times slower.
+struct ItemText<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> ItemText<'a> {
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        let (&first, rest) = self.rest.split_first()?;
+        (first == byte).then(|| self.rest = rest)
+    }
+
+    fn eat_word(&mut self, word: &[u8]) -> Option<()> {
+        self.rest = self.rest.strip_prefix(word)?;
+        Some(())
+    }
+
+    /// After an element: true for `,` (another follows), false for `close`.
+    fn another(&mut self, close: u8) -> Option<bool> {
+        match self.eat(b',') {
+            Some(()) => Some(true),
+            None => self.eat(close).map(|()| false),
+        }
+    }
+
+    /// A JSON string's UTF-8 bytes, borrowed unless it holds escapes.
+    fn string(&mut self) -> Option<Cow<'a, [u8]>> {
+        self.eat(b'"')?;
+        // The bytes a string must escape are the quote that ends it, the backslash that
+        // starts an escape and the control characters it may not hold.
+        let (plain, special, rest) = json::split_at_escape(self.rest)?;
+        self.rest = rest;
+        match special {
+            b'"' => return Some(Cow::Borrowed(plain)),
+            b'\\' => {}
+            _ => return None,
+        }
+        let mut owned = plain.to_vec();
+        owned.push(self.escaped()?);
+        loop {
+            let (&byte, rest) = self.rest.split_first()?;
+            self.rest = rest;
+            match byte {
+                b'"' => return Some(Cow::Owned(owned)),
+                b'\\' => owned.push(self.escaped()?),
+                0..0x20 => return None,
+                _ => owned.push(byte),
             }
         }
-        deserializer.deserialize_str(TextVisitor)
     }
-}
 
-/// Not what [`PackedItem::from_json_text`] takes.
-fn refused<E: serde::de::Error>() -> E {
-    E::custom("not an item as this engine writes it")
-}
-
-/// Number text, in canonical form only: its packed text and its size.
-fn canonical_number<E: serde::de::Error>(text: &str) -> Result<(String, usize), E> {
-    let number = Number::parse(text).map_err(|_| refused())?;
-    let canonical = number.to_string();
-    if canonical != text {
-        return Err(refused());
-    }
-    Ok((canonical, number.size()))
-}
-
-/// Writes a JSON object of attribute values as a map body (the entry count, then the
-/// entries); yields the entry count and the sum of the names' and values' sizes.
-struct MapSeed<'a> {
-    out: &'a mut Vec<u8>,
-    /// The level of the map's values minus one (0 for an item).
-    depth: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for MapSeed<'_> {
-    type Value = (usize, usize);
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for MapSeed<'_> {
-    type Value = (usize, usize);
-    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-        formatter.write_str("a map of attribute values")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
-        let mut body = Vec::new();
-        let (mut count, mut size) = (0, 0);
-        let mut previous: Option<Text> = None;
-        while let Some(name) = access.next_key::<Text>()? {
-            let in_order = previous.as_ref().is_none_or(|previous| previous.0 < name.0);
-            if name.0.is_empty() || name.0.len() > MAX_NAME_BYTES || !in_order {
-                return Err(refused());
+    /// The character an escape stands for, after its backslash: the short escapes and
+    /// `\u` of an ASCII character (serde_json writes `\u00xx` for control characters).
+    fn escaped(&mut self) -> Option<u8> {
+        let (&byte, rest) = self.rest.split_first()?;
+        self.rest = rest;
+        Some(match byte {
+            b'"' | b'\\' | b'/' => byte,
+            b'b' => 0x08,
+            b't' => b'\t',
+            b'n' => b'\n',
+            b'f' => 0x0c,
+            b'r' => b'\r',
+            b'u' => {
+                let (hex, rest) = self.rest.split_at_checked(4)?;
+                self.rest = rest;
+                let mut digits = hex.iter().map(|&digit| char::from(digit).to_digit(16));
+                let code = digits.try_fold(0, |code, digit| Some(code * 16 + digit?))?;
+                u8::try_from(code).ok().filter(u8::is_ascii)?
             }
-            write_bytes(&mut body, name.0.as_bytes());
-            size += name.0.len() + access.next_value_seed(ValueSeed { out: &mut body, depth: self.depth + 1 })?;
+            _ => return None,
+        })
+    }
+
+    /// A JSON object of attribute values, as a map body (the entry count, then the
+    /// entries in name order); the entry count and the sum of the names' and values'
+    /// sizes. `depth` is the level of the map's values minus one (0 for an item).
+    fn map(&mut self, out: &mut Vec<u8>, depth: usize) -> Option<(usize, usize)> {
+        let at = begin_varint(out);
+        let (mut count, mut size) = (0, 0);
+        self.eat(b'{')?;
+        let mut previous: Option<Cow<[u8]>> = None;
+        let mut more = self.eat(b'}').is_none();
+        while more {
+            let name = self.string()?;
+            let in_order = previous.as_ref().is_none_or(|previous| *previous < name);
+            if name.is_empty() || name.len() > MAX_NAME_BYTES || !in_order {
+                return None;
+            }
+            write_bytes(out, &name);
+            self.eat(b':')?;
+            size += name.len() + self.value(out, depth + 1)?;
             count += 1;
             previous = Some(name);
+            more = self.another(b'}')?;
         }
-        write_varint(self.out, count);
-        self.out.extend_from_slice(&body);
-        Ok((count, size))
+        end_varint(out, at, count);
+        Some((count, size))
     }
-}
 
-/// Writes one attribute value object (`{"S": "text"}`); yields its size.
-struct ValueSeed<'a> {
-    out: &'a mut Vec<u8>,
-    /// The value's level (1 for an item's attributes).
-    depth: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
-    type Value = usize;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ValueSeed<'_> {
-    type Value = usize;
-    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-        formatter.write_str("an attribute value")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<usize, A::Error> {
-        let Some(member) = access.next_key::<Text>()? else { return Err(refused()) };
-        let out = self.out;
-        let nested = self.depth < NESTING_LIMIT;
-        let size = match member.0.as_ref() {
-            "S" => {
-                let text: Text = access.next_value()?;
-                write_scalar(out, Tag::S, text.0.as_bytes());
-                text.0.len()
+    /// One attribute value object (`{"S":"text"}`) at level `depth`; its size.
+    fn value(&mut self, out: &mut Vec<u8>, depth: usize) -> Option<usize> {
+        self.eat(b'{')?;
+        let member = self.string()?;
+        self.eat(b':')?;
+        let nested = depth < NESTING_LIMIT;
+        let size = match member.as_ref() {
+            b"S" => {
+                let text = self.string()?;
+                write_scalar(out, Tag::S, &text);
+                text.len()
             }
-            "N" => {
-                let (canonical, size) = canonical_number(&access.next_value::<Text>()?.0)?;
-                write_scalar(out, Tag::N, canonical.as_bytes());
+            b"N" => {
+                let text = self.string()?;
+                let size = canonical_number(&text)?;
+                write_scalar(out, Tag::N, &text);
                 size
             }
-            "B" => {
-                let bytes = base64_decode(&access.next_value::<Text>()?.0).map_err(|_| refused())?;
+            b"B" => {
+                let bytes = self.binary()?;
                 write_scalar(out, Tag::B, &bytes);
                 bytes.len()
             }
-            "BOOL" => {
-                out.push(if access.next_value()? { Tag::True } else { Tag::False } as u8);
+            b"BOOL" => {
+                let tag = match self.eat_word(b"true") {
+                    Some(()) => Tag::True,
+                    None => self.eat_word(b"false").map(|()| Tag::False)?,
+                };
+                out.push(tag as u8);
                 1
             }
-            "NULL" if access.next_value()? => {
+            b"NULL" => {
+                self.eat_word(b"true")?;
                 out.push(Tag::Null as u8);
                 1
             }
-            "M" if nested => {
+            b"M" if nested => {
                 let at = begin_container(out, Tag::M);
-                let (count, size) = access.next_value_seed(MapSeed { out: &mut *out, depth: self.depth })?;
+                let (count, size) = self.map(out, depth)?;
                 end_container(out, at);
                 3 + count + size
             }
-            "L" if nested => {
+            b"L" if nested => {
                 let at = begin_container(out, Tag::L);
-                let size = access.next_value_seed(ElementsSeed { out: &mut *out, tag: Tag::L, depth: self.depth })?;
+                let size = self.list(out, depth)?;
                 end_container(out, at);
                 size
             }
-            "SS" | "NS" | "BS" => {
-                let tag = match member.0.as_ref() {
-                    "SS" => Tag::Ss,
-                    "NS" => Tag::Ns,
-                    _ => Tag::Bs,
-                };
-                let at = begin_container(out, tag);
-                let size = access.next_value_seed(ElementsSeed { out: &mut *out, tag, depth: self.depth })?;
-                end_container(out, at);
-                size
-            }
-            _ => return Err(refused()),
+            b"SS" => self.set(out, Tag::Ss)?,
+            b"NS" => self.set(out, Tag::Ns)?,
+            b"BS" => self.set(out, Tag::Bs)?,
+            _ => return None,
         };
-        match access.next_key::<IgnoredAny>()? {
-            Some(_) => Err(refused()),
-            None => Ok(size),
-        }
+        self.eat(b'}')?;
+        Some(size)
     }
-}
 
-/// Writes a list's or set's elements as its body (the count, then the elements); yields
-/// the value's size. Sets must be non-empty and without duplicates.
-struct ElementsSeed<'a> {
-    out: &'a mut Vec<u8>,
-    tag: Tag,
-    /// The level of the list or set.
-    depth: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for ElementsSeed<'_> {
-    type Value = usize;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
-        deserializer.deserialize_seq(self)
+    /// Base64 text, decoded.
+    fn binary(&mut self) -> Option<Vec<u8>> {
+        base64_decode(std::str::from_utf8(&self.string()?).ok()?).ok()
     }
-}
 
-impl<'de> Visitor<'de> for ElementsSeed<'_> {
-    type Value = usize;
-    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-        formatter.write_str("a list or set")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<usize, A::Error> {
-        let mut body = Vec::new();
+    /// A list's elements as its body (the count, then the values) at level `depth`; the
+    /// list's size.
+    fn list(&mut self, out: &mut Vec<u8>, depth: usize) -> Option<usize> {
+        let at = begin_varint(out);
         let (mut count, mut size) = (0, 0);
-        if self.tag == Tag::L {
-            while let Some(value_size) =
-                access.next_element_seed(ValueSeed { out: &mut body, depth: self.depth + 1 })?
-            {
-                count += 1;
-                size += 1 + value_size;
-            }
-            write_varint(self.out, count);
-            self.out.extend_from_slice(&body);
-            return Ok(3 + size);
+        self.eat(b'[')?;
+        let mut more = self.eat(b']').is_none();
+        while more {
+            size += 1 + self.value(out, depth + 1)?;
+            count += 1;
+            more = self.another(b']')?;
         }
-        // The set's elements as bytes, to find duplicates (canonical number texts are
-        // equal exactly when the numbers are).
-        let mut elements = Vec::new();
-        while let Some(text) = access.next_element::<Text>()? {
-            let (element, element_size) = match self.tag {
-                Tag::Ns => {
-                    let (canonical, number_size) = canonical_number(&text.0)?;
-                    (canonical.into_bytes(), number_size)
-                }
+        end_varint(out, at, count);
+        Some(3 + size)
+    }
+
+    /// A set (SS, NS or BS, as `tag` says), non-empty and without duplicates, as its
+    /// tag and container; the set's size.
+    fn set(&mut self, out: &mut Vec<u8>, tag: Tag) -> Option<usize> {
+        let container = begin_container(out, tag);
+        let at = begin_varint(out);
+        let (mut count, mut size) = (0, 0);
+        self.eat(b'[')?;
+        let mut more = self.eat(b']').is_none();
+        while more {
+            size += match tag {
                 Tag::Bs => {
-                    let bytes = base64_decode(&text.0).map_err(|_| refused())?;
-                    let length = bytes.len();
-                    (bytes, length)
+                    let bytes = self.binary()?;
+                    write_bytes(out, &bytes);
+                    bytes.len()
                 }
-                _ => (text.0.as_bytes().to_vec(), text.0.len()),
+                _ => {
+                    let text = self.string()?;
+                    write_bytes(out, &text);
+                    match tag {
+                        Tag::Ns => canonical_number(&text)?,
+                        _ => text.len(),
+                    }
+                }
             };
-            size += element_size;
-            write_bytes(&mut body, &element);
-            elements.push(element);
+            count += 1;
+            more = self.another(b']')?;
         }
-        let count = elements.len();
+        // Duplicates, found among the elements as written (canonical number texts are
+        // equal exactly when the numbers are).
+        let mut reader = Reader { bytes: out.get(at + 1..).unwrap_or_default() };
+        let mut elements: Vec<&[u8]> = (0..count).map_while(|_| reader.prefixed()).collect();
         elements.sort_unstable();
         elements.dedup();
         if count == 0 || elements.len() != count {
-            return Err(refused());
+            return None;
         }
-        write_varint(self.out, count);
-        self.out.extend_from_slice(&body);
-        Ok(size)
+        end_varint(out, at, count);
+        end_container(out, container);
+        Some(size)
     }
 }
 
@@ -792,6 +959,9 @@ mod tests {
             assert_eq!(packed.size(), item_size(&item));
             assert_eq!(serde_json::to_string(&packed).unwrap(), serde_json::to_string(&item).unwrap());
             assert_eq!(serde_json::to_string_pretty(&packed).unwrap(), serde_json::to_string_pretty(&item).unwrap());
+            let mut written = Vec::new();
+            assert_eq!(packed.write_json(&mut written), Some(()));
+            assert_eq!(String::from_utf8(written).unwrap(), serde_json::to_string(&item).unwrap());
             for (name, value) in &item {
                 assert_eq!(packed.attribute(name).as_ref(), Some(value));
             }
@@ -805,6 +975,24 @@ mod tests {
             let first = item.keys().next().cloned();
             let selected = packed.select(|name| Some(name) == first.as_deref());
             assert_eq!(selected, item.iter().take(1).map(|(n, v)| (n.clone(), v.clone())).collect::<Item>());
+        }
+    }
+
+    #[test]
+    fn written_json_escapes_every_character_as_serde_json_at_every_position() {
+        // Each ASCII character and a few others at each place of a text longer than two
+        // of the eight-byte words that are tested at once.
+        let specials = (0u8..0x80).map(char::from).chain(['é', '\u{2028}', '🦀']);
+        for special in specials {
+            for at in 0..20 {
+                let mut text: String = "abcdefghijklmnopqrs".chars().take(at).collect();
+                text.push(special);
+                text.push_str("tuvwxyz0123456789");
+                let item: Item = [(text.clone(), AttributeValue::S(text))].into_iter().collect();
+                let mut written = Vec::new();
+                PackedItem::pack(&item).write_json(&mut written);
+                assert_eq!(String::from_utf8(written).unwrap(), serde_json::to_string(&item).unwrap());
+            }
         }
     }
 
@@ -847,6 +1035,9 @@ mod tests {
             r#"{"a":{"BS":["AQ==","AQ=="]}}"#.into(),
             r#"{"a":{"X":"x"}}"#.into(),
             r#"{"a":{"S":"x"}} trailing"#.into(),
+            r#"{"a": {"S":"x"}}"#.into(),
+            r#"{"a":{"S":"\u00e9"}}"#.into(),
+            r#"{"a":{"S":"\x"}}"#.into(),
             format!(r#"{{"a":{}}}"#, nested(32)),
         ];
         for text in refused {
@@ -856,6 +1047,21 @@ mod tests {
         let parsed: serde_json::Value = serde_json::from_str(&deepest).unwrap();
         let item = item_from_json(parsed.as_object().unwrap()).unwrap();
         assert_eq!(PackedItem::from_json_text(&deepest), Some(PackedItem::pack(&item)));
+    }
+
+    #[test]
+    fn counts_of_128_and_more_pack_from_text() {
+        // Each count's varint is reserved as one byte and widened once it is known.
+        let many = |count: usize| (0..count).map(|n| format!("e{n:03}")).collect::<Vec<_>>();
+        let mut item: Item = many(200).into_iter().map(|name| (name, AttributeValue::Null)).collect();
+        item.insert("list".into(), AttributeValue::L(many(150).into_iter().map(AttributeValue::S).collect()));
+        item.insert("set".into(), AttributeValue::Ss(many(130)));
+        item.insert(
+            "numbers".into(),
+            AttributeValue::Ns((0..129).map(|n| Number::parse(&n.to_string()).unwrap()).collect()),
+        );
+        let text = serde_json::to_string(&item).unwrap();
+        assert_eq!(PackedItem::from_json_text(&text), Some(PackedItem::pack(&item)));
     }
 
     #[test]

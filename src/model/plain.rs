@@ -11,8 +11,8 @@
 //! error without a message: the caller then parses the whole request the usual way,
 //! which answers DynamoDB's error, or accepts what this reader left to it.
 
-use crate::model::value::{MAX_NAME_BYTES, NESTING_LIMIT};
-use crate::model::{AttributeValue, Item, Number};
+use crate::model::value::NESTING_LIMIT;
+use crate::model::{AttributeValue, Item, Number, MAX_NAME_BYTES};
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use std::collections::HashSet;

@@ -54,7 +54,7 @@ pub enum AttributeValue {
 pub(crate) const NESTING_LIMIT: usize = 32;
 
 /// Longest attribute name, in UTF-8 bytes.
-pub(crate) const MAX_NAME_BYTES: usize = 65535;
+pub const MAX_NAME_BYTES: usize = 65535;
 
 const NULL_VALUE: &str = "The supplied Item contains a null AttributeValue";
 
