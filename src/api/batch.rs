@@ -26,7 +26,7 @@ use crate::engine::{Access, BatchWrite, Engine, TableWrites};
 use crate::error::{Error, Result};
 use crate::expr::{self, Placeholders, Projection};
 use crate::model::{item_from_json, item_size, AttributeValue, CompactCollect, Item};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -50,27 +50,31 @@ const NOT_ONE_REQUEST: &str =
 const MIXED_PROJECTIONS: &str = "Can not use both expression and non-expression parameters in the same request: \
      Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}";
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct BatchGetItemRequest {
-    request_items: Option<BTreeMap<String, KeysAndAttributes>>,
-    return_consumed_capacity: Option<String>,
+crate::api::reader::request! {
+    #[cfg_attr(test, derive(Debug))]
+    pub struct BatchGetItemRequest {
+        "RequestItems" => request_items: BTreeMap<String, KeysAndAttributes>,
+        "ReturnConsumedCapacity" => return_consumed_capacity: String,
+    }
 }
 
-/// One table's part of a BatchGetItem; echoed in UnprocessedKeys with the keys left.
-#[derive(Deserialize, Serialize, Clone)]
-#[serde(rename_all = "PascalCase")]
-struct KeysAndAttributes {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    keys: Option<Vec<Map<String, Value>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    attributes_to_get: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    consistent_read: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    expression_attribute_names: Option<Map<String, Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    projection_expression: Option<String>,
+crate::api::reader::request! {
+    /// One table's part of a BatchGetItem; echoed in UnprocessedKeys with the keys left.
+    #[derive(Serialize, Clone)]
+    #[serde(rename_all = "PascalCase")]
+    #[cfg_attr(test, derive(Debug))]
+    struct KeysAndAttributes {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        "Keys" => keys: Vec<Map<String, Value>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        "AttributesToGet" => attributes_to_get: Vec<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        "ConsistentRead" => consistent_read: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        "ExpressionAttributeNames" => expression_attribute_names: Map<String, Value>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        "ProjectionExpression" => projection_expression: String,
+    }
 }
 
 #[derive(Serialize)]
@@ -354,35 +358,45 @@ fn valid_table_name(name: &str) -> bool {
     (3..=255).contains(&name.chars().count()) && name.chars().all(allowed)
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct BatchWriteItemRequest {
-    request_items: Option<BTreeMap<String, Vec<WriteRequest>>>,
-    return_consumed_capacity: Option<String>,
-    return_item_collection_metrics: Option<String>,
+crate::api::reader::request! {
+    #[cfg_attr(test, derive(Debug))]
+    pub struct BatchWriteItemRequest {
+        "RequestItems" => request_items: BTreeMap<String, Vec<WriteRequest>>,
+        "ReturnConsumedCapacity" => return_consumed_capacity: String,
+        "ReturnItemCollectionMetrics" => return_item_collection_metrics: String,
+    }
 }
 
-/// One entry of a table's write list. DynamoDB's parser ignores members it does not
-/// know, so there is no way to ask for an update here.
-#[derive(Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct WriteRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    put_request: Option<PutRequest>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    delete_request: Option<DeleteRequest>,
+crate::api::reader::request! {
+    /// One entry of a table's write list. DynamoDB's parser ignores members it does not
+    /// know, so there is no way to ask for an update here.
+    #[derive(Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    #[cfg_attr(test, derive(Debug))]
+    struct WriteRequest {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        "PutRequest" => put_request: PutRequest,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        "DeleteRequest" => delete_request: DeleteRequest,
+    }
 }
 
-#[derive(Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct PutRequest {
-    item: Option<Map<String, Value>>,
+crate::api::reader::request! {
+    #[derive(Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    #[cfg_attr(test, derive(Debug))]
+    struct PutRequest {
+        "Item" => item: Map<String, Value>,
+    }
 }
 
-#[derive(Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct DeleteRequest {
-    key: Option<Map<String, Value>>,
+crate::api::reader::request! {
+    #[derive(Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    #[cfg_attr(test, derive(Debug))]
+    struct DeleteRequest {
+        "Key" => key: Map<String, Value>,
+    }
 }
 
 #[derive(Serialize)]

@@ -8,7 +8,7 @@
 
 use crate::api::access::{self, Caller};
 use crate::api::validate::required;
-use crate::api::{batch, items, parse, render, run_authorized};
+use crate::api::{batch, items, parse, read, render, run_authorized};
 use crate::engine::dax::{cluster_not_found, CacheOutcome, CacheStats, DaxCluster, DEFAULT_TTL_MILLIS};
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
@@ -28,7 +28,7 @@ pub fn dispatch(engine: &mut Engine, cluster: &str, operation: &str, body: &str,
     let before = engine.dax_cluster(cluster)?.stats.clone();
     let (response, outcome) = match operation {
         "GetItem" => (items::get_item(engine, parse(body)?, Some(cluster))?, None),
-        "BatchGetItem" => (batch::batch_get_item(engine, parse(body)?, Some(cluster))?, None),
+        "BatchGetItem" => (batch::batch_get_item(engine, read(body)?, Some(cluster))?, None),
         "Query" | "Scan" => (query_through(engine, cluster, operation, body, caller)?, None),
         "TransactGetItems" => (run_authorized(engine, operation, body, caller)?, Some(CacheOutcome::PassThrough)),
         "PutItem" | "UpdateItem" | "DeleteItem" | "BatchWriteItem" | "TransactWriteItems" => {

@@ -38,18 +38,16 @@ pub(super) const ON_CONDITION_CHECK_FAILURE: [&str; 2] = ["ALL_OLD", "NONE"];
 /// AttributesToGet holds 1 to 255 names.
 const MAX_ATTRIBUTES_TO_GET: usize = 255;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct PutItemRequest {
-    table_name: Option<String>,
-    item: Option<Map<String, Value>>,
-    /// The Item when [`read_put_item`] read it quickly (`item` is then an empty map).
-    #[serde(skip)]
-    plain_item: Option<Item>,
-    #[serde(flatten)]
-    options: WriteOptions,
-    #[serde(flatten)]
-    condition: ConditionMembers,
+crate::api::reader::request! {
+    #[cfg_attr(test, derive(Debug))]
+    pub struct PutItemRequest {
+        "TableName" => table_name: String,
+        "Item" => item: Map<String, Value>,
+        flatten options: WriteOptions,
+        flatten condition: ConditionMembers,
+        // The Item when [`read_put_item`] read it quickly (`item` is then an empty map).
+        skip plain_item: Option<Item>,
+    }
 }
 
 /// PutItem's request. The common request (TableName, a plainly valid Item, and
@@ -60,7 +58,7 @@ pub fn read_put_item(body: &str) -> Result<PutItemRequest> {
     let mut deserializer = serde_json::Deserializer::from_str(body);
     match deserializer.deserialize_map(PlainPut).and_then(|request| deserializer.end().map(|()| request)) {
         Ok(request) => Ok(request),
-        Err(_) => super::parse(body),
+        Err(_) => super::read(body),
     }
 }
 
@@ -76,13 +74,7 @@ impl<'de> Visitor<'de> for PlainPut {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<PutItemRequest, A::Error> {
-        let mut request = PutItemRequest {
-            table_name: None,
-            item: None,
-            plain_item: None,
-            options: WriteOptions { return_values: None, return_consumed_capacity: None, return_item_collection_metrics: None },
-            condition: ConditionMembers::default(),
-        };
+        let mut request = PutItemRequest::default();
         while let Some(member) = map.next_key::<&str>()? {
             let slot = match member {
                 "Item" if request.plain_item.is_none() => {
@@ -104,28 +96,26 @@ impl<'de> Visitor<'de> for PlainPut {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct DeleteItemRequest {
-    table_name: Option<String>,
-    key: Option<Map<String, Value>>,
-    #[serde(flatten)]
-    options: WriteOptions,
-    #[serde(flatten)]
-    condition: ConditionMembers,
+crate::api::reader::request! {
+    #[cfg_attr(test, derive(Debug))]
+    pub struct DeleteItemRequest {
+        "TableName" => table_name: String,
+        "Key" => key: Map<String, Value>,
+        flatten options: WriteOptions,
+        flatten condition: ConditionMembers,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct UpdateItemRequest {
-    table_name: Option<String>,
-    key: Option<Map<String, Value>>,
-    update_expression: Option<String>,
-    attribute_updates: Option<BTreeMap<String, AttributeUpdate>>,
-    #[serde(flatten)]
-    options: WriteOptions,
-    #[serde(flatten)]
-    condition: ConditionMembers,
+crate::api::reader::request! {
+    #[cfg_attr(test, derive(Debug))]
+    pub struct UpdateItemRequest {
+        "TableName" => table_name: String,
+        "Key" => key: Map<String, Value>,
+        "UpdateExpression" => update_expression: String,
+        "AttributeUpdates" => attribute_updates: BTreeMap<String, AttributeUpdate>,
+        flatten options: WriteOptions,
+        flatten condition: ConditionMembers,
+    }
 }
 
 /// GetItem has no ExpressionAttributeValues member: DynamoDB ignores one, as it ignores
@@ -142,25 +132,27 @@ pub struct GetItemRequest {
     expression_attribute_names: Option<Map<String, Value>>,
 }
 
-/// What a write may ask to get back.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct WriteOptions {
-    return_values: Option<String>,
-    return_consumed_capacity: Option<String>,
-    return_item_collection_metrics: Option<String>,
+crate::api::reader::request! {
+    /// What a write may ask to get back.
+    #[cfg_attr(test, derive(Debug))]
+    pub struct WriteOptions {
+        "ReturnValues" => return_values: String,
+        "ReturnConsumedCapacity" => return_consumed_capacity: String,
+        "ReturnItemCollectionMetrics" => return_item_collection_metrics: String,
+    }
 }
 
-/// The members that make a write conditional, shared by PutItem, DeleteItem and UpdateItem.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "PascalCase")]
-pub struct ConditionMembers {
-    pub(super) condition_expression: Option<String>,
-    pub(super) expression_attribute_names: Option<Map<String, Value>>,
-    pub(super) expression_attribute_values: Option<Map<String, Value>>,
-    expected: Option<BTreeMap<String, ExpectedAttribute>>,
-    conditional_operator: Option<String>,
-    pub(super) return_values_on_condition_check_failure: Option<String>,
+crate::api::reader::request! {
+    /// The members that make a write conditional, shared by PutItem, DeleteItem and UpdateItem.
+    #[cfg_attr(test, derive(Debug))]
+    pub struct ConditionMembers {
+        "ConditionExpression" => pub(super) condition_expression: String,
+        "ExpressionAttributeNames" => pub(super) expression_attribute_names: Map<String, Value>,
+        "ExpressionAttributeValues" => pub(super) expression_attribute_values: Map<String, Value>,
+        "Expected" => expected: BTreeMap<String, ExpectedAttribute>,
+        "ConditionalOperator" => conditional_operator: String,
+        "ReturnValuesOnConditionCheckFailure" => pub(super) return_values_on_condition_check_failure: String,
+    }
 }
 
 /// A write's parsed expressions.
@@ -723,10 +715,13 @@ mod tests {
         let item = json!({"id": {"S": "a"}, "n": {"N": "1.50"}, "m": {"M": {"l": {"L": [{"BOOL": true}]}}}});
         let plain = json!({"TableName": "Things", "Item": item, "ReturnValues": "ALL_OLD"}).to_string();
         let request = super::read_put_item(&plain).unwrap();
-        let usual: super::PutItemRequest = crate::api::parse(&plain).unwrap();
+        let usual: super::PutItemRequest = crate::api::read(&plain).unwrap();
         let usual_item = crate::model::item_from_json(&usual.item.unwrap()).unwrap();
         assert_eq!(request.plain_item, Some(usual_item));
-        assert_eq!((request.table_name, request.options.return_values), (usual.table_name, usual.options.return_values));
+        assert_eq!(
+            (request.table_name, request.options.return_values),
+            (usual.table_name, usual.options.return_values)
+        );
         let others = [
             json!({"TableName": "Things", "Item": item, "ConditionExpression": "attribute_not_exists(id)"}),
             json!({"TableName": "Things", "Item": {"id": {"S": "a", "N": "1"}}}),

@@ -30,7 +30,9 @@ mod pitr;
 mod plain_get;
 mod principals;
 mod query;
-mod reader;
+pub(crate) mod reader;
+#[cfg(test)]
+mod request_oracle;
 mod resource_policy;
 mod simulation;
 mod streams;
@@ -179,17 +181,17 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ("DescribeEndpoints", |_, body, _| account::describe_endpoints(read(body)?)),
     ("PutItem", |engine, body, _| items::put_item(engine, items::read_put_item(body)?)),
     ("GetItem", |engine, body, _| items::get_item_text(engine, body)),
-    ("DeleteItem", |engine, body, _| items::delete_item(engine, parse(body)?)),
-    ("UpdateItem", |engine, body, _| items::update_item(engine, parse(body)?)),
-    ("Query", |engine, body, _| query::query(engine, parse(body)?)),
-    ("Scan", |engine, body, _| query::scan(engine, parse(body)?)),
-    ("BatchGetItem", |engine, body, _| batch::batch_get_item(engine, parse(body)?, None)),
-    ("BatchWriteItem", |engine, body, _| batch::batch_write_item(engine, parse(body)?)),
+    ("DeleteItem", |engine, body, _| items::delete_item(engine, read(body)?)),
+    ("UpdateItem", |engine, body, _| items::update_item(engine, read(body)?)),
+    ("Query", |engine, body, _| query::query(engine, read(body)?)),
+    ("Scan", |engine, body, _| query::scan(engine, read(body)?)),
+    ("BatchGetItem", |engine, body, _| batch::batch_get_item(engine, read(body)?, None)),
+    ("BatchWriteItem", |engine, body, _| batch::batch_write_item(engine, read(body)?)),
     ("ExecuteStatement", |engine, body, _| partiql::execute_statement(engine, read(body)?)),
     ("BatchExecuteStatement", |engine, body, _| partiql::batch_execute_statement(engine, read(body)?)),
     ("ExecuteTransaction", |engine, body, _| partiql_transaction::execute_transaction(engine, read(body)?)),
-    ("TransactWriteItems", |engine, body, _| transact::transact_write_items(engine, parse(body)?, body)),
-    ("TransactGetItems", |engine, body, _| transact::transact_get_items(engine, parse(body)?)),
+    ("TransactWriteItems", |engine, body, _| transact::transact_write_items(engine, read(body)?, body)),
+    ("TransactGetItems", |engine, body, _| transact::transact_get_items(engine, read(body)?)),
     ("ExportTableToPointInTime", |engine, body, _| transfers::export_table_to_point_in_time(engine, read(body)?)),
     ("DescribeExport", |engine, body, _| transfers::describe_export(engine, read(body)?)),
     ("ListExports", |engine, body, _| transfers::list_exports(engine, read(body)?)),

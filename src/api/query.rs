@@ -37,7 +37,7 @@ use crate::expr::legacy::{self, LegacyConditions, LegacyKeyConditions};
 use crate::expr::{self, Condition, ExpressionKind, Placeholders, Projection};
 use crate::model::{item_from_json, AttributeValue, Item, KeySchema};
 use crate::{bail_validation, validation};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// Select's values, in the order DynamoDB lists them in its enum message.
@@ -47,44 +47,45 @@ const MAX_ATTRIBUTES_TO_GET: usize = 255;
 /// TotalSegments may be at most this; Segment at most one less.
 const MAX_TOTAL_SEGMENTS: i64 = 1_000_000;
 
-/// The parameters Query and Scan share.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ReadParameters {
-    table_name: Option<String>,
-    index_name: Option<String>,
-    select: Option<String>,
-    attributes_to_get: Option<Vec<String>>,
-    limit: Option<i64>,
-    consistent_read: Option<bool>,
-    conditional_operator: Option<String>,
-    exclusive_start_key: Option<Map<String, Value>>,
-    return_consumed_capacity: Option<String>,
-    projection_expression: Option<String>,
-    filter_expression: Option<String>,
-    expression_attribute_names: Option<Map<String, Value>>,
-    expression_attribute_values: Option<Map<String, Value>>,
+crate::api::reader::request! {
+    /// The parameters Query and Scan share.
+    #[cfg_attr(test, derive(Debug))]
+    pub struct ReadParameters {
+        "TableName" => table_name: String,
+        "IndexName" => index_name: String,
+        "Select" => select: String,
+        "AttributesToGet" => attributes_to_get: Vec<String>,
+        "Limit" => limit: i64,
+        "ConsistentRead" => consistent_read: bool,
+        "ConditionalOperator" => conditional_operator: String,
+        "ExclusiveStartKey" => exclusive_start_key: Map<String, Value>,
+        "ReturnConsumedCapacity" => return_consumed_capacity: String,
+        "ProjectionExpression" => projection_expression: String,
+        "FilterExpression" => filter_expression: String,
+        "ExpressionAttributeNames" => expression_attribute_names: Map<String, Value>,
+        "ExpressionAttributeValues" => expression_attribute_values: Map<String, Value>,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct QueryRequest {
-    key_condition_expression: Option<String>,
-    key_conditions: Option<LegacyConditions>,
-    query_filter: Option<LegacyConditions>,
-    scan_index_forward: Option<bool>,
-    #[serde(flatten)]
-    read: ReadParameters,
+crate::api::reader::request! {
+    #[cfg_attr(test, derive(Debug))]
+    pub struct QueryRequest {
+        "KeyConditionExpression" => key_condition_expression: String,
+        "KeyConditions" => key_conditions: LegacyConditions,
+        "QueryFilter" => query_filter: LegacyConditions,
+        "ScanIndexForward" => scan_index_forward: bool,
+        flatten read: ReadParameters,
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ScanRequest {
-    segment: Option<i64>,
-    total_segments: Option<i64>,
-    scan_filter: Option<LegacyConditions>,
-    #[serde(flatten)]
-    read: ReadParameters,
+crate::api::reader::request! {
+    #[cfg_attr(test, derive(Debug))]
+    pub struct ScanRequest {
+        "Segment" => segment: i64,
+        "TotalSegments" => total_segments: i64,
+        "ScanFilter" => scan_filter: LegacyConditions,
+        flatten read: ReadParameters,
+    }
 }
 
 /// The response of both operations; Items is absent when Select is COUNT.

@@ -21,6 +21,7 @@
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// How a struct reads: what the derive would know about it.
@@ -78,10 +79,16 @@ pub(crate) enum Target<'a> {
     Value(&'a mut Option<Value>),
     Strings(&'a mut Option<Vec<String>>),
     Values(&'a mut Option<Vec<Value>>),
+    /// A JSON object, kept as it is (an item, a key, a placeholder map).
+    Object(&'a mut Option<Map<String, Value>>),
+    /// A list of JSON objects.
+    Objects(&'a mut Option<Vec<Map<String, Value>>>),
     /// A nested struct.
     Struct(&'a mut dyn OptionalStruct),
     /// A list of nested structs.
     Structs(&'a mut dyn StructList),
+    /// A map from names to nested structs, or to lists of them.
+    Entries(&'a mut dyn EntryMap),
 }
 
 /// The types a member can have, with where their value goes.
@@ -105,6 +112,7 @@ macro_rules! member {
 member! {
     String => String, bool => Bool, i64 => I64, u64 => U64, u32 => U32, usize => Usize, f64 => F64,
     Value => Value, Vec<String> => Strings, Vec<Value> => Values,
+    Map<String, Value> => Object, Vec<Map<String, Value>> => Objects,
 }
 
 impl<T: Fields + Default> Member for T {
@@ -116,6 +124,59 @@ impl<T: Fields + Default> Member for T {
 impl<T: Fields + Default> Member for Vec<T> {
     fn target(slot: &mut Option<Self>) -> Target<'_> {
         Target::Structs(slot)
+    }
+}
+
+impl<T: EntryValue + Default> Member for BTreeMap<String, T> {
+    fn target(slot: &mut Option<Self>) -> Target<'_> {
+        Target::Entries(slot)
+    }
+}
+
+/// An optional map from names to nested structs (or lists of them).
+pub(crate) trait EntryMap {
+    /// Makes the map present and empty.
+    fn start(&mut self);
+    /// Sets the entry of this name to its default (replacing any earlier one, as the derive's
+    /// map does) and answers where its value goes.
+    fn entry(&mut self, name: String) -> Option<Entry<'_>>;
+}
+
+/// Where an entry's value goes.
+pub(crate) enum Entry<'a> {
+    /// A nested struct.
+    Struct(&'a mut dyn Fields),
+    /// A list of nested structs.
+    Structs(&'a mut dyn StructList),
+}
+
+/// The values an [`EntryMap`] can hold.
+pub(crate) trait EntryValue {
+    fn entry(&mut self) -> Entry<'_>;
+}
+
+impl<T: Fields + Default> EntryValue for T {
+    fn entry(&mut self) -> Entry<'_> {
+        Entry::Struct(self)
+    }
+}
+
+impl<T: Fields + Default> EntryValue for Vec<T> {
+    fn entry(&mut self) -> Entry<'_> {
+        Entry::Structs(self)
+    }
+}
+
+impl<T: EntryValue + Default> EntryMap for Option<BTreeMap<String, T>> {
+    fn start(&mut self) {
+        *self = Some(BTreeMap::new());
+    }
+
+    fn entry(&mut self, name: String) -> Option<Entry<'_>> {
+        let map = self.as_mut()?;
+        let value = map.entry(name).or_default();
+        *value = T::default();
+        Some(value.entry())
     }
 }
 
@@ -151,6 +212,18 @@ impl<T: Fields + Default> StructList for Option<Vec<T>> {
     }
 }
 
+/// A map entry's list: present from the start.
+impl<T: Fields + Default> StructList for Vec<T> {
+    fn start(&mut self) {
+        self.clear();
+    }
+
+    fn push(&mut self) -> Option<&mut dyn Fields> {
+        self.push(T::default());
+        self.last_mut().map(|last| last as &mut dyn Fields)
+    }
+}
+
 /// Reads a request body into a request struct; the error is serde_json's, as
 /// `serde_json::from_str` would give it for the derived struct.
 pub(crate) fn read<T: Fields + Default>(body: &str) -> Result<T, serde_json::Error> {
@@ -158,6 +231,14 @@ pub(crate) fn read<T: Fields + Default>(body: &str) -> Result<T, serde_json::Err
     let mut deserializer = serde_json::Deserializer::from_str(body);
     read_struct(&mut deserializer, &mut request)?;
     deserializer.end()?;
+    Ok(request)
+}
+
+/// Reads a JSON value into a request struct; the error is serde_json's, as
+/// `serde_json::from_value` would give it for the derived struct (without a position).
+pub(crate) fn read_json<T: Fields + Default>(value: Value) -> Result<T, serde_json::Error> {
+    let mut request = T::default();
+    read_struct(value, &mut request)?;
     Ok(request)
 }
 
@@ -352,10 +433,47 @@ fn read_value<'de, D: Deserializer<'de>>(target: Target<'_>, deserializer: D) ->
         Target::Value(slot) => *slot = Some(Value::deserialize(deserializer)?),
         Target::Strings(slot) => *slot = Some(Vec::deserialize(deserializer)?),
         Target::Values(slot) => *slot = Some(Vec::deserialize(deserializer)?),
+        Target::Object(slot) => *slot = Some(Map::deserialize(deserializer)?),
+        Target::Objects(slot) => *slot = Some(Vec::deserialize(deserializer)?),
         Target::Struct(slot) => read_struct(deserializer, slot.fill())?,
         Target::Structs(list) => deserializer.deserialize_seq(ListVisitor(list))?,
+        Target::Entries(map) => deserializer.deserialize_map(MapVisitor(map))?,
     }
     Ok(())
+}
+
+/// Fills a map of nested structs (or lists of them) from a JSON object.
+struct MapVisitor<'a>(&'a mut dyn EntryMap);
+
+impl<'de> Visitor<'de> for MapVisitor<'_> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a map")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        self.0.start();
+        while let Some(name) = map.next_key::<String>()? {
+            map.next_value_seed(EntrySeed(self.0.entry(name)))?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads one entry's value of a map of nested structs.
+struct EntrySeed<'a>(Option<Entry<'a>>);
+
+impl<'de> DeserializeSeed<'de> for EntrySeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        match self.0 {
+            Some(Entry::Struct(fields)) => read_struct(deserializer, fields),
+            Some(Entry::Structs(list)) => deserializer.deserialize_seq(ListVisitor(list)),
+            None => IgnoredAny::deserialize(deserializer).map(drop),
+        }
+    }
 }
 
 /// Fills a list of nested structs from a JSON array.
@@ -393,14 +511,16 @@ impl<'de> DeserializeSeed<'de> for ElementSeed<'_> {
 /// `Default` (every member None). Each member is written `"WireName" => name: T` and
 /// declared `name: Option<T>`: absent or null is None, as on DynamoDB. A member written
 /// `flatten name: S` is a struct `S` (declared with this macro too) whose members the
-/// enclosing JSON object holds; the flattened members come last. `struct Name
-/// deny_unknown_fields` refuses members it does not declare.
+/// enclosing JSON object holds; the flattened members come last. A member written
+/// `skip name: T` (after them) is not read: it starts as `T::default()` (serde's `skip`).
+/// `struct Name deny_unknown_fields` refuses members it does not declare.
 macro_rules! request {
     (
         $(#[$meta:meta])*
         $vis:vis struct $name:ident $($deny_unknown:ident)? {
             $( $(#[$member_meta:meta])* $wire:literal => $member_vis:vis $member:ident: $type:ty, )*
             $( flatten $flat_vis:vis $flat:ident: $flat_type:ty, )*
+            $( skip $skip_vis:vis $skip:ident: $skip_type:ty, )*
         }
     ) => {
         $(#[$meta])*
@@ -408,6 +528,7 @@ macro_rules! request {
         $vis struct $name {
             $( $(#[$member_meta])* $member_vis $member: Option<$type>, )*
             $( $flat_vis $flat: $flat_type, )*
+            $( $skip_vis $skip: $skip_type, )*
         }
 
         impl $crate::api::reader::Fields for $name {
@@ -445,12 +566,12 @@ macro_rules! request {
 pub(crate) use request;
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     //! The oracle: the same structs declared with `#[derive(Deserialize)]` and with
     //! [`request!`], read from a table of bodies and from random mutations of them, must
     //! give the same values and the same error texts.
 
-    use super::read;
+    use super::{read, read_json};
 
     /// The structs as the derive reads them; the names match the other module's, so both
     /// print the same with `Debug`.
@@ -458,6 +579,7 @@ mod tests {
     mod derived {
         use serde::Deserialize;
         use serde_json::{Map, Value};
+        use std::collections::BTreeMap;
 
         #[derive(Deserialize, Debug)]
         #[serde(rename_all = "PascalCase")]
@@ -476,6 +598,10 @@ mod tests {
             pub inners: Option<Vec<Inner>>,
             #[serde(rename = "SSEType")]
             pub renamed: Option<String>,
+            pub object: Option<Map<String, Value>>,
+            pub objects: Option<Vec<Map<String, Value>>>,
+            pub by_name: Option<BTreeMap<String, Inner>>,
+            pub lists_by_name: Option<BTreeMap<String, Vec<Inner>>>,
         }
 
         #[derive(Deserialize, Debug)]
@@ -509,6 +635,8 @@ mod tests {
             pub first: Leaves,
             #[serde(flatten)]
             pub second: Single,
+            #[serde(skip)]
+            pub skipped: Option<String>,
         }
 
         #[derive(Deserialize, Debug)]
@@ -532,6 +660,7 @@ mod tests {
     #[allow(dead_code)] // the fields are read through Debug only
     mod declared {
         use serde_json::{Map, Value};
+        use std::collections::BTreeMap;
 
         crate::api::reader::request! {
             #[derive(Debug)]
@@ -549,6 +678,10 @@ mod tests {
                 "Inner" => pub inner: Inner,
                 "Inners" => pub inners: Vec<Inner>,
                 "SSEType" => pub renamed: String,
+                "Object" => pub object: Map<String, Value>,
+                "Objects" => pub objects: Vec<Map<String, Value>>,
+                "ByName" => pub by_name: BTreeMap<String, Inner>,
+                "ListsByName" => pub lists_by_name: BTreeMap<String, Vec<Inner>>,
             }
         }
 
@@ -586,6 +719,7 @@ mod tests {
                 "Name" => pub name: String,
                 flatten pub first: Leaves,
                 flatten pub second: Single,
+                skip pub skipped: Option<String>,
             }
         }
 
@@ -608,7 +742,7 @@ mod tests {
     }
 
     /// What reading a body gives, as text: the value's `Debug` or the error's message.
-    fn outcome<T: std::fmt::Debug>(result: Result<T, serde_json::Error>) -> String {
+    pub(crate) fn outcome<T: std::fmt::Debug>(result: Result<T, serde_json::Error>) -> String {
         match result {
             Ok(value) => format!("ok {value:?}"),
             Err(error) => format!("error {error}"),
@@ -625,9 +759,29 @@ mod tests {
             (outcome(serde_json::from_str::<derived::Flat>(body)), outcome(read::<declared::Flat>(body))),
             (outcome(serde_json::from_str::<derived::Rest>(body)), outcome(read::<declared::Rest>(body))),
         ];
-        pairs.into_iter().find(|(derived, declared)| derived != declared).map(|(derived, declared)| {
-            format!("body {body:?}\nderived:  {derived}\ndeclared: {declared}")
-        })
+        // A JSON value reads as `serde_json::from_value` reads it (TransactWriteItems' actions).
+        let value = serde_json::from_str::<serde_json::Value>(body).ok();
+        let from_value = value.iter().flat_map(|value| {
+            [
+                (
+                    outcome(serde_json::from_value::<derived::Outer>(value.clone())),
+                    outcome(read_json::<declared::Outer>(value.clone())),
+                ),
+                (
+                    outcome(serde_json::from_value::<derived::Flat>(value.clone())),
+                    outcome(read_json::<declared::Flat>(value.clone())),
+                ),
+                (
+                    outcome(serde_json::from_value::<derived::Rest>(value.clone())),
+                    outcome(read_json::<declared::Rest>(value.clone())),
+                ),
+            ]
+        });
+        pairs
+            .into_iter()
+            .chain(from_value)
+            .find(|(derived, declared)| derived != declared)
+            .map(|(derived, declared)| format!("body {body:?}\nderived:  {derived}\ndeclared: {declared}"))
     }
 
     /// Bodies that reach every kind of member and error.
@@ -707,6 +861,26 @@ mod tests {
         r#"{"Count": 5, "Bogus": 1}"#,
         r#"{"Count": 5, "Bogus": 1, "Name": 3}"#,
         r#"{"Name": "a", "Extra": {"x": [1, 2, {"y": "z"}]}}"#,
+        r#"{"Object": {"b": {"S": "x"}, "a": [1]}, "Objects": [{"k": {"N": "1"}}, {}]}"#,
+        r#"{"Object": {"a": 1, "a": 2}, "Objects": [{"a": 1, "a": 2}]}"#,
+        r#"{"Object": [1], "Objects": {"a": 1}}"#,
+        r#"{"Object": "x"}"#,
+        r#"{"Objects": [null]}"#,
+        r#"{"Objects": ["x"]}"#,
+        r#"{"ByName": {"t": {"A": "a", "B": 1}, "u": {}, "t": {"B": 2}}}"#,
+        r#"{"ByName": {"t": null}}"#,
+        r#"{"ByName": {"t": ["a", 1]}}"#,
+        r#"{"ByName": {"t": "x"}}"#,
+        r#"{"ByName": [{"A": "a"}]}"#,
+        r#"{"ByName": {"t": {"A": 1}}}"#,
+        r#"{"ByName": {"t": {"B": 1, "B": 2}}}"#,
+        r#"{"ListsByName": {"t": [{"A": "a"}, {"B": 1}], "u": [], "t": [{}]}}"#,
+        r#"{"ListsByName": {"t": null}}"#,
+        r#"{"ListsByName": {"t": [null]}}"#,
+        r#"{"ListsByName": {"t": {"A": "a"}}}"#,
+        r#"{"ListsByName": {"t": [{"B": "x"}]}}"#,
+        r#"{"ListsByName": "x"}"#,
+        r#"{"Name": "a", "Object": {"x": 1}, "ByName": {"t": {"A": "a"}}, "X": {"y": [1]}}"#,
     ];
 
     #[test]
@@ -729,22 +903,63 @@ mod tests {
 
     /// Pieces a mutation inserts: JSON's punctuation, literals, escapes and member names.
     const PIECES: &[&str] = &[
-        "{", "}", "[", "]", ",", ":", "\"", " ", "\n", "\\", "0", "1", "-", ".", "e", "9", "n", "null", "true", "false",
-        "\"Name\"", "\"Flag\"", "\"Count\"", "\"Inner\"", "\"Inners\"", "\"A\"", "\"B\"", "\"Only\"", "\"Names\"",
-        "\"Any\"", "\"Ratio\"", "\"Small\"", "\\u0041", "\\ud800", "1e999", "18446744073709551616", "-0", "1.5",
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        "\"",
+        " ",
+        "\n",
+        "\\",
+        "0",
+        "1",
+        "-",
+        ".",
+        "e",
+        "9",
+        "n",
+        "null",
+        "true",
+        "false",
+        "\"Name\"",
+        "\"Flag\"",
+        "\"Count\"",
+        "\"Inner\"",
+        "\"Inners\"",
+        "\"A\"",
+        "\"B\"",
+        "\"Only\"",
+        "\"Names\"",
+        "\"Any\"",
+        "\"Ratio\"",
+        "\"Small\"",
+        "\"Object\"",
+        "\"Objects\"",
+        "\"ByName\"",
+        "\"ListsByName\"",
+        "\\u0041",
+        "\\ud800",
+        "1e999",
+        "18446744073709551616",
+        "-0",
+        "1.5",
     ];
 
-    #[test]
-    fn reads_mutated_bodies_like_the_derive() {
+    /// `count` random mutations of the bodies (a few insertions, deletions or repeats
+    /// each), inserting JSON's own pieces and the given member names.
+    pub(crate) fn mutations(bodies: &[&str], names: &[&str], count: usize) -> Vec<String> {
         let mut random = Random(0x2545_f491_4f6c_dd1d);
-        let mut failures = Vec::new();
-        for _ in 0..20_000 {
-            let mut body = BODIES[random.below(BODIES.len())].to_string();
+        let pieces: Vec<&str> = PIECES.iter().chain(names).copied().collect();
+        let mut mutated = Vec::new();
+        for _ in 0..count {
+            let mut body = bodies[random.below(bodies.len())].to_string();
             for _ in 0..=random.below(3) {
                 let at = random.below(body.len() + 1);
                 let at = (0..=at).rev().find(|at| body.is_char_boundary(*at)).unwrap_or(0);
                 match random.below(3) {
-                    0 => body.insert_str(at, PIECES[random.below(PIECES.len())]),
+                    0 => body.insert_str(at, pieces[random.below(pieces.len())]),
                     1 => {
                         let end = (at + 1..=body.len()).find(|end| body.is_char_boundary(*end)).unwrap_or(at);
                         body.replace_range(at..end, "");
@@ -755,8 +970,20 @@ mod tests {
                     }
                 }
             }
-            failures.extend(differences(&body));
+            mutated.push(body);
         }
-        assert!(failures.is_empty(), "{} differences, first:\n{}", failures.len(), failures[..failures.len().min(5)].join("\n\n"));
+        mutated
+    }
+
+    #[test]
+    fn reads_mutated_bodies_like_the_derive() {
+        let failures: Vec<String> =
+            mutations(BODIES, &[], 20_000).iter().filter_map(|body| differences(body)).collect();
+        assert!(
+            failures.is_empty(),
+            "{} differences, first:\n{}",
+            failures.len(),
+            failures[..failures.len().min(5)].join("\n\n")
+        );
     }
 }

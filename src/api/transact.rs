@@ -18,6 +18,7 @@
 
 use crate::api::capacity::{self, Consumed, ConsumedCapacity, Detail, ItemCollectionMetrics, TRANSACTION_FACTOR};
 use crate::api::items::{parse_projection, project, ConditionMembers, ON_CONDITION_CHECK_FAILURE};
+use crate::api::reader;
 use crate::api::render;
 use crate::api::tables::java_string_hash;
 use crate::api::validate::{check_expression_mix, required, Violations};
@@ -28,7 +29,7 @@ use crate::engine::{
 use crate::error::{Error, Result};
 use crate::expr::Projection;
 use crate::model::{item_from_json, item_size, CompactCollect, Item};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -40,39 +41,43 @@ const MAX_TOKEN_LENGTH: usize = 36;
 /// The aggregate size of a transaction's items.
 const MAX_TRANSACTION_BYTES: usize = 4 * 1024 * 1024;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct TransactWriteItemsRequest {
-    transact_items: Option<Vec<TransactWriteItem>>,
-    client_request_token: Option<String>,
-    return_consumed_capacity: Option<String>,
-    return_item_collection_metrics: Option<String>,
+crate::api::reader::request! {
+    #[cfg_attr(test, derive(Debug))]
+    pub struct TransactWriteItemsRequest {
+        "TransactItems" => transact_items: Vec<TransactWriteItem>,
+        "ClientRequestToken" => client_request_token: String,
+        "ReturnConsumedCapacity" => return_consumed_capacity: String,
+        "ReturnItemCollectionMetrics" => return_item_collection_metrics: String,
+    }
 }
 
-/// One element of TransactItems: exactly one of the four actions.
-#[derive(Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct TransactWriteItem {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    condition_check: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    put: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    delete: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    update: Option<Value>,
+crate::api::reader::request! {
+    /// One element of TransactItems: exactly one of the four actions.
+    #[derive(Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    #[cfg_attr(test, derive(Debug))]
+    struct TransactWriteItem {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        "ConditionCheck" => condition_check: Value,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        "Put" => put: Value,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        "Delete" => delete: Value,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        "Update" => update: Value,
+    }
 }
 
-/// The members of any action; each action reads those it has (DynamoDB ignores the rest).
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ActionMembers {
-    table_name: Option<String>,
-    item: Option<Map<String, Value>>,
-    key: Option<Map<String, Value>>,
-    update_expression: Option<String>,
-    #[serde(flatten)]
-    condition: ConditionMembers,
+crate::api::reader::request! {
+    /// The members of any action; each action reads those it has (DynamoDB ignores the rest).
+    #[cfg_attr(test, derive(Debug))]
+    pub(super) struct ActionMembers {
+        "TableName" => table_name: String,
+        "Item" => item: Map<String, Value>,
+        "Key" => key: Map<String, Value>,
+        "UpdateExpression" => update_expression: String,
+        flatten condition: ConditionMembers,
+    }
 }
 
 /// Which of the four actions an element holds.
@@ -155,7 +160,7 @@ fn check_write_request(request: &TransactWriteItemsRequest) -> Result<Vec<(Kind,
         let mut actions = Vec::new();
         for (kind, value) in element.actions() {
             let members: ActionMembers =
-                serde_json::from_value(value.clone()).map_err(|error| Error::serialization(error.to_string()))?;
+                reader::read_json(value.clone()).map_err(|error| Error::serialization(error.to_string()))?;
             let path = format!("transactItems.{}.member.{}", index + 1, kind.path_name());
             check_action_members(kind, &members, &path, &mut violations);
             actions.push((kind, members));
@@ -361,27 +366,34 @@ fn report(detail: Detail, consumed: &BTreeMap<&str, Consumed>, access: Access) -
     consumed.iter().map(|(name, units)| capacity::report_transactional(detail, name, units, access)).collect()
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct TransactGetItemsRequest {
-    transact_items: Option<Vec<TransactGetItem>>,
-    return_consumed_capacity: Option<String>,
+crate::api::reader::request! {
+    #[cfg_attr(test, derive(Debug))]
+    pub struct TransactGetItemsRequest {
+        "TransactItems" => transact_items: Vec<TransactGetItem>,
+        "ReturnConsumedCapacity" => return_consumed_capacity: String,
+    }
 }
 
-#[derive(Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct TransactGetItem {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    get: Option<Get>,
+crate::api::reader::request! {
+    #[derive(Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    #[cfg_attr(test, derive(Debug))]
+    struct TransactGetItem {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        "Get" => get: Get,
+    }
 }
 
-#[derive(Deserialize, Serialize)]
-#[serde(rename_all = "PascalCase")]
-struct Get {
-    table_name: Option<String>,
-    key: Option<Map<String, Value>>,
-    projection_expression: Option<String>,
-    expression_attribute_names: Option<Map<String, Value>>,
+crate::api::reader::request! {
+    #[derive(Serialize)]
+    #[serde(rename_all = "PascalCase")]
+    #[cfg_attr(test, derive(Debug))]
+    struct Get {
+        "TableName" => table_name: String,
+        "Key" => key: Map<String, Value>,
+        "ProjectionExpression" => projection_expression: String,
+        "ExpressionAttributeNames" => expression_attribute_names: Map<String, Value>,
+    }
 }
 
 #[derive(Serialize)]

@@ -22,7 +22,6 @@ use super::ast::{
 use super::syntax::Comparator;
 use crate::model::{AttributeValue, CompactCollect, KeySchema};
 use crate::{bail_validation, validation, Error, Result};
-use serde::Deserialize;
 use serde_json::Value;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -47,30 +46,33 @@ pub const COMPARISON_OPERATORS: [&str; 13] = [
 /// AttributeUpdates' Action values, in the order DynamoDB's enum message lists them.
 pub const ATTRIBUTE_ACTIONS: [&str; 3] = ["ADD", "PUT", "DELETE"];
 
-/// One entry of QueryFilter, ScanFilter or KeyConditions.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct LegacyCondition {
-    pub comparison_operator: Option<String>,
-    attribute_value_list: Option<Vec<Value>>,
+crate::api::reader::request! {
+    /// One entry of QueryFilter, ScanFilter or KeyConditions.
+    #[cfg_attr(test, derive(Debug))]
+    pub struct LegacyCondition {
+        "ComparisonOperator" => pub comparison_operator: String,
+        "AttributeValueList" => attribute_value_list: Vec<Value>,
+    }
 }
 
-/// One entry of Expected: a comparison, or the older Exists / Value form.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ExpectedAttribute {
-    pub comparison_operator: Option<String>,
-    attribute_value_list: Option<Vec<Value>>,
-    exists: Option<bool>,
-    value: Option<Value>,
+crate::api::reader::request! {
+    /// One entry of Expected: a comparison, or the older Exists / Value form.
+    #[cfg_attr(test, derive(Debug))]
+    pub struct ExpectedAttribute {
+        "ComparisonOperator" => pub comparison_operator: String,
+        "AttributeValueList" => attribute_value_list: Vec<Value>,
+        "Exists" => exists: bool,
+        "Value" => value: Value,
+    }
 }
 
-/// One entry of AttributeUpdates; a missing Action is PUT.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct AttributeUpdate {
-    pub action: Option<String>,
-    value: Option<Value>,
+crate::api::reader::request! {
+    /// One entry of AttributeUpdates; a missing Action is PUT.
+    #[cfg_attr(test, derive(Debug))]
+    pub struct AttributeUpdate {
+        "Action" => pub action: String,
+        "Value" => value: Value,
+    }
 }
 
 /// QueryFilter, ScanFilter or KeyConditions: attribute name to condition.
@@ -432,7 +434,10 @@ mod tests {
     use serde_json::json;
 
     fn conditions(value: Value) -> LegacyConditions {
-        serde_json::from_value(value).unwrap()
+        let entries = value.as_object().unwrap().iter();
+        entries
+            .map(|(name, condition)| (name.clone(), crate::api::reader::read_json(condition.clone()).unwrap()))
+            .collect()
     }
 
     fn item(value: Value) -> Item {
