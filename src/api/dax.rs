@@ -12,8 +12,9 @@ use crate::api::{batch, items, parse, render, run_authorized};
 use crate::engine::dax::{cluster_not_found, CacheOutcome, CacheStats, DaxCluster, DEFAULT_TTL_MILLIS};
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
+use crate::json::json;
 use crate::model::{CompactCollect, Item, KeyCode};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::rc::Rc;
 
 /// The longest item or query TTL a cluster accepts: one day.
