@@ -170,7 +170,7 @@ pub fn create_cluster(engine: &mut Engine, request: CreateClusterRequest) -> Res
     }
     let cluster = DaxCluster::new(name.clone(), item_ttl, query_ttl, engine.now_millis());
     let body = json!({ "Cluster": cluster_json(&cluster, engine.now_millis()) });
-    engine.dax_clusters_mut().insert(name, cluster);
+    engine.dax_clusters_mut().insert(name, Box::new(cluster));
     Ok(body.to_string())
 }
 
