@@ -187,8 +187,9 @@ impl DataRecord {
 pub struct Kinesis {
     /// Boxed: maps whose values are one pointer share their compiled code (docs/size.md).
     streams: BTreeMap<String, Box<DataStream>>,
-    /// Each stream's records in sequence order, all shards together.
-    records: BTreeMap<Rc<str>, VecDeque<Rc<DataRecord>>>,
+    /// Each stream's records in sequence order, all shards together (boxed, as `streams`).
+    #[allow(clippy::box_collection)] // the box is the point: one pointer per value
+    records: BTreeMap<Rc<str>, Box<VecDeque<Rc<DataRecord>>>>,
     last_sequence: u128,
 }
 
@@ -209,7 +210,7 @@ impl Kinesis {
 
     /// Removes a stream with its records, returned oldest first.
     pub fn remove_stream(&mut self, name: &str) -> (Option<DataStream>, Vec<Rc<DataRecord>>) {
-        let records = self.records.remove(name).map(Vec::from).unwrap_or_default();
+        let records = self.records.remove(name).map(|records| Vec::from(*records)).unwrap_or_default();
         (self.streams.remove(name).map(|old| *old), records)
     }
 
@@ -256,7 +257,7 @@ impl Kinesis {
 
     /// Every record, stream by stream.
     pub fn all_records(&self) -> impl Iterator<Item = &Rc<DataRecord>> {
-        self.records.values().flatten()
+        self.records.values().flat_map(|records| records.iter())
     }
 
     /// The records of one shard from sequence number `from` on, oldest first.
