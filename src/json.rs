@@ -74,34 +74,37 @@ pub fn object(members: &mut [(&str, Value)]) -> Value {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::Value;
+    /// Both macros on the same input: (ours, serde_json's).
+    macro_rules! both {
+        ($($input:tt)+) => { (json!($($input)+), serde_json::json!($($input)+)) };
+    }
 
     #[test]
     fn builds_what_serde_json_builds() {
         let name = String::from("Music");
+        let key = "Key";
         let count = 3_u64;
         let nested = serde_json::json!({"x": [1, 2]});
-        let ours = json!({
-            "TableName": name,
-            "Count": count,
-            "Nested": { "Inner": nested, "Empty": {}, "List": [], "Null": null },
-            "Mixed": [1, "two", { "Three": 3 }, [null], count + 1],
-            "Flag": true,
-            "Count": count * 2,
-            "Call": name.len(),
-        });
-        let theirs = serde_json::json!({
-            "TableName": name,
-            "Count": count,
-            "Nested": { "Inner": nested, "Empty": {}, "List": [], "Null": null },
-            "Mixed": [1, "two", { "Three": 3 }, [null], count + 1],
-            "Flag": true,
-            "Count": count * 2,
-            "Call": name.len(),
-        });
-        assert_eq!(ours, theirs);
-        assert_eq!(ours.to_string(), theirs.to_string());
-        assert_eq!(json!(name), Value::String(name.clone()));
-        assert_eq!(json!([name, 1]), serde_json::json!([name, 1]));
+        let pairs = [
+            both!({
+                "TableName": name,
+                "Count": count,
+                "Nested": { "Inner": nested, "Empty": {}, "List": [], "Null": null },
+                "Mixed": [1, "two", { "Three": 3 }, [null], count + 1],
+                "Flag": true,
+                "Count": count * 2,
+                "Call": name.len(),
+                key: "variable key",
+            }),
+            both!(name),
+            both!([name, 1]),
+            both!([]),
+            both!({}),
+            both!(null),
+        ];
+        for (ours, theirs) in pairs {
+            assert_eq!(ours, theirs);
+            assert_eq!(ours.to_string(), theirs.to_string());
+        }
     }
 }
