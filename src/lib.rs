@@ -23,6 +23,7 @@ mod fuzz;
 pub mod global;
 pub mod iam;
 pub mod index;
+mod json;
 pub mod kinesis;
 pub mod model;
 pub mod partiql;

@@ -9,9 +9,10 @@ use crate::clock::seconds;
 use crate::engine::autoscaling::{ScalableResource, ScalableTarget, TargetTracking};
 use crate::engine::{Access, Engine, ACCOUNT_ID};
 use crate::error::{Error, ErrorKind, Result};
+use crate::json::json;
 use crate::model::sort_stable_by;
 use crate::region;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Runs the Application Auto Scaling operation `name`.
 pub fn dispatch(engine: &mut Engine, name: &str, body: &str) -> Result<String> {

@@ -8,7 +8,8 @@ use crate::engine::autoscaling::{ScalableResource, ScalableTarget, TargetTrackin
 use crate::engine::{Access, BillingMode, Engine, IndexKind, ACCOUNT_ID};
 use crate::error::{Error, ErrorKind, Result};
 use crate::global::{Regions, Replicate};
-use serde_json::{json, Value};
+use crate::json::json;
+use serde_json::Value;
 
 crate::api::reader::request! {
     pub struct DescribeRequest {

@@ -11,8 +11,9 @@ use crate::engine::{
     table_arn, Backup, BackupFilter, BackupType, BillingMode, Engine, IndexKind, SecondaryIndex, TableMeta,
 };
 use crate::error::Result;
+use crate::json::json;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// The longest table name or ARN the backup operations accept.
 pub(super) const MAX_TABLE_ARN_CHARS: usize = 1024;

@@ -9,8 +9,9 @@ use crate::engine::ops::import::KEPT_ERRORS;
 use crate::engine::transfers::etag;
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
+use crate::json::json;
 use crate::model::{base64_decode, base64_encode};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// The largest object the simulated S3 takes: 16 MiB, since every object is held in
 /// memory and stored in one IndexedDB record.

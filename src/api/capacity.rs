@@ -46,10 +46,11 @@ pub struct ConsumedCapacity {
     write_capacity_units: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     table: Option<Units>,
+    /// Boxed: maps whose values are one pointer share their compiled code (docs/size.md).
     #[serde(skip_serializing_if = "Option::is_none")]
-    local_secondary_indexes: Option<BTreeMap<String, Units>>,
+    local_secondary_indexes: Option<BTreeMap<String, Box<Units>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    global_secondary_indexes: Option<BTreeMap<String, Units>>,
+    global_secondary_indexes: Option<BTreeMap<String, Box<Units>>>,
 }
 
 #[derive(Serialize)]
@@ -208,11 +209,11 @@ fn report_units(
     if detail == Detail::Indexes {
         report.table = Some(Units::of(consumed.table, access));
         let shares = |kind: IndexKind| {
-            let shares: BTreeMap<String, Units> = consumed
+            let shares: BTreeMap<String, Box<Units>> = consumed
                 .indexes
                 .iter()
                 .filter(|(_, index_kind, _)| *index_kind == kind)
-                .map(|(name, _, units)| (name.clone(), Units::of(*units, access)))
+                .map(|(name, _, units)| (name.clone(), Box::new(Units::of(*units, access))))
                 .collect_map();
             (!shares.is_empty()).then_some(shares)
         };

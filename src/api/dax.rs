@@ -12,8 +12,9 @@ use crate::api::{batch, items, parse, read, render, run_authorized};
 use crate::engine::dax::{cluster_not_found, CacheOutcome, CacheStats, DaxCluster, DEFAULT_TTL_MILLIS};
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
+use crate::json::json;
 use crate::model::{CompactCollect, Item, KeyCode};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::rc::Rc;
 
 /// The longest item or query TTL a cluster accepts: one day.
@@ -169,7 +170,7 @@ pub fn create_cluster(engine: &mut Engine, request: CreateClusterRequest) -> Res
     }
     let cluster = DaxCluster::new(name.clone(), item_ttl, query_ttl, engine.now_millis());
     let body = json!({ "Cluster": cluster_json(&cluster, engine.now_millis()) });
-    engine.dax_clusters_mut().insert(name, cluster);
+    engine.dax_clusters_mut().insert(name, Box::new(cluster));
     Ok(body.to_string())
 }
 

@@ -1,7 +1,8 @@
 //! How an [`Error`] looks on the wire: DynamoDB's `__type` and message.
 
 use crate::error::{CancellationReason, Error, ErrorKind, Service};
-use serde_json::{json, Map, Value};
+use crate::json::json;
+use serde_json::{Map, Value};
 
 impl ErrorKind {
     /// The exception's short name, as SDKs name their exception classes.

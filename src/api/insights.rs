@@ -10,9 +10,10 @@ use crate::engine::insights::{
 };
 use crate::engine::{table_not_found, Engine, TableMeta};
 use crate::error::{Error, Result};
+use crate::json::json;
 use crate::model::AttributeValue;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 const ACTIONS: [&str; 2] = ["ENABLE", "DISABLE"];
 /// ListContributorInsights' largest page.

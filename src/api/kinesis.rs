@@ -13,6 +13,7 @@ use crate::clock::seconds;
 use crate::engine::ops::kinesis::{NewRecord, RetentionChange};
 use crate::engine::{Engine, ACCOUNT_ID};
 use crate::error::{Error, ErrorKind, Result};
+use crate::json::json;
 use crate::kinesis::{
     parse_sequence, parse_shard_id, parse_stream_arn, sequence_text, shard_id, Consumer, DataStream, StreamMode,
     ITERATOR_LIFETIME_MILLIS,
@@ -20,7 +21,7 @@ use crate::kinesis::{
 use crate::model::{base64_decode, base64_encode, CompactCollect};
 use crate::stream::{civil_from_days, ShardIterator};
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 const STREAM_NAME_LENGTH: (usize, usize) = (1, 128);
 const STREAM_ARN_LENGTH: (usize, usize) = (1, 2048);

@@ -143,7 +143,7 @@ pub fn describe_destination(engine: &mut Engine, request: DescribeRequest) -> Re
             approximate_creation_date_time_precision: destination.precision.wire_name(),
         })
         .collect();
-    render(&serde_json::json!({ "TableName": name, "KinesisDataStreamDestinations": destinations }))
+    render(&crate::json::json!({ "TableName": name, "KinesisDataStreamDestinations": destinations }))
 }
 
 fn check_table_name(violations: &mut Violations, name: &Option<String>) {

@@ -191,7 +191,8 @@ pub fn batch_execute_statement(engine: &mut Engine, request: BatchExecuteStateme
     let parsed: Vec<Result<Parsed>> = statements.iter().map(parse_member).collect();
     check_reads_or_writes(&parsed)?;
     let mut responses = Vec::new();
-    let mut consumed: BTreeMap<String, Consumed> = BTreeMap::new();
+    // Boxed: maps whose values are one pointer share their compiled code (docs/size.md).
+    let mut consumed: BTreeMap<String, Box<Consumed>> = BTreeMap::new();
     for (statement, parsed) in statements.iter().zip(parsed) {
         let (response, outcome) = run_batch_member(engine, statement, parsed);
         if let Some(outcome) = outcome {

@@ -8,7 +8,8 @@ use crate::api::validate::{required, Violations};
 use crate::clock::seconds;
 use crate::engine::{Engine, PointInTimeRecovery, MAX_RECOVERY_PERIOD_DAYS};
 use crate::error::Result;
-use serde_json::{json, Value};
+use crate::json::json;
+use serde_json::Value;
 
 const SPECIFICATION: &str = "pointInTimeRecoverySpecification";
 

@@ -10,8 +10,9 @@ use crate::engine::principals::{InlinePolicy, Principal};
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::iam::{self, Decision, Effect, PolicyKind, Source};
+use crate::json::json;
 use crate::model::CompactCollect;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// IAM's user name rule: 1 to 64 characters of `[\w+=,.@-]`.
 const MAX_NAME_CHARS: usize = 64;

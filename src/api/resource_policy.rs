@@ -9,7 +9,7 @@ use crate::engine::{Engine, ACCOUNT_ID};
 use crate::error::{Error, ErrorKind, Result};
 use crate::iam::policy::Principals;
 use crate::iam::{self, PolicyKind};
-use serde_json::json;
+use crate::json::json;
 
 /// The largest policy document DynamoDB accepts, whitespace included.
 const MAX_POLICY_BYTES: usize = 20 * 1024;

@@ -14,9 +14,10 @@ use crate::engine::pricing::{self, Usage};
 use crate::engine::throughput::{Limit, Throughput};
 use crate::engine::{table_not_found, Access, BillingMode, Engine, Knobs};
 use crate::error::{Error, ErrorKind, Result};
+use crate::json::json;
 use crate::region;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Runs the Dynaplay operation `name` (the part after `Dynaplay.`).
 pub fn dispatch(engine: &mut Engine, name: &str, body: &str) -> Result<String> {

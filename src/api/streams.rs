@@ -198,7 +198,7 @@ fn describe_stream(engine: &mut Engine, request: DescribeStreamRequest) -> Resul
         shards: page,
         last_evaluated_shard_id,
     };
-    render(&serde_json::json!({ "StreamDescription": description }))
+    render(&crate::json::json!({ "StreamDescription": description }))
 }
 
 fn get_shard_iterator(engine: &mut Engine, request: GetShardIteratorRequest) -> Result<String> {
@@ -232,7 +232,7 @@ fn get_shard_iterator(engine: &mut Engine, request: GetShardIteratorRequest) -> 
         (_, None) => crate::bail_validation!("SequenceNumber must be specified for ShardIteratorType {iterator_type}"),
     };
     let iterator = ShardIterator { stream_arn: arn, shard_id: shard.id, from, issued_millis: engine.now_millis() };
-    render(&serde_json::json!({ "ShardIterator": iterator.encode() }))
+    render(&crate::json::json!({ "ShardIterator": iterator.encode() }))
 }
 
 fn get_records(engine: &mut Engine, request: GetRecordsRequest) -> Result<String> {

@@ -12,9 +12,10 @@ use crate::engine::ops::import::{Compression, ImportEcho, ImportRequest};
 use crate::engine::transfers::{ExportDescription, ImportDescription, IN_PROGRESS};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
+use crate::json::json;
 use crate::transfer::lines::{Format, ViewType};
 use crate::transfer::source::InputFormat;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// The largest page ListExports and ListImports answer.
 const MAX_PAGE: i64 = 25;

@@ -4,8 +4,8 @@ use crate::api::render;
 use crate::api::validate::{required, Violations};
 use crate::engine::{table_not_found, Engine};
 use crate::error::Result;
+use crate::json::json;
 use serde::Serialize;
-use serde_json::json;
 
 /// The longest attribute name time to live may name.
 const MAX_ATTRIBUTE_NAME_CHARS: usize = 255;

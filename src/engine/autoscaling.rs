@@ -160,7 +160,7 @@ impl Engine {
         let mut activities = Vec::new();
         for target in &mut meta.auto_scaling {
             let throughput = match &target.index {
-                Some(index) => table.traffic.indexes.get(index),
+                Some(index) => table.traffic.indexes.get(index).map(Box::as_ref),
                 None => Some(&table.traffic.table),
             };
             let (Some(throughput), Some(current)) =

@@ -178,8 +178,9 @@ where
     }
 }
 
-/// The clusters of a database, by name.
-pub type DaxClusters = BTreeMap<String, DaxCluster>;
+/// The clusters of a database, by name; boxed, as maps whose values are one pointer share
+/// their compiled code (docs/size.md).
+pub type DaxClusters = BTreeMap<String, Box<DaxCluster>>;
 
 /// The error for a cluster that does not exist.
 pub fn cluster_not_found(name: &str) -> Error {
@@ -199,7 +200,7 @@ impl Engine {
 
     /// The cluster `name`, or DAX's not-found error.
     pub(crate) fn dax_cluster(&mut self, name: &str) -> Result<&mut DaxCluster> {
-        self.dax.get_mut(name).ok_or_else(|| cluster_not_found(name))
+        self.dax.get_mut(name).map(Box::as_mut).ok_or_else(|| cluster_not_found(name))
     }
 
     /// The table's TableId and the encoded key of `key` (checked against the schema as

@@ -10,7 +10,8 @@
 //! if the table were alone ([`Estimate::free_tier_usd`]).
 
 use crate::engine::table::TableClass;
-use serde_json::{json, Value};
+use crate::json::json;
+use serde_json::Value;
 
 /// The day the prices below were read.
 ///

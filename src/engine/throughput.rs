@@ -376,7 +376,8 @@ impl Throughput {
 #[derive(Debug, Clone)]
 pub struct Traffic {
     pub table: Throughput,
-    pub indexes: BTreeMap<String, Throughput>,
+    /// Boxed: maps whose values are one pointer share their compiled code (docs/size.md).
+    pub indexes: BTreeMap<String, Box<Throughput>>,
     /// The latest throttled requests, oldest first.
     pub throttles: VecDeque<ThrottleEvent>,
     /// The latest capacity changes auto scaling made, oldest first.
@@ -385,8 +386,9 @@ pub struct Traffic {
 
 impl Traffic {
     pub fn new(meta: &TableMeta) -> Traffic {
-        let indexes =
-            global_indexes(meta).map(|(name, billing)| (name.to_string(), Throughput::new(&billing))).collect_map();
+        let indexes = global_indexes(meta)
+            .map(|(name, billing)| (name.to_string(), Box::new(Throughput::new(&billing))))
+            .collect_map();
         Traffic {
             table: Throughput::new(&meta.billing),
             indexes,
@@ -402,7 +404,7 @@ impl Traffic {
         self.table.reconfigure(&meta.billing, now);
         let mut indexes = BTreeMap::new();
         for (name, billing) in global_indexes(meta) {
-            let mut throughput = self.indexes.remove(name).unwrap_or_else(|| Throughput::new(&billing));
+            let mut throughput = self.indexes.remove(name).unwrap_or_else(|| Box::new(Throughput::new(&billing)));
             throughput.reconfigure(&billing, now);
             indexes.insert(name.to_string(), throughput);
         }

@@ -13,7 +13,7 @@ use super::ast::{self, Cond, DocumentPath, PathElement, UpdateAction, UpdateOper
 use super::placeholders::Placeholders;
 use super::reserved::is_reserved;
 use super::syntax::*;
-use crate::model::AttributeValue;
+use crate::model::{AttributeValue, CompactCollect};
 
 /// A message for the caller to prefix with `Invalid <Parameter>: `.
 pub type Check<T> = Result<T, String>;
@@ -105,14 +105,14 @@ struct Resolver<'p> {
 
 impl Resolver<'_> {
     fn path(&self, path: &Path) -> Check<DocumentPath> {
-        let elements = path.steps.iter().map(|step| {
+        let elements = path.steps.iter().map(|step| -> Check<PathElement> {
             Ok(match step {
                 PathStep::Attr(name) => PathElement::Attr(name.clone()),
                 PathStep::Name(key) => PathElement::Attr(self.name(key)?.to_owned()),
                 PathStep::Index(index) => PathElement::Index(*index),
             })
         });
-        Ok(DocumentPath(elements.collect::<Check<_>>()?))
+        Ok(DocumentPath(elements.try_collect_vec()?))
     }
 
     fn name(&self, key: &str) -> Check<&str> {
@@ -333,7 +333,7 @@ fn resolve_cond(cond: &CondExpr, resolver: &Resolver) -> Check<Cond> {
     Ok(match cond {
         CondExpr::Compare(left, op, right) => Cond::Compare(operand(left)?, *op, operand(right)?),
         CondExpr::Between(subject, low, high) => Cond::Between(operand(subject)?, operand(low)?, operand(high)?),
-        CondExpr::In(subject, list) => Cond::In(operand(subject)?, list.iter().map(operand).collect::<Check<_>>()?),
+        CondExpr::In(subject, list) => Cond::In(operand(subject)?, list.iter().map(operand).try_collect_vec()?),
         CondExpr::Call(call) => resolve_call(call, resolver)?,
         CondExpr::Not(inner) => Cond::Not(Box::new(resolve_cond(inner, resolver)?)),
         CondExpr::And(left, right) => {
@@ -385,7 +385,7 @@ fn resolve_operand(operand: &Operand, resolver: &Resolver) -> Check<ast::Operand
 pub fn projection(parsed: &ProjectionExpr, placeholders: &Placeholders) -> Check<Vec<DocumentPath>> {
     parsed.paths.iter().try_for_each(reserved_in)?;
     let resolver = Resolver { placeholders };
-    let paths = parsed.paths.iter().map(|path| resolver.path(path)).collect::<Check<Vec<_>>>()?;
+    let paths = parsed.paths.iter().map(|path| resolver.path(path)).try_collect_vec()?;
     check_paths(&paths)?;
     Ok(paths)
 }
@@ -478,7 +478,7 @@ pub fn update(parsed: &UpdateExpr, placeholders: &Placeholders) -> Check<Vec<Upd
     }
     check_clauses_once(parsed)?;
     let resolver = Resolver { placeholders };
-    let targets = actions.iter().map(|action| resolver.path(target(action))).collect::<Check<Vec<_>>>()?;
+    let targets = actions.iter().map(|action| resolver.path(target(action))).try_collect_vec()?;
     for operand in &operands {
         if let Operand::Path(path) = operand {
             resolver.path(path)?;
@@ -504,7 +504,7 @@ pub fn update(parsed: &UpdateExpr, placeholders: &Placeholders) -> Check<Vec<Upd
             check_set_value(value, &resolver)?;
         }
     }
-    actions.iter().zip(targets).map(|(action, path)| resolve_action(action, path, &resolver)).collect()
+    actions.iter().zip(targets).map(|(action, path)| resolve_action(action, path, &resolver)).try_collect_vec()
 }
 
 fn check_update_function_name(call: &Call) -> Check<()> {

@@ -255,7 +255,7 @@ fn comparisons(conditions: &LegacyConditions) -> Result<Vec<Comparison>> {
             let operator = Operator::parse(condition.comparison_operator.as_deref().unwrap_or_default())?;
             Comparison::new(name, operator, condition.attribute_value_list.as_deref().unwrap_or_default())
         })
-        .collect()
+        .try_collect_vec()
 }
 
 /// QueryFilter or ScanFilter as a condition on each item read; `None` when empty.

@@ -185,31 +185,33 @@ impl DataRecord {
 /// Every data stream and its records.
 #[derive(Debug, Default)]
 pub struct Kinesis {
-    streams: BTreeMap<String, DataStream>,
-    /// Each stream's records in sequence order, all shards together.
-    records: BTreeMap<Rc<str>, VecDeque<Rc<DataRecord>>>,
+    /// Boxed: maps whose values are one pointer share their compiled code (docs/size.md).
+    streams: BTreeMap<String, Box<DataStream>>,
+    /// Each stream's records in sequence order, all shards together (boxed, as `streams`).
+    #[allow(clippy::box_collection)] // the box is the point: one pointer per value
+    records: BTreeMap<Rc<str>, Box<VecDeque<Rc<DataRecord>>>>,
     last_sequence: u128,
 }
 
 impl Kinesis {
     pub fn stream(&self, name: &str) -> Option<&DataStream> {
-        self.streams.get(name)
+        self.streams.get(name).map(Box::as_ref)
     }
 
     /// The streams in name order.
     pub fn streams(&self) -> impl Iterator<Item = &DataStream> {
-        self.streams.values()
+        self.streams.values().map(Box::as_ref)
     }
 
     /// Adds or replaces a stream's settings, returning the old ones.
     pub fn put_stream(&mut self, stream: DataStream) -> Option<DataStream> {
-        self.streams.insert(stream.name.clone(), stream)
+        self.streams.insert(stream.name.clone(), Box::new(stream)).map(|old| *old)
     }
 
     /// Removes a stream with its records, returned oldest first.
     pub fn remove_stream(&mut self, name: &str) -> (Option<DataStream>, Vec<Rc<DataRecord>>) {
-        let records = self.records.remove(name).map(Vec::from).unwrap_or_default();
-        (self.streams.remove(name), records)
+        let records = self.records.remove(name).map(|records| Vec::from(*records)).unwrap_or_default();
+        (self.streams.remove(name).map(|old| *old), records)
     }
 
     /// A new sequence number, greater than every one handed out before; they start from
@@ -255,7 +257,7 @@ impl Kinesis {
 
     /// Every record, stream by stream.
     pub fn all_records(&self) -> impl Iterator<Item = &Rc<DataRecord>> {
-        self.records.values().flatten()
+        self.records.values().flat_map(|records| records.iter())
     }
 
     /// The records of one shard from sequence number `from` on, oldest first.

@@ -7,8 +7,9 @@
 //! structs, annotations, comments); timestamps, clobs and s-expressions are refused
 //! with a message. Nesting is bounded so that hostile input cannot exhaust the stack.
 
+use crate::json::json;
 use crate::model::{base64_decode, base64_encode, AttributeValue, CompactCollect, Item, Number};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::fmt::Write;
 
 /// The version marker each exported line begins with.

@@ -2,9 +2,10 @@
 //! turned into DynamoDB JSON items, each with the line it came from, or why it could
 //! not be read.
 
+use crate::json::json;
 use crate::model::ScalarType;
 use crate::transfer::{csv, ion};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// An import's InputFormat, with its options.

@@ -12,11 +12,11 @@ use crate::engine::ops::pitr;
 use crate::engine::transfers::{etag, md5_base64, ExportDescription, TransferChange, COMPLETED};
 use crate::engine::{Engine, Table};
 use crate::error::{Error, ErrorKind, Result};
+use crate::json::json;
 use crate::model::{item_size, Item};
 use crate::stream::iso_millis;
 use crate::transfer::gzip;
 use crate::transfer::lines::{self, Format, ItemChange, ViewType};
-use serde_json::json;
 
 /// How long a ClientToken identifies its export: 8 hours.
 const CLIENT_TOKEN_MILLIS: u64 = 8 * 60 * 60 * 1000;

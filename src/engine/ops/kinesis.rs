@@ -8,6 +8,7 @@
 
 use crate::engine::{Change, Engine, KinesisDestination, TimestampPrecision, ACCOUNT_ID};
 use crate::error::{Error, ErrorKind, Result};
+use crate::json::json;
 use crate::kinesis::{
     parse_stream_arn, Consumer, DataRecord, DataStream, StreamMode, MAX_RETENTION_HOURS, MIN_RETENTION_HOURS,
 };
@@ -15,7 +16,7 @@ use crate::model::{item_size, Item};
 use crate::region;
 use crate::stream::{EventName, Origin};
 use crate::transfer::md5;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 use std::rc::Rc;
 
 /// The shards an account may have across its streams (us-east-1's default quota).

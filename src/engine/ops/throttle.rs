@@ -44,7 +44,8 @@ impl Engine {
         let Some(table) = self.tables.get_mut(table_name).filter(|_| self.knobs.throttling) else { return Ok(()) };
         let global = index.filter(|name| table.traffic.indexes.contains_key(*name));
         let hash = partition.and_then(|value| hash_of(read_schema(table, global), value));
-        let throughput = global.and_then(|name| table.traffic.indexes.get(name)).unwrap_or(&table.traffic.table);
+        let throughput =
+            global.and_then(|name| table.traffic.indexes.get(name)).map_or(&table.traffic.table, Box::as_ref);
         let mut throttled = throughput.admit(access, hash, now, adaptive).err().map(|limit| {
             let position = hash.map(|hash| throughput.position_of(hash)).filter(|_| limit_is_partition(limit));
             (global.map(str::to_string), limit, position)
