@@ -286,6 +286,8 @@ ${notes.join("\n")}
 
 Timings use \`performance.now()\`, precise to 5 µs in the cross-origin isolated
 benchmark page; the navigation page is not isolated (0.1 ms), which is plenty at its scale.
+[performance.md](performance.md) explains the figures that miss their targets and where
+their floors are; [size.md](size.md) the wasm size.
 
 ## Native engine (\`cargo bench --bench engine\`)
 
