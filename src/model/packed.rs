@@ -129,6 +129,13 @@ impl PackedItem {
         json::write_map(out, self.body())
     }
 
+    /// The item's DynamoDB JSON as text, [`PackedItem::write_json`] into a new string.
+    pub fn to_json_text(&self) -> Option<String> {
+        let mut out = Vec::with_capacity(2 * self.size() + 16);
+        self.write_json(&mut out)?;
+        String::from_utf8(out).ok()
+    }
+
     /// The item, rebuilt.
     pub fn unpack(&self) -> Item {
         // Only `pack` writes the bytes, so they always decode; an empty item is the
@@ -959,9 +966,7 @@ mod tests {
             assert_eq!(packed.size(), item_size(&item));
             assert_eq!(serde_json::to_string(&packed).unwrap(), serde_json::to_string(&item).unwrap());
             assert_eq!(serde_json::to_string_pretty(&packed).unwrap(), serde_json::to_string_pretty(&item).unwrap());
-            let mut written = Vec::new();
-            assert_eq!(packed.write_json(&mut written), Some(()));
-            assert_eq!(String::from_utf8(written).unwrap(), serde_json::to_string(&item).unwrap());
+            assert_eq!(packed.to_json_text(), Some(serde_json::to_string(&item).unwrap()));
             for (name, value) in &item {
                 assert_eq!(packed.attribute(name).as_ref(), Some(value));
             }

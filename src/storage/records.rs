@@ -103,6 +103,13 @@ pub struct Snapshot {
     pub items: Vec<StoredItem>,
 }
 
+/// An item's stored text: its DynamoDB JSON, written by the packed item's writer, which
+/// copies runs that need no escaping at once (serde_json escapes byte by byte; it took
+/// about a third of a persisted PutItem's time in wasm).
+fn item_text(item: &Item) -> String {
+    PackedItem::pack(item).to_json_text().unwrap_or_else(|| serde_json::to_string(item).unwrap_or_default())
+}
+
 /// The format record a new database starts with.
 pub fn format_record() -> Write {
     Write::PutMeta { key: FORMAT_KEY.to_string(), value: format!("{{\"version\":{FORMAT_VERSION}}}") }
@@ -146,7 +153,7 @@ pub fn writes_for(change: &Change, out: &mut Vec<Write>) {
                 Some(item) => Write::PutItem {
                     table_id: table_id.clone(),
                     key: key.to_hex(),
-                    value: serde_json::to_string(item).unwrap_or_default(),
+                    value: item_text(item),
                 },
                 None => Write::DeleteItem { table_id: table_id.clone(), key: key.to_hex() },
             });
