@@ -150,11 +150,7 @@ pub fn writes_for(change: &Change, out: &mut Vec<Write>) {
         }
         Change::Item { table_id, key, new, record, history, .. } => {
             out.push(match new {
-                Some(item) => Write::PutItem {
-                    table_id: table_id.clone(),
-                    key: key.to_hex(),
-                    value: item_text(item),
-                },
+                Some(item) => Write::PutItem { table_id: table_id.clone(), key: key.to_hex(), value: item_text(item) },
                 None => Write::DeleteItem { table_id: table_id.clone(), key: key.to_hex() },
             });
             if let Some(record) = record {
