@@ -28,7 +28,7 @@ pub fn dispatch(engine: &mut Engine, cluster: &str, operation: &str, body: &str,
     access::authorize(engine, caller, || access::checks(engine, operation, body))?;
     let before = engine.dax_cluster(cluster)?.stats.clone();
     let (response, outcome) = match operation {
-        "GetItem" => (items::get_item(engine, parse(body)?, Some(cluster))?, None),
+        "GetItem" => (items::get_item(engine, read(body)?, Some(cluster))?, None),
         "BatchGetItem" => (batch::batch_get_item(engine, read(body)?, Some(cluster))?, None),
         "Query" | "Scan" => (query_through(engine, cluster, operation, body, caller)?, None),
         "TransactGetItems" => (run_authorized(engine, operation, body, caller)?, Some(CacheOutcome::PassThrough)),

@@ -17,7 +17,7 @@
 
 use crate::api::capacity::{self, Consumed, ConsumedCapacity, Detail, ItemCollectionMetrics};
 use crate::api::validate::{check_expression_mix, required, Violations, CONDITIONAL_OPERATORS};
-use crate::api::{dax, parse, plain_get, render, render_with_item};
+use crate::api::{dax, plain_get, read, render, render_with_item};
 use crate::engine::{check_put_item_size, Access, Engine, Precondition, ReturnValues, Updated};
 use crate::error::Result;
 use crate::expr::legacy::{self, AttributeUpdate, ExpectedAttribute, ATTRIBUTE_ACTIONS};
@@ -26,7 +26,7 @@ use crate::model::plain::PlainItem;
 use crate::model::{item_from_json, item_size, AttributeValue, CompactCollect, Item, PackedItem};
 use crate::{bail_validation, validation};
 use serde::de::{Error as _, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer as _, Serialize};
+use serde::{Deserializer as _, Serialize};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -118,18 +118,19 @@ crate::api::reader::request! {
     }
 }
 
-/// GetItem has no ExpressionAttributeValues member: DynamoDB ignores one, as it ignores
-/// every member an operation does not have.
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct GetItemRequest {
-    table_name: Option<String>,
-    key: Option<Map<String, Value>>,
-    consistent_read: Option<bool>,
-    return_consumed_capacity: Option<String>,
-    attributes_to_get: Option<Vec<String>>,
-    projection_expression: Option<String>,
-    expression_attribute_names: Option<Map<String, Value>>,
+crate::api::reader::request! {
+    /// GetItem has no ExpressionAttributeValues member: DynamoDB ignores one, as it
+    /// ignores every member an operation does not have.
+    #[cfg_attr(test, derive(Debug))]
+    pub struct GetItemRequest {
+        "TableName" => table_name: String,
+        "Key" => key: Map<String, Value>,
+        "ConsistentRead" => consistent_read: bool,
+        "ReturnConsumedCapacity" => return_consumed_capacity: String,
+        "AttributesToGet" => attributes_to_get: Vec<String>,
+        "ProjectionExpression" => projection_expression: String,
+        "ExpressionAttributeNames" => expression_attribute_names: Map<String, Value>,
+    }
 }
 
 crate::api::reader::request! {
@@ -502,7 +503,7 @@ pub fn get_item(engine: &mut Engine, request: GetItemRequest, dax: Option<&str>)
 /// [`get_item`] reads them. Both answer the same.
 pub fn get_item_text(engine: &mut Engine, body: &str) -> Result<String> {
     let Some((table_name, key)) = plain_get::read(body).filter(|(name, _)| is_table_name(name)) else {
-        return get_item(engine, parse(body)?, None);
+        return get_item(engine, read(body)?, None);
     };
     let read = ItemRead { table_name, key, projection: None, names: None, detail: Detail::None, consistent: false };
     read_item(engine, read, None)

@@ -115,6 +115,18 @@ mod derived {
 
     #[derive(Deserialize, Debug)]
     #[serde(rename_all = "PascalCase")]
+    pub struct GetItemRequest {
+        pub table_name: Option<String>,
+        pub key: Option<Map<String, Value>>,
+        pub consistent_read: Option<bool>,
+        pub return_consumed_capacity: Option<String>,
+        pub attributes_to_get: Option<Vec<String>>,
+        pub projection_expression: Option<String>,
+        pub expression_attribute_names: Option<Map<String, Value>>,
+    }
+
+    #[derive(Deserialize, Debug)]
+    #[serde(rename_all = "PascalCase")]
     pub struct QueryRequest {
         pub key_condition_expression: Option<String>,
         pub key_conditions: Option<BTreeMap<String, LegacyCondition>>,
@@ -244,6 +256,10 @@ fn differences(body: &str) -> Option<String> {
         (
             outcome(serde_json::from_str::<derived::UpdateItemRequest>(body)),
             outcome(read::<super::items::UpdateItemRequest>(body)),
+        ),
+        (
+            outcome(serde_json::from_str::<derived::GetItemRequest>(body)),
+            outcome(read::<super::items::GetItemRequest>(body)),
         ),
         (
             outcome(serde_json::from_str::<derived::QueryRequest>(body)),
