@@ -7,6 +7,7 @@
 //! number, a name DynamoDB refuses, a repeated member) is not plain: [`read`] answers
 //! None and the request goes the general way, which gives every error its exact message.
 
+use crate::model::packed::json;
 use crate::model::{AttributeValue, Item, Number, MAX_NAME_BYTES};
 
 /// The table name and the key of a plain GetItem request; None when it is not one.
@@ -54,10 +55,10 @@ impl<'a> Text<'a> {
     /// A JSON string without escapes or control characters.
     fn string(&mut self) -> Option<&'a str> {
         self.expect(b'"')?;
-        let end = self.0.bytes().position(|byte| byte == b'"' || byte == b'\\' || byte < 0x20)?;
-        let (string, rest) = self.0.split_at_checked(end)?;
-        self.0 = rest;
-        self.expect(b'"')?;
+        // The first byte a string must escape ends a plain one only when it is its quote.
+        let (plain, b'"', _) = json::split_at_escape(self.0.as_bytes())? else { return None };
+        let (string, rest) = self.0.split_at_checked(plain.len())?;
+        self.0 = rest.get(1..)?;
         Some(string)
     }
 

@@ -24,6 +24,7 @@
 //! The encoding of an item is canonical (equal items, equal bytes), so byte equality is
 //! item equality.
 
+use crate::model::value::NESTING_LIMIT;
 use crate::model::{
     base64_decode, base64_encode, item_size, AttributeValue, CompactCollect, Item, Number, MAX_NAME_BYTES,
 };
@@ -502,7 +503,7 @@ impl Serialize for SeqView<'_> {
 /// counterpart (same order, same escapes, same refusal of bytes that do not decode).
 /// Texts are copied as bytes, unchecked: the caller checks that the whole output is
 /// UTF-8, once.
-mod json {
+pub(crate) mod json {
     use super::{base64_encode, Entries, Reader, Tag, ValueView};
 
     /// A map body as a JSON object; None when the bytes do not decode.
@@ -574,7 +575,7 @@ mod json {
 
     /// The bytes before the first one that needs an escape, that byte, and the bytes
     /// after it; None when no byte does.
-    pub(super) fn split_at_escape(text: &[u8]) -> Option<(&[u8], u8, &[u8])> {
+    pub(crate) fn split_at_escape(text: &[u8]) -> Option<(&[u8], u8, &[u8])> {
         let clean_words = text.chunks_exact(8).take_while(|word| !any_needs_escape(word)).count();
         let start = clean_words * 8;
         let at = start + text.get(start..)?.iter().position(|&byte| needs_escape(byte))?;
@@ -621,9 +622,6 @@ mod json {
         out.extend_from_slice(&[b'\\', short]);
     }
 }
-
-/// DynamoDB allows 32 levels of nesting: a list or map at level 32 is refused.
-const NESTING_LIMIT: usize = 32;
 
 /// Number text, in canonical form only (so it is packed as it is): its size.
 fn canonical_number(text: &[u8]) -> Option<usize> {
