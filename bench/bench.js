@@ -206,7 +206,10 @@ async function streamPuts({ count, reps }) {
   return repeat(reps, () => timedPuts(withStream), () => timedPuts(CREATE_TABLE));
 }
 
-/** GetItem from an in-memory table vs JSON.parse(map.get(key)); items/s, random order. */
+/** GetItem from an in-memory table vs JSON.parse(map.get(key)); items/s, random order.
+ *  Also `floor`: the same loop doing only the JavaScript work any GetItem answered by wasm
+ *  costs (the request's text into wasm memory, one await, the response's text out of it
+ *  and parsed), with no engine work at all (docs/performance.md). */
 async function getItem({ count, reps }) {
   const list = items(count);
   const db = await memoryDb();
@@ -226,7 +229,22 @@ async function getItem({ count, reps }) {
     })),
   );
   await dispose(db);
-  return result;
+  const responses = order.map((n) => utf8.encode(JSON.stringify({ Item: list[n] })));
+  const floor = [];
+  for (let rep = 0; rep < reps; rep++) floor.push(perSecond(count, await elapsed(() => zeroEngineGets(requests, responses))));
+  return { ...result, floor };
+}
+
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
+/** GetItem's JavaScript side with the engine's answers already made: see getItem. */
+async function zeroEngineGets(requests, responses) {
+  const wasmMemory = new Uint8Array(1 << 16);
+  for (let i = 0; i < requests.length; i++) {
+    utf8.encodeInto(JSON.stringify(requests[i]), wasmMemory);
+    await null;
+    sink += JSON.parse(fromUtf8.decode(responses[i])).Item.version.N.length;
+  }
 }
 
 function shuffled(count) {
