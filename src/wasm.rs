@@ -18,7 +18,8 @@
 //!    request of the same JavaScript task queues before `flush` runs, an IndexedDB store
 //!    in clear takes the batch at once ([`Store::begin`]): IndexedDB stores its writes
 //!    while the rest of the task runs, and the requests the task sends later join that
-//!    open batch ([`storage::Database::extend_batch`]) until `flush` commits it.
+//!    open batch ([`storage::Database::extend_batch`]), 32 at a time, until `flush`
+//!    adds the last ones and commits it.
 //! 3. `flush` commits the open batch, then each [`storage::Database::take_batch`]
 //!    through [`Store::commit`]: every request sent while a commit is in flight joins the
 //!    next batch (group commit).
@@ -444,9 +445,17 @@ async fn flush(shared: Rc<Shared>, store: Rc<Backend>) {
     }
 }
 
+/// How many queued requests join an open batch's transaction together. A `put()`
+/// issued alone, between two requests' engine work, measured 2 to 3 times as costly as
+/// one issued in a run (IndexedDB's backend, in another process, is woken for each);
+/// 32 at a time still lets the backend store them while the task goes on
+/// (docs/performance.md, "Pipelined PutItem").
+const ISSUE_CHUNK: usize = 32;
+
 impl Shared {
-    /// Puts the writes of the request just queued into an IndexedDB transaction at once:
-    /// into the open batch, or, for the second request a task queues while nothing is
+    /// Puts the writes of the requests queued so far into an IndexedDB transaction while
+    /// the task runs: into the open batch once [`ISSUE_CHUNK`] requests wait for it (the
+    /// flush adds the rest), or, for the second request a task queues while nothing is
     /// being committed, into a new one holding the first too (a store in clear only, with
     /// no passphrase change waiting). A lone request (an awaited one) leaves its commit to
     /// the flush, which starts it as soon: opening its transaction earlier was measured
@@ -454,7 +463,9 @@ impl Shared {
     fn issue_now(&self) {
         let mut open = self.open.borrow_mut();
         if let Some(batch) = open.as_mut() {
-            batch.commit.add(&self.db.borrow_mut().extend_batch(batch.id));
+            if self.db.borrow().queued_requests() >= ISSUE_CHUNK {
+                batch.commit.add(&self.db.borrow_mut().extend_batch(batch.id));
+            }
             return;
         }
         let Some(store) = self.store.as_deref().and_then(Backend::indexed_db) else { return };

@@ -120,6 +120,11 @@ impl Database {
         ticket
     }
 
+    /// How many requests wait for a batch.
+    pub fn queued_requests(&self) -> usize {
+        self.queued.len()
+    }
+
     /// Whether any request waits for storage.
     pub fn is_waiting(&self) -> bool {
         !self.queued.is_empty() || self.in_flight.is_some()
