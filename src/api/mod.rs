@@ -142,8 +142,14 @@ fn handler_of(operation: &str) -> Result<Handler> {
 /// How one DynamoDB operation runs: the engine, the request body and who sends it.
 type Handler = fn(&mut Engine, &str, &access::Caller) -> Result<String>;
 
-/// DynamoDB's operations, by name.
+/// DynamoDB's operations, by name; the item operations first, as the most frequent (the
+/// table is searched in order).
 const OPERATIONS: &[(&str, Handler)] = &[
+    ("PutItem", |engine, body, _| items::put_item(engine, items::read_put_item(body)?)),
+    ("GetItem", |engine, body, _| items::get_item_text(engine, body)),
+    ("DeleteItem", |engine, body, _| items::delete_item(engine, read(body)?)),
+    ("UpdateItem", |engine, body, _| items::update_item(engine, read(body)?)),
+    ("Query", |engine, body, _| query::query(engine, read(body)?)),
     ("CreateTable", |engine, body, _| tables::create_table(engine, read(body)?)),
     ("DescribeTable", |engine, body, _| tables::describe_table(engine, read(body)?)),
     ("ListTables", |engine, body, _| tables::list_tables(engine, read(body)?)),
@@ -179,11 +185,6 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ("ListContributorInsights", |engine, body, _| insights::list_contributor_insights(engine, read(body)?)),
     ("DescribeLimits", |_, body, _| account::describe_limits(read(body)?)),
     ("DescribeEndpoints", |_, body, _| account::describe_endpoints(read(body)?)),
-    ("PutItem", |engine, body, _| items::put_item(engine, items::read_put_item(body)?)),
-    ("GetItem", |engine, body, _| items::get_item_text(engine, body)),
-    ("DeleteItem", |engine, body, _| items::delete_item(engine, read(body)?)),
-    ("UpdateItem", |engine, body, _| items::update_item(engine, read(body)?)),
-    ("Query", |engine, body, _| query::query(engine, read(body)?)),
     ("Scan", |engine, body, _| query::scan(engine, read(body)?)),
     ("BatchGetItem", |engine, body, _| batch::batch_get_item(engine, read(body)?, None)),
     ("BatchWriteItem", |engine, body, _| batch::batch_write_item(engine, read(body)?)),
@@ -236,8 +237,10 @@ fn render_with_item(name: &str, item: &PackedItem, rest: &impl Serialize) -> Res
     let rest = render(rest)?;
     let unreadable = |what: &str| Error::new(ErrorKind::InternalServerError, format!("{what} does not render"));
     let members = rest.strip_prefix('{').ok_or_else(|| unreadable("a response"))?;
-    let mut out = Vec::with_capacity(2 * item.size() + rest.len() + 16);
-    out.extend_from_slice(format!("{{\"{name}\":").as_bytes());
+    let mut out = Vec::with_capacity(2 * item.size() + rest.len() + name.len() + 16);
+    for piece in ["{\"", name, "\":"] {
+        out.extend_from_slice(piece.as_bytes());
+    }
     item.write_json(&mut out).ok_or_else(|| unreadable("a packed item"))?;
     if members != "}" {
         out.push(b',');
