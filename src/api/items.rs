@@ -541,7 +541,11 @@ fn read_item(engine: &mut Engine, read: ItemRead, dax: Option<&str>) -> Result<S
     let fetched = cache.as_ref().map(|_| item.map(PackedItem::unpack));
     let consumed_capacity = capacity::report(detail, &table_name, units);
     let response = match (item, &projection, names) {
-        (Some(item), None, None) => render_with_item("Item", item, &GetItemResponse { item: None, consumed_capacity })?,
+        (Some(item), None, None) => {
+            let rest =
+                consumed_capacity.map(|capacity| GetItemResponse { item: None, consumed_capacity: Some(capacity) });
+            render_with_item("Item", item, rest.as_ref())?
+        }
         (item, projection, names) => {
             let item = item.map(|item| project(&item.unpack(), projection.as_ref(), names).into_owned());
             render(&GetItemResponse { item, consumed_capacity })?

@@ -230,14 +230,18 @@ fn internal_error(error: serde_json::Error) -> Error {
     Error::new(ErrorKind::InternalServerError, error.to_string())
 }
 
-/// Renders `rest` (a response object) with `item` as its first member `name`: the item
-/// written straight from its packed bytes, much faster than through serde, which a
-/// GetItem spent most of its time in; the other members through serde.
-fn render_with_item(name: &str, item: &PackedItem, rest: &impl Serialize) -> Result<String> {
-    let rest = render(rest)?;
+/// Renders `rest` (a response object; None for no other member) with `item` as its
+/// first member `name`: the item written straight from its packed bytes, much faster
+/// than through serde, which a GetItem spent most of its time in; the other members
+/// through serde.
+fn render_with_item(name: &str, item: &PackedItem, rest: Option<&impl Serialize>) -> Result<String> {
+    let rest = rest.map(render).transpose()?;
     let unreadable = |what: &str| Error::new(ErrorKind::InternalServerError, format!("{what} does not render"));
-    let members = rest.strip_prefix('{').ok_or_else(|| unreadable("a response"))?;
-    let mut out = Vec::with_capacity(2 * item.size() + rest.len() + name.len() + 16);
+    let members = match &rest {
+        Some(rest) => rest.strip_prefix('{').ok_or_else(|| unreadable("a response"))?,
+        None => "}",
+    };
+    let mut out = Vec::with_capacity(2 * item.size() + members.len() + name.len() + 16);
     for piece in ["{\"", name, "\":"] {
         out.extend_from_slice(piece.as_bytes());
     }

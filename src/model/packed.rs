@@ -640,6 +640,7 @@ pub(crate) mod json {
     /// How many bytes at the front of `text` need no escape: eight at a time, then the
     /// last few padded to eight with a byte that needs none (most texts are clean, and
     /// most are short), and one at a time only in a word that holds an escape.
+    #[inline(always)]
     fn clean_length(text: &[u8]) -> usize {
         let mut at = 0;
         while let Some(word) = text.get(at..).and_then(<[u8]>::first_chunk::<8>) {
