@@ -18,6 +18,7 @@
 use crate::api::capacity::{self, Consumed, ConsumedCapacity, Detail, ItemCollectionMetrics};
 use crate::api::validate::{check_expression_mix, required, Violations, CONDITIONAL_OPERATORS};
 use crate::api::{dax, plain_get, read, render, render_with_item};
+use crate::engine::ops::tags;
 use crate::engine::{check_put_item_size, Access, Engine, Precondition, ReturnValues, Updated};
 use crate::error::Result;
 use crate::expr::legacy::{self, AttributeUpdate, ExpectedAttribute, ATTRIBUTE_ACTIONS};
@@ -435,7 +436,7 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<St
     let partition = capacity::partition_value(engine, &table_name, &key);
     engine.admit(&table_name, None, partition.as_ref(), Access::Write)?;
     let updated = engine.update_item(&table_name, &key, update, &precondition)?;
-    let sizes = [updated.old.as_deref().map_or(0, item_size), item_size(&updated.new)];
+    let sizes = updated.sizes;
     let (old, new) = match options.needs_item(engine, &table_name) {
         true => (updated.old.as_deref().cloned(), Some(Item::clone(&updated.new))),
         false => (None, None),
@@ -502,18 +503,11 @@ pub fn get_item(engine: &mut Engine, request: GetItemRequest, dax: Option<&str>)
 /// of strings and numbers, nothing else) is read without serde, the rest as
 /// [`get_item`] reads them. Both answer the same.
 pub fn get_item_text(engine: &mut Engine, body: &str) -> Result<String> {
-    let Some((table_name, key)) = plain_get::read(body).filter(|(name, _)| is_table_name(name)) else {
+    let Some((table_name, key)) = plain_get::read(body).filter(|(name, _)| tags::is_table_name(name)) else {
         return get_item(engine, read(body)?, None);
     };
     let read = ItemRead { table_name, key, projection: None, names: None, detail: Detail::None, consistent: false };
     read_item(engine, read, None)
-}
-
-/// Whether `name` passes the table name rules (which fail a request that breaks them).
-fn is_table_name(name: &str) -> bool {
-    let mut violations = Violations::default();
-    violations.table_name(&Some(name.to_string()), "tableName");
-    violations.finish().is_ok()
 }
 
 /// A GetItem request once validated.
@@ -547,7 +541,11 @@ fn read_item(engine: &mut Engine, read: ItemRead, dax: Option<&str>) -> Result<S
     let fetched = cache.as_ref().map(|_| item.map(PackedItem::unpack));
     let consumed_capacity = capacity::report(detail, &table_name, units);
     let response = match (item, &projection, names) {
-        (Some(item), None, None) => render_with_item("Item", item, &GetItemResponse { item: None, consumed_capacity })?,
+        (Some(item), None, None) => {
+            let rest =
+                consumed_capacity.map(|capacity| GetItemResponse { item: None, consumed_capacity: Some(capacity) });
+            render_with_item("Item", item, rest.as_ref())?
+        }
         (item, projection, names) => {
             let item = item.map(|item| project(&item.unpack(), projection.as_ref(), names).into_owned());
             render(&GetItemResponse { item, consumed_capacity })?

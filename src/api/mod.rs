@@ -142,8 +142,14 @@ fn handler_of(operation: &str) -> Result<Handler> {
 /// How one DynamoDB operation runs: the engine, the request body and who sends it.
 type Handler = fn(&mut Engine, &str, &access::Caller) -> Result<String>;
 
-/// DynamoDB's operations, by name.
+/// DynamoDB's operations, by name; the item operations first, as the most frequent (the
+/// table is searched in order).
 const OPERATIONS: &[(&str, Handler)] = &[
+    ("PutItem", |engine, body, _| items::put_item(engine, items::read_put_item(body)?)),
+    ("GetItem", |engine, body, _| items::get_item_text(engine, body)),
+    ("DeleteItem", |engine, body, _| items::delete_item(engine, read(body)?)),
+    ("UpdateItem", |engine, body, _| items::update_item(engine, read(body)?)),
+    ("Query", |engine, body, _| query::query(engine, read(body)?)),
     ("CreateTable", |engine, body, _| tables::create_table(engine, read(body)?)),
     ("DescribeTable", |engine, body, _| tables::describe_table(engine, read(body)?)),
     ("ListTables", |engine, body, _| tables::list_tables(engine, read(body)?)),
@@ -179,11 +185,6 @@ const OPERATIONS: &[(&str, Handler)] = &[
     ("ListContributorInsights", |engine, body, _| insights::list_contributor_insights(engine, read(body)?)),
     ("DescribeLimits", |_, body, _| account::describe_limits(read(body)?)),
     ("DescribeEndpoints", |_, body, _| account::describe_endpoints(read(body)?)),
-    ("PutItem", |engine, body, _| items::put_item(engine, items::read_put_item(body)?)),
-    ("GetItem", |engine, body, _| items::get_item_text(engine, body)),
-    ("DeleteItem", |engine, body, _| items::delete_item(engine, read(body)?)),
-    ("UpdateItem", |engine, body, _| items::update_item(engine, read(body)?)),
-    ("Query", |engine, body, _| query::query(engine, read(body)?)),
     ("Scan", |engine, body, _| query::scan(engine, read(body)?)),
     ("BatchGetItem", |engine, body, _| batch::batch_get_item(engine, read(body)?, None)),
     ("BatchWriteItem", |engine, body, _| batch::batch_write_item(engine, read(body)?)),
@@ -229,15 +230,21 @@ fn internal_error(error: serde_json::Error) -> Error {
     Error::new(ErrorKind::InternalServerError, error.to_string())
 }
 
-/// Renders `rest` (a response object) with `item` as its first member `name`: the item
-/// written straight from its packed bytes, much faster than through serde, which a
-/// GetItem spent most of its time in; the other members through serde.
-fn render_with_item(name: &str, item: &PackedItem, rest: &impl Serialize) -> Result<String> {
-    let rest = render(rest)?;
+/// Renders `rest` (a response object; None for no other member) with `item` as its
+/// first member `name`: the item written straight from its packed bytes, much faster
+/// than through serde, which a GetItem spent most of its time in; the other members
+/// through serde.
+fn render_with_item(name: &str, item: &PackedItem, rest: Option<&impl Serialize>) -> Result<String> {
+    let rest = rest.map(render).transpose()?;
     let unreadable = |what: &str| Error::new(ErrorKind::InternalServerError, format!("{what} does not render"));
-    let members = rest.strip_prefix('{').ok_or_else(|| unreadable("a response"))?;
-    let mut out = Vec::with_capacity(2 * item.size() + rest.len() + 16);
-    out.extend_from_slice(format!("{{\"{name}\":").as_bytes());
+    let members = match &rest {
+        Some(rest) => rest.strip_prefix('{').ok_or_else(|| unreadable("a response"))?,
+        None => "}",
+    };
+    let mut out = Vec::with_capacity(2 * item.size() + members.len() + name.len() + 16);
+    for piece in ["{\"", name, "\":"] {
+        out.extend_from_slice(piece.as_bytes());
+    }
     item.write_json(&mut out).ok_or_else(|| unreadable("a packed item"))?;
     if members != "}" {
         out.push(b',');

@@ -615,7 +615,7 @@ fn update_item(engine: &mut Engine, update: &Update, binder: &mut Binder, run: &
     let partition = key.get(&schema.partition.name);
     engine.admit(&table_name, None, partition, Access::Write)?;
     let updated = engine.update_item(&table_name, &key, Some(&changes), &precondition)?;
-    let sizes = [updated.old.as_deref().map_or(0, item_size), item_size(&updated.new)];
+    let sizes = updated.sizes;
     let images = (updated.old.as_deref(), Some(&*updated.new));
     let consumed = write_consumed(engine, &table_name, &sizes, images, partition);
     let returned = match update.returning {

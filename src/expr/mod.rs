@@ -41,7 +41,10 @@ pub(crate) use update::check_nesting;
 
 use crate::model::KeySchema;
 use crate::{validation, Error, Result};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 
 /// Longest expression, in UTF-8 bytes.
 const MAX_EXPRESSION_BYTES: usize = 4096;
@@ -122,9 +125,49 @@ fn check_error(kind: ExpressionKind) -> impl Fn(String) -> Error {
     move |message| invalid(kind, &message)
 }
 
+/// Syntax trees of the expression texts parsed lately, one map per grammar: requests
+/// mostly repeat their expressions, and parsing one took a sixth of an UpdateItem with a
+/// condition. Only the syntax is kept, which depends on the text alone; each request
+/// still resolves its placeholders and passes every rule, so it gets what parsing its
+/// text gives, errors included (a text that does not parse is not kept).
+#[derive(Default)]
+struct ParsedTexts {
+    conditions: HashMap<String, Rc<parser::ParsedCondition>>,
+    updates: HashMap<String, Rc<syntax::UpdateExpr>>,
+}
+
+/// The most texts kept per grammar; all are dropped when it is reached.
+const KEPT_TEXTS: usize = 64;
+
+thread_local! {
+    static PARSED: RefCell<ParsedTexts> = RefCell::default();
+}
+
+/// The syntax tree of `text` by `parse`, kept in the map `trees` picks (see [`ParsedTexts`]).
+fn parse_shared<T>(
+    text: &str,
+    trees: fn(&mut ParsedTexts) -> &mut HashMap<String, Rc<T>>,
+    parse: fn(&str) -> std::result::Result<T, parser::ParseError>,
+) -> std::result::Result<Rc<T>, parser::ParseError> {
+    if let Some(tree) = PARSED.with(|parsed| trees(&mut parsed.borrow_mut()).get(text).cloned()) {
+        return Ok(tree);
+    }
+    let tree = Rc::new(parse(text)?);
+    PARSED.with(|parsed| {
+        let mut parsed = parsed.borrow_mut();
+        let kept = trees(&mut parsed);
+        if kept.len() >= KEPT_TEXTS {
+            kept.clear();
+        }
+        kept.insert(text.to_owned(), Rc::clone(&tree));
+    });
+    Ok(tree)
+}
+
 fn parse_checked_condition(text: &str, kind: ExpressionKind, placeholders: &Placeholders) -> Result<ast::Cond> {
     check_text(text, kind)?;
-    let parsed = parser::parse_condition(text).map_err(parse_error(kind))?;
+    let parsed =
+        parse_shared(text, |parsed| &mut parsed.conditions, parser::parse_condition).map_err(parse_error(kind))?;
     let context = match kind {
         ExpressionKind::Filter => check::Context::Filter,
         ExpressionKind::KeyCondition => check::Context::KeyCondition,
@@ -182,7 +225,7 @@ pub(crate) fn resolve_update(expr: &syntax::UpdateExpr, placeholders: &Placehold
 pub fn parse_update(text: &str, placeholders: &Placeholders) -> Result<Update> {
     let kind = ExpressionKind::Update;
     check_text(text, kind)?;
-    let parsed = parser::parse_update(text).map_err(parse_error(kind))?;
+    let parsed = parse_shared(text, |parsed| &mut parsed.updates, parser::parse_update).map_err(parse_error(kind))?;
     let actions = check::update(&parsed, placeholders).map_err(check_error(kind))?;
     Ok(Update { actions, legacy: false })
 }

@@ -580,8 +580,13 @@ const WORDS: [&str; 573] = [
 
 /// Whether `word` is reserved (the list is case-insensitive).
 pub fn is_reserved(word: &str) -> bool {
-    // No reserved word is longer than 16 bytes; longer names skip the allocation.
-    word.len() <= 16 && WORDS.binary_search(&word.to_ascii_uppercase().as_str()).is_ok()
+    // No reserved word is longer than 16 bytes, so the upper-case copy fits on the stack
+    // (an UpdateExpression checks every name it uses).
+    let mut upper = [0; 16];
+    let Some(upper) = upper.get_mut(..word.len()) else { return false };
+    upper.copy_from_slice(word.as_bytes());
+    upper.make_ascii_uppercase();
+    WORDS.binary_search_by(|reserved| reserved.as_bytes().cmp(upper)).is_ok()
 }
 
 #[cfg(test)]
@@ -601,5 +606,7 @@ mod tests {
         assert!(is_reserved("ZONE"));
         assert!(!is_reserved("id"));
         assert!(!is_reserved("statuses"));
+        assert!(WORDS.iter().all(|word| is_reserved(&word.to_lowercase()) && is_reserved(word)));
+        assert!(!is_reserved("") && !is_reserved("ſtatus") && !is_reserved("status_of_the_row"));
     }
 }

@@ -574,3 +574,47 @@ fn fuzz_never_panics() {
     }
     println!("fuzz: {done} expressions in {:.0} s, no panic", started.elapsed().as_secs_f64());
 }
+
+/// Parses each (text, names, values) as an UpdateExpression and as a ConditionExpression,
+/// then checks that every placeholder was used; what each gives, as text.
+fn parse_all(requests: &[(&str, Value, Value)]) -> Vec<String> {
+    let one = |(text, names, values): &(&str, Value, Value)| {
+        let (names, values) = (names.as_object(), values.as_object());
+        let placeholders = match Placeholders::new(names, values) {
+            Ok(placeholders) => placeholders,
+            Err(error) => return format!("{error:?}"),
+        };
+        let update = parse_update(text, &placeholders).map(|update| format!("{update:?}"));
+        let condition = parse_condition(text, ExpressionKind::Condition, &placeholders).map(|c| format!("{c:?}"));
+        format!("{update:?} {condition:?} {:?}", placeholders.check_all_used())
+    };
+    requests.iter().map(one).collect()
+}
+
+#[test]
+fn kept_syntax_trees_give_what_parsing_afresh_gives() {
+    let requests = [
+        ("SET #a = :v + :w", json!({"#a": "x"}), json!({":v": {"N": "1"}, ":w": {"N": "2"}})),
+        ("SET #a = :v + :w", json!({"#a": "x"}), json!({":v": {"N": "1"}})),
+        ("SET #a = :v + :w", json!({"#a": "x", "#b": "y"}), json!({":v": {"N": "1"}, ":w": {"S": "2"}})),
+        ("SET #a = :v + :w", json!({}), json!({":v": {"N": "1"}, ":w": {"N": "2"}})),
+        ("SET status = :v", json!({}), json!({":v": {"N": "1"}})),
+        ("#a = :v AND attribute_exists(#a)", json!({"#a": "x"}), json!({":v": {"N": "1"}})),
+        ("#a = :v AND attribute_exists(#a)", json!({"#a": "status"}), json!({":v": {"L": []}})),
+        ("#a = :v AND attribute_exists(#a)", json!({}), json!({":v": {"N": "1"}})),
+        ("((#a = :v))", json!({"#a": "x"}), json!({":v": {"N": "1"}})),
+        ("SET = :v", json!({}), json!({":v": {"N": "1"}})),
+    ];
+    // Each request in a thread of its own parses with nothing kept; one thread running
+    // them all (twice) reuses the trees of the texts it parsed before.
+    let afresh: Vec<String> = requests
+        .iter()
+        .map(|request| {
+            let request = (request.0, request.1.clone(), request.2.clone());
+            std::thread::spawn(move || parse_all(&[request]).remove(0)).join().unwrap()
+        })
+        .collect();
+    let twice: Vec<_> = requests.iter().chain(&requests).cloned().collect();
+    let kept = std::thread::spawn(move || parse_all(&twice)).join().unwrap();
+    assert_eq!(kept, [afresh.clone(), afresh].concat());
+}

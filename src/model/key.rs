@@ -225,7 +225,8 @@ impl KeySchema {
     /// Encodes the key values that `lookup` finds (and type-checks) for each key
     /// attribute, after DynamoDB's empty-value and size checks.
     fn encode<'a>(&self, mut lookup: impl FnMut(&KeyAttribute) -> Result<&'a AttributeValue>) -> Result<KeyCode> {
-        let mut out = Vec::new();
+        // Room for most keys without growing (which took a fifth of encoding one).
+        let mut out = Vec::with_capacity(32);
         for (attribute, role) in self.attributes() {
             let value = lookup(attribute)?;
             check_key_value(&attribute.name, role, value)?;
@@ -266,6 +267,7 @@ fn push_key_part(value: &AttributeValue, role: Role, out: &mut Vec<u8>) {
     let bytes: &[u8] = match value {
         AttributeValue::S(text) => text.as_bytes(),
         AttributeValue::B(bytes) => bytes,
+        AttributeValue::N(n) if role == Role::Sort => return n.encode_ordered(out),
         AttributeValue::N(n) => {
             n.encode_ordered(&mut number);
             &number
@@ -277,11 +279,16 @@ fn push_key_part(value: &AttributeValue, role: Role, out: &mut Vec<u8>) {
         out.extend_from_slice(bytes);
         return;
     }
-    for &byte in bytes {
-        out.push(byte);
-        if byte == 0 {
-            out.push(0xff);
+    // Each zero byte is written as 0x00 0xff; most values have none and are copied whole.
+    if bytes.contains(&0) {
+        for &byte in bytes {
+            out.push(byte);
+            if byte == 0 {
+                out.push(0xff);
+            }
         }
+    } else {
+        out.extend_from_slice(bytes);
     }
     out.extend_from_slice(&[0x00, 0x01]);
 }

@@ -310,6 +310,11 @@ impl<'a> Reader<'a> {
     }
 
     fn varint(&mut self) -> Option<usize> {
+        // Most lengths and counts take one byte.
+        if let Some((&byte @ 0..0x80, rest)) = self.bytes.split_first() {
+            self.bytes = rest;
+            return Some(usize::from(byte));
+        }
         let mut value = 0usize;
         for shift in (0..usize::BITS).step_by(7) {
             let byte = self.byte()?;
@@ -504,86 +509,158 @@ impl Serialize for SeqView<'_> {
 /// Texts are copied as bytes, unchecked: the caller checks that the whole output is
 /// UTF-8, once.
 pub(crate) mod json {
-    use super::{base64_encode, Entries, Reader, Tag, ValueView};
+    use super::{base64_encode, Reader, Tag, ValueView};
 
-    /// A map body as a JSON object; None when the bytes do not decode.
+    /// A map body as a JSON object; None when the bytes do not decode. Names are copied
+    /// as bytes like every text (the caller checks the output's UTF-8 once), so they are
+    /// read without [`Entries`](super::Entries)' check of each.
     pub(super) fn write_map(out: &mut Vec<u8>, body: &[u8]) -> Option<()> {
-        let mut entries = Entries::new(body);
-        out.push(b'{');
-        for (index, (name, value)) in entries.by_ref().enumerate() {
-            if index > 0 {
-                out.push(b',');
-            }
-            write_string(out, name.as_bytes());
-            out.push(b':');
-            write_value(out, value)?;
+        let mut reader = Reader { bytes: body };
+        let count = reader.varint()?;
+        if count == 0 {
+            out.extend_from_slice(b"{}");
         }
-        out.push(b'}');
-        entries.reader.bytes.is_empty().then_some(())
+        for index in 0..count {
+            let open: &[u8] = if index == 0 { b"{\"" } else { b",\"" };
+            // The name's closing `":` comes with the value's opening.
+            write_text(out, open, reader.prefixed()?, b"");
+            write_value(out, reader.value()?, Place::AfterName)?;
+        }
+        if count > 0 {
+            out.push(b'}');
+        }
+        reader.bytes.is_empty().then_some(())
     }
 
-    /// A value as its one-member object, as [`ValueView`]'s `Serialize`.
-    fn write_value(out: &mut Vec<u8>, value: ValueView) -> Option<()> {
-        out.extend_from_slice(b"{\"");
-        out.extend_from_slice(value.tag.wire_name().as_bytes());
-        out.extend_from_slice(b"\":");
+    /// Where a value is written.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Place {
+        /// After its name in a map, whose closing `":` it writes.
+        AfterName,
+        /// In a list.
+        InList,
+    }
+
+    /// A value as its one-member object, as [`ValueView`]'s `Serialize`. Each opening
+    /// and closing is written as one piece: a GetItem spends its time in these writes.
+    fn write_value(out: &mut Vec<u8>, value: ValueView, place: Place) -> Option<()> {
+        let opening = opening(value.tag);
+        let open = match place {
+            Place::AfterName => opening,
+            Place::InList => opening.get(2..)?,
+        };
         let payload = value.payload;
         match value.tag {
-            Tag::S | Tag::N => write_string(out, payload),
-            Tag::B => write_string(out, base64_encode(payload).as_bytes()),
-            Tag::True | Tag::Null => out.extend_from_slice(b"true"),
-            Tag::False => out.extend_from_slice(b"false"),
-            Tag::M => write_map(out, payload)?,
-            Tag::L | Tag::Ss | Tag::Ns | Tag::Bs => write_seq(out, value.tag, payload)?,
+            Tag::S | Tag::N => write_text(out, open, payload, b"\"}"),
+            Tag::B => write_text(out, open, base64_encode(payload).as_bytes(), b"\"}"),
+            Tag::True | Tag::False | Tag::Null => out.extend_from_slice(open),
+            Tag::M => {
+                out.extend_from_slice(open);
+                write_map(out, payload)?;
+                out.push(b'}');
+            }
+            Tag::L | Tag::Ss | Tag::Ns | Tag::Bs => {
+                out.extend_from_slice(open);
+                write_seq(out, value.tag, payload)?;
+                out.push(b'}');
+            }
         }
-        out.push(b'}');
         Some(())
+    }
+
+    /// What a value of `tag` opens with after its name (`":`, then the value object up
+    /// to its payload; the whole object for BOOL and NULL).
+    fn opening(tag: Tag) -> &'static [u8] {
+        match tag {
+            Tag::S => b"\":{\"S\":\"",
+            Tag::N => b"\":{\"N\":\"",
+            Tag::B => b"\":{\"B\":\"",
+            Tag::True => b"\":{\"BOOL\":true}",
+            Tag::False => b"\":{\"BOOL\":false}",
+            Tag::Null => b"\":{\"NULL\":true}",
+            Tag::M => b"\":{\"M\":",
+            Tag::L => b"\":{\"L\":",
+            Tag::Ss => b"\":{\"SS\":",
+            Tag::Ns => b"\":{\"NS\":",
+            Tag::Bs => b"\":{\"BS\":",
+        }
     }
 
     /// A list or set body as a JSON array, as `SeqView`'s `Serialize`.
     fn write_seq(out: &mut Vec<u8>, tag: Tag, body: &[u8]) -> Option<()> {
         let mut reader = Reader { bytes: body };
         let count = reader.varint()?;
-        out.push(b'[');
+        if count == 0 {
+            out.extend_from_slice(b"[]");
+        }
         for index in 0..count {
-            if index > 0 {
-                out.push(b',');
+            if tag == Tag::L {
+                out.push(if index == 0 { b'[' } else { b',' });
+                write_value(out, reader.value()?, Place::InList)?;
+                continue;
             }
+            let open: &[u8] = if index == 0 { b"[\"" } else { b",\"" };
             match tag {
-                Tag::L => write_value(out, reader.value()?)?,
-                Tag::Bs => write_string(out, base64_encode(reader.prefixed()?).as_bytes()),
-                _ => write_string(out, reader.prefixed()?),
+                Tag::Bs => write_text(out, open, base64_encode(reader.prefixed()?).as_bytes(), b"\""),
+                _ => write_text(out, open, reader.prefixed()?, b"\""),
             }
         }
-        out.push(b']');
+        if count > 0 {
+            out.push(b']');
+        }
         Some(())
     }
 
-    /// A JSON string of text, escaped as serde_json escapes it: `"` and `\`, the
-    /// short escapes of backspace, tab, newline, form feed and carriage return, `\u00xx`
-    /// (lower-case hex) for the other control characters, everything else as it is.
-    fn write_string(out: &mut Vec<u8>, mut text: &[u8]) {
-        out.push(b'"');
-        while let Some((run, escaped, rest)) = split_at_escape(text) {
+    /// `open`, then text escaped as serde_json escapes a string's contents, then
+    /// `close`: `"` and `\`, the short escapes of backspace, tab, newline, form feed and
+    /// carriage return, `\u00xx` (lower-case hex) for the other control characters,
+    /// everything else as it is.
+    fn write_text(out: &mut Vec<u8>, open: &[u8], mut text: &[u8], close: &[u8]) {
+        out.extend_from_slice(open);
+        loop {
+            let (run, rest) = text.split_at_checked(clean_length(text)).unwrap_or((text, &[]));
             out.extend_from_slice(run);
+            let Some((&escaped, rest)) = rest.split_first() else { break };
             write_escape(out, escaped);
             text = rest;
         }
-        out.extend_from_slice(text);
-        out.push(b'"');
+        if !close.is_empty() {
+            out.extend_from_slice(close);
+        }
     }
 
     /// The bytes before the first one that needs an escape, that byte, and the bytes
     /// after it; None when no byte does.
     pub(crate) fn split_at_escape(text: &[u8]) -> Option<(&[u8], u8, &[u8])> {
-        let clean_words = text.chunks_exact(8).take_while(|word| !any_needs_escape(word)).count();
-        let start = clean_words * 8;
-        let at = start + text.get(start..)?.iter().position(|&byte| needs_escape(byte))?;
-        let (run, rest) = text.split_at_checked(at)?;
+        let (run, rest) = text.split_at_checked(clean_length(text))?;
         let (&escaped, rest) = rest.split_first()?;
         Some((run, escaped, rest))
     }
 
+    /// How many bytes at the front of `text` need no escape: eight at a time, then the
+    /// last few padded to eight with a byte that needs none (most texts are clean, and
+    /// most are short), and one at a time only in a word that holds an escape.
+    #[inline(always)]
+    fn clean_length(text: &[u8]) -> usize {
+        let mut at = 0;
+        while let Some(word) = text.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+            if any_needs_escape(*word) {
+                return at + word.iter().take_while(|&&byte| !needs_escape(byte)).count();
+            }
+            at += 8;
+        }
+        let tail = text.get(at..).unwrap_or_default();
+        let mut padded = [b' '; 8];
+        if let Some(start) = padded.get_mut(..tail.len()) {
+            start.copy_from_slice(tail);
+        }
+        match any_needs_escape(padded) {
+            false => text.len(),
+            true => at + tail.iter().take_while(|&&byte| !needs_escape(byte)).count(),
+        }
+    }
+
+    #[inline(always)]
     fn needs_escape(byte: u8) -> bool {
         byte < 0x20 || byte == b'"' || byte == b'\\'
     }
@@ -592,10 +669,10 @@ pub(crate) mod json {
     /// `limit` in `word` sets its top bit in `(word - limit) & !word` (the classic
     /// "has a byte less than" test, exact as to whether any byte does), and a byte equal
     /// to `"` or `\\` is one below 1 once XORed with it.
-    fn any_needs_escape(chunk: &[u8]) -> bool {
+    #[inline(always)]
+    fn any_needs_escape(bytes: [u8; 8]) -> bool {
         const ONES: u64 = u64::from_le_bytes([1; 8]);
         const TOPS: u64 = ONES * 0x80;
-        let Ok(bytes) = <[u8; 8]>::try_from(chunk) else { return true };
         let word = u64::from_le_bytes(bytes);
         let below = |word: u64, limit: u8| word.wrapping_sub(ONES * u64::from(limit)) & !word;
         let found =

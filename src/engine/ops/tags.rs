@@ -101,8 +101,9 @@ fn arn_not_found(arn: &str) -> Error {
     Error::new(ErrorKind::ResourceNotFound, format!("Requested resource not found: ResourceArn: {arn} not found"))
 }
 
-/// DynamoDB's table name rule: 3 to 255 characters of `[a-zA-Z0-9_.-]`.
-fn is_table_name(name: &str) -> bool {
+/// DynamoDB's table name rule: 3 to 255 characters of `[a-zA-Z0-9_.-]` (what
+/// `Violations::table_name` checks, answered without building its messages).
+pub(crate) fn is_table_name(name: &str) -> bool {
     (3..=255).contains(&name.len())
         && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
 }

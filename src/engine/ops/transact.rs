@@ -153,7 +153,7 @@ impl TransactWrite {
             };
             check_index_key_values(&table.meta.indexes, &updated.new, EmptyKeyWording::Update)?;
             let valid =
-                check_index_key_types(&table.meta.indexes, &updated.new).and_then(|_| check_updated_size(&updated.new));
+                check_index_key_types(&table.meta.indexes, &updated.new).and_then(|_| check_updated_size(&updated));
             return Ok(valid.map(|_| ActionOutcome {
                 old: updated.old.map(Rc::unwrap_or_clone),
                 new: Some(Rc::unwrap_or_clone(updated.new)),

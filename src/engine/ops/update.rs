@@ -4,12 +4,12 @@
 //! attribute, the precondition against the current item, the actions themselves, and
 //! the size of the result.
 
-use crate::engine::ops::put::{check_item_size, Precondition};
+use crate::engine::ops::put::{Precondition, MAX_ITEM_SIZE};
 use crate::engine::{Engine, Table};
 use crate::error::Result;
 use crate::expr::Update;
 use crate::index::{check_index_keys, EmptyKeyWording};
-use crate::model::{Item, KeyCode, KeySchema};
+use crate::model::{item_size, Item, KeyCode, KeySchema, PackedItem};
 use crate::stream::Origin;
 use std::rc::Rc;
 
@@ -20,6 +20,9 @@ pub struct Updated {
     pub old: Option<Rc<Item>>,
     /// The item after (just its key when the request had no actions and no item existed).
     pub new: Rc<Item>,
+    /// The sizes of the item before (0 without one) and after, by DynamoDB's rules:
+    /// computed once, for the size limit and the capacity both.
+    pub sizes: [usize; 2],
 }
 
 impl Engine {
@@ -55,7 +58,7 @@ fn plan_update(
 ) -> Result<Updated> {
     let updated = apply_update(table, key, code, update, precondition)?;
     check_index_keys(&table.meta.indexes, &updated.new, EmptyKeyWording::Update)?;
-    check_updated_size(&updated.new)?;
+    check_updated_size(&updated)?;
     Ok(updated)
 }
 
@@ -69,7 +72,10 @@ pub(in crate::engine) fn apply_update(
     update: Option<&Update>,
     precondition: &Precondition,
 ) -> Result<Updated> {
-    let old = table.get(code);
+    let packed = table.get_packed(code);
+    // The table keeps each item's size beside it.
+    let old_size = packed.map_or(0, PackedItem::size);
+    let old = packed.map(PackedItem::unpack);
     precondition.check(old.as_ref())?;
     // A new item starts as its key, so the actions can read the key attributes.
     let base = old.as_ref().unwrap_or(key);
@@ -77,12 +83,16 @@ pub(in crate::engine) fn apply_update(
         Some(update) => update.apply(base)?,
         None => base.clone(),
     };
-    Ok(Updated { old: old.map(Rc::new), new: Rc::new(new) })
+    let sizes = [old_size, item_size(&new)];
+    Ok(Updated { old: old.map(Rc::new), new: Rc::new(new), sizes })
 }
 
 /// The 400 KB limit on an updated item, in UpdateItem's wording.
-pub(in crate::engine) fn check_updated_size(new: &Item) -> Result<()> {
-    check_item_size(new, "Item size to update has exceeded the maximum allowed size")
+pub(in crate::engine) fn check_updated_size(updated: &Updated) -> Result<()> {
+    if updated.sizes[1] > MAX_ITEM_SIZE {
+        crate::bail_validation!("Item size to update has exceeded the maximum allowed size");
+    }
+    Ok(())
 }
 
 /// DynamoDB refuses any action on a key attribute, nested paths included; the partition
