@@ -535,8 +535,6 @@ fn request_options(options: Option<&Object>) -> Result<RequestOptions, Error> {
     })
 }
 
-/// The request as JSON text: a string as it is, an object through `JSON.stringify`,
-/// nothing as `{}` (as SDKs send an empty input).
 /// The Region `send`'s options name: the home Region when they name none.
 fn send_region(options: Option<&Object>) -> Result<&'static str, Error> {
     let named = options.and_then(|options| Reflect::get(options, &"region".into()).ok()).filter(|v| !v.is_undefined());
@@ -545,6 +543,8 @@ fn send_region(options: Option<&Object>) -> Result<&'static str, Error> {
     region::named(&name).ok_or_else(|| Error::validation(format!("Dynaplay simulates no Region named '{name}'")))
 }
 
+/// The request as JSON text: a string as it is, an object through `JSON.stringify`,
+/// nothing as `{}` (as SDKs send an empty input).
 fn request_body(request: &JsValue) -> Result<String, Error> {
     if let Some(text) = request.as_string() {
         return Ok(text);
