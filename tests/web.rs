@@ -389,15 +389,22 @@ async fn tamper_with_an_item(name: &str) {
         (store.get_all_keys().expect("getAllKeys"), store.get_all().expect("getAll"))
     };
     completed(&read, "reading the items").await;
+    db.close();
     let key = Array::from(&keys.result().expect("keys")).get(0);
     let value = js_sys::Uint8Array::new(&Array::from(&values.result().expect("values")).get(0));
     let last = value.length() - 1;
     value.set_index(last, value.get_index(last) ^ 1);
+    put_raw_item(name, &key, &value).await;
+}
+
+/// Stores `value` under `key` in the `items` store of database `name`, around Dynaplay.
+async fn put_raw_item(name: &str, key: &JsValue, value: &JsValue) {
+    let db = open_raw(name).await;
     let transaction: js_sys::Function = Reflect::get(&db, &"transaction".into()).expect("transaction").unchecked_into();
     let write: web_sys::IdbTransaction =
         transaction.call2(&db, &"items".into(), &"readwrite".into()).expect("a readwrite transaction").unchecked_into();
-    write.object_store("items").expect("the store").put_with_key(&value, &key).expect("put");
-    completed(&write, "writing the altered item").await;
+    write.object_store("items").expect("the store").put_with_key(value, key).expect("put");
+    completed(&write, "writing the item").await;
     db.close();
 }
 
@@ -537,5 +544,32 @@ async fn a_database_in_clear_opens_as_before_and_can_be_encrypted() {
     let memory = Database::memory();
     let error = change_passphrase(&memory, None, Some("x")).await.expect_err("nothing to encrypt");
     assert_eq!(field(&error, "name"), "NotSupportedError");
+    remove(&name).await;
+}
+
+/// A cold open reads the items without their keys, and with them when that read does not
+/// add up: an item of no table (the items then outnumber the tables' items), or an item
+/// whose key its attributes do not give.
+#[wasm_bindgen_test]
+async fn a_cold_open_reads_the_keys_when_the_items_do_not_add_up() {
+    let name = unique("keys");
+    let db = open(&name).await.expect("opens");
+    create_table(&db, "Users").await;
+    put(&db, "Users", item("a", 1)).await;
+    closed(&db).await;
+    let stored = raw_records(&name).await;
+    let table_id = stored.iter().find_map(|record| record.strip_prefix("[\"")?.split('"').next()).expect("an item");
+
+    // Without its key attribute, the item opens only where it is stored.
+    let key = Array::of2(&table_id.into(), &format!("{}0001", hex("b")).into());
+    put_raw_item(&name, &key, &r#"{"n":{"N":"2"}}"#.into()).await;
+    let db = open(&name).await.expect("opens with the stored keys");
+    assert_eq!(get(&db, "Users", "a").await, item("a", 1));
+    assert_eq!(ok(&db, "Scan", json!({"TableName": "Users", "Select": "COUNT"})).await["Count"], json!(2));
+    closed(&db).await;
+
+    put_raw_item(&name, &Array::of2(&"no-such-table".into(), &"610001".into()), &"{}".into()).await;
+    let error = open(&name).await.err().expect("an item of no table");
+    assert!(field(&error, "message").contains("item of unknown table no-such-table"), "{}", field(&error, "message"));
     remove(&name).await;
 }

@@ -6,7 +6,9 @@ use crate::engine::principals::Principal;
 use crate::engine::transfers::{ExportDescription, ImportRecord};
 use crate::engine::{Backup, BackupType, Change, Table, TableMeta, TransferChange, Transfers};
 use crate::kinesis::{self, DataRecord, DataStream};
-use crate::model::{base64_decode, base64_encode, item_from_json, CompactCollect, Item, KeyCode, PackedItem};
+use crate::model::{
+    base64_decode, base64_encode, item_from_json, CompactCollect, Item, KeyCode, KeySchema, PackedItem,
+};
 use crate::storage::StorageError;
 use crate::stream::{sequence_text, StreamRecord};
 use serde::{Deserialize, Serialize};
@@ -92,7 +94,10 @@ pub struct Batch {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredItem {
     pub table_id: String,
-    pub key: String,
+    /// The hex key code; None when the store was read without keys (a cold open reads
+    /// only the values, docs/performance.md): the key then comes from the item's key
+    /// attributes and its table's key schema.
+    pub key: Option<String>,
     pub value: String,
 }
 
@@ -101,6 +106,14 @@ pub struct StoredItem {
 pub struct Snapshot {
     pub meta: Vec<(String, String)>,
     pub items: Vec<StoredItem>,
+}
+
+impl Snapshot {
+    /// Whether some items were read without their keys: if the snapshot does not open,
+    /// the store is read again with keys, which decide (and name what is wrong).
+    pub fn lacks_keys(&self) -> bool {
+        self.items.iter().any(|item| item.key.is_none())
+    }
 }
 
 /// An item's stored text: its DynamoDB JSON, written by the packed item's writer, which
@@ -369,8 +382,11 @@ pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
         let table = tables
             .get_mut(&stored.table_id)
             .ok_or_else(|| StorageError::Corrupt(format!("item of unknown table {}", stored.table_id)))?;
-        let (key, item) = decode_item(stored)?;
-        table.set_packed(key, Some(item));
+        let (key, item) = decode_item(stored, &table.meta.key_schema)?;
+        // Stored keys are unique; computed ones are checked to be.
+        if table.set_packed(key, Some(item)).is_some() {
+            return Err(StorageError::Corrupt(format!("two items of table {} have one key", stored.table_id)));
+        }
     }
     let stream_records =
         with_prefix(STREAM_PREFIX).map(|(key, value)| decode_stream_record(key, value)).try_collect_vec()?;
@@ -506,18 +522,47 @@ fn format_version(snapshot: &Snapshot) -> Result<Option<u32>, StorageError> {
 }
 
 /// An item record, packed: straight from its text when it is as the engine writes items,
-/// otherwise parsed and validated.
-fn decode_item(stored: &StoredItem) -> Result<(KeyCode, PackedItem), StorageError> {
-    let corrupt =
-        |what: String| StorageError::Corrupt(format!("item {} of table {}: {what}", stored.key, stored.table_id));
-    let key = KeyCode::from_hex(&stored.key).ok_or_else(|| corrupt("bad key".to_string()))?;
-    if let Some(packed) = PackedItem::from_json_text(&stored.value) {
-        return Ok((key, packed));
-    }
-    let value: serde_json::Value = serde_json::from_str(&stored.value).map_err(|error| corrupt(error.to_string()))?;
-    let object = value.as_object().ok_or_else(|| corrupt("not an object".to_string()))?;
-    let item = item_from_json(object).map_err(|error| corrupt(error.message))?;
-    Ok((key, PackedItem::pack(&item)))
+/// otherwise parsed and validated. Its key is the stored one, or else the one `schema`
+/// gives its key attributes.
+fn decode_item(stored: &StoredItem, schema: &KeySchema) -> Result<(KeyCode, PackedItem), StorageError> {
+    let key_text = stored.key.as_deref().unwrap_or("(key not read)");
+    let corrupt = |what: String| StorageError::Corrupt(format!("item {key_text} of table {}: {what}", stored.table_id));
+    let item = match PackedItem::from_json_text(&stored.value) {
+        Some(packed) => packed,
+        None => {
+            let value: serde_json::Value =
+                serde_json::from_str(&stored.value).map_err(|error| corrupt(error.to_string()))?;
+            let object = value.as_object().ok_or_else(|| corrupt("not an object".to_string()))?;
+            PackedItem::pack(&item_from_json(object).map_err(|error| corrupt(error.message))?)
+        }
+    };
+    let key = match &stored.key {
+        Some(hex) => KeyCode::from_hex(hex).ok_or_else(|| corrupt("bad key".to_string()))?,
+        None => item_key(schema, &item).map_err(|error| corrupt(error.message))?,
+    };
+    Ok((key, item))
+}
+
+/// The key of a stored item, as the engine computed it when it wrote the item: by
+/// [`KeySchema::item_key`] of its key attributes.
+fn item_key(schema: &KeySchema, item: &PackedItem) -> crate::Result<KeyCode> {
+    schema.item_key(&item.select(|name| schema.iter().any(|attribute| attribute.name == name)))
+}
+
+/// Whether a `meta` record, of any Region, holds a table's settings.
+#[cfg(any(target_arch = "wasm32", test))]
+pub fn is_table_record(key: &str) -> bool {
+    let key = match key.strip_prefix(REGION_PREFIX) {
+        Some(rest) => rest.split_once('/').map_or("", |(_, key)| key),
+        None => key,
+    };
+    key.starts_with(TABLE_PREFIX)
+}
+
+/// The TableId in a table's settings record; None when the record does not decode.
+#[cfg(any(target_arch = "wasm32", test))]
+pub fn table_id_in(value: &str) -> Option<String> {
+    decode_meta("", value).ok().map(|meta| meta.id.to_string())
 }
 
 /// A record's name and value as one text, for a store that encrypts records under
@@ -537,19 +582,21 @@ pub fn unpack(text: &str) -> Option<(&str, &str)> {
 mod tests {
     use super::*;
 
+    /// A `table/` record as format version 1 wrote it before tables had secondary indexes.
+    const OLD_TABLE_RECORD: &str = r#"{"name":"t","id":"0b6f7a4e-0000-4000-8000-000000000000","key_schema":{"partition":{"name":"id","scalar":"S"},"sort":null},"attribute_definitions":[["id","S"]],"billing":"PayPerRequest","last_pay_per_request_millis":1,"created_millis":1,"tags":[],"deletion_protection":false,"table_class":null}"#;
+
     /// A `table/` record as format version 1 wrote it before tables had secondary
     /// indexes: it still opens (with no indexes), and its items load.
     #[test]
     fn a_table_record_without_indexes_still_opens() {
-        let meta = r#"{"name":"t","id":"0b6f7a4e-0000-4000-8000-000000000000","key_schema":{"partition":{"name":"id","scalar":"S"},"sort":null},"attribute_definitions":[["id","S"]],"billing":"PayPerRequest","last_pay_per_request_millis":1,"created_millis":1,"tags":[],"deletion_protection":false,"table_class":null}"#;
         let snapshot = Snapshot {
             meta: vec![
                 (FORMAT_KEY.to_string(), r#"{"version":1}"#.to_string()),
-                ("table/t".to_string(), meta.to_string()),
+                ("table/t".to_string(), OLD_TABLE_RECORD.to_string()),
             ],
             items: vec![StoredItem {
                 table_id: "0b6f7a4e-0000-4000-8000-000000000000".to_string(),
-                key: "61000001".to_string(),
+                key: Some("61000001".to_string()),
                 value: r#"{"id":{"S":"a"}}"#.to_string(),
             }],
         };
@@ -605,6 +652,20 @@ mod tests {
             items: Vec::new(),
         };
         assert!(matches!(decode(&broken), Err(StorageError::Corrupt(_))));
+    }
+
+    /// A cold open in the browser finds the TableIds, whose items it reads by key range,
+    /// in the tables' records of every Region.
+    #[test]
+    fn table_records_and_their_table_ids_are_found_in_every_region() {
+        for key in ["table/t", "region/eu-west-1/table/t"] {
+            assert!(is_table_record(key), "{key}");
+        }
+        for key in ["retired/x", "region/eu-west-1/retired/x", "region/table/t", "stream/table/t", "global/t"] {
+            assert!(!is_table_record(key), "{key}");
+        }
+        assert_eq!(table_id_in(OLD_TABLE_RECORD).as_deref(), Some("0b6f7a4e-0000-4000-8000-000000000000"));
+        assert_eq!(table_id_in("{}"), None);
     }
 
     #[test]
