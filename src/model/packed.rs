@@ -623,8 +623,13 @@ pub(crate) mod json {
     }
 }
 
-/// Number text, in canonical form only (so it is packed as it is): its size.
+/// Number text, in canonical form only (so it is packed as it is): its size. Read off
+/// the text when it is as the engine writes numbers; anything else is parsed, and
+/// written back to compare.
 fn canonical_number(text: &[u8]) -> Option<usize> {
+    if let Some(size) = Number::canonical_text_size(text) {
+        return Some(size);
+    }
     let text = std::str::from_utf8(text).ok()?;
     let number = Number::parse(text).ok()?;
     let mut unmatched = Unmatched(text);
