@@ -13,6 +13,7 @@ use crate::storage::StorageError;
 use crate::stream::{sequence_text, StreamRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -330,7 +331,12 @@ pub struct Decoded {
 /// Splits a snapshot by Region: the home Region's records, then each other Region's
 /// (found under [`REGION_PREFIX`], the prefix removed, with a copy of the format record),
 /// each with the items of its tables.
-pub fn split_regions(snapshot: &Snapshot) -> Result<Vec<(&'static str, Snapshot)>, StorageError> {
+pub fn split_regions(snapshot: &Snapshot) -> Result<Vec<(&'static str, Cow<'_, Snapshot>)>, StorageError> {
+    // Only the home Region (the usual case): its records are the snapshot, without a copy
+    // of every item's text.
+    if !snapshot.meta.iter().any(|(key, _)| key.starts_with(REGION_PREFIX)) {
+        return Ok(vec![(crate::region::HOME, Cow::Borrowed(snapshot))]);
+    }
     let mut regions: BTreeMap<&'static str, Snapshot> = BTreeMap::new();
     let format = snapshot.meta.iter().find(|(key, _)| key == FORMAT_KEY);
     for (key, value) in &snapshot.meta {
@@ -359,7 +365,8 @@ pub fn split_regions(snapshot: &Snapshot) -> Result<Vec<(&'static str, Snapshot)
         regions.entry(region).or_default().items.push(item.clone());
     }
     let home = regions.remove(crate::region::HOME).unwrap_or_default();
-    Ok(std::iter::once((crate::region::HOME, home)).chain(regions).collect())
+    let regions = regions.into_iter().map(|(region, records)| (region, Cow::Owned(records)));
+    Ok(std::iter::once((crate::region::HOME, Cow::Owned(home))).chain(regions).collect())
 }
 
 /// Decodes a snapshot. `Ok(None)` means the store is empty (a new database).
