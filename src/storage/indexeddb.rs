@@ -235,11 +235,10 @@ impl Store {
     /// Every record, as stored, items of a store in clear without their keys when that
     /// is safe: `getAllKeys` of the items was a fifth of a cold open
     /// (docs/performance.md). One readonly transaction reads `meta`, then each table's
-    /// items by its TableId's key range and the count of all items; when the tables'
-    /// items do not add up to that count (an item of no table, a table record that does
-    /// not decode), it reads the items with their keys as [`Store::load`] does. A
-    /// readonly transaction stays active while each request's continuation issues the
-    /// next.
+    /// items by its TableId's key range, and counts the records outside those ranges;
+    /// when there are any (an item of no table; or a table record that does not decode),
+    /// it reads the items with their keys as [`Store::load`] does. A readonly
+    /// transaction stays active while each request's continuation issues the next.
     async fn load_for_open(&self) -> Result<Stored, JsValue> {
         let tx = transaction(&self.db, "readonly")?;
         let (meta, items) = (tx.object_store(META)?, tx.object_store(ITEMS)?);
@@ -257,11 +256,19 @@ impl Store {
                 .iter()
                 .map(|table_id| items.get_all_with_key(&table_range(table_id)?.into()))
                 .collect::<Result<Vec<_>, JsValue>>()?;
-            let count = items.count()?;
-            JsFuture::from(settled(&count)).await?;
+            // Counted over the gaps rather than the whole store: a count may walk every
+            // record it counts, and the gaps hold none.
+            let outside = gaps(&table_ids)?
+                .iter()
+                .map(|gap| gap.as_ref().map_or_else(|| items.count(), |gap| items.count_with_key(gap)))
+                .collect::<Result<Vec<_>, _>>()?;
+            if let Some(last) = outside.last() {
+                JsFuture::from(settled(last)).await?;
+            }
             let tables =
                 requests.iter().map(|request| request.result()?.dyn_into::<Array>()).collect::<Result<Vec<_>, _>>()?;
-            if count.result()?.as_f64() == Some(tables.iter().map(|values| f64::from(values.length())).sum()) {
+            let counts = outside.iter().map(|count| count.result()).collect::<Result<Vec<_>, _>>()?;
+            if counts.iter().all(|count| count.as_f64() == Some(0.0)) {
                 let mut stored = Vec::new();
                 for (table_id, values) in table_ids.iter().zip(&tables) {
                     stored.extend(values.iter().map(|value| (table_id.clone(), None, value)));
@@ -494,16 +501,52 @@ fn table_items_request(table_id: &str) -> Result<Request, JsValue> {
 
 /// The key range of every item of a table.
 fn table_range(table_id: &str) -> Result<IdbKeyRange, JsValue> {
-    // Arrays sort after strings, so [id, []] is above every [id, "<name>"].
-    let table_id = JsValue::from_str(table_id);
-    IdbKeyRange::bound(&Array::of1(&table_id), &Array::of2(&table_id, &Array::new()))
+    IdbKeyRange::bound(&table_start(table_id), &table_end(table_id))
 }
 
-/// The TableIds of a store in clear's tables, from its `meta` records; None when a
-/// table record does not decode.
+/// The lowest key of a table's range: `[id]`, below every `[id, "<name>"]`.
+fn table_start(table_id: &str) -> JsValue {
+    Array::of1(&table_id.into()).into()
+}
+
+/// The highest key of a table's range: arrays sort after strings, so `[id, []]` is
+/// above every `[id, "<name>"]`.
+fn table_end(table_id: &str) -> JsValue {
+    Array::of2(&table_id.into(), &Array::new()).into()
+}
+
+/// The key ranges of the `items` store that no table's range covers: below the first,
+/// between each two and above the last (every key of another type than an array sorts
+/// below the first); with no table, none is covered (an unbounded count). `table_ids`
+/// are in IndexedDB's key order.
+fn gaps(table_ids: &[String]) -> Result<Vec<Option<IdbKeyRange>>, JsValue> {
+    let (Some(first), Some(last)) = (table_ids.first(), table_ids.last()) else {
+        return Ok(vec![None]);
+    };
+    let mut gaps = vec![IdbKeyRange::upper_bound_with_open(&table_start(first), true)?];
+    for pair in table_ids.windows(2) {
+        if let [below, above] = pair {
+            gaps.push(IdbKeyRange::bound_with_lower_open_and_upper_open(
+                &table_end(below),
+                &table_start(above),
+                true,
+                true,
+            )?);
+        }
+    }
+    gaps.push(IdbKeyRange::lower_bound_with_open(&table_end(last), true)?);
+    Ok(gaps.into_iter().map(Some).collect())
+}
+
+/// The TableIds of a store in clear's tables, from its `meta` records, once each and
+/// in IndexedDB's key order (strings compare by UTF-16 code units); None when a table
+/// record does not decode.
 fn table_ids(meta: &[(String, JsValue)]) -> Option<Vec<String>> {
     let tables = meta.iter().filter(|(key, _)| is_table_record(key));
-    tables.map(|(_, value)| table_id_in(&value.as_string()?)).collect()
+    let mut ids = tables.map(|(_, value)| table_id_in(&value.as_string()?)).collect::<Option<Vec<_>>>()?;
+    ids.sort_unstable_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+    ids.dedup();
+    Some(ids)
 }
 
 /// What a record's hidden name is computed from: its real name, with what store it is
