@@ -166,6 +166,24 @@ impl PackedItem {
             .collect_map()
     }
 
+    /// The top-level attributes `names` names, in that order (None for a missing one),
+    /// decoded in one walk that stops once all are found and builds no item: how a cold
+    /// open finds a stored item's key attributes.
+    pub fn attributes(&self, names: &[&str]) -> Vec<Option<AttributeValue>> {
+        let mut found = vec![None; names.len()];
+        let mut missing = names.len();
+        for (name, value) in self.entries() {
+            if missing == 0 {
+                break;
+            }
+            if let Some(slot) = names.iter().position(|wanted| *wanted == name).and_then(|at| found.get_mut(at)) {
+                *slot = value.decode();
+                missing = missing.saturating_sub(1);
+            }
+        }
+        found
+    }
+
     fn body(&self) -> &[u8] {
         self.bytes.get(4..).unwrap_or_default()
     }
@@ -973,6 +991,9 @@ mod tests {
             for (name, value) in &item {
                 assert_eq!(packed.attribute(name).as_ref(), Some(value));
             }
+            let names: Vec<&str> = item.keys().rev().map(String::as_str).chain(["\u{0}absent"]).collect();
+            let wanted: Vec<Option<AttributeValue>> = names.iter().map(|name| item.get(*name).cloned()).collect();
+            assert_eq!(packed.attributes(&names), wanted);
             assert_eq!(packed.attribute("\u{0}absent"), None);
             // Packing from the text takes exactly the items validation takes (the
             // generator makes some that it does not, with empty names).

@@ -545,15 +545,13 @@ fn decode_item(stored: &StoredItem, schema: &KeySchema) -> Result<(KeyCode, Pack
     };
     let key = match &stored.key {
         Some(hex) => KeyCode::from_hex(hex).ok_or_else(|| corrupt("bad key".to_string()))?,
-        None => item_key(schema, &item).map_err(|error| corrupt(error.message))?,
+        None => {
+            let names: Vec<&str> = schema.iter().map(|attribute| attribute.name.as_str()).collect();
+            let key = schema.stored_key(&item.attributes(&names));
+            key.ok_or_else(|| corrupt("it does not hold its key attributes".to_string()))?
+        }
     };
     Ok((key, item))
-}
-
-/// The key of a stored item, as the engine computed it when it wrote the item: by
-/// [`KeySchema::item_key`] of its key attributes.
-fn item_key(schema: &KeySchema, item: &PackedItem) -> crate::Result<KeyCode> {
-    schema.item_key(&item.select(|name| schema.iter().any(|attribute| attribute.name == name)))
 }
 
 /// Whether a `meta` record, of any Region, holds a table's settings.
