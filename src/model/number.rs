@@ -111,8 +111,7 @@ impl Number {
         }
         // The leading exponent lies in -130..=125, so the biased value fits a byte.
         let biased = (self.leading_exponent() - MIN_EXPONENT) as u8;
-        let mut buffer = [0; U128_DIGITS];
-        let text = decimal_digits(self.digits, &mut buffer);
+        let text = self.digits.to_string();
         let pairs = text.as_bytes().chunks(2).map(|pair| {
             let high = pair[0] - b'0';
             let low = pair.get(1).map_or(0, |digit| digit - b'0');
