@@ -239,8 +239,17 @@ impl Database {
         };
         let opened = Store::open(&name, passphrase.as_deref()).await;
         let (store, snapshot) = opened.map_err(|error| open_error(&name, "opened", error))?;
-        let db = storage::Database::open(&snapshot, Box::new(JsClock))
-            .map_err(|error| open_error(&name, "opened", OpenError::Storage(error)))?;
+        let db = match storage::Database::open(&snapshot, Box::new(JsClock)) {
+            // Items read without their keys that do not open: the items with their keys
+            // decide, and name what is wrong.
+            Err(_) if snapshot.lacks_keys() => {
+                drop(snapshot);
+                let snapshot = store.keyed_snapshot().await;
+                snapshot.and_then(|snapshot| storage::Database::open(&snapshot, Box::new(JsClock)))
+            }
+            opened => opened,
+        };
+        let db = db.map_err(|error| open_error(&name, "opened", OpenError::Storage(error)))?;
         Ok(Self::new(name, db, Some(Rc::new(Backend::IndexedDb(store)))))
     }
 

@@ -220,3 +220,98 @@ fn a_failed_commit_takes_back_backups_history_and_a_deleted_tables_system_backup
     assert!(backups_of(&h.db).is_empty());
     h.assert_memory_equals_store();
 }
+
+/// A table keyed by `partition` (and `sort`) of the given types, with a global secondary
+/// index keyed the other way round and, with a sort key, a local one on `alt`.
+fn keyed_table(partition: &str, sort: Option<&str>) -> String {
+    let mut key_schema = vec![serde_json::json!({"AttributeName": "pk", "KeyType": "HASH"})];
+    let mut definitions = vec![serde_json::json!({"AttributeName": "pk", "AttributeType": partition})];
+    let mut local = Vec::new();
+    let mut global_key = vec![serde_json::json!({"AttributeName": "alt", "KeyType": "HASH"})];
+    if let Some(sort) = sort {
+        key_schema.push(serde_json::json!({"AttributeName": "sk", "KeyType": "RANGE"}));
+        definitions.push(serde_json::json!({"AttributeName": "sk", "AttributeType": sort}));
+        local.push(serde_json::json!({"IndexName": "local", "Projection": {"ProjectionType": "ALL"}, "KeySchema": [
+            {"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "alt", "KeyType": "RANGE"}]}));
+        global_key.push(serde_json::json!({"AttributeName": "sk", "KeyType": "RANGE"}));
+    }
+    definitions.push(serde_json::json!({"AttributeName": "alt", "AttributeType": "S"}));
+    let mut request = serde_json::json!({"TableName": "keyed", "KeySchema": key_schema,
+        "AttributeDefinitions": definitions, "BillingMode": "PAY_PER_REQUEST",
+        "GlobalSecondaryIndexes": [{"IndexName": "global", "KeySchema": global_key,
+            "Projection": {"ProjectionType": "KEYS_ONLY"}}]});
+    if !local.is_empty() {
+        request["LocalSecondaryIndexes"] = serde_json::json!(local);
+    }
+    request.to_string()
+}
+
+/// Key values of each type: strings with a zero byte and non-ASCII text, numbers in
+/// forms that are not canonical, binaries with zero bytes.
+fn key_values(scalar: &str) -> [serde_json::Value; 4] {
+    use serde_json::json;
+    match scalar {
+        "S" => [json!({"S": "a"}), json!({"S": "a\u{0}b"}), json!({"S": "é/ü"}), json!({"S": "zz"})],
+        "N" => [json!({"N": "0"}), json!({"N": "-1.50"}), json!({"N": "1E+3"}), json!({"N": "00012.3e-5"})],
+        _ => [json!({"B": "AA=="}), json!({"B": "AAEA"}), json!({"B": "/w=="}), json!({"B": "AQID"})],
+    }
+}
+
+/// A cold open reads items without their keys and computes each from the item's key
+/// attributes and its table's key schema: the keys they were stored under, for every key
+/// type, hash-only and composite keys, with local and global indexes rebuilt the same
+/// (`assert_memory_equals_store` reopens with and without the stored keys).
+#[test]
+fn items_read_without_keys_get_the_keys_they_were_stored_under() {
+    let schemas = [("S", None), ("N", None), ("B", None), ("S", Some("N")), ("N", Some("B")), ("B", Some("S"))];
+    for (partition, sort) in schemas {
+        let mut h = Harness::new();
+        h.send("CreateTable", &keyed_table(partition, sort)).unwrap();
+        for (position, pk) in key_values(partition).into_iter().enumerate() {
+            let sorts = sort.map_or(vec![None], |sort| key_values(sort).into_iter().map(Some).collect());
+            for (count, sk) in sorts.into_iter().enumerate() {
+                let mut item = serde_json::json!({"pk": pk, "n": {"N": position.to_string()}});
+                if let Some(sk) = sk {
+                    item["sk"] = sk;
+                }
+                // Every other item is in the indexes (they are sparse).
+                if count % 2 == 0 {
+                    item["alt"] = serde_json::json!({"S": format!("alt{count}")});
+                }
+                h.send("PutItem", &serde_json::json!({"TableName": "keyed", "Item": item}).to_string()).unwrap();
+            }
+        }
+        h.assert_memory_equals_store();
+    }
+}
+
+/// Items read without their keys that do not give one key each do not open (the IndexedDB
+/// driver then reads them again with their keys); with the stored keys they do.
+#[test]
+fn items_without_keys_that_give_no_key_or_one_key_twice_do_not_open() {
+    let mut h = Harness::new();
+    h.send("CreateTable", CREATE).unwrap();
+    h.send("PutItem", &put("a")).unwrap();
+    h.send("PutItem", &put("b")).unwrap();
+    let opens = |snapshot: &dynaplay::storage::Snapshot| Database::open(snapshot, Box::new(ManualClock::new(0)));
+    let tampered =
+        |snapshot: &mut dynaplay::storage::Snapshot, value: &str| snapshot.items[1].value = value.to_string();
+
+    let no_key = r#"{"n":{"N":"1"}}"#;
+    let mut without_keys = h.store.snapshot_without_keys();
+    tampered(&mut without_keys, no_key);
+    let error = opens(&without_keys).err().expect("an item without its key attribute");
+    assert!(error.to_string().contains("it does not hold its key attributes"), "{error}");
+    let mut with_keys = h.store.snapshot();
+    tampered(&mut with_keys, no_key);
+    assert!(opens(&with_keys).is_ok());
+
+    let item_a = h.store.snapshot().items[0].value.clone();
+    let mut without_keys = h.store.snapshot_without_keys();
+    tampered(&mut without_keys, &item_a);
+    let error = opens(&without_keys).err().expect("two items with one key");
+    assert!(error.to_string().contains("two items of table"), "{error}");
+    let mut with_keys = h.store.snapshot();
+    tampered(&mut with_keys, &item_a);
+    assert!(opens(&with_keys).is_ok());
+}

@@ -417,15 +417,35 @@ async fn tamper_with_an_item(name: &str) {
         (store.get_all_keys().expect("getAllKeys"), store.get_all().expect("getAll"))
     };
     completed(&read, "reading the items").await;
+    db.close();
     let key = Array::from(&keys.result().expect("keys")).get(0);
     let value = js_sys::Uint8Array::new(&Array::from(&values.result().expect("values")).get(0));
     let last = value.length() - 1;
     value.set_index(last, value.get_index(last) ^ 1);
+    put_raw_item(name, &key, &value).await;
+}
+
+/// Stores `value` under `key` in the `items` store of database `name`, around Dynaplay.
+async fn put_raw_item(name: &str, key: &JsValue, value: &JsValue) {
+    write_raw_item(name, |store| store.put_with_key(value, key)).await;
+}
+
+/// Deletes the record at `key` from the `items` store of database `name`, around Dynaplay.
+async fn delete_raw_item(name: &str, key: &JsValue) {
+    write_raw_item(name, |store| store.delete(key)).await;
+}
+
+/// Makes one request of a readwrite transaction on the `items` store of database `name`.
+async fn write_raw_item(
+    name: &str,
+    request: impl FnOnce(&web_sys::IdbObjectStore) -> Result<web_sys::IdbRequest, JsValue>,
+) {
+    let db = open_raw(name).await;
     let transaction: js_sys::Function = Reflect::get(&db, &"transaction".into()).expect("transaction").unchecked_into();
     let write: web_sys::IdbTransaction =
         transaction.call2(&db, &"items".into(), &"readwrite".into()).expect("a readwrite transaction").unchecked_into();
-    write.object_store("items").expect("the store").put_with_key(&value, &key).expect("put");
-    completed(&write, "writing the altered item").await;
+    request(&write.object_store("items").expect("the store")).expect("the request");
+    completed(&write, "writing the items store").await;
     db.close();
 }
 
@@ -565,5 +585,47 @@ async fn a_database_in_clear_opens_as_before_and_can_be_encrypted() {
     let memory = Database::memory();
     let error = change_passphrase(&memory, None, Some("x")).await.expect_err("nothing to encrypt");
     assert_eq!(field(&error, "name"), "NotSupportedError");
+    remove(&name).await;
+}
+
+/// A cold open reads the items without their keys, and with them when that read does not
+/// add up: an item of no table (below, between or above the tables' key ranges), or an
+/// item whose key its attributes do not give.
+#[wasm_bindgen_test]
+async fn a_cold_open_reads_the_keys_when_the_items_do_not_add_up() {
+    let name = unique("keys");
+    let db = open(&name).await.expect("opens");
+    for table in ["Users", "Others"] {
+        create_table(&db, table).await;
+        put(&db, table, item("a", 1)).await;
+    }
+    closed(&db).await;
+    let stored = raw_records(&name).await;
+    let mut table_ids: Vec<&str> =
+        stored.iter().filter_map(|record| record.strip_prefix("[\"")?.split('"').next()).collect();
+    table_ids.sort_unstable();
+    let (table_id, between) = (table_ids[0], format!("{}z", table_ids[0]));
+    assert!(between.as_str() < table_ids[1]);
+
+    // Without its key attribute, the item opens only where it is stored.
+    let key = Array::of2(&table_id.into(), &format!("{}0001", hex("b")).into());
+    put_raw_item(&name, &key, &r#"{"n":{"N":"2"}}"#.into()).await;
+    let db = open(&name).await.expect("opens with the stored keys");
+    let mut total = 0;
+    for table in ["Users", "Others"] {
+        let counted = ok(&db, "Scan", json!({"TableName": table, "Select": "COUNT"})).await;
+        total += counted["Count"].as_u64().expect("a count");
+    }
+    assert_eq!(total, 3, "the item without its key attribute is read under its stored key");
+    closed(&db).await;
+
+    for stray in ["", between.as_str(), "zz-no-such-table"] {
+        let key = Array::of2(&stray.into(), &"610001".into());
+        put_raw_item(&name, &key, &"{}".into()).await;
+        let error = open(&name).await.err().expect("an item of no table");
+        let message = field(&error, "message");
+        assert!(message.contains(&format!("item of unknown table {stray}")), "{message}");
+        delete_raw_item(&name, &key).await;
+    }
     remove(&name).await;
 }

@@ -193,6 +193,18 @@ impl KeySchema {
         .ok()
     }
 
+    /// The key of a stored item from the values of its key attributes, in the order of
+    /// [`KeySchema::iter`]: `None` when one is missing or is not a valid key value of its
+    /// type, as in no item the engine writes.
+    pub fn stored_key(&self, values: &[Option<AttributeValue>]) -> Option<KeyCode> {
+        let mut values = values.iter();
+        self.encode(|attribute| match values.next() {
+            Some(Some(value)) if attribute.scalar.matches(value) => Ok(value),
+            _ => bail_validation!("not the item's key"),
+        })
+        .ok()
+    }
+
     /// The item's key attributes alone.
     pub fn key_attributes(&self, item: &Item) -> Item {
         self.attributes()

@@ -166,6 +166,24 @@ impl PackedItem {
             .collect_map()
     }
 
+    /// The top-level attributes `names` names, in that order (None for a missing one),
+    /// decoded in one walk that stops once all are found and builds no item: how a cold
+    /// open finds a stored item's key attributes.
+    pub fn attributes(&self, names: &[&str]) -> Vec<Option<AttributeValue>> {
+        let mut found = vec![None; names.len()];
+        let mut missing = names.len();
+        for (name, value) in self.entries() {
+            if missing == 0 {
+                break;
+            }
+            if let Some(slot) = names.iter().position(|wanted| *wanted == name).and_then(|at| found.get_mut(at)) {
+                *slot = value.decode();
+                missing = missing.saturating_sub(1);
+            }
+        }
+        found
+    }
+
     fn body(&self) -> &[u8] {
         self.bytes.get(4..).unwrap_or_default()
     }
@@ -700,8 +718,13 @@ pub(crate) mod json {
     }
 }
 
-/// Number text, in canonical form only (so it is packed as it is): its size.
+/// Number text, in canonical form only (so it is packed as it is): its size. Read off
+/// the text when it is as the engine writes numbers; anything else is parsed, and
+/// written back to compare.
 fn canonical_number(text: &[u8]) -> Option<usize> {
+    if let Some(size) = Number::canonical_text_size(text) {
+        return Some(size);
+    }
     let text = std::str::from_utf8(text).ok()?;
     let number = Number::parse(text).ok()?;
     let mut unmatched = Unmatched(text);
@@ -1045,6 +1068,9 @@ mod tests {
             for (name, value) in &item {
                 assert_eq!(packed.attribute(name).as_ref(), Some(value));
             }
+            let names: Vec<&str> = item.keys().rev().map(String::as_str).chain(["\u{0}absent"]).collect();
+            let wanted: Vec<Option<AttributeValue>> = names.iter().map(|name| item.get(*name).cloned()).collect();
+            assert_eq!(packed.attributes(&names), wanted);
             assert_eq!(packed.attribute("\u{0}absent"), None);
             // Packing from the text takes exactly the items validation takes (the
             // generator makes some that it does not, with empty names).

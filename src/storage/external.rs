@@ -45,7 +45,8 @@ pub fn snapshot_from_js(snapshot: &JsValue) -> Result<Snapshot, StorageError> {
     let text = JSON::stringify(snapshot).ok().and_then(|text| text.as_string()).unwrap_or_default();
     let parsed: SnapshotJson = serde_json::from_str(&text)
         .map_err(|error| StorageError::Corrupt(format!("the snapshot is not {{meta, items}}: {error}")))?;
-    let items = parsed.items.into_iter().map(|(table_id, key, value)| StoredItem { table_id, key, value }).collect();
+    let items =
+        parsed.items.into_iter().map(|(table_id, key, value)| StoredItem { table_id, key: Some(key), value }).collect();
     Ok(Snapshot { meta: parsed.meta, items })
 }
 

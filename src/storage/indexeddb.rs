@@ -6,7 +6,8 @@
 //! CreateTable only writes records, so no version change ever disconnects another tab.
 //!
 //! [`Store::open`] takes the tab's Web Lock, opens the database and loads both stores
-//! into a [`Snapshot`]; [`Store::commit`] writes one [`Batch`] in one readwrite
+//! into a [`Snapshot`] (the items of a store in clear without their keys, which the
+//! restore computes); [`Store::commit`] writes one [`Batch`] in one readwrite
 //! transaction. The group-commit loop that drives it lives in `wasm.rs`.
 //!
 //! A database opened with a passphrase is encrypted (docs/encryption.md, `cipher.rs`):
@@ -25,6 +26,7 @@ mod cipher;
 
 pub use cipher::PassphraseError;
 
+use crate::storage::records::{is_table_record, table_id_in};
 use crate::storage::{pack, unpack, Batch, Snapshot, StorageError, StoredItem, Write};
 use cipher::{Keys, ENVELOPE_KEY};
 use js_sys::{Array, Function, Object, Promise, Reflect};
@@ -33,7 +35,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbFactory, IdbKeyRange, IdbOpenDbRequest, IdbTransaction};
+use web_sys::{IdbDatabase, IdbFactory, IdbKeyRange, IdbOpenDbRequest, IdbRequest, IdbTransaction};
 
 /// The only schema version: both object stores exist from the start.
 const VERSION: u32 = 1;
@@ -124,7 +126,7 @@ impl Store {
 
     /// Loads everything, with the keys `passphrase` unlocks (or creates, for a new store).
     async fn unlock(&self, passphrase: Option<&str>) -> Result<Snapshot, OpenError> {
-        let stored = self.load().await.map_err(backend)?;
+        let stored = self.load_for_open().await.map_err(backend)?;
         let keys = match passphrase {
             Some(passphrase) if stored.is_empty() => {
                 let keys = Keys::create(passphrase).await.map_err(backend)?;
@@ -182,12 +184,11 @@ impl Store {
             None => None,
         };
         let meta = snapshot.meta.into_iter().map(|(key, value)| Write::PutMeta { key, value });
-        let items = snapshot.items.into_iter().map(|item| Write::PutItem {
-            table_id: Rc::from(item.table_id),
-            key: item.key,
-            value: item.value,
+        let items = snapshot.items.into_iter().map(|item| {
+            let key = item.key.ok_or_else(|| corrupt("an item was read without its key"))?;
+            Ok(Write::PutItem { table_id: Rc::from(item.table_id), key, value: item.value })
         });
-        let writes: Vec<Write> = meta.chain(items).collect();
+        let writes: Vec<Write> = meta.map(Ok).chain(items).collect::<Result<_, StorageError>>()?;
         let mut requests = vec![Request::Clear { area: Area::Meta }, Request::Clear { area: Area::Items }];
         requests.extend(keys.as_ref().map(envelope_request));
         requests.extend(requests_for(keys.as_ref(), &writes).await.map_err(backend)?);
@@ -227,8 +228,66 @@ impl Store {
         JsFuture::from(done).await?;
         let [meta_keys, meta_values, item_keys, item_values] = requests.map(|request| request.result());
         let meta = pairs(&meta_keys?, &meta_values?, JsValue::as_string)?;
-        let items = pairs(&item_keys?, &item_values?, item_key)?;
+        let items = keyed_items(&item_keys?, &item_values?)?;
         Ok(Stored { meta, items })
+    }
+
+    /// Every record, as stored, items of a store in clear without their keys when that
+    /// is safe: `getAllKeys` of the items was a fifth of a cold open
+    /// (docs/performance.md). One readonly transaction reads `meta`, then each table's
+    /// items by its TableId's key range, and counts the records outside those ranges;
+    /// when there are any (an item of no table; or a table record that does not decode),
+    /// it reads the items with their keys as [`Store::load`] does. A readonly
+    /// transaction stays active while each request's continuation issues the next.
+    async fn load_for_open(&self) -> Result<Stored, JsValue> {
+        let tx = transaction(&self.db, "readonly")?;
+        let (meta, items) = (tx.object_store(META)?, tx.object_store(ITEMS)?);
+        let meta_keys = meta.get_all_keys()?;
+        let meta_values = meta.get_all()?;
+        JsFuture::from(settled(&meta_values)).await?;
+        let meta = pairs(&meta_keys.result()?, &meta_values.result()?, JsValue::as_string)?;
+        let table_ids = match meta.iter().any(|(key, _)| key == ENVELOPE_KEY) {
+            // An encrypted store's `meta` is sealed, so its TableIds are unknown here.
+            true => None,
+            false => table_ids(&meta),
+        };
+        if let Some(table_ids) = table_ids {
+            let requests = table_ids
+                .iter()
+                .map(|table_id| items.get_all_with_key(&table_range(table_id)?.into()))
+                .collect::<Result<Vec<_>, JsValue>>()?;
+            // Counted over the gaps rather than the whole store: a count may walk every
+            // record it counts, and the gaps hold none.
+            let outside = gaps(&table_ids)?
+                .iter()
+                .map(|gap| gap.as_ref().map_or_else(|| items.count(), |gap| items.count_with_key(gap)))
+                .collect::<Result<Vec<_>, _>>()?;
+            if let Some(last) = outside.last() {
+                JsFuture::from(settled(last)).await?;
+            }
+            let tables =
+                requests.iter().map(|request| request.result()?.dyn_into::<Array>()).collect::<Result<Vec<_>, _>>()?;
+            let counts = outside.iter().map(|count| count.result()).collect::<Result<Vec<_>, _>>()?;
+            if counts.iter().all(|count| count.as_f64() == Some(0.0)) {
+                let mut stored = Vec::new();
+                for (table_id, values) in table_ids.iter().zip(&tables) {
+                    stored.extend(values.iter().map(|value| (table_id.clone(), None, value)));
+                }
+                return Ok(Stored { meta, items: stored });
+            }
+        }
+        let item_keys = items.get_all_keys()?;
+        let item_values = items.get_all()?;
+        JsFuture::from(settled(&item_values)).await?;
+        Ok(Stored { meta, items: keyed_items(&item_keys.result()?, &item_values.result()?)? })
+    }
+
+    /// Everything the store holds, items with their keys: for an open whose items read
+    /// without keys did not open (see [`Snapshot::lacks_keys`]).
+    pub async fn keyed_snapshot(&self) -> Result<Snapshot, StorageError> {
+        let stored = self.load().await.map_err(backend)?;
+        let keys = self.keys.borrow().clone();
+        stored.decrypt(keys.as_deref()).await
     }
 }
 
@@ -308,7 +367,8 @@ impl Commit {
 /// What the object stores hold, as loaded: values not yet decrypted.
 struct Stored {
     meta: Vec<(String, JsValue)>,
-    items: Vec<((String, String), JsValue)>,
+    /// TableId, hex key code (None when read without keys), value.
+    items: Vec<(String, Option<String>, JsValue)>,
 }
 
 impl Stored {
@@ -329,13 +389,13 @@ impl Stored {
             let items = self
                 .items
                 .into_iter()
-                .map(|((table_id, key), value)| Ok(StoredItem { table_id, key, value: text(value)? }));
+                .map(|(table_id, key, value)| Ok(StoredItem { table_id, key, value: text(value)? }));
             return Ok(Snapshot { meta, items: items.collect::<Result<_, StorageError>>()? });
         };
         let meta_values: Vec<JsValue> =
             self.meta.into_iter().filter(|(key, _)| key != ENVELOPE_KEY).map(|(_, value)| value).collect();
         let (table_ids, item_values): (Vec<String>, Vec<JsValue>) =
-            self.items.into_iter().map(|((table_id, _), value)| (table_id, value)).unzip();
+            self.items.into_iter().map(|(table_id, _, value)| (table_id, value)).unzip();
         let unreadable = |error: JsValue| corrupt(&format!("a record does not decrypt ({})", message(&error)));
         let meta_texts = keys.open_all(&meta_values).map_err(unreadable)?;
         let item_texts = keys.open_all(&item_values).map_err(unreadable)?;
@@ -354,7 +414,7 @@ impl Stored {
                 let (name, value) = unpacked(text)?;
                 match name.split_once('/') {
                     Some((sealed_table_id, key)) if sealed_table_id == table_id => {
-                        Ok(StoredItem { table_id, key: key.to_string(), value })
+                        Ok(StoredItem { table_id, key: Some(key.to_string()), value })
                     }
                     _ => Err(corrupt("an item record is not in its table")),
                 }
@@ -436,10 +496,57 @@ fn request_of(write: &Write, name: &str, value: Option<JsValue>) -> Result<Reque
 /// Deletes every item of a table: its TableId stays in clear, so it is a key range in
 /// both kinds of database.
 fn table_items_request(table_id: &str) -> Result<Request, JsValue> {
-    // Arrays sort after strings, so [id, []] is above every [id, "<name>"].
-    let table_id = JsValue::from_str(table_id);
-    let range = IdbKeyRange::bound(&Array::of1(&table_id), &Array::of2(&table_id, &Array::new()))?;
-    Ok(Request::Delete { area: Area::Items, key: range.into() })
+    Ok(Request::Delete { area: Area::Items, key: table_range(table_id)?.into() })
+}
+
+/// The key range of every item of a table.
+fn table_range(table_id: &str) -> Result<IdbKeyRange, JsValue> {
+    IdbKeyRange::bound(&table_start(table_id), &table_end(table_id))
+}
+
+/// The lowest key of a table's range: `[id]`, below every `[id, "<name>"]`.
+fn table_start(table_id: &str) -> JsValue {
+    Array::of1(&table_id.into()).into()
+}
+
+/// The highest key of a table's range: arrays sort after strings, so `[id, []]` is
+/// above every `[id, "<name>"]`.
+fn table_end(table_id: &str) -> JsValue {
+    Array::of2(&table_id.into(), &Array::new()).into()
+}
+
+/// The key ranges of the `items` store that no table's range covers: below the first,
+/// between each two and above the last (every key of another type than an array sorts
+/// below the first); with no table, none is covered (an unbounded count). `table_ids`
+/// are in IndexedDB's key order.
+fn gaps(table_ids: &[String]) -> Result<Vec<Option<IdbKeyRange>>, JsValue> {
+    let (Some(first), Some(last)) = (table_ids.first(), table_ids.last()) else {
+        return Ok(vec![None]);
+    };
+    let mut gaps = vec![IdbKeyRange::upper_bound_with_open(&table_start(first), true)?];
+    for pair in table_ids.windows(2) {
+        if let [below, above] = pair {
+            gaps.push(IdbKeyRange::bound_with_lower_open_and_upper_open(
+                &table_end(below),
+                &table_start(above),
+                true,
+                true,
+            )?);
+        }
+    }
+    gaps.push(IdbKeyRange::lower_bound_with_open(&table_end(last), true)?);
+    Ok(gaps.into_iter().map(Some).collect())
+}
+
+/// The TableIds of a store in clear's tables, from its `meta` records, once each and
+/// in IndexedDB's key order (strings compare by UTF-16 code units); None when a table
+/// record does not decode.
+fn table_ids(meta: &[(String, JsValue)]) -> Option<Vec<String>> {
+    let tables = meta.iter().filter(|(key, _)| is_table_record(key));
+    let mut ids = tables.map(|(_, value)| table_id_in(&value.as_string()?)).collect::<Option<Vec<_>>>()?;
+    ids.sort_unstable_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+    ids.dedup();
+    Some(ids)
 }
 
 /// What a record's hidden name is computed from: its real name, with what store it is
@@ -540,7 +647,7 @@ async fn open_database(name: &str) -> Result<IdbDatabase, JsValue> {
         Ok(())
     });
     request.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
-    let opened = JsFuture::from(succeeded(&request)).await;
+    let opened = JsFuture::from(settled(&request)).await;
     request.set_onupgradeneeded(None);
     match opened {
         Ok(_) => request.result()?.dyn_into(),
@@ -590,6 +697,12 @@ fn pairs<K>(
     keys.iter().zip(values.iter()).map(|(key, value)| Ok((decode_key(&key).ok_or_else(corrupt)?, value))).collect()
 }
 
+/// The items read with their keys, from the results of `getAllKeys` and `getAll`.
+fn keyed_items(keys: &JsValue, values: &JsValue) -> Result<Vec<(String, Option<String>, JsValue)>, JsValue> {
+    let items = pairs(keys, values, item_key)?;
+    Ok(items.into_iter().map(|((table_id, key), value)| (table_id, Some(key), value)).collect())
+}
+
 /// An `items` key: `[table_id, key_hex]`.
 fn item_key(value: &JsValue) -> Option<(String, String)> {
     let parts = value.dyn_ref::<Array>().filter(|parts| parts.length() == 2)?;
@@ -597,7 +710,7 @@ fn item_key(value: &JsValue) -> Option<(String, String)> {
 }
 
 /// Resolves when the request succeeds, rejects when it fails.
-fn succeeded(request: &IdbOpenDbRequest) -> Promise {
+fn settled(request: &IdbRequest) -> Promise {
     Promise::new(&mut |resolve, reject| {
         request.set_onsuccess(Some(&resolve));
         request.set_onerror(Some(&reject));

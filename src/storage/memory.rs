@@ -45,6 +45,7 @@ impl MemoryStore {
         }
     }
 
+    /// Every record, as a backend loads them.
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
             meta: self.meta.iter().map(|(key, value)| (key.clone(), value.clone())).collect(),
@@ -53,10 +54,18 @@ impl MemoryStore {
                 .iter()
                 .map(|((table_id, key), value)| StoredItem {
                     table_id: table_id.clone(),
-                    key: key.clone(),
+                    key: Some(key.clone()),
                     value: value.clone(),
                 })
                 .collect(),
         }
+    }
+
+    /// Every record, items without their keys: what the IndexedDB backend's cold open
+    /// reads (the keys then come from the items and their tables' key schemas).
+    pub fn snapshot_without_keys(&self) -> Snapshot {
+        let mut snapshot = self.snapshot();
+        snapshot.items.iter_mut().for_each(|item| item.key = None);
+        snapshot
     }
 }

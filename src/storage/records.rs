@@ -6,11 +6,14 @@ use crate::engine::principals::Principal;
 use crate::engine::transfers::{ExportDescription, ImportRecord};
 use crate::engine::{Backup, BackupType, Change, Table, TableMeta, TransferChange, Transfers};
 use crate::kinesis::{self, DataRecord, DataStream};
-use crate::model::{base64_decode, base64_encode, item_from_json, CompactCollect, Item, KeyCode, PackedItem};
+use crate::model::{
+    base64_decode, base64_encode, item_from_json, CompactCollect, Item, KeyCode, KeySchema, PackedItem,
+};
 use crate::storage::StorageError;
 use crate::stream::{sequence_text, StreamRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -92,7 +95,10 @@ pub struct Batch {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredItem {
     pub table_id: String,
-    pub key: String,
+    /// The hex key code; None when the store was read without keys (a cold open reads
+    /// only the values, docs/performance.md): the key then comes from the item's key
+    /// attributes and its table's key schema.
+    pub key: Option<String>,
     pub value: String,
 }
 
@@ -101,6 +107,14 @@ pub struct StoredItem {
 pub struct Snapshot {
     pub meta: Vec<(String, String)>,
     pub items: Vec<StoredItem>,
+}
+
+impl Snapshot {
+    /// Whether some items were read without their keys: if the snapshot does not open,
+    /// the store is read again with keys, which decide (and name what is wrong).
+    pub fn lacks_keys(&self) -> bool {
+        self.items.iter().any(|item| item.key.is_none())
+    }
 }
 
 /// An item's stored text: its DynamoDB JSON, written by the packed item's writer, which
@@ -317,7 +331,12 @@ pub struct Decoded {
 /// Splits a snapshot by Region: the home Region's records, then each other Region's
 /// (found under [`REGION_PREFIX`], the prefix removed, with a copy of the format record),
 /// each with the items of its tables.
-pub fn split_regions(snapshot: &Snapshot) -> Result<Vec<(&'static str, Snapshot)>, StorageError> {
+pub fn split_regions(snapshot: &Snapshot) -> Result<Vec<(&'static str, Cow<'_, Snapshot>)>, StorageError> {
+    // Only the home Region (the usual case): its records are the snapshot, without a copy
+    // of every item's text.
+    if !snapshot.meta.iter().any(|(key, _)| key.starts_with(REGION_PREFIX)) {
+        return Ok(vec![(crate::region::HOME, Cow::Borrowed(snapshot))]);
+    }
     let mut regions: BTreeMap<&'static str, Snapshot> = BTreeMap::new();
     let format = snapshot.meta.iter().find(|(key, _)| key == FORMAT_KEY);
     for (key, value) in &snapshot.meta {
@@ -346,7 +365,8 @@ pub fn split_regions(snapshot: &Snapshot) -> Result<Vec<(&'static str, Snapshot)
         regions.entry(region).or_default().items.push(item.clone());
     }
     let home = regions.remove(crate::region::HOME).unwrap_or_default();
-    Ok(std::iter::once((crate::region::HOME, home)).chain(regions).collect())
+    let regions = regions.into_iter().map(|(region, records)| (region, Cow::Owned(records)));
+    Ok(std::iter::once((crate::region::HOME, Cow::Owned(home))).chain(regions).collect())
 }
 
 /// Decodes a snapshot. `Ok(None)` means the store is empty (a new database).
@@ -369,8 +389,11 @@ pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
         let table = tables
             .get_mut(&stored.table_id)
             .ok_or_else(|| StorageError::Corrupt(format!("item of unknown table {}", stored.table_id)))?;
-        let (key, item) = decode_item(stored)?;
-        table.set_packed(key, Some(item));
+        let (key, item) = decode_item(stored, &table.meta.key_schema)?;
+        // Stored keys are unique; computed ones are checked to be.
+        if table.set_packed(key, Some(item)).is_some() {
+            return Err(StorageError::Corrupt(format!("two items of table {} have one key", stored.table_id)));
+        }
     }
     let stream_records =
         with_prefix(STREAM_PREFIX).map(|(key, value)| decode_stream_record(key, value)).try_collect_vec()?;
@@ -506,18 +529,45 @@ fn format_version(snapshot: &Snapshot) -> Result<Option<u32>, StorageError> {
 }
 
 /// An item record, packed: straight from its text when it is as the engine writes items,
-/// otherwise parsed and validated.
-fn decode_item(stored: &StoredItem) -> Result<(KeyCode, PackedItem), StorageError> {
-    let corrupt =
-        |what: String| StorageError::Corrupt(format!("item {} of table {}: {what}", stored.key, stored.table_id));
-    let key = KeyCode::from_hex(&stored.key).ok_or_else(|| corrupt("bad key".to_string()))?;
-    if let Some(packed) = PackedItem::from_json_text(&stored.value) {
-        return Ok((key, packed));
-    }
-    let value: serde_json::Value = serde_json::from_str(&stored.value).map_err(|error| corrupt(error.to_string()))?;
-    let object = value.as_object().ok_or_else(|| corrupt("not an object".to_string()))?;
-    let item = item_from_json(object).map_err(|error| corrupt(error.message))?;
-    Ok((key, PackedItem::pack(&item)))
+/// otherwise parsed and validated. Its key is the stored one, or else the one `schema`
+/// gives its key attributes.
+fn decode_item(stored: &StoredItem, schema: &KeySchema) -> Result<(KeyCode, PackedItem), StorageError> {
+    let key_text = stored.key.as_deref().unwrap_or("(key not read)");
+    let corrupt = |what: String| StorageError::Corrupt(format!("item {key_text} of table {}: {what}", stored.table_id));
+    let item = match PackedItem::from_json_text(&stored.value) {
+        Some(packed) => packed,
+        None => {
+            let value: serde_json::Value =
+                serde_json::from_str(&stored.value).map_err(|error| corrupt(error.to_string()))?;
+            let object = value.as_object().ok_or_else(|| corrupt("not an object".to_string()))?;
+            PackedItem::pack(&item_from_json(object).map_err(|error| corrupt(error.message))?)
+        }
+    };
+    let key = match &stored.key {
+        Some(hex) => KeyCode::from_hex(hex).ok_or_else(|| corrupt("bad key".to_string()))?,
+        None => {
+            let names: Vec<&str> = schema.iter().map(|attribute| attribute.name.as_str()).collect();
+            let key = schema.stored_key(&item.attributes(&names));
+            key.ok_or_else(|| corrupt("it does not hold its key attributes".to_string()))?
+        }
+    };
+    Ok((key, item))
+}
+
+/// Whether a `meta` record, of any Region, holds a table's settings.
+#[cfg(any(target_arch = "wasm32", test))]
+pub fn is_table_record(key: &str) -> bool {
+    let key = match key.strip_prefix(REGION_PREFIX) {
+        Some(rest) => rest.split_once('/').map_or("", |(_, key)| key),
+        None => key,
+    };
+    key.starts_with(TABLE_PREFIX)
+}
+
+/// The TableId in a table's settings record; None when the record does not decode.
+#[cfg(any(target_arch = "wasm32", test))]
+pub fn table_id_in(value: &str) -> Option<String> {
+    decode_meta("", value).ok().map(|meta| meta.id.to_string())
 }
 
 /// A record's name and value as one text, for a store that encrypts records under
@@ -537,19 +587,21 @@ pub fn unpack(text: &str) -> Option<(&str, &str)> {
 mod tests {
     use super::*;
 
+    /// A `table/` record as format version 1 wrote it before tables had secondary indexes.
+    const OLD_TABLE_RECORD: &str = r#"{"name":"t","id":"0b6f7a4e-0000-4000-8000-000000000000","key_schema":{"partition":{"name":"id","scalar":"S"},"sort":null},"attribute_definitions":[["id","S"]],"billing":"PayPerRequest","last_pay_per_request_millis":1,"created_millis":1,"tags":[],"deletion_protection":false,"table_class":null}"#;
+
     /// A `table/` record as format version 1 wrote it before tables had secondary
     /// indexes: it still opens (with no indexes), and its items load.
     #[test]
     fn a_table_record_without_indexes_still_opens() {
-        let meta = r#"{"name":"t","id":"0b6f7a4e-0000-4000-8000-000000000000","key_schema":{"partition":{"name":"id","scalar":"S"},"sort":null},"attribute_definitions":[["id","S"]],"billing":"PayPerRequest","last_pay_per_request_millis":1,"created_millis":1,"tags":[],"deletion_protection":false,"table_class":null}"#;
         let snapshot = Snapshot {
             meta: vec![
                 (FORMAT_KEY.to_string(), r#"{"version":1}"#.to_string()),
-                ("table/t".to_string(), meta.to_string()),
+                ("table/t".to_string(), OLD_TABLE_RECORD.to_string()),
             ],
             items: vec![StoredItem {
                 table_id: "0b6f7a4e-0000-4000-8000-000000000000".to_string(),
-                key: "61000001".to_string(),
+                key: Some("61000001".to_string()),
                 value: r#"{"id":{"S":"a"}}"#.to_string(),
             }],
         };
@@ -605,6 +657,20 @@ mod tests {
             items: Vec::new(),
         };
         assert!(matches!(decode(&broken), Err(StorageError::Corrupt(_))));
+    }
+
+    /// A cold open in the browser finds the TableIds, whose items it reads by key range,
+    /// in the tables' records of every Region.
+    #[test]
+    fn table_records_and_their_table_ids_are_found_in_every_region() {
+        for key in ["table/t", "region/eu-west-1/table/t"] {
+            assert!(is_table_record(key), "{key}");
+        }
+        for key in ["retired/x", "region/eu-west-1/retired/x", "region/table/t", "stream/table/t", "global/t"] {
+            assert!(!is_table_record(key), "{key}");
+        }
+        assert_eq!(table_id_in(OLD_TABLE_RECORD).as_deref(), Some("0b6f7a4e-0000-4000-8000-000000000000"));
+        assert_eq!(table_id_in("{}"), None);
     }
 
     #[test]

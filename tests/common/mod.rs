@@ -97,6 +97,10 @@ impl Harness {
         assert_eq!(self.db.engine().transfers(), reopened.engine().transfers(), "{transfers_differ}");
         let principals = |db: &Database| db.engine().principals().cloned().collect::<Vec<_>>();
         assert_eq!(principals(&self.db), principals(&reopened), "principals differ");
+        // A cold open in the browser reads the items without their keys.
+        let without_keys = Database::open(&self.store.snapshot_without_keys(), Box::new(self.clock.clone()))
+            .expect("the store reopens from items without keys");
+        assert_eq!(state_of(&self.db), state_of(&without_keys), "items without keys reopen differently");
     }
 }
 
