@@ -22,6 +22,7 @@ use crate::api::dax::ItemCache;
 use crate::api::render;
 use crate::api::tables::java_string_hash;
 use crate::api::validate::{required, Violations};
+use crate::engine::ops::tags::is_table_name;
 use crate::engine::{Access, BatchWrite, Engine, TableWrites};
 use crate::error::{Error, Result};
 use crate::expr::{self, Placeholders, Projection};
@@ -206,7 +207,7 @@ fn check_get_request(request: BatchGetItemRequest) -> Result<BTreeMap<String, Ke
     violations.one_of(&request.return_consumed_capacity, "returnConsumedCapacity", &Detail::WIRE_NAMES);
     violations.not_null(&request.request_items, "requestItems");
     let tables = request.request_items.unwrap_or_default();
-    if tables.keys().any(|name| !valid_table_name(name)) {
+    if tables.keys().any(|name| !is_table_name(name)) {
         let echo = serde_json::to_string(&tables).unwrap_or_default();
         violations.add(format!("'{echo}'"), "requestItems", TABLE_NAME_RULES);
     }
@@ -352,12 +353,6 @@ fn attributes_to_get(names: Option<&[String]>) -> Result<Shape> {
     Ok(Shape::Names(names.to_vec()))
 }
 
-/// A table name's rules, as the request framework checks a map's keys.
-fn valid_table_name(name: &str) -> bool {
-    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
-    (3..=255).contains(&name.chars().count()) && name.chars().all(allowed)
-}
-
 crate::api::reader::request! {
     #[cfg_attr(test, derive(Debug))]
     pub struct BatchWriteItemRequest {
@@ -499,7 +494,7 @@ fn check_write_request(request: BatchWriteItemRequest) -> Result<BTreeMap<String
     );
     violations.not_null(&request.request_items, "requestItems");
     let tables = request.request_items.unwrap_or_default();
-    if tables.keys().any(|name| !valid_table_name(name)) {
+    if tables.keys().any(|name| !is_table_name(name)) {
         violations.add(format!("'{}'", java_write_requests(&tables)), "requestItems", TABLE_NAME_RULES);
     }
     if tables.values().any(|writes| !(1..=MAX_WRITES).contains(&writes.len())) {
