@@ -35,7 +35,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbFactory, IdbKeyRange, IdbOpenDbRequest, IdbRequest, IdbTransaction};
+use web_sys::{IdbDatabase, IdbFactory, IdbKeyRange, IdbObjectStore, IdbOpenDbRequest, IdbRequest, IdbTransaction};
 
 /// The only schema version: both object stores exist from the start.
 const VERSION: u32 = 1;
@@ -125,15 +125,19 @@ impl Store {
     }
 
     /// Loads everything, with the keys `passphrase` unlocks (or creates, for a new store).
+    /// An encrypted store's key derivation (hundreds of milliseconds, by design) runs
+    /// while IndexedDB reads its items.
     async fn unlock(&self, passphrase: Option<&str>) -> Result<Snapshot, OpenError> {
-        let stored = self.load_for_open().await.map_err(backend)?;
+        let loading = self.start_load().await.map_err(backend)?;
+        let unlocked = keys_for(loading.envelope(), passphrase).await;
+        let stored = loading.finish(self).await.map_err(backend)?;
         let keys = match passphrase {
             Some(passphrase) if stored.is_empty() => {
                 let keys = Keys::create(passphrase).await.map_err(backend)?;
                 self.run(&[envelope_request(&keys)]).await?;
                 Some(keys)
             }
-            _ => keys_for(&stored, passphrase).await?,
+            _ => unlocked?,
         };
         let snapshot = stored.decrypt(keys.as_ref()).await?;
         self.keys.replace(keys.map(Rc::new));
@@ -177,7 +181,7 @@ impl Store {
     /// Changes nothing otherwise. Callers must not commit meanwhile.
     pub async fn change_passphrase(&self, old: Option<&str>, new: Option<&str>) -> Result<(), OpenError> {
         let stored = self.load().await.map_err(backend)?;
-        let current = keys_for(&stored, old).await?;
+        let current = keys_for(envelope_in(&stored.meta), old).await?;
         let snapshot = stored.decrypt(current.as_ref()).await?;
         let keys = match new {
             Some(passphrase) => Some(Keys::create(passphrase).await.map_err(backend)?),
@@ -232,14 +236,13 @@ impl Store {
         Ok(Stored { meta, items })
     }
 
-    /// Every record, as stored, items of a store in clear without their keys when that
-    /// is safe: `getAllKeys` of the items was a fifth of a cold open
+    /// Reads `meta` and starts reading the items, of a store in clear without their keys
+    /// when that is safe: `getAllKeys` of the items was a fifth of a cold open
     /// (docs/performance.md). One readonly transaction reads `meta`, then each table's
-    /// items by its TableId's key range, and counts the records outside those ranges;
-    /// when there are any (an item of no table; or a table record that does not decode),
-    /// it reads the items with their keys as [`Store::load`] does. A readonly
-    /// transaction stays active while each request's continuation issues the next.
-    async fn load_for_open(&self) -> Result<Stored, JsValue> {
+    /// items by its TableId's key range, and counts the records outside those ranges
+    /// (see [`Loading::finish`]). A readonly transaction stays active while a request's
+    /// continuation issues the next.
+    async fn start_load(&self) -> Result<Loading, JsValue> {
         let tx = transaction(&self.db, "readonly")?;
         let (meta, items) = (tx.object_store(META)?, tx.object_store(ITEMS)?);
         let meta_keys = meta.get_all_keys()?;
@@ -251,35 +254,11 @@ impl Store {
             true => None,
             false => table_ids(&meta),
         };
-        if let Some(table_ids) = table_ids {
-            let requests = table_ids
-                .iter()
-                .map(|table_id| items.get_all_with_key(&table_range(table_id)?.into()))
-                .collect::<Result<Vec<_>, JsValue>>()?;
-            // Counted over the gaps rather than the whole store: a count may walk every
-            // record it counts, and the gaps hold none.
-            let outside = gaps(&table_ids)?
-                .iter()
-                .map(|gap| gap.as_ref().map_or_else(|| items.count(), |gap| items.count_with_key(gap)))
-                .collect::<Result<Vec<_>, _>>()?;
-            if let Some(last) = outside.last() {
-                JsFuture::from(settled(last)).await?;
-            }
-            let tables =
-                requests.iter().map(|request| request.result()?.dyn_into::<Array>()).collect::<Result<Vec<_>, _>>()?;
-            let counts = outside.iter().map(|count| count.result()).collect::<Result<Vec<_>, _>>()?;
-            if counts.iter().all(|count| count.as_f64() == Some(0.0)) {
-                let mut stored = Vec::new();
-                for (table_id, values) in table_ids.iter().zip(&tables) {
-                    stored.extend(values.iter().map(|value| (table_id.clone(), None, value)));
-                }
-                return Ok(Stored { meta, items: stored });
-            }
-        }
-        let item_keys = items.get_all_keys()?;
-        let item_values = items.get_all()?;
-        JsFuture::from(settled(&item_values)).await?;
-        Ok(Stored { meta, items: keyed_items(&item_keys.result()?, &item_values.result()?)? })
+        let reads = match table_ids {
+            Some(table_ids) => ItemReads::by_table(&items, table_ids)?,
+            None => ItemReads::keyed(&items)?,
+        };
+        Ok(Loading { meta, reads })
     }
 
     /// Everything the store holds, items with their keys: for an open whose items read
@@ -291,10 +270,15 @@ impl Store {
     }
 }
 
-/// The keys `passphrase` unlocks in `stored`: None for a database in clear opened
-/// without one.
-async fn keys_for(stored: &Stored, passphrase: Option<&str>) -> Result<Option<Keys>, OpenError> {
-    match (stored.envelope(), passphrase) {
+/// The envelope record of an encrypted database, from its `meta` records.
+fn envelope_in(meta: &[(String, JsValue)]) -> Option<String> {
+    meta.iter().find(|(key, _)| key == ENVELOPE_KEY).and_then(|(_, value)| value.as_string())
+}
+
+/// The keys `passphrase` unlocks with a store's `envelope`: None for a database in clear
+/// opened without one.
+async fn keys_for(envelope: Option<String>, passphrase: Option<&str>) -> Result<Option<Keys>, OpenError> {
+    match (envelope, passphrase) {
         (None, None) => Ok(None),
         (Some(_), None) => Err(PassphraseError::Required.into()),
         (None, Some(_)) => Err(PassphraseError::NotEncrypted.into()),
@@ -364,6 +348,77 @@ impl Commit {
     }
 }
 
+/// An open's load under way: `meta` read, the items' reads issued.
+struct Loading {
+    meta: Vec<(String, JsValue)>,
+    reads: ItemReads,
+}
+
+/// The items' reads of an open, issued; each holds the promise of its last request,
+/// made when the request was issued so that its success is not missed.
+enum ItemReads {
+    /// Each table's items by its key range, and the counts of the records in the gaps
+    /// between the ranges (see [`gaps`]).
+    ByTable { table_ids: Vec<String>, tables: Vec<IdbRequest>, outside: Vec<IdbRequest>, done: Promise },
+    /// Every item with its key.
+    Keyed { keys: IdbRequest, values: IdbRequest, done: Promise },
+}
+
+impl ItemReads {
+    fn by_table(items: &IdbObjectStore, table_ids: Vec<String>) -> Result<ItemReads, JsValue> {
+        let tables = table_ids
+            .iter()
+            .map(|table_id| items.get_all_with_key(&table_range(table_id)?.into()))
+            .collect::<Result<Vec<_>, JsValue>>()?;
+        // Counted over the gaps rather than the whole store: a count may walk every
+        // record it counts, and the gaps hold none.
+        let outside = gaps(&table_ids)?
+            .iter()
+            .map(|gap| gap.as_ref().map_or_else(|| items.count(), |gap| items.count_with_key(gap)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let last = outside.last().ok_or("no gap to count")?;
+        Ok(ItemReads::ByTable { done: settled(last), table_ids, tables, outside })
+    }
+
+    fn keyed(items: &IdbObjectStore) -> Result<ItemReads, JsValue> {
+        let keys = items.get_all_keys()?;
+        let values = items.get_all()?;
+        Ok(ItemReads::Keyed { done: settled(&values), keys, values })
+    }
+}
+
+impl Loading {
+    fn envelope(&self) -> Option<String> {
+        envelope_in(&self.meta)
+    }
+
+    /// Every record, as stored. Items read by table come without their keys unless
+    /// records lie outside every table's range (an item of no table; or a table record
+    /// that does not decode): then [`Store::load`] reads them all again with their keys.
+    async fn finish(self, store: &Store) -> Result<Stored, JsValue> {
+        let Loading { meta, reads } = self;
+        match reads {
+            ItemReads::Keyed { keys, values, done } => {
+                JsFuture::from(done).await?;
+                Ok(Stored { meta, items: keyed_items(&keys.result()?, &values.result()?)? })
+            }
+            ItemReads::ByTable { table_ids, tables, outside, done } => {
+                JsFuture::from(done).await?;
+                let counts = outside.iter().map(|count| count.result()).collect::<Result<Vec<_>, _>>()?;
+                if !counts.iter().all(|count| count.as_f64() == Some(0.0)) {
+                    return store.load().await;
+                }
+                let mut items = Vec::new();
+                for (table_id, request) in table_ids.iter().zip(&tables) {
+                    let values = request.result()?.dyn_into::<Array>()?;
+                    items.extend(values.iter().map(|value| (table_id.clone(), None, value)));
+                }
+                Ok(Stored { meta, items })
+            }
+        }
+    }
+}
+
 /// What the object stores hold, as loaded: values not yet decrypted.
 struct Stored {
     meta: Vec<(String, JsValue)>,
@@ -374,11 +429,6 @@ struct Stored {
 impl Stored {
     fn is_empty(&self) -> bool {
         self.meta.is_empty() && self.items.is_empty()
-    }
-
-    /// The envelope record of an encrypted database.
-    fn envelope(&self) -> Option<String> {
-        self.meta.iter().find(|(key, _)| key == ENVELOPE_KEY).and_then(|(_, value)| value.as_string())
     }
 
     /// The records in clear; `meta` in the order a database in clear holds them.
