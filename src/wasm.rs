@@ -37,6 +37,7 @@
 use crate::api::RequestOptions;
 use crate::clock::Clock;
 use crate::error::{Error, ErrorKind};
+use crate::json::json;
 use crate::region;
 use crate::storage::external::{self, ExternalStore};
 use crate::storage::indexeddb::{Commit, OpenError, PassphraseError, Store};
@@ -670,6 +671,6 @@ fn message_of(error: &JsValue) -> String {
 pub fn partiql_syntax_error(statement: &str) -> JsValue {
     let Err(error) = crate::partiql::parse(statement) else { return JsValue::NULL };
     let span = error.utf16_span(statement);
-    let json = serde_json::json!({ "message": error.message, "start": span.start, "end": span.end });
+    let json = json!({ "message": error.message, "start": span.start, "end": span.end });
     JSON::parse(&json.to_string()).unwrap_or(JsValue::NULL)
 }

@@ -11,8 +11,9 @@ use crate::api::{self, not_yet, read, RequestOptions};
 use crate::engine::{table_not_found, BillingMode, TableClass};
 use crate::error::{Error, Result};
 use crate::global::{Regions, Replica, Replicate, GLOBAL_TABLE_VERSION};
+use crate::json::json;
 use crate::region;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// Runs one request that reached the endpoint of the Region its options name (the home
 /// Region without one). Principals are account-wide, as IAM is: the home engine keeps

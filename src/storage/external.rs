@@ -2,10 +2,11 @@
 //! and persists each batch of writes with a function of its own (`dynaplay serve --file`
 //! appends them to a file). The records are those of docs/storage-format.md, as JSON.
 
+use crate::json::json;
 use crate::storage::{Batch, Snapshot, StorageError, StoredItem, Write};
 use js_sys::{Function, Promise, JSON};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
