@@ -37,7 +37,7 @@
 use crate::api::RequestOptions;
 use crate::clock::Clock;
 use crate::error::{Error, ErrorKind};
-use crate::json::json;
+use crate::json::{self, json};
 use crate::region;
 use crate::storage::external::{self, ExternalStore};
 use crate::storage::indexeddb::{Commit, OpenError, PassphraseError, Store};
@@ -602,11 +602,11 @@ fn api_error(error: &Error) -> JsValue {
         set(&js, "Item", &item.unwrap_or(JsValue::NULL));
     }
     if error.kind == ErrorKind::TransactionCanceled {
-        let reasons = JSON::parse(&error.cancellation_reasons_json().to_string()).ok();
+        let reasons = JSON::parse(&json::text(&error.cancellation_reasons_json())).ok();
         set(&js, "CancellationReasons", &reasons.unwrap_or(JsValue::NULL));
     }
     if !error.throttling_reasons.is_empty() {
-        let reasons = JSON::parse(&error.throttling_reasons_json().to_string()).unwrap_or(JsValue::NULL);
+        let reasons = JSON::parse(&json::text(&error.throttling_reasons_json())).unwrap_or(JsValue::NULL);
         set(&js, "ThrottlingReasons", &reasons);
     }
     js.into()
@@ -672,5 +672,5 @@ pub fn partiql_syntax_error(statement: &str) -> JsValue {
     let Err(error) = crate::partiql::parse(statement) else { return JsValue::NULL };
     let span = error.utf16_span(statement);
     let json = json!({ "message": error.message, "start": span.start, "end": span.end });
-    JSON::parse(&json.to_string()).unwrap_or(JsValue::NULL)
+    JSON::parse(&json::text(&json)).unwrap_or(JsValue::NULL)
 }

@@ -28,6 +28,7 @@ use crate::engine::{
 };
 use crate::error::{Error, Result};
 use crate::expr::Projection;
+use crate::json;
 use crate::model::{item_from_json, item_size, CompactCollect, Item};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -288,7 +289,7 @@ fn check_aggregate_size(actions: &[TransactWrite]) -> Result<()> {
 /// with the same token is recognised whatever its member order.
 fn fingerprint(body: &str) -> String {
     let request: Value = serde_json::from_str(body).unwrap_or(Value::Null);
-    request.get("TransactItems").map(Value::to_string).unwrap_or_default()
+    request.get("TransactItems").map(json::text).unwrap_or_default()
 }
 
 /// The response of a committed transaction: per table, twice the units of each write

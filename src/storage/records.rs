@@ -5,7 +5,7 @@ use crate::engine::history::HistoryEntry;
 use crate::engine::principals::Principal;
 use crate::engine::transfers::{ExportDescription, ImportRecord};
 use crate::engine::{Backup, BackupType, Change, Table, TableMeta, TransferChange, Transfers};
-use crate::json::json;
+use crate::json::{self, json};
 use crate::kinesis::{self, DataRecord, DataStream};
 use crate::model::{
     base64_decode, base64_encode, item_from_json, CompactCollect, Item, KeyCode, KeySchema, PackedItem,
@@ -218,7 +218,7 @@ fn transfer_write(change: &TransferChange) -> Write {
     match change {
         TransferChange::Object { bucket, key, new: Some(body), .. } => Write::PutMeta {
             key: format!("{OBJECT_PREFIX}{bucket}/{key}"),
-            value: json!({ "Body": base64_encode(body) }).to_string(),
+            value: json::text(&json!({ "Body": base64_encode(body) })),
         },
         TransferChange::Object { bucket, key, new: None, .. } => {
             Write::DeleteMeta { key: format!("{OBJECT_PREFIX}{bucket}/{key}") }
