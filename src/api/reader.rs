@@ -155,9 +155,11 @@ pub(crate) trait EntryValue {
     fn entry(&mut self) -> Entry<'_>;
 }
 
-impl<T: Fields + Default> EntryValue for T {
+/// Structs are boxed: maps whose values are one pointer share their compiled code
+/// (docs/size.md).
+impl<T: Fields + Default> EntryValue for Box<T> {
     fn entry(&mut self) -> Entry<'_> {
-        Entry::Struct(self)
+        Entry::Struct(&mut **self)
     }
 }
 
@@ -680,7 +682,7 @@ pub(super) mod tests {
                 "SSEType" => pub renamed: String,
                 "Object" => pub object: Map<String, Value>,
                 "Objects" => pub objects: Vec<Map<String, Value>>,
-                "ByName" => pub by_name: BTreeMap<String, Inner>,
+                "ByName" => pub by_name: BTreeMap<String, Box<Inner>>,
                 "ListsByName" => pub lists_by_name: BTreeMap<String, Vec<Inner>>,
             }
         }
