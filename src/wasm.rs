@@ -671,6 +671,6 @@ fn message_of(error: &JsValue) -> String {
 pub fn partiql_syntax_error(statement: &str) -> JsValue {
     let Err(error) = crate::partiql::parse(statement) else { return JsValue::NULL };
     let span = error.utf16_span(statement);
-    let json = json!({ "message": error.message, "start": span.start, "end": span.end });
-    JSON::parse(&json::text(&json)).unwrap_or(JsValue::NULL)
+    let described = json!({ "message": error.message, "start": span.start, "end": span.end });
+    JSON::parse(&json::text(&described)).unwrap_or(JsValue::NULL)
 }

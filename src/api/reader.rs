@@ -87,7 +87,7 @@ pub(crate) enum Target<'a> {
     Struct(&'a mut dyn OptionalStruct),
     /// A list of nested structs.
     Structs(&'a mut dyn StructList),
-    /// A map from names to nested structs, or to lists of them.
+    /// A map from names to nested structs (boxed), or to lists of them.
     Entries(&'a mut dyn EntryMap),
 }
 
@@ -133,7 +133,7 @@ impl<T: EntryValue + Default> Member for BTreeMap<String, T> {
     }
 }
 
-/// An optional map from names to nested structs (or lists of them).
+/// An optional map from names to nested structs (boxed) or lists of them.
 pub(crate) trait EntryMap {
     /// Makes the map present and empty.
     fn start(&mut self);
