@@ -37,6 +37,7 @@
 use crate::api::RequestOptions;
 use crate::clock::Clock;
 use crate::error::{Error, ErrorKind};
+use crate::json::{self, json};
 use crate::region;
 use crate::storage::external::{self, ExternalStore};
 use crate::storage::indexeddb::{Commit, OpenError, PassphraseError, Store};
@@ -601,11 +602,11 @@ fn api_error(error: &Error) -> JsValue {
         set(&js, "Item", &item.unwrap_or(JsValue::NULL));
     }
     if error.kind == ErrorKind::TransactionCanceled {
-        let reasons = JSON::parse(&error.cancellation_reasons_json().to_string()).ok();
+        let reasons = JSON::parse(&json::text(&error.cancellation_reasons_json())).ok();
         set(&js, "CancellationReasons", &reasons.unwrap_or(JsValue::NULL));
     }
     if !error.throttling_reasons.is_empty() {
-        let reasons = JSON::parse(&error.throttling_reasons_json().to_string()).unwrap_or(JsValue::NULL);
+        let reasons = JSON::parse(&json::text(&error.throttling_reasons_json())).unwrap_or(JsValue::NULL);
         set(&js, "ThrottlingReasons", &reasons);
     }
     js.into()
@@ -670,6 +671,6 @@ fn message_of(error: &JsValue) -> String {
 pub fn partiql_syntax_error(statement: &str) -> JsValue {
     let Err(error) = crate::partiql::parse(statement) else { return JsValue::NULL };
     let span = error.utf16_span(statement);
-    let json = serde_json::json!({ "message": error.message, "start": span.start, "end": span.end });
-    JSON::parse(&json.to_string()).unwrap_or(JsValue::NULL)
+    let described = json!({ "message": error.message, "start": span.start, "end": span.end });
+    JSON::parse(&json::text(&described)).unwrap_or(JsValue::NULL)
 }

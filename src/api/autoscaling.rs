@@ -9,7 +9,7 @@ use crate::clock::seconds;
 use crate::engine::autoscaling::{ScalableResource, ScalableTarget, TargetTracking};
 use crate::engine::{Access, Engine, ACCOUNT_ID};
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::json;
+use crate::json::{self, json};
 use crate::model::sort_stable_by;
 use crate::region;
 use serde_json::Value;
@@ -182,7 +182,7 @@ fn register(engine: &mut Engine, request: RegisterRequest) -> Result<String> {
         "arn:aws:application-autoscaling:{region}:{ACCOUNT_ID}:scalable-target/dynamodb/{id}/{}",
         access.name()
     );
-    Ok(json!({"ScalableTargetARN": arn}).to_string())
+    Ok(json::text(&json!({"ScalableTargetARN": arn})))
 }
 
 fn deregister(engine: &mut Engine, request: TargetMembers) -> Result<String> {
@@ -239,7 +239,7 @@ fn put_policy(engine: &mut Engine, request: PolicyRequest) -> Result<String> {
         let alarm_name = format!("TargetTracking-{id}-{level}");
         json!({"AlarmName": alarm_name, "AlarmARN": format!("arn:aws:cloudwatch:{region}:{ACCOUNT_ID}:alarm:{alarm_name}")})
     };
-    Ok(json!({"PolicyARN": policy_arn, "Alarms": [alarm("AlarmHigh"), alarm("AlarmLow")]}).to_string())
+    Ok(json::text(&json!({"PolicyARN": policy_arn, "Alarms": [alarm("AlarmHigh"), alarm("AlarmLow")]})))
 }
 
 fn delete_policy(engine: &mut Engine, request: PolicyRequest) -> Result<String> {

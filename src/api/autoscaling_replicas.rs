@@ -8,7 +8,7 @@ use crate::engine::autoscaling::{ScalableResource, ScalableTarget, TargetTrackin
 use crate::engine::{Access, BillingMode, Engine, IndexKind, ACCOUNT_ID};
 use crate::error::{Error, ErrorKind, Result};
 use crate::global::{Regions, Replicate};
-use crate::json::json;
+use crate::json::{self, json};
 use serde_json::Value;
 
 crate::api::reader::request! {
@@ -226,7 +226,7 @@ fn describe_table(regions: &Regions, region: &str, name: &str) -> Result<String>
         })
         .collect();
     let description = json!({"TableName": name, "TableStatus": "ACTIVE", "Replicas": replicas});
-    Ok(json!({"TableAutoScalingDescription": description}).to_string())
+    Ok(json::text(&json!({"TableAutoScalingDescription": description})))
 }
 
 /// One AutoScalingSettingsDescription: a target without a policy reads as disabled, as

@@ -54,7 +54,7 @@ const MIXED_PROJECTIONS: &str = "Can not use both expression and non-expression 
 crate::api::reader::request! {
     #[cfg_attr(test, derive(Debug))]
     pub struct BatchGetItemRequest {
-        "RequestItems" => request_items: BTreeMap<String, KeysAndAttributes>,
+        "RequestItems" => request_items: BTreeMap<String, Box<KeysAndAttributes>>,
         "ReturnConsumedCapacity" => return_consumed_capacity: String,
     }
 }
@@ -82,7 +82,7 @@ crate::api::reader::request! {
 #[serde(rename_all = "PascalCase")]
 struct BatchGetItemResponse {
     responses: BTreeMap<String, Vec<Item>>,
-    unprocessed_keys: BTreeMap<String, KeysAndAttributes>,
+    unprocessed_keys: BTreeMap<String, Box<KeysAndAttributes>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
@@ -121,7 +121,7 @@ struct TableRead {
 pub fn batch_get_item(engine: &mut Engine, request: BatchGetItemRequest, dax: Option<&str>) -> Result<String> {
     let detail = Detail::from_wire(request.return_consumed_capacity.as_deref());
     let tables = check_get_request(request)?;
-    let reads = tables.into_iter().map(|(name, request)| TableRead::parse(name, request)).try_collect_vec()?;
+    let reads = tables.into_iter().map(|(name, request)| TableRead::parse(name, *request)).try_collect_vec()?;
     let caches = match dax {
         Some(cluster) => reads.iter().map(|read| read.open_caches(engine, cluster)).try_collect_vec()?,
         None => reads.iter().map(|read| read.keys.iter().map(|_| None).collect()).collect(),
@@ -202,7 +202,7 @@ fn admit_all(
 }
 
 /// Stage 1 for BatchGetItem, and the request total: the tables and their reads.
-fn check_get_request(request: BatchGetItemRequest) -> Result<BTreeMap<String, KeysAndAttributes>> {
+fn check_get_request(request: BatchGetItemRequest) -> Result<BTreeMap<String, Box<KeysAndAttributes>>> {
     let mut violations = Violations::default();
     violations.one_of(&request.return_consumed_capacity, "returnConsumedCapacity", &Detail::WIRE_NAMES);
     violations.not_null(&request.request_items, "requestItems");
@@ -239,7 +239,7 @@ fn check_get_request(request: BatchGetItemRequest) -> Result<BTreeMap<String, Ke
         crate::bail_validation!("Too many items requested for the BatchGetItem call");
     }
     // AWS refuses the mix across tables as well as within one.
-    let uses = |pick: fn(&KeysAndAttributes) -> bool| tables.values().any(pick);
+    let uses = |pick: fn(&KeysAndAttributes) -> bool| tables.values().any(|read| pick(read));
     if uses(|read| read.attributes_to_get.is_some()) && uses(|read| read.projection_expression.is_some()) {
         crate::bail_validation!("{MIXED_PROJECTIONS}");
     }
@@ -320,7 +320,7 @@ impl TableRead {
         }
         if !unprocessed.is_empty() {
             let request = KeysAndAttributes { keys: Some(unprocessed), ..self.request };
-            response.unprocessed_keys.insert(self.name.clone(), request);
+            response.unprocessed_keys.insert(self.name.clone(), Box::new(request));
         }
         response.responses.insert(self.name, returned);
         units

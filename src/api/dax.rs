@@ -12,7 +12,7 @@ use crate::api::{batch, items, parse, read, render, run_authorized};
 use crate::engine::dax::{cluster_not_found, CacheOutcome, CacheStats, DaxCluster, DEFAULT_TTL_MILLIS};
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::json;
+use crate::json::{self, json};
 use crate::model::{CompactCollect, Item, KeyCode};
 use serde_json::Value;
 use std::rc::Rc;
@@ -107,7 +107,7 @@ fn query_through(engine: &mut Engine, cluster: &str, operation: &str, body: &str
         return run_authorized(engine, operation, body, caller);
     };
     // serde_json's maps are sorted, so the same request in any member order is one key.
-    let key = format!("{operation}\n{table_id}\n{request}");
+    let key = format!("{operation}\n{table_id}\n{}", json::text(&request));
     let now = engine.now_millis();
     if let Some(response) = engine.dax_cluster(cluster)?.query(&key, now) {
         return Ok(without_consumption(response));
@@ -124,7 +124,7 @@ fn without_consumption(response: String) -> String {
     match body.get_mut("ConsumedCapacity") {
         Some(consumed) => {
             zero_numbers(consumed);
-            body.to_string()
+            json::text(&body)
         }
         None => response,
     }
@@ -171,7 +171,7 @@ pub fn create_cluster(engine: &mut Engine, request: CreateClusterRequest) -> Res
     let cluster = DaxCluster::new(name.clone(), item_ttl, query_ttl, engine.now_millis());
     let body = json!({ "Cluster": cluster_json(&cluster, engine.now_millis()) });
     engine.dax_clusters_mut().insert(name, Box::new(cluster));
-    Ok(body.to_string())
+    Ok(json::text(&body))
 }
 
 /// Dynaplay.DescribeDaxClusters: the named clusters, or all of them, with their counters.

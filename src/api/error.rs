@@ -1,7 +1,7 @@
 //! How an [`Error`] looks on the wire: DynamoDB's `__type` and message.
 
 use crate::error::{CancellationReason, Error, ErrorKind, Service};
-use crate::json::json;
+use crate::json::{self, json};
 use serde_json::{Map, Value};
 
 impl ErrorKind {
@@ -92,7 +92,7 @@ impl Error {
         if !self.throttling_reasons.is_empty() {
             body["ThrottlingReasons"] = self.throttling_reasons_json();
         }
-        body.to_string()
+        json::text(&body)
     }
 
     /// The CancellationReasons member: per action `{"Code": ...}`, with `Message` and

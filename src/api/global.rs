@@ -11,8 +11,9 @@ use crate::api::{self, not_yet, read, RequestOptions};
 use crate::engine::{table_not_found, BillingMode, TableClass};
 use crate::error::{Error, Result};
 use crate::global::{Regions, Replica, Replicate, GLOBAL_TABLE_VERSION};
+use crate::json::{self, json};
 use crate::region;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// Runs one request that reached the endpoint of the Region its options name (the home
 /// Region without one). Principals are account-wide, as IAM is: the home engine keeps
@@ -139,7 +140,7 @@ fn describe_replicas(regions: &Regions, region: &str, response: String) -> Resul
     }
     let others: Vec<&Replica> = replicas.iter().filter(|replica| replica.region != region).collect();
     add_replicas(table, &others);
-    Ok(Value::Object(body).to_string())
+    Ok(json::text(&Value::Object(body)))
 }
 
 /// Puts GlobalTableVersion and the description of `replicas` into a table description.
@@ -249,7 +250,7 @@ fn update_replicas(regions: &mut Regions, region: &'static str, request: Replica
     if let Some(Value::Object(table)) = response.get_mut("TableDescription") {
         add_replicas(table, &others);
     }
-    Ok(response.to_string())
+    Ok(json::text(&response))
 }
 
 impl ReplicaUpdatesRequest {

@@ -10,7 +10,7 @@ use crate::engine::insights::{
 };
 use crate::engine::{table_not_found, Engine, TableMeta};
 use crate::error::{Error, Result};
-use crate::json::json;
+use crate::json::{self, json};
 use crate::model::AttributeValue;
 use serde::Serialize;
 use serde_json::Value;
@@ -114,7 +114,7 @@ pub fn describe_contributor_insights(engine: &mut Engine, request: DescribeReque
         }
         body["LastUpdateDateTime"] = json!(seconds(setting.changed_millis));
     }
-    Ok(body.to_string())
+    Ok(json::text(&body))
 }
 
 /// The tables' and global indexes' settings that are not DISABLED, tables in name
@@ -146,7 +146,7 @@ pub fn list_contributor_insights(engine: &mut Engine, request: ListRequest) -> R
     if let Some(next) = next {
         body["NextToken"] = json!(next);
     }
-    Ok(body.to_string())
+    Ok(json::text(&body))
 }
 
 /// A table's listed settings with their list positions: the table's, then its indexes'
@@ -219,7 +219,7 @@ pub fn describe_report(engine: &mut Engine, request: ReportRequest) -> Result<St
     if let Some(index) = index {
         body["IndexName"] = json!(index);
     }
-    Ok(body.to_string())
+    Ok(json::text(&body))
 }
 
 /// A key value as CloudWatch shows a contributor: the text of a string or number, the
@@ -228,7 +228,7 @@ fn key_text(value: &AttributeValue) -> String {
     match serde_json::to_value(value) {
         Ok(Value::Object(members)) => match members.into_iter().next() {
             Some((_, Value::String(text))) => text,
-            Some((_, other)) => other.to_string(),
+            Some((_, other)) => json::text(&other),
             None => String::new(),
         },
         _ => String::new(),

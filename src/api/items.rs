@@ -113,7 +113,7 @@ crate::api::reader::request! {
         "TableName" => table_name: String,
         "Key" => key: Map<String, Value>,
         "UpdateExpression" => update_expression: String,
-        "AttributeUpdates" => attribute_updates: BTreeMap<String, AttributeUpdate>,
+        "AttributeUpdates" => attribute_updates: BTreeMap<String, Box<AttributeUpdate>>,
         flatten options: WriteOptions,
         flatten condition: ConditionMembers,
     }
@@ -151,7 +151,7 @@ crate::api::reader::request! {
         "ConditionExpression" => pub(super) condition_expression: String,
         "ExpressionAttributeNames" => pub(super) expression_attribute_names: Map<String, Value>,
         "ExpressionAttributeValues" => pub(super) expression_attribute_values: Map<String, Value>,
-        "Expected" => expected: BTreeMap<String, ExpectedAttribute>,
+        "Expected" => expected: BTreeMap<String, Box<ExpectedAttribute>>,
         "ConditionalOperator" => conditional_operator: String,
         "ReturnValuesOnConditionCheckFailure" => pub(super) return_values_on_condition_check_failure: String,
     }
@@ -448,7 +448,7 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<St
 }
 
 /// Each AttributeUpdates entry's Action, when given, from the enumeration.
-fn check_actions(updates: &Option<BTreeMap<String, AttributeUpdate>>, violations: &mut Violations) {
+fn check_actions(updates: &Option<BTreeMap<String, Box<AttributeUpdate>>>, violations: &mut Violations) {
     for (name, update) in updates.iter().flatten() {
         violations.one_of(&update.action, &format!("attributeUpdates.{name}.member.action"), &ATTRIBUTE_ACTIONS);
     }

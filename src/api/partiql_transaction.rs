@@ -160,7 +160,8 @@ fn read_transaction(engine: &mut Engine, members: &[Member], detail: Detail) -> 
         .iter()
         .map(|item| TRANSACTION_FACTOR * capacity::read_units(item.as_ref().map_or(0, item_size), true))
         .collect();
-    let mut consumed: BTreeMap<&str, Consumed> = BTreeMap::new();
+    // Boxed: maps whose values are one pointer share their compiled code (docs/size.md).
+    let mut consumed: BTreeMap<&str, Box<Consumed>> = BTreeMap::new();
     for ((table, _), units) in keys.iter().zip(&units) {
         consumed.entry(table.as_str()).or_default().table += units;
     }

@@ -10,7 +10,7 @@ use crate::engine::principals::{InlinePolicy, Principal};
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::iam::{self, Decision, Effect, PolicyKind, Source};
-use crate::json::json;
+use crate::json::{self, json};
 use crate::model::CompactCollect;
 use serde_json::Value;
 
@@ -88,7 +88,7 @@ fn inline_policy(input: PolicyInput) -> Result<InlinePolicy> {
     let policy_name = required(input.policy_name, "policies.member.policyName")?;
     let document = match required(input.policy_document, "policies.member.policyDocument")? {
         Value::String(text) => text,
-        object @ Value::Object(_) => object.to_string(),
+        object @ Value::Object(_) => json::text(&object),
         _ => return Err(malformed("This policy contains invalid Json")),
     };
     iam::parse(&document, PolicyKind::Identity).map_err(|error| malformed(&error.0))?;
@@ -142,7 +142,7 @@ pub fn simulate(engine: &mut Engine, request: SimulateRequest) -> Result<String>
     let operation = required(request.operation, "operation")?;
     let body = match request.request {
         Some(Value::String(text)) => text,
-        Some(value) => value.to_string(),
+        Some(value) => json::text(&value),
         None => "{}".to_string(),
     };
     let identity = access::Identity::of(engine.principal(&name).ok_or_else(|| no_such_principal(&name))?);

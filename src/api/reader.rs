@@ -87,7 +87,7 @@ pub(crate) enum Target<'a> {
     Struct(&'a mut dyn OptionalStruct),
     /// A list of nested structs.
     Structs(&'a mut dyn StructList),
-    /// A map from names to nested structs, or to lists of them.
+    /// A map from names to nested structs (boxed), or to lists of them.
     Entries(&'a mut dyn EntryMap),
 }
 
@@ -133,7 +133,7 @@ impl<T: EntryValue + Default> Member for BTreeMap<String, T> {
     }
 }
 
-/// An optional map from names to nested structs (or lists of them).
+/// An optional map from names to nested structs (boxed) or lists of them.
 pub(crate) trait EntryMap {
     /// Makes the map present and empty.
     fn start(&mut self);
@@ -155,9 +155,11 @@ pub(crate) trait EntryValue {
     fn entry(&mut self) -> Entry<'_>;
 }
 
-impl<T: Fields + Default> EntryValue for T {
+/// Structs are boxed: maps whose values are one pointer share their compiled code
+/// (docs/size.md).
+impl<T: Fields + Default> EntryValue for Box<T> {
     fn entry(&mut self) -> Entry<'_> {
-        Entry::Struct(self)
+        Entry::Struct(&mut **self)
     }
 }
 
@@ -680,7 +682,7 @@ pub(super) mod tests {
                 "SSEType" => pub renamed: String,
                 "Object" => pub object: Map<String, Value>,
                 "Objects" => pub objects: Vec<Map<String, Value>>,
-                "ByName" => pub by_name: BTreeMap<String, Inner>,
+                "ByName" => pub by_name: BTreeMap<String, Box<Inner>>,
                 "ListsByName" => pub lists_by_name: BTreeMap<String, Vec<Inner>>,
             }
         }

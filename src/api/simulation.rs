@@ -14,7 +14,7 @@ use crate::engine::pricing::{self, Usage};
 use crate::engine::throughput::{Limit, Throughput};
 use crate::engine::{table_not_found, Access, BillingMode, Engine, Knobs};
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::json;
+use crate::json::{self, json};
 use crate::region;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -202,7 +202,7 @@ fn describe_metrics(engine: &mut Engine, request: MetricsRequest) -> Result<Stri
         .collect();
     let body = json!({"TableName": name, "NowMillis": now, "Table": throughput_json(&traffic.table, now),
                       "GlobalSecondaryIndexes": indexes, "ThrottleEvents": throttles});
-    Ok(body.to_string())
+    Ok(json::text(&body))
 }
 
 fn throughput_json(throughput: &Throughput, now: u64) -> Value {
@@ -266,5 +266,5 @@ fn estimate_cost(engine: &mut Engine, request: CostRequest) -> Result<String> {
     usage.write_request_units = request.write_request_units_per_month.unwrap_or(0.0);
     usage.provisioned_read_units = request.read_capacity_units.unwrap_or(usage.provisioned_read_units);
     usage.provisioned_write_units = request.write_capacity_units.unwrap_or(usage.provisioned_write_units);
-    Ok(pricing::estimate_json(&usage).to_string())
+    Ok(json::text(&pricing::estimate_json(&usage)))
 }

@@ -28,6 +28,7 @@ use crate::engine::{
 };
 use crate::error::{Error, Result};
 use crate::expr::Projection;
+use crate::json;
 use crate::model::{item_from_json, item_size, CompactCollect, Item};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -288,7 +289,7 @@ fn check_aggregate_size(actions: &[TransactWrite]) -> Result<()> {
 /// with the same token is recognised whatever its member order.
 fn fingerprint(body: &str) -> String {
     let request: Value = serde_json::from_str(body).unwrap_or(Value::Null);
-    request.get("TransactItems").map(Value::to_string).unwrap_or_default()
+    request.get("TransactItems").map(json::text).unwrap_or_default()
 }
 
 /// The response of a committed transaction: per table, twice the units of each write
@@ -303,7 +304,7 @@ pub(super) fn respond_committed(
 ) -> Result<String> {
     let charges: Vec<Consumed> =
         actions.iter().zip(outcomes).map(|(action, outcome)| action_units(engine, action, outcome)).collect();
-    let mut consumed: BTreeMap<&str, Consumed> = BTreeMap::new();
+    let mut consumed: BTreeMap<&str, Box<Consumed>> = BTreeMap::new();
     for (action, units) in actions.iter().zip(&charges) {
         let name = action.table.as_str();
         let partition = capacity::partition_value(engine, name, action.named());
@@ -350,7 +351,7 @@ fn collection_metrics(
 
 /// The response of a replay: DynamoDB reports the read units of reading the items again.
 pub(super) fn respond_replayed(actions: &[TransactWrite], items: &[Option<Item>], detail: Detail) -> Result<String> {
-    let mut consumed: BTreeMap<&str, Consumed> = BTreeMap::new();
+    let mut consumed: BTreeMap<&str, Box<Consumed>> = BTreeMap::new();
     for (action, item) in actions.iter().zip(items) {
         let units = TRANSACTION_FACTOR * capacity::read_units(item.as_ref().map_or(0, item_size), true);
         consumed.entry(action.table.as_str()).or_default().table += units;
@@ -361,8 +362,10 @@ pub(super) fn respond_replayed(actions: &[TransactWrite], items: &[Option<Item>]
     })
 }
 
-/// ConsumedCapacity with one entry per table, if asked for.
-fn report(detail: Detail, consumed: &BTreeMap<&str, Consumed>, access: Access) -> Option<Vec<ConsumedCapacity>> {
+/// ConsumedCapacity with one entry per table, if asked for. The maps of units per table
+/// hold boxed values: maps whose values are one pointer share their compiled code
+/// (docs/size.md).
+fn report(detail: Detail, consumed: &BTreeMap<&str, Box<Consumed>>, access: Access) -> Option<Vec<ConsumedCapacity>> {
     consumed.iter().map(|(name, units)| capacity::report_transactional(detail, name, units, access)).collect()
 }
 
@@ -440,7 +443,7 @@ pub fn transact_get_items(engine: &mut Engine, request: TransactGetItemsRequest)
     }
     let items: Vec<Option<Item>> = engine.transact_get_items(&keys)?;
     // Capacity counts whole items, strongly consistent, whatever the projection keeps.
-    let mut consumed: BTreeMap<&str, Consumed> = BTreeMap::new();
+    let mut consumed: BTreeMap<&str, Box<Consumed>> = BTreeMap::new();
     for (((table, _), partition), item) in keys.iter().zip(&partitions).zip(&items) {
         let units =
             Consumed::table(TRANSACTION_FACTOR * capacity::read_units(item.as_ref().map_or(0, item_size), true));

@@ -13,6 +13,7 @@ use super::ast::{self, Cond, DocumentPath, PathElement, UpdateAction, UpdateOper
 use super::placeholders::Placeholders;
 use super::reserved::is_reserved;
 use super::syntax::*;
+use crate::json;
 use crate::model::{AttributeValue, CompactCollect};
 
 /// A message for the caller to prefix with `Invalid <Parameter>: `.
@@ -320,11 +321,11 @@ fn check_between(low: &Operand, high: &Operand, resolver: &Resolver) -> Check<()
 
 /// A value as DynamoDB's BETWEEN messages print it: `{S:text}`, `{N:1}`.
 fn brace(value: &AttributeValue) -> String {
-    let json = serde_json::to_value(value).unwrap_or_default();
-    let inner = json.get(value.type_name()).cloned().unwrap_or_default();
+    let tagged = serde_json::to_value(value).unwrap_or_default();
+    let inner = tagged.get(value.type_name()).cloned().unwrap_or_default();
     match inner {
         serde_json::Value::String(text) => format!("{{{}:{text}}}", value.type_name()),
-        other => format!("{{{}:{other}}}", value.type_name()),
+        other => format!("{{{}:{}}}", value.type_name(), json::text(&other)),
     }
 }
 

@@ -76,7 +76,7 @@ crate::api::reader::request! {
 }
 
 /// QueryFilter, ScanFilter or KeyConditions: attribute name to condition.
-pub type LegacyConditions = BTreeMap<String, LegacyCondition>;
+pub type LegacyConditions = BTreeMap<String, Box<LegacyCondition>>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Operator {
@@ -277,7 +277,10 @@ pub fn check_query_filter_keys(conditions: &LegacyConditions, schema: &KeySchema
 }
 
 /// Expected as the write's condition; `None` when empty.
-pub fn expected(expected: &BTreeMap<String, ExpectedAttribute>, operator: Option<&str>) -> Result<Option<Condition>> {
+pub fn expected(
+    expected: &BTreeMap<String, Box<ExpectedAttribute>>,
+    operator: Option<&str>,
+) -> Result<Option<Condition>> {
     let conditions = expected.iter().map(|(name, entry)| entry.to_cond(name)).try_collect_vec()?;
     Ok(join(conditions, operator))
 }
@@ -400,7 +403,7 @@ fn sort_condition(operator: Operator, values: Vec<AttributeValue>) -> Option<Sor
 
 /// AttributeUpdates as an update: PUT sets, DELETE without a value removes, DELETE
 /// with a set removes its elements, ADD adds to a number, a set or (legacy only) a list.
-pub fn attribute_updates(updates: &BTreeMap<String, AttributeUpdate>) -> Result<Update> {
+pub fn attribute_updates(updates: &BTreeMap<String, Box<AttributeUpdate>>) -> Result<Update> {
     let actions = updates.iter().map(|(name, update)| update.to_action(name)).try_collect_vec()?;
     Ok(Update { actions, legacy: true })
 }
@@ -436,7 +439,9 @@ mod tests {
     fn conditions(value: Value) -> LegacyConditions {
         let entries = value.as_object().unwrap().iter();
         entries
-            .map(|(name, condition)| (name.clone(), crate::api::reader::read_json(condition.clone()).unwrap()))
+            .map(|(name, condition)| {
+                (name.clone(), Box::new(crate::api::reader::read_json(condition.clone()).unwrap()))
+            })
             .collect()
     }
 

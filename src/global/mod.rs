@@ -99,8 +99,9 @@ pub struct PendingWrite {
 pub struct Regions {
     /// The engine of the home Region, whose clock and knobs every Region uses.
     home: Engine,
-    /// The engines of the other Regions a request has reached.
-    others: BTreeMap<&'static str, Engine>,
+    /// The engines of the other Regions a request has reached. Boxed: maps whose values are
+    /// one pointer share their compiled code (docs/size.md).
+    others: BTreeMap<&'static str, Box<Engine>>,
     /// The replicas of each global table, by table name, in the order they joined.
     groups: BTreeMap<String, Vec<Replica>>,
     /// Writes on their way, by the engine-clock time they arrive and the order they were
@@ -137,13 +138,13 @@ impl Regions {
     pub fn engine(&self, region: &str) -> Option<&Engine> {
         match region == self.home.region() {
             true => Some(&self.home),
-            false => self.others.get(region),
+            false => self.others.get(region).map(|engine| &**engine),
         }
     }
 
     /// The engines of every Region reached so far, home first.
     pub fn engines(&self) -> impl Iterator<Item = &Engine> {
-        std::iter::once(&self.home).chain(self.others.values())
+        std::iter::once(&self.home).chain(self.others.values().map(|engine| &**engine))
     }
 
     /// The engine of `region`, made on first use, with the home engine's knobs.
@@ -155,7 +156,7 @@ impl Regions {
         self.others.entry(region).or_insert_with(|| {
             let mut engine = Engine::in_region(region, home.shared_clock());
             engine.knobs = home.knobs.clone();
-            engine
+            Box::new(engine)
         })
     }
 

@@ -2,10 +2,11 @@
 //! and persists each batch of writes with a function of its own (`dynaplay serve --file`
 //! appends them to a file). The records are those of docs/storage-format.md, as JSON.
 
+use crate::json::{self, json};
 use crate::storage::{Batch, Snapshot, StorageError, StoredItem, Write};
 use js_sys::{Function, Promise, JSON};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -32,7 +33,7 @@ impl ExternalStore {
 
     /// Hands the batch to the host and waits for it to be stored.
     pub async fn commit(&self, batch: &Batch) -> Result<(), StorageError> {
-        let writes = Value::Array(batch.writes.iter().map(write_json).collect()).to_string();
+        let writes = json::text(&Value::Array(batch.writes.iter().map(write_json).collect()));
         let writes = JSON::parse(&writes).map_err(host_error)?;
         let returned = self.commit.call1(&JsValue::NULL, &writes).map_err(host_error)?;
         JsFuture::from(Promise::resolve(&returned)).await.map_err(host_error)?;

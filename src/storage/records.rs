@@ -5,6 +5,7 @@ use crate::engine::history::HistoryEntry;
 use crate::engine::principals::Principal;
 use crate::engine::transfers::{ExportDescription, ImportRecord};
 use crate::engine::{Backup, BackupType, Change, Table, TableMeta, TransferChange, Transfers};
+use crate::json::{self, json};
 use crate::kinesis::{self, DataRecord, DataStream};
 use crate::model::{
     base64_decode, base64_encode, item_from_json, CompactCollect, Item, KeyCode, KeySchema, PackedItem,
@@ -217,7 +218,7 @@ fn transfer_write(change: &TransferChange) -> Write {
     match change {
         TransferChange::Object { bucket, key, new: Some(body), .. } => Write::PutMeta {
             key: format!("{OBJECT_PREFIX}{bucket}/{key}"),
-            value: serde_json::json!({ "Body": base64_encode(body) }).to_string(),
+            value: json::text(&json!({ "Body": base64_encode(body) })),
         },
         TransferChange::Object { bucket, key, new: None, .. } => {
             Write::DeleteMeta { key: format!("{OBJECT_PREFIX}{bucket}/{key}") }
@@ -337,7 +338,8 @@ pub fn split_regions(snapshot: &Snapshot) -> Result<Vec<(&'static str, Cow<'_, S
     if !snapshot.meta.iter().any(|(key, _)| key.starts_with(REGION_PREFIX)) {
         return Ok(vec![(crate::region::HOME, Cow::Borrowed(snapshot))]);
     }
-    let mut regions: BTreeMap<&'static str, Snapshot> = BTreeMap::new();
+    // Boxed: maps whose values are one pointer share their compiled code (docs/size.md).
+    let mut regions: BTreeMap<&'static str, Box<Snapshot>> = BTreeMap::new();
     let format = snapshot.meta.iter().find(|(key, _)| key == FORMAT_KEY);
     for (key, value) in &snapshot.meta {
         let (region, key) = match key.strip_prefix(REGION_PREFIX) {
@@ -348,9 +350,11 @@ pub fn split_regions(snapshot: &Snapshot) -> Result<Vec<(&'static str, Cow<'_, S
             }
             None => (crate::region::HOME, key.as_str()),
         };
-        let records = regions.entry(region).or_insert_with(|| Snapshot {
-            meta: format.into_iter().filter(|_| region != crate::region::HOME).cloned().collect(),
-            items: Vec::new(),
+        let records = regions.entry(region).or_insert_with(|| {
+            Box::new(Snapshot {
+                meta: format.into_iter().filter(|_| region != crate::region::HOME).cloned().collect(),
+                items: Vec::new(),
+            })
         });
         records.meta.push((key.to_string(), value.clone()));
     }
@@ -365,8 +369,8 @@ pub fn split_regions(snapshot: &Snapshot) -> Result<Vec<(&'static str, Cow<'_, S
         regions.entry(region).or_default().items.push(item.clone());
     }
     let home = regions.remove(crate::region::HOME).unwrap_or_default();
-    let regions = regions.into_iter().map(|(region, records)| (region, Cow::Owned(records)));
-    Ok(std::iter::once((crate::region::HOME, Cow::Owned(home))).chain(regions).collect())
+    let regions = regions.into_iter().map(|(region, records)| (region, Cow::Owned(*records)));
+    Ok(std::iter::once((crate::region::HOME, Cow::Owned(*home))).chain(regions).collect())
 }
 
 /// Decodes a snapshot. `Ok(None)` means the store is empty (a new database).

@@ -12,7 +12,7 @@ use crate::engine::ops::pitr;
 use crate::engine::transfers::{etag, md5_base64, ExportDescription, TransferChange, COMPLETED};
 use crate::engine::{Engine, Table};
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::json;
+use crate::json::{self, json};
 use crate::model::{item_size, Item};
 use crate::stream::iso_millis;
 use crate::transfer::gzip;
@@ -235,10 +235,10 @@ fn export_objects(
     let data_key = format!("{folder}/data/{data_name}{}", format.extension());
     let files = json!({"itemCount": exported.item_count, "md5Checksum": md5_base64(&data),
                        "etag": etag(&data).trim_matches('"'), "dataFileS3Key": data_key});
-    let files = format!("{files}\n");
+    let files = format!("{}\n", json::text(&files));
     let iso_z = |millis: u64| format!("{}Z", iso_millis(millis));
     let iso = |seconds: f64| iso_z((seconds * 1000.0) as u64);
-    let summary = json!({
+    let summary = json::text(&json!({
         "version": "2020-06-30", "exportArn": description.export_arn,
         "startTime": iso(description.start_time), "endTime": iso(description.end_time.unwrap_or(description.start_time)),
         "tableArn": description.table_arn, "tableId": description.table_id,
@@ -247,8 +247,7 @@ fn export_objects(
         "s3SseKmsKeyId": description.s3_sse_kms_key_id, "manifestFilesS3Key": format!("{folder}/manifest-files.json"),
         "billedSizeBytes": exported.billed_bytes, "itemCount": exported.item_count,
         "outputFormat": description.export_format, "exportType": description.export_type,
-    })
-    .to_string();
+    }));
     vec![
         (format!("{folder}/_started"), Vec::new()),
         (data_key, data),

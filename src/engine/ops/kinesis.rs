@@ -8,7 +8,7 @@
 
 use crate::engine::{Change, Engine, KinesisDestination, TimestampPrecision, ACCOUNT_ID};
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::json;
+use crate::json::{self, json};
 use crate::kinesis::{
     parse_stream_arn, Consumer, DataRecord, DataStream, StreamMode, MAX_RETENTION_HOURS, MIN_RETENTION_HOURS,
 };
@@ -301,7 +301,7 @@ impl Engine {
             sequence: self.kinesis.next_sequence(now),
             arrival_millis: now,
             partition_key,
-            data: document.to_string().into_bytes(),
+            data: json::text(&document).into_bytes(),
         };
         self.append_data_record(record);
     }
