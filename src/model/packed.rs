@@ -657,45 +657,40 @@ pub(crate) mod json {
 
     /// How many bytes at the front of `text` need no escape: eight at a time, then the
     /// last few padded to eight with a byte that needs none (most texts are clean, and
-    /// most are short), and one at a time only in a word that holds an escape.
+    /// most are short).
     #[inline(always)]
     fn clean_length(text: &[u8]) -> usize {
-        let mut at = 0;
-        while let Some(word) = text.get(at..).and_then(<[u8]>::first_chunk::<8>) {
-            if any_needs_escape(*word) {
-                return at + word.iter().take_while(|&&byte| !needs_escape(byte)).count();
+        let mut rest = text;
+        while let Some((word, after)) = rest.split_first_chunk::<8>() {
+            if let Some(first) = first_needing_escape(*word) {
+                return text.len() - rest.len() + first;
             }
-            at += 8;
+            rest = after;
         }
-        let tail = text.get(at..).unwrap_or_default();
+        // Filled byte by byte: copy_from_slice would call memcpy for these few bytes.
         let mut padded = [b' '; 8];
-        if let Some(start) = padded.get_mut(..tail.len()) {
-            start.copy_from_slice(tail);
+        for (slot, &byte) in padded.iter_mut().zip(rest) {
+            *slot = byte;
         }
-        match any_needs_escape(padded) {
-            false => text.len(),
-            true => at + tail.iter().take_while(|&&byte| !needs_escape(byte)).count(),
-        }
+        first_needing_escape(padded).map_or(text.len(), |first| text.len() - rest.len() + first)
     }
 
+    /// The position of the first of eight bytes that needs an escape, found on them at
+    /// once: a byte below `limit` in `word` sets its top bit in `(word - limit) & !word`
+    /// (the classic "has a byte less than" test), and a byte equal to `"` or `\\` is
+    /// one below 1 once XORed with it. The test may also set the top bit of a byte above
+    /// one that is below the limit (the borrow runs upward), never of one before it, so
+    /// the lowest bit set is exact.
     #[inline(always)]
-    fn needs_escape(byte: u8) -> bool {
-        byte < 0x20 || byte == b'"' || byte == b'\\'
-    }
-
-    /// Whether any of eight bytes needs an escape, tested on them at once: a byte below
-    /// `limit` in `word` sets its top bit in `(word - limit) & !word` (the classic
-    /// "has a byte less than" test, exact as to whether any byte does), and a byte equal
-    /// to `"` or `\\` is one below 1 once XORed with it.
-    #[inline(always)]
-    fn any_needs_escape(bytes: [u8; 8]) -> bool {
+    fn first_needing_escape(bytes: [u8; 8]) -> Option<usize> {
         const ONES: u64 = u64::from_le_bytes([1; 8]);
         const TOPS: u64 = ONES * 0x80;
         let word = u64::from_le_bytes(bytes);
         let below = |word: u64, limit: u8| word.wrapping_sub(ONES * u64::from(limit)) & !word;
         let found =
             below(word, 0x20) | below(word ^ (ONES * u64::from(b'"')), 1) | below(word ^ (ONES * u64::from(b'\\')), 1);
-        found & TOPS != 0
+        let tops = found & TOPS;
+        (tops != 0).then(|| tops.trailing_zeros() as usize / 8)
     }
 
     fn write_escape(out: &mut Vec<u8>, byte: u8) {
@@ -1153,6 +1148,22 @@ mod tests {
         let parsed: serde_json::Value = serde_json::from_str(&deepest).unwrap();
         let item = item_from_json(parsed.as_object().unwrap()).unwrap();
         assert_eq!(PackedItem::from_json_text(&deepest), Some(PackedItem::pack(&item)));
+    }
+
+    #[test]
+    fn the_first_byte_needing_an_escape_is_found_at_any_place() {
+        let needs_escape = |byte: &u8| *byte < 0x20 || *byte == b'"' || *byte == b'\\';
+        // Bytes around each limit, and above 0x7f (UTF-8), where a borrow could mislead.
+        let bytes = [0, 0x1f, 0x20, 0x21, b'"' - 1, b'"', b'"' + 1, b'\\' - 1, b'\\', b'\\' + 1, 0x7f, 0x80, 0xff];
+        let mut rng = Rng(7);
+        for _ in 0..20_000 {
+            let length = rng.below(20);
+            let text: Vec<u8> = (0..length).map(|_| bytes[rng.below(bytes.len())]).collect();
+            let expected = text.iter().position(needs_escape);
+            let found = json::split_at_escape(&text).map(|(run, byte, rest)| (run.len(), byte, rest.len()));
+            let wanted = expected.map(|at| (at, text[at], length - at - 1));
+            assert_eq!(found, wanted, "{text:?}");
+        }
     }
 
     #[test]
