@@ -649,6 +649,7 @@ pub(crate) mod json {
 
     /// The bytes before the first one that needs an escape, that byte, and the bytes
     /// after it; None when no byte does.
+    #[inline(always)]
     pub(crate) fn split_at_escape(text: &[u8]) -> Option<(&[u8], u8, &[u8])> {
         let (run, rest) = text.split_at_checked(clean_length(text))?;
         let (&escaped, rest) = rest.split_first()?;
@@ -748,6 +749,7 @@ struct ItemText<'a> {
 }
 
 impl<'a> ItemText<'a> {
+    #[inline(always)]
     fn eat(&mut self, byte: u8) -> Option<()> {
         let (&first, rest) = self.rest.split_first()?;
         (first == byte).then(|| self.rest = rest)
