@@ -6,6 +6,11 @@
 //! with 0, 1 and 5 indexes (time and write units), Query through an index against the
 //! same Query on the table, and what a NEW_AND_OLD_IMAGES stream adds to PutItem and
 //! UpdateItem. Medians of 5 runs; no assertions.
+//!
+//! `cargo bench --bench engine -- get-profile N` instead only sends N GetItems to a
+//! table of [`PROFILE_ITEMS`] items, for counting instructions:
+//! `valgrind --tool=callgrind target/release/deps/engine-* get-profile 4000`, less the
+//! same run with N = 0, is the cost of 4,000 GetItems.
 
 use dynaplay::clock::ManualClock;
 use dynaplay::storage::{Database, Outcome};
@@ -16,6 +21,8 @@ const ITEMS: usize = 20_000;
 const RUNS: usize = 5;
 /// Items per partition, so a Query returns this many.
 const PARTITION: usize = 50;
+/// Items in the table of the `get-profile` run.
+const PROFILE_ITEMS: usize = 2_000;
 
 fn send(db: &mut Database, operation: &str, body: &str) -> String {
     match db.execute(operation, body) {
@@ -111,13 +118,37 @@ fn measure(label: &str, db: &mut Database, operation: &str, requests: &[String])
     report(label, (0..RUNS).map(|_| rate(db, operation, requests)).collect());
 }
 
+/// The PutItem request of item `n`.
+fn put(n: usize) -> String {
+    format!(r#"{{"TableName":"Bench","Item":{}}}"#, item(n))
+}
+
+/// The GetItem request of item `n`.
+fn key(n: usize) -> String {
+    format!(r#"{{"TableName":"Bench","Key":{{"pk":{{"S":"user#{}"}},"sk":{{"N":"{n}"}}}}}}"#, n / PARTITION)
+}
+
+/// The `get-profile` run: `count` GetItems, cycling through a table of
+/// [`PROFILE_ITEMS`] items, with nothing else to count but the table's loading.
+fn get_profile(count: usize) {
+    let mut db = new_database();
+    for n in 0..PROFILE_ITEMS {
+        send(&mut db, "PutItem", &put(n));
+    }
+    let keys: Vec<String> = (0..PROFILE_ITEMS).map(key).collect();
+    for body in keys.iter().cycle().take(count) {
+        black_box(send(&mut db, "GetItem", body));
+    }
+}
+
 fn main() {
-    let puts: Vec<String> = (0..ITEMS).map(|n| format!(r#"{{"TableName":"Bench","Item":{}}}"#, item(n))).collect();
-    let keys: Vec<String> = (0..ITEMS)
-        .map(|n| {
-            format!(r#"{{"TableName":"Bench","Key":{{"pk":{{"S":"user#{}"}},"sk":{{"N":"{n}"}}}}}}"#, n / PARTITION)
-        })
-        .collect();
+    // Cargo adds its own `--bench` to the arguments.
+    let mut arguments = std::env::args().skip_while(|argument| argument != "get-profile").skip(1);
+    if let Some(count) = arguments.next() {
+        return get_profile(count.parse().expect("get-profile takes a count"));
+    }
+    let puts: Vec<String> = (0..ITEMS).map(put).collect();
+    let keys: Vec<String> = (0..ITEMS).map(key).collect();
     let queries: Vec<String> = (0..ITEMS / PARTITION)
         .map(|p| {
             format!(
