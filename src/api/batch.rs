@@ -187,7 +187,7 @@ fn partitions_of<'a>(
     table_name: &str,
     items: impl Iterator<Item = &'a Item>,
 ) -> Vec<Option<AttributeValue>> {
-    items.map(|item| capacity::partition_value(engine, table_name, item)).collect()
+    items.map(|item| capacity::partition_value(engine, table_name, item).cloned()).collect()
 }
 
 /// Admits the reads or writes of one table's partitions, or throttles the whole request:

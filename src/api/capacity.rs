@@ -4,7 +4,7 @@
 
 use crate::engine::{Access, Engine, IndexKind, SecondaryIndex, Table, TableMeta, Usage};
 use crate::index::index_write_units;
-use crate::model::{AttributeValue, CompactCollect, Item};
+use crate::model::{AttributeValue, CompactCollect, Item, KeyValues};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -155,9 +155,9 @@ impl Consumed {
 
 /// The partition key value of `item` (an item or a key) in the table, which throttling
 /// needs to find the item's partition.
-pub fn partition_value(engine: &Engine, table_name: &str, item: &Item) -> Option<AttributeValue> {
+pub fn partition_value<'a>(engine: &Engine, table_name: &str, item: &'a dyn KeyValues) -> Option<&'a AttributeValue> {
     let table = engine.table(table_name)?;
-    item.get(&table.meta.key_schema.partition.name).cloned()
+    item.value(&table.meta.key_schema.partition.name)
 }
 
 /// Whether a write to the table must keep its items to charge the indexes it touches.

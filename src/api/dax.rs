@@ -13,7 +13,7 @@ use crate::engine::dax::{cluster_not_found, CacheOutcome, CacheStats, DaxCluster
 use crate::engine::Engine;
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::{self, json};
-use crate::model::{CompactCollect, Item, KeyCode};
+use crate::model::{CompactCollect, Item, KeyCode, KeyValues};
 use serde_json::Value;
 use std::rc::Rc;
 
@@ -72,7 +72,13 @@ pub struct ItemCache<'a> {
 impl<'a> ItemCache<'a> {
     /// Looks `key` of `table_name` up, counting a hit or a miss; fails as the read would
     /// when the table does not exist or the key does not match its schema.
-    pub fn open(engine: &mut Engine, cluster: &'a str, table_name: &str, key: &Item, consistent: bool) -> Result<Self> {
+    pub fn open(
+        engine: &mut Engine,
+        cluster: &'a str,
+        table_name: &str,
+        key: &dyn KeyValues,
+        consistent: bool,
+    ) -> Result<Self> {
         let item_key = engine.dax_item_key(table_name, key)?;
         if consistent {
             return Ok(ItemCache { cluster, key: None, cached: None });

@@ -24,7 +24,7 @@ use crate::error::Result;
 use crate::expr::legacy::{self, AttributeUpdate, ExpectedAttribute, ATTRIBUTE_ACTIONS};
 use crate::expr::{self, Condition, ExpressionKind, Placeholders, Projection, Update};
 use crate::model::plain::PlainItem;
-use crate::model::{item_from_json, item_size, AttributeValue, CompactCollect, Item, PackedItem};
+use crate::model::{item_from_json, item_size, AttributeValue, CompactCollect, Item, KeyValues, PackedItem};
 use crate::{bail_validation, validation};
 use serde::de::{Error as _, MapAccess, Visitor};
 use serde::{Deserializer as _, Serialize};
@@ -373,7 +373,7 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<String> 
     let expressions = condition.parse(None)?;
     let new_size = item_size(&item);
     let precondition = condition.precondition(expressions.condition.as_ref().or(expected.as_ref()));
-    let partition = capacity::partition_value(engine, &table_name, &item);
+    let partition = capacity::partition_value(engine, &table_name, &item).cloned();
     engine.admit(&table_name, None, partition.as_ref(), Access::Write)?;
     let new = options.needs_item(engine, &table_name).then(|| item.clone());
     let old = engine.put_item_if(&table_name, item, &precondition)?;
@@ -404,7 +404,7 @@ pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<St
     let expected = condition.expected_condition()?;
     let expressions = condition.parse(None)?;
     let precondition = condition.precondition(expressions.condition.as_ref().or(expected.as_ref()));
-    let partition = capacity::partition_value(engine, &table_name, &key);
+    let partition = capacity::partition_value(engine, &table_name, &key).cloned();
     engine.admit(&table_name, None, partition.as_ref(), Access::Write)?;
     let old = engine.delete_item_if(&table_name, &key, &precondition)?;
     let table_units = capacity::write_units(&[old.as_ref().map_or(0, item_size)]);
@@ -433,7 +433,7 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<St
     let expressions = condition.parse(request.update_expression.as_deref())?;
     let update = expressions.update.as_ref().or(attribute_updates.as_ref());
     let precondition = condition.precondition(expressions.condition.as_ref().or(expected.as_ref()));
-    let partition = capacity::partition_value(engine, &table_name, &key);
+    let partition = capacity::partition_value(engine, &table_name, &key).cloned();
     engine.admit(&table_name, None, partition.as_ref(), Access::Write)?;
     let updated = engine.update_item(&table_name, &key, update, &precondition)?;
     let sizes = updated.sizes;
@@ -489,8 +489,8 @@ pub fn get_item(engine: &mut Engine, request: GetItemRequest, dax: Option<&str>)
     let projection =
         parse_projection(request.projection_expression.as_deref(), request.expression_attribute_names.as_ref())?;
     let read = ItemRead {
-        table_name,
-        key,
+        table_name: &table_name,
+        key: &key,
         projection,
         names: request.attributes_to_get,
         detail: Detail::from_wire(consumed.as_deref()),
@@ -506,14 +506,15 @@ pub fn get_item_text(engine: &mut Engine, body: &str) -> Result<String> {
     let Some((table_name, key)) = plain_get::read(body).filter(|(name, _)| tags::is_table_name(name)) else {
         return get_item(engine, read(body)?, None);
     };
-    let read = ItemRead { table_name, key, projection: None, names: None, detail: Detail::None, consistent: false };
+    let read =
+        ItemRead { table_name, key: &key, projection: None, names: None, detail: Detail::None, consistent: false };
     read_item(engine, read, None)
 }
 
 /// A GetItem request once validated.
-struct ItemRead {
-    table_name: String,
-    key: Item,
+struct ItemRead<'a> {
+    table_name: &'a str,
+    key: &'a dyn KeyValues,
     projection: Option<Projection>,
     /// AttributesToGet.
     names: Option<Vec<String>>,
@@ -526,20 +527,20 @@ fn read_item(engine: &mut Engine, read: ItemRead, dax: Option<&str>) -> Result<S
     let ItemRead { table_name, key, projection, names, detail, consistent } = read;
     let names = names.as_deref();
     let cache = match dax {
-        Some(cluster) => Some(dax::ItemCache::open(engine, cluster, &table_name, &key, consistent)?),
+        Some(cluster) => Some(dax::ItemCache::open(engine, cluster, table_name, key, consistent)?),
         None => None,
     };
     if let Some(cached) = cache.as_ref().and_then(dax::ItemCache::cached) {
         let item = cached.map(|item| project(item, projection.as_ref(), names).into_owned());
-        return render(&GetItemResponse { item, consumed_capacity: capacity::report(detail, &table_name, 0.0) });
+        return render(&GetItemResponse { item, consumed_capacity: capacity::report(detail, table_name, 0.0) });
     }
-    let partition = capacity::partition_value(engine, &table_name, &key);
-    engine.admit(&table_name, None, partition.as_ref(), Access::Read)?;
+    let partition = capacity::partition_value(engine, table_name, key);
+    engine.admit(table_name, None, partition, Access::Read)?;
     // Capacity counts the whole item, whatever the projection keeps.
-    let item = engine.get_item(&table_name, &key)?;
+    let item = engine.get_item(table_name, key)?;
     let units = capacity::read_units(item.map_or(0, PackedItem::size), consistent);
     let fetched = cache.as_ref().map(|_| item.map(PackedItem::unpack));
-    let consumed_capacity = capacity::report(detail, &table_name, units);
+    let consumed_capacity = capacity::report(detail, table_name, units);
     let response = match (item, &projection, names) {
         (Some(item), None, None) => {
             let rest =
@@ -551,7 +552,7 @@ fn read_item(engine: &mut Engine, read: ItemRead, dax: Option<&str>) -> Result<S
             render(&GetItemResponse { item, consumed_capacity })?
         }
     };
-    engine.consume(&table_name, None, partition.as_ref(), Access::Read, Consumed::table(units).usage());
+    engine.consume(table_name, None, partition, Access::Read, Consumed::table(units).usage());
     if let (Some(cache), Some(fetched)) = (cache, fetched) {
         cache.fill(engine, fetched);
     }
@@ -707,6 +708,40 @@ mod tests {
         assert!(engine.take_changes().is_empty());
         // One byte for the name "c" and none for an empty string: exactly 400 KB.
         send(&mut engine, "UpdateItem", update(""));
+    }
+
+    #[test]
+    fn a_plain_get_answers_as_the_general_way_answers() {
+        let mut engine = engine();
+        let pairs = json!({"TableName": "Pairs", "BillingMode": "PAY_PER_REQUEST",
+            "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}, {"AttributeName": "n", "KeyType": "RANGE"}],
+            "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}, {"AttributeName": "n", "AttributeType": "N"}]});
+        send(&mut engine, "CreateTable", pairs);
+        send(&mut engine, "PutItem", json!({"TableName": "Things", "Item": {"id": {"S": "a"}, "x": {"L": []}}}));
+        send(&mut engine, "PutItem", json!({"TableName": "Pairs", "Item": {"id": {"S": "a"}, "n": {"N": "1.5"}}}));
+        let long = "x".repeat(2049);
+        let keys = [
+            ("Things", json!({"id": {"S": "a"}})),
+            ("Things", json!({"id": {"S": "b"}})),
+            ("Things", json!({"id": {"S": ""}})),
+            ("Things", json!({"id": {"S": long}})),
+            ("Things", json!({"id": {"N": "1"}})),
+            ("Things", json!({"other": {"S": "a"}})),
+            ("Things", json!({"id": {"S": "a"}, "n": {"N": "1"}})),
+            ("Pairs", json!({"id": {"S": "a"}, "n": {"N": "15E-1"}})),
+            ("Pairs", json!({"n": {"N": "1.50"}, "id": {"S": "a"}})),
+            ("Pairs", json!({"id": {"S": "a"}})),
+            ("Pairs", json!({"id": {"S": "a"}, "n": {"S": "1.5"}})),
+            ("Pairs", json!({"id": {"S": "a"}, "m": {"N": "1.5"}})),
+            ("Missing", json!({"id": {"S": "a"}})),
+        ];
+        let answer = |result: crate::Result<String>| result.unwrap_or_else(|error| error.to_json());
+        for (table_name, key) in keys {
+            let body = json!({"TableName": table_name, "Key": key}).to_string();
+            assert!(super::plain_get::read(&body).is_some(), "{body}");
+            let general = super::get_item(&mut engine, crate::api::read(&body).unwrap(), None);
+            assert_eq!(answer(super::get_item_text(&mut engine, &body)), answer(general), "{body}");
+        }
     }
 
     #[test]

@@ -151,7 +151,8 @@ fn read_transaction(engine: &mut Engine, members: &[Member], detail: Detail) -> 
         reads.push(read);
     }
     let keys: Vec<(String, Item)> = reads.iter().map(|read| (read.table_name.clone(), read.key.clone())).collect();
-    let partitions: Vec<_> = keys.iter().map(|(table, key)| capacity::partition_value(engine, table, key)).collect();
+    let partitions: Vec<_> =
+        keys.iter().map(|(table, key)| capacity::partition_value(engine, table, key).cloned()).collect();
     for ((table, _), partition) in keys.iter().zip(&partitions) {
         engine.admit(table, None, partition.as_ref(), Access::Read)?;
     }

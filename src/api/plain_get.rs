@@ -3,15 +3,44 @@
 //! and the page send for most reads). Building serde_json maps for the body and then an
 //! item from them took a third of such a GetItem's time in wasm.
 //!
-//! Anything else (whitespace, escapes, an empty key, other members, other types, a bad
-//! number, a name DynamoDB refuses, a repeated member) is not plain: [`read`] answers
-//! None and the request goes the general way, which gives every error its exact message.
+//! The key is not made an [`Item`](crate::model::Item) (a map and a string per name):
+//! [`PlainKey`] borrows its names from the text.
+//!
+//! Anything else (whitespace, escapes, an empty key or one of more than two attributes,
+//! other members, other types, a bad number, a name DynamoDB refuses, a repeated member)
+//! is not plain: [`read`] answers None and the request goes the general way, which gives
+//! every error its exact message.
 
 use crate::model::packed::json;
-use crate::model::{AttributeValue, Item, Number, MAX_NAME_BYTES};
+use crate::model::{AttributeValue, KeyValues, Number, MAX_NAME_BYTES};
+
+/// A plain request's key: one or two attributes (a primary key has no more), each a
+/// name in the request's text and its value.
+#[derive(Debug, PartialEq)]
+pub struct PlainKey<'a> {
+    first: (&'a str, AttributeValue),
+    second: Option<(&'a str, AttributeValue)>,
+}
+
+impl<'a> PlainKey<'a> {
+    /// The attributes in the request's order.
+    fn attributes(&self) -> impl Iterator<Item = &(&'a str, AttributeValue)> {
+        std::iter::once(&self.first).chain(&self.second)
+    }
+}
+
+impl KeyValues for PlainKey<'_> {
+    fn count(&self) -> usize {
+        self.attributes().count()
+    }
+
+    fn value(&self, name: &str) -> Option<&AttributeValue> {
+        self.attributes().find(|(named, _)| *named == name).map(|(_, value)| value)
+    }
+}
 
 /// The table name and the key of a plain GetItem request; None when it is not one.
-pub fn read(body: &str) -> Option<(String, Item)> {
+pub fn read(body: &str) -> Option<(&str, PlainKey<'_>)> {
     let mut text = Text(body);
     text.expect(b'{')?;
     let (mut table_name, mut key) = (None, None);
@@ -19,7 +48,7 @@ pub fn read(body: &str) -> Option<(String, Item)> {
         let member = text.string()?;
         text.expect(b':')?;
         match member {
-            "TableName" if table_name.is_none() => table_name = Some(text.string()?.to_string()),
+            "TableName" if table_name.is_none() => table_name = Some(text.string()?),
             "Key" if key.is_none() => key = Some(text.key()?),
             _ => return None,
         }
@@ -62,42 +91,54 @@ impl<'a> Text<'a> {
         Some(string)
     }
 
-    /// A key: an object of `{"S": text}` and `{"N": number}` attribute values.
-    fn key(&mut self) -> Option<Item> {
+    /// A key: an object of one or two `{"S": text}` and `{"N": number}` attribute values
+    /// of different names.
+    fn key(&mut self) -> Option<PlainKey<'a>> {
         self.expect(b'{')?;
-        let mut key = Item::new();
-        loop {
-            let name = self.string().filter(|name| (1..=MAX_NAME_BYTES).contains(&name.len()))?;
-            self.expect(b':')?;
-            self.expect(b'{')?;
-            let tag = self.string()?;
-            self.expect(b':')?;
-            let value = match (tag, self.string()?) {
-                ("S", text) => AttributeValue::S(text.to_string()),
-                ("N", text) => AttributeValue::N(Number::parse(text).ok()?),
-                _ => return None,
-            };
-            self.expect(b'}')?;
-            if key.insert(name.to_string(), value).is_some() {
-                return None;
-            }
-            if !self.next_member()? {
-                return Some(key);
-            }
-        }
+        let first = self.attribute()?;
+        let second = match self.next_member()? {
+            true => self.attribute().filter(|(name, _)| *name != first.0)?,
+            false => return Some(PlainKey { first, second: None }),
+        };
+        // A third attribute cannot match a key schema: the general way says so.
+        (!self.next_member()?).then_some(())?;
+        Some(PlainKey { first, second: Some(second) })
+    }
+
+    /// A key attribute: its name, then `{"S": text}` or `{"N": number}`.
+    fn attribute(&mut self) -> Option<(&'a str, AttributeValue)> {
+        let name = self.string().filter(|name| (1..=MAX_NAME_BYTES).contains(&name.len()))?;
+        self.expect(b':')?;
+        self.expect(b'{')?;
+        let tag = self.string()?;
+        self.expect(b':')?;
+        let value = match (tag, self.string()?) {
+            ("S", text) => AttributeValue::S(text.to_string()),
+            ("N", text) => AttributeValue::N(Number::parse(text).ok()?),
+            _ => return None,
+        };
+        self.expect(b'}')?;
+        Some((name, value))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::item_from_json;
+    use crate::model::{item_from_json, Item};
 
     /// The key as the general way reads it.
     fn general(body: &str) -> (String, Item) {
         let request: serde_json::Value = serde_json::from_str(body).unwrap();
         let key = item_from_json(request["Key"].as_object().unwrap()).unwrap();
         (request["TableName"].as_str().unwrap().to_string(), key)
+    }
+
+    /// The plain reading, its key made an item.
+    fn plain(body: &str) -> Option<(String, Item)> {
+        let (table_name, key) = read(body)?;
+        let item = key.attributes().map(|(name, value)| (name.to_string(), value.clone())).collect();
+        Some((table_name.to_string(), item))
     }
 
     #[test]
@@ -108,7 +149,18 @@ mod tests {
             r#"{"TableName":"Music","Key":{"Artist":{"S":""}}}"#,
             r#"{"TableName":"Music","Key":{"é 日本":{"S":"🦀"}}}"#,
         ] {
-            assert_eq!(read(body), Some(general(body)), "{body}");
+            assert_eq!(plain(body), Some(general(body)), "{body}");
+        }
+    }
+
+    #[test]
+    fn a_plain_key_names_what_its_item_names() {
+        let body = r#"{"TableName":"Music","Key":{"Year":{"N":"1999"},"Artist":{"S":"Acme"}}}"#;
+        let (_, key) = read(body).unwrap();
+        let (_, item) = general(body);
+        assert_eq!(key.count(), item.count());
+        for name in ["Artist", "Year", "Title", "", "artist"] {
+            assert_eq!(key.value(name), item.value(name), "{name}");
         }
     }
 
@@ -129,6 +181,8 @@ mod tests {
             r#"{"TableName":"Music","Key":{"id":{"N":"x"}}}"#,
             r#"{"TableName":"Music","Key":{"":{"S":"a"}}}"#,
             r#"{"TableName":"Music","Key":{"id":{"S":"a"},"id":{"S":"b"}}}"#,
+            r#"{"TableName":"Music","Key":{"a":{"S":"a"},"b":{"S":"b"},"c":{"S":"c"}}}"#,
+            r#"{"TableName":"Music","Key":{"a":{"S":"a"},"b":{"S":"b"},"a":{"S":"c"}}}"#,
             r#"{"TableName":"Music","TableName":"Music","Key":{"id":{"S":"a"}}}"#,
             r#"{"TableName":"Music","Key":{"id":{"S":"a","N":"1"}}}"#,
             r#"{"TableName":"Music","Key":{"id":{"S":"a"}},"ConsistentRead":true}"#,

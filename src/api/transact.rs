@@ -138,7 +138,7 @@ pub fn transact_write_items(engine: &mut Engine, request: TransactWriteItemsRequ
 /// Admits every action's write to its partition, or throttles the whole transaction.
 pub(super) fn admit_writes(engine: &mut Engine, actions: &[TransactWrite]) -> Result<()> {
     for action in actions {
-        let partition = capacity::partition_value(engine, &action.table, action.named());
+        let partition = capacity::partition_value(engine, &action.table, action.named()).cloned();
         engine.admit(&action.table, None, partition.as_ref(), Access::Write)?;
     }
     Ok(())
@@ -307,7 +307,7 @@ pub(super) fn respond_committed(
     let mut consumed: BTreeMap<&str, Box<Consumed>> = BTreeMap::new();
     for (action, units) in actions.iter().zip(&charges) {
         let name = action.table.as_str();
-        let partition = capacity::partition_value(engine, name, action.named());
+        let partition = capacity::partition_value(engine, name, action.named()).cloned();
         engine.consume(name, None, partition.as_ref(), Access::Write, units.usage());
         consumed.entry(name).or_default().add(units);
     }
@@ -437,7 +437,8 @@ pub fn transact_get_items(engine: &mut Engine, request: TransactGetItemsRequest)
             .push(parse_projection(get.projection_expression.as_deref(), get.expression_attribute_names.as_ref())?);
         keys.push((required(get.table_name, "tableName")?, key));
     }
-    let partitions: Vec<_> = keys.iter().map(|(table, key)| capacity::partition_value(engine, table, key)).collect();
+    let partitions: Vec<_> =
+        keys.iter().map(|(table, key)| capacity::partition_value(engine, table, key).cloned()).collect();
     for ((table, _), partition) in keys.iter().zip(&partitions) {
         engine.admit(table, None, partition.as_ref(), Access::Read)?;
     }

@@ -15,7 +15,7 @@
 
 use crate::engine::{Change, Engine};
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Item, KeyCode};
+use crate::model::{Item, KeyCode, KeyValues};
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
@@ -205,7 +205,7 @@ impl Engine {
 
     /// The table's TableId and the encoded key of `key` (checked against the schema as
     /// a read checks it), for the item cache.
-    pub(crate) fn dax_item_key(&self, table_name: &str, key: &Item) -> Result<ItemKey> {
+    pub(crate) fn dax_item_key(&self, table_name: &str, key: &dyn KeyValues) -> Result<ItemKey> {
         let table = self.table_for_items(table_name)?;
         Ok((table.meta.id.clone(), table.meta.key_schema.request_key(key)?))
     }

@@ -130,6 +130,25 @@ impl ScalarType {
     }
 }
 
+/// A request's key attributes by name: an [`Item`], or a key read without building one
+/// (a plain GetItem's, read straight from its text).
+pub trait KeyValues {
+    /// How many attributes it names.
+    fn count(&self) -> usize;
+    /// The value of the attribute `name`, if it names it.
+    fn value(&self, name: &str) -> Option<&AttributeValue>;
+}
+
+impl KeyValues for Item {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn value(&self, name: &str) -> Option<&AttributeValue> {
+        self.get(name)
+    }
+}
+
 /// Which part of the primary key an attribute is.
 #[derive(Clone, Copy, PartialEq)]
 enum Role {
@@ -159,11 +178,11 @@ impl KeySchema {
 
     /// The key named by a request's `Key` parameter (GetItem, DeleteItem), which must
     /// hold exactly the key attributes.
-    pub fn request_key(&self, key: &Item) -> Result<KeyCode> {
-        if key.len() != self.attributes().count() {
+    pub fn request_key(&self, key: &dyn KeyValues) -> Result<KeyCode> {
+        if key.count() != self.attributes().count() {
             bail_validation!("The provided key element does not match the schema");
         }
-        self.encode(|attribute| match key.get(&attribute.name) {
+        self.encode(|attribute| match key.value(&attribute.name) {
             Some(value) if attribute.scalar.matches(value) => Ok(value),
             _ => bail_validation!("The provided key element does not match the schema"),
         })
