@@ -31,7 +31,7 @@ impl<'a> PlainKey<'a> {
 
 impl KeyValues for PlainKey<'_> {
     fn count(&self) -> usize {
-        self.attributes().count()
+        1 + usize::from(self.second.is_some())
     }
 
     fn value(&self, name: &str) -> Option<&AttributeValue> {

@@ -237,9 +237,13 @@ impl Throughput {
         self.pool[slot].take(units, now);
         self.track_peak(access, units, now);
         self.track_minute(access, units, now);
-        let charged: Vec<usize> = match hash {
-            Some(hash) => vec![self.position_of(hash)],
-            None => (0..self.partitions.len()).collect(),
+        // A range, not a list: allocating one took a third of charging a GetItem.
+        let charged = match hash {
+            Some(hash) => {
+                let position = self.position_of(hash);
+                position..position + 1
+            }
+            None => 0..self.partitions.len(),
         };
         let each = units / charged.len().max(1) as f64;
         for position in charged {
