@@ -18,6 +18,9 @@ const MIN_EXPONENT: i64 = -130;
 /// Leading bytes of [`Number::encode_ordered`]: negatives sort before zero before positives.
 const NEGATIVE: u8 = 0x01;
 const ZERO: u8 = 0x02;
+/// The longest integer [`Number::parse_integer`] reads: 18 digits always fit a `u64`,
+/// and are always in DynamoDB's range.
+const SHORT_INTEGER_DIGITS: usize = 18;
 const POSITIVE: u8 = 0x03;
 
 /// A DynamoDB number (type `N`).
@@ -36,6 +39,9 @@ impl Number {
     /// Accepts what Java's `BigDecimal` accepts: an optional sign, digits with at most one
     /// decimal point (`.5` and `5.` included) and an optional exponent (`1E5`, `2e-3`).
     pub fn parse(text: &str) -> Result<Number> {
+        if let Some(number) = Number::parse_integer(text) {
+            return Ok(number);
+        }
         if text.is_empty() {
             bail_validation!("The parameter cannot be converted to a numeric value");
         }
@@ -43,6 +49,30 @@ impl Number {
             bail_validation!("The parameter cannot be converted to a numeric value: {text}");
         };
         decimal.into_number()
+    }
+
+    /// The most common number text, an integer of at most [`SHORT_INTEGER_DIGITS`]
+    /// digits (after an optional `-`), read without the digit list of the general
+    /// reader (which took half of reading a GetItem's number key); None for any other.
+    fn parse_integer(text: &str) -> Option<Number> {
+        let (negative, digits) = match text.as_bytes() {
+            [b'-', digits @ ..] => (true, digits),
+            digits => (false, digits),
+        };
+        let short = (1..=SHORT_INTEGER_DIGITS).contains(&digits.len());
+        if !short || !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let mut value = digits.iter().fold(0u64, |value, digit| value * 10 + u64::from(digit - b'0'));
+        if value == 0 {
+            return Some(Number { negative: false, digits: 0, exponent: 0 });
+        }
+        let mut exponent = 0;
+        while value % 10 == 0 {
+            value /= 10;
+            exponent += 1;
+        }
+        Some(Number { negative, digits: u128::from(value), exponent })
     }
 
     /// Bytes this number counts for in an item's size.
@@ -437,6 +467,32 @@ mod tests {
     use crate::fuzz::Rng;
     use crate::ErrorKind;
     use std::collections::HashSet;
+
+    #[test]
+    fn short_integers_read_as_the_general_reader_reads_them() {
+        let texts = [
+            "0",
+            "-0",
+            "000",
+            "7",
+            "-7",
+            "007",
+            "120",
+            "-1200",
+            "1000000",
+            "999999999999999999",
+            "-100000000000000000",
+            "123456789012345678",
+        ];
+        for text in texts {
+            let general = Decimal::parse(text).unwrap().into_number().unwrap();
+            assert_eq!(Number::parse_integer(text), Some(general), "{text}");
+        }
+        for text in ["", "-", "+1", "1.0", "1e2", "1 ", "--1", "1234567890123456789", "0x1", "١"] {
+            assert_eq!(Number::parse_integer(text), None, "{text}");
+        }
+        assert_eq!(num("1234567890123456789").to_string(), "1234567890123456789");
+    }
 
     fn num(text: &str) -> Number {
         Number::parse(text).unwrap_or_else(|error| panic!("{text}: {error}"))
