@@ -18,10 +18,11 @@ const MIN_EXPONENT: i64 = -130;
 /// Leading bytes of [`Number::encode_ordered`]: negatives sort before zero before positives.
 const NEGATIVE: u8 = 0x01;
 const ZERO: u8 = 0x02;
+const POSITIVE: u8 = 0x03;
+
 /// The longest integer [`Number::parse_integer`] reads: 18 digits always fit a `u64`,
 /// and are always in DynamoDB's range.
 const SHORT_INTEGER_DIGITS: usize = 18;
-const POSITIVE: u8 = 0x03;
 
 /// A DynamoDB number (type `N`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
