@@ -389,15 +389,17 @@ pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
         let meta = decode_meta(key, value)?;
         tables.insert(meta.id.to_string(), Table::new(meta));
     }
-    for stored in &snapshot.items {
+    // Stores hold a table's items together, in key order.
+    for run in snapshot.items.chunk_by(|one, next| one.table_id == next.table_id) {
+        let Some(table_id) = run.first().map(|stored| &stored.table_id) else { continue };
         let table = tables
-            .get_mut(&stored.table_id)
-            .ok_or_else(|| StorageError::Corrupt(format!("item of unknown table {}", stored.table_id)))?;
-        let (key, item) = decode_item(stored, &table.meta.key_schema)?;
+            .get_mut(table_id)
+            .ok_or_else(|| StorageError::Corrupt(format!("item of unknown table {table_id}")))?;
+        let items = run.iter().map(|stored| decode_item(stored, &table.meta.key_schema)).try_collect_vec()?;
         // Stored keys are unique; computed ones are checked to be.
-        if table.set_packed(key, Some(item)).is_some() {
-            return Err(StorageError::Corrupt(format!("two items of table {} have one key", stored.table_id)));
-        }
+        table
+            .restore_items(items)
+            .map_err(|_| StorageError::Corrupt(format!("two items of table {table_id} have one key")))?;
     }
     let stream_records =
         with_prefix(STREAM_PREFIX).map(|(key, value)| decode_stream_record(key, value)).try_collect_vec()?;
