@@ -315,3 +315,29 @@ fn items_without_keys_that_give_no_key_or_one_key_twice_do_not_open() {
     tampered(&mut with_keys, &item_a);
     assert!(opens(&with_keys).is_ok());
 }
+
+/// A table's items in key order, as stores hold them, build its map in one pass; in any
+/// other order they go in one by one: the same table, indexes and size either way.
+#[test]
+fn items_in_any_order_open_to_the_same_table() {
+    let mut h = Harness::new();
+    h.send("CreateTable", &keyed_table("S", Some("N"))).unwrap();
+    for n in 0..40 {
+        let item =
+            serde_json::json!({"pk": {"S": format!("p{}", n % 4)}, "sk": {"N": n.to_string()}, "alt": {"S": "a"}});
+        h.send("PutItem", &serde_json::json!({"TableName": "keyed", "Item": item}).to_string()).unwrap();
+    }
+    let in_order = h.store.snapshot_without_keys();
+    let mut reversed = in_order.clone();
+    reversed.items.reverse();
+    let describe = |snapshot: &dynaplay::storage::Snapshot| {
+        let mut db = Database::open(snapshot, Box::new(ManualClock::new(START_MILLIS))).unwrap();
+        let Ok(Outcome::Ready(description)) = db.execute("DescribeTable", r#"{"TableName":"keyed"}"#) else {
+            panic!("DescribeTable answers at once")
+        };
+        (state_of(&db), description)
+    };
+    let (ordered, unordered) = (describe(&in_order), describe(&reversed));
+    assert!(ordered.1.contains(r#""ItemCount":40"#), "{}", ordered.1);
+    assert_eq!(ordered, unordered);
+}
