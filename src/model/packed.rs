@@ -635,13 +635,12 @@ pub(crate) mod json {
     /// everything else as it is.
     fn write_text(out: &mut Vec<u8>, open: &[u8], mut text: &[u8], close: &[u8]) {
         out.extend_from_slice(open);
-        loop {
-            let (run, rest) = text.split_at_checked(clean_length(text)).unwrap_or((text, &[]));
+        while let Some((run, escaped, rest)) = split_at_escape(text) {
             out.extend_from_slice(run);
-            let Some((&escaped, rest)) = rest.split_first() else { break };
             write_escape(out, escaped);
             text = rest;
         }
+        out.extend_from_slice(text);
         if !close.is_empty() {
             out.extend_from_slice(close);
         }

@@ -395,7 +395,9 @@ pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
         let table = tables
             .get_mut(table_id)
             .ok_or_else(|| StorageError::Corrupt(format!("item of unknown table {table_id}")))?;
-        let items = run.iter().map(|stored| decode_item(stored, &table.meta.key_schema)).try_collect_vec()?;
+        let schema = &table.meta.key_schema;
+        let key_names: Vec<&str> = schema.iter().map(|attribute| attribute.name.as_str()).collect();
+        let items = run.iter().map(|stored| decode_item(stored, schema, &key_names)).try_collect_vec()?;
         // Stored keys are unique; computed ones are checked to be.
         table
             .restore_items(items)
@@ -536,8 +538,13 @@ fn format_version(snapshot: &Snapshot) -> Result<Option<u32>, StorageError> {
 
 /// An item record, packed: straight from its text when it is as the engine writes items,
 /// otherwise parsed and validated. Its key is the stored one, or else the one `schema`
-/// gives its key attributes.
-fn decode_item(stored: &StoredItem, schema: &KeySchema) -> Result<(KeyCode, PackedItem), StorageError> {
+/// gives its key attributes (`key_names`, the schema's names in its order, found once
+/// per table rather than once per item).
+fn decode_item(
+    stored: &StoredItem,
+    schema: &KeySchema,
+    key_names: &[&str],
+) -> Result<(KeyCode, PackedItem), StorageError> {
     let key_text = stored.key.as_deref().unwrap_or("(key not read)");
     let corrupt = |what: String| StorageError::Corrupt(format!("item {key_text} of table {}: {what}", stored.table_id));
     let item = match PackedItem::from_json_text(&stored.value) {
@@ -552,8 +559,7 @@ fn decode_item(stored: &StoredItem, schema: &KeySchema) -> Result<(KeyCode, Pack
     let key = match &stored.key {
         Some(hex) => KeyCode::from_hex(hex).ok_or_else(|| corrupt("bad key".to_string()))?,
         None => {
-            let names: Vec<&str> = schema.iter().map(|attribute| attribute.name.as_str()).collect();
-            let key = schema.stored_key(&item.attributes(&names));
+            let key = schema.stored_key(&item.attributes(key_names));
             key.ok_or_else(|| corrupt("it does not hold its key attributes".to_string()))?
         }
     };
