@@ -96,12 +96,15 @@ pub(crate) fn dispatch_as(
     options: &RequestOptions,
     caller: &access::Caller,
 ) -> Result<String> {
-    region::within(engine.region(), || {
-        engine.advance_simulation();
-        match &options.dax {
-            Some(cluster) => dax::dispatch(engine, cluster, operation, body, caller),
-            None => route(engine, operation, body, caller),
-        }
+    let clock = engine.shared_clock();
+    clock.at_one_instant(|| {
+        region::within(engine.region(), || {
+            engine.advance_simulation();
+            match &options.dax {
+                Some(cluster) => dax::dispatch(engine, cluster, operation, body, caller),
+                None => route(engine, operation, body, caller),
+            }
+        })
     })
 }
 

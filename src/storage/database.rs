@@ -93,7 +93,8 @@ impl Database {
     /// reaches, the principal it runs as, a DAX cluster to go through. A failed request
     /// changes nothing.
     pub fn execute_with(&mut self, operation: &str, body: &str, options: &RequestOptions) -> Result<Outcome> {
-        let result = api::global::dispatch(&mut self.regions, operation, body, options);
+        let clock = self.regions.home().shared_clock();
+        let result = clock.at_one_instant(|| api::global::dispatch(&mut self.regions, operation, body, options));
         let changes = self.regions.take_changes();
         let response = match result {
             Ok(response) => response,
