@@ -2,6 +2,7 @@
 //! mirror store: what the IndexedDB driver does in the browser, minus the browser.
 
 mod common;
+mod escapes;
 
 use common::{backups_of, history_of, state_of, Harness, START_MILLIS};
 use dynaplay::clock::ManualClock;
@@ -340,4 +341,9 @@ fn items_in_any_order_open_to_the_same_table() {
     let (ordered, unordered) = (describe(&in_order), describe(&reversed));
     assert!(ordered.1.contains(r#""ItemCount":40"#), "{}", ordered.1);
     assert_eq!(ordered, unordered);
+}
+
+#[test]
+fn stored_text_escapes_every_character_as_serde_json_at_every_position() {
+    escapes::every_character_is_escaped_as_serde_json_at_every_position();
 }

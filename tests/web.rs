@@ -6,6 +6,8 @@
 //! persistence, group commit, failed commits and the tab lock.
 #![cfg(target_arch = "wasm32")]
 
+mod escapes;
+
 use dynaplay::wasm::Database;
 use js_sys::{Array, Promise, Reflect, JSON};
 use serde_json::{json, Value};
@@ -628,4 +630,10 @@ async fn a_cold_open_reads_the_keys_when_the_items_do_not_add_up() {
         delete_raw_item(&name, &key).await;
     }
     remove(&name).await;
+}
+
+/// The wasm build's SIMD scan of text, against serde_json (native tests run the other scan).
+#[wasm_bindgen_test]
+fn text_is_escaped_as_serde_json_at_every_position() {
+    escapes::every_character_is_escaped_as_serde_json_at_every_position();
 }
