@@ -187,7 +187,13 @@ impl Number {
     }
 
     fn digit_count(&self) -> usize {
-        self.digits.checked_ilog10().map_or(0, |log| log as usize + 1)
+        // u128's ilog10 divides by 10^16 whatever the value, and u128 division is a
+        // library call in wasm (1 % of a PutItem): most numbers fit a u64.
+        let log = match u64::try_from(self.digits) {
+            Ok(digits) => digits.checked_ilog10(),
+            Err(_) => self.digits.checked_ilog10(),
+        };
+        log.map_or(0, |log| log as usize + 1)
     }
 
     /// Decimal exponent of the leading digit (scientific notation).
@@ -729,6 +735,18 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn digits_are_counted_on_both_sides_of_every_power_of_ten() {
+        for power in 0..38 {
+            let ten = 10u128.pow(power);
+            for (digits, count) in [(ten, power + 1), (ten - 1, power), (ten + 1, power + 1)] {
+                let number = Number { negative: false, digits, exponent: 0 };
+                assert_eq!(number.digit_count(), count as usize, "{digits}");
+            }
+        }
+        assert_eq!(Number { negative: false, digits: u128::MAX, exponent: 0 }.digit_count(), 39);
     }
 
     #[test]
