@@ -42,7 +42,7 @@ use crate::region;
 use crate::storage::external::{self, ExternalStore};
 use crate::storage::indexeddb::{Commit, OpenError, PassphraseError, Store};
 use crate::storage::{self, Outcome, StorageError};
-use js_sys::{Function, JsString, Object, Promise, Reflect, Uint8Array, JSON};
+use js_sys::{Function, Object, Promise, Reflect, JSON};
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
@@ -556,66 +556,14 @@ fn send_region(options: Option<&Object>) -> Result<&'static str, Error> {
 /// The request as JSON text: a string as it is, an object through `JSON.stringify`,
 /// nothing as `{}` (as SDKs send an empty input).
 fn request_body(request: &JsValue) -> Result<String, Error> {
-    if let Some(text) = request.dyn_ref::<JsString>() {
-        return Ok(rust_string(text));
+    if let Some(text) = request.as_string() {
+        return Ok(text);
     }
     if request.is_undefined() || request.is_null() {
         return Ok("{}".into());
     }
     let text = JSON::stringify(request).map_err(|error| Error::serialization(message_of(&error)))?;
-    // `JSON.stringify` answers undefined for a function, for one.
-    match text.is_string() {
-        true => Ok(rust_string(&text)),
-        false => Err(Error::serialization("The request is not a JSON object")),
-    }
-}
-
-/// Strings this long (in UTF-16 units) or longer are copied into wasm memory by the
-/// browser's `TextEncoder.encodeInto`. wasm-bindgen's own copy (`as_string`) runs a
-/// JavaScript loop over each character until the first non-ASCII one: 2.6 µs of a
-/// PutItem of 1 KB, and 60 µs of a BatchWriteItem of 25 such items. Below this length
-/// its few calls cost more than the loop.
-const NATIVE_COPY_FROM: u32 = 256;
-
-/// `text` as a Rust string. A lone surrogate, which UTF-8 cannot hold, becomes U+FFFD,
-/// either way.
-fn rust_string(text: &JsString) -> String {
-    let length = text.length();
-    if length < NATIVE_COPY_FROM {
-        return String::from(text);
-    }
-    // A UTF-16 unit becomes at most three bytes of UTF-8.
-    let mut bytes = vec![0u8; 3 * length as usize];
-    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
-    let view = Uint8Array::new_with_byte_offset_and_length(&memory.buffer(), bytes.as_ptr() as u32, bytes.len() as u32);
-    let written = UTF8.with(|encoder| encoder.encode_into(text, &view).written());
-    bytes.truncate(written as usize);
-    String::from_utf8(bytes).unwrap_or_else(|_| String::from(text))
-}
-
-thread_local! {
-    /// The one `TextEncoder` that [`rust_string`] uses.
-    static UTF8: Utf8Encoder = Utf8Encoder::new();
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// The browser's `TextEncoder`, bound here for `encodeInto` of a JavaScript string
-    /// (web-sys's binding takes a Rust `&str`, which would cross the other way first).
-    #[wasm_bindgen(js_name = TextEncoder)]
-    type Utf8Encoder;
-
-    #[wasm_bindgen(constructor, js_class = TextEncoder)]
-    fn new() -> Utf8Encoder;
-
-    #[wasm_bindgen(method, js_class = TextEncoder, js_name = encodeInto)]
-    fn encode_into(this: &Utf8Encoder, source: &JsString, destination: &Uint8Array) -> EncodedInto;
-
-    /// What `encodeInto` answers: how much it read and wrote.
-    type EncodedInto;
-
-    #[wasm_bindgen(method, getter)]
-    fn written(this: &EncodedInto) -> u32;
+    text.as_string().ok_or_else(|| Error::serialization("The request is not a JSON object"))
 }
 
 /// A response body as the object `send` resolves with.
