@@ -19,7 +19,7 @@ use crate::api::capacity::{self, Consumed, ConsumedCapacity, Detail, ItemCollect
 use crate::api::validate::{check_expression_mix, required, Violations, CONDITIONAL_OPERATORS};
 use crate::api::{dax, plain_get, read, render, render_with_item};
 use crate::engine::ops::tags;
-use crate::engine::{check_put_item_size, Access, Engine, Precondition, ReturnValues, Updated};
+use crate::engine::{check_put_size, Access, Engine, Precondition, ReturnValues, Updated};
 use crate::error::Result;
 use crate::expr::legacy::{self, AttributeUpdate, ExpectedAttribute, ATTRIBUTE_ACTIONS};
 use crate::expr::{self, Condition, ExpressionKind, Placeholders, Projection, Update};
@@ -368,10 +368,10 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<String> 
         None => item_from_json(&item)?,
     };
     let return_values = options.old_or_none()?;
-    check_put_item_size(&item)?;
+    let new_size = item_size(&item);
+    check_put_size(new_size)?;
     let expected = condition.expected_condition()?;
     let expressions = condition.parse(None)?;
-    let new_size = item_size(&item);
     let precondition = condition.precondition(expressions.condition.as_ref().or(expected.as_ref()));
     let partition = capacity::partition_value(engine, &table_name, &item).cloned();
     engine.admit(&table_name, None, partition.as_ref(), Access::Write)?;

@@ -25,7 +25,7 @@ pub use knobs::Knobs;
 pub use ops::backups::{Backup, BackupFilter, BackupType};
 pub use ops::batch::{BatchWrite, TableWrites};
 pub use ops::pitr::{ItemChange, RestorableWindow, MAX_RECOVERY_PERIOD_DAYS};
-pub use ops::put::{check_put_item_size, Precondition, ReturnValues};
+pub use ops::put::{check_put_item_size, check_put_size, Precondition, ReturnValues};
 pub use ops::query::{no_such_index, starting_key_invalid, IndexChoice, Page, PageOptions, QuerySpec};
 pub use ops::scan::{ScanSpec, Segment};
 pub use ops::throttle::Usage;

@@ -12,7 +12,7 @@
 //!
 //! The encoding (`varint`: unsigned LEB128; `u32`: little-endian):
 //!
-//! - item: `u32` size (DynamoDB's [`item_size`]), then a map body;
+//! - item: `u32` size (DynamoDB's [`item_size`](crate::model::item_size)), then a map body;
 //! - map body: `varint` entry count, then per entry the name (`varint` length, UTF-8
 //!   bytes) and its value, in name order (the `Item`'s order);
 //! - value: a tag byte, then for S, N and B a `varint` length and the bytes (a number as
@@ -25,9 +25,7 @@
 //! item equality.
 
 use crate::model::value::NESTING_LIMIT;
-use crate::model::{
-    base64_decode, base64_encode, item_size, AttributeValue, CompactCollect, Item, Number, MAX_NAME_BYTES,
-};
+use crate::model::{base64_decode, base64_encode, AttributeValue, CompactCollect, Item, Number, MAX_NAME_BYTES};
 use serde::ser::{Error as _, SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 use std::borrow::Cow;
@@ -97,11 +95,14 @@ pub struct PackedItem {
 impl PackedItem {
     /// The item, packed.
     pub fn pack(item: &Item) -> PackedItem {
-        let size = item_size(item);
-        // The names and values, plus room for the size, the tags and short lengths.
-        let mut out = Vec::with_capacity(size + 4 + 3 * item.len());
-        out.extend_from_slice(&u32::try_from(size).unwrap_or(u32::MAX).to_le_bytes());
-        write_map(&mut out, item);
+        // Room for a short item; a longer one grows the buffer. Its size is taken as it is
+        // written, in the same walk (a separate walk cost as much as a PutItem's packing).
+        let mut out = Vec::with_capacity(64 * item.len() + 4);
+        out.extend_from_slice(&[0; 4]);
+        let size = write_map(&mut out, item);
+        if let Some(slot) = out.first_chunk_mut::<4>() {
+            *slot = u32::try_from(size).unwrap_or(u32::MAX).to_le_bytes();
+        }
         PackedItem { bytes: out.into_boxed_slice() }
     }
 
@@ -144,7 +145,7 @@ impl PackedItem {
         decode_map(self.body()).unwrap_or_default()
     }
 
-    /// The item's size by DynamoDB's rules, as [`item_size`] computes it.
+    /// The item's size by DynamoDB's rules, as [`item_size`](crate::model::item_size) computes it.
     pub fn size(&self) -> usize {
         match self.bytes.first_chunk::<4>() {
             Some(size) => u32::from_le_bytes(*size) as usize,
@@ -208,52 +209,68 @@ fn write_varint(out: &mut Vec<u8>, mut value: usize) {
     out.push(value as u8);
 }
 
-fn write_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+/// Writes length-prefixed bytes; returns their length.
+fn write_bytes(out: &mut Vec<u8>, bytes: &[u8]) -> usize {
     write_varint(out, bytes.len());
     out.extend_from_slice(bytes);
+    bytes.len()
 }
 
-fn write_map(out: &mut Vec<u8>, map: &Item) {
+/// Writes a map body; returns its size by DynamoDB's rules, as [`item_size`](crate::model::item_size) counts it.
+fn write_map(out: &mut Vec<u8>, map: &Item) -> usize {
     write_varint(out, map.len());
+    let mut size = 0;
     for (name, value) in map {
         write_bytes(out, name.as_bytes());
-        write_value(out, value);
+        size += name.len() + write_value(out, value);
     }
+    size
 }
 
-fn write_value(out: &mut Vec<u8>, value: &AttributeValue) {
+/// Writes a value; returns its size, as [`AttributeValue::size`] counts it.
+fn write_value(out: &mut Vec<u8>, value: &AttributeValue) -> usize {
     match value {
         AttributeValue::S(text) => write_scalar(out, Tag::S, text.as_bytes()),
         AttributeValue::N(number) => {
             out.push(Tag::N as u8);
-            write_number(out, number);
+            write_number(out, number)
         }
         AttributeValue::B(bytes) => write_scalar(out, Tag::B, bytes),
-        AttributeValue::Bool(true) => out.push(Tag::True as u8),
-        AttributeValue::Bool(false) => out.push(Tag::False as u8),
-        AttributeValue::Null => out.push(Tag::Null as u8),
-        AttributeValue::M(map) => write_container(out, Tag::M, |out| write_map(out, map)),
-        AttributeValue::L(list) => write_container(out, Tag::L, |out| {
-            write_varint(out, list.len());
-            list.iter().for_each(|element| write_value(out, element));
-        }),
+        AttributeValue::Bool(true) => write_flag(out, Tag::True),
+        AttributeValue::Bool(false) => write_flag(out, Tag::False),
+        AttributeValue::Null => write_flag(out, Tag::Null),
+        AttributeValue::M(map) => 3 + map.len() + write_container(out, Tag::M, |out| write_map(out, map)),
+        AttributeValue::L(list) => {
+            let elements = write_container(out, Tag::L, |out| {
+                write_varint(out, list.len());
+                list.iter().map(|element| write_value(out, element)).sum::<usize>()
+            });
+            3 + list.len() + elements
+        }
         AttributeValue::Ss(strings) => write_set(out, Tag::Ss, strings.iter().map(String::as_bytes)),
         AttributeValue::Ns(numbers) => write_container(out, Tag::Ns, |out| {
             write_varint(out, numbers.len());
-            numbers.iter().for_each(|number| write_number(out, number));
+            numbers.iter().map(|number| write_number(out, number)).sum()
         }),
         AttributeValue::Bs(binaries) => write_set(out, Tag::Bs, binaries.iter().map(Vec::as_slice)),
     }
 }
 
+/// Writes BOOL's or NULL's tag; returns its size.
+fn write_flag(out: &mut Vec<u8>, tag: Tag) -> usize {
+    out.push(tag as u8);
+    1
+}
+
 /// Writes a number's canonical text, length-prefixed, formatting it straight into `out`
-/// (no `String` per number).
-fn write_number(out: &mut Vec<u8>, number: &Number) {
+/// (no `String` per number); returns the number's size.
+fn write_number(out: &mut Vec<u8>, number: &Number) -> usize {
     let at = begin_varint(out);
     // Writing into a Vec cannot fail.
     let _ = write!(out, "{number}");
     let length = out.len() - at - 1;
     end_varint(out, at, length);
+    number.size()
 }
 
 /// Reserves one byte for a varint known only once what follows it is written (a length,
@@ -276,16 +293,20 @@ fn end_varint(out: &mut Vec<u8>, at: usize, value: usize) {
     }
 }
 
-fn write_scalar(out: &mut Vec<u8>, tag: Tag, bytes: &[u8]) {
+/// Writes a string, number text or binary with its tag; returns its length.
+fn write_scalar(out: &mut Vec<u8>, tag: Tag, bytes: &[u8]) -> usize {
     out.push(tag as u8);
     write_bytes(out, bytes);
+    bytes.len()
 }
 
-/// Writes the tag, a `u32` length placeholder, the body, then the body's real length.
-fn write_container(out: &mut Vec<u8>, tag: Tag, body: impl FnOnce(&mut Vec<u8>)) {
+/// Writes the tag, a `u32` length placeholder, the body, then the body's real length;
+/// returns what writing the body returned.
+fn write_container<T>(out: &mut Vec<u8>, tag: Tag, body: impl FnOnce(&mut Vec<u8>) -> T) -> T {
     let at = begin_container(out, tag);
-    body(out);
+    let written = body(out);
     end_container(out, at);
+    written
 }
 
 /// Writes a container's tag and length placeholder; returns where the placeholder is.
@@ -303,11 +324,11 @@ fn end_container(out: &mut [u8], at: usize) {
     }
 }
 
-fn write_set<'a>(out: &mut Vec<u8>, tag: Tag, elements: impl ExactSizeIterator<Item = &'a [u8]>) {
+fn write_set<'a>(out: &mut Vec<u8>, tag: Tag, elements: impl ExactSizeIterator<Item = &'a [u8]>) -> usize {
     write_container(out, tag, |out| {
         write_varint(out, elements.len());
-        elements.for_each(|element| write_bytes(out, element));
-    });
+        elements.map(|element| write_bytes(out, element)).sum()
+    })
 }
 
 /// Reads encoded bytes from the front; every read is checked, and `None` means the
@@ -989,7 +1010,7 @@ impl<'a> ItemText<'a> {
 mod tests {
     use super::*;
     use crate::fuzz::Rng;
-    use crate::model::item_from_json;
+    use crate::model::{item_from_json, item_size};
     use serde_json::json;
 
     /// Texts that exercise JSON escaping: quotes, backslashes, control characters,
