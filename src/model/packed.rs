@@ -296,8 +296,7 @@ fn end_varint(out: &mut Vec<u8>, at: usize, value: usize) {
 /// Writes a string, number text or binary with its tag; returns its length.
 fn write_scalar(out: &mut Vec<u8>, tag: Tag, bytes: &[u8]) -> usize {
     out.push(tag as u8);
-    write_bytes(out, bytes);
-    bytes.len()
+    write_bytes(out, bytes)
 }
 
 /// Writes the tag, a `u32` length placeholder, the body, then the body's real length;
@@ -893,22 +892,14 @@ impl<'a> ItemText<'a> {
         self.eat(b':')?;
         let nested = depth < NESTING_LIMIT;
         let size = match member.as_ref() {
-            b"S" => {
-                let text = self.string()?;
-                write_scalar(out, Tag::S, &text);
-                text.len()
-            }
+            b"S" => write_scalar(out, Tag::S, &self.string()?),
             b"N" => {
                 let text = self.string()?;
                 let size = canonical_number(&text)?;
                 write_scalar(out, Tag::N, &text);
                 size
             }
-            b"B" => {
-                let bytes = self.binary()?;
-                write_scalar(out, Tag::B, &bytes);
-                bytes.len()
-            }
+            b"B" => write_scalar(out, Tag::B, &self.binary()?),
             b"BOOL" => {
                 let tag = match self.eat_word(b"true") {
                     Some(()) => Tag::True,

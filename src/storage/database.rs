@@ -93,6 +93,8 @@ impl Database {
     /// reaches, the principal it runs as, a DAX cluster to go through. A failed request
     /// changes nothing.
     pub fn execute_with(&mut self, operation: &str, body: &str, options: &RequestOptions) -> Result<Outcome> {
+        // One instant for the Regions' work around the request too (deliveries due, the
+        // write stamps of its replication), not only for the engine's part.
         let clock = self.regions.home().shared_clock();
         let result = clock.at_one_instant(|| api::global::dispatch(&mut self.regions, operation, body, options));
         let changes = self.regions.take_changes();
