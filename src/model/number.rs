@@ -64,16 +64,27 @@ impl Number {
         if !short || !digits.iter().all(u8::is_ascii_digit) {
             return None;
         }
-        let mut value = digits.iter().fold(0u64, |value, digit| value * 10 + u64::from(digit - b'0'));
+        let value = digits.iter().fold(0u64, |value, digit| value * 10 + u64::from(digit - b'0'));
+        Some(Number::scaled(negative, value, 0))
+    }
+
+    /// An epoch time in milliseconds as seconds (`millis / 1000`, exactly), to compare
+    /// with a time to live attribute without a float parse (whose tables cost the wasm
+    /// about 10 KB).
+    pub fn seconds_from_millis(millis: i64) -> Number {
+        Number::scaled(millis < 0, millis.unsigned_abs(), -3)
+    }
+
+    /// `±value × 10^exponent`, normalized; `exponent` must keep it in DynamoDB's range.
+    fn scaled(negative: bool, mut value: u64, mut exponent: i16) -> Number {
         if value == 0 {
-            return Some(Number { negative: false, digits: 0, exponent: 0 });
+            return Number { negative: false, digits: 0, exponent: 0 };
         }
-        let mut exponent = 0;
         while value % 10 == 0 {
             value /= 10;
             exponent += 1;
         }
-        Some(Number { negative, digits: u128::from(value), exponent })
+        Number { negative, digits: u128::from(value), exponent }
     }
 
     /// Bytes this number counts for in an item's size.
@@ -536,6 +547,16 @@ mod tests {
         assert!(overflow.starts_with("Number overflow."), "{overflow}");
         let precise = num("1E30").checked_add(&num("1E-30")).unwrap_err().message;
         assert_eq!(precise, "Attempting to store more than 38 significant digits in a Number");
+    }
+
+    #[test]
+    fn seconds_from_millis_is_exact() {
+        assert_eq!(Number::seconds_from_millis(1_500), num("1.5"));
+        assert_eq!(Number::seconds_from_millis(-1_500), num("-1.5"));
+        assert_eq!(Number::seconds_from_millis(7_000), num("7"));
+        assert_eq!(Number::seconds_from_millis(1), num("0.001"));
+        assert_eq!(Number::seconds_from_millis(0), num("0"));
+        assert_eq!(Number::seconds_from_millis(i64::MIN), num("-9223372036854775.808"));
     }
 
     #[test]

@@ -3,14 +3,14 @@
 
 use crate::engine::{Engine, Table, TableMeta, TimeToLive};
 use crate::error::Result;
-use crate::model::{AttributeValue, KeyCode, PackedItem};
+use crate::model::{AttributeValue, KeyCode, Number};
 use crate::stream::Origin;
 
 /// How long after a change UpdateTimeToLive refuses another one, and a disabled setting
 /// reports DISABLING: one hour.
 const CHANGE_INTERVAL_MILLIS: u64 = 60 * 60 * 1000;
 /// Expiry times further in the past than five years are ignored, as on DynamoDB.
-const IGNORED_AFTER_MILLIS: f64 = 5.0 * 365.0 * 24.0 * 60.0 * 60.0 * 1000.0;
+const IGNORED_AFTER_MILLIS: u64 = 5 * 365 * 24 * 60 * 60 * 1000;
 
 /// A table's time to live status (TimeToLiveStatus).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,17 +100,37 @@ impl Engine {
 /// than five years before `now`.
 fn expired_keys(table: &Table, due: u64, now: u64) -> impl Iterator<Item = KeyCode> + '_ {
     let attribute = table.meta.time_to_live.as_ref().filter(|ttl| ttl.enabled).map(|ttl| &ttl.attribute_name);
-    let oldest = now as f64 - IGNORED_AFTER_MILLIS;
+    let due = epoch_seconds(due);
+    let oldest = epoch_seconds(now.saturating_sub(IGNORED_AFTER_MILLIS));
     table.packed_items().filter_map(move |(key, item)| {
-        let expiry = expiry_millis(item, attribute?)?;
-        (expiry <= due as f64 && expiry >= oldest).then(|| key.clone())
+        // The time to live attribute holds epoch seconds; any other type never expires.
+        let AttributeValue::N(expiry) = item.attribute(attribute?)? else { return None };
+        (expiry <= due && expiry >= oldest).then(|| key.clone())
     })
 }
 
-/// An item's expiry in epoch milliseconds: its time to live attribute when that is a
-/// Number (epoch seconds); None otherwise, and then the item never expires.
-fn expiry_millis(item: &PackedItem, attribute: &str) -> Option<f64> {
-    let AttributeValue::N(number) = item.attribute(attribute)? else { return None };
-    let seconds: f64 = number.to_string().parse().ok()?;
-    Some(seconds * 1000.0)
+/// An engine clock reading (epoch milliseconds) in epoch seconds.
+fn epoch_seconds(millis: u64) -> Number {
+    Number::seconds_from_millis(i64::try_from(millis).unwrap_or(i64::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn number(text: &str) -> Number {
+        Number::parse(text).unwrap()
+    }
+
+    #[test]
+    fn an_expiry_is_compared_exactly_with_the_clock() {
+        let due = epoch_seconds(1_700_000_000_123);
+        assert_eq!(due, number("1700000000.123"));
+        assert!(number("1700000000.1229999999999") < due);
+        assert!(number("1700000000.1230000000001") > due);
+        assert!(number("1.7E9") < due);
+        assert_eq!(epoch_seconds(1_700_000_000_000), number("17E8"));
+        assert_eq!(epoch_seconds(0), number("0"));
+        assert_eq!(epoch_seconds(u64::MAX), number("9223372036854775.807"));
+    }
 }
