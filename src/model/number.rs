@@ -80,7 +80,7 @@ impl Number {
         if value == 0 {
             return Number { negative: false, digits: 0, exponent: 0 };
         }
-        while value % 10 == 0 {
+        while value.is_multiple_of(10) {
             value /= 10;
             exponent += 1;
         }
