@@ -7,7 +7,7 @@ use crate::global::{GlobalChange, PendingWrite, Regions, Replica, WriteStamp};
 use crate::model::{item_from_json, KeyCode};
 use crate::region;
 use crate::storage::records::{Snapshot, Write};
-use crate::storage::StorageError;
+use crate::storage::{parse_record, StorageError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::rc::Rc;
@@ -103,7 +103,7 @@ pub fn restore(regions: &mut Regions, home: &Snapshot) -> Result<(), StorageErro
 
 fn decode_group(key: &str, value: &str) -> Result<Vec<Replica>, StorageError> {
     let corrupt = || StorageError::Corrupt(format!("global table record {key}"));
-    let stored: StoredGroup = serde_json::from_str(value).map_err(|_| corrupt())?;
+    let stored: StoredGroup = parse_record(value).map_err(|_| corrupt())?;
     stored
         .replicas
         .into_iter()
@@ -121,7 +121,7 @@ fn decode_pending(key: &str, at: &str, value: &str) -> Result<((u64, u64), Pendi
     let corrupt = || StorageError::Corrupt(format!("replication record {key}"));
     let (due, order) = at.split_once('/').ok_or_else(corrupt)?;
     let at = (due.parse().map_err(|_| corrupt())?, order.parse().map_err(|_| corrupt())?);
-    let stored: StoredPending = serde_json::from_str(value).map_err(|_| corrupt())?;
+    let stored: StoredPending = parse_record(value).map_err(|_| corrupt())?;
     let item = match &stored.item {
         Value::Null => None,
         Value::Object(object) => Some(Rc::new(item_from_json(object).map_err(|_| corrupt())?)),

@@ -10,7 +10,7 @@ use crate::kinesis::{self, DataRecord, DataStream};
 use crate::model::{
     base64_decode, base64_encode, item_from_json, CompactCollect, Item, KeyCode, KeySchema, PackedItem,
 };
-use crate::storage::StorageError;
+use crate::storage::{parse_record, StorageError};
 use crate::stream::{sequence_text, StreamRecord};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -410,13 +410,13 @@ pub fn decode(snapshot: &Snapshot) -> Result<Option<Decoded>, StorageError> {
     let backups = with_prefix(BACKUP_PREFIX).map(|(key, value)| decode_backup(key, value)).try_collect_vec()?;
     let data_streams = with_prefix(DATA_STREAM_PREFIX)
         .map(|(key, value)| {
-            serde_json::from_str(value).map_err(|error| StorageError::Corrupt(format!("data stream {key}: {error}")))
+            parse_record(value).map_err(|error| StorageError::Corrupt(format!("data stream {key}: {error}")))
         })
         .try_collect_vec()?;
     let data_records = with_prefix(DATA_RECORD_PREFIX).map(decode_data_record).try_collect_vec()?;
     let principals = with_prefix(PRINCIPAL_PREFIX)
         .map(|(key, value)| {
-            serde_json::from_str(value).map_err(|error| StorageError::Corrupt(format!("principal {key}: {error}")))
+            parse_record(value).map_err(|error| StorageError::Corrupt(format!("principal {key}: {error}")))
         })
         .try_collect_vec()?;
     let tables = tables.into_values().collect();
@@ -444,7 +444,7 @@ fn decode_data_record((key, value): (&str, &str)) -> Result<DataRecord, StorageE
 
 /// Table settings from a `meta` record (its key after the prefix names it in errors).
 fn decode_meta(key: &str, value: &str) -> Result<TableMeta, StorageError> {
-    serde_json::from_str(value).map_err(|error| StorageError::Corrupt(format!("meta record {key}: {error}")))
+    parse_record(value).map_err(|error| StorageError::Corrupt(format!("meta record {key}: {error}")))
 }
 
 /// A history entry from its `meta` key (after the prefix) and value.
@@ -468,7 +468,7 @@ fn decode_history_entry(key: &str, value: &str) -> Result<HistoryEntry, StorageE
 /// A backup from its `meta` key (after the prefix, its ARN) and value.
 fn decode_backup(key: &str, value: &str) -> Result<Backup, StorageError> {
     let corrupt = || StorageError::Corrupt(format!("backup {key}"));
-    let stored: StoredBackup = serde_json::from_str(value).map_err(|_| corrupt())?;
+    let stored: StoredBackup = parse_record(value).map_err(|_| corrupt())?;
     let items = stored
         .items
         .iter()
@@ -504,11 +504,10 @@ fn decode_transfers(snapshot: &Snapshot) -> Result<Transfers, StorageError> {
                 record["Body"].as_str().and_then(|text| base64_decode(text).ok()).ok_or_else(|| corrupt("bad body"))?;
             transfers.buckets.entry(bucket.to_string()).or_default().insert(object.to_string(), body.into());
         } else if key.starts_with(EXPORT_PREFIX) {
-            let description: ExportDescription =
-                serde_json::from_str(value).map_err(|error| corrupt(&error.to_string()))?;
+            let description: ExportDescription = parse_record(value).map_err(|error| corrupt(&error.to_string()))?;
             transfers.add_export(description);
         } else if key.starts_with(IMPORT_PREFIX) {
-            let record: ImportRecord = serde_json::from_str(value).map_err(|error| corrupt(&error.to_string()))?;
+            let record: ImportRecord = parse_record(value).map_err(|error| corrupt(&error.to_string()))?;
             transfers.add_import(record);
         }
     }
@@ -530,7 +529,7 @@ fn format_version(snapshot: &Snapshot) -> Result<Option<u32>, StorageError> {
         };
     };
     let record: serde_json::Value =
-        serde_json::from_str(value).map_err(|error| StorageError::Corrupt(format!("format record: {error}")))?;
+        parse_record(value).map_err(|error| StorageError::Corrupt(format!("format record: {error}")))?;
     let version =
         record["version"].as_u64().ok_or_else(|| StorageError::Corrupt("format record has no version".to_string()))?;
     Ok(Some(version as u32))
