@@ -332,6 +332,7 @@ mod tests {
         let any_secret = r#"{"Effect":"Allow","Action":"dynamodb:*","Resource":"*"},{"Effect":"Deny","Action":"dynamodb:*","Resource":"*","Condition":{"ForAnyValue:StringLike":{"dynamodb:Attributes":"Secret*"}}}"#;
         let select = r#"{"Effect":"Allow","Action":"dynamodb:Query","Resource":"*","Condition":{"StringEquals":{"dynamodb:Select":"SPECIFIC_ATTRIBUTES"}}}"#;
         let returns = r#"{"Effect":"Allow","Action":"dynamodb:*","Resource":"*","Condition":{"StringEqualsIfExists":{"dynamodb:ReturnValues":"NONE"},"StringNotEquals":{"dynamodb:ReturnConsumedCapacity":"INDEXES"}}}"#;
+        let partition_ignoring_case = r#"{"Effect":"Allow","Action":"dynamodb:GetItem","Resource":"*","Condition":{"StringEqualsIgnoreCase":{"dynamodb:LeadingKeys":"Müller"}}}"#;
         let rows = [
             Row {
                 what: "an allow allows",
@@ -493,6 +494,24 @@ mod tests {
                 action: "dynamodb:Query",
                 arn: TABLE,
                 context: &[("dynamodb:Select", &["ALL_ATTRIBUTES"])],
+                expected: ImplicitDeny,
+            },
+            Row {
+                what: "StringEqualsIgnoreCase ignores case",
+                identity: partition_ignoring_case,
+                resource: None,
+                action: "dynamodb:GetItem",
+                arn: TABLE,
+                context: &[("dynamodb:LeadingKeys", &["MÜLLER"])],
+                expected: Allowed,
+            },
+            Row {
+                what: "StringEqualsIgnoreCase still compares the letters",
+                identity: partition_ignoring_case,
+                resource: None,
+                action: "dynamodb:GetItem",
+                arn: TABLE,
+                context: &[("dynamodb:LeadingKeys", &["mueller"])],
                 expected: ImplicitDeny,
             },
             Row {
