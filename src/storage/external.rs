@@ -3,7 +3,7 @@
 //! appends them to a file). The records are those of docs/storage-format.md, as JSON.
 
 use crate::json::{self, json};
-use crate::storage::{parse_record, Batch, Snapshot, StorageError, StoredItem, Write};
+use crate::storage::{Batch, Snapshot, StorageError, StoredItem, Write};
 use js_sys::{Function, Promise, JSON};
 use serde::Deserialize;
 use serde_json::Value;
@@ -44,7 +44,7 @@ impl ExternalStore {
 /// The snapshot the host loaded, checked for shape.
 pub fn snapshot_from_js(snapshot: &JsValue) -> Result<Snapshot, StorageError> {
     let text = JSON::stringify(snapshot).ok().and_then(|text| text.as_string()).unwrap_or_default();
-    let parsed: SnapshotJson = parse_record(&text)
+    let parsed: SnapshotJson = serde_json::from_str(&text)
         .map_err(|error| StorageError::Corrupt(format!("the snapshot is not {{meta, items}}: {error}")))?;
     let items =
         parsed.items.into_iter().map(|(table_id, key, value)| StoredItem { table_id, key: Some(key), value }).collect();
