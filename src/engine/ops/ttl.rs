@@ -82,11 +82,12 @@ impl Engine {
             return;
         }
         self.swept_second = now / 1000;
-        let due = now.saturating_sub(self.knobs.ttl_sweep_delay_millis);
+        let due = epoch_seconds(now.saturating_sub(self.knobs.ttl_sweep_delay_millis));
+        let oldest = epoch_seconds(now.saturating_sub(IGNORED_AFTER_MILLIS));
         let expired: Vec<(String, KeyCode)> = self
             .tables
             .values()
-            .flat_map(|table| expired_keys(table, due, now).map(|key| (table.meta.name.clone(), key)))
+            .flat_map(|table| expired_keys(table, &due, &oldest).map(|key| (table.meta.name.clone(), key)))
             .collect();
         for (table, key) in expired {
             // A deletion cannot fail (it only shrinks item collections); should it, the
@@ -96,16 +97,18 @@ impl Engine {
     }
 }
 
-/// The keys of the items of `table` that expired by `due`, skipping expiry times more
-/// than five years before `now`.
-fn expired_keys(table: &Table, due: u64, now: u64) -> impl Iterator<Item = KeyCode> + '_ {
+/// The keys of the items of `table` that expired by `due` (epoch seconds), skipping expiry
+/// times before `oldest`; none for a table without time to live enabled, whose items are
+/// not walked at all.
+fn expired_keys<'a>(table: &'a Table, due: &'a Number, oldest: &'a Number) -> impl Iterator<Item = KeyCode> + 'a {
     let attribute = table.meta.time_to_live.as_ref().filter(|ttl| ttl.enabled).map(|ttl| &ttl.attribute_name);
-    let due = epoch_seconds(due);
-    let oldest = epoch_seconds(now.saturating_sub(IGNORED_AFTER_MILLIS));
-    table.packed_items().filter_map(move |(key, item)| {
-        // The time to live attribute holds epoch seconds; any other type never expires.
-        let AttributeValue::N(expiry) = item.attribute(attribute?)? else { return None };
-        (expiry <= due && expiry >= oldest).then(|| key.clone())
+    let items = attribute.map(|attribute| (attribute, table.packed_items()));
+    items.into_iter().flat_map(move |(attribute, items)| {
+        items.filter_map(move |(key, item)| {
+            // The time to live attribute holds epoch seconds; any other type never expires.
+            let AttributeValue::N(expiry) = item.attribute(attribute)? else { return None };
+            (expiry <= *due && expiry >= *oldest).then(|| key.clone())
+        })
     })
 }
 
