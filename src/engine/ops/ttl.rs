@@ -87,7 +87,10 @@ impl Engine {
         let expired: Vec<(String, KeyCode)> = self
             .tables
             .values()
-            .flat_map(|table| expired_keys(table, &due, &oldest).map(|key| (table.meta.name.clone(), key)))
+            .filter_map(|table| Some((table, enabled_attribute(table)?)))
+            .flat_map(|(table, attribute)| {
+                expired_keys(table, attribute, &due, &oldest).map(|key| (table.meta.name.clone(), key))
+            })
             .collect();
         for (table, key) in expired {
             // A deletion cannot fail (it only shrinks item collections); should it, the
@@ -97,18 +100,24 @@ impl Engine {
     }
 }
 
-/// The keys of the items of `table` that expired by `due` (epoch seconds), skipping expiry
-/// times before `oldest`; none for a table without time to live enabled, whose items are
-/// not walked at all.
-fn expired_keys<'a>(table: &'a Table, due: &'a Number, oldest: &'a Number) -> impl Iterator<Item = KeyCode> + 'a {
-    let attribute = table.meta.time_to_live.as_ref().filter(|ttl| ttl.enabled).map(|ttl| &ttl.attribute_name);
-    let items = attribute.map(|attribute| (attribute, table.packed_items()));
-    items.into_iter().flat_map(move |(attribute, items)| {
-        items.filter_map(move |(key, item)| {
-            // The time to live attribute holds epoch seconds; any other type never expires.
-            let AttributeValue::N(expiry) = item.attribute(attribute)? else { return None };
-            (expiry <= *due && expiry >= *oldest).then(|| key.clone())
-        })
+/// The attribute holding a table's expiry times, while time to live is enabled; the
+/// sweep walks only the items of tables that have one.
+fn enabled_attribute(table: &Table) -> Option<&str> {
+    table.meta.time_to_live.as_ref().filter(|ttl| ttl.enabled).map(|ttl| ttl.attribute_name.as_str())
+}
+
+/// The keys of the items of `table` whose expiry in `attribute` (epoch seconds) is by
+/// `due`, skipping expiry times before `oldest`.
+fn expired_keys<'a>(
+    table: &'a Table,
+    attribute: &'a str,
+    due: &'a Number,
+    oldest: &'a Number,
+) -> impl Iterator<Item = KeyCode> + 'a {
+    table.packed_items().filter_map(move |(key, item)| {
+        // Any other type than a Number never expires.
+        let AttributeValue::N(expiry) = item.attribute(attribute)? else { return None };
+        (expiry <= *due && expiry >= *oldest).then(|| key.clone())
     })
 }
 
