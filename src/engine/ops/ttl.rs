@@ -82,8 +82,8 @@ impl Engine {
             return;
         }
         self.swept_second = now / 1000;
-        let due = epoch_seconds(now.saturating_sub(self.knobs.ttl_sweep_delay_millis));
-        let oldest = epoch_seconds(now.saturating_sub(IGNORED_AFTER_MILLIS));
+        let due = Number::seconds_from_millis(now.saturating_sub(self.knobs.ttl_sweep_delay_millis));
+        let oldest = Number::seconds_from_millis(now.saturating_sub(IGNORED_AFTER_MILLIS));
         let expired: Vec<(String, KeyCode)> = self
             .tables
             .values()
@@ -121,11 +121,6 @@ fn expired_keys<'a>(
     })
 }
 
-/// An engine clock reading (epoch milliseconds) in epoch seconds.
-fn epoch_seconds(millis: u64) -> Number {
-    Number::seconds_from_millis(i64::try_from(millis).unwrap_or(i64::MAX))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,13 +131,13 @@ mod tests {
 
     #[test]
     fn an_expiry_is_compared_exactly_with_the_clock() {
-        let due = epoch_seconds(1_700_000_000_123);
+        let due = Number::seconds_from_millis(1_700_000_000_123);
         assert_eq!(due, number("1700000000.123"));
         assert!(number("1700000000.1229999999999") < due);
         assert!(number("1700000000.1230000000001") > due);
         assert!(number("1.7E9") < due);
-        assert_eq!(epoch_seconds(1_700_000_000_000), number("17E8"));
-        assert_eq!(epoch_seconds(0), number("0"));
-        assert_eq!(epoch_seconds(u64::MAX), number("9223372036854775.807"));
+        assert_eq!(Number::seconds_from_millis(1_700_000_000_000), number("17E8"));
+        assert_eq!(Number::seconds_from_millis(0), number("0"));
+        assert_eq!(Number::seconds_from_millis(u64::MAX), number("18446744073709551.615"));
     }
 }
