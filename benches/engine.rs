@@ -1,8 +1,8 @@
 //! Native engine throughput, single core: `cargo bench --bench engine`.
 //!
-//! Prints operations per second for PutItem, GetItem, Query and UpdateItem with a
-//! condition, through the same JSON API the browser uses (request text in, response
-//! text out), on an ephemeral database; then what global secondary indexes cost: PutItem
+//! Prints operations per second for PutItem (inserting, and replacing every item with a
+//! changed one), GetItem, Query and UpdateItem with a condition, through the same JSON
+//! API the browser uses (request text in, response text out), on an ephemeral database; then what global secondary indexes cost: PutItem
 //! with 0, 1 and 5 indexes (time and write units), Query through an index against the
 //! same Query on the table, and what a NEW_AND_OLD_IMAGES stream adds to PutItem and
 //! UpdateItem. Medians of 5 runs; no assertions.
@@ -10,7 +10,8 @@
 //! `cargo bench --bench engine -- get-profile N` instead only sends N GetItems to a
 //! table of [`PROFILE_ITEMS`] items, for counting instructions:
 //! `valgrind --tool=callgrind target/release/deps/engine-* get-profile 4000`, less the
-//! same run with N = 0, is the cost of 4,000 GetItems.
+//! same run with N = 0, is the cost of 4,000 GetItems. `replace-profile N` does the same
+//! with N PutItems, each replacing an item with a changed one.
 
 use dynaplay::clock::ManualClock;
 use dynaplay::storage::{Database, Outcome};
@@ -21,7 +22,7 @@ const ITEMS: usize = 20_000;
 const RUNS: usize = 5;
 /// Items per partition, so a Query returns this many.
 const PARTITION: usize = 50;
-/// Items in the table of the `get-profile` run.
+/// Items in the table of the profile runs.
 const PROFILE_ITEMS: usize = 2_000;
 
 fn send(db: &mut Database, operation: &str, body: &str) -> String {
@@ -118,6 +119,10 @@ fn measure(label: &str, db: &mut Database, operation: &str, requests: &[String])
     report(label, (0..RUNS).map(|_| rate(db, operation, requests)).collect());
 }
 
+/// The `version` attribute of [`item`], and what a replacement changes it to.
+const VERSION_1: &str = r#""version":{"N":"1"}"#;
+const VERSION_2: &str = r#""version":{"N":"2"}"#;
+
 /// The PutItem request of item `n`.
 fn put(n: usize) -> String {
     format!(r#"{{"TableName":"Bench","Item":{}}}"#, item(n))
@@ -128,24 +133,32 @@ fn key(n: usize) -> String {
     format!(r#"{{"TableName":"Bench","Key":{{"pk":{{"S":"user#{}"}},"sk":{{"N":"{n}"}}}}}}"#, n / PARTITION)
 }
 
-/// The `get-profile` run: `count` GetItems, cycling through a table of
+/// The `get-profile` and `replace-profile` runs: `count` GetItems, or PutItems that
+/// each replace an item with a changed one, cycling through a table of
 /// [`PROFILE_ITEMS`] items, with nothing else to count but the table's loading.
-fn get_profile(count: usize) {
+fn profile(run: &str, count: usize) {
     let mut db = new_database();
     for n in 0..PROFILE_ITEMS {
         send(&mut db, "PutItem", &put(n));
     }
-    let keys: Vec<String> = (0..PROFILE_ITEMS).map(key).collect();
-    for body in keys.iter().cycle().take(count) {
-        black_box(send(&mut db, "GetItem", body));
+    let (operation, requests): (&str, Vec<String>) = match run {
+        "get-profile" => ("GetItem", (0..PROFILE_ITEMS).map(key).collect()),
+        "replace-profile" => {
+            let changed = (0..PROFILE_ITEMS).map(|n| put(n).replace(VERSION_1, VERSION_2));
+            ("PutItem", changed.chain((0..PROFILE_ITEMS).map(put)).collect())
+        }
+        other => panic!("no profile run is called {other}"),
+    };
+    for body in requests.iter().cycle().take(count) {
+        black_box(send(&mut db, operation, body));
     }
 }
 
 fn main() {
     // Cargo adds its own `--bench` to the arguments.
-    let mut arguments = std::env::args().skip_while(|argument| argument != "get-profile").skip(1);
-    if let Some(count) = arguments.next() {
-        return get_profile(count.parse().expect("get-profile takes a count"));
+    let mut arguments = std::env::args().skip_while(|argument| !argument.ends_with("-profile"));
+    if let (Some(run), Some(count)) = (arguments.next(), arguments.next()) {
+        return profile(&run, count.parse().expect("a profile run takes a count"));
     }
     let puts: Vec<String> = (0..ITEMS).map(put).collect();
     let keys: Vec<String> = (0..ITEMS).map(key).collect();
@@ -170,6 +183,13 @@ fn main() {
     // Inserts into a fresh table each run: re-putting identical items would measure
     // the no-change path instead.
     report("PutItem (insert)", (0..RUNS).map(|_| rate(&mut new_database(), "PutItem", &puts)).collect());
+    let replacements: Vec<String> = (0..ITEMS).map(|n| put(n).replace(VERSION_1, VERSION_2)).collect();
+    let replaces = (0..RUNS).map(|_| {
+        let mut db = new_database();
+        rate(&mut db, "PutItem", &puts);
+        rate(&mut db, "PutItem", &replacements)
+    });
+    report("PutItem (replace)", replaces.collect());
     let mut db = new_database();
     rate(&mut db, "PutItem", &puts);
     measure("GetItem", &mut db, "GetItem", &keys);

@@ -26,7 +26,7 @@ use crate::engine::ops::tags::is_table_name;
 use crate::engine::{Access, BatchWrite, Engine, TableWrites};
 use crate::error::{Error, Result};
 use crate::expr::{self, Placeholders, Projection};
-use crate::model::{item_from_json, item_size, AttributeValue, CompactCollect, Item};
+use crate::model::{item_from_json, item_size, AttributeValue, CompactCollect, Item, PackedItem};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -436,9 +436,10 @@ pub fn batch_write_item(engine: &mut Engine, request: BatchWriteItemRequest) -> 
         let (written, partitions) = (written.get(position), partitions.get(position));
         let mut consumed = Consumed::default();
         for (write, (new_size, old)) in new_sizes.iter().zip(&olds).enumerate() {
-            let mut one = Consumed::table(capacity::write_units(&[*new_size, old.as_ref().map_or(0, item_size)]));
+            let mut one =
+                Consumed::table(capacity::write_units(&[*new_size, old.as_ref().map_or(0, PackedItem::size)]));
             if let (Some(table), Some((new, _))) = (engine.table(name), written.and_then(|items| items.get(write))) {
-                one.add_index_writes(&table.meta, old.as_ref(), new.as_ref());
+                one.add_index_writes(&table.meta, old.as_ref().map(PackedItem::unpack).as_ref(), new.as_ref());
             }
             let partition = partitions.and_then(|values| values.get(write)).cloned().flatten();
             engine.consume(name, None, partition.as_ref(), Access::Write, one.usage());

@@ -235,6 +235,15 @@ impl WriteOptions {
     }
 }
 
+/// The item a PutItem or DeleteItem replaced, unpacked only when the response needs it:
+/// for the write's index units (`needs_item`) and for ReturnValues ALL_OLD (the second).
+fn unpack_old(old: Option<PackedItem>, return_values: ReturnValues, needs_item: bool) -> (Option<Item>, Option<Item>) {
+    let wanted = needs_item || return_values == ReturnValues::AllOld;
+    let old = old.filter(|_| wanted).map(|old| old.unpack());
+    let attributes = old.clone().filter(|_| return_values == ReturnValues::AllOld);
+    (old, attributes)
+}
+
 /// What a write did, for its response.
 struct WriteOutcome {
     /// The attributes ReturnValues chose.
@@ -377,11 +386,8 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<String> 
     engine.admit(&table_name, None, partition.as_ref(), Access::Write)?;
     let new = options.needs_item(engine, &table_name).then(|| item.clone());
     let old = engine.put_item_if(&table_name, item, &precondition)?;
-    let table_units = capacity::write_units(&[new_size, old.as_ref().map_or(0, item_size)]);
-    let (old, attributes) = match return_values {
-        ReturnValues::AllOld => (old.clone(), old),
-        _ => (old, None),
-    };
+    let table_units = capacity::write_units(&[new_size, old.as_ref().map_or(0, PackedItem::size)]);
+    let (old, attributes) = unpack_old(old, return_values, new.is_some());
     let key = new.clone();
     options.respond(engine, &table_name, WriteOutcome { attributes, table_units, old, new, key, partition })
 }
@@ -407,9 +413,9 @@ pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<St
     let partition = capacity::partition_value(engine, &table_name, &key).cloned();
     engine.admit(&table_name, None, partition.as_ref(), Access::Write)?;
     let old = engine.delete_item_if(&table_name, &key, &precondition)?;
-    let table_units = capacity::write_units(&[old.as_ref().map_or(0, item_size)]);
-    let attributes = old.clone().filter(|_| return_values == ReturnValues::AllOld);
+    let table_units = capacity::write_units(&[old.as_ref().map_or(0, PackedItem::size)]);
     let key = options.needs_item(engine, &table_name).then_some(key);
+    let (old, attributes) = unpack_old(old, return_values, key.is_some());
     options.respond(engine, &table_name, WriteOutcome { attributes, table_units, old, new: None, key, partition })
 }
 

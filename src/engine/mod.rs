@@ -312,8 +312,6 @@ impl Engine {
             }
             Change::RetiredExpired { metas } => metas.into_iter().for_each(|meta| self.restore_retired(meta)),
             Change::Item { table, key, old, record, history, .. } => {
-                // The record and history entry go first: they may share the old image,
-                // which is then not copied.
                 if let Some(record) = record {
                     self.streams.remove(&record);
                 }
@@ -321,7 +319,7 @@ impl Engine {
                     self.history.remove(&entry);
                 }
                 if let Some(table) = self.tables.get_mut(&table) {
-                    table.set(key, old.map(Rc::unwrap_or_clone));
+                    table.set_packed(key, old);
                 }
             }
             Change::StreamTrimmed { records } => self.streams.untrim(records),

@@ -11,7 +11,7 @@
 use super::put::check_put_item_size;
 use crate::engine::Engine;
 use crate::index::{check_index_keys, EmptyKeyWording};
-use crate::model::{CompactCollect, Item, KeyCode, KeySchema};
+use crate::model::{CompactCollect, Item, KeyCode, KeySchema, PackedItem};
 use crate::{bail_validation, Result};
 use std::collections::HashSet;
 
@@ -51,8 +51,8 @@ impl BatchWrite {
 
 impl Engine {
     /// Applies every write of a BatchWriteItem, or none of them. Returns, table by table
-    /// and write by write, the item each write replaced or removed.
-    pub fn batch_write_item(&mut self, tables: Vec<TableWrites>) -> Result<Vec<Vec<Option<Item>>>> {
+    /// and write by write, the item each write replaced or removed, as the table kept it.
+    pub fn batch_write_item(&mut self, tables: Vec<TableWrites>) -> Result<Vec<Vec<Option<PackedItem>>>> {
         self.check_batch_writes(&tables)?;
         self.all_or_nothing(|engine| {
             let mut old_items = Vec::with_capacity(tables.len());

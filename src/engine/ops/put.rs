@@ -86,32 +86,80 @@ pub(in crate::engine) fn check_collection_growth(
     Err(Error::new(ErrorKind::ItemCollectionSizeLimitExceeded, "Collection size exceeded."))
 }
 
+/// The item a write replaces, as far as its writer has read it. Unpacking an item costs
+/// as much as the rest of a PutItem, so a write unpacks it only for what reads its image:
+/// a condition, an index, the stream, a Kinesis destination or the recovery history.
+pub(in crate::engine) enum Replaced {
+    /// Read and unpacked already (None: there is no item at the key).
+    Read(Option<Rc<Item>>),
+    /// Not read yet.
+    Unread,
+}
+
+impl Replaced {
+    /// The image of the item stored at `key` in `table`, if the write to it needs one.
+    fn image(self, table: &Table, key: &KeyCode) -> Option<Rc<Item>> {
+        match self {
+            Replaced::Read(old) => old,
+            Replaced::Unread if needs_old_image(table) => table.get(key).map(Rc::new),
+            Replaced::Unread => None,
+        }
+    }
+}
+
+/// Whether a write to `table` needs the image of the item it replaces.
+fn needs_old_image(table: &Table) -> bool {
+    let meta = &table.meta;
+    !meta.indexes.is_empty()
+        || meta.enabled_stream().is_some()
+        || meta.active_kinesis_destination().is_some()
+        || meta.point_in_time_recovery.is_some()
+}
+
+impl Precondition<'_> {
+    /// [`Precondition::check`] against the item stored at `key`, which is read only when
+    /// there is a condition to check.
+    pub(in crate::engine) fn check_stored(&self, table: &Table, key: &KeyCode) -> Result<Replaced> {
+        if self.condition.is_none() {
+            return Ok(Replaced::Unread);
+        }
+        let current = table.get(key);
+        self.check(current.as_ref())?;
+        Ok(Replaced::Read(current.map(Rc::new)))
+    }
+}
+
 impl Engine {
-    /// Stores `item`, returning the item it replaced.
-    pub fn put_item(&mut self, table_name: &str, item: Item) -> Result<Option<Item>> {
+    /// Stores `item`, returning the item it replaced as the table kept it.
+    pub fn put_item(&mut self, table_name: &str, item: Item) -> Result<Option<PackedItem>> {
         self.put_item_if(table_name, item, &Precondition::default())
     }
 
-    /// Stores `item` if the item it would replace meets `precondition`, returning that item.
-    pub fn put_item_if(&mut self, table_name: &str, item: Item, precondition: &Precondition) -> Result<Option<Item>> {
+    /// Stores `item` if the item it would replace meets `precondition`, returning that
+    /// item as the table kept it: callers unpack it only when they need its attributes.
+    pub fn put_item_if(
+        &mut self,
+        table_name: &str,
+        item: Item,
+        precondition: &Precondition,
+    ) -> Result<Option<PackedItem>> {
         let table = self.table_for_items(table_name)?;
         let key = table.meta.key_schema.item_key(&item)?;
         check_index_keys(&table.meta.indexes, &item, EmptyKeyWording::Item)?;
         check_put_item_size(&item)?;
         self.check_not_in_transaction(table_name, &key)?;
-        let old = table.get(&key);
-        precondition.check(old.as_ref())?;
-        self.store_item_replacing(table_name, key, old, Some(item), Origin::Request)
+        let old = precondition.check_stored(table, &key)?;
+        self.store_item_over(table_name, key, old, Some(Rc::new(item)), Origin::Request)
     }
 
     /// Stores `new` at `key` (`None` removes the item) and records the change, returning
-    /// the previous item. A write that changes nothing records nothing.
+    /// the previous item as the table kept it. A write that changes nothing records nothing.
     pub(in crate::engine) fn store_item(
         &mut self,
         table_name: &str,
         key: KeyCode,
         new: Option<Item>,
-    ) -> Result<Option<Item>> {
+    ) -> Result<Option<PackedItem>> {
         self.store_item_from(table_name, key, new, Origin::Request)
     }
 
@@ -123,57 +171,40 @@ impl Engine {
         key: KeyCode,
         new: Option<Item>,
         origin: Origin,
-    ) -> Result<Option<Item>> {
-        let old = items_table_mut(&mut self.tables, table_name)?.get(&key);
-        self.store_item_replacing(table_name, key, old, new, origin)
+    ) -> Result<Option<PackedItem>> {
+        self.store_item_over(table_name, key, Replaced::Unread, new.map(Rc::new), origin)
     }
 
-    /// [`Engine::store_item_from`] with `old`, the item stored at `key`, unpacked already
-    /// by the caller; returns it.
-    fn store_item_replacing(
-        &mut self,
-        table_name: &str,
-        key: KeyCode,
-        old: Option<Item>,
-        new: Option<Item>,
-        origin: Origin,
-    ) -> Result<Option<Item>> {
-        let old = old.map(Rc::new);
-        self.store_item_over(table_name, key, old.clone(), new.map(Rc::new), origin)?;
-        // The change log keeps the old image: the caller gets a copy only then.
-        Ok(old.map(Rc::unwrap_or_clone))
-    }
-
-    /// [`Engine::store_item_from`] for a writer that has unpacked the item stored at `key`
-    /// already (`old`): it is not unpacked again.
+    /// [`Engine::store_item_from`] for a writer that may have read the item stored at
+    /// `key` already (`old`): it is not unpacked again.
     pub(in crate::engine) fn store_item_over(
         &mut self,
         table_name: &str,
         key: KeyCode,
-        old: Option<Rc<Item>>,
+        old: Replaced,
         new: Option<Rc<Item>>,
         origin: Origin,
-    ) -> Result<()> {
+    ) -> Result<Option<PackedItem>> {
         let limit = self.knobs.item_collection_size_limit_bytes;
         let table = items_table_mut(&mut self.tables, table_name)?;
         let packed = new.as_deref().map(PackedItem::pack);
         if table.get_packed(&key) == packed.as_ref() {
-            return Ok(());
+            return Ok(packed);
         }
         check_collection_growth(table, &key, new.as_deref(), limit)?;
         let table_id = table.meta.id.clone();
-        table.set_known(key.clone(), packed, new.as_deref(), old.as_deref());
-        let (old_image, new_image) = (old, new);
+        let old_image = old.image(table, &key);
+        let replaced = table.set_known(key.clone(), packed, new.as_deref(), old_image.as_deref());
         // Only a table with a stream pays for a record (a clock read; the images are shared).
         let record = table.meta.enabled_stream().map(|stream| {
             let now = self.clock.now_millis();
-            let item = new_image.as_deref().or(old_image.as_deref());
+            let item = new.as_deref().or(old_image.as_deref());
             let event = ItemEvent {
                 event_id: self.ids.hex128(),
                 origin,
                 view_type: stream.view_type,
                 old: old_image.clone(),
-                new: new_image.clone(),
+                new: new.clone(),
                 keys: table.meta.key_schema.key_attributes(item.unwrap_or(&Item::new())),
             };
             let record =
@@ -184,23 +215,81 @@ impl Engine {
         // Only a table with a Kinesis destination pays for its record (the images are shared).
         let kinesis = table.meta.active_kinesis_destination().is_some().then(|| {
             let event_id = record.as_ref().map(|record| record.event_id.clone());
-            (old_image.clone(), new_image.clone(), event_id)
+            (old_image.clone(), new.clone(), event_id)
         });
         let recovering = table.meta.point_in_time_recovery.is_some();
         let history = recovering.then(|| self.record_history(&table_id, &key, &old_image));
-        let change = Change::Item {
-            table: table_name.to_string(),
-            table_id,
-            key,
-            old: old_image,
-            new: new_image,
-            record,
-            history,
-        };
+        let change =
+            Change::Item { table: table_name.to_string(), table_id, key, old: replaced.clone(), new, record, history };
         self.changes.push(change);
-        if let Some((old_image, new_image, event_id)) = kinesis {
-            self.publish_to_kinesis(table_name, old_image.as_deref(), new_image.as_deref(), origin, event_id);
+        if let Some((old_image, new, event_id)) = kinesis {
+            self.publish_to_kinesis(table_name, old_image.as_deref(), new.as_deref(), origin, event_id);
         }
-        Ok(())
+        Ok(replaced)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::ops::create_table::{sample_engine, sample_meta};
+    use crate::engine::BillingMode;
+    use crate::expr::{parse_condition, ExpressionKind, Placeholders};
+    use crate::model::item_from_json;
+    use serde_json::{json, Value};
+
+    fn item(json: Value) -> Item {
+        item_from_json(json.as_object().unwrap()).unwrap()
+    }
+
+    /// A table keyed by `id` without indexes, stream or recovery, whose writes do not
+    /// unpack the item they replace, holding `first`.
+    fn plain_table_holding(first: &Item) -> Engine {
+        let mut engine = sample_engine();
+        engine.create_table(sample_meta("t", BillingMode::PayPerRequest)).unwrap();
+        assert_eq!(engine.put_item("t", first.clone()).unwrap(), None);
+        engine.take_changes();
+        engine
+    }
+
+    fn stored(engine: &Engine, id: &str) -> Option<Item> {
+        let table = engine.table("t").unwrap();
+        table.get(&table.meta.key_schema.request_key(&item(json!({"id": {"S": id}}))).unwrap())
+    }
+
+    #[test]
+    fn writes_return_the_replaced_item_as_stored_and_a_revert_restores_it() {
+        let first = item(json!({"id": {"S": "a"}, "v": {"N": "1"}, "m": {"M": {"x": {"SS": ["p", "q"]}}}}));
+        let second = item(json!({"id": {"S": "a"}, "v": {"N": "2"}}));
+        let mut engine = plain_table_holding(&first);
+        assert_eq!(engine.put_item("t", second.clone()).unwrap(), Some(PackedItem::pack(&first)));
+        // A write that changes nothing answers the item it left in place.
+        assert_eq!(engine.put_item("t", second.clone()).unwrap(), Some(PackedItem::pack(&second)));
+        let deleted = engine.delete_item("t", &item(json!({"id": {"S": "a"}}))).unwrap();
+        assert_eq!(deleted, Some(PackedItem::pack(&second)));
+        assert_eq!(engine.delete_item("t", &item(json!({"id": {"S": "a"}}))).unwrap(), None);
+        let changes = engine.take_changes();
+        assert_eq!(changes.len(), 2, "the put that changed nothing and the delete of nothing record nothing");
+        engine.revert(changes);
+        assert_eq!(stored(&engine, "a"), Some(first));
+    }
+
+    #[test]
+    fn a_condition_reads_the_item_it_would_replace() {
+        let first = item(json!({"id": {"S": "a"}, "v": {"N": "1"}}));
+        let mut engine = plain_table_holding(&first);
+        let placeholders = Placeholders::default();
+        let absent = parse_condition("attribute_not_exists(id)", ExpressionKind::Condition, &placeholders).unwrap();
+        let precondition = Precondition { condition: Some(&absent), item_on_failure: true };
+        let second = item(json!({"id": {"S": "a"}, "v": {"N": "2"}}));
+        let error = engine.put_item_if("t", second, &precondition).unwrap_err();
+        assert_eq!((error.kind, error.item), (ErrorKind::ConditionalCheckFailed, Some(first.clone())));
+        let error = engine.delete_item_if("t", &item(json!({"id": {"S": "a"}})), &precondition).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::ConditionalCheckFailed);
+        assert!(engine.take_changes().is_empty());
+        assert_eq!(stored(&engine, "a"), Some(first));
+        let other = item(json!({"id": {"S": "b"}}));
+        assert_eq!(engine.put_item_if("t", other.clone(), &precondition).unwrap(), None);
+        assert_eq!(stored(&engine, "b"), Some(other));
     }
 }

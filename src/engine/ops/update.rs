@@ -4,7 +4,7 @@
 //! attribute, the precondition against the current item, the actions themselves, and
 //! the size of the result.
 
-use crate::engine::ops::put::{Precondition, MAX_ITEM_SIZE};
+use crate::engine::ops::put::{Precondition, Replaced, MAX_ITEM_SIZE};
 use crate::engine::{Engine, Table};
 use crate::error::Result;
 use crate::expr::Update;
@@ -42,7 +42,13 @@ impl Engine {
         }
         self.check_not_in_transaction(table_name, &code)?;
         let updated = plan_update(table, key, &code, update, precondition)?;
-        self.store_item_over(table_name, code, updated.old.clone(), Some(updated.new.clone()), Origin::Request)?;
+        self.store_item_over(
+            table_name,
+            code,
+            Replaced::Read(updated.old.clone()),
+            Some(updated.new.clone()),
+            Origin::Request,
+        )?;
         Ok(updated)
     }
 }
