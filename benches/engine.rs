@@ -11,7 +11,8 @@
 //! table of [`PROFILE_ITEMS`] items, for counting instructions:
 //! `valgrind --tool=callgrind target/release/deps/engine-* get-profile 4000`, less the
 //! same run with N = 0, is the cost of 4,000 GetItems. `replace-profile N` does the same
-//! with N PutItems, each replacing an item with a changed one.
+//! with N PutItems, each replacing an item with a changed one, and `update-profile N`
+//! with N UpdateItems with a condition.
 
 use dynaplay::clock::ManualClock;
 use dynaplay::storage::{Database, Outcome};
@@ -128,14 +129,25 @@ fn put(n: usize) -> String {
     format!(r#"{{"TableName":"Bench","Item":{}}}"#, item(n))
 }
 
+/// The UpdateItem request that adds one to item `n`'s version, if the item exists.
+fn update(n: usize) -> String {
+    format!(
+        r#"{{"TableName":"Bench","Key":{{"pk":{{"S":"user#{}"}},"sk":{{"N":"{n}"}}}},
+        "UpdateExpression":"SET version = version + :one","ConditionExpression":"attribute_exists(pk)",
+        "ExpressionAttributeValues":{{":one":{{"N":"1"}}}}}}"#,
+        n / PARTITION
+    )
+}
+
 /// The GetItem request of item `n`.
 fn key(n: usize) -> String {
     format!(r#"{{"TableName":"Bench","Key":{{"pk":{{"S":"user#{}"}},"sk":{{"N":"{n}"}}}}}}"#, n / PARTITION)
 }
 
-/// The `get-profile` and `replace-profile` runs: `count` GetItems, or PutItems that
-/// each replace an item with a changed one, cycling through a table of
-/// [`PROFILE_ITEMS`] items, with nothing else to count but the table's loading.
+/// The `get-profile`, `replace-profile` and `update-profile` runs: `count` GetItems,
+/// PutItems that each replace an item with a changed one, or UpdateItems with a
+/// condition, cycling through a table of [`PROFILE_ITEMS`] items, with nothing else to
+/// count but the table's loading.
 fn profile(run: &str, count: usize) {
     let mut db = new_database();
     for n in 0..PROFILE_ITEMS {
@@ -143,6 +155,7 @@ fn profile(run: &str, count: usize) {
     }
     let (operation, requests): (&str, Vec<String>) = match run {
         "get-profile" => ("GetItem", (0..PROFILE_ITEMS).map(key).collect()),
+        "update-profile" => ("UpdateItem", (0..PROFILE_ITEMS).map(update).collect()),
         "replace-profile" => {
             let changed = (0..PROFILE_ITEMS).map(|n| put(n).replace(VERSION_1, VERSION_2));
             ("PutItem", changed.chain((0..PROFILE_ITEMS).map(put)).collect())
@@ -169,16 +182,7 @@ fn main() {
             )
         })
         .collect();
-    let updates: Vec<String> = (0..ITEMS)
-        .map(|n| {
-            format!(
-                r#"{{"TableName":"Bench","Key":{{"pk":{{"S":"user#{}"}},"sk":{{"N":"{n}"}}}},
-                "UpdateExpression":"SET version = version + :one","ConditionExpression":"attribute_exists(pk)",
-                "ExpressionAttributeValues":{{":one":{{"N":"1"}}}}}}"#,
-                n / PARTITION
-            )
-        })
-        .collect();
+    let updates: Vec<String> = (0..ITEMS).map(update).collect();
     println!("Dynaplay native engine, single thread, {ITEMS} items of ~1 KB, median of {RUNS} runs");
     // Inserts into a fresh table each run: re-putting identical items would measure
     // the no-change path instead.
