@@ -441,13 +441,16 @@ pub fn update_item(engine: &mut Engine, request: UpdateItemRequest) -> Result<St
     let precondition = condition.precondition(expressions.condition.as_ref().or(expected.as_ref()));
     let partition = capacity::partition_value(engine, &table_name, &key).cloned();
     engine.admit(&table_name, None, partition.as_ref(), Access::Write)?;
-    let updated = engine.update_item(&table_name, &key, update, &precondition)?;
+    let needs_item = options.needs_item(engine, &table_name);
+    let return_values = options.return_values();
+    let keep_old = needs_item || matches!(return_values, ReturnValues::AllOld | ReturnValues::UpdatedOld);
+    let updated = engine.update_item(&table_name, &key, update, &precondition, keep_old)?;
     let sizes = updated.sizes;
-    let (old, new) = match options.needs_item(engine, &table_name) {
+    let (old, new) = match needs_item {
         true => (updated.old.as_deref().cloned(), Some(Item::clone(&updated.new))),
         false => (None, None),
     };
-    let attributes = chosen_attributes(options.return_values(), update, updated);
+    let attributes = chosen_attributes(return_values, update, updated);
     let table_units = capacity::write_units(&sizes);
     let outcome = WriteOutcome { attributes, table_units, old, new, key: Some(key), partition };
     options.respond(engine, &table_name, outcome)

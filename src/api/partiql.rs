@@ -614,7 +614,8 @@ fn update_item(engine: &mut Engine, update: &Update, binder: &mut Binder, run: &
     let precondition = Precondition { condition: condition.as_ref(), item_on_failure: run.item_on_failure };
     let partition = key.get(&schema.partition.name);
     engine.admit(&table_name, None, partition, Access::Write)?;
-    let updated = engine.update_item(&table_name, &key, Some(&changes), &precondition)?;
+    let keep_old = matches!(update.returning, Some(Returning::AllOld | Returning::ModifiedOld));
+    let updated = engine.update_item(&table_name, &key, Some(&changes), &precondition, keep_old)?;
     let sizes = updated.sizes;
     let images = (updated.old.as_deref(), Some(&*updated.new));
     let consumed = write_consumed(engine, &table_name, &sizes, images, partition);

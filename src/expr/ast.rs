@@ -412,9 +412,10 @@ pub struct Update {
 }
 
 impl Update {
-    /// The item after the update (`item` is empty when none existed), or DynamoDB's
-    /// error for an action that cannot apply (type mismatch, overflow, ...).
-    pub fn apply(&self, item: &Item) -> Result<Item> {
+    /// `item` after the update (empty when none existed), or DynamoDB's error for an
+    /// action that cannot apply (type mismatch, overflow, ...). Every action reads the
+    /// item as it was before any of them.
+    pub fn apply(&self, item: Item) -> Result<Item> {
         super::update::apply(&self.actions, item, self.legacy)
     }
 

@@ -323,7 +323,7 @@ fn update(text: &str) -> Result<Update> {
 }
 
 fn updated(text: &str) -> Result<Item> {
-    update(text).unwrap_or_else(|error| panic!("{text}: {}", error.message)).apply(&sample())
+    update(text).unwrap_or_else(|error| panic!("{text}: {}", error.message)).apply(sample())
 }
 
 fn update_error(text: &str) -> String {
@@ -381,9 +381,9 @@ fn update_nesting_limit() {
     }
     let placeholders = Placeholders::new(None, Some(json!({":deep": deep}).as_object().unwrap())).unwrap();
     let update = parse_update("SET a.b = :deep", &placeholders).unwrap();
-    let error = update.apply(&item(json!({"a": {"M": {}}}))).unwrap_err();
+    let error = update.apply(item(json!({"a": {"M": {}}}))).unwrap_err();
     assert!(error.message.starts_with("Nesting Levels have exceeded"), "{}", error.message);
-    assert!(update.apply(&Item::new()).is_err());
+    assert!(update.apply(Item::new()).is_err());
 }
 
 #[test]
@@ -546,8 +546,8 @@ fn exercise(text: &str, placeholders: &Placeholders, item: &Item) {
         projection.apply(item);
     }
     if let Ok(update) = parse_update(text, placeholders) {
-        let _ = update.apply(item);
-        let _ = update.apply(&Item::new());
+        let _ = update.apply(item.clone());
+        let _ = update.apply(Item::new());
         update.updated_paths().apply(item);
     }
     let _ = syntax_error(text, ExpressionKind::Update);

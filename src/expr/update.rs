@@ -29,16 +29,16 @@ fn mismatch(legacy: bool) -> Error {
     }
 }
 
-/// The item after `actions`; `legacy` when they come from AttributeUpdates.
-pub fn apply(actions: &[UpdateAction], item: &Item, legacy: bool) -> Result<Item> {
+/// `item` after `actions`; `legacy` when they come from AttributeUpdates.
+pub fn apply(actions: &[UpdateAction], item: Item, legacy: bool) -> Result<Item> {
     let mut sets = Vec::new();
     for action in actions {
         if let UpdateAction::Set(path, value) = action {
-            sets.push((path, evaluate(value, item)?));
+            sets.push((path, evaluate(value, &item)?));
         }
     }
     sort_stable_by(&mut sets, |a, b| a.0.cmp(b.0));
-    let mut result = item.clone();
+    let mut result = item;
     for (path, value) in sets {
         set(&mut result, path, value)?;
     }

@@ -108,7 +108,7 @@ impl Replaced {
 }
 
 /// Whether a write to `table` needs the image of the item it replaces.
-fn needs_old_image(table: &Table) -> bool {
+pub(in crate::engine) fn needs_old_image(table: &Table) -> bool {
     let meta = &table.meta;
     !meta.indexes.is_empty()
         || meta.enabled_stream().is_some()
@@ -234,7 +234,7 @@ mod tests {
     use super::*;
     use crate::engine::ops::create_table::{sample_engine, sample_meta};
     use crate::engine::BillingMode;
-    use crate::expr::{parse_condition, ExpressionKind, Placeholders};
+    use crate::expr::{parse_condition, parse_update, ExpressionKind, Placeholders};
     use crate::model::item_from_json;
     use serde_json::{json, Value};
 
@@ -291,5 +291,25 @@ mod tests {
         let other = item(json!({"id": {"S": "b"}}));
         assert_eq!(engine.put_item_if("t", other.clone(), &precondition).unwrap(), None);
         assert_eq!(stored(&engine, "b"), Some(other));
+    }
+
+    #[test]
+    fn an_update_takes_the_item_over_unless_something_reads_the_old_one() {
+        let first = item(json!({"id": {"S": "a"}, "v": {"N": "1"}}));
+        let mut engine = plain_table_holding(&first);
+        let values = json!({":one": {"N": "1"}});
+        let placeholders = Placeholders::new(None, values.as_object()).unwrap();
+        let update = parse_update("SET v = v + :one", &placeholders).unwrap();
+        let key = item(json!({"id": {"S": "a"}}));
+        let no_condition = Precondition::default();
+        let taken = engine.update_item("t", &key, Some(&update), &no_condition, false).unwrap();
+        let second = item(json!({"id": {"S": "a"}, "v": {"N": "2"}}));
+        assert_eq!((taken.old, &*taken.new), (None, &second));
+        let kept = engine.update_item("t", &key, Some(&update), &no_condition, true).unwrap();
+        assert_eq!(kept.old.as_deref(), Some(&second));
+        let changes = engine.take_changes();
+        assert_eq!(changes.len(), 2);
+        engine.revert(changes);
+        assert_eq!(stored(&engine, "a"), Some(first));
     }
 }

@@ -147,7 +147,7 @@ impl TransactWrite {
     /// its result is valid.
     fn outcome(&self, table: &Table, code: &KeyCode) -> Result<Result<ActionOutcome, Error>> {
         if let TransactAction::Update { key, update } = &self.action {
-            let updated = match apply_update(table, key, code, Some(update), &self.precondition()) {
+            let updated = match apply_update(table, key, code, Some(update), &self.precondition(), true) {
                 Ok(updated) => updated,
                 Err(error) => return Ok(Err(error)),
             };

@@ -4,7 +4,7 @@
 //! attribute, the precondition against the current item, the actions themselves, and
 //! the size of the result.
 
-use crate::engine::ops::put::{Precondition, Replaced, MAX_ITEM_SIZE};
+use crate::engine::ops::put::{needs_old_image, Precondition, Replaced, MAX_ITEM_SIZE};
 use crate::engine::{Engine, Table};
 use crate::error::Result;
 use crate::expr::Update;
@@ -16,7 +16,9 @@ use std::rc::Rc;
 /// The item before and after an update.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Updated {
-    /// The item before, if there was one (shared with the change log).
+    /// The item before, if there was one and it was kept: when the caller asked for it,
+    /// or the table's indexes, stream, Kinesis destination or recovery history read it.
+    /// Otherwise the update takes the unpacked item over instead of copying it.
     pub old: Option<Rc<Item>>,
     /// The item after (just its key when the request had no actions and no item existed).
     pub new: Rc<Item>,
@@ -27,13 +29,15 @@ pub struct Updated {
 
 impl Engine {
     /// Applies `update` (`None`: no UpdateExpression) to the item at `key` if it (or its
-    /// absence) meets `precondition`. An update that changes nothing records no change.
+    /// absence) meets `precondition`; `keep_old` when the caller reads [`Updated::old`].
+    /// An update that changes nothing records no change.
     pub fn update_item(
         &mut self,
         table_name: &str,
         key: &Item,
         update: Option<&Update>,
         precondition: &Precondition,
+        keep_old: bool,
     ) -> Result<Updated> {
         let table = self.table_for_items(table_name)?;
         let code = table.meta.key_schema.request_key(key)?;
@@ -41,14 +45,13 @@ impl Engine {
             refuse_key_updates(&table.meta.key_schema, update)?;
         }
         self.check_not_in_transaction(table_name, &code)?;
-        let updated = plan_update(table, key, &code, update, precondition)?;
-        self.store_item_over(
-            table_name,
-            code,
-            Replaced::Read(updated.old.clone()),
-            Some(updated.new.clone()),
-            Origin::Request,
-        )?;
+        let keep_old = keep_old || needs_old_image(table);
+        let updated = plan_update(table, key, &code, update, precondition, keep_old)?;
+        let old = match keep_old {
+            true => Replaced::Read(updated.old.clone()),
+            false => Replaced::Unread,
+        };
+        self.store_item_over(table_name, code, old, Some(updated.new.clone()), Origin::Request)?;
         Ok(updated)
     }
 }
@@ -61,22 +64,24 @@ fn plan_update(
     code: &KeyCode,
     update: Option<&Update>,
     precondition: &Precondition,
+    keep_old: bool,
 ) -> Result<Updated> {
-    let updated = apply_update(table, key, code, update, precondition)?;
+    let updated = apply_update(table, key, code, update, precondition, keep_old)?;
     check_index_keys(&table.meta.indexes, &updated.new, EmptyKeyWording::Update)?;
     check_updated_size(&updated)?;
     Ok(updated)
 }
 
-/// The item before and after `update`, if the item (or its absence) meets
-/// `precondition`; the result's index keys and size are still to check. TransactWriteItems
-/// shares it, as it reports those checks apart.
+/// The item before (when `keep_old`) and after `update`, if the item (or its absence)
+/// meets `precondition`; the result's index keys and size are still to check.
+/// TransactWriteItems shares it, as it reports those checks apart.
 pub(in crate::engine) fn apply_update(
     table: &Table,
     key: &Item,
     code: &KeyCode,
     update: Option<&Update>,
     precondition: &Precondition,
+    keep_old: bool,
 ) -> Result<Updated> {
     let packed = table.get_packed(code);
     // The table keeps each item's size beside it.
@@ -84,13 +89,17 @@ pub(in crate::engine) fn apply_update(
     let old = packed.map(PackedItem::unpack);
     precondition.check(old.as_ref())?;
     // A new item starts as its key, so the actions can read the key attributes.
-    let base = old.as_ref().unwrap_or(key);
+    let (kept, base) = match old {
+        Some(old) if keep_old => (Some(Rc::new(old.clone())), old),
+        Some(old) => (None, old),
+        None => (None, key.clone()),
+    };
     let new = match update {
         Some(update) => update.apply(base)?,
-        None => base.clone(),
+        None => base,
     };
     let sizes = [old_size, item_size(&new)];
-    Ok(Updated { old: old.map(Rc::new), new: Rc::new(new), sizes })
+    Ok(Updated { old: kept, new: Rc::new(new), sizes })
 }
 
 /// The 400 KB limit on an updated item, in UpdateItem's wording.
