@@ -67,17 +67,18 @@ pub fn check_put_size(size: usize) -> Result<()> {
     Ok(())
 }
 
-/// Refuses a write that would grow an item collection past `limit` bytes (only tables
-/// with local secondary indexes have item collections with a limit).
+/// Refuses a write of `new` over `old` (the item stored at its key) that would grow an
+/// item collection past `limit` bytes (only tables with local secondary indexes have
+/// item collections with a limit, and their writes read the old item for the indexes).
 pub(in crate::engine) fn check_collection_growth(
     table: &Table,
-    key: &KeyCode,
     new: Option<&Item>,
+    old: Option<&Item>,
     limit: u64,
 ) -> Result<()> {
     let has_local_index = table.meta.indexes.iter().any(|index| index.kind == IndexKind::Local);
     let Some(new) = new.filter(|_| has_local_index) else { return Ok(()) };
-    let old_share = table.get(key).map_or(0, |old| table.collection_share(&old));
+    let old_share = old.map_or(0, |old| table.collection_share(old));
     let new_share = table.collection_share(new);
     let Some(value) = new.get(&table.meta.key_schema.partition.name) else { return Ok(()) };
     if new_share <= old_share || table.item_collection_size(value).saturating_sub(old_share) + new_share <= limit {
@@ -191,9 +192,9 @@ impl Engine {
         if table.get_packed(&key) == packed.as_ref() {
             return Ok(packed);
         }
-        check_collection_growth(table, &key, new.as_deref(), limit)?;
-        let table_id = table.meta.id.clone();
         let old_image = old.image(table, &key);
+        check_collection_growth(table, new.as_deref(), old_image.as_deref(), limit)?;
+        let table_id = table.meta.id.clone();
         let replaced = table.set_known(key.clone(), packed, new.as_deref(), old_image.as_deref());
         // Only a table with a stream pays for a record (a clock read; the images are shared).
         let record = table.meta.enabled_stream().map(|stream| {

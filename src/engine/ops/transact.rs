@@ -137,7 +137,7 @@ impl TransactWrite {
             Err(error) => return Ok(Err(error)),
         };
         let growth = match self.writes() {
-            true => check_collection_growth(table, &code, outcome.new.as_ref(), collection_limit),
+            true => check_collection_growth(table, outcome.new.as_ref(), outcome.old.as_ref(), collection_limit),
             false => Ok(()),
         };
         Ok(growth.map(|_| (code, outcome)))
