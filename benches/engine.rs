@@ -2,10 +2,11 @@
 //!
 //! Prints operations per second for PutItem (inserting, and replacing every item with a
 //! changed one), GetItem, Query and UpdateItem with a condition, through the same JSON
-//! API the browser uses (request text in, response text out), on an ephemeral database; then what global secondary indexes cost: PutItem
-//! with 0, 1 and 5 indexes (time and write units), Query through an index against the
-//! same Query on the table, and what a NEW_AND_OLD_IMAGES stream adds to PutItem and
-//! UpdateItem. Medians of 5 runs; no assertions.
+//! API the browser uses (request text in, response text out), on an ephemeral
+//! database; then what global secondary indexes cost: PutItem with 0, 1 and 5 indexes
+//! (time and write units), Query through an index against the same Query on the table,
+//! and what a NEW_AND_OLD_IMAGES stream adds to PutItem and UpdateItem. Medians of 5
+//! runs; no assertions.
 //!
 //! `cargo bench --bench engine -- get-profile N` instead only sends N GetItems to a
 //! table of [`PROFILE_ITEMS`] items, for counting instructions:
