@@ -638,8 +638,11 @@ fn delete_item(engine: &mut Engine, delete: &Delete, binder: &mut Binder, run: &
     let precondition = Precondition { condition: condition.as_ref(), item_on_failure: run.item_on_failure };
     let partition = key.get(&schema.partition.name);
     engine.admit(&table_name, None, partition, Access::Write)?;
-    let old = engine.delete_item_if(&table_name, &key, &precondition)?.map(|old| old.unpack());
-    let sizes = [old.as_ref().map_or(0, item_size)];
+    let old = engine.delete_item_if(&table_name, &key, &precondition)?;
+    let sizes = [old.as_ref().map_or(0, PackedItem::size)];
+    // Unpacked only to be returned, or for the indexes' share of the capacity.
+    let wanted = delete.returning.is_some() || capacity::charges_indexes(engine, &table_name);
+    let old = old.filter(|_| wanted).map(|old| old.unpack());
     let consumed = write_consumed(engine, &table_name, &sizes, (old.as_ref(), None), partition);
     let items = old.filter(|_| delete.returning.is_some()).into_iter().collect();
     Ok(Outcome { table_name, items, next_token: None, consumed })
