@@ -9,7 +9,7 @@ use crate::engine::principals::Principal;
 use crate::engine::table::{Table, TableMeta};
 use crate::engine::transfers::TransferChange;
 use crate::kinesis::{DataRecord, DataStream};
-use crate::model::{Item, KeyCode, PackedItem};
+use crate::model::{KeyCode, PackedItem};
 use crate::stream::StreamRecord;
 use std::rc::Rc;
 
@@ -25,16 +25,16 @@ pub enum Change {
     /// The streams of deleted tables reached the end of their 24 hours.
     RetiredExpired { metas: Vec<TableMeta> },
     /// An item was written (`new` is Some) or deleted (`new` is None); `old` is the item
-    /// replaced, as the table kept it, for a revert. `record` is what the table's stream
-    /// (when enabled) published about it, and leaves with a revert. The record shares the
-    /// new image rather than copying it; so does `history`, the entry point-in-time
-    /// recovery (when enabled) keeps of the change.
+    /// replaced, as the table kept it, for a revert, and `new` the item as the table keeps
+    /// it now, for the store to write as it is. `record` is what the table's stream (when
+    /// enabled) published about it, and leaves with a revert; `history` is the entry
+    /// point-in-time recovery (when enabled) keeps of the change.
     Item {
         table: String,
         table_id: Rc<str>,
         key: KeyCode,
         old: Option<PackedItem>,
-        new: Option<Rc<Item>>,
+        new: Option<PackedItem>,
         record: Option<Rc<StreamRecord>>,
         history: Option<Rc<HistoryEntry>>,
     },

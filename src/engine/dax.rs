@@ -225,7 +225,9 @@ impl Engine {
             .unwrap_or_default()
             .iter()
             .filter_map(|change| match change {
-                Change::Item { table_id, key, new, .. } => Some((table_id.clone(), key.clone(), new.clone())),
+                Change::Item { table_id, key, new, .. } => {
+                    Some((table_id.clone(), key.clone(), new.as_ref().map(|item| Rc::new(item.unpack()))))
+                }
                 _ => None,
             })
             .collect();

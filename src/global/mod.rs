@@ -24,7 +24,7 @@
 
 use crate::engine::{Change, Engine, TableClass};
 use crate::error::Result;
-use crate::model::{Item, KeyCode};
+use crate::model::{Item, KeyCode, PackedItem};
 use crate::region;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
@@ -288,7 +288,7 @@ impl Regions {
         for change in &changes {
             match change {
                 Change::Item { table, key, new, .. } if replicate == Replicate::Yes => {
-                    self.send(table, key, new, WriteStamp { millis: now, region })
+                    self.send(table, key, new.as_ref(), WriteStamp { millis: now, region })
                 }
                 Change::TableDeleted { table, .. } => self.leave_group(&table.meta.name, region),
                 _ => {}
@@ -299,11 +299,12 @@ impl Regions {
     }
 
     /// Queues a write made to `table` in `stamp`'s Region for the table's other replicas.
-    fn send(&mut self, table: &str, key: &KeyCode, item: &Option<Rc<Item>>, stamp: WriteStamp) {
+    fn send(&mut self, table: &str, key: &KeyCode, item: Option<&PackedItem>, stamp: WriteStamp) {
         let Some(replicas) = self.groups.get(table) else { return };
         if !replicas.iter().any(|replica| replica.region == stamp.region) {
             return;
         }
+        let item = item.map(|item| Rc::new(item.unpack()));
         let knobs = &self.home().knobs;
         let destinations: Vec<(&'static str, u64)> = replicas
             .iter()

@@ -121,8 +121,8 @@ impl Snapshot {
 /// An item's stored text: its DynamoDB JSON, written by the packed item's writer, which
 /// copies runs that need no escaping at once (serde_json escapes byte by byte; it took
 /// about a third of a persisted PutItem's time in wasm).
-fn item_text(item: &Item) -> String {
-    PackedItem::pack(item).to_json_text().unwrap_or_else(|| serde_json::to_string(item).unwrap_or_default())
+fn item_text(item: &PackedItem) -> String {
+    item.to_json_text().unwrap_or_else(|| serde_json::to_string(&item.unpack()).unwrap_or_default())
 }
 
 /// The format record a new database starts with.

@@ -195,6 +195,7 @@ impl Engine {
         let old_image = old.image(table, &key);
         check_collection_growth(table, new.as_deref(), old_image.as_deref(), limit)?;
         let table_id = table.meta.id.clone();
+        let stored = packed.clone();
         let replaced = table.set_known(key.clone(), packed, new.as_deref(), old_image.as_deref());
         // Only a table with a stream pays for a record (a clock read; the images are shared).
         let record = table.meta.enabled_stream().map(|stream| {
@@ -220,8 +221,15 @@ impl Engine {
         });
         let recovering = table.meta.point_in_time_recovery.is_some();
         let history = recovering.then(|| self.record_history(&table_id, &key, &old_image));
-        let change =
-            Change::Item { table: table_name.to_string(), table_id, key, old: replaced.clone(), new, record, history };
+        let change = Change::Item {
+            table: table_name.to_string(),
+            table_id,
+            key,
+            old: replaced.clone(),
+            new: stored,
+            record,
+            history,
+        };
         self.changes.push(change);
         if let Some((old_image, new, event_id)) = kinesis {
             self.publish_to_kinesis(table_name, old_image.as_deref(), new.as_deref(), origin, event_id);
