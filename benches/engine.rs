@@ -35,17 +35,19 @@ fn send(db: &mut Database, operation: &str, body: &str) -> String {
     }
 }
 
-/// A ~1 KB item of 10 attributes with a nested map, a list and a string set.
+/// A ~1 KB item of 10 attributes with a nested map, a list and a string set, as an SDK
+/// sends it: without whitespace, the attributes in no particular order.
 fn item(n: usize) -> String {
     let text = "x".repeat(700);
-    format!(
-        r#"{{"pk":{{"S":"user#{p}"}},"sk":{{"N":"{n}"}},"name":{{"S":"Name {n}"}},"age":{{"N":"{age}"}},
-        "active":{{"BOOL":true}},"tags":{{"SS":["a","b","c{n}"]}},"bio":{{"S":"{text}"}},
-        "address":{{"M":{{"street":{{"S":"{n} Main St"}},"zip":{{"S":"12345"}}}}}},
-        "scores":{{"L":[{{"N":"1"}},{{"N":"2.5"}},{{"N":"3"}}]}},"version":{{"N":"1"}}}}"#,
-        p = n / PARTITION,
-        age = n % 90
-    )
+    [
+        format!(r#"{{"pk":{{"S":"user#{p}"}},"sk":{{"N":"{n}"}},"name":{{"S":"Name {n}"}},"#, p = n / PARTITION),
+        format!(r#""age":{{"N":"{age}"}},"active":{{"BOOL":true}},"tags":{{"SS":["a","b","c{n}"]}},"#, age = n % 90),
+        format!(
+            r#""bio":{{"S":"{text}"}},"address":{{"M":{{"street":{{"S":"{n} Main St"}},"zip":{{"S":"12345"}}}}}},"#
+        ),
+        r#""scores":{"L":[{"N":"1"},{"N":"2.5"},{"N":"3"}]},"version":{"N":"1"}}"#.to_string(),
+    ]
+    .concat()
 }
 
 fn new_database() -> Database {

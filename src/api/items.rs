@@ -17,7 +17,7 @@
 
 use crate::api::capacity::{self, Consumed, ConsumedCapacity, Detail, ItemCollectionMetrics};
 use crate::api::validate::{check_expression_mix, required, Violations, CONDITIONAL_OPERATORS};
-use crate::api::{dax, plain_get, read, render, render_with_item};
+use crate::api::{dax, plain_request, read, render, render_with_item};
 use crate::engine::ops::tags;
 use crate::engine::{check_put_size, Access, Engine, Precondition, ReturnValues, Updated};
 use crate::error::Result;
@@ -392,6 +392,33 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<String> 
     options.respond(engine, &table_name, WriteOutcome { attributes, table_units, old, new, key, partition })
 }
 
+/// PutItem from its body: a plain request ([`plain_request::read_put`]: a table name and
+/// an item, nothing else) to a table without indexes (whose write units need the item's
+/// attributes) is stored as it was read, packed ([`Engine::put_packed`]); the rest as
+/// [`put_item`] reads them. Both answer the same.
+pub fn put_item_text(engine: &mut Engine, body: &str) -> Result<String> {
+    let takes = |name: &str| tags::is_table_name(name) && engine.table(name).is_some_and(|t| t.meta.indexes.is_empty());
+    let plain = plain_request::read_put(body, takes).filter(|(_, item)| check_put_size(item.size()).is_ok());
+    let Some((table_name, partition, item)) =
+        plain.and_then(|(name, item)| Some((name, partition_of(engine, name, &item)?, item)))
+    else {
+        return put_item(engine, read_put_item(body)?);
+    };
+    engine.admit(table_name, None, Some(&partition), Access::Write)?;
+    let new_size = item.size();
+    let old = engine.put_packed(table_name, item)?;
+    let table_units = capacity::write_units(&[new_size, old.as_ref().map_or(0, PackedItem::size)]);
+    let write =
+        WriteOutcome { attributes: None, table_units, old: None, new: None, key: None, partition: Some(partition) };
+    WriteOptions::default().respond(engine, table_name, write)
+}
+
+/// The value of a packed item's partition key attribute in its table.
+fn partition_of(engine: &Engine, table_name: &str, item: &PackedItem) -> Option<AttributeValue> {
+    let table = engine.table(table_name)?;
+    item.attributes(&[table.meta.key_schema.partition.name.as_str()]).pop().flatten()
+}
+
 pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<String> {
     let (options, condition) = (request.options, request.condition);
     let mut violations = Violations::default();
@@ -508,11 +535,11 @@ pub fn get_item(engine: &mut Engine, request: GetItemRequest, dax: Option<&str>)
     read_item(engine, read, dax)
 }
 
-/// GetItem from its body: a plain request ([`plain_get::read`]: a table name and a key
+/// GetItem from its body: a plain request ([`plain_request::read_get`]: a table name and a key
 /// of strings and numbers, nothing else) is read without serde, the rest as
 /// [`get_item`] reads them. Both answer the same.
 pub fn get_item_text(engine: &mut Engine, body: &str) -> Result<String> {
-    let Some((table_name, key)) = plain_get::read(body).filter(|(name, _)| tags::is_table_name(name)) else {
+    let Some((table_name, key)) = plain_request::read_get(body).filter(|(name, _)| tags::is_table_name(name)) else {
         return get_item(engine, read(body)?, None);
     };
     let read =
@@ -747,9 +774,67 @@ mod tests {
         let answer = |result: crate::Result<String>| result.unwrap_or_else(|error| error.to_json());
         for (table_name, key) in keys {
             let body = json!({"TableName": table_name, "Key": key}).to_string();
-            assert!(super::plain_get::read(&body).is_some(), "{body}");
+            assert!(super::plain_request::read_get(&body).is_some(), "{body}");
             let general = super::get_item(&mut engine, crate::api::read(&body).unwrap(), None);
             assert_eq!(answer(super::get_item_text(&mut engine, &body)), answer(general), "{body}");
+        }
+    }
+
+    #[test]
+    fn a_packed_put_answers_and_stores_as_the_general_way_does() {
+        let setup = || {
+            let mut engine = engine();
+            let with = |name: &str, extra: Value| {
+                let mut table = json!({"TableName": name, "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+                    "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"});
+                table.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+                table
+            };
+            let index = json!({"AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"},
+                {"AttributeName": "g", "AttributeType": "S"}], "GlobalSecondaryIndexes": [{"IndexName": "ByG",
+                "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}], "Projection": {"ProjectionType": "ALL"}}]});
+            send(&mut engine, "CreateTable", with("Indexed", index));
+            let stream =
+                json!({"StreamSpecification": {"StreamEnabled": true, "StreamViewType": "NEW_AND_OLD_IMAGES"}});
+            send(&mut engine, "CreateTable", with("Streamed", stream));
+            engine.take_changes();
+            engine
+        };
+        let (mut packed, mut general) = (setup(), setup());
+        let long = "x".repeat(2049);
+        let big = "x".repeat(LIMIT);
+        let items = [
+            json!({"id": {"S": "a"}}),
+            json!({"z": {"N": "-1.5"}, "id": {"S": "a"}, "m": {"M": {"y": {"NULL": true}, "x": {"SS": ["q", "p"]}}}}),
+            json!({"b": {"B": "AQI="}, "l": {"L": [{"M": {"b": {"BOOL": false}, "a": {"NS": ["2", "1"]}}}]}, "id": {"S": "é"}}),
+            json!({"id": {"S": "a"}, "g": {"S": "one"}}),
+            json!({"id": {"N": "1"}}),
+            json!({"id": {"S": ""}}),
+            json!({"id": {"S": long}}),
+            json!({"other": {"S": "a"}}),
+            json!({"id": {"S": "a"}, "b": {"S": big}}),
+            json!({"id": {"S": "a"}, "n": {"N": "1.50"}}),
+            json!({"id": {"S": "a"}, "x": {"S": "1"}, "x": {"S": "2"}}),
+        ];
+        let answer = |result: crate::Result<String>| result.unwrap_or_else(|error| error.to_json());
+        for table_name in ["Things", "Indexed", "Streamed", "Missing"] {
+            for item in &items {
+                let body = json!({"TableName": table_name, "Item": item}).to_string();
+                let usual = super::put_item(&mut general, super::read_put_item(&body).unwrap());
+                assert_eq!(answer(super::put_item_text(&mut packed, &body)), answer(usual), "{body}");
+                let changes = |engine: &mut Engine| format!("{:?}", engine.take_changes());
+                assert_eq!(changes(&mut packed), changes(&mut general), "{body}");
+            }
+            let Some(table) = general.table(table_name) else { continue };
+            let stored: Vec<_> = table.packed_items().collect();
+            assert_eq!(packed.table(table_name).unwrap().packed_items().collect::<Vec<_>>(), stored);
+            assert_eq!(packed.table(table_name).unwrap().size_bytes(), table.size_bytes());
+        }
+        // Tables without indexes take their plain requests packed.
+        let takes = |name: &str| name != "Indexed";
+        for (table_name, taken) in [("Things", true), ("Streamed", true), ("Indexed", false)] {
+            let body = json!({"TableName": table_name, "Item": items[1]}).to_string();
+            assert_eq!(super::plain_request::read_put(&body, takes).is_some(), taken, "{body}");
         }
     }
 

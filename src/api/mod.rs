@@ -27,7 +27,7 @@ mod kinesis_destination;
 mod partiql;
 mod partiql_transaction;
 mod pitr;
-mod plain_get;
+mod plain_request;
 mod principals;
 mod query;
 pub(crate) mod reader;
@@ -148,7 +148,7 @@ type Handler = fn(&mut Engine, &str, &access::Caller) -> Result<String>;
 /// DynamoDB's operations, by name; the item operations first, as the most frequent (the
 /// table is searched in order).
 const OPERATIONS: &[(&str, Handler)] = &[
-    ("PutItem", |engine, body, _| items::put_item(engine, items::read_put_item(body)?)),
+    ("PutItem", |engine, body, _| items::put_item_text(engine, body)),
     ("GetItem", |engine, body, _| items::get_item_text(engine, body)),
     ("DeleteItem", |engine, body, _| items::delete_item(engine, read(body)?)),
     ("UpdateItem", |engine, body, _| items::update_item(engine, read(body)?)),

@@ -113,14 +113,27 @@ impl PackedItem {
     /// non-empty sets without duplicates, at most 32 levels); anything else is `None`, and
     /// the caller parses and validates the text the usual way, errors included.
     pub fn from_json_text(text: &str) -> Option<PackedItem> {
+        let (item, rest) = Self::read_json(text, Order::Sorted)?;
+        rest.is_empty().then_some(item)
+    }
+
+    /// An item's DynamoDB JSON at the start of a request's `text`, and the text after
+    /// it: [`PackedItem::from_json_text`]'s reading, but with the attributes of each map
+    /// in any order (a request's come in the order its sender's object had) and put in
+    /// name order. None for anything else, a name given twice included.
+    pub fn from_request_json(text: &str) -> Option<(PackedItem, &str)> {
+        Self::read_json(text, Order::Any)
+    }
+
+    fn read_json(text: &str, order: Order) -> Option<(PackedItem, &str)> {
         // The packed bytes take less room than the text: one allocation.
         let mut out = Vec::with_capacity(text.len());
         out.extend_from_slice(&[0; 4]);
-        let mut reader = ItemText { rest: text.as_bytes() };
+        let mut reader = ItemText { rest: text.as_bytes(), order };
         let (_, size) = reader.map(&mut out, 0)?;
-        reader.rest.is_empty().then_some(())?;
         out.get_mut(..4)?.copy_from_slice(&u32::try_from(size).ok()?.to_le_bytes());
-        Some(PackedItem { bytes: out.into_boxed_slice() })
+        let rest = text.get(text.len() - reader.rest.len()..)?;
+        Some((PackedItem { bytes: out.into_boxed_slice() }, rest))
     }
 
     /// Appends the item's DynamoDB JSON to `out`: the very text `Serialize` renders with
@@ -788,6 +801,16 @@ impl fmt::Write for Unmatched<'_> {
 /// three times slower.
 struct ItemText<'a> {
     rest: &'a [u8],
+    order: Order,
+}
+
+/// The order [`ItemText`] takes a map's attributes in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Order {
+    /// In name order, as the engine writes them: anything else is not its text.
+    Sorted,
+    /// Any order, each name once: they are sorted as they are packed.
+    Any,
 }
 
 impl<'a> ItemText<'a> {
@@ -867,19 +890,29 @@ impl<'a> ItemText<'a> {
         let (mut count, mut size) = (0, 0);
         self.eat(b'{')?;
         let mut previous: Option<Cow<[u8]>> = None;
+        // Where each entry starts, once a name came out of order (none before).
+        let mut unsorted: Option<Vec<usize>> = None;
         let mut more = self.eat(b'}').is_none();
         while more {
+            let start = out.len();
             let name = self.string()?;
-            let in_order = previous.as_ref().is_none_or(|previous| *previous < name);
-            if name.is_empty() || name.len() > MAX_NAME_BYTES || !in_order {
+            if name.is_empty() || name.len() > MAX_NAME_BYTES {
                 return None;
             }
+            if unsorted.is_none() && previous.as_ref().is_some_and(|previous| *previous >= name) {
+                (self.order == Order::Any).then_some(())?;
+                unsorted = Some(entry_starts(out, at + 1, count)?);
+            }
+            unsorted.iter_mut().for_each(|starts| starts.push(start));
             write_bytes(out, &name);
             self.eat(b':')?;
             size += name.len() + self.value(out, depth + 1)?;
             count += 1;
             previous = Some(name);
             more = self.another(b'}')?;
+        }
+        if let Some(starts) = unsorted {
+            sort_entries(out, &starts)?;
         }
         end_varint(out, at, count);
         Some((count, size))
@@ -894,8 +927,7 @@ impl<'a> ItemText<'a> {
         let size = match member.as_ref() {
             b"S" => write_scalar(out, Tag::S, &self.string()?),
             b"N" => {
-                let text = self.string()?;
-                let size = canonical_number(&text)?;
+                let (text, size) = self.number()?;
                 write_scalar(out, Tag::N, &text);
                 size
             }
@@ -934,6 +966,19 @@ impl<'a> ItemText<'a> {
         Some(size)
     }
 
+    /// A number's text as it is packed, in canonical form, and the number's size. A
+    /// stored text's numbers are canonical already (any other is not the engine's text);
+    /// a request's are written canonically, as validation writes them.
+    fn number(&mut self) -> Option<(Cow<'a, [u8]>, usize)> {
+        let text = self.string()?;
+        if let Some(size) = canonical_number(&text) {
+            return Some((text, size));
+        }
+        (self.order == Order::Any).then_some(())?;
+        let number = Number::parse(std::str::from_utf8(&text).ok()?).ok()?;
+        Some((Cow::Owned(number.to_string().into_bytes()), number.size()))
+    }
+
     /// Base64 text, decoded.
     fn binary(&mut self) -> Option<Vec<u8>> {
         base64_decode(std::str::from_utf8(&self.string()?).ok()?).ok()
@@ -970,13 +1015,15 @@ impl<'a> ItemText<'a> {
                     write_bytes(out, &bytes);
                     bytes.len()
                 }
+                Tag::Ns => {
+                    let (text, size) = self.number()?;
+                    write_bytes(out, &text);
+                    size
+                }
                 _ => {
                     let text = self.string()?;
                     write_bytes(out, &text);
-                    match tag {
-                        Tag::Ns => canonical_number(&text)?,
-                        _ => text.len(),
-                    }
+                    text.len()
                 }
             };
             count += 1;
@@ -995,6 +1042,40 @@ impl<'a> ItemText<'a> {
         end_container(out, container);
         Some(size)
     }
+}
+
+/// Where each of the `count` entries written from `first` on starts (entries are written
+/// one after another: a name, then a value a reader can skip).
+fn entry_starts(out: &[u8], first: usize, count: usize) -> Option<Vec<usize>> {
+    let mut reader = Reader { bytes: out.get(first..)? };
+    let mut starts = Vec::with_capacity(count + 1);
+    for _ in 0..count {
+        starts.push(out.len() - reader.bytes.len());
+        reader.prefixed()?;
+        reader.value()?;
+    }
+    Some(starts)
+}
+
+/// Puts the entries starting at `starts` (the last one runs to the end of `out`) in name
+/// order; None when two have the same name.
+fn sort_entries(out: &mut Vec<u8>, starts: &[usize]) -> Option<()> {
+    let first = *starts.first()?;
+    let ends = starts.iter().skip(1).copied().chain([out.len()]);
+    let mut entries: Vec<(&[u8], &[u8])> = Vec::with_capacity(starts.len());
+    for (&start, end) in starts.iter().zip(ends) {
+        let entry = out.get(start..end)?;
+        entries.push((Reader { bytes: entry }.prefixed()?, entry));
+    }
+    entries.sort_unstable_by_key(|(name, _)| *name);
+    if entries.windows(2).any(|pair| pair[0].0 == pair[1].0) {
+        return None;
+    }
+    let mut sorted = Vec::with_capacity(out.len() - first);
+    entries.iter().for_each(|(_, entry)| sorted.extend_from_slice(entry));
+    out.truncate(first);
+    out.extend_from_slice(&sorted);
+    Some(())
 }
 
 #[cfg(test)]
@@ -1112,6 +1193,72 @@ mod tests {
             let first = item.keys().next().cloned();
             let selected = packed.select(|name| Some(name) == first.as_deref());
             assert_eq!(selected, item.iter().take(1).map(|(n, v)| (n.clone(), v.clone())).collect::<Item>());
+        }
+    }
+
+    /// `item`'s DynamoDB JSON with the attributes of every map in a random order.
+    fn shuffled_json(item: &Item, rng: &mut Rng) -> String {
+        let mut entries: Vec<(&String, &AttributeValue)> = item.iter().collect();
+        for at in (1..entries.len()).rev() {
+            entries.swap(at, rng.below(at + 1));
+        }
+        let members: Vec<String> = entries
+            .into_iter()
+            .map(|(name, value)| {
+                let value = match value {
+                    AttributeValue::M(map) => format!(r#"{{"M":{}}}"#, shuffled_json(map, rng)),
+                    AttributeValue::L(values) => {
+                        let values: Vec<String> = values
+                            .iter()
+                            .map(|value| match value {
+                                AttributeValue::M(map) => format!(r#"{{"M":{}}}"#, shuffled_json(map, rng)),
+                                other => serde_json::to_string(other).unwrap(),
+                            })
+                            .collect();
+                        format!(r#"{{"L":[{}]}}"#, values.join(","))
+                    }
+                    other => serde_json::to_string(other).unwrap(),
+                };
+                format!("{}:{value}", serde_json::to_string(name).unwrap())
+            })
+            .collect();
+        format!("{{{}}}", members.join(","))
+    }
+
+    #[test]
+    fn a_request_item_in_any_order_packs_as_its_item_does() {
+        let mut rng = Rng(0x5eed_1234_abcd_0002);
+        for _ in 0..5_000 {
+            let item = item(&mut rng, 1);
+            let text = shuffled_json(&item, &mut rng);
+            let parsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let valid = item_from_json(parsed.as_object().unwrap()).is_ok();
+            let request = format!("{text},\"TableName\":\"T\"}}");
+            let read = PackedItem::from_request_json(&request);
+            let wanted = valid.then(|| (PackedItem::pack(&item), r#","TableName":"T"}"#));
+            assert_eq!(read, wanted, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_request_item_numbers_are_packed_canonically() {
+        let text = r#"{"n":{"N":"13.40"},"s":{"NS":["-0.50E+1","7","+2"]},"z":{"N":"-0"}}"#;
+        let parsed: serde_json::Value = serde_json::from_str(text).unwrap();
+        let item = item_from_json(parsed.as_object().unwrap()).unwrap();
+        assert_eq!(PackedItem::from_request_json(text), Some((PackedItem::pack(&item), "")));
+        assert_eq!(PackedItem::from_json_text(text), None);
+        // Equal numbers written apart are the duplicates validation refuses.
+        assert_eq!(PackedItem::from_request_json(r#"{"s":{"NS":["1.0","1"]}}"#), None);
+    }
+
+    #[test]
+    fn a_request_item_names_each_attribute_once() {
+        for text in [
+            r#"{"a":{"S":"x"},"a":{"S":"y"}}"#,
+            r#"{"b":{"S":"x"},"a":{"S":"y"},"b":{"N":"1"}}"#,
+            r#"{"a":{"M":{"y":{"S":"x"},"x":{"S":"y"},"y":{"S":"z"}}}}"#,
+        ] {
+            assert_eq!(PackedItem::from_request_json(text), None, "{text}");
         }
     }
 

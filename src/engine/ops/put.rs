@@ -102,19 +102,23 @@ impl Replaced {
     fn image(self, table: &Table, key: &KeyCode) -> Option<Rc<Item>> {
         match self {
             Replaced::Read(old) => old,
-            Replaced::Unread if needs_old_image(table) => table.get(key).map(Rc::new),
+            Replaced::Unread if table.writes_need_images() => table.get(key).map(Rc::new),
             Replaced::Unread => None,
         }
     }
 }
 
-/// Whether a write to `table` needs the image of the item it replaces.
-pub(in crate::engine) fn needs_old_image(table: &Table) -> bool {
-    let meta = &table.meta;
-    !meta.indexes.is_empty()
-        || meta.enabled_stream().is_some()
-        || meta.active_kinesis_destination().is_some()
-        || meta.point_in_time_recovery.is_some()
+impl Table {
+    /// Whether a write to the table needs the images of the items it replaces and writes,
+    /// not only their packed bytes: for its indexes, its stream, its Kinesis destination
+    /// or its point-in-time recovery history.
+    pub fn writes_need_images(&self) -> bool {
+        let meta = &self.meta;
+        !meta.indexes.is_empty()
+            || meta.enabled_stream().is_some()
+            || meta.active_kinesis_destination().is_some()
+            || meta.point_in_time_recovery.is_some()
+    }
 }
 
 impl Precondition<'_> {
@@ -144,13 +148,47 @@ impl Engine {
         item: Item,
         precondition: &Precondition,
     ) -> Result<Option<PackedItem>> {
+        let packed = PackedItem::pack(&item);
+        self.put_checked(table_name, packed, Some(item), precondition)
+    }
+
+    /// Stores `item`, read straight into its packed form ([`PackedItem::from_request_json`]),
+    /// returning the item it replaced as the table kept it. It is unpacked only for a
+    /// table whose writes need its image ([`Table::writes_need_images`]).
+    pub fn put_packed(&mut self, table_name: &str, item: PackedItem) -> Result<Option<PackedItem>> {
+        self.put_checked(table_name, item, None, &Precondition::default())
+    }
+
+    /// Stores `packed`, whose image is `image` when the caller has it, if it holds a valid
+    /// key (checked on the image: only an invalid key needs one to name what is wrong)
+    /// and the item it would replace meets `precondition`.
+    fn put_checked(
+        &mut self,
+        table_name: &str,
+        packed: PackedItem,
+        image: Option<Item>,
+        precondition: &Precondition,
+    ) -> Result<Option<PackedItem>> {
         let table = self.table_for_items(table_name)?;
-        let key = table.meta.key_schema.item_key(&item)?;
-        check_index_keys(&table.meta.indexes, &item, EmptyKeyWording::Item)?;
-        check_put_item_size(&item)?;
+        let image = image.or_else(|| table.writes_need_images().then(|| packed.unpack()));
+        let schema = &table.meta.key_schema;
+        let key = match &image {
+            Some(item) => schema.item_key(item)?,
+            None => {
+                let names: Vec<&str> = schema.iter().map(|attribute| attribute.name.as_str()).collect();
+                match schema.stored_key(&packed.attributes(&names)) {
+                    Some(key) => key,
+                    None => schema.item_key(&packed.unpack())?,
+                }
+            }
+        };
+        if let Some(item) = &image {
+            check_index_keys(&table.meta.indexes, item, EmptyKeyWording::Item)?;
+        }
+        check_put_size(packed.size())?;
         self.check_not_in_transaction(table_name, &key)?;
         let old = precondition.check_stored(table, &key)?;
-        self.store_item_over(table_name, key, old, Some(Rc::new(item)), Origin::Request)
+        self.store_packed_over(table_name, key, old, Some(packed), image.map(Rc::new), Origin::Request)
     }
 
     /// Stores `new` at `key` (`None` removes the item) and records the change, returning
@@ -186,9 +224,24 @@ impl Engine {
         new: Option<Rc<Item>>,
         origin: Origin,
     ) -> Result<Option<PackedItem>> {
+        let packed = new.as_deref().map(PackedItem::pack);
+        self.store_packed_over(table_name, key, old, packed, new, origin)
+    }
+
+    /// [`Engine::store_item_over`] of an item packed already (`packed`), with its image
+    /// (`new`): a table whose writes need no image ([`Table::writes_need_images`]) takes
+    /// a written item without it.
+    fn store_packed_over(
+        &mut self,
+        table_name: &str,
+        key: KeyCode,
+        old: Replaced,
+        packed: Option<PackedItem>,
+        new: Option<Rc<Item>>,
+        origin: Origin,
+    ) -> Result<Option<PackedItem>> {
         let limit = self.knobs.item_collection_size_limit_bytes;
         let table = items_table_mut(&mut self.tables, table_name)?;
-        let packed = new.as_deref().map(PackedItem::pack);
         if table.get_packed(&key) == packed.as_ref() {
             return Ok(packed);
         }

@@ -4,7 +4,7 @@
 //! attribute, the precondition against the current item, the actions themselves, and
 //! the size of the result.
 
-use crate::engine::ops::put::{needs_old_image, Precondition, Replaced, MAX_ITEM_SIZE};
+use crate::engine::ops::put::{Precondition, Replaced, MAX_ITEM_SIZE};
 use crate::engine::{Engine, Table};
 use crate::error::Result;
 use crate::expr::Update;
@@ -45,7 +45,7 @@ impl Engine {
             refuse_key_updates(&table.meta.key_schema, update)?;
         }
         self.check_not_in_transaction(table_name, &code)?;
-        let keep_old = keep_old || needs_old_image(table);
+        let keep_old = keep_old || table.writes_need_images();
         let updated = plan_update(table, key, &code, update, precondition, keep_old)?;
         let old = match keep_old {
             true => Replaced::Read(updated.old.clone()),
