@@ -7,7 +7,7 @@
 //! byte order is sort key order. Key bytes are a string's UTF-8, a binary's raw bytes,
 //! or [`Number::encode_ordered`](crate::model::Number::encode_ordered).
 
-use crate::model::{AttributeValue, CompactCollect, Item};
+use crate::model::{AttributeValue, CompactCollect, Item, PackedItem};
 use crate::{bail_validation, Result};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write;
@@ -224,6 +224,23 @@ impl KeySchema {
             _ => bail_validation!("not the item's key"),
         })
         .ok()
+    }
+
+    /// The key of a packed item, if it holds valid key attributes ([`KeySchema::stored_key`]).
+    pub fn packed_key(&self, item: &PackedItem) -> Option<KeyCode> {
+        self.stored_key(&item.attributes(&self.names()))
+    }
+
+    /// A packed item's key attributes alone, as an item.
+    pub fn packed_key_attributes(&self, item: &PackedItem) -> Item {
+        let names = self.names();
+        let values = item.attributes(&names);
+        names.iter().zip(values).filter_map(|(name, value)| Some((name.to_string(), value?))).collect_map()
+    }
+
+    /// The key attributes' names, in the order of [`KeySchema::iter`].
+    fn names(&self) -> Vec<&str> {
+        self.iter().map(|attribute| attribute.name.as_str()).collect()
     }
 
     /// The item's key attributes alone.

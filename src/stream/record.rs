@@ -6,7 +6,7 @@
 //! only when read or stored: serializing two images on every write took longer than the
 //! write itself in the engine bench.
 
-use crate::model::{item_from_json, item_size, Item};
+use crate::model::{item_from_json, item_size, Item, PackedItem};
 use crate::region;
 use crate::stream::{parse_sequence, sequence_text, ViewType};
 use serde::Serialize;
@@ -38,7 +38,7 @@ impl EventName {
     }
 
     /// The event a change from `old` to `new` is.
-    pub fn of(old: Option<&Item>, new: Option<&Item>) -> EventName {
+    pub fn of<T>(old: Option<&T>, new: Option<&T>) -> EventName {
         match (old, new) {
             (None, _) => EventName::Insert,
             (Some(_), Some(_)) => EventName::Modify,
@@ -56,13 +56,13 @@ pub enum Origin {
     TimeToLive,
 }
 
-/// One item change as a stream describes it, sharing the images of the change.
+/// One item change as a stream describes it, with the item's images as the table keeps them.
 pub struct ItemEvent {
     pub event_id: String,
     pub origin: Origin,
     pub view_type: ViewType,
-    pub old: Option<Rc<Item>>,
-    pub new: Option<Rc<Item>>,
+    pub old: Option<PackedItem>,
+    pub new: Option<PackedItem>,
     /// The key attributes of the item.
     pub keys: Item,
 }
@@ -79,8 +79,8 @@ pub struct StreamRecord {
     pub origin: Origin,
     pub view_type: ViewType,
     pub keys: Item,
-    pub new_image: Option<Rc<Item>>,
-    pub old_image: Option<Rc<Item>>,
+    pub new_image: Option<PackedItem>,
+    pub old_image: Option<PackedItem>,
 }
 
 #[derive(Serialize)]
@@ -103,9 +103,9 @@ struct WireChange<'a> {
     approximate_creation_date_time: f64,
     keys: &'a Item,
     #[serde(skip_serializing_if = "Option::is_none")]
-    new_image: Option<&'a Item>,
+    new_image: Option<&'a PackedItem>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    old_image: Option<&'a Item>,
+    old_image: Option<&'a PackedItem>,
     sequence_number: String,
     size_bytes: usize,
     stream_view_type: &'static str,
@@ -128,7 +128,7 @@ impl StreamRecord {
             stream,
             sequence,
             created_millis,
-            event: EventName::of(event.old.as_deref(), event.new.as_deref()),
+            event: EventName::of(event.old.as_ref(), event.new.as_ref()),
             event_id: event.event_id,
             origin: event.origin,
             view_type,
@@ -140,8 +140,8 @@ impl StreamRecord {
 
     /// The record as GetRecords returns it, as JSON text.
     pub fn wire(&self) -> String {
-        let size = |image: Option<&Item>| image.map_or(0, item_size);
-        let (new_image, old_image) = (self.new_image.as_deref(), self.old_image.as_deref());
+        let size = |image: Option<&PackedItem>| image.map_or(0, PackedItem::size);
+        let (new_image, old_image) = (self.new_image.as_ref(), self.old_image.as_ref());
         let record = WireRecord {
             event_id: &self.event_id,
             event_name: self.event.wire_name(),
@@ -190,8 +190,8 @@ impl StreamRecord {
             origin: if record.get("userIdentity").is_some() { Origin::TimeToLive } else { Origin::Request },
             view_type: ViewType::from_wire(dynamodb["StreamViewType"].as_str()?)?,
             keys: image("Keys")??,
-            new_image: image("NewImage")?.map(Rc::new),
-            old_image: image("OldImage")?.map(Rc::new),
+            new_image: image("NewImage")?.as_ref().map(PackedItem::pack),
+            old_image: image("OldImage")?.as_ref().map(PackedItem::pack),
         })
     }
 }
@@ -206,7 +206,7 @@ mod tests {
     }
 
     fn removal(origin: Origin) -> StreamRecord {
-        let (old, keys) = (Some(Rc::new(item("a"))), item("a"));
+        let (old, keys) = (Some(PackedItem::pack(&item("a"))), item("a"));
         let event = ItemEvent { event_id: "e".into(), origin, view_type: ViewType::OldImage, old, new: None, keys };
         StreamRecord::new(Rc::from("arn"), 170_000_000_000_000_000_001, 1_700_000_000_123, event)
     }

@@ -110,14 +110,11 @@ impl Replaced {
 
 impl Table {
     /// Whether a write to the table needs the images of the items it replaces and writes,
-    /// not only their packed bytes: for its indexes, its stream, its Kinesis destination
-    /// or its point-in-time recovery history.
+    /// not only their packed bytes: for its indexes, its Kinesis destination or its
+    /// point-in-time recovery history (a stream's records keep the packed bytes).
     pub fn writes_need_images(&self) -> bool {
         let meta = &self.meta;
-        !meta.indexes.is_empty()
-            || meta.enabled_stream().is_some()
-            || meta.active_kinesis_destination().is_some()
-            || meta.point_in_time_recovery.is_some()
+        !meta.indexes.is_empty() || meta.active_kinesis_destination().is_some() || meta.point_in_time_recovery.is_some()
     }
 }
 
@@ -172,15 +169,10 @@ impl Engine {
         let table = self.table_for_items(table_name)?;
         let image = image.or_else(|| table.writes_need_images().then(|| packed.unpack()));
         let schema = &table.meta.key_schema;
-        let key = match &image {
-            Some(item) => schema.item_key(item)?,
-            None => {
-                let names: Vec<&str> = schema.iter().map(|attribute| attribute.name.as_str()).collect();
-                match schema.stored_key(&packed.attributes(&names)) {
-                    Some(key) => key,
-                    None => schema.item_key(&packed.unpack())?,
-                }
-            }
+        let key = match (&image, schema.packed_key(&packed)) {
+            (Some(item), _) => schema.item_key(item)?,
+            (None, Some(key)) => key,
+            (None, None) => schema.item_key(&packed.unpack())?,
         };
         if let Some(item) = &image {
             check_index_keys(&table.meta.indexes, item, EmptyKeyWording::Item)?;
@@ -250,17 +242,18 @@ impl Engine {
         let table_id = table.meta.id.clone();
         let stored = packed.clone();
         let replaced = table.set_known(key.clone(), packed, new.as_deref(), old_image.as_deref());
-        // Only a table with a stream pays for a record (a clock read; the images are shared).
+        // Only a table with a stream pays for a record (a clock read, and copies of the
+        // packed images).
         let record = table.meta.enabled_stream().map(|stream| {
             let now = self.clock.now_millis();
-            let item = new.as_deref().or(old_image.as_deref());
+            let item = stored.as_ref().or(replaced.as_ref());
             let event = ItemEvent {
                 event_id: self.ids.hex128(),
                 origin,
                 view_type: stream.view_type,
-                old: old_image.clone(),
-                new: new.clone(),
-                keys: table.meta.key_schema.key_attributes(item.unwrap_or(&Item::new())),
+                old: replaced.clone(),
+                new: stored.clone(),
+                keys: item.map(|item| table.meta.key_schema.packed_key_attributes(item)).unwrap_or_default(),
             };
             let record =
                 Rc::new(StreamRecord::new(stream.arn(table_name).into(), self.streams.next_sequence(now), now, event));
