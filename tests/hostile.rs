@@ -12,7 +12,7 @@ use common::{kinesis_of, state_of, Harness};
 use dynaplay::api::RequestOptions;
 use std::time::{Duration, Instant};
 
-const SEEDS: [(&str, &str); 40] = [
+const SEEDS: [(&str, &str); 41] = [
     (
         "CreateTable",
         r#"{"TableName":"Music","KeySchema":[{"AttributeName":"a","KeyType":"HASH"},{"AttributeName":"s","KeyType":"RANGE"}],"AttributeDefinitions":[{"AttributeName":"a","AttributeType":"S"},{"AttributeName":"s","AttributeType":"N"}],"BillingMode":"PAY_PER_REQUEST","Tags":[{"Key":"k","Value":"v"}],"StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"}}"#,
@@ -20,6 +20,11 @@ const SEEDS: [(&str, &str); 40] = [
     (
         "PutItem",
         r#"{"TableName":"Music","Item":{"a":{"S":"x"},"s":{"N":"1.5e3"},"ttl":{"N":"1800000000.5"},"m":{"M":{"l":{"L":[{"NS":["1","2"]},{"B":"AAEC"},{"NULL":true}]}}}},"ReturnValues":"ALL_OLD"}"#,
+    ),
+    // A plain PutItem, which is read straight into its packed item.
+    (
+        "PutItem",
+        r#"{"TableName":"Music","Item":{"z":{"M":{"y":{"N":"1.50"},"x":{"SS":["b","a"]}}},"s":{"N":"2"},"a":{"S":"p\n"},"b":{"BS":["AQ=="]}}}"#,
     ),
     ("GetItem", r#"{"TableName":"Music","Key":{"a":{"S":"x"},"s":{"N":"1500"}},"ConsistentRead":true}"#),
     (
