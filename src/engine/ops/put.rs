@@ -157,8 +157,8 @@ impl Engine {
     }
 
     /// Stores `packed`, whose image is `image` when the caller has it, if it holds a valid
-    /// key (checked on the image: only an invalid key needs one to name what is wrong)
-    /// and the item it would replace meets `precondition`.
+    /// key and the item it would replace meets `precondition`. Without an image the key is
+    /// read off the bytes, and the item is unpacked only to name what is wrong with it.
     fn put_checked(
         &mut self,
         table_name: &str,
@@ -169,10 +169,12 @@ impl Engine {
         let table = self.table_for_items(table_name)?;
         let image = image.or_else(|| table.writes_need_images().then(|| packed.unpack()));
         let schema = &table.meta.key_schema;
-        let key = match (&image, schema.packed_key(&packed)) {
-            (Some(item), _) => schema.item_key(item)?,
-            (None, Some(key)) => key,
-            (None, None) => schema.item_key(&packed.unpack())?,
+        let key = match &image {
+            Some(item) => schema.item_key(item)?,
+            None => match schema.packed_key(&packed) {
+                Some(key) => key,
+                None => schema.item_key(&packed.unpack())?,
+            },
         };
         if let Some(item) = &image {
             check_index_keys(&table.meta.indexes, item, EmptyKeyWording::Item)?;
