@@ -397,7 +397,8 @@ pub fn put_item(engine: &mut Engine, request: PutItemRequest) -> Result<String> 
 /// attributes) is stored as it was read, packed ([`Engine::put_packed`]); the rest as
 /// [`put_item`] reads them. Both answer the same.
 pub fn put_item_text(engine: &mut Engine, body: &str) -> Result<String> {
-    let takes = |name: &str| tags::is_table_name(name) && engine.table(name).is_some_and(|t| t.meta.indexes.is_empty());
+    let takes =
+        |name: &str| tags::is_table_name(name) && engine.table(name).is_some_and(|table| table.meta.indexes.is_empty());
     let plain = plain_request::read_put(body, takes).filter(|(_, item)| check_put_size(item.size()).is_ok());
     let Some((table_name, partition, item)) =
         plain.and_then(|(name, item)| Some((name, partition_of(engine, name, &item)?, item)))
@@ -535,8 +536,8 @@ pub fn get_item(engine: &mut Engine, request: GetItemRequest, dax: Option<&str>)
     read_item(engine, read, dax)
 }
 
-/// GetItem from its body: a plain request ([`plain_request::read_get`]: a table name and a key
-/// of strings and numbers, nothing else) is read without serde, the rest as
+/// GetItem from its body: a plain request ([`plain_request::read_get`]: a table name and
+/// a key of strings and numbers, nothing else) is read without serde, the rest as
 /// [`get_item`] reads them. Both answer the same.
 pub fn get_item_text(engine: &mut Engine, body: &str) -> Result<String> {
     let Some((table_name, key)) = plain_request::read_get(body).filter(|(name, _)| tags::is_table_name(name)) else {
