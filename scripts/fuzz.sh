@@ -23,6 +23,9 @@ awk -v dir="$corpus" '
   state == "body" { body = body $0 "\n" }
 ' tests/golden/*.txt
 
+# Plain PutItems, compact as SDKs send them, which are read straight into packed items.
+printf 'PutItem\n{"TableName":"flat","Item":{"sk":{"N":"2"},"pk":{"S":"b\\n"},"n":{"N":"1.50"},"l":{"L":[{"NS":["2","1"]}]}}}' >"$corpus/plain-put"
+printf 'PutItem\n{"Item":{"pk":{"S":"c"},"sk":{"N":"3"},"b":{"BS":["AQ=="]}},"TableName":"flat"}' >"$corpus/plain-put-item-first"
 cd fuzz
 for target in api_request expressions partiql; do
   echo "==> fuzz $target for ${seconds} s"
