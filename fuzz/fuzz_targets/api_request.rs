@@ -15,11 +15,13 @@ const CREATE: &str = r#"{"TableName":"tbl","BillingMode":"PAY_PER_REQUEST",
  "KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],
  "GlobalSecondaryIndexes":[{"IndexName":"byG","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}}],
  "StreamSpecification":{"StreamEnabled":true,"StreamViewType":"NEW_AND_OLD_IMAGES"}}"#;
-const SEED: &str = r#"{"TableName":"tbl","Item":{"pk":{"S":"a"},"sk":{"N":"1"},"g":{"S":"x"},"l":{"L":[{"M":{"n":{"N":"2"}}}]}}}"#;
+const SEED: &str =
+    r#"{"TableName":"tbl","Item":{"pk":{"S":"a"},"sk":{"N":"1"},"g":{"S":"x"},"l":{"L":[{"M":{"n":{"N":"2"}}}]}}}"#;
 const CREATE_FLAT: &str = r#"{"TableName":"flat","BillingMode":"PAY_PER_REQUEST",
  "AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"}],
  "KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}]}"#;
-const SEED_FLAT: &str = r#"{"TableName":"flat","Item":{"sk":{"N":"1"},"pk":{"S":"a"},"m":{"M":{"y":{"N":"2.50"},"x":{"SS":["b","a"]}}}}}"#;
+const SEED_FLAT: &str =
+    r#"{"TableName":"flat","Item":{"sk":{"N":"1"},"pk":{"S":"a"},"m":{"M":{"y":{"N":"2.50"},"x":{"SS":["b","a"]}}}}}"#;
 
 fn database() -> Database {
     let mut db = Database::ephemeral(Box::new(ManualClock::new(1_700_000_000_000)));
