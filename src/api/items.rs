@@ -417,7 +417,7 @@ pub fn put_item_text(engine: &mut Engine, body: &str) -> Result<String> {
 /// The value of a packed item's partition key attribute in its table.
 fn partition_of(engine: &Engine, table_name: &str, item: &PackedItem) -> Option<AttributeValue> {
     let table = engine.table(table_name)?;
-    item.attributes(&[table.meta.key_schema.partition.name.as_str()]).pop().flatten()
+    item.attribute(&table.meta.key_schema.partition.name)
 }
 
 pub fn delete_item(engine: &mut Engine, request: DeleteItemRequest) -> Result<String> {

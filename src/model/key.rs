@@ -228,19 +228,8 @@ impl KeySchema {
 
     /// The key of a packed item, if it holds valid key attributes ([`KeySchema::stored_key`]).
     pub fn packed_key(&self, item: &PackedItem) -> Option<KeyCode> {
-        self.stored_key(&item.attributes(&self.names()))
-    }
-
-    /// A packed item's key attributes alone, as an item.
-    pub fn packed_key_attributes(&self, item: &PackedItem) -> Item {
-        let names = self.names();
-        let values = item.attributes(&names);
-        names.iter().zip(values).filter_map(|(name, value)| Some((name.to_string(), value?))).collect_map()
-    }
-
-    /// The key attributes' names, in the order of [`KeySchema::iter`].
-    fn names(&self) -> Vec<&str> {
-        self.iter().map(|attribute| attribute.name.as_str()).collect()
+        let names: Vec<&str> = self.iter().map(|attribute| attribute.name.as_str()).collect();
+        self.stored_key(&item.attributes(&names))
     }
 
     /// The item's key attributes alone.

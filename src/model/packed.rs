@@ -769,20 +769,6 @@ pub(crate) mod json {
     }
 }
 
-/// Number text, in canonical form only (so it is packed as it is): its size. Read off
-/// the text when it is as the engine writes numbers; anything else is parsed, and
-/// written back to compare.
-fn canonical_number(text: &[u8]) -> Option<usize> {
-    if let Some(size) = Number::canonical_text_size(text) {
-        return Some(size);
-    }
-    let text = std::str::from_utf8(text).ok()?;
-    let number = Number::parse(text).ok()?;
-    let mut unmatched = Unmatched(text);
-    fmt::Write::write_fmt(&mut unmatched, format_args!("{number}")).ok()?;
-    unmatched.0.is_empty().then(|| number.size())
-}
-
 /// The part of a text that what is written must still match, piece by piece: comparing
 /// a number's canonical text with the stored one without building it.
 struct Unmatched<'a>(&'a str);
@@ -890,20 +876,22 @@ impl<'a> ItemText<'a> {
         let (mut count, mut size) = (0, 0);
         self.eat(b'{')?;
         let mut previous: Option<Cow<[u8]>> = None;
-        // Where each entry starts, once a name came out of order (none before).
-        let mut unsorted: Option<Vec<usize>> = None;
+        // Where each entry starts, for a map in any order to be sorted (none in Sorted).
+        let mut starts = Vec::new();
+        let mut sorted = true;
         let mut more = self.eat(b'}').is_none();
         while more {
-            let start = out.len();
             let name = self.string()?;
             if name.is_empty() || name.len() > MAX_NAME_BYTES {
                 return None;
             }
-            if unsorted.is_none() && previous.as_ref().is_some_and(|previous| *previous >= name) {
+            if previous.as_ref().is_some_and(|previous| *previous >= name) {
                 (self.order == Order::Any).then_some(())?;
-                unsorted = Some(entry_starts(out, at + 1, count)?);
+                sorted = false;
             }
-            unsorted.iter_mut().for_each(|starts| starts.push(start));
+            if self.order == Order::Any {
+                starts.push(out.len());
+            }
             write_bytes(out, &name);
             self.eat(b':')?;
             size += name.len() + self.value(out, depth + 1)?;
@@ -911,7 +899,7 @@ impl<'a> ItemText<'a> {
             previous = Some(name);
             more = self.another(b'}')?;
         }
-        if let Some(starts) = unsorted {
+        if !sorted {
             sort_entries(out, &starts)?;
         }
         end_varint(out, at, count);
@@ -966,17 +954,26 @@ impl<'a> ItemText<'a> {
         Some(size)
     }
 
-    /// A number's text as it is packed, in canonical form, and the number's size. A
-    /// stored text's numbers are canonical already (any other is not the engine's text);
-    /// a request's are written canonically, as validation writes them.
+    /// A number's text as it is packed, in canonical form, and the number's size. Read
+    /// off the text when it is as the engine writes numbers; anything else is parsed.
+    /// A stored text's numbers must be canonical already (written back to compare: any
+    /// other is not the engine's text); a request's are written canonically, as
+    /// validation writes them.
     fn number(&mut self) -> Option<(Cow<'a, [u8]>, usize)> {
         let text = self.string()?;
-        if let Some(size) = canonical_number(&text) {
+        if let Some(size) = Number::canonical_text_size(&text) {
             return Some((text, size));
         }
-        (self.order == Order::Any).then_some(())?;
         let number = Number::parse(std::str::from_utf8(&text).ok()?).ok()?;
-        Some((Cow::Owned(number.to_string().into_bytes()), number.size()))
+        let canonical = match self.order {
+            Order::Sorted => {
+                let mut unmatched = Unmatched(std::str::from_utf8(&text).ok()?);
+                fmt::Write::write_fmt(&mut unmatched, format_args!("{number}")).ok()?;
+                unmatched.0.is_empty().then_some(text)?
+            }
+            Order::Any => Cow::Owned(number.to_string().into_bytes()),
+        };
+        Some((canonical, number.size()))
     }
 
     /// Base64 text, decoded.
@@ -1042,19 +1039,6 @@ impl<'a> ItemText<'a> {
         end_container(out, container);
         Some(size)
     }
-}
-
-/// Where each of the `count` entries written from `first` on starts (entries are written
-/// one after another: a name, then a value a reader can skip).
-fn entry_starts(out: &[u8], first: usize, count: usize) -> Option<Vec<usize>> {
-    let mut reader = Reader { bytes: out.get(first..)? };
-    let mut starts = Vec::with_capacity(count + 1);
-    for _ in 0..count {
-        starts.push(out.len() - reader.bytes.len());
-        reader.prefixed()?;
-        reader.value()?;
-    }
-    Some(starts)
 }
 
 /// Puts the entries starting at `starts` (the last one runs to the end of `out`) in name

@@ -2,9 +2,9 @@
 //! GetRecords' `Records`) and the stored form that brings it back when a database
 //! reopens.
 //!
-//! A record shares its images with the change that made it (no copy), and becomes text
-//! only when read or stored: serializing two images on every write took longer than the
-//! write itself in the engine bench.
+//! A record keeps its images packed, as the table keeps the item (a copy of the bytes,
+//! not a tree), and becomes text only when read or stored: serializing two images on
+//! every write took longer than the write itself in the engine bench.
 
 use crate::model::{item_from_json, item_size, Item, PackedItem};
 use crate::region;

@@ -248,14 +248,16 @@ impl Engine {
         // packed images).
         let record = table.meta.enabled_stream().map(|stream| {
             let now = self.clock.now_millis();
-            let item = stored.as_ref().or(replaced.as_ref());
+            let (item, schema) = (stored.as_ref().or(replaced.as_ref()), &table.meta.key_schema);
             let event = ItemEvent {
                 event_id: self.ids.hex128(),
                 origin,
                 view_type: stream.view_type,
                 old: replaced.clone(),
                 new: stored.clone(),
-                keys: item.map(|item| table.meta.key_schema.packed_key_attributes(item)).unwrap_or_default(),
+                keys: item
+                    .map(|item| item.select(|name| schema.iter().any(|attribute| attribute.name == name)))
+                    .unwrap_or_default(),
             };
             let record =
                 Rc::new(StreamRecord::new(stream.arn(table_name).into(), self.streams.next_sequence(now), now, event));
